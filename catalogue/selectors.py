@@ -1,0 +1,172 @@
+"""Catalogue reads: search, the state on a date, and coverage analysis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from catalogue.models import (
+    Article,
+    BoundaryRule,
+    CatalogueChange,
+    ClauseCandidate,
+    Domain,
+    EnforcementItem,
+    ItemBasis,
+    ItemDelegation,
+    ItemHolding,
+    Law,
+)
+from core.config import config_get
+from org.choices import RegionLevel
+from org.models import Region, Team
+
+ARTICLE_QUERY_RE = re.compile(r"^(?:《?(?P<law>[^》第]+)》?)?第(?P<num>[零一二三四五六七八九十百千0-9]+)条$")
+
+
+def active_on(qs: QuerySet, day: dt.date) -> QuerySet:
+    return qs.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def item_search(*, query: str = "", domain_id: int | None = None, holder_id: int | None = None,
+                town_id: int | None = None, on: dt.date | None = None) -> QuerySet[EnforcementItem]:
+    """Search by keyword (name, violation), code, or article ("食品安全法第一百二十二条", "第五十一条")."""
+    from catalogue.cn_numbers import cn_to_int
+
+    on = on or dt.date.today()
+    qs = EnforcementItem.objects.filter(Q(repealed_on__isnull=True) | Q(repealed_on__gt=on)).select_related("domain")
+    query = query.strip()
+    if query:
+        if m := ARTICLE_QUERY_RE.match(query.replace(" ", "")):
+            article_q = Q(itembasis__article__number=cn_to_int(m["num"]))
+            if m["law"]:
+                law = m["law"].removeprefix("中华人民共和国")
+                article_q &= Q(itembasis__article__law__short_title__icontains=law)
+            qs = qs.filter(article_q)
+        elif query.isdigit():
+            qs = qs.filter(code__startswith=query)
+        else:
+            qs = qs.filter(Q(name__icontains=query) | Q(violation__icontains=query) | Q(code__icontains=query)
+                           | Q(itembasis__article__law__short_title__icontains=query))
+    if domain_id:
+        qs = qs.filter(domain_id=domain_id)
+    if holder_id:
+        qs = qs.filter(Exists(active_on(ItemHolding.objects.filter(item=OuterRef("pk"), department_id=holder_id), on)))
+    if town_id:
+        qs = qs.filter(Exists(active_on(ItemDelegation.objects.filter(item=OuterRef("pk"), town_id=town_id), on)))
+    return qs.distinct().prefetch_related(
+        Prefetch("holdings", queryset=active_on(ItemHolding.objects.select_related("department", "team"), on),
+                 to_attr="current_holdings"),
+        Prefetch("delegations", queryset=active_on(ItemDelegation.objects.select_related("town"), on),
+                 to_attr="current_delegations"),
+        Prefetch("itembasis_set", queryset=ItemBasis.objects.select_related("article__law"), to_attr="bases"),
+    ).order_by("code")
+
+
+def item_detail(*, code: str) -> EnforcementItem | None:
+    return (EnforcementItem.objects.select_related("domain", "original_department", "supervising_department")
+            .prefetch_related(
+                Prefetch("itembasis_set", queryset=ItemBasis.objects.select_related("article__law"), to_attr="bases"),
+                Prefetch("holdings", queryset=ItemHolding.objects.select_related(
+                    "department", "team", "opened_by", "closed_by").order_by("valid_from"), to_attr="all_holdings"),
+                Prefetch("delegations", queryset=ItemDelegation.objects.select_related("town", "opened_by")
+                         .order_by("town__code", "valid_from"), to_attr="all_delegations"),
+                "discretion_standards__bands",
+            ).filter(code=code).first())
+
+
+def holders_on(item: EnforcementItem, day: dt.date) -> list[ItemHolding]:
+    return list(active_on(item.holdings.select_related("department", "team"), day))
+
+
+def towns_on(item: EnforcementItem, day: dt.date) -> list[Region]:
+    return [d.town for d in active_on(item.delegations.select_related("town"), day)]
+
+
+def catalogue_state_on(day: dt.date) -> dict:
+    """Counts of the catalogue as it stood on ``day`` (for the history view)."""
+    items = EnforcementItem.objects.filter(holdings__valid_from__lte=day).filter(
+        Q(repealed_on__isnull=True) | Q(repealed_on__gt=day)).distinct()
+    holdings = active_on(ItemHolding.objects.all(), day)
+    by_holder = holdings.values("department__name").annotate(n=Count("item", distinct=True)).order_by("-n")
+    delegations = active_on(ItemDelegation.objects.all(), day)
+    return {
+        "date": day,
+        "items_held": holdings.values("item").distinct().count(),
+        "items_total": items.count(),
+        "by_holder": list(by_holder),
+        "delegated_items": delegations.values("item").distinct().count(),
+        "delegation_rows": delegations.count(),
+    }
+
+
+def changes_list(limit: int = 100) -> QuerySet[CatalogueChange]:
+    return CatalogueChange.objects.select_related("actor").annotate(
+        opened=Count("opened_holdings", distinct=True) + Count("opened_delegations", distinct=True)
+    ).order_by("-effective_date", "-id")[:limit]
+
+
+def law_list() -> QuerySet[Law]:
+    return Law.objects.annotate(article_count=Count("articles", distinct=True)).order_by("short_title", "-version_date")
+
+
+def article_get(law_id: int, number: int) -> Article | None:
+    return Article.objects.select_related("law", "chapter").filter(law_id=law_id, number=number).first()
+
+
+def domain_list() -> QuerySet[Domain]:
+    return Domain.objects.annotate(item_count=Count("items")).order_by("code")
+
+
+def candidate_queue(*, status: str = "pending", law_id: int | None = None) -> QuerySet[ClauseCandidate]:
+    qs = ClauseCandidate.objects.filter(status=status).select_related("article__law", "suggested_domain", "item")
+    if law_id:
+        qs = qs.filter(article__law_id=law_id)
+    return qs.order_by("article__law__short_title", "article__number", "seq")
+
+
+@dataclass
+class Coverage:
+    on: dt.date
+    dormant_years: int
+    no_holder: list[EnforcementItem] = field(default_factory=list)
+    multiple_holders: list[tuple[EnforcementItem, list[ItemHolding]]] = field(default_factory=list)
+    boundary_unknown_items: list[tuple[BoundaryRule, list[str]]] = field(default_factory=list)
+    towns_without_team: list[Region] = field(default_factory=list)
+    dormant: list[EnforcementItem] = field(default_factory=list)
+
+    @property
+    def problem_count(self) -> int:
+        return (len(self.no_holder) + len(self.multiple_holders) + len(self.boundary_unknown_items)
+                + len(self.towns_without_team))
+
+
+def coverage(*, on: dt.date | None = None, dormant_years: int | None = None) -> Coverage:
+    on = on or dt.date.today()
+    dormant_years = dormant_years if dormant_years is not None else config_get("catalogue.dormant_years", on=on)
+    result = Coverage(on=on, dormant_years=dormant_years)
+    live = EnforcementItem.objects.filter(Q(repealed_on__isnull=True) | Q(repealed_on__gt=on))
+    holdings = active_on(ItemHolding.objects.all(), on)
+    counted = live.annotate(
+        holder_count=Count("holdings", filter=Q(holdings__in=holdings), distinct=True)
+    )
+    result.no_holder = list(counted.filter(holder_count=0).select_related("domain").order_by("code"))
+    multi = list(counted.filter(holder_count__gt=1).order_by("code"))
+    for item in multi:
+        result.multiple_holders.append((item, holders_on(item, on)))
+    known = set(EnforcementItem.objects.values_list("code", flat=True))
+    for rule in BoundaryRule.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).order_by("code"):
+        unknown = [c for c in rule.item_codes if c not in known]
+        if unknown:
+            result.boundary_unknown_items.append((rule, unknown))
+    served = Team.objects.filter(active=True, towns__isnull=False).values_list("towns", flat=True)
+    result.towns_without_team = list(Region.objects.filter(level=RegionLevel.TOWNSHIP).exclude(pk__in=served)
+                                     .order_by("code"))
+    cutoff = on.replace(year=on.year - dormant_years) if not (on.month == 2 and on.day == 29) else \
+        on.replace(year=on.year - dormant_years, day=28)
+    result.dormant = list(live.filter(Q(last_case_on__isnull=True) | Q(last_case_on__lt=cutoff))
+                          .select_related("domain").order_by("code"))
+    return result

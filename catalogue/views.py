@@ -1,0 +1,155 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from catalogue import selectors, services
+from catalogue.choices import PenaltyType
+from catalogue.forms import CandidateAcceptForm, CandidateRejectForm, ItemFilterForm
+from catalogue.models import ClauseCandidate, Law
+from core.http import handle_application_errors
+from org.access import require
+from org.models import Department
+from org.selectors import towns
+
+
+def _date(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
+@login_required
+@handle_application_errors
+def item_list(request):
+    require(request.user, "catalogue.view")
+    form = ItemFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    on = data.get("on") or dt.date.today()
+    qs = selectors.item_search(
+        query=data.get("q") or "", domain_id=data["domain"].pk if data.get("domain") else None,
+        holder_id=data["holder"].pk if data.get("holder") else None,
+        town_id=data["town"].pk if data.get("town") else None, on=on,
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    ctx = {"form": form, "page": page, "on": on, "penalty_labels": dict(PenaltyType.choices),
+           "querystring": request.GET.urlencode().replace("page=", "_p=")}
+    template = "catalogue/_item_rows.html" if request.htmx else "catalogue/item_list.html"
+    return render(request, template, ctx)
+
+
+@login_required
+@handle_application_errors
+def item_detail(request, code):
+    require(request.user, "catalogue.view")
+    item = selectors.item_detail(code=code)
+    if item is None:
+        raise Http404("事项不存在")
+    on = _date(request.GET.get("on"))
+    return render(request, "catalogue/item_detail.html", {
+        "item": item, "on": on, "holders": selectors.holders_on(item, on), "towns_on": selectors.towns_on(item, on),
+        "penalty_labels": dict(PenaltyType.choices),
+    })
+
+
+@login_required
+@handle_application_errors
+def law_list(request):
+    require(request.user, "catalogue.view")
+    return render(request, "catalogue/law_list.html", {"laws": selectors.law_list()})
+
+
+@login_required
+@handle_application_errors
+def law_detail(request, pk):
+    require(request.user, "catalogue.view")
+    law = get_object_or_404(Law, pk=pk)
+    chapters = law.chapters.prefetch_related("articles")
+    loose = law.articles.filter(chapter__isnull=True)
+    return render(request, "catalogue/law_detail.html", {"law": law, "chapters": chapters, "loose": loose})
+
+
+@login_required
+@handle_application_errors
+def article_detail(request, law_id, number):
+    require(request.user, "catalogue.view")
+    article = selectors.article_get(law_id, number)
+    if article is None:
+        raise Http404("法条不存在")
+    items = article.items.select_related("domain").order_by("code")
+    return render(request, "catalogue/article_detail.html", {"article": article, "items": items})
+
+
+@login_required
+@handle_application_errors
+def candidate_queue(request):
+    require(request.user, "catalogue.review_candidates")
+    status = request.GET.get("status", "pending")
+    law_id = request.GET.get("law")
+    qs = selectors.candidate_queue(status=status, law_id=int(law_id) if law_id and law_id.isdigit() else None)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "catalogue/candidates.html", {
+        "page": page, "status": status, "laws": Law.objects.order_by("short_title"), "law_id": law_id,
+        "accept_form": CandidateAcceptForm(), "penalty_labels": dict(PenaltyType.choices),
+    })
+
+
+@login_required
+@require_POST
+@handle_application_errors
+def candidate_accept(request, pk):
+    require(request.user, "catalogue.review_candidates")
+    candidate = get_object_or_404(ClauseCandidate, pk=pk)
+    form = CandidateAcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[f].label}：{'，'.join(e)}" for f, e in form.errors.items()))
+        return redirect("catalogue:candidates")
+    d = form.cleaned_data
+    item = services.candidate_accept(
+        actor=request.user, candidate=candidate, domain=d["domain"], holder=d["holder"],
+        holder_team=d.get("holder_team"), effective_date=d["effective_date"], name=d.get("name") or None,
+        supervising_department=d.get("supervising_department"), note=d.get("note") or "",
+    )
+    messages.success(request, f"已采纳为事项 {item.code}")
+    return redirect(request.POST.get("next") or "catalogue:candidates")
+
+
+@login_required
+@require_POST
+@handle_application_errors
+def candidate_reject(request, pk):
+    require(request.user, "catalogue.review_candidates")
+    candidate = get_object_or_404(ClauseCandidate, pk=pk)
+    form = CandidateRejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写驳回理由")
+        return redirect("catalogue:candidates")
+    services.candidate_reject(actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"])
+    messages.success(request, "已驳回")
+    return redirect(request.POST.get("next") or "catalogue:candidates")
+
+
+@login_required
+@handle_application_errors
+def coverage(request):
+    require(request.user, "catalogue.coverage")
+    on = _date(request.GET.get("on"))
+    years = request.GET.get("years")
+    result = selectors.coverage(on=on, dormant_years=int(years) if years and years.isdigit() else None)
+    return render(request, "catalogue/coverage.html", {"c": result, "dormant_preview": result.dormant[:50]})
+
+
+@login_required
+@handle_application_errors
+def history(request):
+    require(request.user, "catalogue.view")
+    on = _date(request.GET.get("on"))
+    return render(request, "catalogue/history.html", {
+        "state": selectors.catalogue_state_on(on), "changes": selectors.changes_list(), "on": on,
+        "departments": Department.objects.order_by("code"), "towns": towns(),
+    })

@@ -1,0 +1,141 @@
+"""Personas and a small county, in one place (house style §14).
+
+``world`` builds: 常山县 with two towns (天马街道, 辉埠镇) in two districts, the county bureau,
+the market-regulation department with its professional team, the housing department, two town teams,
+two domains, three items (one delegated to 天马街道 only), and one user per persona:
+``w.guidance``, ``w.operator``, ``w.bureau_officer``, ``w.scjg_officer``, ``w.tianma_officer``,
+``w.huibu_officer``, ``w.grid_tianma``, ``w.scjg_supervisor``, ``w.legal_reviewer``, ``w.leader``,
+``w.citizen``, ``w.admin``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from catalogue.models import (
+    Article,
+    CatalogueChange,
+    Domain,
+    EnforcementItem,
+    ItemBasis,
+    ItemDelegation,
+    ItemHolding,
+    Law,
+)
+from org.choices import DepartmentKind, RegionLevel, Role, TeamKind
+from org.models import Department, District, Officer, Region, Team, User
+
+PASSWORD = "test-pass-123"
+SQUARE = {"type": "Polygon", "coordinates": [[[118.0, 28.0], [119.0, 28.0], [119.0, 29.5], [118.0, 29.5], [118.0, 28.0]]]}
+WEST = {"type": "Polygon", "coordinates": [[[118.0, 28.0], [118.5, 28.0], [118.5, 29.5], [118.0, 29.5], [118.0, 28.0]]]}
+EAST = {"type": "Polygon", "coordinates": [[[118.5, 28.0], [119.0, 28.0], [119.0, 29.5], [118.5, 29.5], [118.5, 28.0]]]}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username, role, **extra) -> User:
+    user = User(username=username, role=role, display_name=username, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def world(db):
+    from org import geo
+
+    geo.clear_cache()
+    w = SimpleNamespace()
+    w.province = Region.objects.create(code="33", name="浙江省", level=RegionLevel.PROVINCE)
+    w.city = Region.objects.create(code="3308", name="衢州市", level=RegionLevel.CITY, parent=w.province)
+    w.county = Region.objects.create(code="330822", name="常山县", level=RegionLevel.COUNTY, parent=w.city,
+                                     boundary=SQUARE)
+    w.tianma = Region.objects.create(code="330822001", name="天马街道", level=RegionLevel.TOWNSHIP, parent=w.county,
+                                     township_type="街道", boundary=EAST, boundary_approximate=True)
+    w.huibu = Region.objects.create(code="330822115", name="辉埠镇", level=RegionLevel.TOWNSHIP, parent=w.county,
+                                    township_type="镇", boundary=WEST, boundary_approximate=True)
+    w.d1 = District.objects.create(code="PQ1", name="天马片区", county=w.county)
+    w.d3 = District.objects.create(code="PQ3", name="辉埠片区", county=w.county)
+    Region.objects.filter(pk=w.tianma.pk).update(district=w.d1)
+    Region.objects.filter(pk=w.huibu.pk).update(district=w.d3)
+    w.gov = Department.objects.create(code="GOV", name="常山县人民政府", short_name="县政府",
+                                      kind=DepartmentKind.GOVERNMENT, region=w.county)
+    w.guidance_office = Department.objects.create(code="ZDB", name="常山县综合行政执法指导办公室", short_name="指导办",
+                                                  kind=DepartmentKind.GUIDANCE_OFFICE, region=w.county)
+    w.zf = Department.objects.create(code="ZF", name="常山县综合行政执法局", short_name="县综合执法局",
+                                     kind=DepartmentKind.COMPREHENSIVE_BUREAU, region=w.county, doc_prefix="常综执罚",
+                                     reconsideration_body=w.gov)
+    w.scjg = Department.objects.create(code="SCJG", name="常山县市场监督管理局", short_name="县市场监管局",
+                                       kind=DepartmentKind.LINE_DEPARTMENT, region=w.county, doc_prefix="常市监罚",
+                                       reconsideration_body=w.gov)
+    w.zj = Department.objects.create(code="ZJ", name="常山县住房和城乡建设局", short_name="县住建局",
+                                     kind=DepartmentKind.LINE_DEPARTMENT, region=w.county, reconsideration_body=w.gov)
+    w.tianma_gov = Department.objects.create(code="TOWN-330822001", name="常山县天马街道办事处", short_name="天马街道",
+                                             kind=DepartmentKind.TOWN_GOVERNMENT, region=w.tianma,
+                                             doc_prefix="常天马综执罚", reconsideration_body=w.gov)
+    w.huibu_gov = Department.objects.create(code="TOWN-330822115", name="常山县辉埠镇人民政府", short_name="辉埠镇",
+                                            kind=DepartmentKind.TOWN_GOVERNMENT, region=w.huibu,
+                                            doc_prefix="常辉埠综执罚", reconsideration_body=w.gov)
+    w.bureau_team = Team.objects.create(code="T-ZF", name="常山县综合行政执法队", kind=TeamKind.COUNTY, department=w.zf)
+    w.scjg_team = Team.objects.create(code="T-SCJG", name="常山县市场监管综合行政执法队", kind=TeamKind.PROFESSIONAL,
+                                      department=w.scjg)
+    w.tianma_team = Team.objects.create(code="T-PQ1", name="天马片区综合行政执法队", kind=TeamKind.TOWN,
+                                        department=w.tianma_gov, district=w.d1)
+    w.tianma_team.towns.set([w.tianma])
+    w.huibu_team = Team.objects.create(code="T-PQ3", name="辉埠片区综合行政执法队", kind=TeamKind.TOWN,
+                                       department=w.huibu_gov, district=w.d3)
+    w.huibu_team.towns.set([w.huibu])
+    w.dom_city = Domain.objects.create(code="01", name="市容环卫")
+    w.dom_food = Domain.objects.create(code="16", name="食品安全")
+    w.law = Law.objects.create(title="城市市容和环境卫生管理条例", short_title="城市市容和环境卫生管理条例",
+                               level="regulation", version_date=dt.date(2017, 3, 1), effective_from=dt.date(2017, 3, 1),
+                               source_file="test-law.md")
+    w.article = Article.objects.create(law=w.law, number=34, label="第三十四条", text="有下列行为之一者……可以并处警告、罚款")
+    change = CatalogueChange.objects.create(kind="create", effective_date=dt.date(2021, 7, 1))
+    w.item_litter = EnforcementItem.objects.create(code="330822010001", name="乱扔果皮纸屑", domain=w.dom_city,
+                                                   penalty_types=["warning", "fine"], fine_min=0, fine_max=50)
+    w.item_stall = EnforcementItem.objects.create(code="330822010002", name="擅自占用城市道路摆摊经营", domain=w.dom_city,
+                                                  penalty_types=["fine"], fine_min=0, fine_max=200)
+    w.item_food = EnforcementItem.objects.create(code="330822160001", name="未取得食品经营许可从事食品经营",
+                                                 domain=w.dom_food, penalty_types=["fine", "confiscate_gains"],
+                                                 fine_min=50000, fine_max=100000)
+    for item in (w.item_litter, w.item_stall, w.item_food):
+        ItemBasis.objects.create(item=item, article=w.article)
+    for item in (w.item_litter, w.item_stall):
+        ItemHolding.objects.create(item=item, department=w.zf, team=w.bureau_team, valid_from=dt.date(2021, 7, 1),
+                                   opened_by=change)
+    ItemHolding.objects.create(item=w.item_food, department=w.scjg, team=w.scjg_team, valid_from=dt.date(2021, 7, 1),
+                               opened_by=change)
+    ItemDelegation.objects.create(item=w.item_stall, town=w.tianma, valid_from=dt.date(2022, 1, 1), opened_by=change)
+
+    w.admin = make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
+    w.guidance = make_user("guidance", Role.GUIDANCE, department=w.guidance_office)
+    w.operator = make_user("operator", Role.OPERATOR, department=w.guidance_office)
+    w.bureau_officer = make_user("bureau_officer", Role.BUREAU_OFFICER, department=w.zf, team=w.bureau_team)
+    w.scjg_officer = make_user("scjg_officer", Role.PRO_OFFICER, department=w.scjg, team=w.scjg_team)
+    w.tianma_officer = make_user("tianma_officer", Role.TOWN_OFFICER, department=w.tianma_gov, team=w.tianma_team,
+                                 town=w.tianma)
+    w.huibu_officer = make_user("huibu_officer", Role.TOWN_OFFICER, department=w.huibu_gov, team=w.huibu_team,
+                                town=w.huibu)
+    w.grid_tianma = make_user("grid_tianma", Role.GRID_WORKER, town=w.tianma)
+    w.scjg_supervisor = make_user("scjg_supervisor", Role.DEPT_SUPERVISOR, department=w.scjg)
+    w.legal_reviewer = make_user("legal_reviewer", Role.LEGAL_REVIEWER, department=w.zf)
+    w.leader = make_user("leader", Role.LEADER)
+    w.citizen = make_user("citizen", Role.CITIZEN)
+    w.personas = {name: getattr(w, name) for name in (
+        "admin", "guidance", "operator", "bureau_officer", "scjg_officer", "tianma_officer", "huibu_officer",
+        "grid_tianma", "scjg_supervisor", "legal_reviewer", "leader", "citizen")}
+
+    def officer(name, team, *, expiry=dt.date(2030, 1, 1), aux=False, user=None, no=None):
+        return Officer.objects.create(name=name, staff_no=no or f"S-{name}", team=team, is_auxiliary=aux,
+                                      certificate_no="" if aux else (no or f"C-{name}"),
+                                      certificate_expiry=None if aux else expiry, user=user)
+
+    w.make_officer = officer
+    return w

@@ -1,0 +1,31 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from org.access import has_perm
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    entries = [("home", _("首页"), None)]
+    if has_perm(user, "catalogue.view"):
+        entries.append(("catalogue:items", _("事项目录"), None))
+        entries.append(("catalogue:laws", _("法律法规"), None))
+    if has_perm(user, "org.view"):
+        entries.append(("org:structure", _("组织机构"), None))
+    if has_perm(user, "parties.view"):
+        entries.append(("parties:enterprises", _("企业名录"), None))
+    if has_perm(user, "catalogue.review_candidates"):
+        entries.append(("catalogue:candidates", _("候选事项审核"), None))
+    if has_perm(user, "catalogue.coverage"):
+        entries.append(("catalogue:coverage", _("覆盖分析"), None))
+    if has_perm(user, "import.run"):
+        entries.append(("imports:upload", _("导入导出"), None))
+    path = request.path
+    nav = []
+    for name, label, _x in entries:
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        nav.append({"url": url, "label": label, "active": active})
+    return {"nav_entries": nav}

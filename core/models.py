@@ -1,0 +1,113 @@
+"""Core tables: the hash-chained audit trail, the working-day calendar data, configuration history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditRecord(models.Model):
+    """One append-only entry of the audit trail (执法全过程留痕, XF-047).
+
+    ``hash`` = SHA-256 over the canonical JSON of every other column plus ``prev_hash``; the chain is
+    checked by ``openenforce audit_verify``. Actors are stored by id and name, not by foreign key, so
+    that no cascade can ever delete or rewrite a record.
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"))
+    actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=100, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, db_index=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    origin = models.JSONField(_("来源"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """Single row (pk=1) holding the last sequence number and hash: the lock every appender takes,
+    and the anchor that lets ``audit_verify`` notice a deleted tail."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class HolidayNotice(models.Model):
+    """A year's official holiday notice (国务院办公厅关于XXXX年部分节假日安排的通知), loaded as data.
+
+    Its days override the bundled ``chinesecalendar`` library for that year (DAY-1..DAY-4)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("通知标题"), max_length=200)
+    document_no = models.CharField(_("文号"), max_length=100, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    source_url = models.URLField(_("来源"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日通知")
+        verbose_name_plural = _("节假日通知")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class CalendarDay(models.Model):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日(休息)")
+        WORKDAY = "workday", _("调休上班")
+
+    notice = models.ForeignKey(HolidayNotice, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("日历日")
+        verbose_name_plural = _("日历日")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class ConfigValue(models.Model):
+    """A configurable value (the rulebook's UNVERIFIED numbers), with history.
+
+    The value in force on a date is the row with the latest ``valid_from`` not after that date; when
+    there is none, the documented default in ``core.config.DEFAULTS`` applies."""
+
+    key = models.CharField(_("配置项"), max_length=100, db_index=True)
+    value = models.JSONField(_("值"))
+    valid_from = models.DateField(_("生效日期"))
+    reason = models.CharField(_("依据/理由"), max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "-valid_from", "-id"]
+        verbose_name = _("配置值")
+        verbose_name_plural = _("配置值")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value} (from {self.valid_from})"

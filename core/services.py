@@ -1,0 +1,75 @@
+"""Core write services: holiday notices and configuration values (both audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from core.audit import audit_log
+from core.config import DEFAULTS
+from core.exceptions import ValidationFailed
+from core.models import CalendarDay, ConfigValue, HolidayNotice
+
+
+@transaction.atomic
+def holiday_notice_load(
+    *,
+    actor,
+    year: int,
+    title: str,
+    days: list[tuple[dt.date, str, str]],
+    document_no: str = "",
+    published_on: dt.date | None = None,
+    source_url: str = "",
+) -> HolidayNotice:
+    """Load (or replace) a year's official notice. ``days``: (date, "holiday"|"workday", name).
+
+    Only the days the notice names are listed; all other weekdays are working days and all other
+    weekend days rest days."""
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors.setdefault("title", []).append("通知标题不能为空")
+    seen = set()
+    for i, (day, kind, _name) in enumerate(days, start=1):
+        if day.year != year:
+            errors.setdefault(f"days[{i}]", []).append(f"日期 {day} 不属于 {year} 年")
+        if kind not in CalendarDay.Kind.values:
+            errors.setdefault(f"days[{i}]", []).append(f"类型“{kind}”无效，应为 holiday 或 workday")
+        if day in seen:
+            errors.setdefault(f"days[{i}]", []).append(f"日期 {day} 重复")
+        seen.add(day)
+    if errors:
+        raise ValidationFailed("节假日通知数据有误", errors=errors)
+    before = None
+    existing = HolidayNotice.objects.filter(year=year).first()
+    if existing:
+        before = {"title": existing.title, "days": [[str(d.date), d.kind] for d in existing.days.all()]}
+        existing.delete()
+    notice = HolidayNotice.objects.create(
+        year=year, title=title, document_no=document_no, published_on=published_on, source_url=source_url
+    )
+    CalendarDay.objects.bulk_create(CalendarDay(notice=notice, date=d, kind=k, name=n) for d, k, n in days)
+    audit_log(
+        actor=actor,
+        action="core.holiday_notice.load",
+        obj=notice,
+        before=before,
+        after={"title": title, "document_no": document_no, "days": [[str(d), k, n] for d, k, n in days]},
+    )
+    return notice
+
+
+@transaction.atomic
+def config_set(*, actor, key: str, value, valid_from: dt.date, reason: str) -> ConfigValue:
+    if key not in DEFAULTS:
+        raise ValidationFailed("未知配置项", errors={"key": [f"配置项“{key}”不存在"]})
+    default = DEFAULTS[key].default
+    if isinstance(default, int | float) and not isinstance(value, int | float):
+        raise ValidationFailed("配置值类型错误", errors={"value": ["应为数字"]})
+    if not reason.strip():
+        raise ValidationFailed("请填写依据", errors={"reason": ["修改配置必须写明依据或理由"]})
+    row = ConfigValue.objects.create(key=key, value=value, valid_from=valid_from, reason=reason, set_by=actor)
+    audit_log(actor=actor, action="core.config.set", obj=row, after={"key": key, "value": value,
+              "valid_from": valid_from, "reason": reason})
+    return row

@@ -1,0 +1,139 @@
+"""Code validators with messages that say, in Chinese, exactly what is wrong.
+
+- 统一社会信用代码 (GB 32100-2015): 18 characters, check character over the first 17.
+- Legacy 15-digit 工商注册号 (GB/T 17710 ISO 7064 MOD 11,10 check digit).
+- 居民身份证号码 (GB 11643-1999): 18 characters, birth date, check digit (ISO 7064 MOD 11-2).
+- GB/T 2260 administrative division codes (6 digits; 12-digit statistical codes accepted and cut).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+USCC_AUTHORITIES = {"1", "5", "9", "Y"} | set("2345678")  # 登记管理部门代码 1-9 and Y
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CHECK = "10X98765432"
+PROVINCE_CODES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+    "71", "81", "82",
+}
+
+
+def _clean(value) -> str:
+    return re.sub(r"\s+", "", str(value or "")).upper()
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def validate_uscc(value) -> str:
+    """Return the normalised 统一社会信用代码 or raise ``ValidationError`` saying what is wrong."""
+    code = _clean(value)
+    if not code:
+        raise ValidationError("统一社会信用代码不能为空", code="required")
+    if len(code) != 18:
+        raise ValidationError(f"统一社会信用代码应为18位，实际为{len(code)}位", code="length")
+    for i, c in enumerate(code, start=1):
+        if c not in USCC_CHARSET:
+            raise ValidationError(
+                f"统一社会信用代码第{i}位“{c}”不是允许的字符（不使用I、O、Z、S、V）", code="charset"
+            )
+    if code[0] not in USCC_AUTHORITIES:
+        raise ValidationError(f"统一社会信用代码第1位登记管理部门代码“{code[0]}”无效", code="authority")
+    if not code[2:8].isdigit() or code[2:4] not in PROVINCE_CODES:
+        raise ValidationError(f"统一社会信用代码第3-8位登记管理机关行政区划码“{code[2:8]}”无效", code="region")
+    expected = uscc_check_char(code[:17])
+    if code[17] != expected:
+        raise ValidationError(f"统一社会信用代码校验位错误：第18位应为“{expected}”，实际为“{code[17]}”", code="check")
+    return code
+
+
+def mod11_10_check_digit(first14: str) -> str:
+    p = 10
+    for ch in first14:
+        s = (p + int(ch)) % 10 or 10
+        p = (s * 2) % 11
+    return str((11 - p) % 10)
+
+
+def validate_legacy_reg_no(value) -> str:
+    """Return the normalised 15-digit 注册号 or raise ``ValidationError``."""
+    code = _clean(value)
+    if not code:
+        raise ValidationError("注册号不能为空", code="required")
+    if len(code) != 15 or not code.isdigit():
+        raise ValidationError(f"旧版工商注册号应为15位数字，实际为“{code}”（{len(code)}位）", code="length")
+    if code[:2] not in PROVINCE_CODES:
+        raise ValidationError(f"注册号前6位登记机关代码“{code[:6]}”无效", code="region")
+    expected = mod11_10_check_digit(code[:14])
+    if code[14] != expected:
+        raise ValidationError(f"注册号校验位错误：第15位应为“{expected}”，实际为“{code[14]}”", code="check")
+    return code
+
+
+def validate_enterprise_code(value) -> tuple[str, str]:
+    """Accept either code kind; return (kind, code) with kind ``uscc`` or ``legacy``."""
+    code = _clean(value)
+    if len(code) == 15 and code.isdigit():
+        return "legacy", validate_legacy_reg_no(code)
+    return "uscc", validate_uscc(code)
+
+
+def id_check_char(first17: str) -> str:
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def validate_id_number(value, *, today: dt.date | None = None) -> str:
+    """Return the normalised 18-digit 居民身份证号码 or raise ``ValidationError``."""
+    code = _clean(value)
+    if not code:
+        raise ValidationError("身份证号码不能为空", code="required")
+    if len(code) != 18:
+        raise ValidationError(f"身份证号码应为18位，实际为{len(code)}位", code="length")
+    if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+        raise ValidationError("身份证号码前17位应为数字，第18位应为数字或X", code="charset")
+    if code[:2] not in PROVINCE_CODES:
+        raise ValidationError(f"身份证号码前6位地址码“{code[:6]}”无效", code="region")
+    try:
+        birth = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        raise ValidationError(f"身份证号码第7-14位出生日期“{code[6:14]}”不是有效日期", code="birth") from None
+    if birth > (today or dt.date.today()) or birth.year < 1900:
+        raise ValidationError(f"身份证号码出生日期“{code[6:14]}”超出合理范围", code="birth")
+    expected = id_check_char(code[:17])
+    if code[17] != expected:
+        raise ValidationError(f"身份证号码校验位错误：第18位应为“{expected}”，实际为“{code[17]}”", code="check")
+    return code
+
+
+def id_birth_date(code: str) -> dt.date:
+    return dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+
+
+def validate_region_code(value, *, known: set[str] | None = None) -> str:
+    """Validate a GB/T 2260 code (6 digits; a 9- or 12-digit statistical code is accepted and kept).
+
+    ``known`` (the region table's codes) additionally checks that the code exists."""
+    code = _clean(value)
+    if not code.isdigit() or len(code) not in (2, 4, 6, 9, 12):
+        raise ValidationError(f"行政区划代码“{code}”应为6位数字（统计用代码可为9或12位）", code="format")
+    if code[:2] not in PROVINCE_CODES:
+        raise ValidationError(f"行政区划代码“{code}”的省级代码“{code[:2]}”不存在", code="province")
+    if known is not None and code not in known:
+        raise ValidationError(f"行政区划代码“{code}”不在本系统的区划表中", code="unknown")
+    return code
+
+
+def mask_id_number(code: str) -> str:
+    """``330822199001011234`` -> ``3308**********1234`` for users without full access."""
+    if len(code) < 8:
+        return "*" * len(code)
+    return code[:4] + "*" * (len(code) - 8) + code[-4:]

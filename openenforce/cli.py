@@ -1,0 +1,15 @@
+"""Console entry point: ``openenforce <command>`` does what ``manage.py <command>`` does."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openenforce.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

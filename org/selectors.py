@@ -1,0 +1,71 @@
+"""Read-side queries for the organisation, always narrowed by ``org.access.scope_for``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from org.access import scope_for
+from org.choices import RegionLevel
+from org.models import Department, District, Officer, Region, Team
+
+
+def county() -> Region | None:
+    return Region.objects.filter(level=RegionLevel.COUNTY).first()
+
+
+def towns() -> QuerySet[Region]:
+    return Region.objects.filter(level=RegionLevel.TOWNSHIP).select_related("district").order_by("code")
+
+
+def districts_with_towns() -> QuerySet[District]:
+    return District.objects.prefetch_related(
+        Prefetch("towns", queryset=Region.objects.order_by("code")),
+        Prefetch("teams", queryset=Team.objects.order_by("code")),
+    )
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.select_related("region").annotate(team_count=Count("teams")).order_by("code")
+
+
+def team_list(*, user) -> QuerySet[Team]:
+    scope = scope_for(user)
+    qs = Team.objects.select_related("department", "district").prefetch_related("towns").annotate(
+        officer_count=Count("officers", filter=Q(officers__active=True, officers__is_auxiliary=False)),
+        auxiliary_count=Count("officers", filter=Q(officers__active=True, officers__is_auxiliary=True)),
+    )
+    if scope.everything:
+        return qs.order_by("code")
+    if scope.nothing:
+        return qs.none()
+    return qs.filter(Q(department_id__in=scope.department_ids) | Q(towns__in=scope.town_ids)).distinct().order_by("code")
+
+
+def officer_list(*, user, team_id: int | None = None, query: str = "", qualified_on: dt.date | None = None
+                 ) -> QuerySet[Officer]:
+    scope = scope_for(user)
+    qs = Officer.objects.select_related("team", "team__department", "stationed_town").prefetch_related("competences")
+    if not scope.everything:
+        if scope.nothing:
+            return qs.none()
+        qs = qs.filter(
+            Q(team__department_id__in=scope.department_ids)
+            | Q(team__towns__in=scope.town_ids)
+            | Q(stationed_town_id__in=scope.town_ids)
+        ).distinct()
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(certificate_no__icontains=query) | Q(staff_no__icontains=query))
+    if qualified_on:
+        qs = qs.filter(is_auxiliary=False, active=True, certificate_expiry__gte=qualified_on).exclude(certificate_no="")
+    return qs.order_by("team__code", "staff_no")
+
+
+def town_for_point(lng: float, lat: float) -> Region | None:
+    """The township whose (possibly approximate) boundary contains the point."""
+    from org.geo import locate_town
+
+    return locate_town(lng, lat)
