@@ -5,7 +5,6 @@ msgstr entries that this glossary knows and reports the ones it does not.
 """
 
 import sys
-from pathlib import Path
 
 import polib
 
