@@ -26,13 +26,15 @@ ENUM_RE = re.compile(r"^[（(](?P<n>[一二三四五六七八九十]+)[)）]\s*(
 
 MULTIPLE_RE = re.compile(
     rf"(?P<base>违法所得|货值金额|[\u4e00-\u9fa5]{{0,14}}?(?:费用|金额|价款|收入|工程款|造价|价值|数额|货值|税款|费))?"
-    rf"的?(?P<lo>{NUM})倍以上(?P<hi>{NUM})倍以下"
+    rf"的?(?P<lo>{NUM})倍以上(?P<hi>{NUM})倍以下(?=的?罚款)"
 )
 MULTIPLE_MAX_RE = re.compile(
-    rf"(?P<base>违法所得|货值金额|[\u4e00-\u9fa5]{{0,14}}?(?:费用|金额|价款|收入|工程款|造价|价值|数额|货值|税款|费))的?(?P<hi>{NUM})倍以下"
+    rf"(?P<base>违法所得|货值金额|[\u4e00-\u9fa5]{{0,14}}?(?:费用|金额|价款|收入|工程款|造价|价值|数额|货值|税款|费))的?(?P<hi>{NUM})倍以下(?=的?罚款)"
 )
 PERCENT_RE = re.compile(rf"(?:百分之(?P<lo>{NUM})以上)?百分之(?P<hi>{NUM})以下")
 PERCENT_EXACT_RE = re.compile(rf"百分之(?P<x>{NUM})的罚款")
+PERCENT_SIGN_RE = re.compile(r"(?P<lo>[0-9.]+)%以上(?P<hi>[0-9.]+)%以下")
+EQUAL_RE = re.compile(r"处(?P<base>[\u4e00-\u9fa5]{1,12}?)等额的?罚款")
 RANGE_RE = re.compile(rf"(?P<lo>{NUM})元以上(?P<hi>{NUM})元以下")
 MAX_RE = re.compile(rf"处(?:以)?(?P<hi>{NUM})元以下")
 MIN_RE = re.compile(rf"处(?:以)?(?P<lo>{NUM})元以上(?:的)?罚款")
@@ -134,6 +136,12 @@ def parse_fines(text: str) -> list[FineTier]:
         if claim(m):
             x = _dec(m["x"])
             found.append((m.start(), FineTier(FineBasis.PERCENT, x, x, m.group(0))))
+    for m in PERCENT_SIGN_RE.finditer(text):
+        if claim(m):
+            found.append((m.start(), FineTier(FineBasis.PERCENT, _dec(m["lo"]), _dec(m["hi"]), m.group(0))))
+    for m in EQUAL_RE.finditer(text):
+        if claim(m):
+            found.append((m.start(), FineTier(_multiple_basis(m["base"]), Decimal(1), Decimal(1), m.group(0))))
     for m in RANGE_RE.finditer(text):
         if claim(m):
             found.append((m.start(), FineTier(FineBasis.FIXED, _dec(m["lo"]), _dec(m["hi"]), m.group(0))))

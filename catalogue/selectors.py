@@ -24,6 +24,15 @@ from core.config import config_get
 from org.choices import RegionLevel
 from org.models import Region, Team
 
+# Colloquial words officers and citizens type -> statutory wording used in the articles.
+SYNONYMS = {
+    "占道": ["占用城市道路", "占用道路", "占道"], "摆摊": ["占用城市道路", "摊点", "摆摊"],
+    "违建": ["建设工程规划许可证", "违法建设", "乡村建设规划许可证"], "违章建筑": ["建设工程规划许可证", "违法建设"],
+    "噪音": ["噪声"], "乱倒": ["倾倒"], "偷倒": ["倾倒"], "井盖": ["窨井", "井盖"], "乱扔": ["乱扔"],
+    "小广告": ["张贴", "涂写", "刻画"], "无照": ["未取得营业执照", "无照"], "无证": ["未取得", "许可证"],
+    "黑车": ["道路运输"], "烧垃圾": ["焚烧"], "垃圾": ["垃圾"],
+}
+
 ARTICLE_QUERY_RE = re.compile(r"^(?:《?(?P<law>[^》第]+)》?)?第(?P<num>[零一二三四五六七八九十百千0-9]+)条$")
 
 
@@ -49,8 +58,11 @@ def item_search(*, query: str = "", domain_id: int | None = None, holder_id: int
         elif query.isdigit():
             qs = qs.filter(code__startswith=query)
         else:
-            qs = qs.filter(Q(name__icontains=query) | Q(violation__icontains=query) | Q(code__icontains=query)
-                           | Q(itembasis__article__law__short_title__icontains=query))
+            for word in query.split():
+                word_q = Q(code__icontains=word) | Q(itembasis__article__law__short_title__icontains=word)
+                for term in SYNONYMS.get(word, [word]):
+                    word_q |= Q(name__icontains=term) | Q(violation__icontains=term)
+                qs = qs.filter(word_q)
     if domain_id:
         qs = qs.filter(domain_id=domain_id)
     if holder_id:

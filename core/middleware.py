@@ -11,3 +11,27 @@ class RequestOriginMiddleware:
             return self.get_response(request)
         finally:
             _origin.reset(token)
+
+
+class DefaultLanguageMiddleware:
+    """zh-hans unless the user chose another language (cookie set by Django's set_language view).
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: an officer whose
+    browser says en-US still gets the Chinese UI until they switch."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        supported = {code for code, _ in settings.LANGUAGES}
+        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if lang not in supported:
+            lang = settings.LANGUAGE_CODE
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", lang)
+        return response

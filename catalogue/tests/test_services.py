@@ -140,3 +140,10 @@ def test_coverage_command(world, capsys):
     call_command("coverage", "--date", "2024-03-01")
     out = capsys.readouterr().out
     assert "items without holder: 0" in out and "towns without team: 0" in out
+
+
+def test_search_understands_colloquial_words_and_several_words(world):
+    # the fixture's item says 擅自占用城市道路摆摊经营; nobody types 占用城市道路
+    assert list(selectors.item_search(query="占道")) == [world.item_stall]
+    assert list(selectors.item_search(query="占道 经营")) == [world.item_stall]
+    assert list(selectors.item_search(query="占道 食品")) == []
