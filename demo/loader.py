@@ -163,6 +163,24 @@ class DemoLoader:
         self.log(f"candidates: accepted {accepted}, rejected {rejected}, "
                  f"pending {ClauseCandidate.objects.filter(status='pending').count()}")
         self.load_delegations(guidance)
+        self.load_discretion(guidance)
+
+    def load_discretion(self, actor) -> None:
+        """Demo 裁量基准 (XF-034) for some items with a stated fine range: three bands splitting the range.
+        NOT the county's published standard; document number marked 演示."""
+        from decimal import Decimal
+
+        items = EnforcementItem.objects.filter(domain__code__in=["01", "02", "03", "07"], fine_max__isnull=False,
+                                               fine_max__gt=0).order_by("code")[:40]
+        for item in items:
+            lo, hi = item.fine_min or Decimal(0), item.fine_max
+            a, b = (lo + (hi - lo) * Decimal("0.3")).quantize(Decimal(1)), (lo + (hi - lo) * Decimal("0.7")).quantize(Decimal(1))
+            cat.discretion_publish(actor=actor, item=item, effective_from=TOWN_DELEGATION_DATE,
+                                   document_no="常山县行政处罚裁量基准（演示）", bands=[
+                                       {"level": "从轻", "circumstances": "首次违法、及时改正、危害较小", "fine_min": lo, "fine_max": a},
+                                       {"level": "一般", "circumstances": "一般情形", "fine_min": a, "fine_max": b},
+                                       {"level": "从重", "circumstances": "拒不改正、多次违法或者造成较大影响", "fine_min": b, "fine_max": hi},
+                                   ])
 
     def load_delegations(self, actor) -> None:
         all_towns = list(self.towns.values())

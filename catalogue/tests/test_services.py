@@ -147,3 +147,17 @@ def test_search_understands_colloquial_words_and_several_words(world):
     assert list(selectors.item_search(query="占道")) == [world.item_stall]
     assert list(selectors.item_search(query="占道 经营")) == [world.item_stall]
     assert list(selectors.item_search(query="占道 食品")) == []
+
+
+def test_discretion_standard_versions_and_statutory_range(world):
+    bands = [{"level": "从轻", "circumstances": "首次", "fine_min": 0, "fine_max": 20},
+             {"level": "从重", "circumstances": "多次", "fine_min": 20, "fine_max": 50}]
+    v1 = services.discretion_publish(actor=world.guidance, item=world.item_litter, effective_from=D(2022, 1, 1),
+                                     bands=bands)
+    v2 = services.discretion_publish(actor=world.guidance, item=world.item_litter, effective_from=D(2024, 1, 1),
+                                     bands=bands)
+    assert (v1.version, v2.version) == (1, 2) and v1.bands.count() == 2
+    with pytest.raises(ValidationFailed) as exc:
+        services.discretion_publish(actor=world.guidance, item=world.item_litter, effective_from=D(2025, 1, 1),
+                                    bands=[{"level": "从重", "circumstances": "x", "fine_min": 0, "fine_max": 80}])
+    assert "超出法定上限" in exc.value.errors["bands[1]"][0]
