@@ -139,3 +139,31 @@ def world(db):
 
     w.make_officer = officer
     return w
+
+
+@pytest.fixture
+def iw(world):
+    """``world`` plus what intake and dispatch need: categories, boundary rows, an API client."""
+    from catalogue.models import BoundaryRule
+    from intake.models import EventCategory
+    from intake.services import api_client_create
+
+    w = world
+    w.cat_stall = EventCategory.objects.create(code="0504", name="店外经营", group="街面秩序", domain=w.dom_city,
+                                               keywords=["占道", "摆摊"], item_keywords=["占用城市道路"])
+    w.cat_food = EventCategory.objects.create(code="1001", name="食品安全", group="执法", domain=w.dom_food,
+                                              keywords=["食品"])
+    w.cat_repair = EventCategory.objects.create(code="0410", name="窨井盖破损", group="突发事件", department=w.zj,
+                                                keywords=["窨井盖"])
+    w.rule_waste = BoundaryRule.objects.create(
+        code="ZZBJ-0001", matter="山林偷倒废弃物（建筑垃圾）", criteria="建筑垃圾由综合行政执法部门查处",
+        keywords=["建筑垃圾", "渣土"], penalising_department=w.zf, supervising_department=w.zj,
+        item_codes=["330822010001"], source_document="清单", source_date=dt.date(2021, 11, 1))
+    w.zj_team = Team.objects.create(code="T-ZJ", name="住建维修队", kind=TeamKind.PROFESSIONAL, department=w.zj)
+    w.zj_officer = make_user("zj_officer", Role.DEPT_SUPERVISOR, department=w.zj)
+    w.hotline, w.hotline_key = api_client_create(actor=w.admin, name="12345热线", kind="hotline")
+    w.drone, w.drone_key = api_client_create(actor=w.admin, name="辉埠无人机平台", kind="drone")
+    w.open311, w.open311_key = api_client_create(actor=w.admin, name="市民App", kind="open311")
+    w.tianma_point = (118.7, 28.9)  # inside EAST (天马街道)
+    w.huibu_point = (118.3, 28.9)  # inside WEST (辉埠镇)
+    return w

@@ -108,8 +108,9 @@ def audit_log(
     record = AuditRecord(
         seq=head.last_seq + 1,
         at=timezone.now(),
-        actor_id=getattr(actor, "pk", None),
-        actor_name=(getattr(actor, "username", None) or (str(actor) if actor else "system"))[:150],
+        actor_id=actor.pk if hasattr(actor, "username") else None,
+        actor_name=(getattr(actor, "username", None) or (f"{actor._meta.verbose_name}:{actor}" if hasattr(
+            actor, "_meta") else str(actor)) if actor else "system")[:150],
         action=action,
         object_type=object_type or "",
         object_id=str(object_id if object_id is not None else ""),

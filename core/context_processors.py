@@ -9,6 +9,14 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     entries = [("home", _("首页"), None)]
+    if user.is_superuser or user.role in {"operator", "guidance", "leader", "admin"}:
+        entries.append(("dispatch:command", _("指挥中心"), None))
+    if has_perm(user, "parties.view"):
+        entries.append(("intake:events", _("事件"), None))
+    if user.role == "grid_worker":
+        entries.append(("intake:report", _("上报"), None))
+    if user.role in {"town_officer", "operator", "guidance", "admin"} or user.department_id:
+        entries.append(("dispatch:whistles", _("吹哨报到"), None))
     if has_perm(user, "catalogue.view"):
         entries.append(("catalogue:items", _("事项目录"), None))
         entries.append(("catalogue:laws", _("法律法规"), None))

@@ -111,3 +111,67 @@ class ConfigValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value} (from {self.valid_from})"
+
+
+class Deadline(models.Model):
+    """A time limit as a row, evaluated by the scheduled sweep (never a sleeping timer).
+
+    ``remind_at`` → a reminder; ``due_at`` passed → escalation level 1 (督办); ``escalate2_at`` → level 2.
+    ``rule`` names what produced it (a rulebook id or a configuration key)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("未到期")
+        MET = "met", _("已按时完成")
+        LATE = "late", _("超期完成")
+        CANCELLED = "cancelled", _("已取消")
+
+    kind = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="deadlines")
+    label = models.CharField(max_length=200)
+    due_at = models.DateTimeField(db_index=True)
+    remind_at = models.DateTimeField(null=True, blank=True)
+    escalate2_at = models.DateTimeField(null=True, blank=True)
+    rule = models.CharField(max_length=80)
+    basis = models.CharField(max_length=120, blank=True)
+    provisional = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["state", "due_at"]), models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("时限")
+        verbose_name_plural = _("时限")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}:{self.object_id} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """A message to a department's users (or one user): reminders, escalations, returns, rulings."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("通知")
+        REMIND = "remind", _("提醒")
+        ESCALATE = "escalate", _("督办")
+
+    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="notifications")
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -32,7 +32,9 @@ def auth_error(request: HttpRequest, exc):
 
 
 from catalogue.api import router as catalogue_router  # noqa: E402
+from intake.api import router as intake_router  # noqa: E402
 from parties.api import router as parties_router  # noqa: E402
 
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/parties", parties_router)
+api.add_router("/intake", intake_router)

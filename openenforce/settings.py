@@ -56,10 +56,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "org",
     "catalogue",
     "parties",
+    "intake",
+    "dispatch",
     "demo",
 ]
 
@@ -175,3 +179,18 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+
+# Background work through the Tasks API (django-tasks backport, database backend): run
+# `openenforce worker` (one or several, on one or several hosts). OPENENFORCE_TASKS_IMMEDIATE=1 runs
+# tasks in-process instead (used by the test suite).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("OPENENFORCE_TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+OPENENFORCE_ROUTING_MODEL = Path(os.environ.get("OPENENFORCE_ROUTING_MODEL", VAR_DIR / "models" / "routing.joblib"))

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
+from intake import views as intake_views
 from openenforce.api import api
 
 admin.site.site_header = "OpenEnforce 主数据管理"
@@ -17,6 +18,11 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("parties/", include("parties.urls")),
     path("imports/", include("core.urls")),
+    path("intake/", include("intake.urls")),
+    path("command/", include("dispatch.urls")),
+    path("public/report/", intake_views.public_report, name="public_report"),
+    path("public/track/<str:ticket>/", intake_views.public_track, name="public_track"),
+    path("open311/v2/", include("intake.open311_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

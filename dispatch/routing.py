@@ -1,0 +1,213 @@
+"""Routing: which enforcement item(s) an event most likely concerns, which body is responsible, and why.
+
+Order of evidence:
+1. the responsibility-boundary list (职责边界清单): a row whose keywords appear in the text decides the
+   penalising body and narrows the items;
+2. the category (given by the reporter, else predicted by the text classifier) gives the domain;
+3. items of that domain are ranked by how much of their wording appears in the text;
+4. the body: the town (its government and the town team) when the best item is delegated to the town
+   where it happened on that day (ZJ-009), otherwise the item's holder on that day (ZJ-006-008);
+   otherwise the category's default department (non-enforcement matters such as repairs).
+Below ``routing.auto_threshold`` confidence, or when no body is found, the event goes to triage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Q
+
+from catalogue.models import BoundaryRule, EnforcementItem
+from catalogue.selectors import active_on
+from core.config import config_get
+from intake.models import EventCategory
+from org.choices import DepartmentKind, TeamKind
+from org.models import Department, Team
+
+log = logging.getLogger(__name__)
+
+
+def model_path() -> Path:
+    return Path(getattr(settings, "OPENENFORCE_ROUTING_MODEL", settings.VAR_DIR / "models" / "routing.joblib"))
+
+
+@lru_cache(maxsize=1)
+def _load_model(path: str, mtime: float):
+    from dispatch.classifier import TextClassifier
+
+    return TextClassifier.load(Path(path))
+
+
+def routing_model():
+    path = model_path()
+    if not path.exists():
+        return None
+    try:
+        return _load_model(str(path), path.stat().st_mtime)
+    except Exception:  # a broken model must not stop intake; events then go to triage
+        log.exception("routing model %s could not be loaded", path)
+        return None
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+@dataclass
+class Decision:
+    department: Department | None = None
+    team: Team | None = None
+    item: EnforcementItem | None = None
+    boundary_rule: BoundaryRule | None = None
+    category: EventCategory | None = None
+    confidence: float = 0.0
+    model_version: str = ""
+    explanation: dict = field(default_factory=dict)
+    needs_triage: bool = True
+
+
+def _citations(item: EnforcementItem) -> list[str]:
+    return [f"《{b.article.law.short_title}》{b.article.label}" for b in
+            item.itembasis_set.select_related("article__law")]
+
+
+def _rank_items(text: str, candidates, extra_words: list[str]) -> list[tuple[float, EnforcementItem]]:
+    grams = bigrams(text)
+    ranked = []
+    for item in candidates:
+        name_grams = bigrams(item.name)
+        if not name_grams:
+            continue
+        score = len(grams & name_grams) / len(name_grams)
+        score += 0.3 * sum(1 for w in extra_words if w in item.name and w in text)
+        ranked.append((score, item))
+    ranked.sort(key=lambda p: (-p[0], p[1].code))
+    return ranked
+
+
+def town_body(town) -> tuple[Department | None, Team | None]:
+    dept = Department.objects.filter(kind=DepartmentKind.TOWN_GOVERNMENT, region=town).first()
+    team = Team.objects.filter(kind=TeamKind.TOWN, towns=town, active=True).first()
+    return dept, team
+
+
+def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
+           exclude_departments: set[int] | None = None) -> Decision:
+    exclude = exclude_departments or set()
+    d = Decision()
+    expl: dict = {}
+    clean = "".join(text.split())
+
+    # 1. boundary list
+    best_rule, best_hits = None, 0
+    for rule in BoundaryRule.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).select_related(
+            "penalising_department", "supervising_department"):
+        hits = sum(1 for k in rule.keywords if k and k in clean)
+        if hits > best_hits or (hits == best_hits and hits and rule.source == BoundaryRule.Source.RULING):
+            best_rule, best_hits = rule, hits
+    if best_rule and best_rule.penalising_department_id in exclude:
+        best_rule = None
+    if best_rule:
+        d.boundary_rule = best_rule
+        expl["boundary_rule"] = {"code": best_rule.code, "matter": best_rule.matter, "criteria": best_rule.criteria,
+                                 "penalising": best_rule.penalising_department.name,
+                                 "source": f"{best_rule.source_document}（{best_rule.source_date}）",
+                                 "keywords_found": [k for k in best_rule.keywords if k in clean]}
+
+    # 2. category: the reporter's, else the model's
+    model = routing_model()
+    if category is not None:
+        d.category = category
+        category_conf = 0.85
+        expl["category"] = {"code": category.code, "name": str(category), "source": "报告人选择"}
+    elif model is not None:
+        pred = model.predict_with_confidence([text])[0]
+        d.category = EventCategory.objects.filter(code=pred.label).first()
+        category_conf = pred.confidence
+        d.model_version = f"{model.meta.get('source', 'model')}:{model.meta.get('n_train', '?')}"
+        expl["model"] = {"name": "TF-IDF 字符/词 n-gram + 线性SVM", "version": d.model_version,
+                         "label": pred.label, "confidence": round(pred.confidence, 3), "top": pred.top}
+        if d.category:
+            expl["category"] = {"code": d.category.code, "name": str(d.category), "source": "文本分类模型"}
+    else:
+        category_conf = 0.0
+        expl["model"] = {"name": "无可用模型", "confidence": 0}
+
+    # 3. items
+    if best_rule and best_rule.item_codes:
+        candidates = EnforcementItem.objects.filter(code__in=best_rule.item_codes)
+    elif d.category and d.category.domain_id:
+        candidates = EnforcementItem.objects.filter(domain_id=d.category.domain_id)
+    else:
+        candidates = EnforcementItem.objects.none()
+    candidates = candidates.filter(Q(repealed_on__isnull=True) | Q(repealed_on__gt=on))
+    ranked = _rank_items(clean, list(candidates), (d.category.item_keywords if d.category else []))
+    if ranked and ranked[0][0] > 0:
+        d.item = ranked[0][1]
+        expl["items"] = [{"code": i.code, "name": i.name, "score": round(s, 3)} for s, i in ranked[:3]]
+        expl["item"] = {"code": d.item.code, "name": d.item.name, "basis": _citations(d.item)}
+
+    # 4. body
+    if d.item is not None:
+        towns = [x.town_id for x in active_on(d.item.delegations.all(), on)]
+        holders = list(active_on(d.item.holdings.select_related("department", "team"), on))
+        if town is not None and town.pk in towns:
+            d.department, d.team = town_body(town)
+            deleg = active_on(d.item.delegations.filter(town=town), on).first()
+            expl["delegation"] = {"town": town.name, "publication": deleg.publication if deleg else "",
+                                  "rule": "ZJ-009 / 行政处罚法第二十四条"}
+        elif holders:
+            d.department, d.team = holders[0].department, holders[0].team
+            expl["holder"] = {"department": d.department.name, "team": d.team.name if d.team else None,
+                              "since": str(holders[0].valid_from), "rule": "ZJ-006-008"}
+    if d.department is None and best_rule is not None:
+        d.department = best_rule.penalising_department
+        d.team = d.department.teams.filter(active=True).first()
+    if d.department is None and d.category is not None and d.category.department_id:
+        d.department = d.category.department
+        d.team = d.department.teams.filter(active=True).first()
+        expl["category_default"] = {"department": d.department.name}
+    if d.department is not None and d.department.pk in exclude:
+        d.department, d.team = None, None
+
+    confidence = category_conf
+    if best_rule is not None:
+        confidence = max(confidence, 0.9)
+    if d.item is None and d.department is not None and d.category is not None and d.category.department_id:
+        confidence = min(confidence, 0.85)
+    d.confidence = round(confidence, 4)
+    threshold = config_get("routing.auto_threshold", on=on)
+    d.needs_triage = d.department is None or town is None or d.confidence < threshold
+    reasons = []
+    if town is None:
+        reasons.append("无法确定发生地所在镇街")
+    if d.department is None:
+        reasons.append("未找到责任主体")
+    if d.confidence < threshold:
+        reasons.append(f"置信度 {d.confidence:.2f} 低于自动分派阈值 {threshold}")
+    expl["threshold"] = threshold
+    expl["triage_reasons"] = reasons
+    expl["summary"] = summary(d, expl)
+    d.explanation = expl
+    return d
+
+
+def summary(d: Decision, expl: dict) -> str:
+    parts = []
+    if "boundary_rule" in expl:
+        parts.append(f"职责边界清单 {expl['boundary_rule']['code']}“{expl['boundary_rule']['matter']}”")
+    if "item" in expl:
+        parts.append(f"事项 {expl['item']['code']}（{'、'.join(expl['item']['basis'])}）")
+    if "delegation" in expl:
+        parts.append(f"该事项已赋权{expl['delegation']['town']}")
+    elif "holder" in expl:
+        parts.append(f"实施主体为{expl['holder']['department']}")
+    if d.department is not None:
+        return "依据" + "；".join(parts) + f"，由{d.department.name}{'（' + d.team.name + '）' if d.team else ''}负责" \
+            if parts else f"由{d.department.name}负责"
+    return "未能确定责任主体，转人工分拨"

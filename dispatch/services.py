@@ -1,0 +1,588 @@
+"""Routing, command and dispatch services (指挥调度). Each top-level service is one transaction with its
+audit rows; deadlines are rows (core.Deadline) evaluated by ``deadlines_sweep``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalogue.models import BoundaryRule
+from catalogue.services import boundary_rule_add
+from core import clock
+from core.audit import audit_log
+from core.config import config_get
+from core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
+from core.models import Deadline, Notification
+from core.workdays import add_working_days
+from dispatch import routing
+from dispatch.access import acts_for, require_command, require_guidance
+from dispatch.models import (
+    Campaign,
+    CampaignTask,
+    Dispute,
+    EventReturn,
+    Instruction,
+    RoutingDecision,
+    Whistle,
+    WhistleCall,
+)
+from intake.choices import VERIFY_CHANNELS, EventStatus
+from intake.models import Event, Verification
+from intake.services import event_transition
+from org.choices import DepartmentKind, Role, TeamKind
+from org.models import Department, Team
+
+LOCAL = timezone.get_fixed_timezone(8 * 60)
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LOCAL)
+
+
+def _local_today(now: dt.datetime) -> dt.date:
+    return timezone.localtime(now, LOCAL).date()
+
+
+def _guidance_office() -> Department | None:
+    return Department.objects.filter(kind=DepartmentKind.GUIDANCE_OFFICE).first()
+
+
+def notify(*, department=None, user=None, level=Notification.Level.INFO, text: str, link: str = "") -> None:
+    Notification.objects.create(department=department, user=user, level=level, text=text[:300], link=link[:200])
+
+
+def deadline_open(*, kind: str, obj, department, label: str, due_at: dt.datetime, start: dt.datetime, rule: str,
+                  basis: str = "", provisional: bool = False) -> Deadline:
+    fraction = config_get("dispatch.remind_fraction")
+    remind_at = start + (due_at - start) * fraction
+    escalate2 = due_at + dt.timedelta(hours=config_get("dispatch.escalate_level2_hours"))
+    return Deadline.objects.create(kind=kind, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                                   department=department, label=label[:200], due_at=due_at, remind_at=remind_at,
+                                   escalate2_at=escalate2, rule=rule, basis=basis[:120], provisional=provisional)
+
+
+def deadline_close(*, kind: str, obj, at: dt.datetime) -> None:
+    for d in Deadline.objects.filter(kind=kind, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                                     state=Deadline.State.OPEN):
+        Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(
+            state=Deadline.State.MET if at <= d.due_at else Deadline.State.LATE, closed_at=at)
+
+
+def deadlines_cancel(obj) -> None:
+    Deadline.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), state=Deadline.State.OPEN).update(
+        state=Deadline.State.CANCELLED, closed_at=clock.now())
+
+
+# ------------------------------------------------------------------ instructions
+
+
+def instruction_issue(*, event: Event | None, department: Department, team: Team | None, content: str,
+                      priority: str, actor=None, campaign_task=None, transferred_from=None) -> Instruction:
+    now = clock.now()
+    sign_due = now + dt.timedelta(hours=config_get(f"dispatch.sign_hours.{priority}"))
+    wd = config_get(f"dispatch.feedback_working_days.{priority}")
+    fb = add_working_days(_local_today(now), wd, rule=f"dispatch.feedback_working_days.{priority}")
+    instruction = Instruction.objects.create(
+        event=event, campaign_task=campaign_task, department=department, team=team, content=content, priority=priority,
+        issued_by=actor if getattr(actor, "pk", None) else None, issued_at=now, sign_due=sign_due,
+        feedback_due=_end_of_day(fb.due), transferred_from=transferred_from)
+    label = f"指令#{instruction.pk}" + (f"（{event.ticket}）" if event else "")
+    deadline_open(kind="instruction.sign", obj=instruction, department=department, label=f"{label} 签收",
+                  due_at=sign_due, start=now, rule=f"dispatch.sign_hours.{priority}",
+                  basis=f"签发后 {config_get(f'dispatch.sign_hours.{priority}')} 小时")
+    deadline_open(kind="instruction.feedback", obj=instruction, department=department, label=f"{label} 反馈",
+                  due_at=instruction.feedback_due, start=now, rule=fb.rule, basis=fb.basis, provisional=fb.provisional)
+    notify(department=department, text=f"新指令：{content[:80]}", link=event.get_absolute_url() if event else "")
+    audit_log(actor=actor, action="dispatch.instruction.issue", obj=instruction,
+              after={"department": department.pk, "team": team.pk if team else None, "event": event.pk if event else None,
+                     "sign_due": sign_due, "feedback_due": instruction.feedback_due})
+    return instruction
+
+
+def _current_instruction(event: Event) -> Instruction | None:
+    return event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).order_by(
+        "-issued_at").first()
+
+
+def _assign(event: Event, decision_method: str, *, department, team, item=None, boundary_rule=None, confidence=None,
+            model_version="", explanation=None, actor=None, reason: str) -> Event:
+    RoutingDecision.objects.create(event=event, method=decision_method, department=department, team=team, item=item,
+                                   boundary_rule=boundary_rule, confidence=confidence, model_version=model_version,
+                                   explanation=explanation or {}, decided_by=actor if getattr(actor, "pk", None) else None,
+                                   at=clock.now())
+    event_transition(event=event, new=EventStatus.ROUTED, actor=actor, reason=reason, department=department, team=team,
+                     item=item)
+    instruction_issue(event=event, department=department, team=team, priority=event.priority, actor=actor,
+                      content=f"请处置：{event.title or event.text[:60]}（{event.ticket}）")
+    return event
+
+
+def route_event(*, event: Event, actor=None, exclude_departments: set[int] | None = None) -> RoutingDecision | None:
+    """Automatic routing right after intake (or after a return). Low confidence → triage queue."""
+    d = routing.decide(text=f"{event.title} {event.text}", town=event.town, category=event.category,
+                       on=_local_today(event.received_at), exclude_departments=exclude_departments)
+    if d.category is not None and event.category_id is None:
+        Event.objects.filter(pk=event.pk).update(category=d.category)
+        event.category = d.category
+    if d.needs_triage:
+        decision = RoutingDecision.objects.create(
+            event=event, method=RoutingDecision.Method.TRIAGE, department=d.department, team=d.team, item=d.item,
+            boundary_rule=d.boundary_rule, confidence=d.confidence, model_version=d.model_version,
+            explanation=d.explanation, at=clock.now())
+        if event.status != EventStatus.TRIAGE:
+            event_transition(event=event, new=EventStatus.TRIAGE, reason="；".join(d.explanation["triage_reasons"]))
+        audit_log(actor=actor, action="dispatch.route.triage", obj=event, after={"confidence": d.confidence,
+                                                                                 "reasons": d.explanation["triage_reasons"]})
+        return decision
+    _assign(event, RoutingDecision.Method.AUTO, department=d.department, team=d.team, item=d.item,
+            boundary_rule=d.boundary_rule, confidence=d.confidence, model_version=d.model_version,
+            explanation=d.explanation, actor=actor, reason=d.explanation["summary"])
+    audit_log(actor=actor, action="dispatch.route.auto", obj=event,
+              after={"department": d.department.pk, "team": d.team.pk if d.team else None,
+                     "item": d.item.code if d.item else None, "confidence": d.confidence})
+    return event.decisions.order_by("-at", "-id").first()
+
+
+@transaction.atomic
+def triage_assign(*, actor, event: Event, department: Department, team: Team | None = None, item=None,
+                  reason: str) -> Event:
+    """The command centre routes an event by hand (from triage, after a return, or to re-route)."""
+    event.refresh_from_db()
+    require_command(actor)
+    if not reason.strip():
+        raise ValidationFailed("请填写分拨理由", errors={"reason": ["人工分拨须写明理由"]})
+    if team is not None and team.department_id != department.pk and not (
+            department.kind == DepartmentKind.TOWN_GOVERNMENT and team.towns.filter(pk=department.region_id).exists()):
+        raise ValidationFailed("承办队伍不属于该责任主体", errors={"team": [f"{team}不承办{department}的事项"]})
+    current = _current_instruction(event)
+    if current is not None:
+        Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
+        deadlines_cancel(current)
+    _assign(event, RoutingDecision.Method.MANUAL, department=department, team=team, item=item, actor=actor,
+            explanation={"summary": f"指挥中心人工分拨：{reason}", "operator": str(actor)}, reason=reason)
+    audit_log(actor=actor, action="dispatch.route.manual", obj=event, after={"department": department.pk,
+                                                                            "reason": reason})
+    return event
+
+
+@transaction.atomic
+def instruction_sign(*, actor, instruction: Instruction) -> Instruction:
+    instruction.refresh_from_db()
+    if not acts_for(actor, instruction.department):
+        raise NotPermitted("只有受令单位可以签收", errors={"__all__": [f"该指令下达给{instruction.department}"]})
+    now = clock.now()
+    moved = Instruction.objects.filter(pk=instruction.pk, status=Instruction.Status.ISSUED).update(
+        status=Instruction.Status.SIGNED, signed_at=now, signed_by=actor)
+    if not moved:
+        raise InvalidTransition("该指令不是待签收状态", errors={"status": [instruction.get_status_display()]})
+    instruction.refresh_from_db()
+    deadline_close(kind="instruction.sign", obj=instruction, at=now)
+    if instruction.event_id:
+        event_transition(event=instruction.event, new=EventStatus.ACCEPTED, actor=actor, reason="签收指令")
+    audit_log(actor=actor, action="dispatch.instruction.sign", obj=instruction, after={"signed_at": now})
+    return instruction
+
+
+@transaction.atomic
+def event_return(*, actor, event: Event, reason: str) -> Event:
+    """退单. After ``routing.dispute_after_returns`` returns the event becomes a dispute for the
+    guidance office; before that it goes back to the triage queue with the reason."""
+    event.refresh_from_db()
+    if not acts_for(actor, event.department):
+        raise NotPermitted("只有被分派的单位可以退单", errors={"__all__": ["无权退单"]})
+    if len(reason.strip()) < 4:
+        raise ValidationFailed("请写明退单理由", errors={"reason": ["退单须说明理由（不少于4个字）"]})
+    if event.status not in (EventStatus.ROUTED, EventStatus.ACCEPTED):
+        raise InvalidTransition("当前状态不能退单", errors={"status": [event.get_status_display()]})
+    now = clock.now()
+    department = event.department
+    EventReturn.objects.create(event=event, department=department, reason=reason, actor=actor, at=now)
+    current = _current_instruction(event)
+    if current is not None:
+        Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.RETURNED)
+        deadlines_cancel(current)
+    if event.status == EventStatus.ACCEPTED:
+        event_transition(event=event, new=EventStatus.ROUTED, actor=actor, reason="签收后退单")
+    event_transition(event=event, new=EventStatus.RETURNED, actor=actor, reason=reason,
+                     return_count=event.return_count + 1)
+    audit_log(actor=actor, action="dispatch.event.return", obj=event, after={"department": department.pk,
+                                                                            "reason": reason})
+    if event.return_count >= config_get("routing.dispute_after_returns"):
+        dispute = Dispute.objects.create(event=event, opened_at=now)
+        dispute.departments.set(set(event.returns.values_list("department", flat=True)))
+        event_transition(event=event, new=EventStatus.DISPUTED, reason=f"多次退单（{event.return_count}次），提交指导办裁定")
+        notify(department=_guidance_office(), level=Notification.Level.ESCALATE,
+               text=f"职责争议待裁定：{event.ticket} {event.title or event.text[:40]}", link=event.get_absolute_url())
+        audit_log(actor=actor, action="dispatch.dispute.open", obj=dispute,
+                  after={"event": event.pk, "departments": sorted(dispute.departments.values_list("pk", flat=True))})
+    else:
+        event_transition(event=event, new=EventStatus.TRIAGE, reason="退单后待指挥中心重新分拨")
+        notify(department=_guidance_office(), text=f"退单待重新分拨：{event.ticket}（{reason[:60]}）",
+               link=event.get_absolute_url())
+    return event
+
+
+@transaction.atomic
+def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str, team: Team | None = None,
+                 new_boundary_rule: dict | None = None) -> Dispute:
+    """The guidance office decides. ``new_boundary_rule`` (matter, criteria, keywords, supervising) adds a
+    row to the boundary list so routing decides the same question the same way next time."""
+    dispute.refresh_from_db()
+    require_guidance(actor)
+    if not ruling.strip():
+        raise ValidationFailed("请填写裁定意见", errors={"ruling": ["裁定意见不能为空"]})
+    now = clock.now()
+    rule = None
+    if new_boundary_rule:
+        keywords = [k for k in new_boundary_rule.get("keywords", []) if k.strip()]
+        if not keywords:
+            raise ValidationFailed("新增职责边界须有关键词", errors={"keywords": ["至少一个关键词，用于今后自动分派"]})
+        count = BoundaryRule.objects.filter(source=BoundaryRule.Source.RULING).count() + 1
+        rule = boundary_rule_add(
+            actor=actor, code=f"CD-{now:%Y}-{count:04d}", matter=new_boundary_rule["matter"],
+            criteria=new_boundary_rule.get("criteria") or ruling, penalising_department=department,
+            supervising_department=new_boundary_rule.get("supervising"), source=BoundaryRule.Source.RULING,
+            source_document=f"指导办裁定（事件 {dispute.event.ticket}）", source_date=_local_today(now),
+            keywords=keywords, item_codes=new_boundary_rule.get("item_codes", []))
+    moved = Dispute.objects.filter(pk=dispute.pk, status=Dispute.Status.OPEN).update(
+        status=Dispute.Status.RULED, ruling=ruling, ruled_department=department, boundary_rule=rule, ruled_by=actor,
+        ruled_at=now)
+    if not moved:
+        raise InvalidTransition("该争议已裁定", errors={"status": ["已裁定"]})
+    dispute.refresh_from_db()
+    event = dispute.event
+    if team is None:
+        team = department.teams.filter(active=True).first() or (
+            Team.objects.filter(kind=TeamKind.TOWN, towns=department.region).first()
+            if department.kind == DepartmentKind.TOWN_GOVERNMENT else None)
+    _assign(event, RoutingDecision.Method.RULING, department=department, team=team, boundary_rule=rule, actor=actor,
+            explanation={"summary": f"指导办裁定：{ruling}", "boundary_rule": {"code": rule.code} if rule else None},
+            reason=f"指导办裁定：{ruling}")
+    for d in dispute.departments.all():
+        notify(department=d, text=f"职责争议已裁定：{event.ticket} 由{department.name}负责。{ruling[:80]}",
+               link=event.get_absolute_url())
+    audit_log(actor=actor, action="dispatch.dispute.rule", obj=dispute,
+              after={"department": department.pk, "ruling": ruling, "boundary_rule": rule.code if rule else None})
+    return dispute
+
+
+@transaction.atomic
+def instruction_feedback(*, actor, instruction: Instruction, outcome: str) -> Instruction:
+    """反馈 with the outcome. Events from grid workers, citizens and the hotline then wait for 核查."""
+    instruction.refresh_from_db()
+    if not acts_for(actor, instruction.department):
+        raise NotPermitted("只有受令单位可以反馈", errors={"__all__": ["无权反馈"]})
+    if len(outcome.strip()) < 4:
+        raise ValidationFailed("请填写处置结果", errors={"outcome": ["反馈须写明处置结果（不少于4个字）"]})
+    now = clock.now()
+    moved = Instruction.objects.filter(pk=instruction.pk, status=Instruction.Status.SIGNED).update(
+        status=Instruction.Status.DONE, feedback=outcome, feedback_at=now)
+    if not moved:
+        raise InvalidTransition("须先签收指令再反馈", errors={"status": [instruction.get_status_display()]})
+    instruction.refresh_from_db()
+    deadline_close(kind="instruction.feedback", obj=instruction, at=now)
+    event = instruction.event
+    if event is not None:
+        event_transition(event=event, new=EventStatus.RESOLVED, actor=actor, reason="反馈处置结果", outcome=outcome,
+                         resolved_at=now)
+        if event.channel not in VERIFY_CHANNELS:
+            event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason="处置完毕，办结", closed_at=now)
+        else:
+            notify(department=_guidance_office(), text=f"待核查：{event.ticket}", link=event.get_absolute_url())
+    audit_log(actor=actor, action="dispatch.instruction.feedback", obj=instruction, after={"outcome": outcome})
+    return instruction
+
+
+@transaction.atomic
+def event_verify(*, actor, event: Event, passed: bool, note: str) -> Event:
+    """核查 by the command centre or a grid worker of the town (not the body that handled it)."""
+    event.refresh_from_db()
+    allowed = actor.role in {Role.OPERATOR, Role.GUIDANCE, Role.ADMIN} or actor.is_superuser or (
+        actor.role == Role.GRID_WORKER and actor.town_id == event.town_id)
+    if not allowed or acts_for(actor, event.department):
+        raise NotPermitted("核查须由指挥中心或属地网格员进行，处置单位不能自行核查", errors={"__all__": ["无权核查"]})
+    if event.status != EventStatus.RESOLVED:
+        raise InvalidTransition("只有已处置的事件可以核查", errors={"status": [event.get_status_display()]})
+    if not event.outcome.strip():
+        raise ValidationFailed("没有处置结果不能办结", errors={"outcome": ["缺少处置结果"]})
+    if len(note.strip()) < 2:
+        raise ValidationFailed("请填写核查情况", errors={"note": ["核查情况不能为空"]})
+    now = clock.now()
+    Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
+    if passed:
+        event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason=f"核查通过：{note}", closed_at=now)
+    else:
+        event_transition(event=event, new=EventStatus.ACCEPTED, actor=actor, reason=f"核查未通过：{note}")
+        last = event.instructions.filter(status=Instruction.Status.DONE).order_by("-issued_at").first()
+        new = instruction_issue(event=event, department=event.department, team=event.team, priority=event.priority,
+                                actor=actor, content=f"核查未通过，请继续处置：{note}", transferred_from=last)
+        Instruction.objects.filter(pk=new.pk).update(status=Instruction.Status.SIGNED, signed_at=now)
+        deadline_close(kind="instruction.sign", obj=new, at=now)
+    audit_log(actor=actor, action="intake.event.verify", obj=event, after={"passed": passed, "note": note})
+    return event
+
+
+@transaction.atomic
+def event_reopen(*, event: Event, reason: str, actor=None) -> Event:
+    """The reporter says “not fixed” within ``intake.reopen_days`` of closure: back to the same body."""
+    event.refresh_from_db()
+    if event.status != EventStatus.CLOSED:
+        raise InvalidTransition("只有已办结的事件可以申请重新处理", errors={"status": [event.get_status_display()]})
+    days = config_get("intake.reopen_days")
+    if event.closed_at and clock.now() > event.closed_at + dt.timedelta(days=days):
+        raise InvalidTransition(f"办结已超过{days}天，请重新报告", errors={"ticket": [f"超过{days}天"]})
+    if len(reason.strip()) < 4:
+        raise ValidationFailed("请说明未解决的情况", errors={"reason": ["不少于4个字"]})
+    _assign(event, RoutingDecision.Method.REOPEN, department=event.department, team=event.team, item=event.item,
+            actor=actor, explanation={"summary": f"报告人反映问题未解决：{reason}"}, reason=f"报告人申请重新处理：{reason}")
+    Event.objects.filter(pk=event.pk).update(closed_at=None, rating=None)
+    audit_log(actor=actor, action="intake.event.reopen", obj=event, after={"reason": reason})
+    return event
+
+
+@transaction.atomic
+def event_rate(*, event: Event, score: int, comment: str = "", actor=None) -> Event:
+    event.refresh_from_db()
+    if event.status != EventStatus.CLOSED:
+        raise InvalidTransition("办结后才能评价", errors={"status": [event.get_status_display()]})
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationFailed("评价应为1到5分", errors={"score": ["应为1到5之间的整数"]})
+    moved = Event.objects.filter(pk=event.pk, rating__isnull=True).update(rating=score, rating_comment=comment[:300])
+    if not moved:
+        raise InvalidTransition("已经评价过", errors={"score": ["每次办结只能评价一次"]})
+    event.refresh_from_db()
+    audit_log(actor=actor, action="intake.event.rate", obj=event, after={"score": score, "comment": comment[:300]})
+    return event
+
+
+@transaction.atomic
+def instruction_transfer(*, actor, instruction: Instruction, department: Department, team: Team | None,
+                         reason: str) -> Instruction:
+    """流转: the command centre moves work to another body; the old instruction keeps its history."""
+    instruction.refresh_from_db()
+    require_command(actor)
+    if instruction.status not in (Instruction.Status.ISSUED, Instruction.Status.SIGNED):
+        raise InvalidTransition("该指令已结束，不能流转", errors={"status": [instruction.get_status_display()]})
+    if department.pk == instruction.department_id:
+        raise ValidationFailed("流转对象与原单位相同", errors={"department": ["请选择其他单位"]})
+    if not reason.strip():
+        raise ValidationFailed("请填写流转理由", errors={"reason": ["流转须写明理由"]})
+    Instruction.objects.filter(pk=instruction.pk).update(status=Instruction.Status.TRANSFERRED)
+    deadlines_cancel(instruction)
+    new = instruction_issue(event=instruction.event, department=department, team=team, priority=instruction.priority,
+                            actor=actor, content=f"（流转自{instruction.department.short_name}）{instruction.content}",
+                            transferred_from=instruction, campaign_task=instruction.campaign_task)
+    event = instruction.event
+    if event is not None:
+        RoutingDecision.objects.create(event=event, method=RoutingDecision.Method.MANUAL, department=department,
+                                       team=team, explanation={"summary": f"流转：{reason}"}, decided_by=actor,
+                                       at=clock.now())
+        new_status = EventStatus.ROUTED
+        event_transition(event=event, new=new_status, actor=actor, reason=f"流转至{department.name}：{reason}",
+                         department=department, team=team)
+    audit_log(actor=actor, action="dispatch.instruction.transfer", obj=new,
+              after={"from": instruction.pk, "department": department.pk, "reason": reason})
+    return new
+
+
+@transaction.atomic
+def event_merge(*, actor, event: Event, into: Event) -> Event:
+    event.refresh_from_db()
+    require_command(actor)
+    if into.pk == event.pk or into.duplicate_of_id:
+        raise ValidationFailed("合并目标无效", errors={"into": ["须合并到一个主事件"]})
+    if event.duplicates.exists():
+        raise ValidationFailed("该事件已有关联的重复事件，请先合并到它", errors={"event": ["是主事件"]})
+    current = _current_instruction(event)
+    if current is not None:
+        Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
+        deadlines_cancel(current)
+    event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=into,
+                     reason=f"人工合并到 {into.ticket}")
+    Event.objects.filter(pk=into.pk).update(me_too_count=into.me_too_count + 1)
+    audit_log(actor=actor, action="intake.event.merge", obj=event, after={"into": into.ticket})
+    return event
+
+
+@transaction.atomic
+def event_unmerge(*, actor, event: Event) -> Event:
+    """Undo a wrong duplicate link; the event is routed on its own."""
+    event.refresh_from_db()
+    require_command(actor)
+    root = event.duplicate_of
+    if event.status != EventStatus.DUPLICATE or root is None:
+        raise InvalidTransition("该事件不是重复事件", errors={"status": [event.get_status_display()]})
+    event_transition(event=event, new=EventStatus.TRIAGE, actor=actor, duplicate_of=None,
+                     reason=f"取消与 {root.ticket} 的关联")
+    Event.objects.filter(pk=root.pk, me_too_count__gt=0).update(me_too_count=root.me_too_count - 1)
+    audit_log(actor=actor, action="intake.event.unmerge", obj=event, after={"from": root.ticket})
+    route_event(event=event, actor=actor)
+    return event
+
+
+# ------------------------------------------------------------------ 吹哨报到
+
+
+@transaction.atomic
+def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.datetime, place: str,
+                 calls: list[tuple[Department, str]], event: Event | None = None) -> Whistle:
+    """A town team calls named county departments to a joint action, in one step; each must report
+    (报到) within ``whistle.report_hours``."""
+    team = actor.team
+    if actor.role != Role.TOWN_OFFICER or team is None or not team.towns.filter(pk=town.pk).exists():
+        raise NotPermitted("只有该镇街的执法队可以吹哨", errors={"__all__": ["无权吹哨"]})
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["请填写事由"]
+    if not calls:
+        errors["calls"] = ["至少呼叫一个部门"]
+    if len({d.pk for d, _t in calls}) != len(calls):
+        errors["calls"] = ["同一部门只能呼叫一次"]
+    now = clock.now()
+    if action_at < now - dt.timedelta(hours=1):
+        errors["action_at"] = ["联合行动时间不能早于现在"]
+    if errors:
+        raise ValidationFailed("吹哨信息有误", errors=errors)
+    whistle = Whistle.objects.create(title=title, description=description, team=team, town=town, event=event,
+                                     action_at=action_at, place=place, created_by=actor, created_at=now)
+    due = now + dt.timedelta(hours=config_get("whistle.report_hours"))
+    for dept, task in calls:
+        call = WhistleCall.objects.create(whistle=whistle, department=dept, task=task, report_due=due)
+        deadline_open(kind="whistle.report", obj=call, department=dept, label=f"吹哨报到：{title}", due_at=due,
+                      start=now, rule="whistle.report_hours", basis=f"吹哨后 {config_get('whistle.report_hours')} 小时")
+        notify(department=dept, level=Notification.Level.REMIND, text=f"{team.name}吹哨：{title}，请于{due:%m-%d %H:%M}前报到")
+    audit_log(actor=actor, action="dispatch.whistle.blow", obj=whistle,
+              after={"calls": [d.pk for d, _t in calls], "town": town.pk, "action_at": action_at})
+    return whistle
+
+
+@transaction.atomic
+def whistle_report(*, actor, call: WhistleCall, note: str = "") -> WhistleCall:
+    if not acts_for(actor, call.department):
+        raise NotPermitted("只有被呼叫的部门可以报到", errors={"__all__": ["无权报到"]})
+    now = clock.now()
+    moved = WhistleCall.objects.filter(pk=call.pk, reported_at__isnull=True).update(reported_at=now, reported_by=actor,
+                                                                                    report_note=note[:300])
+    if not moved:
+        raise InvalidTransition("已经报到", errors={"call": ["已报到"]})
+    call.refresh_from_db()
+    deadline_close(kind="whistle.report", obj=call, at=now)
+    audit_log(actor=actor, action="dispatch.whistle.report", obj=call, after={"note": note, "late": now > call.report_due})
+    return call
+
+
+@transaction.atomic
+def whistle_close(*, actor, whistle: Whistle, outcome: str, done_call_ids: list[int] | None = None) -> Whistle:
+    if actor.team_id != whistle.team_id:
+        raise NotPermitted("只有吹哨队伍可以结束联合行动", errors={"__all__": ["无权操作"]})
+    if len(outcome.strip()) < 4:
+        raise ValidationFailed("请填写行动结果", errors={"outcome": ["不少于4个字"]})
+    WhistleCall.objects.filter(whistle=whistle, pk__in=done_call_ids or []).update(task_done=True)
+    moved = Whistle.objects.filter(pk=whistle.pk, status=Whistle.Status.OPEN).update(
+        status=Whistle.Status.CLOSED, outcome=outcome, closed_at=clock.now())
+    if not moved:
+        raise InvalidTransition("联合行动已结束", errors={"status": ["已结束"]})
+    whistle.refresh_from_db()
+    unreported = list(whistle.calls.filter(reported_at__isnull=True).values_list("department__name", flat=True))
+    audit_log(actor=actor, action="dispatch.whistle.close", obj=whistle,
+              after={"outcome": outcome, "unreported": unreported})
+    return whistle
+
+
+# ------------------------------------------------------------------ 专项整治
+
+
+@transaction.atomic
+def campaign_create(*, actor, name: str, description: str, lead: Department, start: dt.date, end: dt.date,
+                    targets: dict, partners: list[Department] = (), category=None) -> Campaign:
+    """Create a campaign with one task (and one instruction) per town; ``targets`` maps town → count."""
+    require_command(actor)
+    errors = {}
+    if not name.strip():
+        errors["name"] = ["名称不能为空"]
+    if end < start:
+        errors["end"] = ["结束日期早于开始日期"]
+    if not targets:
+        errors["targets"] = ["至少一个镇街"]
+    if errors:
+        raise ValidationFailed("专项整治信息有误", errors=errors)
+    campaign = Campaign.objects.create(name=name, description=description, lead_department=lead, start=start, end=end,
+                                       category=category, created_by=actor, created_at=clock.now())
+    campaign.partner_departments.set(partners)
+    for town, target in targets.items():
+        team = Team.objects.filter(kind=TeamKind.TOWN, towns=town, active=True).first()
+        if team is None:
+            raise ValidationFailed("镇街没有执法队伍", errors={"targets": [f"{town.name}没有镇街执法队"]})
+        task = CampaignTask.objects.create(campaign=campaign, town=town, team=team, target=target)
+        instruction_issue(event=None, campaign_task=task, department=team.department, team=team, priority="normal",
+                          actor=actor, content=f"专项整治“{name}”：{town.name}排查 {target} 处")
+    audit_log(actor=actor, action="dispatch.campaign.create", obj=campaign,
+              after={"towns": {t.name: n for t, n in targets.items()}, "lead": lead.pk})
+    return campaign
+
+
+@transaction.atomic
+def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, note: str = "") -> CampaignTask:
+    if not (acts_for(actor, task.team.department) or actor.team_id == task.team_id):
+        raise NotPermitted("只有承担任务的队伍可以填报进度", errors={"__all__": ["无权填报"]})
+    if found < 0 or fixed < 0 or fixed > found:
+        raise ValidationFailed("进度数据有误", errors={"fixed": ["已整改数不能超过发现数，且不能为负"]})
+    before = {"found": task.found, "fixed": task.fixed}
+    CampaignTask.objects.filter(pk=task.pk).update(found=found, fixed=fixed, note=note[:300])
+    task.refresh_from_db()
+    audit_log(actor=actor, action="dispatch.campaign.progress", obj=task, before=before,
+              after={"found": found, "fixed": fixed})
+    return task
+
+
+# ------------------------------------------------------------------ the sweep
+
+
+def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
+    """Remind before, escalate (督办) when overdue, escalate again later. Idempotent: each step is a
+    compare-and-set on the deadline row, so two workers never send the same reminder twice."""
+    now = now or clock.now()
+    counts = {"reminded": 0, "escalated": 0, "escalated2": 0}
+    guidance = _guidance_office()
+    for d in Deadline.objects.filter(state=Deadline.State.OPEN, reminded_at__isnull=True, remind_at__lte=now,
+                                     due_at__gt=now)[:500]:
+        with transaction.atomic():
+            if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
+                notify(department=d.department, level=Notification.Level.REMIND,
+                       text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}")
+                audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
+                counts["reminded"] += 1
+    for d in Deadline.objects.filter(state=Deadline.State.OPEN, escalation_level=0, due_at__lte=now)[:500]:
+        with transaction.atomic():
+            if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
+                text = f"督办：{d.label} 已超期（时限 {timezone.localtime(d.due_at):%m-%d %H:%M}）"
+                notify(department=d.department, level=Notification.Level.ESCALATE, text=text)
+                notify(department=guidance, level=Notification.Level.ESCALATE, text=f"{d.department}：{text}")
+                if d.object_type == "dispatch.instruction":
+                    Instruction.objects.filter(pk=d.object_id, escalation_level=0).update(escalation_level=1)
+                audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 1})
+                counts["escalated"] += 1
+    for d in Deadline.objects.filter(state=Deadline.State.OPEN, escalation_level=1, escalate2_at__lte=now)[:500]:
+        with transaction.atomic():
+            if Deadline.objects.filter(pk=d.pk, escalation_level=1).update(escalation_level=2):
+                for leader in Department.objects.filter(kind=DepartmentKind.GOVERNMENT, region__level="county")[:1]:
+                    notify(department=leader, level=Notification.Level.ESCALATE,
+                           text=f"县级督办：{d.department} {d.label} 严重超期")
+                if d.object_type == "dispatch.instruction":
+                    Instruction.objects.filter(pk=d.object_id).update(escalation_level=2)
+                audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 2})
+                counts["escalated2"] += 1
+    return counts
+
+
+def overdue_deadlines(now: dt.datetime | None = None):
+    now = now or clock.now()
+    return Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=now).select_related("department")
+
+
+def open_disputes():
+    return Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event")
+
+

@@ -1,0 +1,245 @@
+"""Dispatch: sign, feedback, verification, returns → dispute → ruling, escalation, transfer, whistle, campaign."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from catalogue.models import BoundaryRule
+from core import clock
+from core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
+from core.models import AuditRecord, Deadline, Notification
+from dispatch import services
+from dispatch.models import Dispute, Instruction
+from intake.choices import EventStatus
+from intake.models import Event
+from intake.services import event_submit
+
+
+def report(w, **kw):
+    data = dict(channel="grid", actor=w.grid_tianma, text="天马街道人民路有人占道摆摊经营", lng=w.tianma_point[0],
+                lat=w.tianma_point[1], category_code="0504")
+    data.update(kw)
+    return event_submit(**data).event
+
+
+def test_full_loop_sign_feedback_verify_close(iw):
+    e = report(iw)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    e.refresh_from_db()
+    assert e.status == EventStatus.ACCEPTED
+    with pytest.raises(ValidationFailed):
+        services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="")
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    e.refresh_from_db()
+    assert e.status == EventStatus.RESOLVED  # a grid worker's report waits for 核查
+    with pytest.raises(NotPermitted):  # the handler cannot verify its own work
+        services.event_verify(actor=iw.tianma_officer, event=e, passed=True, note="自查")
+    services.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
+    e.refresh_from_db()
+    assert e.status == EventStatus.CLOSED and e.closed_at is not None
+    assert [t.new for t in e.transitions.all()] == ["triage", "routed", "accepted", "resolved", "closed"]
+    assert set(Deadline.objects.filter(object_id=str(ins.pk)).values_list("state", flat=True)) == {"met"}
+
+
+def test_failed_verification_goes_back_to_the_handler(iw):
+    e = report(iw)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已处理完毕")
+    services.event_verify(actor=iw.operator, event=e, passed=False, note="摊贩又回来了")
+    e.refresh_from_db()
+    assert e.status == EventStatus.ACCEPTED
+    new = e.instructions.order_by("-issued_at", "-id").first()
+    assert new.transferred_from == ins and new.status == Instruction.Status.SIGNED
+
+
+def test_other_body_cannot_sign(iw):
+    e = report(iw)
+    with pytest.raises(NotPermitted):
+        services.instruction_sign(actor=iw.huibu_officer, instruction=e.instructions.get())
+    assert e.instructions.get().status == Instruction.Status.ISSUED
+
+
+def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw):
+    e = report(iw, category_code=None, text="小区门口有人私设地锁占用公共车位", lng=iw.huibu_point[0],
+               lat=iw.huibu_point[1])
+    assert e.status == EventStatus.TRIAGE
+    services.triage_assign(actor=iw.operator, event=e, department=iw.zf, team=iw.bureau_team, reason="疑似占道")
+    services.event_return(actor=iw.bureau_officer, event=e, reason="私设地锁属物业管理，不属城管")
+    e.refresh_from_db()
+    assert e.status == EventStatus.TRIAGE and e.return_count == 1
+    services.triage_assign(actor=iw.operator, event=e, department=iw.zj, team=iw.zj_team, reason="物业管理")
+    services.event_return(actor=iw.zj_officer, event=e, reason="占用公共车位属于执法事项")
+    e.refresh_from_db()
+    assert e.status == EventStatus.DISPUTED
+    dispute = Dispute.objects.get(event=e, status="open")
+    assert set(dispute.departments.all()) == {iw.zf, iw.zj}
+    assert Notification.objects.filter(department=iw.guidance_office, level="escalate").exists()
+    with pytest.raises(NotPermitted):
+        services.dispute_rule(actor=iw.operator, dispute=dispute, department=iw.zf, ruling="x")
+    services.dispute_rule(actor=iw.guidance, dispute=dispute, department=iw.zf,
+                          ruling="占用公共区域私设地锁由综合行政执法部门查处",
+                          new_boundary_rule={"matter": "私设地锁", "keywords": ["地锁"]})
+    e.refresh_from_db()
+    assert e.status == EventStatus.ROUTED and e.department == iw.zf
+    rule = BoundaryRule.objects.get(source="ruling")
+    assert rule.keywords == ["地锁"] and rule.penalising_department == iw.zf
+    # the same question later goes straight to the ruled body, citing the ruling
+    again = report(iw, category_code=None, text="楼下又有人装了地锁", lng=iw.huibu_point[0] + 0.02,
+                   lat=iw.huibu_point[1])
+    assert again.status == EventStatus.ROUTED and again.department == iw.zf
+    assert again.decisions.get().boundary_rule == rule
+
+
+def test_return_needs_a_reason_and_the_right_body(iw):
+    e = report(iw)
+    with pytest.raises(ValidationFailed):
+        services.event_return(actor=iw.tianma_officer, event=e, reason="不")
+    with pytest.raises(NotPermitted):
+        services.event_return(actor=iw.huibu_officer, event=e, reason="不是我们的事")
+    e.refresh_from_db()
+    assert e.status == EventStatus.ROUTED and e.return_count == 0
+
+
+def test_overdue_work_is_reminded_then_escalated_once(iw):
+    e = report(iw)
+    ins = e.instructions.get()
+    sign = Deadline.objects.get(kind="instruction.sign", object_id=str(ins.pk))
+    assert sign.rule == "dispatch.sign_hours.normal"
+    before_remind = services.deadlines_sweep(now=sign.remind_at - dt.timedelta(minutes=1))
+    assert before_remind == {"reminded": 0, "escalated": 0, "escalated2": 0}
+    assert services.deadlines_sweep(now=sign.remind_at + dt.timedelta(minutes=1))["reminded"] == 1
+    assert services.deadlines_sweep(now=sign.remind_at + dt.timedelta(minutes=2))["reminded"] == 0
+    late = sign.due_at + dt.timedelta(minutes=1)
+    assert services.deadlines_sweep(now=late)["escalated"] == 1
+    assert services.deadlines_sweep(now=late)["escalated"] == 0  # idempotent
+    ins.refresh_from_db()
+    assert ins.escalation_level == 1
+    assert Notification.objects.filter(department=iw.tianma_gov, level="escalate").count() == 1
+    assert Notification.objects.filter(department=iw.guidance_office, level="escalate").count() == 1
+    assert services.deadlines_sweep(now=sign.escalate2_at + dt.timedelta(minutes=1))["escalated2"] == 1
+    with clock.frozen(late):
+        services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    sign.refresh_from_db()
+    assert sign.state == "late"
+
+
+def test_feedback_deadline_uses_working_days(iw):
+    with clock.frozen(timezone.make_aware(dt.datetime(2026, 9, 30, 10, 0))):
+        e = report(iw)
+    ins = e.instructions.get()
+    fb = Deadline.objects.get(kind="instruction.feedback", object_id=str(ins.pk))
+    # 5 working days from 2026-09-30 skip the National Day holiday: 10-08, 10-09, 10-10(调休), 10-12, 10-13
+    assert timezone.localtime(fb.due_at).date() == dt.date(2026, 10, 13)
+    assert fb.rule == "dispatch.feedback_working_days.normal"
+
+
+def test_transfer_keeps_history(iw):
+    e = report(iw)
+    old = e.instructions.get()
+    new = services.instruction_transfer(actor=iw.operator, instruction=old, department=iw.zj, team=iw.zj_team,
+                                        reason="涉及道路设施维修")
+    old.refresh_from_db()
+    e.refresh_from_db()
+    assert old.status == Instruction.Status.TRANSFERRED and new.transferred_from == old
+    assert e.department == iw.zj and e.status == EventStatus.ROUTED
+    assert Deadline.objects.filter(object_id=str(old.pk), state="cancelled").count() == 2
+    with pytest.raises(NotPermitted):
+        services.instruction_transfer(actor=iw.tianma_officer, instruction=new, department=iw.zf, team=None,
+                                      reason="x")
+
+
+def test_triage_assign_denied_for_officers_changes_nothing(iw):
+    e = report(iw, category_code=None, text="有问题")
+    audits = AuditRecord.objects.count()
+    with pytest.raises(NotPermitted):
+        services.triage_assign(actor=iw.tianma_officer, event=e, department=iw.zf, reason="我来")
+    e.refresh_from_db()
+    assert e.status == EventStatus.TRIAGE and AuditRecord.objects.count() == audits
+
+
+def test_reopen_within_window_and_rate_once(iw):
+    e = report(iw, channel="inspection", actor=iw.tianma_officer)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离，恢复通行")
+    e.refresh_from_db()
+    assert e.status == EventStatus.CLOSED  # inspection findings need no 核查
+    services.event_rate(event=e, score=4, comment="处理及时")
+    with pytest.raises(InvalidTransition):
+        services.event_rate(event=e, score=5)
+    services.event_reopen(event=e, reason="第二天又来摆摊了")
+    e.refresh_from_db()
+    assert e.status == EventStatus.ROUTED and e.department == iw.tianma_gov and e.rating is None
+    ins2 = e.instructions.filter(status="issued").get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins2)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins2, outcome="再次劝离并教育")
+    e.refresh_from_db()
+    with clock.frozen(e.closed_at + dt.timedelta(days=16)), pytest.raises(InvalidTransition):
+        services.event_reopen(event=e, reason="还是没解决")
+
+
+def test_merge_and_unmerge(iw):
+    a = report(iw)
+    b = report(iw, lng=iw.huibu_point[0], lat=iw.huibu_point[1], text="辉埠镇有人占道摆摊")
+    services.event_merge(actor=iw.operator, event=b, into=a)
+    b.refresh_from_db()
+    a.refresh_from_db()
+    assert b.status == EventStatus.DUPLICATE and b.duplicate_of == a and a.me_too_count == 1
+    services.event_unmerge(actor=iw.operator, event=b)
+    b.refresh_from_db()
+    a.refresh_from_db()
+    assert b.duplicate_of is None and b.status == EventStatus.ROUTED and a.me_too_count == 0
+
+
+def test_whistle_calls_departments_in_one_step(iw):
+    w = services.whistle_blow(actor=iw.tianma_officer, title="人民路违建联合拆除", description="需规划、住建协助",
+                              town=iw.tianma, action_at=timezone.now() + dt.timedelta(days=1), place="人民路12号",
+                              calls=[(iw.zj, "提供图纸"), (iw.scjg, "查处无照经营")])
+    assert w.calls.count() == 2
+    assert Deadline.objects.filter(kind="whistle.report").count() == 2
+    call_zj = w.calls.get(department=iw.zj)
+    with pytest.raises(NotPermitted):
+        services.whistle_report(actor=iw.scjg_officer, call=call_zj)
+    services.whistle_report(actor=iw.zj_officer, call=call_zj, note="王工带队")
+    call_zj.refresh_from_db()
+    assert call_zj.reported_at is not None
+    due = w.calls.get(department=iw.scjg).report_due
+    assert services.deadlines_sweep(now=due + dt.timedelta(minutes=1))["escalated"] == 1
+    services.whistle_close(actor=iw.tianma_officer, whistle=w, outcome="违建已拆除，无照摊点取缔",
+                           done_call_ids=[call_zj.pk])
+    w.refresh_from_db()
+    assert w.status == "closed"
+    rec = AuditRecord.objects.filter(action="dispatch.whistle.close").get()
+    assert rec.after["unreported"] == ["常山县市场监督管理局"]
+
+
+def test_only_a_town_team_blows_the_whistle_for_its_town(iw):
+    with pytest.raises(NotPermitted):
+        services.whistle_blow(actor=iw.huibu_officer, title="x", description="", town=iw.tianma,
+                              action_at=timezone.now(), place="", calls=[(iw.zj, "x")])
+
+
+def test_campaign_tasks_and_progress(iw):
+    c = services.campaign_create(actor=iw.operator, name="窨井盖安全隐患专项排查", description="全县排查",
+                                 lead=iw.zf, start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 31),
+                                 targets={iw.tianma: 120, iw.huibu: 60}, partners=[iw.zj])
+    assert c.tasks.count() == 2 and Instruction.objects.filter(campaign_task__campaign=c).count() == 2
+    task = c.tasks.get(town=iw.tianma)
+    with pytest.raises(ValidationFailed):
+        services.campaign_task_update(actor=iw.tianma_officer, task=task, found=3, fixed=5)
+    with pytest.raises(NotPermitted):
+        services.campaign_task_update(actor=iw.huibu_officer, task=task, found=3, fixed=1)
+    services.campaign_task_update(actor=iw.tianma_officer, task=task, found=14, fixed=9)
+    task.refresh_from_db()
+    assert (task.found, task.fixed) == (14, 9)
+
+
+def test_every_status_change_is_checked(iw):
+    e = report(iw)
+    Event.objects.filter(pk=e.pk).update(status=EventStatus.CLOSED)
+    e.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        services.instruction_sign(actor=iw.tianma_officer, instruction=e.instructions.get())

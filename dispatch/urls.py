@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dispatch import views
+
+app_name = "dispatch"
+urlpatterns = [
+    path("", views.command_centre, name="command"),
+    path("points.json", views.event_points, name="points"),
+    path("whistles/", views.whistle_list, name="whistles"),
+    path("whistles/new/", views.whistle_blow, name="whistle_blow"),
+    path("whistles/<int:pk>/<str:action>/", views.whistle_action, name="whistle_action"),
+    path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/tasks/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
+]

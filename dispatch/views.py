@@ -1,0 +1,121 @@
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError
+from core.http import errors_as_text, handle_application_errors
+from dispatch import selectors, services
+from dispatch.models import Campaign, CampaignTask, Whistle, WhistleCall
+from org.choices import RegionLevel, Role
+from org.models import Department, Region
+
+
+def _map_geojson() -> str:
+    regions = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]).exclude(boundary=None)
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": r.boundary, "properties": {"name": r.name, "level": r.level,
+                                                                  "approximate": r.boundary_approximate}}
+        for r in regions]}, ensure_ascii=False)
+
+
+@login_required
+@handle_application_errors
+def command_centre(request):
+    """The operator's all-day page: map, queues, today's counts; the panels refresh themselves."""
+    if not (request.user.is_superuser or request.user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER, Role.ADMIN}):
+        raise Http404
+    snap = selectors.command_snapshot(user=request.user)
+    if request.htmx:
+        return render(request, "dispatch/_panels.html", {"s": snap})
+    return render(request, "dispatch/command.html", {"s": snap, "geojson": _map_geojson()})
+
+
+@login_required
+def event_points(request):
+    if not (request.user.is_superuser or request.user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER, Role.ADMIN}):
+        raise Http404
+    return JsonResponse({"points": selectors.open_event_points(user=request.user)})
+
+
+@login_required
+@handle_application_errors
+def whistle_list(request):
+    whistles = Whistle.objects.select_related("team", "town").prefetch_related("calls__department")
+    if request.user.role == Role.TOWN_OFFICER:
+        whistles = whistles.filter(team=request.user.team)
+    elif not (request.user.is_superuser or request.user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER}):
+        whistles = whistles.filter(calls__department_id=request.user.department_id)
+    towns = request.user.team.towns.all() if request.user.team_id else Region.objects.none()
+    return render(request, "dispatch/whistles.html", {
+        "whistles": whistles.order_by("-created_at")[:100], "towns": towns,
+        "departments": Department.objects.filter(kind__in=["department", "bureau"]).order_by("code"),
+        "can_blow": request.user.role == Role.TOWN_OFFICER,
+        "now": timezone.localtime() + dt.timedelta(hours=2)})
+
+
+@login_required
+@require_POST
+def whistle_blow(request):
+    p = request.POST
+    try:
+        town = get_object_or_404(Region, pk=p.get("town"))
+        depts = Department.objects.filter(pk__in=p.getlist("departments"))
+        action_at = timezone.make_aware(dt.datetime.fromisoformat(p.get("action_at", "")))
+        services.whistle_blow(actor=request.user, title=p.get("title", ""), description=p.get("description", ""),
+                              town=town, action_at=action_at, place=p.get("place", ""),
+                              calls=[(d, p.get("task", "") or "参加联合行动") for d in depts])
+        messages.success(request, "已吹哨，被呼叫部门已收到通知")
+    except ValueError:
+        messages.error(request, "联合行动时间格式有误")
+    except ApplicationError as exc:
+        messages.error(request, errors_as_text(exc))
+    return redirect("dispatch:whistles")
+
+
+@login_required
+@require_POST
+def whistle_action(request, pk, action):
+    whistle = get_object_or_404(Whistle, pk=pk)
+    try:
+        if action == "report":
+            call = get_object_or_404(WhistleCall, pk=request.POST.get("call"), whistle=whistle)
+            services.whistle_report(actor=request.user, call=call, note=request.POST.get("note", ""))
+        elif action == "close":
+            services.whistle_close(actor=request.user, whistle=whistle, outcome=request.POST.get("outcome", ""),
+                                   done_call_ids=[int(x) for x in request.POST.getlist("done")])
+        else:
+            raise Http404
+        messages.success(request, "已完成")
+    except ApplicationError as exc:
+        messages.error(request, errors_as_text(exc))
+    return redirect("dispatch:whistles")
+
+
+@login_required
+@handle_application_errors
+def campaign_list(request):
+    campaigns = Campaign.objects.prefetch_related("tasks__town", "tasks__team").select_related("lead_department")
+    return render(request, "dispatch/campaigns.html", {"campaigns": campaigns, "user_team": request.user.team_id})
+
+
+@login_required
+@require_POST
+def campaign_progress(request, pk):
+    task = get_object_or_404(CampaignTask, pk=pk)
+    try:
+        services.campaign_task_update(actor=request.user, task=task, found=int(request.POST.get("found", 0)),
+                                      fixed=int(request.POST.get("fixed", 0)), note=request.POST.get("note", ""))
+        messages.success(request, "已更新进度")
+    except ValueError:
+        messages.error(request, "请填写数字")
+    except ApplicationError as exc:
+        messages.error(request, errors_as_text(exc))
+    return redirect("dispatch:campaigns")
+
+

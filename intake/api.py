@@ -1,0 +1,106 @@
+"""JSON intake for other systems (12345 hotline, drones, cameras/IoT, department systems).
+
+Authentication: header ``X-Api-Key`` (one key per system). ``POST /api/intake/events`` is idempotent by
+the sender's ``external_id``: a retry returns the same event (200) and creates nothing; a new event is
+201. Bad input is 422 with ``errors`` mapping each field to its messages, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.db import transaction
+from ninja import Router, Status
+from ninja.security import APIKeyHeader
+
+from core.exceptions import NotFound, ValidationFailed
+from intake.models import ApiClient, Event
+from intake.schemas import BatchIn, BatchOut, EventIn, EventOut
+from intake.services import NewAttachment, api_client_for_key, event_submit
+
+MAX_BATCH = 500
+
+
+class ApiKey(APIKeyHeader):
+    param_name = "X-Api-Key"
+
+    def authenticate(self, request, key):
+        return api_client_for_key(key)
+
+
+router = Router(tags=["intake"], auth=ApiKey())
+
+
+def event_out(event: Event, created: bool) -> dict:
+    decision = event.decisions.order_by("-at", "-id").first()
+    return {
+        "ticket": event.ticket, "status": event.status, "status_label": str(event.get_status_display()),
+        "created": created, "duplicate_of": event.duplicate_of.ticket if event.duplicate_of_id else None,
+        "me_too_count": event.me_too_count, "town": event.town.name if event.town else None,
+        "category": event.category.code if event.category else None,
+        "department": event.department.name if event.department else None,
+        "team": event.team.name if event.team else None,
+        "explanation": decision.explanation.get("summary") if decision else None, "received_at": event.received_at,
+    }
+
+
+def _attachments(payload: EventIn, prefix: str = "") -> list[NewAttachment]:
+    out = []
+    for i, att in enumerate(payload.attachments, start=1):
+        try:
+            data = base64.b64decode(att.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed("附件编码有误", errors={f"{prefix}attachments[{i}]": ["content_base64 不是有效的 Base64"]}) \
+                from None
+        out.append(NewAttachment(att.name, data))
+    return out
+
+
+def _submit(client: ApiClient, payload: EventIn, *, external_id: str | None = None, prefix: str = ""):
+    channel = payload.channel or client.channel
+    try:
+        return event_submit(
+            channel=channel, source=client, external_id=external_id if external_id is not None else payload.external_id,
+            text=payload.text, title=payload.title, lng=payload.lng, lat=payload.lat, address=payload.address,
+            town_code=payload.town, occurred_at=payload.occurred_at, category_code=payload.category,
+            priority=payload.priority, reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
+            attachments=_attachments(payload, prefix))
+    except ValidationFailed as exc:
+        if prefix:
+            exc.errors = {f"{prefix}{k}": v for k, v in exc.errors.items()}
+        raise
+
+
+@router.post("/events", response={200: EventOut, 201: EventOut})
+def create_event(request, payload: EventIn):
+    result = _submit(request.auth, payload)
+    return Status(201 if result.created else 200, event_out(result.event, result.created))
+
+
+@router.post("/events/batch", response={200: BatchOut, 201: BatchOut})
+def create_batch(request, payload: BatchIn):
+    """A drone flight's detections, all or nothing: any invalid detection → 422 naming its index."""
+    if not payload.detections:
+        raise ValidationFailed("没有检测结果", errors={"detections": ["至少一条"]})
+    if len(payload.detections) > MAX_BATCH:
+        raise ValidationFailed("批量过大", errors={"detections": [f"一次最多{MAX_BATCH}条"]})
+    results = []
+    with transaction.atomic():
+        for i, det in enumerate(payload.detections):
+            ext = det.external_id or ""
+            if payload.flight_id and ext:
+                ext = f"{payload.flight_id}:{ext}"
+            results.append(_submit(request.auth, det, external_id=ext, prefix=f"detections[{i}]."))
+    created = sum(r.created for r in results)
+    body = {"created": created, "existing": len(results) - created,
+            "events": [event_out(r.event, r.created) for r in results]}
+    return Status(201 if created else 200, body)
+
+
+@router.get("/events/{ticket}", response=EventOut)
+def get_event(request, ticket: str):
+    event = Event.objects.filter(ticket=ticket, source=request.auth).first()
+    if event is None:
+        raise NotFound("未找到该事件", errors={"ticket": [ticket]})
+    return event_out(event, created=False)

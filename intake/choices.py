@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    GRID = "grid", _("网格员")
+    CITIZEN = "citizen", _("群众")
+    HOTLINE = "hotline", _("12345热线")
+    DRONE = "drone", _("无人机")
+    SENSOR = "sensor", _("视频/物联感知")
+    REFERRAL = "referral", _("部门移送")
+    INSPECTION = "inspection", _("检查发现")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("紧急")
+    HIGH = "high", _("较急")
+    NORMAL = "normal", _("一般")
+    LOW = "low", _("缓办")
+
+
+class EventStatus(models.TextChoices):
+    TRIAGE = "triage", _("待分拨")
+    ROUTED = "routed", _("已分派")
+    ACCEPTED = "accepted", _("已签收处置中")
+    RETURNED = "returned", _("已退单")
+    DISPUTED = "disputed", _("职责争议")
+    RESOLVED = "resolved", _("已处置待核查")
+    CLOSED = "closed", _("已办结")
+    DUPLICATE = "duplicate", _("重复（已关联）")
+    INVALID = "invalid", _("无效")
+
+
+OPEN_STATUSES = {EventStatus.TRIAGE, EventStatus.ROUTED, EventStatus.ACCEPTED, EventStatus.RETURNED,
+                 EventStatus.DISPUTED, EventStatus.RESOLVED}
+
+# The one transition table, checked by the services (house style §7).
+TRANSITIONS: dict[str, set[str]] = {
+    EventStatus.TRIAGE: {EventStatus.ROUTED, EventStatus.DUPLICATE, EventStatus.INVALID},
+    EventStatus.ROUTED: {EventStatus.ACCEPTED, EventStatus.RETURNED, EventStatus.ROUTED, EventStatus.DUPLICATE},
+    EventStatus.RETURNED: {EventStatus.ROUTED, EventStatus.DISPUTED, EventStatus.TRIAGE},
+    EventStatus.DISPUTED: {EventStatus.ROUTED},
+    EventStatus.ACCEPTED: {EventStatus.RESOLVED, EventStatus.ROUTED},
+    EventStatus.RESOLVED: {EventStatus.CLOSED, EventStatus.ACCEPTED},
+    EventStatus.CLOSED: {EventStatus.ROUTED},  # reopened by the reporter within the window
+    EventStatus.DUPLICATE: {EventStatus.TRIAGE, EventStatus.ROUTED},  # unmerge
+    EventStatus.INVALID: {EventStatus.TRIAGE},
+}
+
+# Reports from these channels are verified (核查) before closure.
+VERIFY_CHANNELS = {Channel.GRID, Channel.CITIZEN, Channel.HOTLINE}

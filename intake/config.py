@@ -1,0 +1,26 @@
+"""Intake, routing and dispatch settings (configuration with documented defaults, core.config)."""
+
+from core.config import ConfigDefault, register
+
+for default in [
+    ConfigDefault("intake.duplicate.distance_m", 150, "疑似重复：距离阈值（米）", "—", "PRACTICE"),
+    ConfigDefault("intake.duplicate.window_hours", 72, "疑似重复：时间窗口（小时）", "—", "PRACTICE"),
+    ConfigDefault("intake.duplicate.text_similarity", 0.25, "疑似重复：文本相似度阈值（字二元组Jaccard）", "—", "PRACTICE"),
+    ConfigDefault("intake.attachment.max_bytes", 10 * 1024 * 1024, "附件大小上限（字节）", "—", "PRACTICE"),
+    ConfigDefault("intake.text.max_chars", 2000, "事件描述最大字数", "—", "PRACTICE"),
+    ConfigDefault("intake.reopen_days", 15, "办结后群众可申请重新处理的天数", "—", "PRACTICE"),
+    ConfigDefault("routing.auto_threshold", 0.55, "自动分派的最低置信度，低于则进入人工分拨", "—", "PRACTICE"),
+    ConfigDefault("routing.dispute_after_returns", 2, "同一事件被退单几次后转为职责争议", "ZJ-017", "PRACTICE"),
+    ConfigDefault("dispatch.sign_hours.urgent", 1, "紧急指令签收时限（小时）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.sign_hours.high", 4, "较急指令签收时限（小时）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.sign_hours.normal", 24, "一般指令签收时限（小时）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.sign_hours.low", 48, "缓办指令签收时限（小时）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.feedback_working_days.urgent", 1, "紧急指令反馈时限（工作日）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.feedback_working_days.high", 2, "较急指令反馈时限（工作日）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.feedback_working_days.normal", 5, "一般指令反馈时限（工作日）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.feedback_working_days.low", 10, "缓办指令反馈时限（工作日）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.remind_fraction", 0.75, "时限过去该比例时提醒（即将超期）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.escalate_level2_hours", 24, "超期后再过多少小时升级到县领导督办", "—", "PRACTICE"),
+    ConfigDefault("whistle.report_hours", 24, "吹哨后部门报到时限（小时）", "ZJ-017", "UNVERIFIED"),
+]:
+    register(default)

@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from intake.choices import Priority
+from intake.models import EventCategory
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ReportForm(forms.Form):
+    category = forms.ModelChoiceField(EventCategory.objects.order_by("code"), label=_("类别"), required=False,
+                                      empty_label=_("不确定（由系统判断）"))
+    title = forms.CharField(label=_("标题"), max_length=100, required=False)
+    text = forms.CharField(label=_("描述"), widget=forms.Textarea(attrs={"rows": 4}))
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label=_("地址"), max_length=300, required=False)
+    priority = forms.ChoiceField(label=_("紧急程度"), choices=Priority.choices, initial=Priority.NORMAL)
+    photos = forms.FileField(label=_("照片"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*",
+                                                                                            "capture": "environment"}))
+
+
+class PublicReportForm(ReportForm):
+    reporter_name = forms.CharField(label=_("称呼（可不填）"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("联系电话（仅办理人员可见，可不填）"), max_length=20, required=False)

@@ -1,0 +1,193 @@
+"""Intake: one event model for every channel (事件/线索)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from intake.choices import Channel, EventStatus, Priority
+
+
+class EventCategory(models.Model):
+    """What kind of problem: GB/T 30428-style city-management categories plus enforcement ones.
+    ``domain`` links to the catalogue (which items may apply); ``department`` is the default body for
+    matters that are not enforcement (e.g. repairs)."""
+
+    code = models.CharField(_("编码"), max_length=10, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    group = models.CharField(_("大类"), max_length=30)
+    domain = models.ForeignKey("catalogue.Domain", on_delete=models.PROTECT, null=True, blank=True)
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                   verbose_name=_("默认处置部门"))
+    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    item_keywords = models.JSONField(_("事项关键词"), default=list, blank=True,
+                                     help_text=_("在该领域事项名称中查找的词"))
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("事件类别")
+        verbose_name_plural = _("事件类别")
+
+    def __str__(self) -> str:
+        return f"{self.group}/{self.name}"
+
+
+class ApiClient(models.Model):
+    """A system that sends events (12345 hotline, drone platform, camera/IoT, a department system).
+    Only the SHA-256 of the key is stored; the key is shown once when created."""
+
+    class Kind(models.TextChoices):
+        HOTLINE = "hotline", _("12345热线")
+        DRONE = "drone", _("无人机平台")
+        SENSOR = "sensor", _("视频/物联感知")
+        DEPARTMENT = "department", _("部门系统")
+        OPEN311 = "open311", _("Open311 应用")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    key_prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("接入系统")
+        verbose_name_plural = _("接入系统")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def channel(self) -> str:
+        return {"hotline": Channel.HOTLINE, "drone": Channel.DRONE, "sensor": Channel.SENSOR,
+                "department": Channel.REFERRAL, "open311": Channel.CITIZEN}[self.kind]
+
+
+def new_ticket() -> str:
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "CS" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Event(models.Model):
+    ticket = models.CharField(_("受理编号"), max_length=16, unique=True, default=new_ticket)
+    channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices)
+    source = models.ForeignKey(ApiClient, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    external_id = models.CharField(_("来源系统编号"), max_length=100, blank=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="reported_events")
+    reporter_name = models.CharField(_("报告人"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("报告人电话"), max_length=20, blank=True)
+    title = models.CharField(_("标题"), max_length=100, blank=True)
+    text = models.TextField(_("描述"))
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    town = models.ForeignKey("org.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             verbose_name=_("镇街"))
+    occurred_at = models.DateTimeField(_("发生时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("受理时间"))
+    category = models.ForeignKey(EventCategory, on_delete=models.PROTECT, null=True, blank=True,
+                                 verbose_name=_("类别"))
+    priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("状态"), max_length=10, choices=EventStatus.choices, default=EventStatus.TRIAGE)
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="duplicates", verbose_name=_("重复于"))
+    me_too_count = models.PositiveIntegerField(_("附议数"), default=0)
+    item = models.ForeignKey("catalogue.EnforcementItem", on_delete=models.PROTECT, null=True, blank=True,
+                             verbose_name=_("涉及事项"))
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="events", verbose_name=_("责任主体"))
+    team = models.ForeignKey("org.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                             verbose_name=_("承办队伍"))
+    campaign = models.ForeignKey("dispatch.Campaign", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="events", verbose_name=_("专项整治"))
+    return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
+    outcome = models.TextField(_("处置结果"), blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("评价"), null=True, blank=True)
+    rating_comment = models.CharField(_("评价意见"), max_length=300, blank=True)
+    synthetic = models.BooleanField(_("合成数据"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
+                                    name="event_external_id_unique_per_source"),
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                                   name="event_rating_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"]), models.Index(fields=["town", "status"]),
+                   models.Index(fields=["department", "status"]), models.Index(fields=["category", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} {self.title or self.text[:20]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:event", args=[self.pk])
+
+
+class EventTransition(models.Model):
+    """One row per status change (house style §9)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transitions")
+    old = models.CharField(max_length=10, blank=True)
+    new = models.CharField(max_length=10)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    actor_label = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.old}→{self.new}"
+
+
+class Attachment(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="events/%Y/%m/")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} {self.sha256[:12]}"
+
+
+class Verification(models.Model):
+    """核查: an independent check that a reported problem was really fixed."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="verifications")
+    verifier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    passed = models.BooleanField()
+    note = models.CharField(max_length=500)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {'通过' if self.passed else '不通过'}"

@@ -1,0 +1,256 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): discovery, services, service definitions,
+POST/GET requests, GET one request, tokens; JSON and XML; the spec's error bodies and status codes.
+
+service_code = our event category code. service_request_id = the ticket number. POST needs an
+``api_key`` (an ApiClient); GET is public and never returns reporter details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from core.exceptions import ApplicationError, ValidationFailed
+from intake.choices import OPEN_STATUSES, Channel
+from intake.models import Event, EventCategory
+from intake.services import api_client_for_key, event_submit
+
+JURISDICTION = "changshan.quzhou.zj.cn"
+FORMATS = {"json": "application/json", "xml": "text/xml"}
+DEFAULT_DAYS = 90
+MAX_RESULTS = 1000
+
+
+def _xml(root: str, item: str, rows: list[dict]) -> bytes:
+    top = ET.Element(root)
+    for row in rows:
+        el = ET.SubElement(top, item)
+        _fill(el, row)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+
+
+def _fill(el, value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _fill(ET.SubElement(el, k), v)
+    elif isinstance(value, list):
+        singular = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value",
+                    "keywords": "keyword"}.get(el.tag, "item")
+        for v in value:
+            _fill(ET.SubElement(el, singular), v)
+    elif isinstance(value, bool):
+        el.text = "true" if value else "false"
+    elif value is None:
+        el.text = ""
+    else:
+        el.text = str(value)
+
+
+def respond(fmt: str, rows, *, root: str, item: str, status: int = 200):
+    if fmt == "xml":
+        return HttpResponse(_xml(root, item, rows if isinstance(rows, list) else [rows]), status=status,
+                            content_type="text/xml; charset=utf-8")
+    return JsonResponse(rows, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def error(fmt: str, code: int, description: str):
+    return respond(fmt if fmt in FORMATS else "json", [{"code": code, "description": description}], root="errors",
+                   item="error", status=code)
+
+
+def _check_format(fmt: str):
+    return None if fmt in FORMATS else error("json", 400, f"unsupported format '{fmt}', use json or xml")
+
+
+def _check_jurisdiction(request, fmt):
+    jid = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+    if jid and jid != JURISDICTION:
+        return error(fmt, 404, f"jurisdiction_id '{jid}' not found; this endpoint serves {JURISDICTION}")
+    return None
+
+
+def discovery(request, fmt):
+    if (bad := _check_format(fmt)):
+        return bad
+    base = request.build_absolute_uri(reverse("open311:root"))
+    return respond(fmt, {
+        "changeset": "2026-11-26T00:00:00+08:00", "contact": "常山县综合行政执法指导办公室",
+        "key_service": "向常山县综合行政执法指导办公室申请 api_key",
+        "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
+                       "changeset": "2026-11-26T00:00:00+08:00", "type": "production",
+                       "formats": ["text/xml", "application/json"]}],
+    }, root="discovery", item="discovery") if fmt == "json" else HttpResponse(
+        _xml_discovery(base), content_type="text/xml; charset=utf-8")
+
+
+def _xml_discovery(base):
+    top = ET.Element("discovery")
+    _fill(ET.SubElement(top, "changeset"), "2026-11-26T00:00:00+08:00")
+    _fill(ET.SubElement(top, "contact"), "常山县综合行政执法指导办公室")
+    _fill(ET.SubElement(top, "key_service"), "向常山县综合行政执法指导办公室申请 api_key")
+    eps = ET.SubElement(top, "endpoints")
+    ep = ET.SubElement(eps, "endpoint")
+    _fill(ep, {"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
+               "changeset": "2026-11-26T00:00:00+08:00", "type": "production"})
+    fm = ET.SubElement(ep, "formats")
+    for f in ("text/xml", "application/json"):
+        _fill(ET.SubElement(fm, "format"), f)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+
+
+def _service(c: EventCategory) -> dict:
+    return {"service_code": c.code, "service_name": c.name, "description": f"{c.group}：{c.name}",
+            "metadata": True, "type": "realtime", "keywords": ",".join(c.keywords), "group": c.group}
+
+
+def services(request, fmt):
+    if (bad := _check_format(fmt)) or (bad := _check_jurisdiction(request, fmt)):
+        return bad
+    return respond(fmt, [_service(c) for c in EventCategory.objects.order_by("code")], root="services",
+                   item="service")
+
+
+def service_definition(request, code, fmt):
+    if (bad := _check_format(fmt)) or (bad := _check_jurisdiction(request, fmt)):
+        return bad
+    category = EventCategory.objects.filter(code=code).first()
+    if category is None:
+        return error(fmt, 404, f"service_code '{code}' not found")
+    return respond(fmt, {"service_code": category.code, "attributes": [
+        {"variable": True, "code": "priority", "datatype": "singlevaluelist", "required": False,
+         "datatype_description": "紧急程度", "order": 1, "description": "紧急程度（默认一般）",
+         "values": [{"key": "urgent", "name": "紧急"}, {"key": "high", "name": "较急"},
+                    {"key": "normal", "name": "一般"}, {"key": "low", "name": "缓办"}]},
+    ]}, root="service_definition", item="service_definition") if fmt == "json" else HttpResponse(
+        _xml_definition(category), content_type="text/xml; charset=utf-8")
+
+
+def _xml_definition(category):
+    top = ET.Element("service_definition")
+    _fill(ET.SubElement(top, "service_code"), category.code)
+    attrs = ET.SubElement(top, "attributes")
+    a = ET.SubElement(attrs, "attribute")
+    _fill(a, {"variable": True, "code": "priority", "datatype": "singlevaluelist", "required": False,
+              "datatype_description": "紧急程度", "order": 1, "description": "紧急程度（默认一般）"})
+    vals = ET.SubElement(a, "values")
+    for key, name in (("urgent", "紧急"), ("high", "较急"), ("normal", "一般"), ("low", "缓办")):
+        _fill(ET.SubElement(vals, "value"), {"key": key, "name": name})
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+
+
+def _status(event: Event) -> str:
+    return "open" if event.status in OPEN_STATUSES else "closed"
+
+
+def _request_row(e: Event) -> dict:
+    decision_note = e.outcome if e.outcome else str(e.get_status_display())
+    return {
+        "service_request_id": e.ticket, "status": _status(e), "status_notes": decision_note[:500],
+        "service_name": e.category.name if e.category else "", "service_code": e.category.code if e.category else "",
+        "description": e.text[:1000], "agency_responsible": e.department.name if e.department else "",
+        "service_notice": "", "requested_datetime": timezone.localtime(e.received_at).isoformat(),
+        "updated_datetime": timezone.localtime(e.updated_at).isoformat(), "expected_datetime": "",
+        "address": e.address, "address_id": "", "zipcode": "324200", "lat": e.lat, "long": e.lng, "media_url": "",
+    }
+
+
+def _parse_dt(value: str, name: str):
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed(f"{name} must be W3C datetime", errors={name: ["invalid"]}) from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def requests_view(request, fmt):
+    if (bad := _check_format(fmt)) or (bad := _check_jurisdiction(request, fmt)):
+        return bad
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    qs = Event.objects.filter(duplicate_of__isnull=True).select_related("category", "department")
+    try:
+        if ids := request.GET.get("service_request_id"):
+            qs = qs.filter(ticket__in=[i.strip() for i in ids.split(",") if i.strip()])
+        else:
+            end = _parse_dt(request.GET["end_date"], "end_date") if request.GET.get("end_date") else timezone.now()
+            start = (_parse_dt(request.GET["start_date"], "start_date") if request.GET.get("start_date")
+                     else end - dt.timedelta(days=DEFAULT_DAYS))
+            qs = qs.filter(received_at__gte=start, received_at__lte=end)
+            if codes := request.GET.get("service_code"):
+                qs = qs.filter(category__code__in=[c.strip() for c in codes.split(",")])
+            if status := request.GET.get("status"):
+                wanted = {s.strip() for s in status.split(",")}
+                if not wanted <= {"open", "closed"}:
+                    return error(fmt, 400, "status must be open or closed")
+                if wanted == {"open"}:
+                    qs = qs.filter(status__in=OPEN_STATUSES)
+                elif wanted == {"closed"}:
+                    qs = qs.exclude(status__in=OPEN_STATUSES)
+    except ValidationFailed as exc:
+        return error(fmt, 400, exc.message)
+    rows = [_request_row(e) for e in qs.order_by("-received_at")[:MAX_RESULTS]]
+    return respond(fmt, rows, root="service_requests", item="request")
+
+
+def _post_request(request, fmt):
+    client = api_client_for_key(request.POST.get("api_key"))
+    if client is None:
+        return error(fmt, 403, "api_key is missing or invalid")
+    code = request.POST.get("service_code", "").strip()
+    if not code:
+        return error(fmt, 400, "service_code is required")
+    if not EventCategory.objects.filter(code=code).exists():
+        return error(fmt, 404, f"service_code '{code}' not found")
+    lat, lng = request.POST.get("lat"), request.POST.get("long")
+    address = request.POST.get("address_string", "")
+    if not (lat and lng) and not address and not request.POST.get("address_id"):
+        return error(fmt, 400, "a location is required: lat & long, address_string or address_id")
+    name = " ".join(x for x in (request.POST.get("last_name", ""), request.POST.get("first_name", "")) if x)
+    try:
+        result = event_submit(
+            channel=Channel.CITIZEN, source=client,
+            text=request.POST.get("description", ""), lng=lng or None, lat=lat or None, address=address,
+            town_code=request.POST.get("address_id") or None, category_code=code,
+            priority=request.POST.get("attribute[priority]", "normal"), reporter_name=name,
+            reporter_phone=request.POST.get("phone", ""))
+    except ApplicationError as exc:
+        detail = "; ".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items()) or exc.message
+        return error(fmt, 400, detail)
+    notice = f"已受理，编号 {result.event.ticket}"
+    if result.duplicate_of is not None:
+        notice += f"；与已受理的 {result.duplicate_of.ticket} 疑似同一问题，已关联"
+    return respond(fmt, [{"service_request_id": result.event.ticket, "service_notice": notice, "account_id": ""}],
+                   root="service_requests", item="request", status=201)
+
+
+def request_one(request, ticket, fmt):
+    if (bad := _check_format(fmt)) or (bad := _check_jurisdiction(request, fmt)):
+        return bad
+    event = Event.objects.filter(ticket=ticket).select_related("category", "department").first()
+    if event is None:
+        return error(fmt, 404, f"service_request_id '{ticket}' not found")
+    return respond(fmt, [_request_row(event)], root="service_requests", item="request")
+
+
+def token(request, token, fmt):
+    if (bad := _check_format(fmt)):
+        return bad
+    event = Event.objects.filter(ticket=token).first()
+    if event is None:
+        return error(fmt, 404, f"token '{token}' not found")
+    return respond(fmt, [{"service_request_id": event.ticket, "token": token}], root="service_requests",
+                   item="request")
+
+
+def root(request):
+    return HttpResponse("Open311 GeoReport v2: see discovery.json", content_type="text/plain; charset=utf-8")
+
+

@@ -1,0 +1,51 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class AttachmentIn(Schema):
+    name: str = Field(..., max_length=200)
+    content_base64: str
+
+
+class EventIn(Schema):
+    external_id: str = Field("", max_length=100, description="发送方系统中的编号；重复提交同一编号不会新建事件")
+    channel: str | None = Field(None, description="默认按接入系统类型确定")
+    text: str
+    title: str = ""
+    lng: float | None = None
+    lat: float | None = None
+    address: str = ""
+    town: str | None = Field(None, description="乡镇(街道)名称或9位代码（无经纬度时必填）")
+    occurred_at: dt.datetime | None = None
+    category: str | None = Field(None, description="事件类别编码")
+    priority: str = "normal"
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    attachments: list[AttachmentIn] = []
+
+
+class BatchIn(Schema):
+    flight_id: str = Field("", max_length=60, description="无人机架次编号（记录在每条事件的来源编号前缀中）")
+    detections: list[EventIn]
+
+
+class EventOut(Schema):
+    ticket: str
+    status: str
+    status_label: str
+    created: bool
+    duplicate_of: str | None
+    me_too_count: int
+    town: str | None
+    category: str | None
+    department: str | None
+    team: str | None
+    explanation: str | None
+    received_at: dt.datetime
+
+
+class BatchOut(Schema):
+    created: int
+    existing: int
+    events: list[EventOut]

@@ -1,0 +1,317 @@
+"""Intake services: one way in for every channel; validation, idempotency, duplicates, transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core import clock
+from core.audit import audit_log
+from core.config import config_get
+from core.exceptions import InvalidTransition, ValidationFailed
+from intake.choices import OPEN_STATUSES, TRANSITIONS, Channel, EventStatus, Priority
+from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition
+from org import geo
+from org.choices import RegionLevel
+from org.models import Region
+
+MAGIC = [
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"RIFF", "image/webp", "webp"),
+    (b"%PDF-", "application/pdf", "pdf"),
+]
+MAX_ATTACHMENTS = 6
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+@dataclass
+class NewAttachment:
+    name: str
+    data: bytes
+
+
+@dataclass
+class SubmitResult:
+    event: Event
+    created: bool
+    duplicate_of: Event | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sniff_attachment(data: bytes) -> tuple[str, str] | None:
+    for magic, ctype, ext in MAGIC:
+        if data.startswith(magic):
+            if ctype == "image/webp" and data[8:12] != b"WEBP":
+                continue
+            return ctype, ext
+    if len(data) > 12 and data[4:8] == b"ftyp":
+        return "video/mp4", "mp4"
+    return None
+
+
+def _distance_m(lng1, lat1, lng2, lat2) -> float:
+    r = 6371000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(text.split())
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    ga, gb = _bigrams(a), _bigrams(b)
+    if not ga or not gb:
+        return 0.0
+    return len(ga & gb) / len(ga | gb)
+
+
+def validate_submission(*, channel, text, title, lng, lat, address, town_code, occurred_at, category_code,
+                        priority, attachments, now) -> tuple[dict, dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    clean: dict = {}
+
+    def err(field_name, msg):
+        errors.setdefault(field_name, []).append(msg)
+
+    if channel not in Channel.values:
+        err("channel", f"渠道“{channel}”无效")
+    text = (text or "").strip()
+    max_chars = config_get("intake.text.max_chars")
+    if not text:
+        err("text", "请填写事件描述")
+    elif len(text) > max_chars:
+        err("text", f"事件描述不能超过{max_chars}字（当前{len(text)}字）")
+    if title and len(title) > 100:
+        err("title", "标题不能超过100字")
+    clean["text"], clean["title"] = text, (title or "").strip()[:100]
+    town = None
+    if lng is not None or lat is not None:
+        try:
+            lng, lat = float(lng), float(lat)
+        except (TypeError, ValueError):
+            err("location", "经纬度须同时填写且为数字")
+            lng = lat = None
+        if lng is not None:
+            if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+                err("location", "经纬度超出范围")
+            elif not geo.inside_county(lng, lat):
+                err("location", f"位置({lng:.5f}, {lat:.5f})不在本县范围内")
+            else:
+                town = geo.locate_town(lng, lat)
+    clean["lng"], clean["lat"] = lng, lat
+    if town_code:
+        named = Region.objects.filter(level=RegionLevel.TOWNSHIP).filter(code=town_code).first() or \
+            Region.objects.filter(level=RegionLevel.TOWNSHIP, name=town_code).first()
+        if named is None:
+            err("town", f"“{town_code}”不是本县的乡镇(街道)")
+        elif town is None:
+            town = named
+    address = (address or "").strip()
+    if lng is None and not address:
+        err("location", "请提供位置（经纬度）或地址")
+    if len(address) > 300:
+        err("address", "地址不能超过300字")
+    clean["address"], clean["town"] = address, town
+    if occurred_at is not None:
+        if isinstance(occurred_at, str):
+            try:
+                occurred_at = dt.datetime.fromisoformat(occurred_at.replace("Z", "+00:00"))
+            except ValueError:
+                err("occurred_at", "发生时间格式应为 ISO 8601，如 2026-11-26T09:30:00+08:00")
+                occurred_at = None
+        if occurred_at is not None:
+            if timezone.is_naive(occurred_at):
+                occurred_at = timezone.make_aware(occurred_at)
+            if occurred_at > now + CLOCK_SKEW:
+                err("occurred_at", "发生时间不能晚于当前时间")
+            elif occurred_at < now - dt.timedelta(days=365 * 2):
+                err("occurred_at", "发生时间早于两年前，请核实")
+    clean["occurred_at"] = occurred_at
+    category = None
+    if category_code:
+        category = EventCategory.objects.filter(code=category_code).first()
+        if category is None:
+            err("category", f"类别编码“{category_code}”不存在")
+    clean["category"] = category
+    if priority not in Priority.values:
+        err("priority", f"紧急程度“{priority}”无效，应为 {'/'.join(Priority.values)}")
+    clean["priority"] = priority
+    max_bytes = config_get("intake.attachment.max_bytes")
+    if len(attachments) > MAX_ATTACHMENTS:
+        err("attachments", f"附件最多{MAX_ATTACHMENTS}个")
+    files = []
+    for i, att in enumerate(attachments, start=1):
+        kind = sniff_attachment(att.data)
+        if len(att.data) == 0:
+            err(f"attachments[{i}]", f"“{att.name}”是空文件")
+        elif len(att.data) > max_bytes:
+            err(f"attachments[{i}]", f"“{att.name}”超过{max_bytes // (1024 * 1024)}MB")
+        elif kind is None:
+            err(f"attachments[{i}]", f"“{att.name}”类型不支持（仅限 JPEG/PNG/WebP 图片、MP4 视频、PDF）")
+        else:
+            files.append((att, kind))
+    clean["files"] = files
+    return clean, errors
+
+
+def find_duplicate(*, category, lng, lat, text, town, at, exclude_pk=None) -> Event | None:
+    if lng is None:
+        return None
+    window = dt.timedelta(hours=config_get("intake.duplicate.window_hours"))
+    distance = config_get("intake.duplicate.distance_m")
+    threshold = config_get("intake.duplicate.text_similarity")
+    qs = Event.objects.filter(duplicate_of__isnull=True, status__in=OPEN_STATUSES, received_at__gte=at - window,
+                              lng__isnull=False)
+    if category is not None:
+        qs = qs.filter(category=category)
+    if town is not None:
+        qs = qs.filter(town=town)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    dlat = distance / 111000.0
+    dlng = distance / (111000.0 * max(math.cos(math.radians(lat)), 0.1))
+    qs = qs.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng)).order_by("received_at")
+    for candidate in qs[:50]:
+        if _distance_m(lng, lat, candidate.lng, candidate.lat) <= distance and \
+                text_similarity(text, candidate.title + candidate.text) >= threshold:
+            return candidate
+    return None
+
+
+def record_transition(event: Event, old: str, new: str, *, actor=None, reason: str = "", actor_label: str = ""):
+    EventTransition.objects.create(event=event, old=old, new=new, actor=actor if getattr(actor, "pk", None) else None,
+                                   actor_label=actor_label or (str(actor) if actor else "系统"), reason=reason[:500],
+                                   at=clock.now())
+
+
+def event_transition(*, event: Event, new: str, actor=None, reason: str = "", actor_label: str = "", **fields) -> Event:
+    """Compare-and-set a status change checked against TRANSITIONS; writes the transition row."""
+    old = event.status
+    if new not in TRANSITIONS.get(old, set()):
+        raise InvalidTransition(f"事件状态“{event.get_status_display()}”不能变为“{EventStatus(new).label}”",
+                                errors={"status": [f"{old} → {new} 不允许"]})
+    moved = Event.objects.filter(pk=event.pk, status=old).update(status=new, updated_at=clock.now(), **fields)
+    if not moved:
+        raise InvalidTransition("事件已被他人处理，请刷新后重试", errors={"status": ["状态已变化"]})
+    event.status = new
+    for k, v in fields.items():
+        setattr(event, k, v)
+    record_transition(event, old, new, actor=actor, reason=reason, actor_label=actor_label)
+    return event
+
+
+@transaction.atomic
+def event_submit(
+    *,
+    channel: str,
+    text: str,
+    actor=None,
+    source: ApiClient | None = None,
+    external_id: str = "",
+    title: str = "",
+    lng=None,
+    lat=None,
+    address: str = "",
+    town_code: str | None = None,
+    occurred_at=None,
+    category_code: str | None = None,
+    priority: str = Priority.NORMAL,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    attachments: list[NewAttachment] | None = None,
+    received_at: dt.datetime | None = None,
+    synthetic: bool = False,
+    route: bool = True,
+) -> SubmitResult:
+    """Accept one report. A retried call with the same (source, external_id) returns the first event and
+    creates nothing. Invalid input raises ValidationFailed (field → messages) and writes nothing."""
+    external_id = (external_id or "").strip()
+    if source is not None and external_id:
+        existing = Event.objects.filter(source=source, external_id=external_id).first()
+        if existing is not None:
+            return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
+    if len(external_id) > 100:
+        raise ValidationFailed("来源系统编号过长", errors={"external_id": ["不能超过100个字符"]})
+    now = clock.now()
+    clean, errors = validate_submission(channel=channel, text=text, title=title, lng=lng, lat=lat, address=address,
+                                        town_code=town_code, occurred_at=occurred_at, category_code=category_code,
+                                        priority=priority, attachments=attachments or [], now=now)
+    if errors:
+        raise ValidationFailed("事件信息有误", errors=errors)
+    event = Event(
+        channel=channel, source=source, external_id=external_id, reporter=actor if getattr(actor, "pk", None) else None,
+        reporter_name=reporter_name[:50], reporter_phone=reporter_phone[:20], title=clean["title"], text=clean["text"],
+        lng=clean["lng"], lat=clean["lat"], address=clean["address"], town=clean["town"],
+        occurred_at=clean["occurred_at"], received_at=received_at or now, category=clean["category"],
+        priority=clean["priority"], status=EventStatus.TRIAGE, synthetic=synthetic,
+    )
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        # Same external id committed by a concurrent retry: return that one (idempotent).
+        existing = Event.objects.filter(source=source, external_id=external_id).first()
+        if existing is None:
+            raise
+        return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
+    record_transition(event, "", EventStatus.TRIAGE, actor=actor, reason=f"受理（{event.get_channel_display()}）")
+    for att, (ctype, ext) in clean["files"]:
+        digest = hashlib.sha256(att.data).hexdigest()
+        stored = Attachment(event=event, sha256=digest, content_type=ctype, size=len(att.data),
+                            original_name=att.name[:200])
+        stored.file.save(f"{digest}.{ext}", ContentFile(att.data), save=False)
+        stored.save()
+    duplicate = find_duplicate(category=event.category, lng=event.lng, lat=event.lat, text=event.title + event.text,
+                               town=event.town, at=event.received_at, exclude_pk=event.pk)
+    audit_log(actor=actor or source, action="intake.event.submit", obj=event,
+              after={"ticket": event.ticket, "channel": channel, "external_id": external_id, "town": event.town_id,
+                     "category": event.category_id, "attachments": [a.sha256 for a in event.attachments.all()]})
+    if duplicate is not None:
+        event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=duplicate,
+                         reason=f"与 {duplicate.ticket} 疑似重复，已关联（附议）")
+        Event.objects.filter(pk=duplicate.pk).update(me_too_count=F("me_too_count") + 1)
+        duplicate.refresh_from_db(fields=["me_too_count"])
+        audit_log(actor=actor or source, action="intake.event.link_duplicate", obj=event,
+                  after={"duplicate_of": duplicate.ticket, "me_too_count": duplicate.me_too_count})
+        return SubmitResult(event, created=True, duplicate_of=duplicate)
+    if route:
+        from dispatch.services import route_event
+
+        route_event(event=event, actor=None)
+    return SubmitResult(event, created=True)
+
+
+def api_client_create(*, actor, name: str, kind: str, department=None) -> tuple[ApiClient, str]:
+    """Create a client and return (client, key). The key is shown once; only its hash is kept."""
+    import secrets
+
+    from org.access import require
+
+    require(actor, "org.manage")
+    if kind not in ApiClient.Kind.values:
+        raise ValidationFailed("类型无效", errors={"kind": [f"应为 {'/'.join(ApiClient.Kind.values)}"]})
+    key = "oe_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client = ApiClient.objects.create(name=name, kind=kind, key_prefix=key[:8], key_hash=ApiClient.hash_key(key),
+                                          department=department)
+        audit_log(actor=actor, action="intake.api_client.create", obj=client, after={"name": name, "kind": kind,
+                                                                                      "prefix": key[:8]})
+    return client, key
+
+
+def api_client_for_key(key: str | None) -> ApiClient | None:
+    if not key:
+        return None
+    return ApiClient.objects.filter(key_hash=ApiClient.hash_key(key.strip()), active=True).first()

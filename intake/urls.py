@@ -1,0 +1,11 @@
+from django.urls import path
+
+from intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("events/", views.event_list, name="events"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/<str:action>/", views.event_action, name="action"),
+]

@@ -1,0 +1,180 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError, ValidationFailed
+from core.http import errors_as_text, handle_application_errors
+from dispatch import services as dispatch
+from dispatch.access import COMMAND_ROLES, access_event, acts_for, events_visible_to
+from dispatch.models import Dispute, Instruction
+from intake.choices import Channel, EventStatus
+from intake.forms import PublicReportForm, ReportForm
+from intake.models import Event
+from intake.services import NewAttachment, event_submit
+from org.choices import Role
+from org.models import Department, Team
+
+
+def _attachments(request) -> list[NewAttachment]:
+    return [NewAttachment(f.name, f.read()) for f in request.FILES.getlist("photos")]
+
+
+def _form_errors(form, exc: ValidationFailed):
+    for field, msgs in exc.errors.items():
+        target = field if field in form.fields else None
+        for m in msgs:
+            form.add_error(target, m)
+
+
+@login_required
+@handle_application_errors
+def report(request):
+    """Grid worker's phone form: photo, GPS from the browser, category, text."""
+    if request.user.role not in (Role.GRID_WORKER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER, Role.PRO_OFFICER,
+                                 Role.OPERATOR, Role.ADMIN):
+        raise Http404
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        channel = Channel.GRID if request.user.role == Role.GRID_WORKER else Channel.INSPECTION
+        try:
+            result = event_submit(channel=channel, actor=request.user, text=d["text"], title=d["title"], lng=d["lng"],
+                                  lat=d["lat"], address=d["address"], town_code=request.user.town.code
+                                  if request.user.town_id and d["lng"] is None else None,
+                                  category_code=d["category"].code if d["category"] else None,
+                                  priority=d["priority"], reporter_name=str(request.user),
+                                  attachments=_attachments(request))
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            if result.duplicate_of:
+                messages.info(request, f"已受理 {result.event.ticket}：与 {result.duplicate_of.ticket} 为同一问题，已关联（附议）")
+            else:
+                messages.success(request, f"已受理 {result.event.ticket}")
+            return redirect("intake:event", result.event.pk)
+    return render(request, "intake/report.html", {"form": form})
+
+
+@login_required
+@handle_application_errors
+def event_list(request):
+    qs = events_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in EventStatus.values:
+        qs = qs.filter(status=status)
+    mine = request.GET.get("mine")
+    if mine and request.user.department_id:
+        qs = qs.filter(department_id=request.user.department_id)
+    page = Paginator(qs.order_by("-received_at"), 30).get_page(request.GET.get("page"))
+    return render(request, "intake/event_list.html", {"page": page, "status": status, "statuses": EventStatus.choices})
+
+
+@login_required
+@handle_application_errors
+def event_detail(request, pk):
+    event = access_event(user=request.user, pk=pk)
+    user = request.user
+    current = event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).first()
+    is_command = user.is_superuser or user.role in COMMAND_ROLES
+    ctx = {
+        "e": event, "decisions": event.decisions.select_related("department", "team", "item", "boundary_rule"),
+        "transitions": event.transitions.all(), "instructions": event.instructions.select_related("department"),
+        "returns": event.returns.select_related("department"), "verifications": event.verifications.all(),
+        "duplicates": event.duplicates.all(), "current": current, "is_command": is_command,
+        "can_act": acts_for(user, event.department), "dispute": event.disputes.filter(status="open").first(),
+        "can_verify": event.status == EventStatus.RESOLVED and not acts_for(user, event.department) and (
+            is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
+        "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
+        "show_phone": is_command or acts_for(user, event.department),
+    }
+    return render(request, "intake/event_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def event_action(request, pk, action):
+    event = access_event(user=request.user, pk=pk)
+    user, p = request.user, request.POST
+    current = event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).first()
+    try:
+        if action == "sign" and current:
+            dispatch.instruction_sign(actor=user, instruction=current)
+        elif action == "return":
+            dispatch.event_return(actor=user, event=event, reason=p.get("reason", ""))
+        elif action == "feedback" and current:
+            dispatch.instruction_feedback(actor=user, instruction=current, outcome=p.get("outcome", ""))
+        elif action == "verify":
+            dispatch.event_verify(actor=user, event=event, passed=p.get("passed") == "1", note=p.get("note", ""))
+        elif action == "assign":
+            dept = get_object_or_404(Department, pk=p.get("department"))
+            team = Team.objects.filter(pk=p.get("team") or 0).first()
+            dispatch.triage_assign(actor=user, event=event, department=dept, team=team, reason=p.get("reason", ""))
+        elif action == "transfer" and current:
+            dept = get_object_or_404(Department, pk=p.get("department"))
+            team = Team.objects.filter(pk=p.get("team") or 0).first()
+            dispatch.instruction_transfer(actor=user, instruction=current, department=dept, team=team,
+                                          reason=p.get("reason", ""))
+        elif action == "unmerge":
+            dispatch.event_unmerge(actor=user, event=event)
+        elif action == "merge":
+            into = get_object_or_404(Event, ticket=p.get("into", "").strip())
+            dispatch.event_merge(actor=user, event=event, into=into)
+        elif action == "rule":
+            dispute = get_object_or_404(Dispute, pk=p.get("dispute"), event=event)
+            dept = get_object_or_404(Department, pk=p.get("department"))
+            boundary = None
+            if p.get("add_boundary"):
+                boundary = {"matter": p.get("matter", "") or event.title or event.text[:40],
+                            "criteria": p.get("criteria", ""), "keywords": p.get("keywords", "").split()}
+            dispatch.dispute_rule(actor=user, dispute=dispute, department=dept, ruling=p.get("ruling", ""),
+                                  new_boundary_rule=boundary)
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, errors_as_text(exc))
+    else:
+        messages.success(request, "已完成")
+    return redirect("intake:event", event.pk)
+
+
+def public_report(request):
+    """Anyone can report; the answer is a ticket number to track the report."""
+    form = PublicReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = event_submit(channel=Channel.CITIZEN, text=d["text"], title=d["title"], lng=d["lng"], lat=d["lat"],
+                                  address=d["address"], category_code=d["category"].code if d["category"] else None,
+                                  priority=d["priority"], reporter_name=d["reporter_name"],
+                                  reporter_phone=d["reporter_phone"], attachments=_attachments(request))
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            if result.duplicate_of:
+                messages.info(request, f"该问题已有人反映（{result.duplicate_of.ticket}），您的报告已关联并计入附议。")
+            return redirect("public_track", result.event.ticket)
+    return render(request, "intake/public_report.html", {"form": form})
+
+
+def public_track(request, ticket):
+    event = Event.objects.filter(ticket=ticket.strip().upper()).select_related("department", "category",
+                                                                                 "duplicate_of").first()
+    if event is None:
+        raise Http404("没有这个受理编号")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reopen":
+                dispatch.event_reopen(event=event, reason=request.POST.get("reason", ""))
+                messages.success(request, "已申请重新处理")
+            elif request.POST.get("action") == "rate":
+                score = int(request.POST.get("score", "0") or 0)
+                dispatch.event_rate(event=event, score=score, comment=request.POST.get("comment", ""))
+                messages.success(request, "感谢您的评价")
+        except (ApplicationError, ValueError) as exc:
+            messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else "评分无效")
+        return redirect("public_track", event.ticket)
+    public_steps = event.transitions.exclude(new__in=["duplicate"]).order_by("at")
+    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps})
