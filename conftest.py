@@ -36,7 +36,12 @@ EAST = {"type": "Polygon", "coordinates": [[[118.5, 28.0], [119.0, 28.0], [119.0
 
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
+    from core.config import clear_cache
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    clear_cache()  # configuration rows differ per test database state
+    yield
+    clear_cache()
 
 
 def make_user(username, role, **extra) -> User:

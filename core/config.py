@@ -40,11 +40,37 @@ def register(default: ConfigDefault) -> None:
     DEFAULTS[default.key] = default
 
 
-def config_get(key: str, *, on: dt.date | None = None):
+CACHE_SECONDS = 30
+_cache: dict = {"expires": 0.0, "rows": None}
+
+
+def clear_cache() -> None:
+    _cache["expires"] = 0.0
+    _cache["rows"] = None
+
+
+def _rows() -> dict[str, list[tuple[dt.date, int, object]]]:
+    """All configured values, newest first per key, cached in-process for CACHE_SECONDS (a change made in
+    another process is seen within that time; in this process immediately)."""
+    import time
+
     from core.models import ConfigValue
 
+    if _cache["rows"] is None or time.monotonic() > _cache["expires"]:
+        rows: dict[str, list] = {}
+        for key, valid_from, pk, value in ConfigValue.objects.order_by("key", "-valid_from", "-id").values_list(
+                "key", "valid_from", "id", "value"):
+            rows.setdefault(key, []).append((valid_from, pk, value))
+        _cache["rows"] = rows
+        _cache["expires"] = time.monotonic() + CACHE_SECONDS
+    return _cache["rows"]
+
+
+def config_get(key: str, *, on: dt.date | None = None):
     if key not in DEFAULTS:
         raise KeyError(f"unknown configuration key {key!r}")
     on = on or dt.date.today()
-    row = ConfigValue.objects.filter(key=key, valid_from__lte=on).order_by("-valid_from", "-id").first()
-    return row.value if row is not None else DEFAULTS[key].default
+    for valid_from, _pk, value in _rows().get(key, []):
+        if valid_from <= on:
+            return value
+    return DEFAULTS[key].default

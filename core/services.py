@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from core.audit import audit_log
-from core.config import DEFAULTS
+from core.config import DEFAULTS, clear_cache
 from core.exceptions import ValidationFailed
 from core.models import CalendarDay, ConfigValue, HolidayNotice
 
@@ -62,6 +62,9 @@ def holiday_notice_load(
 
 @transaction.atomic
 def config_set(*, actor, key: str, value, valid_from: dt.date, reason: str) -> ConfigValue:
+    from org.access import require
+
+    require(actor, "org.manage")  # the guidance office (指导办) or an administrator
     if key not in DEFAULTS:
         raise ValidationFailed("未知配置项", errors={"key": [f"配置项“{key}”不存在"]})
     default = DEFAULTS[key].default
@@ -70,6 +73,8 @@ def config_set(*, actor, key: str, value, valid_from: dt.date, reason: str) -> C
     if not reason.strip():
         raise ValidationFailed("请填写依据", errors={"reason": ["修改配置必须写明依据或理由"]})
     row = ConfigValue.objects.create(key=key, value=value, valid_from=valid_from, reason=reason, set_by=actor)
+    transaction.on_commit(clear_cache)
+    clear_cache()
     audit_log(actor=actor, action="core.config.set", obj=row, after={"key": key, "value": value,
               "valid_from": valid_from, "reason": reason})
     return row

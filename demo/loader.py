@@ -35,7 +35,9 @@ def is_loaded() -> bool:
 
 
 class DemoLoader:
-    def __init__(self, *, password: str, enterprises: int = 3200, seed: int = 20211125, out=None):
+    def __init__(self, *, password: str, enterprises: int = 3200, events: int = 1500, seed: int = 20211125,
+                 out=None):
+        self.event_count = events
         self.password = password
         self.enterprise_count = enterprises
         self.rng = random.Random(seed)
@@ -68,6 +70,16 @@ class DemoLoader:
         self.load_users()
         self.load_enterprises()
         self.load_persons()
+        self.load_events()
+
+    def load_events(self) -> None:
+        import datetime as _dt
+
+        from demo.events import EventReplay, load_categories
+
+        load_categories(actor=self.admin, domains=self.domains, departments=self.depts)
+        if self.event_count:
+            EventReplay(loader=self, count=self.event_count, today=_dt.date.today(), out=self.out).run()
 
     def load_departments(self) -> None:
         for code, name, short, kind, prefix in D.DEPARTMENTS:
@@ -369,9 +381,9 @@ class DemoLoader:
                 continue
 
 
-def load_demo(*, password: str, enterprises: int = 3200, out=None) -> bool:
+def load_demo(*, password: str, enterprises: int = 3200, events: int = 1500, out=None) -> bool:
     if is_loaded():
         return False
     with transaction.atomic():
-        DemoLoader(password=password, enterprises=enterprises, out=out).load()
+        DemoLoader(password=password, enterprises=enterprises, events=events, out=out).load()
     return True

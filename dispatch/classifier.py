@@ -1,13 +1,17 @@
-"""Text classifier for routing: TF-IDF over character 1–3-grams and word 1–2-grams, linear SVM.
+"""Text classifier for routing: TF-IDF over hashed character unigrams and bigrams, linear SVM.
 
-Accepts raw Chinese text and pre-tokenised text alike: character n-grams are taken from the text with
-whitespace and punctuation removed (identical for both forms); words are the given tokens when the
-text is already space-separated, otherwise jieba's segmentation. Confidence is a softmax over the SVM
-margins (monotone in the margin, used only against the triage threshold).
+Accepts raw Chinese text and pre-tokenised text alike: the features are taken from the text with
+whitespace and punctuation removed, so "市 西湖 建筑" and "市西湖建筑" give the same vector and no word
+segmenter is needed on the hot path. Hashing (2^19 buckets) keeps the model small and transform fast.
+Optionally (``use_words=True``) word 1–2-grams are added: the given tokens when the text is already
+space-separated, otherwise jieba's segmentation; measured slower for a small gain (docs/routing.md).
+Confidence is a softmax over the SVM margins (monotone in the margin, used only against the triage
+threshold).
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +19,13 @@ from pathlib import Path
 import joblib
 import numpy as np
 from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 PUNCT_RE = re.compile(r"[\s\W_]+", re.UNICODE)
 CJK_SPACED_RE = re.compile(r"[\u4e00-\u9fff] [\u4e00-\u9fff]")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+N_FEATURES = 2**19
 
 
 def char_text(text: str) -> str:
@@ -40,6 +45,12 @@ def _identity(text):
     return text
 
 
+def char_unigrams_bigrams(text: str) -> list[str]:
+    grams = list(text)
+    grams += map(operator.add, text, text[1:])
+    return grams
+
+
 @dataclass
 class Prediction:
     label: str
@@ -48,23 +59,24 @@ class Prediction:
 
 
 class TextClassifier:
-    def __init__(self, *, C: float = 1.0, use_words: bool = True):
+    def __init__(self, *, C: float = 1.0, use_words: bool = False):
         self.C = C
         self.use_words = use_words
-        self.char_vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
-                                        preprocessor=_identity, dtype=np.float32)
+        self.char_hash = HashingVectorizer(analyzer=char_unigrams_bigrams, n_features=N_FEATURES,
+                                           alternate_sign=False, norm=None, dtype=np.float32)
+        self.char_tfidf = TfidfTransformer(sublinear_tf=True)
         self.word_vec = TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True,
                                         preprocessor=_identity, dtype=np.float32)
         self.model: LinearSVC | None = None
         self.meta: dict = {}
 
     def _features(self, texts: list[str], fit: bool = False):
-        chars = [char_text(t) for t in texts]
-        parts = [self.char_vec.fit_transform(chars) if fit else self.char_vec.transform(chars)]
+        counts = self.char_hash.transform([char_text(t) for t in texts])
+        parts = [self.char_tfidf.fit_transform(counts) if fit else self.char_tfidf.transform(counts)]
         if self.use_words:
             words = [word_text(t) for t in texts]
             parts.append(self.word_vec.fit_transform(words) if fit else self.word_vec.transform(words))
-        return hstack(parts).tocsr()
+        return parts[0] if len(parts) == 1 else hstack(parts).tocsr()
 
     def fit(self, texts: list[str], labels: list[str], **meta) -> TextClassifier:
         if len(set(labels)) < 2:

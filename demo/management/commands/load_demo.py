@@ -22,6 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--enterprises", type=int, default=3200)
+        parser.add_argument("--events", type=int, default=1500, help="synthetic events (a year of history)")
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, **opts):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write("demo already loaded")
         else:
             out = None if opts["quiet"] else self.stdout
-            load_demo(password=password, enterprises=opts["enterprises"], out=out)
+            load_demo(password=password, enterprises=opts["enterprises"], events=opts["events"], out=out)
             self.stdout.write(f"demo loaded in {time.perf_counter() - started:.1f}s")
         self.stdout.write("\nDemo accounts (password from OPENENFORCE_DEMO_PASSWORD, default "
                           f"'{DEFAULT_PASSWORD}'):")

@@ -1,0 +1,268 @@
+"""A year of synthetic events for the 常山县 demo, replayed through the real services with a frozen
+clock (core.clock), so every routing decision, instruction, deadline and audit row is the one the
+system would have produced. All events are flagged ``synthetic``.
+
+History (received before the last fortnight) is handled: signed, fed back, verified and closed, with
+some returns, disputes and late signatures. The routing model is then trained on that history and the
+last fortnight is submitted mostly without a category, so the model routes it; part of it is still open
+(including a burst of 窨井盖破损 reports, which starts a county-wide campaign).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from core import clock
+from demo import data as D
+from dispatch import services as dispatch
+from dispatch.training import retrain_from_history
+from intake.choices import EventStatus
+from intake.models import EventCategory
+from intake.services import api_client_create, event_submit
+from org.choices import DepartmentKind, Role, TeamKind
+from org.models import Department, Region, Team, User
+
+CHANNEL_WEIGHTS = [("grid", 38), ("hotline", 24), ("citizen", 14), ("drone", 9), ("sensor", 5), ("referral", 5),
+                   ("inspection", 5)]
+
+
+class EventReplay:
+    def __init__(self, *, loader, count: int, today: dt.date, out=None):
+        self.L = loader
+        self.rng = random.Random(20261126)
+        self.count = count
+        self.today = today
+        self.out = out
+        self.towns = list(Region.objects.filter(level="township").order_by("code"))
+        self.categories = {c.code: c for c in EventCategory.objects.all()}
+        self.duty: dict[int, User] = {}
+
+    def log(self, msg):
+        if self.out:
+            self.out.write(msg)
+
+    # -------------------------------------------------------------- set-up
+    def setup(self):
+        admin = self.L.admin
+        self.clients = {}
+        for name, kind in [("12345政务服务热线", "hotline"), ("辉埠镇无人机巡查平台", "drone"),
+                           ("县城视频感知平台", "sensor"), ("部门协同系统", "department"), ("浙里办市民端", "open311")]:
+            self.clients[kind], _key = api_client_create(actor=admin, name=name, kind=kind)
+        # one on-duty account per team and per department without a team (not printed; used to replay)
+        from org import services as org
+
+        for team in Team.objects.select_related("department"):
+            role = {TeamKind.TOWN: Role.TOWN_OFFICER, TeamKind.PROFESSIONAL: Role.PRO_OFFICER}.get(team.kind,
+                                                                                                   Role.BUREAU_OFFICER)
+            user = org.user_create(actor=admin, username=f"duty_{team.code.lower()}", password=self.L.password,
+                                   role=role, display_name=f"{team.name}值班", team=team, department=team.department)
+            self.duty[team.department_id] = user
+            if team.kind == TeamKind.TOWN:
+                for town in team.towns.all():
+                    gov = Department.objects.filter(kind=DepartmentKind.TOWN_GOVERNMENT, region=town).first()
+                    self.duty[gov.pk] = user
+        for dept in Department.objects.exclude(pk__in=list(self.duty)):
+            self.duty[dept.pk] = org.user_create(actor=admin, username=f"duty_{dept.code.lower()}",
+                                                 password=self.L.password, role=Role.DEPT_SUPERVISOR,
+                                                 display_name=f"{dept.short_name}值班", department=dept)
+        self.operator = User.objects.get(username="zhihui")
+        self.guidance = User.objects.get(username="zhidaoban")
+        self.grid = User.objects.get(username="wangge_tianma")
+
+    # -------------------------------------------------------------- generation
+    def point(self, town):
+        return self.L.point_in(town)
+
+    def text_for(self, code):
+        template = self.rng.choice(D.EVENT_TEMPLATES[code])
+        return template.format(road=self.rng.choice(D.ROADS), place=self.rng.choice(D.PLACES))
+
+    def submit(self, *, at, code, town, channel, give_category=True, lnglat=None, priority="normal"):
+        lng, lat = lnglat or self.point(town)
+        source = {"hotline": "hotline", "drone": "drone", "sensor": "sensor", "referral": "department"}.get(channel)
+        text = self.text_for(code)
+        with clock.frozen(at):
+            return event_submit(
+                channel=channel, text=text, title=text[:18], lng=lng, lat=lat, received_at=at,
+                occurred_at=at - dt.timedelta(minutes=self.rng.randint(5, 600)),
+                category_code=code if give_category else None, priority=priority,
+                source=self.clients.get(source), external_id=f"{channel}-{at:%Y%m%d%H%M%S}-{self.rng.randint(0, 10**6)}"
+                if source else "", actor=self.grid if channel == "grid" and town.code == "330822001" else None,
+                reporter_name={"grid": f"网格员{self.L.name()}", "citizen": self.L.name(), "hotline": self.L.name()}
+                .get(channel, ""), reporter_phone=f"13{self.rng.randint(100000000, 999999999)}"
+                if channel in ("citizen", "hotline") else "", synthetic=True).event
+
+    def handle(self, event, *, at, close=True):
+        """Play the lifecycle: sign (sometimes late), feed back, verify, close; a few returns."""
+        if event.status == EventStatus.TRIAGE:
+            decision = event.decisions.order_by("-id").first()
+            dept = decision.department if decision and decision.department else None
+            if dept is None:
+                cat = event.category
+                dept = Department.objects.get(code="ZF") if cat is None or cat.domain_id else cat.department
+            with clock.frozen(at + dt.timedelta(minutes=self.rng.randint(10, 90))):
+                dispatch.triage_assign(actor=self.operator, event=event, department=dept,
+                                       team=dept.teams.first(), reason="值班员核对后分拨")
+            event.refresh_from_db()
+        if event.status != EventStatus.ROUTED:
+            return
+        if self.rng.random() < 0.04:  # a return and re-dispatch
+            ins = event.instructions.get(status="issued")
+            with clock.frozen(at + dt.timedelta(hours=2)):
+                dispatch.event_return(actor=self.duty[ins.department_id], event=event,
+                                      reason="经现场核实，该问题不属于本单位职责范围")
+            event.refresh_from_db()
+            if event.status != EventStatus.TRIAGE:
+                return
+            other = Department.objects.get(code="ZF") if ins.department.code != "ZF" else Department.objects.get(code="ZJ")
+            with clock.frozen(at + dt.timedelta(hours=3)):
+                dispatch.triage_assign(actor=self.operator, event=event, department=other, team=other.teams.first(),
+                                       reason="退单后重新分拨")
+            event.refresh_from_db()
+        ins = event.instructions.get(status="issued")
+        user = self.duty[ins.department_id]
+        sign_at = ins.issued_at + dt.timedelta(hours=self.rng.choice([0.3, 1, 2, 5, 10, 20, 30]))
+        with clock.frozen(sign_at):
+            dispatch.instruction_sign(actor=user, instruction=ins)
+        if not close:
+            return
+        fb_at = sign_at + dt.timedelta(hours=self.rng.randint(3, 100))
+        with clock.frozen(fb_at):
+            dispatch.instruction_feedback(actor=user, instruction=ins, outcome=self.rng.choice([
+                "已到现场处置，责令当事人立即改正，现场已恢复", "已联系相关单位完成修复", "已教育劝导，当事人当场整改",
+                "已立案调查，现场问题已消除", "已清理完毕并加强巡查"]))
+        event.refresh_from_db()
+        if event.status == EventStatus.RESOLVED:
+            verifier = self.grid if event.town_id == self.grid.town_id else self.operator
+            with clock.frozen(fb_at + dt.timedelta(hours=self.rng.randint(2, 30))):
+                dispatch.event_verify(actor=verifier, event=event, passed=self.rng.random() > 0.05,
+                                      note="现场核查，问题已解决")
+            event.refresh_from_db()
+            if event.status == EventStatus.ACCEPTED:  # failed verification, handled again
+                ins2 = event.instructions.filter(status="signed").order_by("-id").first()
+                with clock.frozen(fb_at + dt.timedelta(days=2)):
+                    dispatch.instruction_feedback(actor=user, instruction=ins2, outcome="再次处置，问题已彻底解决")
+                with clock.frozen(fb_at + dt.timedelta(days=3)):
+                    dispatch.event_verify(actor=self.operator, event=event, passed=True, note="复核通过")
+        event.refresh_from_db()
+        if event.status == EventStatus.CLOSED and self.rng.random() < 0.3:
+            with clock.frozen((event.closed_at or fb_at) + dt.timedelta(hours=5)):
+                dispatch.event_rate(event=event, score=self.rng.choice([5, 5, 5, 4, 4, 3, 2]), comment="")
+
+    def run(self):
+        self.setup()
+        tz = timezone.get_current_timezone()
+        start = self.today - dt.timedelta(days=365)
+        recent_from = self.today - dt.timedelta(days=14)
+        codes = [c for c in D.EVENT_TEMPLATES if c != "0410"]
+        town_weights = [4 if t.name.endswith("街道") else (3 if t.code == "330822115" else 1.2) for t in self.towns]
+        channels, cweights = zip(*CHANNEL_WEIGHTS, strict=True)
+        history = int(self.count * 0.85)
+        times = sorted(dt.datetime.combine(start + dt.timedelta(days=self.rng.randint(0, 350)),
+                                           dt.time(self.rng.randint(6, 22), self.rng.randint(0, 59)), tzinfo=tz)
+                       for _ in range(history))
+        made = 0
+        for at in times:
+            town = self.rng.choices(self.towns, town_weights)[0]
+            channel = self.rng.choices(channels, cweights)[0]
+            if channel == "drone" and self.rng.random() < 0.8:
+                town = next(t for t in self.towns if t.code == "330822115")  # 辉埠镇's drones
+            event = self.submit(at=at, code=self.rng.choice(codes), town=town, channel=channel)
+            if event.status != EventStatus.DUPLICATE:
+                self.handle(event, at=at)
+            made += 1
+        self.log(f"events: {made} historical events replayed")
+        result = retrain_from_history(min_events=50)
+        self.log(f"routing model trained on history: {result}")
+        # the last fortnight: the model routes what comes without a category; some work is still open
+        recent = self.count - history
+        for i in range(recent):
+            day = recent_from + dt.timedelta(days=self.rng.randint(0, 13))
+            at = dt.datetime.combine(day, dt.time(self.rng.randint(7, 21), self.rng.randint(0, 59)), tzinfo=tz)
+            if at > timezone.now():
+                at = timezone.now() - dt.timedelta(minutes=self.rng.randint(5, 600))
+            town = self.rng.choices(self.towns, town_weights)[0]
+            channel = self.rng.choices(channels, cweights)[0]
+            event = self.submit(at=at, code=self.rng.choice(codes), town=town, channel=channel,
+                                give_category=channel == "grid")
+            age = (timezone.now() - at).days
+            if event.status in (EventStatus.ROUTED, EventStatus.TRIAGE):
+                if age > 5 and i % 3:
+                    self.handle(event, at=at)
+                elif age > 1 and i % 2:
+                    self.handle(event, at=at, close=False)
+        for _ in range(max(3, self.count // 300)):  # a few already today
+            at = timezone.now() - dt.timedelta(minutes=self.rng.randint(5, 300))
+            town = self.rng.choices(self.towns, town_weights)[0]
+            self.submit(at=at, code=self.rng.choice(codes), town=town, channel=self.rng.choices(channels, cweights)[0],
+                        give_category=False)
+        self.manhole_burst()
+        self.whistles()
+        counts = dispatch.deadlines_sweep()
+        self.log(f"deadline sweep: {counts}")
+        self.log("recent fortnight, manhole burst, campaign and whistles generated")
+
+    def manhole_burst(self):
+        tz = timezone.get_current_timezone()
+        base = dt.datetime.combine(self.today - dt.timedelta(days=9), dt.time(8, 0), tzinfo=tz)
+        hot_spots = []
+        for town in self.towns:
+            for _ in range(2 if town.name.endswith("街道") else 1):
+                hot_spots.append((town, self.point(town)))
+        for i in range(48):
+            town, (lng, lat) = self.rng.choice(hot_spots)
+            at = base + dt.timedelta(hours=i * 3 + self.rng.randint(0, 2))
+            jitter = (lng + self.rng.uniform(-0.0005, 0.0005), lat + self.rng.uniform(-0.0005, 0.0005))
+            channel = self.rng.choice(["grid", "hotline", "citizen", "sensor"])
+            self.submit(at=at, code="0410", town=town, channel=channel, lnglat=jitter, priority="high")
+        with clock.frozen(base + dt.timedelta(days=7)):
+            campaign = dispatch.campaign_create(
+                actor=self.operator, name="窨井盖安全隐患专项排查",
+                description="“窨井盖破损”多次出现在大屏高频词中，县综合执法局会同公安、交通、电力、通信等部门全县排查整治",
+                lead=Department.objects.get(code="ZF"), start=self.today - dt.timedelta(days=2),
+                end=self.today + dt.timedelta(days=28), category=self.categories.get("0410"),
+                partners=list(Department.objects.filter(code__in=["GA", "JT", "ZJ"])),
+                targets={t: (80 if t.name.endswith("街道") else 30) for t in self.towns})
+        for task in campaign.tasks.all()[:9]:
+            found = self.rng.randint(3, 20)
+            with clock.frozen(base + dt.timedelta(days=8)):
+                dispatch.campaign_task_update(actor=self.duty[task.team.department_id], task=task, found=found,
+                                              fixed=self.rng.randint(0, found))
+
+    def whistles(self):
+        tianma = User.objects.get(username="tianma_officer")
+        huibu = User.objects.get(username="huibu_officer")
+        now = timezone.now()
+        with clock.frozen(now - dt.timedelta(days=3)):
+            w = dispatch.whistle_blow(actor=huibu, title="辉埠工业园区企业违规堆放固废联合检查",
+                                      description="网格员发现园区内多家企业露天堆放固体废物，需生态环境、应急、市场监管协同",
+                                      town=Region.objects.get(code="330822115"), action_at=now - dt.timedelta(days=2),
+                                      place="辉埠工业园区", calls=[(Department.objects.get(code=c), t) for c, t in [
+                                          ("STHJ", "固废鉴定与查处"), ("YJ", "安全生产检查"), ("SCJG", "核查经营资质")]])
+        for call in w.calls.all()[:2]:
+            with clock.frozen(now - dt.timedelta(days=2, hours=20)):
+                dispatch.whistle_report(actor=self.duty[call.department_id], call=call, note="已派员报到")
+        with clock.frozen(now - dt.timedelta(hours=6)):
+            dispatch.whistle_blow(actor=tianma, title="人民路违法建设联合拆除",
+                                  description="居民举报违建已下达责令改正通知书逾期未改，需住建、自然资源规划协同",
+                                  town=Region.objects.get(code="330822001"), action_at=now + dt.timedelta(days=1),
+                                  place="天马街道人民路", calls=[(Department.objects.get(code=c), t) for c, t in [
+                                      ("ZJ", "房屋安全鉴定"), ("ZRZY", "出具规划意见")]])
+
+
+def load_categories(*, actor, domains: dict, departments: dict) -> int:
+    from core.audit import audit_log
+
+    n = 0
+    for code, group, name, domain, dept, keywords, item_words in D.CATEGORIES:
+        cat = EventCategory.objects.create(code=code, group=group, name=name, domain=domains.get(domain) if domain else None,
+                                           department=departments.get(dept) if dept else None, keywords=keywords,
+                                           item_keywords=item_words, source=D.CATEGORY_SOURCE)
+        audit_log(actor=actor, action="intake.category.create", obj=cat, after={"code": code, "name": name})
+        n += 1
+    return n
+
+
