@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q
 
 from catalogue.models import BoundaryRule, EnforcementItem
 from catalogue.selectors import active_on
@@ -58,6 +57,40 @@ def bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+class _Snapshot:
+    """In-process copies of the boundary rows and item names, reloaded whenever a cheap stamp query shows
+    the tables changed (so a new ruling takes effect at once in every process)."""
+
+    def __init__(self):
+        self.rule_stamp = None
+        self.rules: list[BoundaryRule] = []
+        self.item_stamp = None
+        self.items: dict[int, tuple[int, str, str, frozenset, int]] = {}  # pk -> (pk, code, name, grams, domain)
+
+    def boundary_rules(self, on: dt.date) -> list[BoundaryRule]:
+        from django.db.models import Count, Max
+
+        stamp = tuple(BoundaryRule.objects.aggregate(n=Count("id"), m=Max("id"), v=Max("valid_to")).values())
+        if stamp != self.rule_stamp:
+            self.rules = list(BoundaryRule.objects.select_related("penalising_department", "supervising_department"))
+            self.rule_stamp = stamp
+        return [r for r in self.rules if r.valid_to is None or r.valid_to > on]
+
+    def item_rows(self):
+        from django.db.models import Count, Max
+
+        stamp = tuple(EnforcementItem.objects.aggregate(n=Count("id"), m=Max("updated_at")).values())
+        if stamp != self.item_stamp:
+            self.items = {pk: (pk, code, name, frozenset(bigrams(name)), domain, repealed)
+                          for pk, code, name, domain, repealed in EnforcementItem.objects.values_list(
+                              "pk", "code", "name", "domain_id", "repealed_on")}
+            self.item_stamp = stamp
+        return self.items
+
+
+SNAPSHOT = _Snapshot()
+
+
 @dataclass
 class Decision:
     department: Department | None = None
@@ -76,17 +109,20 @@ def _citations(item: EnforcementItem) -> list[str]:
             item.itembasis_set.select_related("article__law")]
 
 
-def _rank_items(text: str, candidates, extra_words: list[str]) -> list[tuple[float, EnforcementItem]]:
+def _rank_items(text: str, candidates, extra_words: list[str]) -> list[tuple[float, tuple]]:
+    """Score = share of the item name's character bigrams found in the text, plus a bonus for the
+    category's item words present in both."""
     grams = bigrams(text)
+    words = [w for w in extra_words if w in text]
     ranked = []
-    for item in candidates:
-        name_grams = bigrams(item.name)
+    for row in candidates:
+        _pk, code, name, name_grams, _domain, _repealed = row
         if not name_grams:
             continue
         score = len(grams & name_grams) / len(name_grams)
-        score += 0.3 * sum(1 for w in extra_words if w in item.name and w in text)
-        ranked.append((score, item))
-    ranked.sort(key=lambda p: (-p[0], p[1].code))
+        score += 0.3 * sum(1 for w in words if w in name)
+        ranked.append((score, row))
+    ranked.sort(key=lambda p: (-p[0], p[1][1]))
     return ranked
 
 
@@ -105,8 +141,7 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
 
     # 1. boundary list
     best_rule, best_hits = None, 0
-    for rule in BoundaryRule.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).select_related(
-            "penalising_department", "supervising_department"):
+    for rule in SNAPSHOT.boundary_rules(on):
         hits = sum(1 for k in rule.keywords if k and k in clean)
         if hits > best_hits or (hits == best_hits and hits and rule.source == BoundaryRule.Source.RULING):
             best_rule, best_hits = rule, hits
@@ -139,17 +174,19 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
         expl["model"] = {"name": "无可用模型", "confidence": 0}
 
     # 3. items
+    rows = SNAPSHOT.item_rows().values()
     if best_rule and best_rule.item_codes:
-        candidates = EnforcementItem.objects.filter(code__in=best_rule.item_codes)
+        codes = set(best_rule.item_codes)
+        candidates = [r for r in rows if r[1] in codes]
     elif d.category and d.category.domain_id:
-        candidates = EnforcementItem.objects.filter(domain_id=d.category.domain_id)
+        candidates = [r for r in rows if r[4] == d.category.domain_id]
     else:
-        candidates = EnforcementItem.objects.none()
-    candidates = candidates.filter(Q(repealed_on__isnull=True) | Q(repealed_on__gt=on))
-    ranked = _rank_items(clean, list(candidates), (d.category.item_keywords if d.category else []))
+        candidates = []
+    candidates = [r for r in candidates if r[5] is None or r[5] > on]
+    ranked = _rank_items(clean, candidates, (d.category.item_keywords if d.category else []))
     if ranked and ranked[0][0] > 0:
-        d.item = ranked[0][1]
-        expl["items"] = [{"code": i.code, "name": i.name, "score": round(s, 3)} for s, i in ranked[:3]]
+        d.item = EnforcementItem.objects.get(pk=ranked[0][1][0])
+        expl["items"] = [{"code": r[1], "name": r[2], "score": round(sc, 3)} for sc, r in ranked[:3]]
         expl["item"] = {"code": d.item.code, "name": d.item.name, "basis": _citations(d.item)}
 
     # 4. body
