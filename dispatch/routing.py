@@ -165,7 +165,7 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
         d.category = EventCategory.objects.filter(code=pred.label).first()
         category_conf = pred.confidence
         d.model_version = f"{model.meta.get('source', 'model')}:{model.meta.get('n_train', '?')}"
-        expl["model"] = {"name": "TF-IDF 字符/词 n-gram + 线性SVM", "version": d.model_version,
+        expl["model"] = {"name": "TF-IDF 字符 n-gram + 线性SVM", "version": d.model_version,
                          "label": pred.label, "confidence": round(pred.confidence, 3), "top": pred.top}
         if d.category:
             expl["category"] = {"code": d.category.code, "name": str(d.category), "source": "文本分类模型"}

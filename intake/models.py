@@ -160,6 +160,14 @@ class EventTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.event_id}: {self.old}→{self.new}"
 
+    @property
+    def old_label(self) -> str:
+        return str(EventStatus(self.old).label) if self.old in EventStatus.values else ""
+
+    @property
+    def new_label(self) -> str:
+        return str(EventStatus(self.new).label) if self.new in EventStatus.values else self.new
+
 
 class Attachment(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
