@@ -172,3 +172,32 @@ def iw(world):
     w.tianma_point = (118.7, 28.9)  # inside EAST (天马街道)
     w.huibu_point = (118.3, 28.9)  # inside WEST (辉埠镇)
     return w
+
+
+@pytest.fixture
+def cw(world):
+    """``world`` plus what case handling needs: officers (two qualified, one auxiliary, one expired, a
+    presider), a qualified legal reviewer, verified evidence helpers and a fixed 'today'."""
+    from catalogue.models import DiscretionBand, DiscretionStandard
+
+    w = world
+    w.o1 = w.make_officer("洪一", w.bureau_team, user=w.bureau_officer, no="33082200001")
+    w.o2 = w.make_officer("叶二", w.bureau_team, no="33082200002")
+    w.o3 = w.make_officer("王三", w.bureau_team, no="33082200003")
+    w.aux = w.make_officer("辅四", w.bureau_team, aux=True, no="A-4")
+    w.expired = w.make_officer("过五", w.bureau_team, expiry=dt.date(2025, 1, 1), no="33082200005")
+    w.t1 = w.make_officer("天马甲", w.tianma_team, user=w.tianma_officer, no="33082200011")
+    w.t2 = w.make_officer("天马乙", w.tianma_team, no="33082200012")
+    w.reviewer_officer = w.make_officer("吴审核", w.bureau_team, user=w.legal_reviewer, no="33082200009")
+    Officer.objects.filter(pk=w.reviewer_officer.pk).update(legal_qualification_no="A20173308220001")
+    w.legal_reviewer.refresh_from_db()
+    std = DiscretionStandard.objects.create(item=w.item_food, version=1, effective_from=dt.date(2022, 1, 1))
+    w.band_light = DiscretionBand.objects.create(standard=std, order=1, level="从轻", circumstances="首次",
+                                                 fine_min=50000, fine_max=60000)
+    w.band_heavy = DiscretionBand.objects.create(standard=std, order=2, level="从重", circumstances="多次",
+                                                 fine_min=80000, fine_max=100000)
+    # the food item is held by the county bureau too, so bureau officers can decide it in tests
+    ItemHolding.objects.filter(item=w.item_food).update(department=w.zf, team=w.bureau_team)
+    w.item_food.fine_tiers = [{"basis": "fixed", "min": "50000", "max": "100000", "text": "五万元以上十万元以下"}]
+    w.item_food.save()
+    return w

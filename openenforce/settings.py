@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parties",
     "intake",
     "dispatch",
+    "cases",
     "demo",
 ]
 

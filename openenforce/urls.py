@@ -20,6 +20,7 @@ urlpatterns = [
     path("imports/", include("core.urls")),
     path("intake/", include("intake.urls")),
     path("command/", include("dispatch.urls")),
+    path("cases/", include("cases.urls")),
     path("public/report/", intake_views.public_report, name="public_report"),
     path("public/track/<str:ticket>/", intake_views.public_track, name="public_track"),
     path("open311/v2/", include("intake.open311_urls")),

@@ -1,0 +1,21 @@
+"""Case-handling values the rulebook marks UNVERIFIED: configuration with documented defaults."""
+
+from core.config import ConfigDefault, register
+
+for default in [
+    ConfigDefault("case.representation_working_days", 5, "陈述申辩期限（工作日，法律未规定，默认与听证申请期一致）", "XF-044-045-062"),
+    ConfigDefault("case.hearing_threshold.person", 10000, "听证：对公民“较大数额罚款”起点（元）", "XF-063"),
+    ConfigDefault("case.hearing_threshold.org", 100000, "听证：对法人或其他组织“较大数额罚款”起点（元）", "XF-063"),
+    ConfigDefault("case.hearing_threshold.confiscation", 100000, "听证：没收较大数额违法所得/非法财物起点（元）", "XF-063"),
+    ConfigDefault("case.legal_review_fine_threshold", 50000, "罚款达到该数额须法制审核（重大执法决定目录，元）", "XF-058"),
+    ConfigDefault("case.verification_working_days", 15, "线索核查立案期限（工作日）", "XF-054"),
+    ConfigDefault("case.first_violation_lookback_years", 2, "“初次违法”回溯年限", "XF-033"),
+    ConfigDefault("case.individual_business_as_person", True, "个体工商户按公民适用简易程序限额", "XF-051"),
+    ConfigDefault("case.simple_limit.person", 200, "简易程序罚款上限：公民（元，法定）", "XF-051", "PRIMARY"),
+    ConfigDefault("case.simple_limit.org", 3000, "简易程序罚款上限：法人或其他组织（元，法定）", "XF-051", "PRIMARY"),
+    ConfigDefault("case.on_spot_collection_max", 100, "当场收缴罚款上限（元，法定）", "XF-053", "PRIMARY"),
+    ConfigDefault("case.decision_warn_days", [60, 80], "立案后第几天提醒90日期限", "XF-060", "PRIMARY"),
+    ConfigDefault("case.filing_record_working_days", 5, "当场处罚决定备案期限（工作日）", "XF-052"),
+    ConfigDefault("case.publication_working_days", 7, "处罚决定公开期限（工作日）", "SX-3", "SECONDARY"),
+]:
+    register(default)

@@ -1,0 +1,426 @@
+"""Case handling under the 行政处罚法 (rulebook §1–§4). Guards live in cases.services and cases.rules."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    ActKind,
+    CaseStatus,
+    DocType,
+    EvidenceKind,
+    OfficerRole,
+    Outcome,
+    PartyKind,
+    Procedure,
+    RemedyKind,
+    RemedyResult,
+    ServiceMethod,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Case(models.Model):
+    number = models.CharField(_("案号"), max_length=60, blank=True)
+    procedure = models.CharField(_("程序"), max_length=8, choices=Procedure.choices, default=Procedure.GENERAL)
+    status = models.CharField(_("状态"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.CLUE)
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="cases",
+                                   verbose_name=_("办案机关"))
+    team = models.ForeignKey("org.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    item = models.ForeignKey("catalogue.EnforcementItem", on_delete=models.PROTECT, related_name="cases",
+                             verbose_name=_("执法事项"))
+    events = models.ManyToManyField("intake.Event", blank=True, related_name="cases")
+    referring_department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                             related_name="referred_cases", verbose_name=_("移送部门"))
+    # party
+    party_kind = models.CharField(_("当事人类型"), max_length=10, choices=PartyKind.choices)
+    party_name = models.CharField(_("当事人"), max_length=200)
+    party_code = models.CharField(_("身份证号/统一社会信用代码"), max_length=18, blank=True)
+    party_address = models.CharField(_("住所/地址"), max_length=300)
+    party_birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    party_enterprise = models.ForeignKey("parties.Enterprise", on_delete=models.PROTECT, null=True, blank=True)
+    party_person = models.ForeignKey("parties.Person", on_delete=models.PROTECT, null=True, blank=True)
+    party_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # facts
+    cause = models.CharField(_("案由"), max_length=300)
+    facts = models.TextField(_("违法事实"), blank=True)
+    act_date = models.DateField(_("违法行为发生日"))
+    act_end_date = models.DateField(_("连续/继续状态终了日"), null=True, blank=True)
+    discovery_date = models.DateField(_("线索发现日期"))
+    location = models.CharField(_("违法行为发生地"), max_length=300)
+    town = models.ForeignKey("org.Region", on_delete=models.PROTECT, null=True, blank=True)
+    life_health_with_harm = models.BooleanField(_("涉及生命健康、金融安全且有危害后果"), default=False)
+    limitation_override = models.CharField(_("法律另有规定的时效依据"), max_length=300, blank=True)
+    is_complex_or_serious = models.BooleanField(_("情节复杂或者重大违法"), default=False)
+    # filing
+    filed_on = models.DateField(_("立案日期"), null=True, blank=True)
+    filing_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
+    not_filed_reason = models.CharField(max_length=300, blank=True)
+    # proposal
+    outcome = models.CharField(_("处理结果"), max_length=30, choices=Outcome.choices, blank=True)
+    proposed_types = models.JSONField(_("拟处罚种类"), default=list, blank=True)
+    proposed_fine = models.DecimalField(_("拟罚款"), null=True, blank=True, **MONEY)
+    proposed_confiscation = models.DecimalField(_("拟没收金额"), null=True, blank=True, **MONEY)
+    discretion_band = models.ForeignKey("catalogue.DiscretionBand", on_delete=models.PROTECT, null=True, blank=True)
+    mitigation_reasoning = models.TextField(_("从轻/减轻理由"), blank=True)
+    reasons = models.TextField(_("处罚理由"), blank=True)
+    # notice and representations (XF-044/045, XF-063/064)
+    hearing_right = models.BooleanField(_("告知听证权利"), default=False)
+    notice_served_on = models.DateField(_("告知书送达日"), null=True, blank=True)
+    representation_due = models.DateField(null=True, blank=True)
+    hearing_request_due = models.DateField(null=True, blank=True)
+    representations = models.TextField(_("陈述申辩意见"), blank=True)
+    representations_received_on = models.DateField(null=True, blank=True)
+    review_opinion = models.TextField(_("复核意见"), blank=True)
+    waived_on = models.DateField(_("书面放弃陈述申辩听证日期"), null=True, blank=True)
+    hearing_held = models.BooleanField(default=False)
+    # decision
+    final_types = models.JSONField(_("处罚种类"), default=list, blank=True)
+    final_fine = models.DecimalField(_("罚款"), null=True, blank=True, **MONEY)
+    final_confiscation = models.DecimalField(_("没收金额"), null=True, blank=True, **MONEY)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    remedy_text = models.TextField(_("救济途径"), blank=True)
+    order_correction = models.TextField(_("责令改正"), blank=True)
+    correction_due = models.DateField(null=True, blank=True)
+    # service and execution
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    service_method = models.CharField(max_length=14, choices=ServiceMethod.choices, blank=True)
+    e_service_consent = models.BooleanField(_("电子送达确认书"), default=False)
+    payment_due = models.DateField(_("缴款期限"), null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    paid_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    reminder_served_on = models.DateField(_("催告书送达日"), null=True, blank=True)
+    court_applied_on = models.DateField(null=True, blank=True)
+    # simple procedure
+    on_spot_collected = models.BooleanField(default=False)
+    on_spot_reason = models.CharField(max_length=200, blank=True)
+    receipt_no = models.CharField(_("专用票据号"), max_length=40, blank=True)
+    party_refused_to_sign = models.BooleanField(default=False)
+    refusal_note = models.CharField(max_length=200, blank=True)
+    filed_with_agency_on = models.DateField(_("备案日期"), null=True, blank=True)
+    # closure
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.CharField(max_length=200, blank=True)
+    publish = models.BooleanField(_("须公开"), default=True)
+    publication_exclusion = models.CharField(_("不公开理由"), max_length=200, blank=True)
+    credit_pushed_on = models.DateField(null=True, blank=True)
+    referral_feedback_on = models.DateField(null=True, blank=True)
+    synthetic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["party_code", "item"])]
+
+    def __str__(self) -> str:
+        return f"{self.number or '#' + str(self.pk)} {self.cause}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case", args=[self.pk])
+
+    @property
+    def is_person(self) -> bool:
+        return self.party_kind == PartyKind.PERSON
+
+
+class CaseOfficer(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_officers")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT)
+    role = models.CharField(max_length=12, choices=OfficerRole.choices, default=OfficerRole.INVESTIGATOR)
+    no_conflict_declared = models.BooleanField(_("无利害关系声明"), default=False)
+    assigned_on = models.DateField()
+    released_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "officer", "role"], condition=Q(released_on=None),
+                                               name="one_active_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.officer_id} {self.role}"
+
+
+class CaseTransition(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    old = models.CharField(max_length=24, blank=True)
+    new = models.CharField(max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    on = models.DateField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.old}→{self.new}"
+
+    @property
+    def new_label(self) -> str:
+        return str(CaseStatus(self.new).label) if self.new in CaseStatus.values else self.new
+
+
+class Act(models.Model):
+    """An on-site act with its 笔录 (XF-055), officers (XF-042) and audio-video record (SX-4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="acts")
+    kind = models.CharField(max_length=20, choices=ActKind.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    place = models.CharField(max_length=300)
+    officers = models.ManyToManyField("org.Officer", related_name="acts")
+    id_shown = models.BooleanField(_("已出示执法证件"), default=False)
+    record = models.TextField(_("笔录"))
+    interviewee = models.CharField(max_length=100, blank=True)
+    rights_told = models.BooleanField(_("已告知回避与如实回答义务"), default=False)
+    party_present = models.BooleanField(default=True)
+    party_signed = models.BooleanField(default=False)
+    refusal_note = models.CharField(max_length=200, blank=True)
+    witness = models.CharField(_("见证人"), max_length=100, blank=True)
+    av_file_sha256 = models.CharField(max_length=64, blank=True)
+    av_started_at = models.DateTimeField(null=True, blank=True)
+    av_ended_at = models.DateTimeField(null=True, blank=True)
+    approval_ref = models.CharField(_("负责人批准"), max_length=100, blank=True)
+    emergency = models.BooleanField(_("紧急情况当场实施"), default=False)
+    warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_kind_display()} {self.started_at:%Y-%m-%d}"
+
+
+class Evidence(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    description = models.CharField(max_length=300)
+    collected_on = models.DateField()
+    collected_by = models.ManyToManyField("org.Officer", related_name="+")
+    method = models.CharField(_("收集方式"), max_length=200)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    file = models.FileField(upload_to="evidence/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    lawful = models.BooleanField(_("合法取得"), default=True)
+    verified = models.BooleanField(_("已查证属实"), default=False)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    verified_on = models.DateField(null=True, blank=True)
+    custody = models.CharField(_("保管"), max_length=200, blank=True)
+    act = models.ForeignKey(Act, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["collected_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.description}"
+
+
+class Recusal(models.Model):
+    """XF-043: an application for recusal (by the party or self-declared) and the head's decision."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recusals")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT)
+    applicant = models.CharField(max_length=10, choices=[("party", _("当事人申请")), ("self", _("自行回避"))])
+    reason = models.CharField(max_length=300)
+    applied_on = models.DateField()
+    granted = models.BooleanField(null=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"回避 {self.case_id}:{self.officer_id}"
+
+
+class LegalReview(models.Model):
+    """XF-058 / SX-5 法制审核."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("通过")
+        RETURN = "return", _("退回补正")
+        FAIL = "fail", _("不通过")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    qualification_no = models.CharField(_("法律职业资格证书号"), max_length=40)
+    triggers = models.JSONField(default=list)
+    checklist = models.JSONField(default=dict)
+    result = models.CharField(max_length=6, choices=Result.choices)
+    opinion = models.TextField()
+    reviewed_on = models.DateField()
+
+    class Meta:
+        ordering = ["reviewed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"法制审核 {self.case_id} {self.result}"
+
+
+class CollectiveDiscussion(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="discussions")
+    held_on = models.DateField()
+    attendees = models.JSONField(default=list)
+    opinions = models.TextField()
+    conclusion = models.TextField()
+
+    def __str__(self) -> str:
+        return f"集体讨论 {self.case_id} {self.held_on}"
+
+
+class Hearing(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hearing")
+    requested_on = models.DateField()
+    late_request_approved = models.BooleanField(default=False)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    notice_served_on = models.DateField(null=True, blank=True)
+    presider = models.ForeignKey("org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    public = models.BooleanField(default=True)
+    secrecy_reason = models.CharField(max_length=200, blank=True)
+    agents = models.JSONField(default=list, blank=True)
+    attended = models.BooleanField(null=True)
+    record = models.TextField(blank=True)
+    party_signed = models.BooleanField(default=False)
+    refusal_note = models.CharField(max_length=200, blank=True)
+    report = models.TextField(blank=True)
+    held_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"听证 {self.case_id}"
+
+
+class DocumentSequence(models.Model):
+    """Gap-free numbers per body, document type and year: a number is taken inside the transaction that
+    issues the document, so a rollback gives it back."""
+
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT)
+    doc_type = models.CharField(max_length=20, choices=DocType.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["department", "doc_type", "year"], name="one_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}/{self.doc_type}/{self.year}: {self.last}"
+
+
+class Document(models.Model):
+    class State(models.TextChoices):
+        ISSUED = "issued", _("已签发")
+        VOIDED = "voided", _("已作废")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(max_length=20, choices=DocType.choices)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    number = models.CharField(_("文号"), max_length=80)
+    issued_on = models.DateField()
+    fields = models.JSONField(default=dict)
+    pdf = models.FileField(upload_to="documents/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.ISSUED)
+    void_reason = models.CharField(max_length=300, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "doc_type", "year", "seq"], name="document_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} {self.number}"
+
+
+class Remedy(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies")
+    kind = models.CharField(max_length=16, choices=RemedyKind.choices)
+    body = models.CharField(_("受理机关"), max_length=100)
+    filed_on = models.DateField()
+    copy_received_on = models.DateField(null=True, blank=True)
+    answer_due = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    result = models.CharField(max_length=10, choices=RemedyResult.choices, default=RemedyResult.PENDING)
+
+    class Meta:
+        ordering = ["filed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_id}"
+
+
+class Payment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="payments")
+    amount = models.DecimalField(**MONEY)
+    surcharge = models.DecimalField(default=0, **MONEY)
+    paid_on = models.DateField()
+    method = models.CharField(max_length=20)
+    receipt_no = models.CharField(max_length=40, blank=True)
+    handover_due = models.DateField(null=True, blank=True)
+    handed_over_on = models.DateField(null=True, blank=True)
+    deposit_due = models.DateField(null=True, blank=True)
+    deposited_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.amount}"
+
+
+class Deferral(models.Model):
+    """XF-066: deferred or instalment payment approved by the agency."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deferrals")
+    reason = models.CharField(max_length=300)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    approved_on = models.DateField()
+    schedule = models.JSONField(help_text="[[due date, amount], ...]")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.schedule}"
+
+
+class EducationRecord(models.Model):
+    """XF-033: the education given in every no-penalty case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="education")
+    method = models.CharField(max_length=100)
+    given_on = models.DateField()
+    content = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.method}"
+
+
+class Publication(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="publication")
+    due_on = models.DateField()
+    redacted_text = models.TextField()
+    published_on = models.DateField(null=True, blank=True)
+    withdraw_due = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdraw_reason = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"公开 {self.case_id}"
+
+
+class CrimeTransfer(models.Model):
+    """YS-310: the transfer of a suspected crime to the public security organ."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="crime_transfer")
+    report_on = models.DateTimeField()
+    head_decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True)
+    refusal_reason = models.CharField(max_length=300, blank=True)
+    transferred_at = models.DateTimeField(null=True, blank=True)
+    police_receipt_no = models.CharField(max_length=60, blank=True)
+
+    def __str__(self) -> str:
+        return f"移送 {self.case_id}"

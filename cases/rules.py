@@ -1,0 +1,289 @@
+"""The procedural law as functions, each named after its rulebook id. Services call these; tests are
+named after the same ids. All dates are local (Asia/Shanghai) calendar dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from catalogue.choices import DISALLOWED_PENALTY_TYPES, PenaltyType
+from core.config import config_get
+from core.workdays import Deadline, add_calendar_days, add_months, add_working_days
+
+# -------------------------------------------------------------- XF-036 limitation
+
+
+def limitation_end(act_date: dt.date, act_end_date: dt.date | None, *, life_health_with_harm: bool) -> dt.date:
+    """XF-036: 2 years from the act (from its end for a continuing act); 5 years where life, health or
+    financial security is involved and harm resulted."""
+    start = act_end_date or act_date
+    years = 5 if life_health_with_harm else 2
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+def within_limitation(*, act_date, act_end_date, discovery_date, life_health_with_harm) -> bool:
+    return discovery_date <= limitation_end(act_date, act_end_date, life_health_with_harm=life_health_with_harm)
+
+
+# -------------------------------------------------------------- XF-030-032 age
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# -------------------------------------------------------------- XF-009 penalty types
+
+
+def invalid_penalty_types(types: list[str]) -> list[str]:
+    problems = []
+    for t in types:
+        if t not in PenaltyType.values:
+            problems.append(f"“{t}”不是行政处罚法第九条规定的处罚种类（XF-009）")
+        elif t in DISALLOWED_PENALTY_TYPES:
+            problems.append("行政拘留只能由公安机关决定，本平台不得作出（XF-009，第十八条第三款）")
+    return problems
+
+
+# -------------------------------------------------------------- XF-051 / XF-053 simple procedure
+
+
+def simple_procedure_limit(party_kind: str) -> Decimal:
+    """XF-051: 200 yuan for a citizen, 3,000 for a legal person or other organisation. An individual
+    business follows the citizen limit by default (configurable, UNVERIFIED)."""
+    as_person = party_kind == "person" or (party_kind == "individual" and config_get("case.individual_business_as_person"))
+    return Decimal(config_get("case.simple_limit.person" if as_person else "case.simple_limit.org"))
+
+
+def simple_procedure_problems(*, party_kind: str, types: list[str], fine: Decimal | None) -> list[str]:
+    problems = invalid_penalty_types(types)
+    if not types:
+        problems.append("请选择处罚种类")
+    extra = [t for t in types if t not in (PenaltyType.WARNING, PenaltyType.FINE)]
+    if extra:
+        problems.append("简易程序只能给予警告或者罚款（XF-051）")
+    if PenaltyType.FINE in types:
+        limit = simple_procedure_limit(party_kind)
+        if fine is None or fine <= 0:
+            problems.append("罚款须填写金额")
+        elif fine > limit:
+            problems.append(f"简易程序罚款不得超过{limit}元（XF-051），请适用普通程序")
+    return problems
+
+
+def on_spot_collection_allowed(*, fine: Decimal, hard_to_enforce_reason: str = "", remote_area_request: bool = False
+                               ) -> bool:
+    """XF-053: officers may collect on the spot only ≤ 100 yuan, or when it would be hard to enforce
+    later (with a reason), or in remote areas at the party's request."""
+    return fine <= Decimal(config_get("case.on_spot_collection_max")) or bool(hard_to_enforce_reason.strip()) \
+        or remote_area_request
+
+
+# -------------------------------------------------------------- XF-063 hearing right
+
+
+HEARING_TYPES = {PenaltyType.DOWNGRADE, PenaltyType.REVOKE_PERMIT, PenaltyType.SUSPEND_BUSINESS, PenaltyType.CLOSE,
+                 PenaltyType.RESTRICT_PRACTICE}
+
+
+def hearing_right(*, party_kind: str, types: list[str], fine: Decimal | None, confiscation: Decimal | None,
+                  on: dt.date) -> bool:
+    """XF-063: the right to a hearing for heavy penalties; the 较大数额 thresholds are configuration."""
+    if HEARING_TYPES & set(types):
+        return True
+    key = "case.hearing_threshold.person" if party_kind in ("person", "individual") else "case.hearing_threshold.org"
+    if fine is not None and fine >= Decimal(config_get(key, on=on)):
+        return True
+    return confiscation is not None and confiscation >= Decimal(config_get("case.hearing_threshold.confiscation", on=on))
+
+
+# -------------------------------------------------------------- XF-058 legal review triggers
+
+
+def legal_review_triggers(*, is_complex: bool, hearing_held: bool, fine: Decimal | None, types: list[str],
+                          on: dt.date) -> list[str]:
+    triggers = []
+    if is_complex:
+        triggers.append("情节复杂、涉及多个法律关系（第五十八条第一款第三项）")
+    if hearing_held:
+        triggers.append("经过听证程序（第五十八条第一款第二项）")
+    if fine is not None and fine >= Decimal(config_get("case.legal_review_fine_threshold", on=on)):
+        triggers.append("达到本机关重大执法决定法制审核目录标准（第五十八条第一款第四项）")
+    if HEARING_TYPES & set(types):
+        triggers.append("直接关系当事人重大权益（第五十八条第一款第二项）")
+    return triggers
+
+
+# -------------------------------------------------------------- timers (all return core.workdays.Deadline)
+
+
+def decision_deadline(filed_on: dt.date) -> Deadline:
+    """XF-060: decide within 90 (calendar) days of filing."""
+    return add_calendar_days(filed_on, 90, rule="XF-060")
+
+
+def representation_deadline(notice_served_on: dt.date) -> Deadline:
+    """XF-044-045-062: the representation period (UNVERIFIED, default 5 working days)."""
+    return add_working_days(notice_served_on, config_get("case.representation_working_days", on=notice_served_on),
+                            rule="XF-044-045-062")
+
+
+def hearing_request_deadline(notice_served_on: dt.date) -> Deadline:
+    """XF-064(一): a hearing request within 5 working days of being informed."""
+    return add_working_days(notice_served_on, 5, rule="XF-064")
+
+
+def earliest_hearing_date(hearing_notice_served_on: dt.date) -> dt.date:
+    """XF-064(二): notify 7 working days before the hearing → the hearing is on or after the day after
+    the 7th working day."""
+    return add_working_days(hearing_notice_served_on, 7, rule="XF-064").due + dt.timedelta(days=1)
+
+
+def service_deadline(decided_on: dt.date) -> Deadline:
+    """XF-061: serve within 7 working days when not delivered on the spot."""
+    return add_working_days(decided_on, 7, rule="XF-061")
+
+
+def payment_deadline(served_on: dt.date) -> Deadline:
+    """XF-067: pay within 15 days of receipt (DAY-4 applies)."""
+    return add_calendar_days(served_on, 15, rule="XF-067")
+
+
+def preservation_deadline(started_on: dt.date) -> Deadline:
+    """XF-056: decide on evidence preserved by registration within 7 working days."""
+    return add_working_days(started_on, 7, rule="XF-056")
+
+
+def publication_deadline(decided_on: dt.date) -> Deadline:
+    """SX-3 (SECONDARY): publish within 7 working days of the decision."""
+    return add_working_days(decided_on, config_get("case.publication_working_days", on=decided_on), rule="SX-3")
+
+
+def withdrawal_deadline(changed_on: dt.date) -> Deadline:
+    """XF-048-039: withdraw a changed/revoked published decision within 3 working days."""
+    return add_working_days(changed_on, 3, rule="XF-048-039")
+
+
+def reconsideration_deadline(served_on: dt.date) -> Deadline:
+    """FY-020: 60 days from knowing the act."""
+    return add_calendar_days(served_on, 60, rule="FY-020")
+
+
+def litigation_deadline(served_on: dt.date, *, simple: bool) -> Deadline | None:
+    """SS-046-045: 6 months for a direct suit. None for on-the-spot decisions: reconsideration first (FY-023)."""
+    return None if simple else add_months(served_on, 6, rule="SS-046-045")
+
+
+def cash_handover_deadlines(collected_on: dt.date) -> tuple[Deadline, Deadline]:
+    """XF-070-071: officer → agency within 2 working days; agency → bank within 2 more."""
+    handover = add_working_days(collected_on, 2, rule="XF-070-071")
+    return handover, add_working_days(handover.due, 2, rule="XF-070-071")
+
+
+def reconsideration_answer_deadline(copy_received_on: dt.date, *, simple: bool) -> Deadline:
+    """FY-048-054: answer within 10 working days (5 in the simple procedure)."""
+    return add_working_days(copy_received_on, 5 if simple else 10, rule="FY-048-054")
+
+
+def court_evidence_deadline(complaint_received_on: dt.date) -> Deadline:
+    """SS-026-067: the defendant submits evidence within 15 days."""
+    return add_calendar_days(complaint_received_on, 15, rule="SS-026-067")
+
+
+def court_application_window(*, served_on: dt.date, reminder_served_on: dt.date | None,
+                             reconsideration_decided_on: dt.date | None = None) -> tuple[dt.date | None, dt.date]:
+    """QZ-046-053-054: opens when the litigation period has run and ≥10 working days after the reminder;
+    closes 3 months after the litigation period."""
+    if reconsideration_decided_on is not None:
+        lit_end = add_calendar_days(reconsideration_decided_on, 15, rule="SS-046-045").due
+    else:
+        lit_end = add_months(served_on, 6, rule="SS-046-045").due
+    close = add_months(lit_end, 3, rule="QZ-046-053-054").due
+    if reminder_served_on is None:
+        return None, close
+    after_reminder = add_working_days(reminder_served_on, 10, rule="QZ-046-053-054").due
+    return max(lit_end + dt.timedelta(days=1), after_reminder + dt.timedelta(days=1)), close
+
+
+def crime_transfer_deadlines(report_at: dt.datetime) -> dict[str, dt.datetime]:
+    """YS-310: the head decides within 3 days of the report (calendar, conservative); after approval the
+    case goes to the police within 24 hours."""
+    return {"head_decision_due": report_at + dt.timedelta(days=3)}
+
+
+# -------------------------------------------------------------- XF-072 / XF-073 surcharge
+
+
+def surcharge(*, fine: Decimal, due_on: dt.date, on: dt.date, paused: list[tuple[dt.date, dt.date | None]] = ()) -> Decimal:
+    """XF-072: 3 % of the fine per day from the day after the due date, capped at the fine; days with a
+    pending reconsideration or lawsuit (XF-073) or an approved deferral (XF-066) are not counted."""
+    if on <= due_on or fine <= 0:
+        return Decimal("0.00")
+    days = 0
+    day = due_on + dt.timedelta(days=1)
+    while day <= on:
+        if not any(start <= day and (end is None or day <= end) for start, end in paused):
+            days += 1
+        day += dt.timedelta(days=1)
+    amount = (fine * Decimal("0.03") * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return min(amount, fine)
+
+
+# -------------------------------------------------------------- remedies text (FY-020, FY-023, FY-024, SS-046, SS-064)
+
+
+@dataclass
+class RemedyText:
+    text: str
+    body: str
+
+
+def remedy_text(*, reconsideration_body: str, simple: bool) -> RemedyText:
+    if simple:
+        text = (f"如不服本决定，应当自收到本决定书之日起六十日内向{reconsideration_body}申请行政复议；"
+                f"对行政复议决定不服的，可以依法向人民法院提起行政诉讼。")
+    else:
+        text = (f"如不服本决定，可以在收到本决定书之日起六十日内向{reconsideration_body}申请行政复议，"
+                f"也可以在收到本决定书之日起六个月内依法向人民法院提起行政诉讼。")
+    return RemedyText(text, reconsideration_body)
+
+
+def remedy_text_problems(text: str, *, body: str, simple: bool) -> list[str]:
+    """SS-064: a decision cannot be issued unless the remedy text names the body, 60 days, and either
+    6 months or (on-the-spot) reconsideration first."""
+    problems = []
+    if body not in text:
+        problems.append("救济途径须写明行政复议机关（FY-024-027）")
+    if "六十日" not in text:
+        problems.append("救济途径须写明六十日复议期限（FY-020）")
+    if simple and "应当" not in text:
+        problems.append("当场处罚决定须告知先申请行政复议（FY-023）")
+    if not simple and "六个月" not in text:
+        problems.append("救济途径须写明六个月诉讼期限（SS-046-045）")
+    return problems
+
+
+# -------------------------------------------------------------- SX-3 redaction
+
+
+def redact(text: str, *, party_name: str, is_person: bool, other_names: list[str] = ()) -> str:
+    """SX-3 / XF-050: remove ID numbers, phone numbers, bank accounts, natural persons' addresses and the
+    names of persons other than the party (and the party's name when a minor — excluded upstream)."""
+    import re
+
+    text = re.sub(r"\d{17}[\dXx]", "[身份证号码]", text)
+    text = re.sub(r"\d{15}(?!\d)", "[证件号码]", text)
+    text = re.sub(r"(?<!\d)1[3-9]\d{9}(?!\d)", "[电话]", text)
+    text = re.sub(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)", "[电话]", text)
+    text = re.sub(r"(?<!\d)\d{16,19}(?!\d)", "[账号]", text)
+    for name in other_names:
+        if name and name != party_name:
+            text = text.replace(name, name[0] + "某")
+    if is_person:
+        text = re.sub(r"(住址|住所|地址)[：:][^，。；\n]*", r"\1：[已隐去]", text)
+    return text

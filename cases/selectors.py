@@ -1,0 +1,102 @@
+"""Case reads, narrowed by who may see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+
+from cases.choices import CaseStatus
+from cases.models import Case
+from core.exceptions import NotFound
+from core.models import Deadline
+from org.access import scope_for
+from org.choices import Role
+
+OPEN_CASE = ~Q(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED, CaseStatus.NOT_FILED,
+                           CaseStatus.TRANSFERRED_JUDICIAL, CaseStatus.TRANSFERRED_OUT])
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    qs = Case.objects.select_related("department", "item", "team")
+    if not user or not user.is_authenticated:
+        return qs.none()
+    scope = scope_for(user)
+    if scope.everything:
+        return qs
+    if user.role in (Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER):
+        cond = Q(department_id=user.department_id)
+        if user.team_id:
+            cond |= Q(team_id=user.team_id) | Q(department__region__in=user.team.towns.all())
+        return qs.filter(cond)
+    if user.role == Role.DEPT_SUPERVISOR:
+        return qs.filter(Q(referring_department_id=user.department_id) | Q(department_id=user.department_id))
+    return qs.none()
+
+
+def access_case(*, user, pk: int) -> Case:
+    case = cases_visible_to(user).filter(pk=pk).first()
+    if case is None:
+        raise NotFound("未找到该案件")
+    return case
+
+
+def my_cases(user) -> QuerySet[Case]:
+    officer = getattr(user, "officer", None)
+    qs = cases_visible_to(user).filter(OPEN_CASE)
+    if officer is not None:
+        qs = qs.filter(case_officers__officer=officer, case_officers__released_on__isnull=True)
+    return qs.distinct().order_by("-created_at")
+
+
+def _deadlines(user, today: dt.date):
+    ids = [str(i) for i in cases_visible_to(user).filter(OPEN_CASE).values_list("pk", flat=True)]
+    return Deadline.objects.filter(object_type="cases.case", object_id__in=ids, state=Deadline.State.OPEN)
+
+
+def due_soon(user, today: dt.date):
+    end = dt.datetime.combine(today + dt.timedelta(days=7), dt.time(23, 59), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return _deadlines(user, today).filter(due_at__gte=start, due_at__lte=end).order_by("due_at")
+
+
+def overdue(user, today: dt.date):
+    start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return _deadlines(user, today).filter(due_at__lt=start).order_by("due_at")
+
+
+def status_counts(qs) -> list[dict]:
+    labels = dict(CaseStatus.choices)
+    return [{"status": r["status"], "label": labels.get(r["status"], r["status"]), "n": r["n"]}
+            for r in qs.values("status").annotate(n=Count("id")).order_by("-n")]
+
+
+def review_queue() -> QuerySet[Case]:
+    """Cases waiting for legal review: proposed or heard, with no passing review yet."""
+    return Case.objects.filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
+                                           CaseStatus.HEARING_CLOSED]).exclude(
+        legal_reviews__result="pass").select_related("department", "item").order_by("created_at")
+
+
+NEXT = {
+    CaseStatus.CLUE: ["指派承办人员（两名以上持证，声明无利害关系）", "立案或不予立案"],
+    CaseStatus.VERIFYING: ["立案或不予立案"],
+    CaseStatus.INVESTIGATING: ["现场检查/询问（出示证件、制作笔录）", "收集并查证证据", "调查终结"],
+    CaseStatus.REVIEW: ["拟定处罚（或不予处罚、移送司法机关）"],
+    CaseStatus.PENALTY_PROPOSED: ["送达行政处罚告知书"],
+    CaseStatus.NOTICE_SERVED: ["记录陈述申辩及复核意见 / 书面放弃", "当事人申请听证", "法制审核", "作出决定（期限届满后）"],
+    CaseStatus.HEARING_REQUESTED: ["送达听证通知书（七个工作日前）"],
+    CaseStatus.HEARING_SCHEDULED: ["举行听证并制作笔录"],
+    CaseStatus.HEARING_CLOSED: ["法制审核", "作出决定"],
+    CaseStatus.DECIDED: ["送达决定书（七个工作日内）"],
+    CaseStatus.SERVED: ["登记缴款", "逾期：加处罚款、催告"],
+    CaseStatus.SPOT_DECIDED: ["备案", "登记缴款"],
+    CaseStatus.OVERDUE: ["送达催告书"],
+    CaseStatus.REMINDED: ["登记缴款", "申请法院强制执行（窗口期内）"],
+    CaseStatus.EXECUTED: ["结案"],
+    CaseStatus.CLOSED: ["归档"],
+}
+
+
+def next_steps(case: Case, today: dt.date) -> list[str]:
+    return NEXT.get(case.status, [])

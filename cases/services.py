@@ -1,0 +1,1224 @@
+"""Case-handling services: every guard, timer, required field and document of the procedure.
+
+Each service is one transaction: it checks the transition table and the rulebook's guards (raising
+``RuleViolation`` with the rule id), writes the case, its transition row, the documents it issues and
+the deadline rows it starts, and appends the audit record. Nothing is written when a guard refuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+
+from cases import documents as docs
+from cases import rules
+from cases.choices import (
+    AV_REQUIRED,
+    AV_WARN,
+    COERCIVE,
+    NO_PENALTY,
+    TRANSITIONS,
+    ActKind,
+    CaseStatus,
+    DocType,
+    EvidenceKind,
+    OfficerRole,
+    Outcome,
+    PartyKind,
+    Procedure,
+    RemedyResult,
+    ServiceMethod,
+)
+from cases.models import (
+    Act,
+    Case,
+    CaseOfficer,
+    CaseTransition,
+    CollectiveDiscussion,
+    CrimeTransfer,
+    Deferral,
+    EducationRecord,
+    Evidence,
+    Hearing,
+    LegalReview,
+    Payment,
+    Publication,
+    Recusal,
+    Remedy,
+)
+from catalogue.choices import FineBasis, PenaltyType
+from catalogue.models import DiscretionBand, EnforcementItem
+from catalogue.selectors import active_on
+from core import clock
+from core.audit import audit_log, snapshot
+from core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from core.models import Deadline, Notification
+from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
+from core.workdays import Deadline as Due
+from dispatch.access import acts_for
+from org.choices import Role
+from org.models import Department, Officer
+
+LOCAL = dt.timezone(dt.timedelta(hours=8))
+PENALTY_LABELS = dict(PenaltyType.choices)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LOCAL)
+
+
+def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
+    if not ok:
+        raise RuleViolation(f"{message}（{rule}）", errors={field: [f"{message}（{rule}）"]}, rule=rule)
+
+
+def _require_handler(actor, case: Case) -> None:
+    if not acts_for(actor, case.department) or actor.role not in (Role.BUREAU_OFFICER, Role.PRO_OFFICER,
+                                                                  Role.TOWN_OFFICER, Role.ADMIN):
+        if not actor.is_superuser:
+            raise NotPermitted("只有办案机关的执法人员可以办理本案", errors={"__all__": [f"本案由{case.department}办理"]})
+
+
+def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", **fields) -> Case:
+    old = case.status
+    if new not in TRANSITIONS.get(old, set()):
+        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能变为“{CaseStatus(new).label}”",
+                                errors={"status": [f"{old} → {new} 不允许"]})
+    moved = Case.objects.filter(pk=case.pk, status=old).update(status=new, **fields)
+    if not moved:
+        raise InvalidTransition("案件已被他人处理，请刷新后重试", errors={"status": ["状态已变化"]})
+    case.status = new
+    for k, v in fields.items():
+        setattr(case, k, v)
+    CaseTransition.objects.create(case=case, old=old, new=new, actor=actor if getattr(actor, "pk", None) else None,
+                                  reason=reason[:500], on=on)
+    audit_log(actor=actor, action=f"cases.case.{new}", obj=case, before={"status": old},
+              after={"status": new, "reason": reason, "on": on, **{k: v for k, v in fields.items()}})
+    return case
+
+
+def _deadline(case: Case, kind: str, due: Due, label: str, *, warn_at: dt.date | None = None) -> Deadline:
+    due_at = _end_of_day(due.due)
+    return Deadline.objects.create(kind=kind, object_type="cases.case", object_id=str(case.pk),
+                                   department=case.department, label=f"{case.number or case.pk} {label}"[:200],
+                                   due_at=due_at, remind_at=_end_of_day(warn_at) if warn_at else due_at -
+                                   dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
+                                   basis=due.basis[:120], provisional=due.provisional)
+
+
+def _close_deadlines(case: Case, kind: str, on: dt.date) -> None:
+    at = _end_of_day(on)
+    for d in Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=kind,
+                                     state=Deadline.State.OPEN):
+        Deadline.objects.filter(pk=d.pk).update(state=Deadline.State.MET if at <= d.due_at else Deadline.State.LATE,
+                                                closed_at=clock.now())
+
+
+def case_deadlines(case: Case):
+    return Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("due_at")
+
+
+def investigators(case: Case):
+    return Officer.objects.filter(
+        pk__in=case.case_officers.filter(role=OfficerRole.INVESTIGATOR, released_on__isnull=True).values("officer"))
+
+
+def qualified_investigators(case: Case, on: dt.date) -> list[Officer]:
+    return [o for o in investigators(case) if o.is_qualified_on(on)]
+
+
+def _check_two_officers(officers, on: dt.date, what: str) -> None:
+    """XF-042 / ZJ-030: at least two officers with a certificate valid on the day; auxiliary staff
+    never count."""
+    aux = [o.name for o in officers if o.is_auxiliary]
+    _guard(not aux, "ZJ-030", f"辅助人员（{'、'.join(aux)}）不能作为执法人员{what}")
+    qualified = [o for o in officers if o.is_qualified_on(on)]
+    expired = [o.name for o in officers if not o.is_auxiliary and not o.is_qualified_on(on)]
+    _guard(not expired, "XF-042", f"{'、'.join(expired)}的执法证在{on}无效，不能{what}")
+    _guard(len(qualified) >= 2, "XF-042", f"{what}须有两名以上持有有效执法证的执法人员")
+
+
+def in_catalogue(department: Department, item: EnforcementItem, town, on: dt.date) -> bool:
+    """XF-017-018 / ZJ-006-008: the item belongs to the deciding body on that day — as its holder, or as
+    the town it is delegated to (ZJ-009)."""
+    if item.repealed_on and item.repealed_on <= on:
+        return False
+    if active_on(item.holdings.filter(department=department), on).exists():
+        return True
+    return department.kind == "town" and active_on(item.delegations.filter(town_id=department.region_id), on).exists()
+
+
+def _party_fields(kind: str, code: str) -> dict:
+    if not code:
+        return {}
+    try:
+        if kind == PartyKind.PERSON:
+            code = validate_id_number(code)
+            return {"party_code": code, "party_birth_date": id_birth_date(code)}
+        _k, code = validate_enterprise_code(code)
+        return {"party_code": code}
+    except ValidationError as exc:
+        raise ValidationFailed("当事人证件号码有误", errors={"party_code": exc.messages}) from None
+
+
+def _remedy_body(case: Case) -> str:
+    body = case.department.reconsideration_body
+    if body is None:
+        raise RuleViolation("办案机关未配置行政复议机关（FY-024-027）", errors={"department": ["缺少复议机关"]},
+                            rule="FY-024-027")
+    return body.name
+
+
+def _evidence_locked(case: Case) -> bool:
+    """FY-048-054: during reconsideration the respondent may not collect new evidence itself."""
+    return case.remedies.filter(kind="reconsideration", result=RemedyResult.PENDING).exists()
+
+
+def _penalty_text(types: list[str], fine, confiscation, item: EnforcementItem) -> str:
+    parts = []
+    for t in types:
+        label = str(PENALTY_LABELS.get(t, t))
+        if t == PenaltyType.FINE and fine is not None:
+            label += f"人民币{fine}元"
+        if t in (PenaltyType.CONFISCATE_GAINS, PenaltyType.CONFISCATE_PROPERTY) and confiscation:
+            label += f"（{confiscation}元）"
+        parts.append(label)
+    basis = "、".join(f"《{b.article.law.title}》{b.article.label}" for b in item.itembasis_set.select_related(
+        "article__law"))
+    return f"{'；'.join(parts)}。依据：{basis}"
+
+
+# ------------------------------------------------------------------ opening and filing
+
+
+@transaction.atomic
+def case_open(*, actor, department: Department, item: EnforcementItem, party_kind: str, party_name: str,
+              party_code: str, party_address: str, cause: str, act_date: dt.date, discovery_date: dt.date,
+              location: str, source: str, summary: str, town=None, events=(), act_end_date=None,
+              referring_department=None, life_health_with_harm=False, party_phone="", synthetic=False) -> Case:
+    """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer."""
+    if not acts_for(actor, department) and not actor.is_superuser:
+        raise NotPermitted("只能为本单位登记案件线索", errors={"department": [str(department)]})
+    errors = {}
+    today = clock.now().astimezone(LOCAL).date()
+    for f, v in (("party_name", party_name), ("cause", cause), ("location", location), ("party_address", party_address),
+                 ("source", source), ("summary", summary)):
+        if not str(v).strip():
+            errors[f] = ["不能为空"]
+    if party_kind not in PartyKind.values:
+        errors["party_kind"] = ["当事人类型无效"]
+    if act_date > today:
+        errors["act_date"] = ["违法行为发生日不能晚于今天"]
+    if discovery_date > today or discovery_date < act_date:
+        errors["discovery_date"] = ["发现日期应在违法行为发生日之后、今天之前"]
+    if errors:
+        raise ValidationFailed("线索登记信息有误", errors=errors)
+    case = Case.objects.create(
+        department=department, item=item, party_kind=party_kind, party_name=party_name, party_address=party_address,
+        party_phone=party_phone, cause=cause, facts=summary, act_date=act_date, act_end_date=act_end_date,
+        discovery_date=discovery_date, location=location, town=town, referring_department=referring_department,
+        life_health_with_harm=life_health_with_harm, synthetic=synthetic,
+        team=department.teams.filter(active=True).first(), **_party_fields(party_kind, party_code))
+    case.events.set(events)
+    CaseTransition.objects.create(case=case, old="", new=CaseStatus.CLUE, actor=actor, reason=source, on=today)
+    docs.issue(case=case, doc_type=DocType.SOURCE, on=today, actor=actor, fields={
+        "source": source, "summary": summary, "discovery_date": str(discovery_date), "registrar": str(actor),
+        "events": [e.ticket for e in events]})
+    from core.workdays import add_working_days
+
+    _deadline(case, "case.verify", add_working_days(discovery_date, _cfg("case.verification_working_days"),
+                                                    rule="XF-054"), "线索核查立案")
+    audit_log(actor=actor, action="cases.case.open", obj=case, after=snapshot(case, [
+        "department", "item", "party_name", "cause", "act_date", "discovery_date"]))
+    return case
+
+
+def _cfg(key):
+    from core.config import config_get
+
+    return config_get(key)
+
+
+@transaction.atomic
+def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict_declared: bool,
+                role: str = OfficerRole.INVESTIGATOR) -> CaseOfficer:
+    """Assign an officer, who declares no conflict of interest (XF-043). Auxiliary staff cannot be
+    assigned as investigators (ZJ-030); the certificate must be valid (XF-042)."""
+    _require_handler(actor, case)
+    _guard(not officer.is_auxiliary, "ZJ-030", f"{officer.name}是辅助人员，不能承办案件")
+    _guard(officer.is_qualified_on(on), "XF-042", f"{officer.name}的执法证在{on}无效")
+    _guard(no_conflict_declared, "XF-043", f"{officer.name}须声明与本案无利害关系")
+    assignment = CaseOfficer.objects.create(case=case, officer=officer, role=role, no_conflict_declared=True,
+                                            assigned_on=on)
+    audit_log(actor=actor, action="cases.case.assign", obj=case, after={"officer": officer.pk, "role": role})
+    return assignment
+
+
+@transaction.atomic
+def case_file(*, actor, case: Case, on: dt.date, basis: str, limitation_citation: str = "") -> Case:
+    """立案. Guards: catalogue on the filing date (XF-017-018, ZJ-006-008), limitation (XF-036), two
+    qualified investigators (XF-042), no undeclared conflict (XF-043), one body per act (XF-022-025)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.procedure == Procedure.GENERAL, "XF-054", "简易程序案件无须立案")
+    _guard(in_catalogue(case.department, case.item, case.town, on), "ZJ-006-007-008",
+           f"事项{case.item.code}在{on}不属于{case.department}的执法事项目录")
+    if not rules.within_limitation(act_date=case.act_date, act_end_date=case.act_end_date, discovery_date=case.discovery_date,
+                                   life_health_with_harm=case.life_health_with_harm):
+        end = rules.limitation_end(case.act_date, case.act_end_date, life_health_with_harm=case.life_health_with_harm)
+        if not limitation_citation.strip():
+            raise RuleViolation(f"违法行为在{end}后才被发现，已超过追责时效（XF-036）",
+                                errors={"discovery_date": [f"时效截止 {end}"]}, rule="XF-036")
+        passed = case.legal_reviews.filter(result=LegalReview.Result.PASS).exists()
+        _guard(passed, "XF-036", "援引“法律另有规定”的时效须经法制审核通过")
+        Case.objects.filter(pk=case.pk).update(limitation_override=limitation_citation)
+    _check_two_officers(investigators(case), on, "立案")
+    _guard(not case.case_officers.filter(no_conflict_declared=False, released_on__isnull=True).exists(), "XF-043",
+           "承办人员须声明无利害关系")
+    other = Case.objects.filter(party_code=case.party_code, item=case.item, act_date=case.act_date,
+                                filed_on__isnull=False).exclude(pk=case.pk).exclude(department=case.department)
+    if case.party_code and other.exists():
+        raise RuleViolation(f"{other.first().department}已就同一违法行为立案，由先立案的机关管辖（XF-022-025）",
+                            errors={"__all__": ["管辖冲突，请提交管辖争议"]}, rule="XF-022-025")
+    prefix = case.department.doc_prefix or case.department.short_name
+    number = f"{prefix.removesuffix('罚')}案〔{on.year}〕{case.pk}号"
+    _close_deadlines(case, "case.verify", on)
+    old = case.status
+    if old == CaseStatus.CLUE:
+        _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, reason="核查")
+    _transition(case, CaseStatus.FILED, actor=actor, on=on, reason=basis, filed_on=on, filing_approved_by=actor,
+                number=number)
+    officers = [f"{o.name}（执法证号 {o.certificate_no}）" for o in qualified_investigators(case, on)]
+    docs.issue(case=case, doc_type=DocType.FILING, on=on, actor=actor, fields={
+        "cause": case.cause, "party": case.party_name, "party_code": case.party_code,
+        "item": f"{case.item.code} {case.item.name}", "facts": case.facts, "officers": officers, "basis": basis})
+    warn = _cfg("case.decision_warn_days")
+    _deadline(case, "case.decide", rules.decision_deadline(on), "90日内作出决定",
+              warn_at=on + dt.timedelta(days=warn[0]))
+    _transition(case, CaseStatus.INVESTIGATING, actor=actor, on=on, reason="开始调查取证")
+    return case
+
+
+@transaction.atomic
+def case_not_file(*, actor, case: Case, on: dt.date, reason: str) -> Case:
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    if not reason.strip():
+        raise ValidationFailed("请写明不予立案理由", errors={"reason": ["不能为空"]})
+    _transition(case, CaseStatus.NOT_FILED, actor=actor, on=on, reason=reason, not_filed_reason=reason)
+    _close_deadlines(case, "case.verify", on)
+    docs.issue(case=case, doc_type=DocType.NOT_FILING, on=on, actor=actor, fields={"reason": reason,
+                                                                                "party": case.party_name})
+    return case
+
+
+# ------------------------------------------------------------------ investigation
+
+
+@transaction.atomic
+def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_at: dt.datetime, place: str,
+               officers: list[Officer], id_shown: bool, record: str, interviewee: str = "", rights_told: bool = False,
+               party_present: bool = True, party_signed: bool = False, refusal_note: str = "", witness: str = "",
+               av_sha256: str = "", av_started_at=None, av_ended_at=None, approval_ref: str = "",
+               emergency: bool = False) -> Act:
+    """An on-site act and its 笔录. Guards: XF-042 (two qualified officers), XF-055 (certificate shown,
+    a record), XF-043 (rights told at inquiry), QZ-018-019 (approval or emergency, witness when the
+    party is absent), SX-4 (audio-video for seizure, sealing and demolition), FY-048-054 (no new
+    evidence while reconsideration is pending)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", "只有立案调查中的案件可以调查取证")
+    _guard(not _evidence_locked(case), "FY-048-054", "行政复议期间不得自行收集证据")
+    on = started_at.astimezone(LOCAL).date()
+    _check_two_officers(officers, on, ActKind(kind).label)
+    _guard(id_shown, "XF-055", "调查检查时须出示执法证件")
+    _guard(bool(record.strip()), "XF-055", "询问或者检查应当制作笔录")
+    _guard(ended_at >= started_at, "XF-055", "结束时间早于开始时间")
+    if kind == ActKind.INQUIRY:
+        _guard(bool(interviewee.strip()), "XF-055", "询问笔录须写明被询问人")
+        _guard(rights_told, "XF-043", "询问前须告知申请回避的权利和如实回答的义务")
+    if not party_present or not party_signed:
+        _guard(bool(refusal_note.strip()) or bool(witness.strip()), "QZ-018-019",
+               "当事人不在场或拒绝签名的，须注明情况并由见证人签名")
+    if kind in COERCIVE:
+        _guard(bool(approval_ref.strip()) or emergency, "QZ-018-019", "实施行政强制措施须事先报经负责人批准")
+        if not party_present:
+            _guard(bool(witness.strip()), "QZ-018-019", "当事人不到场的，须邀请见证人到场")
+    warnings = []
+    if kind in AV_REQUIRED:
+        ok = bool(av_sha256) and av_started_at is not None and av_ended_at is not None and \
+            av_started_at <= started_at and av_ended_at >= ended_at
+        _guard(ok, "SX-4", "查封、扣押、强制拆除须全程音像记录（音像文件哈希及起止时间覆盖整个过程）")
+    elif kind in AV_WARN and not av_sha256:
+        warnings.append("SX-4：建议对该环节进行音像记录")
+    act = Act.objects.create(case=case, kind=kind, started_at=started_at, ended_at=ended_at, place=place,
+                             id_shown=id_shown, record=record, interviewee=interviewee, rights_told=rights_told,
+                             party_present=party_present, party_signed=party_signed, refusal_note=refusal_note,
+                             witness=witness, av_file_sha256=av_sha256, av_started_at=av_started_at,
+                             av_ended_at=av_ended_at, approval_ref=approval_ref, emergency=emergency, warnings=warnings)
+    act.officers.set(officers)
+    officer_text = [f"{o.name}（{o.certificate_no}）" for o in officers]
+    doc_type = DocType.INQUIRY if kind == ActKind.INQUIRY else DocType.ONSITE
+    if kind == ActKind.PRESERVATION:
+        _guard(bool(approval_ref.strip()), "XF-056", "先行登记保存须经行政机关负责人批准")
+        doc_type = DocType.PRESERVATION
+        due = rules.preservation_deadline(on)
+        from core.workdays import add_working_days
+
+        _deadline(case, "case.preservation", due, "先行登记保存处理决定",
+                  warn_at=add_working_days(on, 5, rule="XF-056").due)
+    fields = {"time": f"{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}—{ended_at.astimezone(LOCAL):%H:%M}",
+              "place": place, "officers": officer_text, "id_shown": id_shown, "record": record,
+              "interviewee": interviewee, "rights_told": rights_told, "witness": witness,
+              "av_record": av_sha256, "approval": approval_ref, "items": record if kind == ActKind.PRESERVATION else "",
+              "deadline": f"{rules.preservation_deadline(on).due} 前作出处理决定" if kind == ActKind.PRESERVATION else "",
+              "refusal": refusal_note}
+    docs.issue(case=case, doc_type=doc_type, on=on, actor=actor, fields=fields)
+    if kind in COERCIVE and emergency and not approval_ref:
+        from core.workdays import Deadline as D2
+
+        _deadline(case, "case.emergency_approval", D2(on + dt.timedelta(days=1), "QZ-018-019", "24小时内补办批准"),
+                  "紧急措施补办批准")
+    audit_log(actor=actor, action="cases.act.record", obj=act, after={"kind": kind, "officers": [o.pk for o in officers],
+                                                                     "warnings": warnings})
+    return act
+
+
+@transaction.atomic
+def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on: dt.date, collectors: list[Officer],
+                 method: str, data: bytes | None = None, filename: str = "", lawful: bool = True, source: str = "",
+                 act: Act | None = None) -> Evidence:
+    """XF-046: one of the eight kinds, how it was collected, SHA-256 of the file."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(kind in EvidenceKind.values, "XF-046", f"证据种类“{kind}”不是法定的八种之一")
+    _guard(not _evidence_locked(case), "FY-048-054", "行政复议期间不得自行收集证据")
+    _guard(bool(method.strip()), "XF-046", "须写明证据收集方式")
+    ev = Evidence.objects.create(case=case, kind=kind, description=description, collected_on=collected_on,
+                                 method=method, lawful=lawful, source=source, act=act)
+    ev.collected_by.set(collectors)
+    if data is not None:
+        ev.sha256 = hashlib.sha256(data).hexdigest()
+        ev.file.save(f"{ev.sha256}-{filename or 'file'}"[-100:], ContentFile(data), save=False)
+        Evidence.objects.filter(pk=ev.pk).update(sha256=ev.sha256, file=ev.file.name)
+    audit_log(actor=actor, action="cases.evidence.add", obj=ev, after={"kind": kind, "sha256": ev.sha256,
+                                                                       "lawful": lawful})
+    return ev
+
+
+@transaction.atomic
+def evidence_verify(*, actor, evidence: Evidence, on: dt.date) -> Evidence:
+    """XF-046: evidence must be verified before it is used."""
+    _require_handler(actor, evidence.case)
+    Evidence.objects.filter(pk=evidence.pk).update(verified=True, verified_by=actor, verified_on=on)
+    evidence.refresh_from_db()
+    audit_log(actor=actor, action="cases.evidence.verify", obj=evidence, after={"verified_on": on})
+    return evidence
+
+
+@transaction.atomic
+def recusal_apply(*, actor, case: Case, officer: Officer, applicant: str, reason: str, on: dt.date) -> Recusal:
+    """XF-043: by the party or self-declared. The investigation is not paused."""
+    if not reason.strip():
+        raise ValidationFailed("请写明回避理由", errors={"reason": ["不能为空"]})
+    r = Recusal.objects.create(case=case, officer=officer, applicant=applicant, reason=reason, applied_on=on)
+    audit_log(actor=actor, action="cases.recusal.apply", obj=r, after={"officer": officer.pk, "applicant": applicant})
+    return r
+
+
+@transaction.atomic
+def recusal_decide(*, actor, recusal: Recusal, granted: bool, on: dt.date) -> Recusal:
+    _require_handler(actor, recusal.case)
+    moved = Recusal.objects.filter(pk=recusal.pk, granted__isnull=True).update(granted=granted, decided_by=actor,
+                                                                               decided_on=on)
+    if not moved:
+        raise InvalidTransition("已作出回避决定", errors={"recusal": ["已决定"]})
+    if granted:
+        CaseOfficer.objects.filter(case=recusal.case, officer=recusal.officer, released_on__isnull=True).update(
+            released_on=on)
+    recusal.refresh_from_db()
+    audit_log(actor=actor, action="cases.recusal.decide", obj=recusal, after={"granted": granted})
+    return recusal
+
+
+@transaction.atomic
+def investigation_close(*, actor, case: Case, on: dt.date, facts: str) -> Case:
+    """案件调查终结 (WS-END) and review."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    if len(facts.strip()) < 10:
+        raise ValidationFailed("请写明调查认定的违法事实", errors={"facts": ["不少于10个字"]})
+    _transition(case, CaseStatus.INVESTIGATION_CLOSED, actor=actor, on=on, reason="调查终结", facts=facts)
+    return _transition(case, CaseStatus.REVIEW, actor=actor, on=on, reason="提交审查")
+
+
+# ------------------------------------------------------------------ proposal, notice, hearing, review
+
+
+def _usable_evidence(case: Case):
+    return case.evidence.filter(verified=True, lawful=True)
+
+
+@transaction.atomic
+def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[str] = (), fine: Decimal | None = None,
+                 confiscation: Decimal | None = None, band: DiscretionBand | None = None, reasons: str = "",
+                 mitigation_reasoning: str = "", is_complex: bool = False) -> Case:
+    """The proposed outcome after review (XF-057). For a penalty: XF-009 types, the age rules
+    (XF-030-032), one fine per act (XF-029), the legal range (XF-038) and discretion band (XF-034),
+    established facts on verified lawful evidence (XF-040, XF-046); the hearing right (XF-063)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(outcome in Outcome.values, "XF-057", "处理结果须为四种之一")
+    Case.objects.filter(pk=case.pk).update(is_complex_or_serious=is_complex)
+    case.is_complex_or_serious = is_complex
+    if outcome != Outcome.PENALTY:
+        _guard(case.status == CaseStatus.REVIEW, "XF-057", "须在案件审查阶段决定")
+        Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons)
+        case.outcome = outcome
+        audit_log(actor=actor, action="cases.case.propose", obj=case, after={"outcome": outcome})
+        return case
+    types = list(types)
+    problems = rules.invalid_penalty_types(types)
+    _guard(not problems, "XF-009", "；".join(problems) or "")
+    _guard(bool(types), "XF-009", "请选择处罚种类")
+    if case.party_birth_date:
+        age = rules.age_on(case.party_birth_date, case.act_date)
+        _guard(age >= 14, "XF-030-032", f"违法时不满十四周岁（{age}岁），不予行政处罚，责令监护人加以管教")
+        if age < 18:
+            _guard(bool(mitigation_reasoning.strip()), "XF-030-032", "已满十四周岁不满十八周岁的，应当从轻或者减轻处罚，须写明理由")
+    if PenaltyType.FINE in types:
+        _guard(fine is not None and fine > 0, "XF-009", "罚款须填写金额")
+        fixed = [t for t in case.item.fine_tiers if t.get("basis") == FineBasis.FIXED and t.get("max")]
+        multiples = [t for t in case.item.fine_tiers if t.get("basis") != FineBasis.FIXED]
+        if fixed and not multiples:
+            top = max(Decimal(t["max"]) for t in fixed)
+            _guard(fine <= top, "XF-038", f"罚款超出法定上限{top}元，没有法律依据")
+        same_act = Case.objects.filter(party_code=case.party_code, item=case.item, act_date=case.act_date,
+                                       final_fine__isnull=False).exclude(pk=case.pk).exclude(status=CaseStatus.NOT_FILED)
+        _guard(not (case.party_code and same_act.exists()), "XF-029", "同一违法行为已被罚款，不得再次罚款")
+    if band is not None:
+        standard = band.standard
+        _guard(standard.item_id == case.item_id and standard.effective_from <= case.act_date, "XF-034",
+               "所选裁量阶次不属于本事项在违法行为发生时施行的裁量基准")
+        if fine is not None:
+            _guard((band.fine_min is None or fine >= band.fine_min) and (band.fine_max is None or fine <= band.fine_max),
+                   "XF-034", f"罚款应在裁量阶次“{band.level}”的幅度内（{band.fine_min}–{band.fine_max}元）")
+    _guard(_usable_evidence(case).exists(), "XF-040", "没有经查证属实且合法取得的证据，违法事实不能认定")
+    if case.status == CaseStatus.NOTICE_SERVED or case.status == CaseStatus.HEARING_CLOSED:
+        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, reason="重新拟定处罚（须重新告知）")
+    else:
+        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, reason="拟给予行政处罚")
+    right = rules.hearing_right(party_kind=case.party_kind, types=types, fine=fine, confiscation=confiscation, on=on)
+    Case.objects.filter(pk=case.pk).update(outcome=outcome, proposed_types=types, proposed_fine=fine,
+                                           proposed_confiscation=confiscation, discretion_band=band, reasons=reasons,
+                                           mitigation_reasoning=mitigation_reasoning, hearing_right=right,
+                                           notice_served_on=None, representations="", representations_received_on=None,
+                                           review_opinion="", waived_on=None)
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = ServiceMethod.DIRECT) -> Case:
+    """行政处罚告知书 (XF-044-045-062, XF-063/064): the proposed penalty, facts, reasons, basis, and the
+    rights to state, defend and (where applicable) request a hearing, with their periods."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    rep_due = rules.representation_deadline(served_on)
+    hearing_due = rules.hearing_request_deadline(served_on) if case.hearing_right else None
+    rights = "陈述权、申辩权" + ("、要求听证的权利" if case.hearing_right else "")
+    fields = {"party": case.party_name, "party_code": case.party_code, "address": case.party_address,
+              "penalty": _penalty_text(case.proposed_types, case.proposed_fine, case.proposed_confiscation, case.item),
+              "facts": case.facts, "reasons": case.reasons or "违法事实清楚，证据确凿", "basis": "、".join(
+                  f"《{b.article.law.title}》{b.article.label}" for b in case.item.itembasis_set.select_related(
+                      "article__law")), "rights": rights,
+              "representation_due": f"收到本告知书之日起至{rep_due.due}（{rep_due.basis}）",
+              "channels": f"书面或口头向{case.department.name}提出；也可通过浙里办“行政执法”网上陈述申辩",
+              "agency": case.department.name,
+              "hearing": (f"如要求听证，应当在{hearing_due.due}前提出（XF-064，5个工作日）；听证不收取费用" if hearing_due
+                          else "")}
+    _transition(case, CaseStatus.NOTICE_SERVED, actor=actor, on=served_on, reason=f"告知书送达（{method}）",
+                notice_served_on=served_on, representation_due=rep_due.due,
+                hearing_request_due=hearing_due.due if hearing_due else None)
+    docs.issue(case=case, doc_type=DocType.NOTICE, on=served_on, actor=actor, fields=fields)
+    _deadline(case, "case.representation", rep_due, "陈述申辩期限")
+    if hearing_due:
+        _deadline(case, "case.hearing_request", hearing_due, "听证申请期限")
+    return case
+
+
+@transaction.atomic
+def representations_record(*, actor, case: Case, text: str, received_on: dt.date, review_opinion: str) -> Case:
+    """XF-044-045-062: the party's statement and the agency's re-examination (复核)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.notice_served_on is not None, "XF-044-045-062", "尚未送达告知书")
+    if not text.strip() or not review_opinion.strip():
+        raise ValidationFailed("请记录陈述申辩意见和复核意见", errors={"review_opinion": ["须对当事人提出的事实、理由和证据进行复核"]})
+    Case.objects.filter(pk=case.pk).update(representations=text, representations_received_on=received_on,
+                                           review_opinion=review_opinion)
+    _close_deadlines(case, "case.representation", received_on)
+    audit_log(actor=actor, action="cases.case.representations", obj=case, after={"received_on": received_on})
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def waiver_record(*, actor, case: Case, on: dt.date) -> Case:
+    """An express written waiver of the rights to state, defend and request a hearing."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.notice_served_on is not None, "XF-044-045-062", "尚未送达告知书")
+    Case.objects.filter(pk=case.pk).update(waived_on=on)
+    _close_deadlines(case, "case.representation", on)
+    _close_deadlines(case, "case.hearing_request", on)
+    audit_log(actor=actor, action="cases.case.waiver", obj=case, after={"on": on})
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def hearing_request(*, actor, case: Case, requested_on: dt.date, late_approved: bool = False) -> Hearing:
+    """XF-064(一): within 5 working days of the notice; a late request needs the head's decision."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.hearing_right, "XF-063", "拟作出的处罚不属于听证范围")
+    if case.hearing_request_due and requested_on > case.hearing_request_due:
+        _guard(late_approved, "XF-064", f"听证申请期限已于{case.hearing_request_due}届满，逾期申请须经负责人决定")
+    _transition(case, CaseStatus.HEARING_REQUESTED, actor=actor, on=requested_on, reason="当事人申请听证")
+    _close_deadlines(case, "case.hearing_request", requested_on)
+    hearing = Hearing.objects.create(case=case, requested_on=requested_on, late_request_approved=late_approved)
+    return hearing
+
+
+@transaction.atomic
+def hearing_schedule(*, actor, case: Case, notice_served_on: dt.date, scheduled_for: dt.datetime, place: str,
+                     presider: Officer, public: bool = True, secrecy_reason: str = "", agents: list[str] = ()
+                     ) -> Hearing:
+    """XF-064(二)(三)(四)(五): notice 7 working days ahead; public unless secrets; presider not an
+    investigator; one or two agents."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    hearing = case.hearing
+    earliest = rules.earliest_hearing_date(notice_served_on)
+    _guard(scheduled_for.astimezone(LOCAL).date() >= earliest, "XF-064",
+           f"听证通知须在听证七个工作日前送达：最早可于{earliest}举行")
+    _guard(not investigators(case).filter(pk=presider.pk).exists(), "XF-064", "听证主持人不得是本案调查人员")
+    _guard(presider.is_qualified_on(notice_served_on), "XF-042", "听证主持人须为持证执法人员")
+    _guard(len(agents) <= 2, "XF-064", "当事人可以委托一至二人代理")
+    _guard(public or bool(secrecy_reason.strip()), "XF-064", "不公开举行须说明涉及国家秘密、商业秘密或者个人隐私")
+    Hearing.objects.filter(pk=hearing.pk).update(notice_served_on=notice_served_on, scheduled_for=scheduled_for,
+                                                 place=place, presider=presider, public=public,
+                                                 secrecy_reason=secrecy_reason, agents=list(agents))
+    _transition(case, CaseStatus.HEARING_SCHEDULED, actor=actor, on=notice_served_on, reason="送达听证通知书")
+    docs.issue(case=case, doc_type=DocType.HEARING_NOTICE, on=notice_served_on, actor=actor, fields={
+        "time": f"{scheduled_for.astimezone(LOCAL):%Y年%m月%d日 %H:%M}", "place": place, "presider": presider.name,
+        "recusal": "当事人认为主持人与本案有直接利害关系的，有权申请回避", "agents": "可以亲自参加，也可以委托一至二人代理",
+        "public": "公开举行" if public else f"不公开举行（{secrecy_reason}）",
+        "absence": "无正当理由拒不出席或者未经许可中途退出的，视为放弃听证权利，行政机关终止听证"})
+    hearing.refresh_from_db()
+    return hearing
+
+
+@transaction.atomic
+def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record: str = "", party_signed: bool = False,
+                 refusal_note: str = "", report: str = "") -> Hearing:
+    """XF-064(六)(七)(八) / 第六十五条: the record, signed or refusal noted; absence = waiver. After a
+    hearing the decision needs legal review (XF-058)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    hearing = case.hearing
+    if attended:
+        _guard(bool(record.strip()), "XF-064", "须制作听证笔录")
+        _guard(party_signed or bool(refusal_note.strip()), "XF-064", "听证笔录须由当事人签字，拒绝签字的由主持人注明")
+    Hearing.objects.filter(pk=hearing.pk).update(attended=attended, record=record, party_signed=party_signed,
+                                                 refusal_note=refusal_note, report=report, held_on=held_on)
+    _transition(case, CaseStatus.HEARING_CLOSED, actor=actor, on=held_on,
+                reason="听证结束" if attended else "当事人无正当理由未到场，视为放弃听证", hearing_held=attended)
+    if attended:
+        docs.issue(case=case, doc_type=DocType.HEARING_RECORD, on=held_on, actor=actor, fields={
+            "participants": f"主持人 {hearing.presider.name}；当事人 {case.party_name}；代理人 {'、'.join(hearing.agents) or '无'}",
+            "record": record, "signature": "当事人已签字" if party_signed else f"拒绝签字：{refusal_note}", "report": report})
+    hearing.refresh_from_db()
+    return hearing
+
+
+@transaction.atomic
+def legal_review_record(*, actor, case: Case, result: str, opinion: str, checklist: dict, on: dt.date) -> LegalReview:
+    """XF-058 / SX-5 法制审核 by a qualified legal reviewer (法律职业资格)."""
+    case.refresh_from_db()
+    officer = getattr(actor, "officer", None) if actor else None
+    _guard(actor.role == Role.LEGAL_REVIEWER or actor.is_superuser, "XF-058", "法制审核须由法制审核人员进行")
+    qualification = officer.legal_qualification_no if officer else ""
+    _guard(bool(qualification), "XF-058", "初次从事法制审核的人员须取得国家统一法律职业资格（须登记证书号）")
+    _guard(result in LegalReview.Result.values, "XF-058", "审核结论无效")
+    if not opinion.strip():
+        raise ValidationFailed("请填写审核意见", errors={"opinion": ["不能为空"]})
+    triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
+                                           fine=case.proposed_fine, types=case.proposed_types, on=on)
+    review = LegalReview.objects.create(case=case, reviewer=actor, qualification_no=qualification, triggers=triggers,
+                                        checklist=checklist, result=result, opinion=opinion, reviewed_on=on)
+    docs.issue(case=case, doc_type=DocType.LEGAL_REVIEW, on=on, actor=actor, fields={
+        "triggers": triggers or ["办案机关提请审核"], "result": LegalReview.Result(result).label, "opinion": opinion,
+        "reviewer": str(actor), "qualification_no": qualification,
+        "checklist": [f"{k}：{'符合' if v else '不符合'}" for k, v in checklist.items()]})
+    audit_log(actor=actor, action="cases.legal_review", obj=review, after={"result": result})
+    return review
+
+
+@transaction.atomic
+def collective_discussion_record(*, actor, case: Case, held_on: dt.date, attendees: list[str], opinions: str,
+                                 conclusion: str) -> CollectiveDiscussion:
+    """XF-057: complex or serious cases are decided collectively by the heads."""
+    _require_handler(actor, case)
+    if len(attendees) < 3 or not opinions.strip() or not conclusion.strip():
+        raise ValidationFailed("集体讨论记录不完整", errors={"attendees": ["须记录参加人员（三人以上）、意见和结论"]})
+    cd = CollectiveDiscussion.objects.create(case=case, held_on=held_on, attendees=attendees, opinions=opinions,
+                                             conclusion=conclusion)
+    docs.issue(case=case, doc_type=DocType.COLLECTIVE, on=held_on, actor=actor,
+               fields={"attendees": attendees, "opinions": opinions, "conclusion": conclusion})
+    audit_log(actor=actor, action="cases.collective", obj=cd, after={"attendees": attendees})
+    return cd
+
+
+# ------------------------------------------------------------------ decision
+
+
+def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine, confiscation) -> list[tuple[str, str]]:
+    """Everything that stops a penalty decision today, as (rule, message). Empty = may decide."""
+    out: list[tuple[str, str]] = []
+    if case.status not in (CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED):
+        out.append(("XF-044-045-062", "须先送达行政处罚告知书"))
+        return out
+    if case.notice_served_on is None:
+        out.append(("XF-044-045-062", "告知书尚未送达"))
+    heard = case.status == CaseStatus.HEARING_CLOSED
+    rep_done = bool(case.representations_received_on and case.review_opinion) or case.waived_on is not None or (
+        case.representation_due is not None and decided_on > case.representation_due) or heard
+    if not rep_done:
+        out.append(("XF-044-045-062", f"陈述申辩期限（至{case.representation_due}）未届满，且未收到陈述申辩或书面放弃"))
+    if case.hearing_right and not heard and case.waived_on is None and case.hearing_request_due and \
+            decided_on <= case.hearing_request_due:
+        out.append(("XF-064", f"听证申请期限至{case.hearing_request_due}尚未届满"))
+    if fine is not None and case.proposed_fine is not None and fine > case.proposed_fine:
+        out.append(("XF-044-045-062", "罚款高于告知的数额，须重新告知"))
+    if fine is not None and case.proposed_fine is None:
+        out.append(("XF-044-045-062", "告知书未告知罚款，须重新告知"))
+    if not set(types) <= set(case.proposed_types):
+        out.append(("XF-044-045-062", "处罚种类超出告知的范围，须重新告知"))
+    triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
+                                           fine=fine, types=types, on=decided_on)
+    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
+    if triggers and (last is None or last.result != LegalReview.Result.PASS):
+        out.append(("XF-058", "须经法制审核且审核通过（" + "；".join(triggers) + "）"))
+    if case.is_complex_or_serious and not case.discussions.exists():
+        out.append(("XF-057", "情节复杂或者重大违法行为须经负责人集体讨论决定"))
+    if case.filed_on and decided_on > rules.decision_deadline(case.filed_on).due:
+        out.append(("XF-060", f"已超过立案之日起九十日的决定期限（{rules.decision_deadline(case.filed_on).due}）"))
+    if not _usable_evidence(case).exists():
+        out.append(("XF-046", "没有经查证属实且合法取得的证据"))
+    if len(qualified_investigators(case, decided_on)) < 2:
+        out.append(("XF-042", "决定时本案须有两名以上持有效执法证的承办人员"))
+    return out
+
+
+@transaction.atomic
+def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fine: Decimal | None = None,
+                confiscation: Decimal | None = None, order_correction: str = "", correction_due: dt.date | None = None
+                ) -> Case:
+    """行政处罚决定 (XF-059) after every guard above; the remedy text names the county government
+    (FY-024-027), 60 days (FY-020) and 6 months (SS-046-045); the surcharge standard is stated."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    types = list(types)
+    blockers = decision_blockers(case, decided_on=decided_on, types=types, fine=fine, confiscation=confiscation)
+    if blockers:
+        rule, message = blockers[0]
+        raise RuleViolation(f"不能作出处罚决定：{message}（{rule}）",
+                            errors={"__all__": [f"{m}（{r}）" for r, m in blockers]}, rule=rule)
+    body = _remedy_body(case)
+    remedy = rules.remedy_text(reconsideration_body=body, simple=False)
+    problems = rules.remedy_text_problems(remedy.text, body=body, simple=False)
+    _guard(not problems, "SS-064", "；".join(problems))
+    evidence = [f"{e.get_kind_display()}：{e.description}" + (f"（SHA-256 {e.sha256[:16]}…）" if e.sha256 else "")
+                for e in _usable_evidence(case)]
+    fields = {
+        "party": case.party_name, "party_code": case.party_code, "address": case.party_address,
+        "facts": case.facts, "evidence": evidence, "penalty": _penalty_text(types, fine, confiscation, case.item),
+        "performance": ("自收到本决定书之日起十五日内，持缴款码到指定银行或通过电子支付缴纳罚款，罚款直接缴入国库"
+                        if fine else "自收到本决定书之日起履行"),
+        "surcharge": "到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额（行政处罚法第七十二条）",
+        "remedy": remedy.text, "agency": case.department.name, "date": str(decided_on),
+        "order": f"{order_correction}（限{correction_due}前改正）" if order_correction else "",
+        "legal_review": "；".join(f"{r.reviewed_on} {r.get_result_display()}" for r in case.legal_reviews.all()),
+        "collective": "；".join(f"{d.held_on} {d.conclusion}" for d in case.discussions.all()),
+        "publication": "本决定将依法在政府网站公开" if case.publish else "",
+        "discretion": f"{case.discretion_band.standard}：{case.discretion_band.level}" if case.discretion_band_id else "",
+    }
+    _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, reason="作出行政处罚决定", final_types=types,
+                final_fine=fine, final_confiscation=confiscation, decided_on=decided_on, decided_by=actor,
+                remedy_text=remedy.text, order_correction=order_correction, correction_due=correction_due)
+    docs.issue(case=case, doc_type=DocType.DECISION, on=decided_on, actor=actor, fields=fields)
+    if order_correction:
+        docs.issue(case=case, doc_type=DocType.ORDER, on=decided_on, actor=actor, fields={
+            "violation": case.cause, "basis": "《中华人民共和国行政处罚法》第二十八条", "requirement": order_correction,
+            "deadline": str(correction_due or decided_on), "consequence": "逾期不改正的，依法处理"})
+    _close_deadlines(case, "case.decide", decided_on)
+    _deadline(case, "case.serve", rules.service_deadline(decided_on), "决定书送达")
+    if case.publish:
+        due = rules.publication_deadline(decided_on)
+        Publication.objects.create(case=case, due_on=due.due, redacted_text=rules.redact(
+            f"{case.party_name}{case.cause}。{case.facts}。处罚：{fields['penalty']}", party_name=case.party_name,
+            is_person=case.is_person))
+        _deadline(case, "case.publish", due, "处罚决定公开")
+    return case
+
+
+@transaction.atomic
+def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: str, education_method: str = "",
+                           education_content: str = "") -> Case:
+    """不予行政处罚决定 (XF-033, XF-040, XF-057(二)(三)): the minor case requires the education record."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.status == CaseStatus.REVIEW and case.outcome in NO_PENALTY, "XF-057", "须先在审查阶段拟定不予处罚")
+    if not grounds.strip():
+        raise ValidationFailed("请写明不予处罚理由", errors={"grounds": ["不能为空"]})
+    if case.outcome == Outcome.NO_PENALTY_MINOR or education_method:
+        _guard(bool(education_method.strip()) and bool(education_content.strip()), "XF-033",
+               "对当事人不予行政处罚的，应当对当事人进行教育，并记录教育方式和内容")
+        EducationRecord.objects.create(case=case, method=education_method, given_on=decided_on,
+                                       content=education_content)
+    body = _remedy_body(case)
+    remedy = rules.remedy_text(reconsideration_body=body, simple=False)
+    _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, reason=grounds, decided_on=decided_on,
+                decided_by=actor, remedy_text=remedy.text, publish=False)
+    docs.issue(case=case, doc_type=DocType.NO_PENALTY, on=decided_on, actor=actor, fields={
+        "party": case.party_name, "party_code": case.party_code, "address": case.party_address, "grounds": grounds,
+        "facts": case.facts, "education": f"{education_method}：{education_content}" if education_method else
+        ("违法事实不能成立，不适用" if case.outcome == Outcome.NO_PENALTY_NOT_ESTABLISHED else ""),
+        "remedy": remedy.text})
+    _close_deadlines(case, "case.decide", decided_on)
+    _deadline(case, "case.serve", rules.service_deadline(decided_on), "决定书送达")
+    return case
+
+
+# ------------------------------------------------------------------ service, execution, remedies
+
+
+@transaction.atomic
+def case_serve(*, actor, case: Case, served_on: dt.date, method: str, receiver: str, signed: bool = True,
+               refusal_note: str = "", witness: str = "", e_service_consent: bool = False,
+               public_notice_on: dt.date | None = None) -> Case:
+    """XF-061: service by a 民事诉讼法 method. Electronic service needs the party's consent (确认书);
+    public notice counts as served 30 days after publication. Starts the payment (XF-067) and remedy
+    (FY-020, SS-046-045) periods."""
+    case.refresh_from_db()
+    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-061", "只有办案机关可以送达")
+    _guard(method in ServiceMethod.values, "XF-061", "送达方式无效")
+    if method == ServiceMethod.ELECTRONIC:
+        _guard(e_service_consent, "XF-061", "电子送达须经受送达人同意并签订送达地址确认书")
+    if method == ServiceMethod.LEFT_AT_RESIDENCE:
+        _guard(bool(witness.strip()) or bool(refusal_note.strip()), "XF-061", "留置送达须有见证人或拍照录像记录")
+    if method == ServiceMethod.PUBLIC_NOTICE:
+        _guard(public_notice_on is not None, "XF-061", "公告送达须记录公告日期")
+        served_on = public_notice_on + dt.timedelta(days=30)
+    _guard(signed or bool(refusal_note.strip()), "XF-061", "受送达人拒绝签收的，须记明拒收事由和日期")
+    doc = case.documents.filter(doc_type__in=[DocType.DECISION, DocType.NO_PENALTY], state="issued").last()
+    _transition(case, CaseStatus.SERVED, actor=actor, on=served_on, reason=f"送达（{ServiceMethod(method).label}）",
+                served_on=served_on, service_method=method, e_service_consent=e_service_consent)
+    docs.issue(case=case, doc_type=DocType.SERVICE_RECEIPT, on=served_on, actor=actor, fields={
+        "document": doc.number if doc else "", "receiver": receiver, "date": str(served_on),
+        "method": ServiceMethod(method).label, "signature": "已签收" if signed else f"拒收：{refusal_note}",
+        "witness": witness})
+    _close_deadlines(case, "case.serve", served_on)
+    if case.final_fine:
+        due = rules.payment_deadline(served_on)
+        Case.objects.filter(pk=case.pk).update(payment_due=due.due)
+        _deadline(case, "case.payment", due, "缴纳罚款")
+    if case.outcome == Outcome.PENALTY:
+        _deadline(case, "case.reconsideration_period", rules.reconsideration_deadline(served_on), "当事人申请复议期限届满")
+        lit = rules.litigation_deadline(served_on, simple=False)
+        _deadline(case, "case.litigation_period", lit, "当事人起诉期限届满")
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def payment_record(*, actor, case: Case, amount: Decimal, paid_on: dt.date, method: str = "银行缴款") -> Payment:
+    """Payment of the fine plus any surcharge due on that day (XF-072/073)."""
+    case.refresh_from_db()
+    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-067", "只有办案机关可以登记缴款")
+    _guard(case.final_fine is not None, "XF-067", "本案没有罚款")
+    owed = case.final_fine + current_surcharge(case, paid_on)
+    if amount < owed:
+        raise ValidationFailed("缴款金额不足", errors={"amount": [f"应缴 {owed} 元（含加处罚款）"]})
+    pay = Payment.objects.create(case=case, amount=amount, surcharge=owed - case.final_fine, paid_on=paid_on,
+                                 method=method)
+    Case.objects.filter(pk=case.pk).update(paid_on=paid_on, paid_amount=amount)
+    _close_deadlines(case, "case.payment", paid_on)
+    _transition(case, CaseStatus.EXECUTED, actor=actor, on=paid_on, reason=f"已缴纳 {amount} 元")
+    return pay
+
+
+def _pauses(case: Case) -> list[tuple[dt.date, dt.date | None]]:
+    pauses = [(r.filed_on, r.closed_on) for r in case.remedies.all()]
+    for d in case.deferrals.all():
+        last_due = max(dt.date.fromisoformat(x[0]) for x in d.schedule)
+        pauses.append((d.approved_on, last_due))
+    return pauses
+
+
+def current_surcharge(case: Case, on: dt.date) -> Decimal:
+    if not case.final_fine or not case.payment_due:
+        return Decimal("0.00")
+    return rules.surcharge(fine=case.final_fine, due_on=case.payment_due, on=on, paused=_pauses(case))
+
+
+@transaction.atomic
+def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.date, Decimal]], on: dt.date) -> Deferral:
+    """XF-066: deferred or instalment payment for a party in real difficulty, approved by the agency."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.final_fine is not None and case.paid_on is None, "XF-066", "只有未缴清的罚款可以延期或分期")
+    total = sum((Decimal(a) for _d, a in schedule), Decimal(0))
+    _guard(total == case.final_fine, "XF-066", f"分期金额合计{total}元与罚款{case.final_fine}元不符")
+    _guard(all(d >= on for d, _a in schedule), "XF-066", "分期日期不能早于批准日期")
+    deferral = Deferral.objects.create(case=case, reason=reason, approved_by=actor, approved_on=on,
+                                       schedule=[[str(d), str(a)] for d, a in schedule])
+    last = max(d for d, _a in schedule)
+    Case.objects.filter(pk=case.pk).update(payment_due=last)
+    Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.payment",
+                            state=Deadline.State.OPEN).update(due_at=_end_of_day(last), remind_at=_end_of_day(last),
+                                                               escalate2_at=_end_of_day(last) + dt.timedelta(days=1),
+                                                               rule="XF-066")
+    audit_log(actor=actor, action="cases.deferral.approve", obj=deferral, after={"schedule": deferral.schedule})
+    return deferral
+
+
+@transaction.atomic
+def mark_overdue(*, case: Case, on: dt.date) -> Case:
+    case.refresh_from_db()
+    _guard(case.payment_due is not None and on > case.payment_due and case.paid_on is None, "XF-072", "尚未逾期")
+    return _transition(case, CaseStatus.OVERDUE, actor=None, on=on, reason="逾期未缴纳罚款，开始加处罚款")
+
+
+@transaction.atomic
+def reminder_serve(*, actor, case: Case, served_on: dt.date) -> Case:
+    """QZ-035-037: the written 催告 — deadline, amount (with surcharge), method, and the right to be heard."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    amount = case.final_fine + current_surcharge(case, served_on)
+    from core.workdays import add_working_days
+
+    deadline = add_working_days(served_on, 10, rule="QZ-046-053-054")
+    docs.issue(case=case, doc_type=DocType.REMINDER, on=served_on, actor=actor, fields={
+        "party": case.party_name, "address": case.party_address, "deadline": f"{deadline.due}前",
+        "amount": f"罚款{case.final_fine}元，截至{served_on}加处罚款{amount - case.final_fine}元，合计{amount}元",
+        "method": "到指定银行或通过电子支付缴纳", "rights": "当事人有权进行陈述和申辩"})
+    return _transition(case, CaseStatus.REMINDED, actor=actor, on=served_on, reason="送达催告书",
+                       reminder_served_on=served_on)
+
+
+@transaction.atomic
+def court_apply(*, actor, case: Case, applied_on: dt.date) -> Case:
+    """QZ-046-053-054: only after the litigation period and 10 working days after the reminder, and
+    within 3 months of the end of the litigation period."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    recon = case.remedies.filter(kind="reconsideration").exclude(result=RemedyResult.PENDING).order_by("-closed_on").first()
+    opens, closes = rules.court_application_window(served_on=case.served_on, reminder_served_on=case.reminder_served_on,
+                                                   reconsideration_decided_on=recon.closed_on if recon else None)
+    _guard(opens is not None, "QZ-046-053-054", "申请强制执行前须先送达催告书")
+    _guard(applied_on >= opens, "QZ-046-053-054", f"最早可于{opens}申请法院强制执行")
+    _guard(applied_on <= closes, "QZ-046-053-054", f"申请期限已于{closes}届满")
+    return _transition(case, CaseStatus.COURT_APPLIED, actor=actor, on=applied_on, reason="申请人民法院强制执行",
+                       court_applied_on=applied_on)
+
+
+@transaction.atomic
+def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, copy_received_on: dt.date | None = None
+                ) -> Remedy:
+    """A reconsideration or lawsuit: pauses the surcharge (XF-073); during reconsideration no new evidence
+    (FY-048-054); the answer (10/5 working days) or court evidence (15 days) deadline starts."""
+    case.refresh_from_db()
+    remedy = Remedy.objects.create(case=case, kind=kind, body=body, filed_on=filed_on, copy_received_on=copy_received_on)
+    if copy_received_on:
+        if kind == "reconsideration":
+            due = rules.reconsideration_answer_deadline(copy_received_on, simple=case.procedure == Procedure.SIMPLE)
+        else:
+            due = rules.court_evidence_deadline(copy_received_on)
+        Remedy.objects.filter(pk=remedy.pk).update(answer_due=due.due)
+        _deadline(case, f"case.{kind}_answer", due, "答复/举证")
+    audit_log(actor=actor, action="cases.remedy.file", obj=remedy, after={"kind": kind, "filed_on": filed_on})
+    return remedy
+
+
+@transaction.atomic
+def remedy_close(*, actor, remedy: Remedy, result: str, closed_on: dt.date) -> Remedy:
+    """The outcome; a changed, revoked, illegal or void decision that was published is withdrawn within
+    3 working days (XF-048-039)."""
+    Remedy.objects.filter(pk=remedy.pk).update(result=result, closed_on=closed_on)
+    remedy.refresh_from_db()
+    pub = Publication.objects.filter(case=remedy.case, published_on__isnull=False, withdrawn_on__isnull=True).first()
+    if pub and result in (RemedyResult.CHANGED, RemedyResult.REVOKED, RemedyResult.CONFIRMED_ILLEGAL, RemedyResult.VOID):
+        due = rules.withdrawal_deadline(closed_on)
+        Publication.objects.filter(pk=pub.pk).update(withdraw_due=due.due)
+        _deadline(remedy.case, "case.withdraw_publication", due, "撤回已公开的处罚决定")
+    audit_log(actor=actor, action="cases.remedy.close", obj=remedy, after={"result": result})
+    return remedy
+
+
+@transaction.atomic
+def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
+    """SX-3: publish the redacted decision (not for minors, secrets or simple-procedure decisions)."""
+    pub = case.publication
+    if case.party_birth_date and rules.age_on(case.party_birth_date, case.act_date) < 18:
+        raise RuleViolation("当事人为未成年人，不予公开（SX-3）", errors={"__all__": ["未成年人"]}, rule="SX-3")
+    Publication.objects.filter(pk=pub.pk).update(published_on=on)
+    _close_deadlines(case, "case.publish", on)
+    audit_log(actor=actor, action="cases.publication.publish", obj=pub, after={"on": on})
+    pub.refresh_from_db()
+    return pub
+
+
+@transaction.atomic
+def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publication:
+    pub = case.publication
+    if not reason.strip():
+        raise ValidationFailed("请公开说明撤回理由", errors={"reason": ["XF-048-039 要求说明理由"]})
+    Publication.objects.filter(pk=pub.pk).update(withdrawn_on=on, withdraw_reason=reason)
+    _close_deadlines(case, "case.withdraw_publication", on)
+    audit_log(actor=actor, action="cases.publication.withdraw", obj=pub, after={"on": on, "reason": reason})
+    pub.refresh_from_db()
+    return pub
+
+
+def is_final(case: Case, on: dt.date) -> bool:
+    """XY-ZJ: final when the remedy periods ran out with no remedy, or the remedy upheld the decision."""
+    if case.served_on is None:
+        return False
+    remedies = list(case.remedies.all())
+    if remedies:
+        return all(r.result in (RemedyResult.UPHELD, RemedyResult.WITHDRAWN) for r in remedies)
+    lit = rules.litigation_deadline(case.served_on, simple=case.procedure == Procedure.SIMPLE)
+    end = lit.due if lit else rules.reconsideration_deadline(case.served_on).due
+    return on > end
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, on: dt.date, reason: str) -> Case:
+    """结案 (WS-CLOSE): feeds the outcome back to a referring department (ZJ-016), raises the credit event
+    for final non-simple penalties (XY-ZJ), and records the item's last case (dormant-item analysis)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    if not reason.strip():
+        raise ValidationFailed("请写明结案理由", errors={"reason": ["不能为空"]})
+    if case.status == CaseStatus.SERVED and case.final_fine:
+        raise RuleViolation("罚款尚未缴纳，不能结案（XF-067）", errors={"__all__": ["未履行"]}, rule="XF-067")
+    execution = f"已缴纳 {case.paid_amount} 元（{case.paid_on}）" if case.paid_on else (
+        "当场处罚已履行" if case.procedure == Procedure.SIMPLE else "不涉及罚款履行")
+    _transition(case, CaseStatus.CLOSED, actor=actor, on=on, reason=reason, closed_on=on, close_reason=reason)
+    docs.issue(case=case, doc_type=DocType.CLOSING, on=on, actor=actor, fields={"reason": reason, "execution": execution})
+    EnforcementItem.objects.filter(pk=case.item_id).filter(Q(last_case_on__isnull=True) | Q(last_case_on__lt=on)) \
+        .update(last_case_on=on)
+    if case.referring_department_id:
+        Notification.objects.create(department=case.referring_department, level=Notification.Level.INFO,
+                                    text=f"贵单位移送的{case.cause}已结案：{reason}"[:300], link=case.get_absolute_url())
+        Case.objects.filter(pk=case.pk).update(referral_feedback_on=on)
+        audit_log(actor=actor, action="cases.referral.feedback", obj=case, after={"to": case.referring_department_id})
+    if case.outcome == Outcome.PENALTY and case.procedure == Procedure.GENERAL and is_final(case, on):
+        Case.objects.filter(pk=case.pk).update(credit_pushed_on=on)
+        audit_log(actor=actor, action="cases.credit.push", obj=case, after={"party": case.party_name, "on": on,
+                                                                            "rule": "XY-ZJ-011-016"})
+    case.refresh_from_db()
+    return case
+
+
+# ------------------------------------------------------------------ simple procedure
+
+
+@transaction.atomic
+def spot_decide(*, actor, department: Department, item: EnforcementItem, party_kind: str, party_name: str,
+                party_code: str, party_address: str, violation: str, place: str, at: dt.datetime,
+                officers: list[Officer], types: list[str], fine: Decimal | None = None, collected_on_spot: bool = False,
+                receipt_no: str = "", hard_to_enforce_reason: str = "", remote_area_request: bool = False,
+                party_refused_to_sign: bool = False, refusal_note: str = "", town=None, synthetic: bool = False) -> Case:
+    """当场行政处罚 (XF-051, XF-052, XF-053, XF-070-071): limits, a numbered decision handed over on the
+    spot, on-the-spot collection only ≤100 yuan or with a reason, the receipt, the hand-over timers, the
+    filing with the agency, and the remedy text with reconsideration first (FY-023)."""
+    if not acts_for(actor, department) and not actor.is_superuser:
+        raise NotPermitted("只能以本单位名义作出当场处罚", errors={"department": [str(department)]})
+    on = at.astimezone(LOCAL).date()
+    problems = rules.simple_procedure_problems(party_kind=party_kind, types=list(types), fine=fine)
+    if problems:
+        rule = "XF-009" if any("XF-009" in p for p in problems) else "XF-051"
+        raise RuleViolation("不符合简易程序条件：" + "；".join(problems), errors={"fine": problems}, rule=rule)
+    _guard(in_catalogue(department, item, town, on), "ZJ-006-007-008", f"事项{item.code}不属于{department}的执法事项目录")
+    _check_two_officers(officers, on, "当场处罚")
+    if collected_on_spot:
+        _guard(rules.on_spot_collection_allowed(fine=fine or Decimal(0), hard_to_enforce_reason=hard_to_enforce_reason,
+                                                remote_area_request=remote_area_request), "XF-053",
+               "当场收缴罚款限一百元以下，或者事后难以执行、边远地区当事人提出")
+        _guard(bool(receipt_no.strip()), "XF-070-071", "当场收缴罚款须出具财政部门统一制发的专用票据")
+    _guard(not party_refused_to_sign or bool(refusal_note.strip()), "XF-052", "当事人拒绝签收的，应当在决定书上注明")
+    body = department.reconsideration_body.name if department.reconsideration_body else ""
+    remedy = rules.remedy_text(reconsideration_body=body, simple=True)
+    problems = rules.remedy_text_problems(remedy.text, body=body, simple=True) if body else ["未配置复议机关"]
+    _guard(not problems, "FY-023", "；".join(problems))
+    case = Case.objects.create(
+        procedure=Procedure.SIMPLE, status=CaseStatus.SPOT_DECIDED, department=department, item=item,
+        team=department.teams.filter(active=True).first(), party_kind=party_kind, party_name=party_name,
+        party_address=party_address, cause=violation, facts=violation, act_date=on, discovery_date=on, location=place,
+        town=town, outcome=Outcome.PENALTY, proposed_types=list(types), final_types=list(types), proposed_fine=fine,
+        final_fine=fine, decided_on=on, decided_by=actor, served_on=on, service_method=ServiceMethod.DIRECT,
+        remedy_text=remedy.text, on_spot_collected=collected_on_spot, on_spot_reason=hard_to_enforce_reason,
+        receipt_no=receipt_no, party_refused_to_sign=party_refused_to_sign, refusal_note=refusal_note, publish=False,
+        synthetic=synthetic, **_party_fields(party_kind, party_code))
+    for o in officers:
+        CaseOfficer.objects.create(case=case, officer=o, no_conflict_declared=True, assigned_on=on)
+    CaseTransition.objects.create(case=case, old="", new=CaseStatus.SPOT_DECIDED, actor=actor, reason="当场处罚", on=on)
+    doc = docs.issue(case=case, doc_type=DocType.SPOT_DECISION, on=on, actor=actor, fields={
+        "party": party_name, "party_code": case.party_code, "address": party_address, "violation": violation,
+        "penalty": _penalty_text(list(types), fine, None, item), "fine": f"{fine}元" if fine else "无（警告）",
+        "time": f"{at.astimezone(LOCAL):%Y年%m月%d日 %H:%M}", "place": place, "remedy": remedy.text,
+        "agency": department.name, "officers": [f"{o.name}（{o.certificate_no}）" for o in officers],
+        "payment_due": (f"自收到本决定书之日起十五日内缴纳（{rules.payment_deadline(on).due}前）" if fine and
+                        not collected_on_spot else ""),
+        "receipt_no": receipt_no, "refusal": refusal_note})
+    Case.objects.filter(pk=case.pk).update(number=doc.number)
+    case.number = doc.number
+    from core.workdays import add_working_days
+
+    _deadline(case, "case.spot_filing", add_working_days(on, _cfg("case.filing_record_working_days"), rule="XF-052"),
+              "当场处罚决定备案")
+    if fine and collected_on_spot:
+        handover, deposit = rules.cash_handover_deadlines(on)
+        Payment.objects.create(case=case, amount=fine, paid_on=on, method="当场收缴", receipt_no=receipt_no,
+                               handover_due=handover.due, deposit_due=deposit.due)
+        Case.objects.filter(pk=case.pk).update(paid_on=on, paid_amount=fine)
+        _deadline(case, "case.cash_handover", handover, "罚款交至行政机关（2个工作日）")
+        _deadline(case, "case.cash_deposit", deposit, "罚款缴付指定银行（2个工作日）")
+    elif fine:
+        due = rules.payment_deadline(on)
+        Case.objects.filter(pk=case.pk).update(payment_due=due.due)
+        _deadline(case, "case.payment", due, "缴纳罚款")
+    audit_log(actor=actor, action="cases.spot.decide", obj=case, after={"fine": fine, "types": list(types),
+                                                                        "collected": collected_on_spot})
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def spot_file_with_agency(*, actor, case: Case, on: dt.date) -> Case:
+    """XF-052: the on-the-spot decision is filed (备案) with the officer's agency."""
+    Case.objects.filter(pk=case.pk).update(filed_with_agency_on=on)
+    _close_deadlines(case, "case.spot_filing", on)
+    audit_log(actor=actor, action="cases.spot.file", obj=case, after={"on": on})
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = None, deposited_on: dt.date | None = None
+                  ) -> Payment:
+    """XF-070-071: officer → agency, agency → bank, each within 2 working days."""
+    if handed_over_on:
+        Payment.objects.filter(pk=payment.pk).update(handed_over_on=handed_over_on)
+        _close_deadlines(payment.case, "case.cash_handover", handed_over_on)
+    if deposited_on:
+        Payment.objects.filter(pk=payment.pk).update(deposited_on=deposited_on)
+        _close_deadlines(payment.case, "case.cash_deposit", deposited_on)
+    payment.refresh_from_db()
+    audit_log(actor=actor, action="cases.cash.handover", obj=payment, after={"handed_over_on": handed_over_on,
+                                                                           "deposited_on": deposited_on})
+    return payment
+
+
+# ------------------------------------------------------------------ transfer of suspected crimes
+
+
+@transaction.atomic
+def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
+    """YS-310: a team of two or more officers reports; the head decides within 3 days."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _check_two_officers(investigators(case), report_at.astimezone(LOCAL).date(), "移送涉嫌犯罪案件")
+    ct = CrimeTransfer.objects.create(case=case, report_on=report_at)
+    due = rules.crime_transfer_deadlines(report_at)["head_decision_due"]
+    Deadline.objects.create(kind="case.crime_head_decision", object_type="cases.case", object_id=str(case.pk),
+                            department=case.department, label=f"{case.number} 移送审批（3日）", due_at=due,
+                            remind_at=due - dt.timedelta(days=1), escalate2_at=due + dt.timedelta(days=1),
+                            rule="YS-310", basis="报告后3日内")
+    audit_log(actor=actor, action="cases.crime.report", obj=ct, after={"report_at": report_at})
+    return ct
+
+
+@transaction.atomic
+def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: str = "") -> CrimeTransfer:
+    ct = case.crime_transfer
+    _guard(approved or bool(reason.strip()), "YS-310", "不批准移送的，应当将不予批准的理由记录在案")
+    CrimeTransfer.objects.filter(pk=ct.pk).update(head_decided_at=at, approved=approved, refusal_reason=reason)
+    _close_deadlines(case, "case.crime_head_decision", at.astimezone(LOCAL).date())
+    if approved:
+        due = at + dt.timedelta(hours=24)
+        Deadline.objects.create(kind="case.crime_transfer", object_type="cases.case", object_id=str(case.pk),
+                                department=case.department, label=f"{case.number} 24小时内移送公安机关", due_at=due,
+                                remind_at=due - dt.timedelta(hours=6), escalate2_at=due + dt.timedelta(hours=24),
+                                rule="YS-310", basis="批准后24小时")
+    ct.refresh_from_db()
+    audit_log(actor=actor, action="cases.crime.decide", obj=ct, after={"approved": approved, "reason": reason})
+    return ct
+
+
+@transaction.atomic
+def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str) -> Case:
+    """XF-027: transferred to the judicial organ; a fine may not replace it."""
+    case.refresh_from_db()
+    ct = case.crime_transfer
+    _guard(ct.approved is True, "YS-310", "移送须经负责人批准")
+    _guard(at <= ct.head_decided_at + dt.timedelta(hours=24), "YS-310", "批准后须在24小时内移送")
+    CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no)
+    Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.crime_transfer",
+                            state=Deadline.State.OPEN).update(state=Deadline.State.MET, closed_at=clock.now())
+    return _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),
+                       reason=f"移送公安机关（回执 {receipt_no}）", outcome=Outcome.TRANSFER_JUDICIAL)
+
+
+# ------------------------------------------------------------------ export
+
+
+def export_history(case: Case) -> dict:
+    """The complete history of a case for reconsideration or a court: transitions, documents with hashes,
+    evidence with hashes, acts, reviews, deadlines and every audit record about it."""
+    from core.models import AuditRecord
+
+    for d in case.documents.all():
+        docs.ensure_pdf(d)
+    ids = {("cases.case", str(case.pk))}
+    ids |= {("cases.document", str(d.pk)) for d in case.documents.all()}
+    ids |= {("cases.evidence", str(e.pk)) for e in case.evidence.all()}
+    ids |= {("cases.act", str(a.pk)) for a in case.acts.all()}
+    audit = [r for r in AuditRecord.objects.filter(object_type__startswith="cases.").order_by("seq")
+             if (r.object_type, r.object_id) in ids]
+    return {
+        "case": {"number": case.number, "cause": case.cause, "party": case.party_name, "status": case.status,
+                 "department": case.department.name, "item": case.item.code},
+        "transitions": [{"on": str(t.on), "from": t.old, "to": t.new, "reason": t.reason} for t in case.transitions.all()],
+        "documents": [{"type": d.doc_type, "number": d.number, "issued_on": str(d.issued_on), "state": d.state,
+                       "sha256": d.sha256} for d in case.documents.all()],
+        "evidence": [{"kind": e.kind, "description": e.description, "sha256": e.sha256, "verified": e.verified,
+                      "lawful": e.lawful} for e in case.evidence.all()],
+        "deadlines": [{"kind": d.kind, "due": d.due_at.isoformat(), "rule": d.rule, "state": d.state}
+                      for d in case_deadlines(case)],
+        "audit": [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor_name, "action": r.action, "hash": r.hash}
+                  for r in audit],
+    }

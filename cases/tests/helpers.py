@@ -1,0 +1,76 @@
+import datetime as dt
+from decimal import Decimal
+
+from cases import services as S
+from cases.choices import ActKind, EvidenceKind, Outcome, PartyKind
+from core.validators import uscc_check_char
+
+D = dt.date
+TZ = dt.timezone(dt.timedelta(hours=8))
+ACT, FOUND, FILED, VISIT, REVIEW, PROPOSE, NOTICE = (D(2026, 3, 2), D(2026, 3, 5), D(2026, 3, 6), D(2026, 3, 9),
+                                                     D(2026, 3, 16), D(2026, 3, 17), D(2026, 3, 18))
+
+
+def uscc(n: int = 1) -> str:
+    body = f"91330822MA2{n:06d}"
+    return body + uscc_check_char(body)
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=TZ)
+
+
+def open_case(w, *, item=None, department=None, actor=None, party_kind=PartyKind.ORG, code=None, n=1,
+              act_date=ACT, discovery=FOUND, **kw):
+    return S.case_open(actor=actor or w.bureau_officer, department=department or w.zf, item=item or w.item_food,
+                       party_kind=party_kind, party_name=kw.pop("party_name", f"常山测试{n}食品有限公司"),
+                       party_code=code if code is not None else uscc(n), party_address="常山县天马街道人民路1号",
+                       cause="未取得食品经营许可从事食品经营", act_date=act_date, discovery_date=discovery,
+                       location="天马街道人民路1号", source="群众举报", summary="当事人未取得许可经营熟食", **kw)
+
+
+def file_case(w, case, on=FILED, officers=None, actor=None):
+    for o in officers or (w.o1, w.o2):
+        S.case_assign(actor=actor or w.bureau_officer, case=case, officer=o, on=on, no_conflict_declared=True)
+    return S.case_file(actor=actor or w.bureau_officer, case=case, on=on, basis="符合立案条件")
+
+
+def investigate(w, case, on=VISIT, verify=True):
+    act = S.act_record(actor=w.bureau_officer, case=case, kind=ActKind.INSPECTION, started_at=at(on, 9),
+                       ended_at=at(on, 10), place="人民路1号", officers=[w.o1, w.o2], id_shown=True,
+                       record="现场发现当事人正在销售熟食，未能出示食品经营许可证", party_signed=True)
+    ev = S.evidence_add(actor=w.bureau_officer, case=case, kind=EvidenceKind.INSPECTION_RECORD,
+                        description="现场检查笔录及照片", collected_on=on, collectors=[w.o1, w.o2], method="现场检查拍照",
+                        data=b"\xff\xd8\xff photo", filename="photo.jpg", act=act)
+    if verify:
+        S.evidence_verify(actor=w.bureau_officer, evidence=ev, on=on)
+    return ev
+
+
+def to_review(w, case, on=REVIEW):
+    return S.investigation_close(actor=w.bureau_officer, case=case, on=on,
+                                 facts="经查，当事人于2026年3月2日起未取得食品经营许可从事熟食经营，货值金额不足一万元。")
+
+
+def propose(w, case, on=PROPOSE, fine=Decimal("60000"), types=("fine",), **kw):
+    return S.case_propose(actor=w.bureau_officer, case=case, on=on, outcome=Outcome.PENALTY, types=list(types),
+                          fine=fine, reasons="违法事实清楚", **kw)
+
+
+def ready_for_notice(w, n=1, **kw):
+    case = open_case(w, n=n, **kw)
+    file_case(w, case)
+    investigate(w, case)
+    to_review(w, case)
+    return case
+
+
+def notice(w, case, on=NOTICE):
+    return S.notice_serve(actor=w.bureau_officer, case=case, served_on=on)
+
+
+def review_pass(w, case, on=NOTICE):
+    """A passing legal review (fines from 50,000 yuan are on the county's review list, XF-058)."""
+    return S.legal_review_record(actor=w.legal_reviewer, case=case, result="pass", opinion="主体、程序、事实、依据均合法",
+                                 checklist={"主体合法": True, "程序合法": True, "事实清楚": True, "适用依据正确": True},
+                                 on=on)

@@ -1,0 +1,736 @@
+"""One test (at least) per PRIMARY case rule of legal-rulebook.md, named after its id (dashes → underscores).
+Each shows the guard refusing, and the lawful path passing."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from cases import rules
+from cases import services as S
+from cases.choices import (
+    ActKind,
+    CaseStatus,
+    DocType,
+    EvidenceKind,
+    Outcome,
+    PartyKind,
+    RemedyResult,
+    ServiceMethod,
+)
+from cases.models import Case, CaseTransition, Document, LegalReview
+from cases.tests.helpers import (
+    D,
+    at,
+    file_case,
+    investigate,
+    notice,
+    open_case,
+    propose,
+    ready_for_notice,
+    review_pass,
+    to_review,
+)
+from catalogue.services import item_transfer
+from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from core.models import AuditRecord, Deadline
+
+# ------------------------------------------------------------------ filing
+
+
+def test_XF_017_018_and_ZJ_006_007_008_item_must_be_in_deciding_bodys_catalogue(cw):
+    """XF-017-018, ZJ-006-007-008: the market department does not hold the food item here → refused."""
+    case = open_case(cw, department=cw.scjg, actor=cw.scjg_officer)
+    s1 = cw.make_officer("市监甲", cw.scjg_team, user=cw.scjg_officer)
+    s2 = cw.make_officer("市监乙", cw.scjg_team)
+    for o in (s1, s2):
+        S.case_assign(actor=cw.scjg_officer, case=case, officer=o, on=D(2026, 3, 6), no_conflict_declared=True)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_file(actor=cw.scjg_officer, case=case, on=D(2026, 3, 6), basis="x")
+    assert exc.value.rule == "ZJ-006-007-008"
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
+
+
+def test_ZJ_009_town_decides_a_delegated_item_only_from_the_delegation_date(cw):
+    """ZJ-009: 天马街道 holds the 占道 item by delegation from 2022-01-01."""
+    assert S.in_catalogue(cw.tianma_gov, cw.item_stall, cw.tianma, D(2022, 1, 1))
+    assert not S.in_catalogue(cw.tianma_gov, cw.item_stall, cw.tianma, D(2021, 12, 31))
+    assert not S.in_catalogue(cw.huibu_gov, cw.item_stall, cw.huibu, D(2023, 1, 1))
+
+
+def test_ZJ_010_open_case_keeps_the_catalogue_version_of_its_filing_date(cw):
+    """ZJ-010: a transfer after filing does not stop the case."""
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    item_transfer(actor=cw.guidance, item=cw.item_food, to_department=cw.scjg, to_team=cw.scjg_team,
+                  effective_date=D(2026, 3, 20), document_no="划转")
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
+
+
+def test_XF_036_limitation_two_years(cw):
+    """XF-036: discovered more than two years after the act → no filing."""
+    case = open_case(cw, act_date=D(2023, 3, 1), discovery=D(2025, 3, 2))
+    with pytest.raises(RuleViolation) as exc:
+        file_case(cw, case)
+    assert exc.value.rule == "XF-036"
+    assert rules.limitation_end(D(2023, 3, 1), None, life_health_with_harm=False) == D(2025, 3, 1)
+
+
+def test_XF_036_five_years_with_harm_and_continuing_act_from_its_end(cw):
+    """XF-036: 5 years for life/health/financial safety with harm; a continuing act from its end."""
+    case = open_case(cw, act_date=D(2022, 3, 1), discovery=D(2026, 3, 5), life_health_with_harm=True)
+    file_case(cw, case)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.INVESTIGATING
+    assert rules.within_limitation(act_date=D(2020, 1, 1), act_end_date=D(2025, 1, 1), discovery_date=D(2026, 12, 1),
+                                   life_health_with_harm=False)
+
+
+def test_XF_042_two_qualified_officers_and_ZJ_028_029_030_auxiliary_never_counted(cw):
+    """XF-042 / ZJ-028-029-030: one officer, an auxiliary, an expired certificate: all refused."""
+    case = open_case(cw)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_assign(actor=cw.bureau_officer, case=case, officer=cw.aux, on=D(2026, 3, 6), no_conflict_declared=True)
+    assert exc.value.rule == "ZJ-030"
+    with pytest.raises(RuleViolation) as exc:
+        S.case_assign(actor=cw.bureau_officer, case=case, officer=cw.expired, on=D(2026, 3, 6), no_conflict_declared=True)
+    assert exc.value.rule == "XF-042"
+    S.case_assign(actor=cw.bureau_officer, case=case, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_file(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), basis="x")
+    assert exc.value.rule == "XF-042"
+    with pytest.raises(RuleViolation):  # an act with an auxiliary as the second person
+        file_case(cw, case, officers=[cw.o2])
+        S.act_record(actor=cw.bureau_officer, case=case, kind=ActKind.INSPECTION, started_at=at(D(2026, 3, 9)),
+                     ended_at=at(D(2026, 3, 9), 11), place="x", officers=[cw.o1, cw.aux], id_shown=True, record="r",
+                     party_signed=True)
+
+
+def test_XF_043_conflict_declaration_and_recusal(cw):
+    """XF-043: no declaration → refused; a granted recusal releases the officer, the case goes on."""
+    case = open_case(cw)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_assign(actor=cw.bureau_officer, case=case, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=False)
+    assert exc.value.rule == "XF-043"
+    file_case(cw, case, officers=[cw.o1, cw.o2, cw.o3])
+    r = S.recusal_apply(actor=cw.bureau_officer, case=case, officer=cw.o3, applicant="party", reason="亲属关系",
+                        on=D(2026, 3, 10))
+    S.recusal_decide(actor=cw.bureau_officer, recusal=r, granted=True, on=D(2026, 3, 10))
+    assert cw.o3 not in S.investigators(case)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.INVESTIGATING
+
+
+def test_XF_022_025_first_body_to_file_keeps_the_case(cw):
+    """XF-022-025: another body already filed the same act of the same party."""
+    first = open_case(cw)
+    file_case(cw, first)
+    Case.objects.filter(pk=first.pk).update(department=cw.scjg)
+    second = open_case(cw)
+    with pytest.raises(RuleViolation) as exc:
+        file_case(cw, second, officers=[cw.o1, cw.o2])
+    assert exc.value.rule == "XF-022-025"
+
+
+def test_XF_054_filing_issues_the_approval_form_and_starts_the_90_day_timer_XF_060(cw):
+    """XF-054 / XF-060: 立案审批表 names two officers with certificate numbers; 90-day timer with warning."""
+    case = open_case(cw)
+    file_case(cw, case)
+    form = Document.objects.get(case=case, doc_type=DocType.FILING)
+    assert any("33082200001" in o for o in form.fields["officers"]) and len(form.fields["officers"]) == 2
+    d = Deadline.objects.get(object_id=str(case.pk), kind="case.decide")
+    assert d.rule == "XF-060" and d.due_at.date() == D(2026, 6, 4)  # 2026-03-06 + 90 days
+    assert d.remind_at.date() == D(2026, 5, 5)  # warned at day 60
+
+
+# ------------------------------------------------------------------ investigation
+
+
+def test_XF_055_certificate_shown_and_record_made(cw):
+    """XF-055: an inspection without showing the certificate, or without a record, is refused."""
+    case = open_case(cw)
+    file_case(cw, case)
+    base = dict(actor=cw.bureau_officer, case=case, kind=ActKind.INSPECTION, started_at=at(D(2026, 3, 9)),
+                ended_at=at(D(2026, 3, 9), 11), place="x", officers=[cw.o1, cw.o2], party_signed=True)
+    with pytest.raises(RuleViolation) as exc:
+        S.act_record(id_shown=False, record="检查", **base)
+    assert exc.value.rule == "XF-055"
+    with pytest.raises(RuleViolation):
+        S.act_record(id_shown=True, record=" ", **base)
+    with pytest.raises(RuleViolation) as exc:  # inquiry without telling the rights
+        S.act_record(**{**base, "kind": ActKind.INQUIRY}, id_shown=True, record="问：…答：…", interviewee="张三")
+    assert exc.value.rule == "XF-043"
+    act = S.act_record(id_shown=True, record="现场检查情况", **base)
+    assert act.warnings == ["SX-4：建议对该环节进行音像记录"]
+    assert Document.objects.filter(case=case, doc_type=DocType.ONSITE).count() == 1
+
+
+def test_SX_4_audio_video_required_for_seizure_and_QZ_018_019_approval_and_witness(cw):
+    """SX-4 / QZ-018-019: seizure needs approval (or emergency), AV covering the act, a witness if absent."""
+    case = open_case(cw)
+    file_case(cw, case)
+    base = dict(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, started_at=at(D(2026, 3, 9), 9),
+                ended_at=at(D(2026, 3, 9), 10), place="x", officers=[cw.o1, cw.o2], id_shown=True,
+                record="扣押清单：熟食20公斤", party_signed=True)
+    with pytest.raises(RuleViolation) as exc:
+        S.act_record(**base)
+    assert exc.value.rule == "QZ-018-019"
+    with pytest.raises(RuleViolation) as exc:
+        S.act_record(approval_ref="负责人批准2026-03-09", **base)
+    assert exc.value.rule == "SX-4"
+    with pytest.raises(RuleViolation):  # recording starts after the act started
+        S.act_record(approval_ref="批准", av_sha256="a" * 64, av_started_at=at(D(2026, 3, 9), 9) + dt.timedelta(minutes=5),
+                     av_ended_at=at(D(2026, 3, 9), 11), **base)
+    with pytest.raises(RuleViolation):  # party absent, no witness
+        S.act_record(**{**base, "party_present": False, "party_signed": False, "refusal_note": "不在场"},
+                     approval_ref="批准", av_sha256="a" * 64, av_started_at=at(D(2026, 3, 9), 8),
+                     av_ended_at=at(D(2026, 3, 9), 11))
+    S.act_record(emergency=True, av_sha256="a" * 64, av_started_at=at(D(2026, 3, 9), 8),
+                 av_ended_at=at(D(2026, 3, 9), 11), **base)
+    assert Deadline.objects.get(object_id=str(case.pk), kind="case.emergency_approval").rule == "QZ-018-019"
+
+
+def test_XF_056_preservation_needs_approval_and_a_7_working_day_decision(cw):
+    """XF-056: 先行登记保存 with the head's approval; decide within 7 working days (warned on day 5)."""
+    case = open_case(cw)
+    file_case(cw, case)
+    base = dict(actor=cw.bureau_officer, case=case, kind=ActKind.PRESERVATION, started_at=at(D(2026, 9, 29)),
+                ended_at=at(D(2026, 9, 29), 11), place="仓库", officers=[cw.o1, cw.o2], id_shown=True,
+                record="保存物品：账册3本", party_signed=True)
+    with pytest.raises(RuleViolation) as exc:
+        S.act_record(**base)
+    assert exc.value.rule == "XF-056"
+    S.act_record(approval_ref="负责人批准", **base)
+    d = Deadline.objects.get(object_id=str(case.pk), kind="case.preservation")
+    assert d.rule == "XF-056" and d.due_at.date() == D(2026, 10, 14)  # 9-30, 10-8, 10-9, 10-10(调休), 10-12..14
+
+
+def test_XF_046_evidence_kinds_and_only_verified_lawful_evidence_counts(cw):
+    """XF-046: eight kinds; unverified or unlawfully obtained evidence cannot support a decision."""
+    case = open_case(cw)
+    file_case(cw, case)
+    with pytest.raises(RuleViolation):
+        S.evidence_add(actor=cw.bureau_officer, case=case, kind="rumour", description="x", collected_on=D(2026, 3, 9),
+                       collectors=[cw.o1], method="x")
+    ev = S.evidence_add(actor=cw.bureau_officer, case=case, kind=EvidenceKind.WITNESS, description="证人证言",
+                        collected_on=D(2026, 3, 9), collectors=[cw.o1, cw.o2], method="询问", lawful=False,
+                        data=b"statement", filename="s.txt")
+    assert len(ev.sha256) == 64
+    S.evidence_verify(actor=cw.bureau_officer, evidence=ev, on=D(2026, 3, 10))
+    to_review(cw, case)
+    with pytest.raises(RuleViolation) as exc:  # XF-040: facts not established without usable evidence
+        propose(cw, case)
+    assert exc.value.rule == "XF-040"
+
+
+def test_XF_040_facts_not_established_gives_no_penalty_decision(cw):
+    """XF-040 / XF-057(三): outcome NOT_ESTABLISHED issues a 不予行政处罚决定书."""
+    case = open_case(cw)
+    file_case(cw, case)
+    investigate(cw, case)
+    to_review(cw, case)
+    S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_NOT_ESTABLISHED)
+    S.case_decide_no_penalty(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), grounds="证据不足")
+    assert Document.objects.filter(case=case, doc_type=DocType.NO_PENALTY).exists()
+
+
+# ------------------------------------------------------------------ proposal
+
+
+def test_XF_009_closed_list_and_no_detention(cw):
+    """XF-009: only the 第九条 types; 行政拘留 never on this platform."""
+    case = ready_for_notice(cw)
+    with pytest.raises(RuleViolation) as exc:
+        propose(cw, case, types=["fine", "detention"])
+    assert exc.value.rule == "XF-009" and "行政拘留" in exc.value.message
+    with pytest.raises(RuleViolation):
+        propose(cw, case, types=["public_shaming"])
+
+
+def test_XF_030_032_under_14_no_penalty_14_to_18_mitigation(cw):
+    """XF-030-032: age on the act date from the ID number."""
+    young = ready_for_notice(cw, party_kind=PartyKind.PERSON, code="330822201301010018", party_name="小明")
+    with pytest.raises(RuleViolation) as exc:  # born 2013-01-01: 13 on 2026-03-02
+        propose(cw, young, fine=Decimal(60000))
+    assert exc.value.rule == "XF-030-032"
+    teen = ready_for_notice(cw, party_kind=PartyKind.PERSON, code="330822201001010016", party_name="小红", n=2)
+    with pytest.raises(RuleViolation):
+        propose(cw, teen, fine=Decimal(60000))
+    propose(cw, teen, fine=Decimal(50000), mitigation_reasoning="未成年人，依法从轻")
+    assert Case.objects.get(pk=teen.pk).status == CaseStatus.PENALTY_PROPOSED
+
+
+def test_XF_029_one_fine_per_act(cw):
+    """XF-029: a second fine for the same act of the same party is refused."""
+    first = ready_for_notice(cw)
+    Case.objects.filter(pk=first.pk).update(final_fine=Decimal(60000))
+    second = ready_for_notice(cw, n=1)
+    Case.objects.filter(pk=second.pk).update(department=cw.zf)
+    with pytest.raises(RuleViolation) as exc:
+        propose(cw, second)
+    assert exc.value.rule == "XF-029"
+
+
+def test_XF_034_discretion_band_and_XF_038_legal_range(cw):
+    """XF-034: the fine must fall in the chosen published band; XF-038: never above the legal maximum."""
+    case = ready_for_notice(cw)
+    with pytest.raises(RuleViolation) as exc:
+        propose(cw, case, fine=Decimal(70000), band=cw.band_light)
+    assert exc.value.rule == "XF-034"
+    with pytest.raises(RuleViolation) as exc:
+        propose(cw, case, fine=Decimal(150000))
+    assert exc.value.rule == "XF-038"
+    propose(cw, case, fine=Decimal(55000), band=cw.band_light)
+    assert Case.objects.get(pk=case.pk).discretion_band == cw.band_light
+
+
+def test_XF_063_hearing_right_by_type_and_amount(cw):
+    """XF-063: heavy types always; fines from the configured 较大数额 thresholds."""
+    on = D(2026, 3, 1)
+    assert rules.hearing_right(party_kind="org", types=["revoke_permit"], fine=None, confiscation=None, on=on)
+    assert rules.hearing_right(party_kind="org", types=["fine"], fine=Decimal(100000), confiscation=None, on=on)
+    assert not rules.hearing_right(party_kind="org", types=["fine"], fine=Decimal(99999), confiscation=None, on=on)
+    assert rules.hearing_right(party_kind="person", types=["fine"], fine=Decimal(10000), confiscation=None, on=on)
+    assert not rules.hearing_right(party_kind="person", types=["warning"], fine=None, confiscation=None, on=on)
+
+
+# ------------------------------------------------------------------ notice, representations, hearing, decision
+
+
+def test_XF_044_045_062_no_decision_before_notice_and_period(cw):
+    """XF-044-045-062: no decision before the notice is served and the period has run (or representations
+    re-examined, or a written waiver); never heavier than notified."""
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    review_pass(cw, case, on=D(2026, 3, 17))
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-044-045-062"
+    notice(cw, case, on=D(2026, 3, 18))  # representation period: 5 working days → 2026-03-25
+    assert Case.objects.get(pk=case.pk).representation_due == D(2026, 3, 25)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 25), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-044-045-062"
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 26), types=["fine"], fine=Decimal(70000))
+    assert "重新告知" in exc.value.message
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 26), types=["fine"], fine=Decimal(60000))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
+
+
+def test_XF_044_045_062_representations_are_re_examined(cw):
+    """XF-044-045-062: representations need a 复核意见; then the decision may come before the period ends."""
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    with pytest.raises(ValidationFailed):
+        S.representations_record(actor=cw.bureau_officer, case=case, text="我不知道需要许可", received_on=D(2026, 3, 19),
+                                 review_opinion="")
+    S.representations_record(actor=cw.bureau_officer, case=case, text="我不知道需要许可", received_on=D(2026, 3, 19),
+                             review_opinion="不知法不构成免责事由，不予采纳")
+    review_pass(cw, case)
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 20), types=["fine"], fine=Decimal(55000))
+
+
+def test_XF_064_hearing_request_notice_presider_agents(cw):
+    """XF-064: request within 5 working days; notice 7 working days before; presider not an investigator;
+    at most two agents; then XF-058 legal review is required before deciding."""
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(100000))  # ≥ the organisation threshold → hearing right
+    notice(cw, case, on=D(2026, 3, 18))
+    c = Case.objects.get(pk=case.pk)
+    assert c.hearing_right and c.hearing_request_due == D(2026, 3, 25)
+    with pytest.raises(RuleViolation) as exc:
+        S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 3, 26))
+    assert exc.value.rule == "XF-064"
+    S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 3, 24))
+    with pytest.raises(RuleViolation):  # too early: notice 03-26 → earliest 04-07 (7 wd incl. 清明 4-4..4-6)
+        S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 26),
+                           scheduled_for=at(D(2026, 4, 3)), place="听证室", presider=cw.o3)
+    with pytest.raises(RuleViolation):
+        S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 26),
+                           scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o1)
+    with pytest.raises(RuleViolation):
+        S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 26),
+                           scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o3, agents=["甲", "乙", "丙"])
+    assert rules.earliest_hearing_date(D(2026, 3, 26)) == D(2026, 4, 8)
+    S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 26),
+                       scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o3, agents=["律师甲"])
+    S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 10), attended=True, record="听证记录…",
+                   party_signed=True)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 4, 14), types=["fine"],
+                      fine=Decimal(100000))
+    assert exc.value.rule == "XF-058"
+
+
+def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
+    """XF-058: reviewer must be a legal reviewer with the 法律职业资格; RETURN does not allow deciding."""
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(60000), is_complex=True)
+    with pytest.raises(RuleViolation):
+        S.legal_review_record(actor=cw.bureau_officer, case=case, result="pass", opinion="同意", checklist={},
+                              on=D(2026, 3, 18))
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="证据需补充",
+                          checklist={"证据": False}, on=D(2026, 3, 18))
+    notice(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.collective_discussion_record(actor=cw.bureau_officer, case=case, held_on=D(2026, 3, 20),
+                                   attendees=["局长", "副局长", "法制科长"], opinions="同意", conclusion="罚款6万元")
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-058"
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意",
+                          checklist={"主体合法": True, "程序合法": True}, on=D(2026, 3, 23))
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert LegalReview.objects.filter(case=case).count() == 2
+
+
+def test_XF_057_complex_cases_need_collective_discussion(cw):
+    """XF-057: 情节复杂或者重大违法 → 集体讨论记录 before the decision."""
+    case = ready_for_notice(cw)
+    propose(cw, case, is_complex=True)
+    notice(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意", checklist={}, on=D(2026, 3, 19))
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-057"
+
+
+def test_XF_060_decision_within_90_days(cw):
+    """XF-060: no decision after filing + 90 days."""
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 6, 5), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-060"
+
+
+def test_XF_059_decision_document_carries_every_required_field_FY_020_FY_024_027_SS_046_045(cw):
+    """XF-059 + remedies: party, address, facts and evidence, penalty and basis, performance, surcharge
+    standard, remedy naming the county government, 60 days and 6 months, agency and date."""
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
+                  order_correction="立即停止无证经营", correction_due=D(2026, 3, 23))
+    doc = Document.objects.get(case=case, doc_type=DocType.DECISION)
+    f = doc.fields
+    for key in ("party", "address", "facts", "evidence", "penalty", "performance", "surcharge", "remedy", "agency", "date"):
+        assert f[key], key
+    assert "常山县人民政府" in f["remedy"] and "六十日" in f["remedy"] and "六个月" in f["remedy"]
+    assert "百分之三" in f["surcharge"] and "《城市市容和环境卫生管理条例》第三十四条" in f["penalty"]
+    assert doc.number == "常综执罚决字〔2026〕第1号"
+    assert Document.objects.filter(case=case, doc_type=DocType.ORDER).exists()  # XF-028
+
+
+def test_SS_064_remedy_text_must_name_body_and_periods(cw):
+    """SS-064: a decision cannot be issued without body + 60日 + 6个月 (or reconsideration first)."""
+    good = rules.remedy_text(reconsideration_body="常山县人民政府", simple=False).text
+    assert rules.remedy_text_problems(good, body="常山县人民政府", simple=False) == []
+    assert rules.remedy_text_problems("可以申请复议", body="常山县人民政府", simple=False)
+
+
+# ------------------------------------------------------------------ service, payment, surcharge, remedies
+
+
+def decided(w, n=1, fine=Decimal(60000)):
+    case = ready_for_notice(w, n=n)
+    propose(w, case, fine=fine)
+    notice(w, case)
+    review_pass(w, case)
+    S.waiver_record(actor=w.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.case_decide(actor=w.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=fine)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_XF_061_service_methods(cw):
+    """XF-061: 7 working days to serve; electronic needs consent; public notice = served after 30 days."""
+    case = decided(cw)
+    d = Deadline.objects.get(object_id=str(case.pk), kind="case.serve")
+    assert d.rule == "XF-061" and d.due_at.date() == D(2026, 4, 1)
+    with pytest.raises(RuleViolation):
+        S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.ELECTRONIC,
+                     receiver="当事人")
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 1), method=ServiceMethod.PUBLIC_NOTICE,
+                 receiver="当事人", public_notice_on=D(2026, 3, 24))
+    assert Case.objects.get(pk=case.pk).served_on == D(2026, 4, 23)
+
+
+def test_XF_067_payment_within_15_days_with_DAY_4_rollover(cw):
+    """XF-067: 15 days from service; a last day on the National Day holiday moves to 10-08."""
+    assert rules.payment_deadline(D(2026, 9, 16)).due == D(2026, 10, 8)
+    case = decided(cw)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    assert Case.objects.get(pk=case.pk).payment_due == D(2026, 4, 8)
+
+
+def test_XF_072_surcharge_3_percent_a_day_capped_at_the_fine(cw):
+    """XF-072: from the day after the due date; cap reached after 34 days."""
+    fine = Decimal(1000)
+    assert rules.surcharge(fine=fine, due_on=D(2026, 4, 8), on=D(2026, 4, 8)) == Decimal("0.00")
+    assert rules.surcharge(fine=fine, due_on=D(2026, 4, 8), on=D(2026, 4, 9)) == Decimal("30.00")
+    assert rules.surcharge(fine=fine, due_on=D(2026, 4, 8), on=D(2026, 5, 11)) == Decimal("990.00")  # 33 days
+    assert rules.surcharge(fine=fine, due_on=D(2026, 4, 8), on=D(2026, 5, 12)) == Decimal("1000.00")  # 34 → cap
+    assert rules.surcharge(fine=fine, due_on=D(2026, 4, 8), on=D(2026, 12, 31)) == fine
+
+
+def test_XF_073_surcharge_paused_during_remedy_and_XF_066_deferral(cw):
+    """XF-073: reconsideration days do not count; XF-066: an approved deferral moves the due date."""
+    assert rules.surcharge(fine=Decimal(1000), due_on=D(2026, 4, 8), on=D(2026, 4, 18),
+                           paused=[(D(2026, 4, 10), D(2026, 4, 15))]) == Decimal("120.00")  # 10 days − 6 paused
+    case = decided(cw)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    with pytest.raises(RuleViolation):
+        S.deferral_approve(actor=cw.bureau_officer, case=case, reason="经营困难", on=D(2026, 4, 1),
+                           schedule=[(D(2026, 5, 1), Decimal(30000))])
+    S.deferral_approve(actor=cw.bureau_officer, case=case, reason="经营困难", on=D(2026, 4, 1),
+                       schedule=[(D(2026, 5, 1), Decimal(30000)), (D(2026, 6, 1), Decimal(30000))])
+    case.refresh_from_db()
+    assert case.payment_due == D(2026, 6, 1)
+    assert S.current_surcharge(case, D(2026, 6, 1)) == Decimal("0.00")
+    assert S.current_surcharge(case, D(2026, 6, 3)) == Decimal("3600.00")
+
+
+def test_QZ_035_037_reminder_and_QZ_046_053_054_court_window(cw):
+    """QZ-035-037: the 催告书 states the amount with surcharge; QZ-046-053-054: apply only after the
+    litigation period and 10 working days after the reminder, within 3 months."""
+    case = decided(cw, fine=Decimal(60000))
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    S.mark_overdue(case=case, on=D(2026, 4, 9))
+    S.reminder_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 4, 20))
+    reminder = Document.objects.get(case=case, doc_type=DocType.REMINDER)
+    assert "合计" in reminder.fields["amount"] and reminder.fields["rights"]
+    opens, closes = rules.court_application_window(served_on=D(2026, 3, 24), reminder_served_on=D(2026, 4, 20))
+    assert opens == D(2026, 9, 25) and closes == D(2026, 12, 24)
+    with pytest.raises(RuleViolation) as exc:
+        S.court_apply(actor=cw.bureau_officer, case=case, applied_on=D(2026, 6, 1))
+    assert exc.value.rule == "QZ-046-053-054"
+    with pytest.raises(RuleViolation):
+        S.court_apply(actor=cw.bureau_officer, case=case, applied_on=D(2026, 12, 25))
+    S.court_apply(actor=cw.bureau_officer, case=case, applied_on=D(2026, 10, 9))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.COURT_APPLIED
+
+
+def test_FY_048_054_no_new_evidence_during_reconsideration_and_answer_deadline(cw):
+    """FY-048-054: answer within 10 working days; no evidence collected meanwhile."""
+    case = ready_for_notice(cw)
+    S.remedy_file(actor=cw.bureau_officer, case=case, kind="reconsideration", body="常山县人民政府",
+                  filed_on=D(2026, 3, 20), copy_received_on=D(2026, 3, 23))
+    assert case.remedies.get().answer_due == D(2026, 4, 7)  # 10 working days, 清明 4-4..4-6 off
+    with pytest.raises(RuleViolation) as exc:
+        S.evidence_add(actor=cw.bureau_officer, case=case, kind=EvidenceKind.DOCUMENTARY, description="补充",
+                       collected_on=D(2026, 3, 24), collectors=[cw.o1], method="调取")
+    assert exc.value.rule == "FY-048-054"
+
+
+def test_SS_026_067_court_evidence_within_15_days(cw):
+    """SS-026-067: the defendant's evidence within 15 days of receiving the complaint."""
+    assert rules.court_evidence_deadline(D(2026, 9, 16)).due == D(2026, 10, 8)
+
+
+def test_FY_020_reconsideration_period_60_days(cw):
+    """FY-020: 60 days from service."""
+    assert rules.reconsideration_deadline(D(2026, 3, 24)).due == D(2026, 5, 25)  # 05-23 is a Saturday
+
+
+def test_SX_3_publication_and_XF_048_039_withdrawal(cw):
+    """SX-3: publish within 7 working days, redacted; XF-048-039: withdraw within 3 working days after change."""
+    case = decided(cw)
+    pub = case.publication
+    assert pub.due_on == D(2026, 4, 1)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    S.publication_publish(actor=cw.bureau_officer, case=case, on=D(2026, 3, 30))
+    remedy = S.remedy_file(actor=cw.bureau_officer, case=case, kind="reconsideration", body="常山县人民政府",
+                           filed_on=D(2026, 4, 10))
+    S.remedy_close(actor=cw.bureau_officer, remedy=remedy, result=RemedyResult.CHANGED, closed_on=D(2026, 6, 1))
+    pub.refresh_from_db()
+    assert pub.withdraw_due == D(2026, 6, 4)
+    with pytest.raises(ValidationFailed):
+        S.publication_withdraw(actor=cw.bureau_officer, case=case, on=D(2026, 6, 2), reason="")
+    S.publication_withdraw(actor=cw.bureau_officer, case=case, on=D(2026, 6, 2), reason="复议决定变更")
+
+
+def test_XF_050_redaction_removes_personal_data(cw):
+    """XF-050 / SX-3: ID numbers, phones, accounts and a person's address are removed."""
+    text = "当事人张三，身份证号330822199001011234，电话13912345678，住址：天马街道1号，账号6222021234567890123"
+    out = rules.redact(text, party_name="张三", is_person=True, other_names=["李四"])
+    assert "330822199001011234" not in out and "13912345678" not in out and "6222021234567890123" not in out
+    assert "天马街道1号" not in out and "张三" in out
+
+
+def test_XF_033_no_penalty_minor_needs_education_record(cw):
+    """XF-033: every no-penalty case for a minor violation records the education given."""
+    case = ready_for_notice(cw)
+    S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_MINOR)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide_no_penalty(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), grounds="首次违法且及时改正")
+    assert exc.value.rule == "XF-033"
+    S.case_decide_no_penalty(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), grounds="首次违法且及时改正",
+                             education_method="当面教育", education_content="讲解食品安全法许可规定")
+    doc = Document.objects.get(case=case, doc_type=DocType.NO_PENALTY)
+    assert "当面教育" in doc.fields["education"] and case.education.count() == 1
+
+
+def test_ZJ_016_referral_outcome_fed_back_and_XY_ZJ_credit_event(cw):
+    """ZJ-016: the referring department hears the outcome at closure; XY-ZJ: a final general-procedure
+    penalty raises the credit event."""
+    case = ready_for_notice(cw, referring_department=cw.scjg)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
+    S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 10, 1), reason="已履行")
+    c = Case.objects.get(pk=case.pk)
+    assert c.referral_feedback_on == D(2026, 10, 1) and c.credit_pushed_on == D(2026, 10, 1)
+    assert cw.scjg.notifications.filter(text__contains="已结案").exists()
+    cw.item_food.refresh_from_db()
+    assert cw.item_food.last_case_on == D(2026, 10, 1)  # the dormant-item analysis sees it
+
+
+def test_XF_067_cannot_close_before_payment(cw):
+    """XF-067: a served fine must be paid (or enforced) before closure."""
+    case = decided(cw)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    with pytest.raises(RuleViolation):
+        S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 3, 30), reason="结案")
+    with pytest.raises(ValidationFailed):
+        S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 10))  # +surcharge
+
+
+# ------------------------------------------------------------------ simple procedure
+
+
+def test_XF_051_simple_procedure_limits(cw):
+    """XF-051: ≤200 yuan for a citizen, ≤3,000 for an organisation; warning or fine only."""
+    base = dict(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_address="天马街道",
+                violation="乱扔垃圾", place="人民路", at=at(D(2026, 3, 9)), officers=[cw.o1, cw.o2])
+    with pytest.raises(RuleViolation) as exc:
+        S.spot_decide(party_kind=PartyKind.PERSON, party_name="张三", party_code="", types=["fine"],
+                      fine=Decimal(201), **base)
+    assert exc.value.rule == "XF-051"
+    with pytest.raises(RuleViolation):
+        S.spot_decide(party_kind=PartyKind.ORG, party_name="某公司", party_code="", types=["fine", "revoke_permit"],
+                      fine=Decimal(100), **base)
+    case = S.spot_decide(party_kind=PartyKind.ORG, party_name="某公司", party_code="", types=["fine"],
+                         fine=Decimal(3000), **base)
+    assert case.status == CaseStatus.SPOT_DECIDED and case.payment_due == D(2026, 3, 24)
+
+
+def test_XF_052_numbered_spot_decision_refusal_noted_and_filed_FY_023(cw):
+    """XF-052 / FY-023: numbered from a controlled sequence; refusal noted; filed with the agency;
+    remedy text says reconsideration first, with no direct lawsuit."""
+    base = dict(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                at=at(D(2026, 3, 9)), officers=[cw.o1, cw.o2], types=["fine"], fine=Decimal(50))
+    with pytest.raises(RuleViolation) as exc:
+        S.spot_decide(party_refused_to_sign=True, **base)
+    assert exc.value.rule == "XF-052"
+    c1 = S.spot_decide(**base)
+    c2 = S.spot_decide(party_refused_to_sign=True, refusal_note="当事人拒绝签收，已注明", **base)
+    assert (c1.number, c2.number) == ("常综执当罚字〔2026〕第1号", "常综执当罚字〔2026〕第2号")
+    assert "应当" in c1.remedy_text and "六个月" not in c1.remedy_text
+    assert Deadline.objects.get(object_id=str(c1.pk), kind="case.spot_filing").rule == "XF-052"
+    S.spot_file_with_agency(actor=cw.bureau_officer, case=c1, on=D(2026, 3, 10))
+    assert Case.objects.get(pk=c1.pk).filed_with_agency_on == D(2026, 3, 10)
+
+
+def test_XF_053_on_the_spot_collection_and_XF_070_071_handover(cw):
+    """XF-053: collect on the spot only ≤100 yuan or with a reason; XF-070-071: receipt; 2+2 working days."""
+    base = dict(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                at=at(D(2026, 9, 30)), officers=[cw.o1, cw.o2], types=["fine"])
+    with pytest.raises(RuleViolation) as exc:
+        S.spot_decide(fine=Decimal(150), collected_on_spot=True, receipt_no="R1", **base)
+    assert exc.value.rule == "XF-053"
+    with pytest.raises(RuleViolation) as exc:
+        S.spot_decide(fine=Decimal(50), collected_on_spot=True, receipt_no="", **base)
+    assert exc.value.rule == "XF-070-071"
+    S.spot_decide(fine=Decimal(150), collected_on_spot=True, receipt_no="R2", hard_to_enforce_reason="外地游客当日离开", **base)
+    case = S.spot_decide(fine=Decimal(50), collected_on_spot=True, receipt_no="R3", **base)
+    pay = case.payments.get()
+    assert pay.handover_due == D(2026, 10, 9) and pay.deposit_due == D(2026, 10, 12)  # 10-10 is a 调休 working day
+
+
+# ------------------------------------------------------------------ crime transfer and the record
+
+
+def test_YS_310_and_XF_027_transfer_of_a_suspected_crime(cw):
+    """YS-310 / XF-027: report by two officers; head decides within 3 days; transfer within 24 hours."""
+    case = open_case(cw)
+    file_case(cw, case)
+    S.crime_report(actor=cw.bureau_officer, case=case, report_at=at(D(2026, 3, 10)))
+    d = Deadline.objects.get(object_id=str(case.pk), kind="case.crime_head_decision")
+    assert d.rule == "YS-310" and d.due_at == at(D(2026, 3, 13))
+    with pytest.raises(RuleViolation):
+        S.crime_decide(actor=cw.bureau_officer, case=case, approved=False, at=at(D(2026, 3, 11)))
+    S.crime_decide(actor=cw.bureau_officer, case=case, approved=True, at=at(D(2026, 3, 11)))
+    with pytest.raises(RuleViolation):
+        S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 11), receipt_no="公安回执1")
+    S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 9), receipt_no="公安回执1")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.TRANSFERRED_JUDICIAL
+
+
+def test_XF_047_every_transition_is_audited_and_exported(cw):
+    """XF-047: full-process record; the export for a court carries documents and evidence with hashes."""
+    case = decided(cw)
+    actions = set(AuditRecord.objects.filter(object_type="cases.case", object_id=str(case.pk))
+                  .values_list("action", flat=True))
+    assert {"cases.case.open", "cases.case.filed", "cases.case.decided"} <= actions
+    assert CaseTransition.objects.filter(case=case).count() >= 8
+    export = S.export_history(case)
+    assert all(len(d["sha256"]) == 64 for d in export["documents"])
+    assert export["evidence"][0]["sha256"] and export["audit"]
+
+
+def test_documents_are_gap_free_voids_kept_and_required_fields_enforced(cw):
+    """WS numbering: gap-free per body/type/year; a voided number stays; missing fields block issue."""
+    from cases import documents as docs
+
+    a = decided(cw, n=1)
+    b = decided(cw, n=2)
+    numbers = list(Document.objects.filter(doc_type=DocType.DECISION).order_by("seq").values_list("seq", flat=True))
+    assert numbers == [1, 2]
+    doc = Document.objects.get(case=a, doc_type=DocType.DECISION)
+    docs.void(actor=cw.bureau_officer, document=doc, reason="当事人名称错误")
+    doc.refresh_from_db()
+    assert doc.state == "voided" and doc.seq == 1
+    from django.db import transaction
+
+    with pytest.raises(RuleViolation) as exc, transaction.atomic():
+        docs.issue(case=b, doc_type=DocType.DECISION, on=D(2026, 3, 25), fields={"party": "x"})
+    assert "救济途径" in exc.value.message
+
+
+def test_handler_permission_denials_change_nothing(cw):
+    """Only the deciding body's officers act on a case; a denial writes nothing."""
+    case = open_case(cw)
+    audit = AuditRecord.objects.count()
+    with pytest.raises(NotPermitted):
+        S.case_assign(actor=cw.tianma_officer, case=case, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
+    with pytest.raises(NotPermitted):
+        S.case_file(actor=cw.scjg_officer, case=case, on=D(2026, 3, 6), basis="x")
+    assert AuditRecord.objects.count() == audit and Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
+
+
+def test_XF_054_verification_timer_and_not_filed(cw):
+    """XF-054: the verification deadline (configurable) closes when the case is filed or not filed."""
+    case = open_case(cw)
+    d = Deadline.objects.get(object_id=str(case.pk), kind="case.verify")
+    assert d.rule == "XF-054"
+    S.case_not_file(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), reason="不属于违法行为")
+    d.refresh_from_db()
+    assert d.state == "met"
+
+

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("<int:pk>/", views.case_detail, name="case"),
+    path("<int:pk>/export.json", views.case_export, name="export"),
+    path("documents/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
+    path("reviews/", views.review_queue, name="reviews"),
+    path("spot/", views.spot_form, name="spot"),
+]
