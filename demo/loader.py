@@ -324,7 +324,10 @@ class DemoLoader:
         return body + uscc_check_char(body)
 
     def point_in(self, town: Region) -> tuple[float, float]:
-        geom = shape(town.boundary)
+        """A random point inside the town's approximate area and the real county outline."""
+        if not hasattr(self, "_county_shape"):
+            self._county_shape = shape(Region.objects.get(code="330822").boundary)
+        geom = shape(town.boundary).intersection(self._county_shape).buffer(-0.0003)
         minx, miny, maxx, maxy = geom.bounds
         for _ in range(200):
             p = Point(self.rng.uniform(minx, maxx), self.rng.uniform(miny, maxy))

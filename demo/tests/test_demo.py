@@ -14,7 +14,7 @@ from parties.models import Enterprise
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_demo", "--enterprises", "3000", "--quiet")
+        call_command("load_demo", "--enterprises", "3000", "--events", "0", "--quiet")
     yield
     with django_db_blocker.unblock():
         call_command("flush", "--noinput")
