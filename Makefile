@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	./scripts/sysdeps.sh
 	touch $(STAMP)
 
 install: $(STAMP)

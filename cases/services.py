@@ -57,7 +57,7 @@ from catalogue.models import DiscretionBand, EnforcementItem
 from catalogue.selectors import active_on
 from core import clock
 from core.audit import audit_log, snapshot
-from core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
 from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
@@ -257,6 +257,8 @@ def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict
     _guard(not officer.is_auxiliary, "ZJ-030", f"{officer.name}是辅助人员，不能承办案件")
     _guard(officer.is_qualified_on(on), "XF-042", f"{officer.name}的执法证在{on}无效")
     _guard(no_conflict_declared, "XF-043", f"{officer.name}须声明与本案无利害关系")
+    if CaseOfficer.objects.filter(case=case, officer=officer, role=role, released_on__isnull=True).exists():
+        raise Conflict(f"{officer.name}已是本案承办人员", errors={"officer": ["已指派"]})
     assignment = CaseOfficer.objects.create(case=case, officer=officer, role=role, no_conflict_declared=True,
                                             assigned_on=on)
     audit_log(actor=actor, action="cases.case.assign", obj=case, after={"officer": officer.pk, "role": role})
@@ -490,6 +492,9 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
     problems = rules.invalid_penalty_types(types)
     _guard(not problems, "XF-009", "；".join(problems) or "")
     _guard(bool(types), "XF-009", "请选择处罚种类")
+    if case.item.penalty_types:
+        outside = [str(PENALTY_LABELS.get(t, t)) for t in types if t not in case.item.penalty_types]
+        _guard(not outside, "XF-038", f"事项依据的条文未规定{'、'.join(outside)}，没有法律依据")
     if case.party_birth_date:
         age = rules.age_on(case.party_birth_date, case.act_date)
         _guard(age >= 14, "XF-030-032", f"违法时不满十四周岁（{age}岁），不予行政处罚，责令监护人加以管教")
@@ -600,6 +605,14 @@ def hearing_request(*, actor, case: Case, requested_on: dt.date, late_approved: 
     return hearing
 
 
+def _hearing_in(case: Case, status: str) -> Hearing:
+    hearing = Hearing.objects.filter(case=case).first()
+    if hearing is None or case.status != status:
+        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能进行此听证步骤",
+                                errors={"status": [case.status]})
+    return hearing
+
+
 @transaction.atomic
 def hearing_schedule(*, actor, case: Case, notice_served_on: dt.date, scheduled_for: dt.datetime, place: str,
                      presider: Officer, public: bool = True, secrecy_reason: str = "", agents: list[str] = ()
@@ -608,7 +621,7 @@ def hearing_schedule(*, actor, case: Case, notice_served_on: dt.date, scheduled_
     investigator; one or two agents."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    hearing = case.hearing
+    hearing = _hearing_in(case, CaseStatus.HEARING_REQUESTED)
     earliest = rules.earliest_hearing_date(notice_served_on)
     _guard(scheduled_for.astimezone(LOCAL).date() >= earliest, "XF-064",
            f"听证通知须在听证七个工作日前送达：最早可于{earliest}举行")
@@ -636,7 +649,7 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
     hearing the decision needs legal review (XF-058)."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    hearing = case.hearing
+    hearing = _hearing_in(case, CaseStatus.HEARING_SCHEDULED)
     if attended:
         _guard(bool(record.strip()), "XF-064", "须制作听证笔录")
         _guard(party_signed or bool(refusal_note.strip()), "XF-064", "听证笔录须由当事人签字，拒绝签字的由主持人注明")

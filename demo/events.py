@@ -215,7 +215,7 @@ class EventReplay:
         for i in range(48):
             town, (lng, lat) = self.rng.choice(hot_spots)
             at = base + dt.timedelta(hours=i * 3 + self.rng.randint(0, 2))
-            jitter = (lng + self.rng.uniform(-0.0005, 0.0005), lat + self.rng.uniform(-0.0005, 0.0005))
+            jitter = (lng + self.rng.uniform(-0.0002, 0.0002), lat + self.rng.uniform(-0.0002, 0.0002))
             channel = self.rng.choice(["grid", "hotline", "citizen", "sensor"])
             self.submit(at=at, code="0410", town=town, channel=channel, lnglat=jitter, priority="high")
         with clock.frozen(base + dt.timedelta(days=7)):

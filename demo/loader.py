@@ -80,6 +80,9 @@ class DemoLoader:
         load_categories(actor=self.admin, domains=self.domains, departments=self.depts)
         if self.event_count:
             EventReplay(loader=self, count=self.event_count, today=_dt.date.today(), out=self.out).run()
+        from demo.cases import CaseReplay
+
+        CaseReplay(today=_dt.date.today(), out=self.out).run()
 
     def load_departments(self) -> None:
         for code, name, short, kind, prefix in D.DEPARTMENTS:

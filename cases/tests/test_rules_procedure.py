@@ -282,6 +282,9 @@ def test_XF_034_discretion_band_and_XF_038_legal_range(cw):
     with pytest.raises(RuleViolation) as exc:
         propose(cw, case, fine=Decimal(150000))
     assert exc.value.rule == "XF-038"
+    with pytest.raises(RuleViolation) as exc:  # the article provides fines and confiscation, not revocation
+        propose(cw, case, fine=Decimal(55000), types=["fine", "revoke_permit"])
+    assert exc.value.rule == "XF-038"
     propose(cw, case, fine=Decimal(55000), band=cw.band_light)
     assert Case.objects.get(pk=case.pk).discretion_band == cw.band_light
 

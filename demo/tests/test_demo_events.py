@@ -46,3 +46,15 @@ def test_demo_model_routes_recent_events(demo_events):
     assert RoutingDecision.objects.filter(explanation__model__label__isnull=False).exists()
     assert Whistle.objects.count() == 2
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_demo_cases_in_every_state(demo_events):
+    from cases.models import Case, Document
+
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {"clue", "investigating", "review", "penalty_proposed", "notice_served", "hearing_requested",
+            "hearing_scheduled", "hearing_closed", "decided", "served", "overdue", "reminded", "court_applied",
+            "executed", "closed", "not_filed", "transferred_judicial", "spot_decided"} <= statuses
+    assert Document.objects.filter(doc_type="hearing_record").exists()
+    assert Case.objects.filter(referring_department__isnull=False, referral_feedback_on__isnull=False).exists()

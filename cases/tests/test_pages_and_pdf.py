@@ -1,0 +1,103 @@
+"""Case pages, the phone form for the simple procedure, and PDFs with an embedded CJK font."""
+
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cases import documents as docs
+from cases import services as S
+from cases.choices import DocType, ServiceMethod
+from cases.models import Case, Document
+from cases.tests.helpers import D, notice, propose, ready_for_notice, review_pass
+
+
+def decided_case(cw):
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    return Case.objects.get(pk=case.pk)
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """The PDF's objects with every Flate stream inflated (object streams included)."""
+    import re
+    import zlib
+
+    out = [data]
+    for m in re.finditer(rb"stream\r?\n", data):
+        start = m.end()
+        try:
+            out.append(zlib.decompressobj().decompress(data[start:start + 2_000_000]))
+        except zlib.error:
+            continue
+    return b"\n".join(out)
+
+
+def test_decision_pdf_has_an_embedded_cjk_font_and_a_stored_hash(cw):
+    case = decided_case(cw)
+    doc = Document.objects.get(case=case, doc_type=DocType.DECISION)
+    data = docs.render_pdf(doc)
+    assert data.startswith(b"%PDF")
+    objects = pdf_objects(data)
+    assert b"/FontFile" in objects  # the font program is embedded (a subset)
+    assert b"NotoSerifCJK" in objects or b"NotoSansCJK" in objects
+    docs.ensure_pdf(doc)
+    doc.refresh_from_db()
+    assert len(doc.sha256) == 64 and doc.pdf.name.endswith(".pdf")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_decision_pdf_text_is_chinese_and_complete(cw, tmp_path):
+    case = decided_case(cw)
+    doc = Document.objects.get(case=case, doc_type=DocType.DECISION)
+    path = tmp_path / "d.pdf"
+    path.write_bytes(docs.render_pdf(doc))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    for expected in ("行政处罚决定书", "常山县综合行政执法局", "常山县人民政府", "六十日", "六个月", "百分之三", doc.number):
+        assert expected in text.replace(" ", "").replace("\n", ""), expected
+
+
+def test_case_pages_for_the_handler_and_denied_to_others(cw, client):
+    case = decided_case(cw)
+    client.force_login(cw.bureau_officer)
+    body = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "XF-061" in body and "行政处罚决定书" in body
+    assert client.get(reverse("cases:workbench")).status_code == 200
+    doc = Document.objects.get(case=case, doc_type=DocType.DECISION)
+    resp = client.get(reverse("cases:document_pdf", args=[doc.pk]))
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    client.force_login(cw.huibu_officer)
+    assert client.get(reverse("cases:case", args=[case.pk])).status_code == 404
+    assert client.get(reverse("cases:document_pdf", args=[doc.pk])).status_code == 404
+    client.force_login(cw.legal_reviewer)
+    assert client.get(reverse("cases:reviews")).status_code == 200
+
+
+def test_simple_procedure_on_the_phone_form(cw, client):
+    client.force_login(cw.bureau_officer)
+    form = client.get(reverse("cases:spot"))
+    assert form.status_code == 200 and "当场处罚" in form.content.decode()
+    resp = client.post(reverse("cases:spot"), {
+        "item": cw.item_litter.pk, "party_kind": "person", "party_name": "张三", "party_address": "天马街道",
+        "violation": "随地乱扔垃圾", "place": "人民路", "fine": "200", "officers": [cw.o1.pk, cw.o2.pk]})
+    case = Case.objects.get(procedure="simple")
+    assert resp.status_code == 302 and resp["Location"] == reverse("cases:case", args=[case.pk])
+    assert case.final_fine == Decimal(200) and case.documents.filter(doc_type=DocType.SPOT_DECISION).exists()
+    resp = client.post(reverse("cases:spot"), {
+        "item": cw.item_litter.pk, "party_kind": "person", "party_name": "李四", "party_address": "天马街道",
+        "violation": "乱扔", "place": "人民路", "fine": "201", "officers": [cw.o1.pk, cw.o2.pk]}, follow=True)
+    assert "XF-051" in resp.content.decode() and Case.objects.count() == 1
+
+
+def test_service_receipt_document(cw):
+    case = decided_case(cw)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.LEFT_AT_RESIDENCE,
+                 receiver="当事人", signed=False, refusal_note="拒绝签收", witness="村委会主任")
+    receipt = Document.objects.get(case=case, doc_type=DocType.SERVICE_RECEIPT)
+    assert receipt.fields["method"] == "留置送达" and receipt.fields["witness"] == "村委会主任"

@@ -1,0 +1,160 @@
+"""Property-based: random sequences of actions never reach a decision that breaks the rules.
+
+Hypothesis draws a sequence of (action, day offset, amount) steps and applies each to a fresh case;
+steps the services refuse are simply refused. Whatever sequence ran, a decided case must satisfy:
+notice served before the decision, the representation/hearing period over (or waived, or heard), no
+heavier penalty than notified, a passing legal review where required, a collective discussion for
+complex cases, within 90 days of filing, verified lawful evidence, two qualified officers, and a remedy
+text naming the reconsideration body.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from cases import rules
+from cases import services as S
+from cases.choices import ActKind, CaseStatus, EvidenceKind, Outcome
+from cases.models import Case, LegalReview
+from cases.tests.helpers import TZ, open_case
+from core.exceptions import ApplicationError
+
+ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "propose_big",
+           "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
+           "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve"]
+START = dt.date(2026, 3, 6)
+
+
+def run_step(w, case, action, day, amount):
+    a = w.bureau_officer
+    at = dt.datetime.combine(day, dt.time(10), tzinfo=TZ)
+    if action == "assign":
+        S.case_assign(actor=a, case=case, officer=w.o1, on=day, no_conflict_declared=True)
+    elif action == "assign2":
+        S.case_assign(actor=a, case=case, officer=w.o2, on=day, no_conflict_declared=True)
+    elif action == "file":
+        S.case_file(actor=a, case=case, on=day, basis="x")
+    elif action == "inspect":
+        S.act_record(actor=a, case=case, kind=ActKind.INSPECTION, started_at=at, ended_at=at, place="x",
+                     officers=[w.o1, w.o2], id_shown=True, record="检查", party_signed=True)
+    elif action == "evidence":
+        S.evidence_add(actor=a, case=case, kind=EvidenceKind.DOCUMENTARY, description="书证", collected_on=day,
+                       collectors=[w.o1, w.o2], method="调取", data=b"x")
+    elif action == "verify":
+        for ev in case.evidence.filter(verified=False):
+            S.evidence_verify(actor=a, evidence=ev, on=day)
+    elif action == "close_inv":
+        S.investigation_close(actor=a, case=case, on=day, facts="经查违法事实清楚，证据确凿无误。")
+    elif action in ("propose", "propose_big", "propose_complex"):
+        fine = Decimal(100000) if action == "propose_big" else Decimal(amount)
+        S.case_propose(actor=a, case=case, on=day, outcome=Outcome.PENALTY, types=["fine"], fine=fine,
+                       is_complex=action == "propose_complex")
+    elif action in ("review_pass", "review_return"):
+        S.legal_review_record(actor=w.legal_reviewer, case=case, result="pass" if action == "review_pass" else "return",
+                              opinion="意见", checklist={}, on=day)
+    elif action == "notice":
+        S.notice_serve(actor=a, case=case, served_on=day)
+    elif action == "represent":
+        S.representations_record(actor=a, case=case, text="申辩", received_on=day, review_opinion="不予采纳")
+    elif action == "waive":
+        S.waiver_record(actor=a, case=case, on=day)
+    elif action == "hear_request":
+        S.hearing_request(actor=a, case=case, requested_on=day)
+    elif action == "hear_schedule":
+        S.hearing_schedule(actor=a, case=case, notice_served_on=day, scheduled_for=at + dt.timedelta(days=12),
+                           place="x", presider=w.o3)
+    elif action == "hear_hold":
+        S.hearing_hold(actor=a, case=case, held_on=day, attended=True, record="笔录", party_signed=True)
+    elif action == "discuss":
+        S.collective_discussion_record(actor=a, case=case, held_on=day, attendees=["甲", "乙", "丙"], opinions="同意",
+                                       conclusion="同意")
+    elif action in ("decide", "decide_heavier"):
+        case.refresh_from_db()
+        fine = (case.proposed_fine or Decimal(amount)) + (Decimal(1000) if action == "decide_heavier" else 0)
+        S.case_decide(actor=a, case=case, decided_on=day, types=["fine"], fine=fine)
+    elif action == "serve":
+        S.case_serve(actor=a, case=case, served_on=day, method="direct", receiver="x")
+
+
+def assert_lawful(w, case: Case):
+    case.refresh_from_db()
+    if case.decided_on is None or case.status not in (CaseStatus.DECIDED, CaseStatus.SERVED):
+        return
+    assert case.notice_served_on is not None and case.notice_served_on <= case.decided_on
+    heard = case.hearing_held or (hasattr(case, "hearing") and case.hearing.held_on is not None)
+    assert (case.waived_on is not None or heard or (case.representations_received_on and case.review_opinion)
+            or case.decided_on > case.representation_due)
+    if case.hearing_right and not heard and case.waived_on is None:
+        assert case.decided_on > case.hearing_request_due
+    assert case.final_fine <= case.proposed_fine
+    triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
+                                           fine=case.final_fine, types=case.final_types, on=case.decided_on)
+    if triggers:
+        last = case.legal_reviews.filter(reviewed_on__lte=case.decided_on).order_by("-reviewed_on", "-id").first()
+        assert last is not None and last.result == LegalReview.Result.PASS
+    if case.is_complex_or_serious:
+        assert case.discussions.exists()
+    assert case.decided_on <= rules.decision_deadline(case.filed_on).due
+    assert case.evidence.filter(verified=True, lawful=True).exists()
+    assert len(S.qualified_investigators(case, case.decided_on)) >= 2
+    assert "常山县人民政府" in case.remedy_text and "六十日" in case.remedy_text
+
+
+LAWFUL = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "review_pass", "notice",
+          "waive", "decide", "serve"]
+
+
+@st.composite
+def steps(draw):
+    """Mutations of the lawful order: steps dropped, swapped, repeated, foreign steps inserted, random gaps
+    (0–40 days, so the 5-working-day and 90-day limits are crossed both ways)."""
+    seq = list(LAWFUL)
+    for _ in range(draw(st.integers(0, 6))):
+        op = draw(st.sampled_from(["drop", "swap", "insert", "dup"]))
+        i = draw(st.integers(0, len(seq) - 1))
+        if op == "drop" and len(seq) > 3:
+            seq.pop(i)
+        elif op == "swap" and i + 1 < len(seq):
+            seq[i], seq[i + 1] = seq[i + 1], seq[i]
+        elif op == "insert":
+            seq.insert(i, draw(st.sampled_from(ACTIONS)))
+        else:
+            seq.insert(i, seq[i])
+    return [(a, draw(st.integers(0, 40) if a in ("decide", "notice", "waive") else st.integers(0, 3)),
+             draw(st.sampled_from([50000, 60000, 80000]))) for a in seq]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(steps=steps())
+def test_no_sequence_of_actions_reaches_an_unlawful_decision(cw, steps):
+    case = open_case(cw, n=1 + Case.objects.count())
+    day = START
+    decided = False
+    for action, gap, amount in steps:
+        day = day + dt.timedelta(days=gap)
+        try:
+            run_step(cw, case, action, day, amount)
+        except ApplicationError:
+            pass
+        case.refresh_from_db()
+        decided = decided or case.decided_on is not None
+        assert_lawful(cw, case)
+    event(f"decided: {decided}")
+
+
+@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.just(None))
+def test_the_lawful_sequence_does_reach_a_decision(cw, _):
+    """Guards that refuse everything would pass the property trivially: the lawful order decides."""
+    case = open_case(cw, n=999)
+    day = START
+    for action in ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "review_pass",
+                   "notice", "waive", "decide"]:
+        day = day + dt.timedelta(days=1)
+        run_step(cw, case, action, day, 60000)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED
+    assert_lawful(cw, case)

@@ -1,0 +1,246 @@
+"""Demo cases in every state, driven through the case services (all guards apply). Synthetic parties.
+
+Each case follows the lawful path up to its target state on dates in the past year; some go through a
+hearing, one is transferred to the police, one is referred by a department, one is a no-penalty case,
+and several are on-the-spot decisions by town teams.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from cases import services as S
+from cases.choices import ActKind, EvidenceKind, Outcome, PartyKind, ServiceMethod
+from catalogue.choices import FineBasis
+from catalogue.models import EnforcementItem
+from catalogue.selectors import active_on
+from core.exceptions import ApplicationError
+from org.models import Department, Officer, Region, User
+from parties.models import Enterprise
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+ORDER = ["clue", "filed", "review", "proposed", "notice", "hearing_requested", "hearing_scheduled", "hearing_closed",
+         "decided", "served", "overdue", "reminded", "court", "executed", "closed"]
+
+
+def at(day, hour=10):
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
+
+
+class CaseReplay:
+    def __init__(self, *, today: dt.date, out=None):
+        self.today = today
+        self.out = out
+        self.rng = random.Random(2021)
+        self.actor = User.objects.get(username="zfj_officer")
+        self.reviewer = User.objects.get(username="fazhi")
+        self.zf = Department.objects.get(code="ZF")
+        team_officers = list(Officer.objects.filter(team__code="T-ZF", is_auxiliary=False,
+                                                    certificate_expiry__gt=today).exclude(user__username="fazhi")
+                             .order_by("staff_no"))
+        self.me = self.actor.officer
+        self.partner = next(o for o in team_officers if o.pk != self.me.pk)
+        self.presider = team_officers[-1]
+        self.enterprises = list(Enterprise.objects.filter(synthetic=True, kind="company").order_by("pk")[:200])
+        self.made = []
+
+    def item(self, *, big=False):
+        candidates = []
+        for item in EnforcementItem.objects.filter(domain__code__in=["01", "02", "03", "05", "07", "10", "11"]
+                                                   ).order_by("code"):
+            if "fine" not in item.penalty_types:
+                continue
+            fixed = [t for t in item.fine_tiers if t.get("basis") == FineBasis.FIXED and t.get("max")]
+            if len(fixed) != len(item.fine_tiers) or not fixed:
+                continue
+            top = max(Decimal(t["max"]) for t in fixed)
+            low = min(Decimal(t["min"] or 0) for t in fixed)
+            if (top >= 100000) == big and active_on(item.holdings.filter(department=self.zf), self.today).exists():
+                candidates.append((item, low, top))
+        return self.rng.choice(candidates)
+
+    def run(self):
+        plan = [("clue", 0), ("filed", 0), ("review", 0), ("proposed", 0), ("notice", 0), ("decided", 0),
+                ("served", 0), ("overdue", 0), ("reminded", 0), ("court", 0), ("executed", 0), ("closed", 0),
+                ("closed", 0), ("closed", 0), ("hearing_requested", 1), ("hearing_scheduled", 1), ("hearing_closed", 1),
+                ("closed", 1)]
+        for i, (target, big) in enumerate(plan):
+            try:
+                self.general(i, target, big=bool(big))
+            except ApplicationError as exc:  # a demo case the rules refuse is skipped, never forced
+                if self.out:
+                    self.out.write(f"  demo case {i} ({target}) stopped: {exc.message}")
+        self.special()
+        if self.out:
+            from django.db.models import Count
+
+            from cases.models import Case
+
+            counts = dict(Case.objects.values_list("status").annotate(n=Count("id")))
+            self.out.write(f"cases: {sum(counts.values())} {counts}")
+
+    def general(self, i, target, *, big=False, referred=False, no_penalty=False, crime=False):
+        item, low, top = self.item(big=big)
+        ent = self.enterprises[i % len(self.enterprises)]
+        stop = ORDER.index(target)
+        age_days = 330 - i * 12 if target in ("closed", "court", "reminded", "overdue", "executed") else 80 - i * 3
+        act = self.today - dt.timedelta(days=max(age_days, 20))
+        found = act + dt.timedelta(days=2)
+        case = S.case_open(actor=self.actor, department=self.zf, item=item, party_kind=PartyKind.ORG,
+                           party_name=ent.name, party_code=ent.code, party_address=ent.address or "常山县",
+                           cause=item.name[:100], act_date=act, discovery_date=found, location=ent.address or "常山县",
+                           town=ent.town, source="巡查发现" if i % 2 else "群众举报",
+                           summary=f"{ent.name}涉嫌{item.name[:60]}",
+                           referring_department=Department.objects.get(code="ZJ") if referred else None, synthetic=True)
+        self.made.append(case)
+        if stop == 0:
+            return case
+        filed = found + dt.timedelta(days=1)
+        for o in (self.me, self.partner):
+            S.case_assign(actor=self.actor, case=case, officer=o, on=filed, no_conflict_declared=True)
+        S.case_file(actor=self.actor, case=case, on=filed, basis="有违法事实，属于本机关管辖，在追责时效内")
+        visit = filed + dt.timedelta(days=2)
+        a = S.act_record(actor=self.actor, case=case, kind=ActKind.INSPECTION, started_at=at(visit, 9),
+                         ended_at=at(visit, 10), place=case.location, officers=[self.me, self.partner], id_shown=True,
+                         record=f"现场检查：{case.facts}。当事人在场并签字。", party_signed=True,
+                         av_sha256=f"{i:064x}", av_started_at=at(visit, 9), av_ended_at=at(visit, 10))
+        ev = S.evidence_add(actor=self.actor, case=case, kind=EvidenceKind.INSPECTION_RECORD, description="现场检查笔录及照片",
+                            collected_on=visit, collectors=[self.me, self.partner], method="现场检查、拍照",
+                            data=f"demo evidence {case.pk}".encode(), filename="photo.jpg", act=a)
+        S.evidence_verify(actor=self.actor, evidence=ev, on=visit)
+        if crime:
+            S.crime_report(actor=self.actor, case=case, report_at=at(visit + dt.timedelta(days=1)))
+            S.crime_decide(actor=self.actor, case=case, approved=True, at=at(visit + dt.timedelta(days=2)))
+            S.crime_transfer(actor=self.actor, case=case, at=at(visit + dt.timedelta(days=2), 16), receipt_no="常公受〔2026〕演示")
+            return case
+        if stop == 1:
+            return case
+        review = visit + dt.timedelta(days=5)
+        S.investigation_close(actor=self.actor, case=case, on=review,
+                              facts=f"经查，{ent.name}于{act}实施了{item.name[:60]}的行为，有现场检查笔录、照片等证据证实。")
+        if stop == 2:
+            return case
+        if no_penalty:
+            S.case_propose(actor=self.actor, case=case, on=review + dt.timedelta(days=1), outcome=Outcome.NO_PENALTY_MINOR)
+            S.case_decide_no_penalty(actor=self.actor, case=case, decided_on=review + dt.timedelta(days=2),
+                                     grounds="初次违法、危害后果轻微并及时改正（行政处罚法第三十三条第一款）",
+                                     education_method="当面教育", education_content="讲解相关法律规定，当事人承诺遵守")
+            S.case_serve(actor=self.actor, case=case, served_on=review + dt.timedelta(days=3), method=ServiceMethod.DIRECT,
+                         receiver=ent.legal_representative or "当事人")
+            S.case_close(actor=self.actor, case=case, on=review + dt.timedelta(days=4), reason="不予处罚，已教育")
+            return case
+        fine = top if big else max(low, (top * Decimal("0.4")).quantize(Decimal(1)))
+        propose_on = review + dt.timedelta(days=1)
+        S.case_propose(actor=self.actor, case=case, on=propose_on, outcome=Outcome.PENALTY, types=["fine"], fine=fine,
+                       reasons="违法事实清楚，证据确凿")
+        if stop == 3:
+            return case
+        S.legal_review_record(actor=self.reviewer, case=case, result="pass", opinion="主体合法、程序合法、事实清楚、适用依据正确",
+                              checklist={"主体": True, "程序": True, "事实": True, "依据": True, "裁量": True},
+                              on=propose_on)
+        notice_on = propose_on + dt.timedelta(days=1)
+        S.notice_serve(actor=self.actor, case=case, served_on=notice_on)
+        case.refresh_from_db()
+        if stop == 4:
+            return case
+        if big:
+            S.hearing_request(actor=self.actor, case=case, requested_on=notice_on + dt.timedelta(days=2))
+            if stop == 5:
+                return case
+            hn = notice_on + dt.timedelta(days=3)
+            from cases.rules import earliest_hearing_date
+
+            day = earliest_hearing_date(hn) + dt.timedelta(days=1)
+            S.hearing_schedule(actor=self.actor, case=case, notice_served_on=hn, scheduled_for=at(day, 14),
+                               place="县综合行政执法局听证室", presider=self.presider, agents=["委托代理人"])
+            if stop == 6:
+                return case
+            S.hearing_hold(actor=self.actor, case=case, held_on=day, attended=True,
+                           record="调查人员陈述事实、证据和处罚建议；当事人申辩并质证。", party_signed=True,
+                           report="建议维持拟处罚意见")
+            S.legal_review_record(actor=self.reviewer, case=case, result="pass", opinion="听证后审核：同意",
+                                  checklist={"听证程序": True}, on=day)
+            if stop == 7:
+                return case
+            decide_on = day + dt.timedelta(days=3)
+        else:
+            S.representations_record(actor=self.actor, case=case, text="当事人称已经整改", received_on=notice_on + dt.timedelta(days=2),
+                                     review_opinion="已整改可作为从轻情节，但不影响违法事实认定")
+            decide_on = notice_on + dt.timedelta(days=3)
+        S.case_decide(actor=self.actor, case=case, decided_on=decide_on, types=["fine"], fine=fine,
+                      order_correction="立即改正违法行为", correction_due=decide_on)
+        if stop == 8:
+            return case
+        served = decide_on + dt.timedelta(days=1)
+        S.case_serve(actor=self.actor, case=case, served_on=served, method=ServiceMethod.DIRECT,
+                     receiver=ent.legal_representative or "当事人")
+        case.refresh_from_db()
+        if stop == 9:
+            return case
+        if target in ("closed", "executed"):
+            S.payment_record(actor=self.actor, case=case, amount=fine, paid_on=served + dt.timedelta(days=7))
+            if case.publish and hasattr(case, "publication"):
+                S.publication_publish(actor=self.actor, case=case, on=decide_on + dt.timedelta(days=3))
+            if target == "closed":
+                S.case_close(actor=self.actor, case=case, on=min(served + dt.timedelta(days=200), self.today),
+                             reason="已按期缴纳罚款，履行完毕")
+            return case
+        S.mark_overdue(case=case, on=case.payment_due + dt.timedelta(days=1))
+        if stop == 10:
+            return case
+        S.reminder_serve(actor=self.actor, case=case, served_on=case.payment_due + dt.timedelta(days=20))
+        if stop == 11:
+            return case
+        from cases.rules import court_application_window
+
+        case.refresh_from_db()
+        opens, closes = court_application_window(served_on=case.served_on, reminder_served_on=case.reminder_served_on)
+        S.court_apply(actor=self.actor, case=case, applied_on=min(opens, self.today))
+        return case
+
+    def special(self):
+        i = 40
+        for kind in ("referred", "no_penalty", "crime", "not_filed"):
+            i += 1
+            try:
+                if kind == "referred":
+                    self.general(i, "closed", referred=True)
+                elif kind == "no_penalty":
+                    self.general(i, "closed", no_penalty=True)
+                elif kind == "crime":
+                    self.general(i, "filed", crime=True)
+                else:
+                    case = self.general(i, "clue")
+                    S.case_not_file(actor=self.actor, case=case, on=case.discovery_date + dt.timedelta(days=3),
+                                    reason="经核查，不存在违法事实")
+            except ApplicationError as exc:
+                if self.out:
+                    self.out.write(f"  demo case {kind} stopped: {exc.message}")
+        # on-the-spot decisions by the 天马 town team for a delegated item
+        tianma_user = User.objects.get(username="tianma_officer")
+        town = Region.objects.get(code="330822001")
+        gov = Department.objects.get(code="TOWN-330822001")
+        items = [it for it in EnforcementItem.objects.filter(delegations__town=town, delegations__valid_to__isnull=True)
+                 .distinct().order_by("code") if "fine" in it.penalty_types]
+        officers = list(Officer.objects.filter(team=tianma_user.team, is_auxiliary=False,
+                                               certificate_expiry__gt=self.today).order_by("staff_no")[:2])
+        for n in range(6):
+            item = items[n % len(items)]
+            day = self.today - dt.timedelta(days=3 + n * 9)
+            try:
+                case = S.spot_decide(actor=tianma_user, department=gov, item=item, party_kind=PartyKind.PERSON,
+                                     party_name=f"当事人{n + 1}", party_code="", party_address="常山县天马街道",
+                                     violation=item.name[:80], place="天马街道人民路", at=at(day, 15), officers=officers,
+                                     types=["fine"], fine=Decimal(50 + 30 * n), collected_on_spot=50 + 30 * n <= 100,
+                                     receipt_no=f"浙财票{day:%Y%m%d}{n}" if 50 + 30 * n <= 100 else "", town=town,
+                                     synthetic=True)
+                S.spot_file_with_agency(actor=tianma_user, case=case, on=day + dt.timedelta(days=1))
+                if case.paid_on:
+                    S.case_close(actor=tianma_user, case=case, on=day + dt.timedelta(days=1), reason="当场缴纳，已备案")
+            except ApplicationError as exc:
+                if self.out:
+                    self.out.write(f"  demo spot case {n} stopped: {exc.message}")
+
+
