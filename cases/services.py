@@ -229,8 +229,8 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
         life_health_with_harm=life_health_with_harm, synthetic=synthetic,
         team=department.teams.filter(active=True).first(), **_party_fields(party_kind, party_code))
     case.events.set(events)
-    CaseTransition.objects.create(case=case, old="", new=CaseStatus.CLUE, actor=actor, reason=source, on=today)
-    docs.issue(case=case, doc_type=DocType.SOURCE, on=today, actor=actor, fields={
+    CaseTransition.objects.create(case=case, old="", new=CaseStatus.CLUE, actor=actor, reason=source, on=discovery_date)
+    docs.issue(case=case, doc_type=DocType.SOURCE, on=discovery_date, actor=actor, fields={
         "source": source, "summary": summary, "discovery_date": str(discovery_date), "registrar": str(actor),
         "events": [e.ticket for e in events]})
     from core.workdays import add_working_days
@@ -551,7 +551,8 @@ def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = Service
               "agency": case.department.name,
               "hearing": (f"如要求听证，应当在{hearing_due.due}前提出（XF-064，5个工作日）；听证不收取费用" if hearing_due
                           else "")}
-    _transition(case, CaseStatus.NOTICE_SERVED, actor=actor, on=served_on, reason=f"告知书送达（{method}）",
+    _transition(case, CaseStatus.NOTICE_SERVED, actor=actor, on=served_on,
+                reason=f"告知书送达（{ServiceMethod(method).label}）",
                 notice_served_on=served_on, representation_due=rep_due.due,
                 hearing_request_due=hearing_due.due if hearing_due else None)
     docs.issue(case=case, doc_type=DocType.NOTICE, on=served_on, actor=actor, fields=fields)
@@ -655,6 +656,7 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
         _guard(party_signed or bool(refusal_note.strip()), "XF-064", "听证笔录须由当事人签字，拒绝签字的由主持人注明")
     Hearing.objects.filter(pk=hearing.pk).update(attended=attended, record=record, party_signed=party_signed,
                                                  refusal_note=refusal_note, report=report, held_on=held_on)
+    _close_deadlines(case, "case.representation", held_on)  # the party was heard at the hearing
     _transition(case, CaseStatus.HEARING_CLOSED, actor=actor, on=held_on,
                 reason="听证结束" if attended else "当事人无正当理由未到场，视为放弃听证", hearing_held=attended)
     if attended:
@@ -786,6 +788,8 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
             "violation": case.cause, "basis": "《中华人民共和国行政处罚法》第二十八条", "requirement": order_correction,
             "deadline": str(correction_due or decided_on), "consequence": "逾期不改正的，依法处理"})
     _close_deadlines(case, "case.decide", decided_on)
+    _close_deadlines(case, "case.representation", decided_on)
+    _close_deadlines(case, "case.hearing_request", decided_on)
     _deadline(case, "case.serve", rules.service_deadline(decided_on), "决定书送达")
     if case.publish:
         due = rules.publication_deadline(decided_on)

@@ -92,11 +92,13 @@ def spot_form(request):
         try:
             fine = Decimal(p.get("fine") or "0") if p.get("fine") else None
             officers = list(Officer.objects.filter(pk__in=p.getlist("officers")))
+            item = get_object_or_404(EnforcementItem, pk=p.get("item"))
             case = S.spot_decide(
-                actor=user, department=dept, item=get_object_or_404(EnforcementItem, pk=p.get("item")),
+                actor=user, department=dept, item=item,
                 party_kind=p.get("party_kind", PartyKind.PERSON), party_name=p.get("party_name", ""),
                 party_code=p.get("party_code", ""), party_address=p.get("party_address", ""),
-                violation=p.get("violation", ""), place=p.get("place", ""), at=timezone.now(), officers=officers,
+                violation=p.get("violation", "").strip() or item.name, place=p.get("place", ""), at=timezone.now(),
+                officers=officers,
                 types=["fine"] if fine else ["warning"], fine=fine,
                 collected_on_spot=bool(p.get("collected")), receipt_no=p.get("receipt_no", ""),
                 party_refused_to_sign=bool(p.get("refused")), refusal_note=p.get("refusal_note", ""),

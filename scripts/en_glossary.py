@@ -117,6 +117,12 @@ EN = {
 "用户名或密码错误，请重试。": "Wrong user name or password; please try again.", "用户名": "User name", "密码": "Password",
 "演示账号见 README 或 make demo 的输出。": "Demo accounts are listed in the README and printed by make demo.",
 }
+try:
+    from en_glossary_more import EN_MORE
+except ModuleNotFoundError:  # run from another directory
+    from scripts.en_glossary_more import EN_MORE
+EN.update(EN_MORE)
+
 PLURALS = {
     "共 %(n)s 项": ("%(n)s item", "%(n)s items"),
     "%(n)s 条": ("%(n)s entry", "%(n)s entries"),

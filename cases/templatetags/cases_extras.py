@@ -13,3 +13,11 @@ def get_item(mapping, key):
     if isinstance(value, list):
         return "；".join(str(v) for v in value)
     return value
+
+
+@register.filter
+def penalty_labels(types):
+    from catalogue.choices import PenaltyType
+
+    labels = dict(PenaltyType.choices)
+    return "、".join(str(labels.get(t, t)) for t in types or [])
