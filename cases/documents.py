@@ -142,3 +142,28 @@ def ensure_pdf(document: Document) -> Document:
     Document.objects.filter(pk=document.pk).update(pdf=document.pdf.name, sha256=digest)
     document.sha256 = digest
     return document
+
+
+def render_case_file(case: Case, file_doc: Document) -> bytes:
+    """卷宗: cover, table of contents, every issued document, the evidence list with SHA-256 hashes and
+    the record of transitions — one PDF (WeasyPrint pages of several documents joined)."""
+    from weasyprint import HTML
+
+    issued = list(case.documents.exclude(pk=file_doc.pk).order_by("issued_on", "id"))
+    evidence = list(case.evidence.all())
+    front = render_to_string("cases/docs/case_file_front.html", {
+        "case": case, "d": file_doc, "documents": issued, "evidence": evidence,
+        "transitions": case.transitions.all()})
+    rendered = [HTML(string=front).render()]
+    for doc in issued:
+        required = REQUIRED.get(doc.doc_type, {})
+        labels = list(required.items()) + [(k, EXTRA_LABELS.get(k, k)) for k, v in doc.fields.items()
+                                           if k not in required and not k.startswith("_") and v not in ("", None, [], False)]
+        import re
+
+        labels = [(k, re.sub(r"\\([A-Z]{2,3}-[0-9/-]+\\)", "", label)) for k, label in labels]
+        html = render_to_string("cases/docs/document.html", {"d": doc, "case": case, "labels": labels, "f": doc.fields,
+                                                             "title": doc.get_doc_type_display()})
+        rendered.append(HTML(string=html).render())
+    pages = [page for r in rendered for page in r.pages]
+    return rendered[0].copy(pages).write_pdf()

@@ -94,7 +94,7 @@ NEXT = {
     CaseStatus.OVERDUE: ["送达催告书"],
     CaseStatus.REMINDED: ["登记缴款", "申请法院强制执行（窗口期内）"],
     CaseStatus.EXECUTED: ["结案"],
-    CaseStatus.CLOSED: ["归档"],
+    CaseStatus.CLOSED: ["归档（生成卷宗）"],
 }
 
 

@@ -1060,6 +1060,25 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str) -> Case:
     return case
 
 
+@transaction.atomic
+def case_archive(*, actor, case: Case, on: dt.date) -> Case:
+    """归档 (WS-ARCH, XF-047): the 卷宗 PDF — cover, contents, every document, the evidence list with
+    hashes and the record — numbered, hashed and stored; the case becomes 已归档."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.status == CaseStatus.CLOSED, "XF-047", "结案后才能归档")
+    for d in case.documents.all():
+        docs.ensure_pdf(d)
+    file_doc = docs.issue(case=case, doc_type=DocType.FILE, on=on, actor=actor, fields={
+        "cover": f"{case.number} {case.cause} {case.party_name}", "contents": [
+            f"{d.get_doc_type_display()} {d.number}" for d in case.documents.all()]})
+    data = docs.render_case_file(case, file_doc)
+    digest = hashlib.sha256(data).hexdigest()
+    file_doc.pdf.save(f"{case.pk}-file-{on.year}-{file_doc.seq}.pdf", ContentFile(data), save=False)
+    type(file_doc).objects.filter(pk=file_doc.pk).update(pdf=file_doc.pdf.name, sha256=digest)
+    return _transition(case, CaseStatus.ARCHIVED, actor=actor, on=on, reason=f"归档（卷宗 SHA-256 {digest[:16]}…）")
+
+
 # ------------------------------------------------------------------ simple procedure
 
 

@@ -12,6 +12,7 @@ from cases import services as S
 from cases.choices import DocType, ServiceMethod
 from cases.models import Case, Document
 from cases.tests.helpers import D, notice, propose, ready_for_notice, review_pass
+from core.exceptions import RuleViolation
 
 
 def decided_case(cw):
@@ -101,3 +102,28 @@ def test_service_receipt_document(cw):
                  receiver="当事人", signed=False, refusal_note="拒绝签收", witness="村委会主任")
     receipt = Document.objects.get(case=case, doc_type=DocType.SERVICE_RECEIPT)
     assert receipt.fields["method"] == "留置送达" and receipt.fields["witness"] == "村委会主任"
+
+
+def test_XF_047_archive_assembles_the_case_file_with_hashes(cw):
+    """XF-047 / WS-ARCH: 卷宗 with cover, contents, all documents and the evidence list with hashes."""
+    case = decided_case(cw)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
+    with pytest.raises(RuleViolation):  # not closed yet
+        S.case_archive(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2))
+    S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2), reason="已履行")
+    S.case_archive(actor=cw.bureau_officer, case=case, on=D(2026, 4, 3))
+    case.refresh_from_db()
+    assert case.status == "archived"
+    file_doc = Document.objects.get(case=case, doc_type=DocType.FILE)
+    data = file_doc.pdf.read()
+    assert data.startswith(b"%PDF") and len(file_doc.sha256) == 64
+    issued = Document.objects.filter(case=case).exclude(pk=file_doc.pk).count()
+    if shutil.which("pdfinfo"):
+        pages = int([ln for ln in subprocess.run(["pdfinfo", file_doc.pdf.path], capture_output=True, text=True)
+                     .stdout.splitlines() if ln.startswith("Pages:")][0].split()[1])
+        assert pages >= issued + 3  # cover, contents, evidence/record, and every document
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", file_doc.pdf.path, "-"], capture_output=True, text=True).stdout
+        ev = case.evidence.first()
+        assert "行政处罚案卷" in text and "卷内文件目录" in text and ev.sha256[:16] in text.replace("\n", "")
