@@ -117,18 +117,22 @@ def void(*, actor, document: Document, reason: str) -> Document:
     return document
 
 
-def render_pdf(document: Document) -> bytes:
-    from weasyprint import HTML
+def _document_html(document: Document) -> str:
+    """The printed labels: the required fields, then any other non-empty field; rule ids are not printed."""
+    import re
 
     required = REQUIRED.get(document.doc_type, {})
     labels = list(required.items()) + [(k, EXTRA_LABELS.get(k, k)) for k, v in document.fields.items()
                                        if k not in required and not k.startswith("_") and v not in ("", None, [], False)]
-    import re
-
     labels = [(k, re.sub(r"\([A-Z]{2,3}-[0-9/-]+\)", "", label)) for k, label in labels]
-    html = render_to_string("cases/docs/document.html", {"d": document, "case": document.case, "labels": labels,
+    return render_to_string("cases/docs/document.html", {"d": document, "case": document.case, "labels": labels,
                                                          "f": document.fields, "title": document.get_doc_type_display()})
-    return HTML(string=html).write_pdf()
+
+
+def render_pdf(document: Document) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=_document_html(document)).write_pdf()
 
 
 def ensure_pdf(document: Document) -> Document:

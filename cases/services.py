@@ -61,6 +61,7 @@ from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViola
 from core.models import Deadline, Notification
 from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
+from core.workdays import end_of_day
 from dispatch.access import acts_for
 from org.choices import Role
 from org.models import Department, Officer
@@ -70,10 +71,6 @@ PENALTY_LABELS = dict(PenaltyType.choices)
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _end_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LOCAL)
 
 
 def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
@@ -107,16 +104,16 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", *
 
 
 def _deadline(case: Case, kind: str, due: Due, label: str, *, warn_at: dt.date | None = None) -> Deadline:
-    due_at = _end_of_day(due.due)
+    due_at = end_of_day(due.due)
     return Deadline.objects.create(kind=kind, object_type="cases.case", object_id=str(case.pk),
                                    department=case.department, label=f"{case.number or case.pk} {label}"[:200],
-                                   due_at=due_at, remind_at=_end_of_day(warn_at) if warn_at else due_at -
+                                   due_at=due_at, remind_at=end_of_day(warn_at) if warn_at else due_at -
                                    dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
                                    basis=due.basis[:120], provisional=due.provisional)
 
 
 def _close_deadlines(case: Case, kind: str, on: dt.date) -> None:
-    at = _end_of_day(on)
+    at = end_of_day(on)
     for d in Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=kind,
                                      state=Deadline.State.OPEN):
         Deadline.objects.filter(pk=d.pk).update(state=Deadline.State.MET if at <= d.due_at else Deadline.State.LATE,
@@ -914,8 +911,8 @@ def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.
     last = max(d for d, _a in schedule)
     Case.objects.filter(pk=case.pk).update(payment_due=last)
     Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.payment",
-                            state=Deadline.State.OPEN).update(due_at=_end_of_day(last), remind_at=_end_of_day(last),
-                                                               escalate2_at=_end_of_day(last) + dt.timedelta(days=1),
+                            state=Deadline.State.OPEN).update(due_at=end_of_day(last), remind_at=end_of_day(last),
+                                                               escalate2_at=end_of_day(last) + dt.timedelta(days=1),
                                                                rule="XF-066")
     audit_log(actor=actor, action="cases.deferral.approve", obj=deferral, after={"schedule": deferral.schedule})
     return deferral

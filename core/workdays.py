@@ -140,3 +140,11 @@ def working_days_between(start: dt.date, end: dt.date, calendar: WorkingCalendar
         if cal.is_working_day(current):
             count += 1
     return count
+
+
+LOCAL_TZ = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no daylight saving
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """23:59:59 local time on ``day``: when a deadline expressed as a date runs out."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LOCAL_TZ)

@@ -15,7 +15,7 @@ from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification
-from core.workdays import add_working_days
+from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import acts_for, require_command, require_guidance
 from dispatch.models import (
@@ -35,10 +35,6 @@ from org.choices import DepartmentKind, Role, TeamKind
 from org.models import Department, Team
 
 LOCAL = timezone.get_fixed_timezone(8 * 60)
-
-
-def _end_of_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LOCAL)
 
 
 def _local_today(now: dt.datetime) -> dt.date:
@@ -87,7 +83,7 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
     instruction = Instruction.objects.create(
         event=event, campaign_task=campaign_task, department=department, team=team, content=content, priority=priority,
         issued_by=actor if getattr(actor, "pk", None) else None, issued_at=now, sign_due=sign_due,
-        feedback_due=_end_of_day(fb.due), transferred_from=transferred_from)
+        feedback_due=end_of_day(fb.due), transferred_from=transferred_from)
     label = f"指令#{instruction.pk}" + (f"（{event.ticket}）" if event else "")
     deadline_open(kind="instruction.sign", obj=instruction, department=department, label=f"{label} 签收",
                   due_at=sign_due, start=now, rule=f"dispatch.sign_hours.{priority}",
