@@ -179,6 +179,12 @@ def litigation_deadline(served_on: dt.date, *, simple: bool) -> Deadline | None:
     return None if simple else add_months(served_on, 6, rule="SS-046-045")
 
 
+def seizure_deadline(started_on: dt.date, *, extended: bool = False) -> Deadline:
+    """QZ-024-028: seizure/sealing lasts at most 30 days, extendable once by at most 30 (calendar days;
+    the 强制法 counts periods over ten days in calendar days, DAY-2)."""
+    return add_calendar_days(started_on, 60 if extended else 30, rule="QZ-024-028")
+
+
 def cash_handover_deadlines(collected_on: dt.date) -> tuple[Deadline, Deadline]:
     """XF-070-071: officer → agency within 2 working days; agency → bank within 2 more."""
     handover = add_working_days(collected_on, 2, rule="XF-070-071")

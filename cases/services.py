@@ -382,6 +382,8 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
               "deadline": f"{rules.preservation_deadline(on).due} 前作出处理决定" if kind == ActKind.PRESERVATION else "",
               "refusal": refusal_note}
     docs.issue(case=case, doc_type=doc_type, on=on, actor=actor, fields=fields)
+    if kind in COERCIVE:
+        _deadline(case, f"case.seizure.{act.pk}", rules.seizure_deadline(on), f"{ActKind(kind).label}期限（30日）")
     if kind in COERCIVE and emergency and not approval_ref:
         from core.workdays import Deadline as D2
 
@@ -390,6 +392,37 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
     audit_log(actor=actor, action="cases.act.record", obj=act, after={"kind": kind, "officers": [o.pk for o in officers],
                                                                      "warnings": warnings})
     return act
+
+
+@transaction.atomic
+def seizure_extend(*, actor, case: Case, act: Act, on: dt.date, approval_ref: str, reason: str) -> Deadline:
+    """QZ-024-028: a complex case may extend a seizure once, by at most 30 days, with the head's approval,
+    notified in writing with reasons."""
+    _require_handler(actor, case)
+    _guard(act.kind in COERCIVE, "QZ-024-028", "只有查封、扣押可以延长期限")
+    _guard(bool(approval_ref.strip()) and bool(reason.strip()), "QZ-024-028", "延长须经负责人批准并书面告知理由")
+    row = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=f"case.seizure.{act.pk}",
+                                  state=Deadline.State.OPEN).first()
+    _guard(row is not None, "QZ-024-028", "该措施已解除或已作出处理决定")
+    _guard(not row.rule.endswith("(延长)"), "QZ-024-028", "查封、扣押期限只能延长一次，延长不得超过30日")
+    _guard(on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", "期限已届满，不能再延长")
+    new_due = rules.seizure_deadline(act.started_at.astimezone(LOCAL).date(), extended=True)
+    Deadline.objects.filter(pk=row.pk).update(due_at=end_of_day(new_due.due), remind_at=end_of_day(new_due.due) -
+                                              dt.timedelta(days=3), rule="QZ-024-028(延长)", basis=new_due.basis)
+    audit_log(actor=actor, action="cases.seizure.extend", obj=act, after={"approval": approval_ref, "reason": reason,
+                                                                          "due": new_due.due})
+    row.refresh_from_db()
+    return row
+
+
+@transaction.atomic
+def seizure_release(*, actor, case: Case, act: Act, on: dt.date, reason: str) -> None:
+    """QZ-024-028: release (or decide) within the period; the period row closes."""
+    _require_handler(actor, case)
+    if not reason.strip():
+        raise ValidationFailed("请写明解除或处理理由", errors={"reason": ["不能为空"]})
+    _close_deadlines(case, f"case.seizure.{act.pk}", on)
+    audit_log(actor=actor, action="cases.seizure.release", obj=act, after={"on": on, "reason": reason})
 
 
 @transaction.atomic

@@ -737,3 +737,25 @@ def test_XF_054_verification_timer_and_not_filed(cw):
     assert d.state == "met"
 
 
+
+
+def test_QZ_024_028_seizure_period_30_days_extended_once(cw):
+    """QZ-024-028: 30 days from the seizure; one extension of at most 30 days with approval and reasons."""
+    case = open_case(cw)
+    file_case(cw, case)
+    act = S.act_record(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, started_at=at(D(2026, 3, 9), 9),
+                       ended_at=at(D(2026, 3, 9), 10), place="仓库", officers=[cw.o1, cw.o2], id_shown=True,
+                       record="扣押清单一式两份：熟食20公斤", party_signed=True, approval_ref="负责人批准",
+                       av_sha256="b" * 64, av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
+    row = Deadline.objects.get(object_id=str(case.pk), kind=f"case.seizure.{act.pk}")
+    assert row.rule == "QZ-024-028" and row.due_at.date() == D(2026, 4, 8)
+    with pytest.raises(RuleViolation):
+        S.seizure_extend(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 1), approval_ref="", reason="")
+    row = S.seizure_extend(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 1), approval_ref="负责人批准延长",
+                           reason="需检测")
+    assert row.due_at.date() == D(2026, 5, 8)
+    with pytest.raises(RuleViolation):
+        S.seizure_extend(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 2), approval_ref="再批", reason="再延")
+    S.seizure_release(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 20), reason="检测合格，解除扣押")
+    row.refresh_from_db()
+    assert row.state == "met"
