@@ -1209,6 +1209,48 @@ def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = N
     return payment
 
 
+# ------------------------------------------------------------------ assistance between bodies
+
+
+@transaction.atomic
+def assistance_request(*, actor, case: Case, to_department: Department, matter: str, basis: str, on: dt.date
+                       ) -> Deadline:
+    """XF-026 / ZJ-017 协助调查: another body is asked to assist; the reply timer is configuration
+    (``assist.reply.max_working_days``, UNVERIFIED: the law says only “及时”)."""
+    from core.workdays import add_working_days
+
+    _require_handler(actor, case)
+    _guard(to_department.pk != case.department_id, "XF-026", "不能向本机关请求协助")
+    if not matter.strip() or not basis.strip():
+        raise ValidationFailed("请写明协助事项和依据", errors={"matter": ["协助事项和法律依据不能为空"]})
+    due = add_working_days(on, _cfg("assist.reply.max_working_days"), rule="XF-026")
+    row = Deadline.objects.create(kind=f"case.assist.{to_department.pk}", object_type="cases.case",
+                                  object_id=str(case.pk), department=to_department,
+                                  label=f"{case.number} 协助：{matter}"[:200], due_at=end_of_day(due.due),
+                                  remind_at=end_of_day(due.due) - dt.timedelta(days=1),
+                                  escalate2_at=end_of_day(due.due) + dt.timedelta(days=1), rule="XF-026",
+                                  basis=due.basis, provisional=due.provisional)
+    Notification.objects.create(department=to_department, level=Notification.Level.REMIND,
+                                text=f"{case.department.short_name}请求协助：{matter}（{due.due}前答复）"[:300],
+                                link=case.get_absolute_url())
+    audit_log(actor=actor, action="cases.assist.request", obj=case, after={"to": to_department.pk, "matter": matter,
+                                                                           "basis": basis, "due": due.due})
+    return row
+
+
+@transaction.atomic
+def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
+    """The assisting body replies; late replies stay visible as LATE for oversight (ZJ-034-036-037)."""
+    if not acts_for(actor, Department.objects.filter(pk__in=Deadline.objects.filter(
+            object_type="cases.case", object_id=str(case.pk), kind__startswith="case.assist.",
+            state=Deadline.State.OPEN).values("department")).filter(pk=actor.department_id).first()):
+        raise NotPermitted("只有被请求协助的机关可以答复", errors={"__all__": ["无权答复"]})
+    if not reply.strip():
+        raise ValidationFailed("请填写协助结果", errors={"reply": ["不能为空"]})
+    _close_deadlines(case, f"case.assist.{actor.department_id}", on)
+    audit_log(actor=actor, action="cases.assist.reply", obj=case, after={"from": actor.department_id, "reply": reply})
+
+
 # ------------------------------------------------------------------ transfer of suspected crimes
 
 

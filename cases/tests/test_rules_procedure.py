@@ -759,3 +759,19 @@ def test_QZ_024_028_seizure_period_30_days_extended_once(cw):
     S.seizure_release(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 20), reason="检测合格，解除扣押")
     row.refresh_from_db()
     assert row.state == "met"
+
+
+def test_XF_026_assistance_request_with_reply_timer(cw):
+    """XF-026 / ZJ-017: an assistance request to another body starts a configurable reply timer
+    (5 working days by default); only the requested body replies; a late reply is kept as LATE."""
+    case = open_case(cw)
+    file_case(cw, case)
+    row = S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供当事人登记信息",
+                               basis="《行政处罚法》第二十六条", on=D(2026, 9, 29))
+    assert row.rule == "XF-026" and row.due_at.date() == D(2026, 10, 12)  # 9-30, 10-8, 10-9, 10-10(调休), 10-12
+    assert cw.scjg.notifications.filter(text__contains="请求协助").exists()
+    with pytest.raises(NotPermitted):
+        S.assistance_reply(actor=cw.tianma_officer, case=case, on=D(2026, 10, 9), reply="x")
+    S.assistance_reply(actor=cw.scjg_supervisor, case=case, on=D(2026, 10, 14), reply="登记信息已提供")
+    row.refresh_from_db()
+    assert row.state == "late"
