@@ -1241,14 +1241,16 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
 @transaction.atomic
 def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
     """The assisting body replies; late replies stay visible as LATE for oversight (ZJ-034-036-037)."""
-    if not acts_for(actor, Department.objects.filter(pk__in=Deadline.objects.filter(
-            object_type="cases.case", object_id=str(case.pk), kind__startswith="case.assist.",
-            state=Deadline.State.OPEN).values("department")).filter(pk=actor.department_id).first()):
+    pending = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__startswith="case.assist.",
+                                      state=Deadline.State.OPEN).select_related("department")
+    mine = [d for d in pending if acts_for(actor, d.department)]
+    if not mine:
         raise NotPermitted("只有被请求协助的机关可以答复", errors={"__all__": ["无权答复"]})
     if not reply.strip():
         raise ValidationFailed("请填写协助结果", errors={"reply": ["不能为空"]})
-    _close_deadlines(case, f"case.assist.{actor.department_id}", on)
-    audit_log(actor=actor, action="cases.assist.reply", obj=case, after={"from": actor.department_id, "reply": reply})
+    for d in mine:
+        _close_deadlines(case, d.kind, on)
+    audit_log(actor=actor, action="cases.assist.reply", obj=case, after={"from": mine[0].department_id, "reply": reply})
 
 
 # ------------------------------------------------------------------ transfer of suspected crimes
