@@ -41,6 +41,17 @@ def access_case(*, user, pk: int) -> Case:
     return case
 
 
+def items_for_department(dept):
+    """The items a body may decide: those it holds, or for a town, those delegated to the town now."""
+    from catalogue.models import EnforcementItem
+
+    if dept.kind == "town":
+        qs = EnforcementItem.objects.filter(delegations__town=dept.region, delegations__valid_to__isnull=True)
+    else:
+        qs = EnforcementItem.objects.filter(holdings__department=dept)
+    return qs.distinct().order_by("code")
+
+
 def my_cases(user) -> QuerySet[Case]:
     officer = getattr(user, "officer", None)
     qs = cases_visible_to(user).filter(OPEN_CASE)

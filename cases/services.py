@@ -1186,6 +1186,7 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
 @transaction.atomic
 def spot_file_with_agency(*, actor, case: Case, on: dt.date) -> Case:
     """XF-052: the on-the-spot decision is filed (备案) with the officer's agency."""
+    _require_handler(actor, case)
     Case.objects.filter(pk=case.pk).update(filed_with_agency_on=on)
     _close_deadlines(case, "case.spot_filing", on)
     audit_log(actor=actor, action="cases.spot.file", obj=case, after={"on": on})

@@ -5,7 +5,9 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
+    path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="case"),
+    path("<int:pk>/steps/<slug:key>/", views.case_step, name="step"),
     path("<int:pk>/export.json", views.case_export, name="export"),
     path("documents/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
     path("reviews/", views.review_queue, name="reviews"),

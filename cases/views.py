@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,13 +12,27 @@ from django.utils import timezone
 from cases import documents as docs
 from cases import selectors
 from cases import services as S
+from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
+from cases.forms import OpenForm
 from cases.models import Document
 from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError
 from core.http import errors_as_text, handle_application_errors
+from dispatch.access import access_event
 from org.choices import Role
-from org.models import Officer
+from org.models import Department, Officer
+
+HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER)
+
+
+def _errors_into_form(form, exc: ApplicationError) -> None:
+    """A service's refusal shown where it belongs: on the field it names, else above the form."""
+    errors = exc.errors or {}
+    for field, msgs in errors.items():
+        form.add_error(field if field in form.fields else None, list(msgs))
+    if not errors.get("__all__"):
+        form.add_error(None, exc.message)
 
 
 @login_required
@@ -40,6 +55,7 @@ def case_detail(request, pk):
         "documents": case.documents.all(), "evidence": case.evidence.prefetch_related("collected_by"),
         "acts": case.acts.prefetch_related("officers"), "officers": case.case_officers.select_related("officer"),
         "next_steps": selectors.next_steps(case, today), "today": today,
+        "steps": steps_.steps_for(case, request.user),
         "surcharge": S.current_surcharge(case, today) if case.final_fine else None,
         "blockers": S.decision_blockers(case, decided_on=today, types=case.proposed_types, fine=case.proposed_fine,
                                         confiscation=case.proposed_confiscation)
@@ -75,18 +91,102 @@ def review_queue(request):
 
 
 @login_required
+@handle_application_errors
+def case_step(request, pk, key):
+    """One procedural step on one case: GET shows its form, POST validates it and calls the service.
+    A refusal by the service (a rule, with its id) comes back on the form with 422; nothing is written."""
+    case = selectors.access_case(user=request.user, pk=pk)
+    step = steps_.BY_KEY.get(key)
+    if step is None:
+        raise Http404
+    if not steps_.may_take(request.user, step):
+        raise PermissionDenied("无权进行此步骤")
+    offered = step in steps_.steps_for(case, request.user)
+    form = step.form(request.POST if request.method == "POST" else None,
+                     request.FILES if request.method == "POST" else None, case=case)
+    status, refusal = 200, ""
+    if not offered:
+        refusal = f"案件当前状态“{case.get_status_display()}”不能进行“{step.label}”"
+        status = 409
+    elif request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                text = step.run(request.user, case, form.cleaned_data, request.FILES)
+            except ApplicationError as exc:
+                if exc.status_code == 403:
+                    raise PermissionDenied(exc.message) from None
+                _errors_into_form(form, exc)
+            else:
+                messages.success(request, text)
+                return redirect("cases:case", case.pk)
+    return render(request, "cases/step.html", {"c": case, "step": step, "form": form, "offered": offered,
+                                               "refusal": refusal},
+                  status=status)
+
+
+def _department_of(user):
+    return user.department or (user.team.department if user.team_id else None)
+
+
+@login_required
+@handle_application_errors
+def case_new(request):
+    """案件来源登记: a clue, typed in or opened from one or more events (?event=ID&event=ID)."""
+    user = request.user
+    if user.role not in HANDLER_ROLES and not user.is_superuser:
+        raise PermissionDenied("只有执法人员可以登记案件")
+    ids = request.POST.getlist("event") if request.method == "POST" else request.GET.getlist("event")
+    try:
+        events = [access_event(user=user, pk=int(i)) for i in ids]
+    except ValueError:
+        raise Http404 from None
+    dept = _department_of(user)
+    departments = Department.objects.all() if user.is_superuser else Department.objects.filter(pk=getattr(dept, "pk", None))
+    items = selectors.items_for_department(dept) if dept else EnforcementItem.objects.all()
+    initial = {"department": dept}
+    if events:
+        e = events[0]
+        received = timezone.localtime(e.received_at).date()
+        initial.update(cause=e.title or e.text[:40], location=e.address, summary="\n".join(x.text for x in events),
+                       act_date=timezone.localtime(e.occurred_at).date() if e.occurred_at else received,
+                       discovery_date=received,
+                       source="；".join(f"{x.get_channel_display()} {x.ticket}" for x in events))
+        if e.item_id and items.filter(pk=e.item_id).exists():
+            initial["item"] = e.item_id
+    form = OpenForm(request.POST or None, initial=initial, departments=departments, items=items)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = S.case_open(
+                    actor=user, department=d["department"], item=d["item"], party_kind=d["party_kind"],
+                    party_name=d["party_name"], party_code=d["party_code"], party_address=d["party_address"],
+                    party_phone=d["party_phone"], cause=d["cause"], act_date=d["act_date"],
+                    discovery_date=d["discovery_date"], location=d["location"], source=d["source"],
+                    summary=d["summary"], events=events, town=events[0].town if events else user.town)
+            except ApplicationError as exc:
+                if exc.status_code == 403:
+                    raise PermissionDenied(exc.message) from None
+                _errors_into_form(form, exc)
+            else:
+                messages.success(request, "线索已登记，请指派两名以上持证执法人员并核查立案")
+                return redirect("cases:case", case.pk)
+    return render(request, "cases/new.html", {"form": form, "events": events}, status=status)
+
+
+@login_required
 def spot_form(request):
     """The simple procedure on a phone: one screen, a 200-yuan case in under two minutes."""
     user = request.user
     if user.role not in (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER) and not user.is_superuser:
         raise Http404
-    dept = user.department or (user.team.department if user.team_id else None)
+    dept = _department_of(user)
     team_officers = Officer.objects.filter(team=user.team, is_auxiliary=False, active=True) if user.team_id else \
         Officer.objects.none()
-    items = EnforcementItem.objects.filter(holdings__department=dept).distinct().order_by("code")[:400] if dept else []
-    if dept and dept.kind == "town":
-        items = EnforcementItem.objects.filter(delegations__town=dept.region, delegations__valid_to__isnull=True) \
-            .distinct().order_by("code")[:400]
+    items = selectors.items_for_department(dept)[:400] if dept else []
     if request.method == "POST":
         p = request.POST
         try:

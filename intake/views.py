@@ -89,6 +89,8 @@ def event_detail(request, pk):
             is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
         "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
         "show_phone": is_command or acts_for(user, event.department),
+        "can_open_case": acts_for(user, event.department) and user.role in (
+            Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
     }
     return render(request, "intake/event_detail.html", ctx)
 

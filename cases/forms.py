@@ -1,0 +1,382 @@
+"""Forms for the case-handling steps. They check shape only (types, required, dates not in the
+future); every legal rule is checked again by the service the step calls (cases/services.py)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    ActKind,
+    EvidenceKind,
+    OfficerRole,
+    Outcome,
+    PartyKind,
+    RemedyKind,
+    RemedyResult,
+    ServiceMethod,
+)
+from cases.models import Case, LegalReview
+from catalogue.choices import PenaltyType
+from catalogue.models import DiscretionBand, EnforcementItem
+from org.models import Department, Officer
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 3})
+PENALTIES = [(v, lbl) for v, lbl in PenaltyType.choices if v != "detention"]
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def case_officers_qs(case: Case):
+    """Certified, active officers of the deciding body's teams (auxiliary staff are never offered: ZJ-030)."""
+    return Officer.objects.filter(team__department=case.department, active=True, is_auxiliary=False).order_by("name")
+
+
+class StepForm(forms.Form):
+    """Base: knows its case; dates and times may not lie in the future unless listed in ``future_ok``,
+    nor before the case's latest recorded step."""
+
+    future_ok: tuple[str, ...] = ()
+
+    def __init__(self, *args, case: Case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateTimeField):
+                field.widget = DATETIME
+                field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+            elif isinstance(field, forms.DateField):
+                field.widget = DATE
+                if name not in self.future_ok and not self.is_bound and field.initial is None:
+                    field.initial = _today
+        self.setup()
+
+    def setup(self) -> None:
+        pass
+
+    def clean(self):
+        data = super().clean()
+        today = _today()
+        last = self.case.transitions.order_by("-on").values_list("on", flat=True).first() if self.case.pk else None
+        for name, value in list(data.items()):
+            if name in self.future_ok or value is None:
+                continue
+            day = value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else None
+            if day is None:
+                continue
+            if day > today:
+                self.add_error(name, _("不能晚于今天"))
+            elif last and day < last and name not in ("collected_on", "act_date", "discovery_date"):
+                self.add_error(name, _("不能早于本案上一步骤的日期（%(d)s）") % {"d": last})
+        return data
+
+
+def lines(text: str) -> list[str]:
+    return [x.strip() for x in text.replace("，", "\n").replace(",", "\n").splitlines() if x.strip()]
+
+
+class OpenForm(forms.Form):
+    """案件来源登记: a clue, opened by hand or from one or more events."""
+
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("办案机关"))
+    item = forms.ModelChoiceField(EnforcementItem.objects.none(), label=_("执法事项"))
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("当事人"), max_length=200)
+    party_code = forms.CharField(label=_("统一社会信用代码/身份证号"), max_length=30, required=False)
+    party_address = forms.CharField(label=_("住所/地址"), max_length=300)
+    party_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    cause = forms.CharField(label=_("案由"), max_length=200)
+    act_date = forms.DateField(label=_("违法行为发生日"), widget=DATE)
+    discovery_date = forms.DateField(label=_("发现日期"), widget=DATE, initial=_today)
+    location = forms.CharField(label=_("违法行为地点"), max_length=300)
+    source = forms.CharField(label=_("案件来源"), max_length=200)
+    summary = forms.CharField(label=_("简要案情"), widget=TEXT)
+
+    def __init__(self, *args, departments, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name[:50]}"
+
+
+class AssignForm(StepForm):
+    officer = forms.ModelChoiceField(Officer.objects.none(), label=_("执法人员"))
+    role = forms.ChoiceField(label=_("角色"), choices=OfficerRole.choices, initial=OfficerRole.INVESTIGATOR)
+    no_conflict_declared = forms.BooleanField(label=_("本人声明与本案无利害关系（XF-043）"), required=False)
+    on = forms.DateField(label=_("指派日期"))
+
+    def setup(self):
+        self.fields["officer"].queryset = case_officers_qs(self.case)
+        self.fields["officer"].label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）"
+
+
+class FileForm(StepForm):
+    on = forms.DateField(label=_("立案日期"))
+    basis = forms.CharField(label=_("立案理由"), widget=TEXT, initial="有违法事实，属于本机关管辖，在追责时效内，依法应当给予行政处罚")
+    limitation_citation = forms.CharField(label=_("超过两年/五年的，援引“法律另有规定”"), required=False, max_length=300)
+
+
+class NotFileForm(StepForm):
+    on = forms.DateField(label=_("日期"))
+    reason = forms.CharField(label=_("不予立案理由"), widget=TEXT)
+
+
+class ActForm(StepForm):
+    kind = forms.ChoiceField(label=_("行为"), choices=[c for c in ActKind.choices if c[0] != ActKind.SERVICE])
+    started_at = forms.DateTimeField(label=_("开始时间"))
+    ended_at = forms.DateTimeField(label=_("结束时间"))
+    place = forms.CharField(label=_("地点"), max_length=300)
+    officers = forms.ModelMultipleChoiceField(Officer.objects.none(), label=_("执法人员（两名以上）"),
+                                              widget=forms.CheckboxSelectMultiple)
+    id_shown = forms.BooleanField(label=_("已出示执法证件（XF-055）"), required=False)
+    record = forms.CharField(label=_("笔录内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    interviewee = forms.CharField(label=_("被询问人（询问时）"), required=False, max_length=100)
+    rights_told = forms.BooleanField(label=_("已告知申请回避的权利和如实回答的义务"), required=False)
+    party_present = forms.BooleanField(label=_("当事人在场"), required=False, initial=True)
+    party_signed = forms.BooleanField(label=_("当事人已签名"), required=False, initial=True)
+    refusal_note = forms.CharField(label=_("不在场/拒签情况"), required=False, max_length=300)
+    witness = forms.CharField(label=_("见证人"), required=False, max_length=100)
+    approval_ref = forms.CharField(label=_("强制措施批准文号"), required=False, max_length=100)
+    emergency = forms.BooleanField(label=_("情况紧急，当场实施（24小时内补办批准）"), required=False)
+    av_sha256 = forms.RegexField(label=_("执法记录仪音像文件 SHA-256"), regex=r"^[0-9a-fA-F]{64}$", required=False,
+                                 error_messages={"invalid": _("应为64位十六进制")})
+    av_started_at = forms.DateTimeField(label=_("音像记录开始"), required=False)
+    av_ended_at = forms.DateTimeField(label=_("音像记录结束"), required=False)
+
+    def setup(self):
+        self.fields["officers"].queryset = case_officers_qs(self.case)
+        self.fields["officers"].label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）"
+
+
+class EvidenceForm(StepForm):
+    kind = forms.ChoiceField(label=_("证据种类"), choices=EvidenceKind.choices)
+    description = forms.CharField(label=_("证据内容"), max_length=500)
+    collected_on = forms.DateField(label=_("收集日期"))
+    collectors = forms.ModelMultipleChoiceField(Officer.objects.none(), label=_("收集人"),
+                                                widget=forms.CheckboxSelectMultiple)
+    method = forms.CharField(label=_("收集方式"), max_length=200)
+    file = forms.FileField(label=_("文件（照片、扫描件、音视频）"), required=False)
+    lawful = forms.BooleanField(label=_("合法取得"), required=False, initial=True)
+    source = forms.CharField(label=_("来源"), required=False, max_length=200)
+
+    def setup(self):
+        self.fields["collectors"].queryset = case_officers_qs(self.case)
+        self.fields["collectors"].label_from_instance = lambda o: o.name
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f and f.size > 200 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过200MB"))
+        return f
+
+
+class VerifyForm(StepForm):
+    evidence = forms.ModelChoiceField(None, label=_("证据"))
+    on = forms.DateField(label=_("查证日期"))
+
+    def setup(self):
+        self.fields["evidence"].queryset = self.case.evidence.filter(verified=False)
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}：{e.description[:40]}"
+
+
+class CloseInvestigationForm(StepForm):
+    on = forms.DateField(label=_("调查终结日期"))
+    facts = forms.CharField(label=_("调查认定的违法事实"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def setup(self):
+        self.fields["facts"].initial = self.case.facts
+
+
+class ProposeForm(StepForm):
+    on = forms.DateField(label=_("日期"))
+    outcome = forms.ChoiceField(label=_("处理意见（XF-057）"), choices=Outcome.choices)
+    types = forms.MultipleChoiceField(label=_("处罚种类"), choices=PENALTIES, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=Decimal("0.01"), decimal_places=2,
+                              max_digits=14)
+    confiscation = forms.DecimalField(label=_("没收金额（元）"), required=False, min_value=Decimal("0.01"),
+                                      decimal_places=2, max_digits=14)
+    band = forms.ModelChoiceField(DiscretionBand.objects.none(), label=_("裁量阶次"), required=False)
+    reasons = forms.CharField(label=_("理由"), widget=TEXT, required=False)
+    mitigation_reasoning = forms.CharField(label=_("从轻/减轻理由"), widget=TEXT, required=False)
+    is_complex = forms.BooleanField(label=_("情节复杂或者重大违法（须集体讨论）"), required=False)
+
+    def setup(self):
+        self.fields["band"].queryset = DiscretionBand.objects.filter(standard__item=self.case.item).select_related(
+            "standard")
+        self.fields["band"].label_from_instance = lambda b: f"{b.level}（{b.fine_min}–{b.fine_max}元）{b.circumstances}"
+        c = self.case
+        if c.proposed_types:
+            self.fields["types"].initial = c.proposed_types
+            self.fields["fine"].initial = c.proposed_fine
+
+
+class NoPenaltyForm(StepForm):
+    on = forms.DateField(label=_("决定日期"))
+    grounds = forms.CharField(label=_("不予处罚理由"), widget=TEXT)
+    education_method = forms.CharField(label=_("教育方式（XF-033）"), required=False, max_length=100)
+    education_content = forms.CharField(label=_("教育内容"), widget=TEXT, required=False)
+
+
+class NoticeForm(StepForm):
+    served_on = forms.DateField(label=_("告知书送达日期"))
+    method = forms.ChoiceField(label=_("送达方式"), choices=ServiceMethod.choices)
+
+
+class RepresentationsForm(StepForm):
+    received_on = forms.DateField(label=_("收到日期"))
+    text = forms.CharField(label=_("陈述申辩意见"), widget=TEXT)
+    review_opinion = forms.CharField(label=_("复核意见"), widget=TEXT)
+
+
+class WaiverForm(StepForm):
+    on = forms.DateField(label=_("书面放弃日期"))
+    confirm = forms.BooleanField(label=_("当事人已书面明确放弃陈述、申辩和听证权利（书面材料已作为证据登记）"))
+
+
+class HearingRequestForm(StepForm):
+    requested_on = forms.DateField(label=_("申请日期"))
+    late_approved = forms.BooleanField(label=_("逾期申请经负责人决定受理"), required=False)
+
+
+class HearingScheduleForm(StepForm):
+    future_ok = ("scheduled_for",)
+    notice_served_on = forms.DateField(label=_("听证通知书送达日期"))
+    scheduled_for = forms.DateTimeField(label=_("听证时间"))
+    place = forms.CharField(label=_("地点"), max_length=200)
+    presider = forms.ModelChoiceField(Officer.objects.none(), label=_("主持人（非本案调查人员）"))
+    public = forms.BooleanField(label=_("公开举行"), required=False, initial=True)
+    secrecy_reason = forms.CharField(label=_("不公开理由"), required=False, max_length=200)
+    agents = forms.CharField(label=_("委托代理人（一至二人，逗号分隔）"), required=False, max_length=200)
+
+    def setup(self):
+        self.fields["presider"].queryset = case_officers_qs(self.case)
+        self.fields["presider"].label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）"
+
+
+class HearingHoldForm(StepForm):
+    held_on = forms.DateField(label=_("听证日期"))
+    attended = forms.BooleanField(label=_("当事人到场"), required=False, initial=True)
+    record = forms.CharField(label=_("听证笔录"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    party_signed = forms.BooleanField(label=_("当事人已签字"), required=False)
+    refusal_note = forms.CharField(label=_("拒绝签字情况"), required=False, max_length=300)
+    report = forms.CharField(label=_("听证报告"), widget=TEXT, required=False)
+
+
+CHECKLIST = ["执法主体合法", "执法人员具备资格", "事实清楚、证据确凿", "适用依据正确", "程序合法", "裁量适当",
+             "文书规范"]
+
+
+class LegalReviewForm(StepForm):
+    on = forms.DateField(label=_("审核日期"))
+    result = forms.ChoiceField(label=_("审核结论"), choices=LegalReview.Result.choices)
+    opinion = forms.CharField(label=_("审核意见"), widget=TEXT)
+    checklist = forms.MultipleChoiceField(label=_("审核要点（勾选为符合）"), choices=[(c, c) for c in CHECKLIST],
+                                          required=False, widget=forms.CheckboxSelectMultiple)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("result") == LegalReview.Result.PASS and len(data.get("checklist") or []) < len(CHECKLIST):
+            self.add_error("checklist", _("结论为通过的，各审核要点须均符合"))
+        return data
+
+
+class CollectiveForm(StepForm):
+    held_on = forms.DateField(label=_("讨论日期"))
+    attendees = forms.CharField(label=_("参加人员（三人以上，逗号分隔）"), max_length=500)
+    opinions = forms.CharField(label=_("讨论意见"), widget=TEXT)
+    conclusion = forms.CharField(label=_("结论"), widget=TEXT)
+
+
+class DecideForm(StepForm):
+    future_ok = ("correction_due",)
+    decided_on = forms.DateField(label=_("决定日期"))
+    types = forms.MultipleChoiceField(label=_("处罚种类"), choices=PENALTIES, widget=forms.CheckboxSelectMultiple)
+    fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=Decimal("0.01"), decimal_places=2,
+                              max_digits=14)
+    confiscation = forms.DecimalField(label=_("没收金额（元）"), required=False, min_value=Decimal("0.01"),
+                                      decimal_places=2, max_digits=14)
+    order_correction = forms.CharField(label=_("责令改正内容"), required=False, max_length=300)
+    correction_due = forms.DateField(label=_("改正期限"), required=False)
+
+    def setup(self):
+        self.fields["types"].initial = self.case.proposed_types
+        self.fields["fine"].initial = self.case.proposed_fine
+        self.fields["confiscation"].initial = self.case.proposed_confiscation
+
+
+class ServeForm(StepForm):
+    served_on = forms.DateField(label=_("送达日期"))
+    method = forms.ChoiceField(label=_("送达方式（XF-061）"), choices=ServiceMethod.choices)
+    receiver = forms.CharField(label=_("受送达人"), max_length=100)
+    signed = forms.BooleanField(label=_("已签收"), required=False, initial=True)
+    refusal_note = forms.CharField(label=_("拒收事由"), required=False, max_length=300)
+    witness = forms.CharField(label=_("见证人"), required=False, max_length=100)
+    e_service_consent = forms.BooleanField(label=_("已签订送达地址确认书，同意电子送达"), required=False)
+    public_notice_on = forms.DateField(label=_("公告日期（公告送达）"), required=False)
+
+    def setup(self):
+        self.fields["receiver"].initial = self.case.party_name
+
+
+class PaymentForm(StepForm):
+    paid_on = forms.DateField(label=_("缴款日期"))
+    amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal("0.01"), decimal_places=2, max_digits=14)
+    method = forms.CharField(label=_("方式"), max_length=50, initial="银行缴款")
+
+
+class DeferralForm(StepForm):
+    future_ok = ()
+    on = forms.DateField(label=_("批准日期"))
+    reason = forms.CharField(label=_("确有经济困难的理由（XF-066）"), widget=TEXT)
+    schedule = forms.CharField(label=_("分期计划（每行：日期 金额，如 2026-12-31 3000）"), widget=TEXT)
+
+    def clean_schedule(self):
+        rows = []
+        for n, line in enumerate(self.cleaned_data["schedule"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                rows.append((dt.date.fromisoformat(parts[0]), Decimal(parts[1])))
+            except (IndexError, ValueError, ArithmeticError):
+                raise forms.ValidationError(_("第%(n)d行应为“日期 金额”") % {"n": n}) from None
+        if not rows:
+            raise forms.ValidationError(_("至少一期"))
+        return rows
+
+
+class DatedForm(StepForm):
+    on = forms.DateField(label=_("日期"))
+
+
+class CourtApplyForm(StepForm):
+    applied_on = forms.DateField(label=_("申请日期"))
+
+
+class RemedyFileForm(StepForm):
+    kind = forms.ChoiceField(label=_("类型"), choices=RemedyKind.choices)
+    body = forms.CharField(label=_("复议机关/法院"), max_length=100, initial="常山县人民政府")
+    filed_on = forms.DateField(label=_("申请/起诉日期"))
+    copy_received_on = forms.DateField(label=_("收到申请书/起诉状副本日期"), required=False)
+
+
+class RemedyCloseForm(StepForm):
+    remedy = forms.ModelChoiceField(None, label=_("复议/诉讼"))
+    result = forms.ChoiceField(label=_("结果"), choices=[c for c in RemedyResult.choices if c[0] != RemedyResult.PENDING])
+    closed_on = forms.DateField(label=_("结果日期"))
+
+    def setup(self):
+        self.fields["remedy"].queryset = self.case.remedies.filter(closed_on__isnull=True)
+        self.fields["remedy"].label_from_instance = lambda r: f"{r.get_kind_display()} {r.body} {r.filed_on}"
+
+
+class ReasonForm(StepForm):
+    on = forms.DateField(label=_("日期"))
+    reason = forms.CharField(label=_("理由"), widget=TEXT)

@@ -1,0 +1,290 @@
+"""The steps an officer can take on a case page: for each, the states it is offered in, who may take
+it, its form and the service it calls. Offering a step is only a convenience; the service decides
+(every guard lives in cases/services.py and is checked again on submit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cases import forms as F
+from cases import services as S
+from cases.choices import NO_PENALTY, CaseStatus, Outcome
+from cases.models import Case
+from org.choices import Role
+
+C = CaseStatus
+HANDLERS = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
+LOCAL = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    statuses: tuple[str, ...]
+    form: type[F.StepForm]
+    run: Callable  # (actor, case, cleaned_data, files) -> str (a success message)
+    roles: tuple[str, ...] = HANDLERS
+    when: Callable[[Case], bool] = lambda case: True
+    rule: str = ""
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=LOCAL)
+
+
+def _assign(actor, case, d, files):
+    S.case_assign(actor=actor, case=case, officer=d["officer"], on=d["on"], role=d["role"],
+                  no_conflict_declared=d["no_conflict_declared"])
+    return f"已指派 {d['officer'].name}"
+
+
+def _file(actor, case, d, files):
+    S.case_file(actor=actor, case=case, on=d["on"], basis=d["basis"], limitation_citation=d["limitation_citation"])
+    case.refresh_from_db()
+    return f"已立案，案号 {case.number}"
+
+
+def _act(actor, case, d, files):
+    S.act_record(actor=actor, case=case, kind=d["kind"], started_at=_aware(d["started_at"]),
+                 ended_at=_aware(d["ended_at"]), place=d["place"], officers=list(d["officers"]), id_shown=d["id_shown"],
+                 record=d["record"], interviewee=d["interviewee"], rights_told=d["rights_told"],
+                 party_present=d["party_present"], party_signed=d["party_signed"], refusal_note=d["refusal_note"],
+                 witness=d["witness"], av_sha256=(d["av_sha256"] or "").lower(), av_started_at=_aware(d["av_started_at"]),
+                 av_ended_at=_aware(d["av_ended_at"]), approval_ref=d["approval_ref"], emergency=d["emergency"])
+    return "笔录已制作"
+
+
+def _evidence(actor, case, d, files):
+    upload = d.get("file")
+    S.evidence_add(actor=actor, case=case, kind=d["kind"], description=d["description"], collected_on=d["collected_on"],
+                   collectors=list(d["collectors"]), method=d["method"], lawful=d["lawful"], source=d["source"],
+                   data=upload.read() if upload else None, filename=upload.name if upload else "")
+    return "证据已登记"
+
+
+def _verify(actor, case, d, files):
+    S.evidence_verify(actor=actor, evidence=d["evidence"], on=d["on"])
+    return "证据已查证"
+
+
+def _close_investigation(actor, case, d, files):
+    S.investigation_close(actor=actor, case=case, on=d["on"], facts=d["facts"])
+    return "调查终结，已提交审查"
+
+
+def _propose(actor, case, d, files):
+    S.case_propose(actor=actor, case=case, on=d["on"], outcome=d["outcome"], types=d["types"], fine=d["fine"],
+                   confiscation=d["confiscation"], band=d["band"], reasons=d["reasons"],
+                   mitigation_reasoning=d["mitigation_reasoning"], is_complex=d["is_complex"])
+    return "已拟定处理意见"
+
+
+def _no_penalty(actor, case, d, files):
+    S.case_decide_no_penalty(actor=actor, case=case, decided_on=d["on"], grounds=d["grounds"],
+                             education_method=d["education_method"], education_content=d["education_content"])
+    return "已作出不予行政处罚决定"
+
+
+def _notice(actor, case, d, files):
+    S.notice_serve(actor=actor, case=case, served_on=d["served_on"], method=d["method"])
+    return "告知书已送达，陈述申辩期限已开始计算"
+
+
+def _representations(actor, case, d, files):
+    S.representations_record(actor=actor, case=case, text=d["text"], received_on=d["received_on"],
+                             review_opinion=d["review_opinion"])
+    return "陈述申辩及复核意见已记录"
+
+
+def _waiver(actor, case, d, files):
+    S.waiver_record(actor=actor, case=case, on=d["on"])
+    return "已记录书面放弃"
+
+
+def _hearing_request(actor, case, d, files):
+    S.hearing_request(actor=actor, case=case, requested_on=d["requested_on"], late_approved=d["late_approved"])
+    return "已登记听证申请"
+
+
+def _hearing_schedule(actor, case, d, files):
+    S.hearing_schedule(actor=actor, case=case, notice_served_on=d["notice_served_on"],
+                       scheduled_for=_aware(d["scheduled_for"]), place=d["place"], presider=d["presider"],
+                       public=d["public"], secrecy_reason=d["secrecy_reason"], agents=F.lines(d["agents"]))
+    return "听证通知书已送达"
+
+
+def _hearing_hold(actor, case, d, files):
+    S.hearing_hold(actor=actor, case=case, held_on=d["held_on"], attended=d["attended"], record=d["record"],
+                   party_signed=d["party_signed"], refusal_note=d["refusal_note"], report=d["report"])
+    return "听证结束"
+
+
+def _legal_review(actor, case, d, files):
+    ticked = set(d["checklist"])
+    S.legal_review_record(actor=actor, case=case, result=d["result"], opinion=d["opinion"], on=d["on"],
+                          checklist={c: c in ticked for c in F.CHECKLIST})
+    return "法制审核意见已提交"
+
+
+def _collective(actor, case, d, files):
+    S.collective_discussion_record(actor=actor, case=case, held_on=d["held_on"], attendees=F.lines(d["attendees"]),
+                                   opinions=d["opinions"], conclusion=d["conclusion"])
+    return "集体讨论记录已保存"
+
+
+def _decide(actor, case, d, files):
+    S.case_decide(actor=actor, case=case, decided_on=d["decided_on"], types=d["types"], fine=d["fine"],
+                  confiscation=d["confiscation"], order_correction=d["order_correction"],
+                  correction_due=d["correction_due"])
+    return "已作出行政处罚决定，请在七个工作日内送达"
+
+
+def _serve(actor, case, d, files):
+    S.case_serve(actor=actor, case=case, served_on=d["served_on"], method=d["method"], receiver=d["receiver"],
+                 signed=d["signed"], refusal_note=d["refusal_note"], witness=d["witness"],
+                 e_service_consent=d["e_service_consent"], public_notice_on=d["public_notice_on"])
+    return "决定书已送达"
+
+
+def _payment(actor, case, d, files):
+    S.payment_record(actor=actor, case=case, amount=d["amount"], paid_on=d["paid_on"], method=d["method"])
+    return "已登记缴款"
+
+
+def _deferral(actor, case, d, files):
+    S.deferral_approve(actor=actor, case=case, reason=d["reason"], schedule=d["schedule"], on=d["on"])
+    return "已批准延期/分期缴纳"
+
+
+def _overdue(actor, case, d, files):
+    S.mark_overdue(case=case, on=d["on"])
+    return "已登记逾期，开始加处罚款"
+
+
+def _reminder(actor, case, d, files):
+    S.reminder_serve(actor=actor, case=case, served_on=d["on"])
+    return "催告书已送达"
+
+
+def _court(actor, case, d, files):
+    S.court_apply(actor=actor, case=case, applied_on=d["applied_on"])
+    return "已申请人民法院强制执行"
+
+
+def _remedy_file(actor, case, d, files):
+    S.remedy_file(actor=actor, case=case, kind=d["kind"], body=d["body"], filed_on=d["filed_on"],
+                  copy_received_on=d["copy_received_on"])
+    return "已登记复议/诉讼，加处罚款暂停计算"
+
+
+def _remedy_close(actor, case, d, files):
+    S.remedy_close(actor=actor, remedy=d["remedy"], result=d["result"], closed_on=d["closed_on"])
+    return "已登记复议/诉讼结果"
+
+
+def _publish(actor, case, d, files):
+    S.publication_publish(actor=actor, case=case, on=d["on"])
+    return "处罚决定已公开"
+
+
+def _withdraw(actor, case, d, files):
+    S.publication_withdraw(actor=actor, case=case, on=d["on"], reason=d["reason"])
+    return "已撤回公开"
+
+
+def _spot_file(actor, case, d, files):
+    S.spot_file_with_agency(actor=actor, case=case, on=d["on"])
+    return "当场处罚决定已备案"
+
+
+def _not_file(actor, case, d, files):
+    S.case_not_file(actor=actor, case=case, on=d["on"], reason=d["reason"])
+    return "已决定不予立案"
+
+
+def _close(actor, case, d, files):
+    S.case_close(actor=actor, case=case, on=d["on"], reason=d["reason"])
+    return "已结案"
+
+
+def _archive(actor, case, d, files):
+    S.case_archive(actor=actor, case=case, on=d["on"])
+    return "已归档，卷宗已生成"
+
+
+def _publication(case: Case):
+    from cases.models import Publication
+
+    return Publication.objects.filter(case=case).first()
+
+
+HEARD = (C.NOTICE_SERVED, C.HEARING_CLOSED)
+AFTER_DECISION = (C.DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED, C.EXECUTED, C.CLOSED)
+STEPS: list[Step] = [
+    Step("assign", "指派承办人员", (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
+         rule="XF-042 XF-043"),
+    Step("file", "立案", (C.CLUE, C.VERIFYING), F.FileForm, _file, rule="XF-054 XF-036 ZJ-006-007-008"),
+    Step("not_file", "不予立案", (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file, rule="XF-054"),
+    Step("act", "现场检查/询问/强制措施", (C.FILED, C.INVESTIGATING), F.ActForm, _act, rule="XF-055 QZ-018-019 SX-4"),
+    Step("evidence", "登记证据", (C.FILED, C.INVESTIGATING), F.EvidenceForm, _evidence, rule="XF-046"),
+    Step("verify", "查证证据", (C.FILED, C.INVESTIGATING, C.REVIEW), F.VerifyForm, _verify,
+         when=lambda c: c.evidence.filter(verified=False).exists(), rule="XF-046"),
+    Step("close_investigation", "调查终结", (C.INVESTIGATING,), F.CloseInvestigationForm, _close_investigation),
+    Step("propose", "拟定处理意见", (C.REVIEW,) + HEARD, F.ProposeForm, _propose, rule="XF-057 XF-040"),
+    Step("no_penalty", "作出不予行政处罚决定", (C.REVIEW,), F.NoPenaltyForm, _no_penalty,
+         when=lambda c: c.outcome in NO_PENALTY, rule="XF-033"),
+    Step("notice", "送达行政处罚告知书", (C.PENALTY_PROPOSED,), F.NoticeForm, _notice, rule="XF-044-045-062"),
+    Step("representations", "记录陈述申辩与复核", (C.NOTICE_SERVED,), F.RepresentationsForm, _representations,
+         rule="XF-044-045-062"),
+    Step("waiver", "记录书面放弃权利", (C.NOTICE_SERVED,), F.WaiverForm, _waiver, when=lambda c: c.waived_on is None),
+    Step("hearing_request", "登记听证申请", (C.NOTICE_SERVED,), F.HearingRequestForm, _hearing_request,
+         when=lambda c: c.hearing_right, rule="XF-063 XF-064"),
+    Step("hearing_schedule", "送达听证通知书", (C.HEARING_REQUESTED,), F.HearingScheduleForm, _hearing_schedule,
+         rule="XF-064"),
+    Step("hearing_hold", "举行听证", (C.HEARING_SCHEDULED,), F.HearingHoldForm, _hearing_hold, rule="XF-064"),
+    Step("legal_review", "法制审核", (C.PENALTY_PROPOSED,) + HEARD, F.LegalReviewForm, _legal_review,
+         roles=(Role.LEGAL_REVIEWER,), rule="XF-058"),
+    Step("collective", "集体讨论", (C.REVIEW, C.PENALTY_PROPOSED) + HEARD, F.CollectiveForm, _collective,
+         when=lambda c: c.is_complex_or_serious, rule="XF-057"),
+    Step("decide", "作出行政处罚决定", HEARD, F.DecideForm, _decide, when=lambda c: c.outcome == Outcome.PENALTY,
+         rule="XF-059 XF-060"),
+    Step("serve", "送达决定书", (C.DECIDED,), F.ServeForm, _serve, rule="XF-061"),
+    Step("spot_file", "当场处罚决定备案", (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED), F.DatedForm, _spot_file,
+         when=lambda c: c.filed_with_agency_on is None, rule="XF-052"),
+    Step("payment", "登记缴款", (C.SPOT_DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED), F.PaymentForm, _payment,
+         when=lambda c: bool(c.final_fine) and c.paid_on is None, rule="XF-067 XF-072"),
+    Step("deferral", "批准延期/分期缴纳", (C.SERVED,), F.DeferralForm, _deferral,
+         when=lambda c: bool(c.final_fine) and c.paid_on is None, rule="XF-066"),
+    Step("overdue", "登记逾期未缴", (C.SERVED,), F.DatedForm, _overdue,
+         when=lambda c: bool(c.payment_due) and c.paid_on is None, rule="XF-072"),
+    Step("reminder", "送达催告书", (C.OVERDUE,), F.DatedForm, _reminder, rule="QZ-046-053-054"),
+    Step("court", "申请法院强制执行", (C.REMINDED,), F.CourtApplyForm, _court, rule="QZ-046-053-054"),
+    Step("remedy_file", "登记行政复议/诉讼", AFTER_DECISION + (C.SPOT_DECIDED,), F.RemedyFileForm, _remedy_file,
+         rule="XF-073 FY-048-054"),
+    Step("remedy_close", "登记复议/诉讼结果", AFTER_DECISION + (C.SPOT_DECIDED, C.ARCHIVED), F.RemedyCloseForm,
+         _remedy_close, when=lambda c: c.remedies.filter(closed_on__isnull=True).exists(), rule="XF-048-039"),
+    Step("publish", "公开处罚决定", AFTER_DECISION, F.DatedForm, _publish,
+         when=lambda c: (p := _publication(c)) is not None and p.published_on is None, rule="SX-3"),
+    Step("withdraw", "撤回公开", AFTER_DECISION + (C.ARCHIVED,), F.ReasonForm, _withdraw,
+         when=lambda c: (p := _publication(c)) is not None and p.published_on is not None and p.withdrawn_on is None,
+         rule="XF-048-039"),
+    Step("close", "结案", (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL,
+                          C.TRANSFERRED_OUT), F.ReasonForm, _close,
+         when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None)),
+    Step("archive", "归档（生成卷宗）", (C.CLOSED,), F.DatedForm, _archive, rule="XF-047"),
+]
+BY_KEY = {s.key: s for s in STEPS}
+
+
+def may_take(user, step: Step) -> bool:
+    return bool(user.is_superuser or user.role in step.roles)
+
+
+def steps_for(case: Case, user) -> list[Step]:
+    """The steps offered on the case page: allowed in this state, by this user's role, and relevant."""
+    return [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)]

@@ -1,0 +1,160 @@
+"""The general procedure through the web forms, as an officer and a legal reviewer would do it:
+each step is a form that calls the guarded service; a refused step says which rule, on which field,
+and writes nothing."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.choices import CaseStatus, DocType
+from cases.models import Act, Case, Document, Evidence
+from cases.tests.helpers import open_case, uscc
+from core.models import AuditRecord
+from intake.models import Event
+
+STEP = "cases:step"
+
+
+def post_step(client, case, key, data, **kw):
+    return client.post(reverse(STEP, args=[case.pk, key]), data, **kw)
+
+
+def ok(resp):
+    assert resp.status_code == 302, resp.content.decode()[-3000:]
+    return resp
+
+
+def open_by_form(cw, client, **extra):
+    data = {"department": cw.zf.pk, "item": cw.item_food.pk, "party_kind": "org", "party_name": "常山表单食品有限公司",
+            "party_code": uscc(7), "party_address": "常山县天马街道人民路9号", "cause": "未取得食品经营许可从事食品经营",
+            "act_date": "2026-03-02", "discovery_date": "2026-03-05", "location": "人民路9号", "source": "群众举报",
+            "summary": "当事人未取得许可经营熟食"}
+    data.update(extra)
+    return client.post(reverse("cases:new"), data)
+
+
+def test_a_general_case_from_clue_to_archive_through_the_forms(cw, client):
+    client.force_login(cw.bureau_officer)
+    ok(open_by_form(cw, client))
+    case = Case.objects.get(party_name="常山表单食品有限公司")
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "立案" in page and reverse(STEP, args=[case.pk, "decide"]) not in page  # only the allowed steps
+    for officer in (cw.o1, cw.o2):
+        ok(post_step(client, case, "assign", {"officer": officer.pk, "role": "investigator",
+                                              "no_conflict_declared": "on", "on": "2026-03-06"}))
+    ok(post_step(client, case, "file", {"on": "2026-03-06", "basis": "符合立案条件"}))
+    ok(post_step(client, case, "act", {
+        "kind": "inspection", "started_at": "2026-03-09T09:00", "ended_at": "2026-03-09T10:00", "place": "人民路9号",
+        "officers": [cw.o1.pk, cw.o2.pk], "id_shown": "on", "record": "现场发现当事人正在销售熟食，未能出示许可证",
+        "party_present": "on", "party_signed": "on"}))
+    ok(post_step(client, case, "evidence", {
+        "kind": "inspection_record", "description": "现场照片", "collected_on": "2026-03-09",
+        "collectors": [cw.o1.pk, cw.o2.pk], "method": "现场拍照", "lawful": "on",
+        "file": SimpleUploadedFile("p.jpg", b"\xff\xd8\xff photo", content_type="image/jpeg")}))
+    ev = Evidence.objects.get(case=case)
+    assert len(ev.sha256) == 64
+    ok(post_step(client, case, "verify", {"evidence": ev.pk, "on": "2026-03-09"}))
+    ok(post_step(client, case, "close_investigation", {"on": "2026-03-16", "facts": "经查，当事人未取得食品经营许可从事熟食经营。"}))
+    ok(post_step(client, case, "propose", {"on": "2026-03-17", "outcome": "penalty", "types": ["fine"],
+                                            "fine": "60000", "reasons": "违法事实清楚"}))
+    ok(post_step(client, case, "notice", {"served_on": "2026-03-18", "method": "direct"}))
+    client.force_login(cw.legal_reviewer)
+    from cases.forms import CHECKLIST
+
+    ok(post_step(client, case, "legal_review", {"on": "2026-03-18", "result": "pass", "opinion": "合法",
+                                                 "checklist": CHECKLIST}))
+    client.force_login(cw.bureau_officer)
+    ok(post_step(client, case, "waiver", {"on": "2026-03-19", "confirm": "on"}))
+    ok(post_step(client, case, "decide", {"decided_on": "2026-03-23", "types": ["fine"], "fine": "60000"}))
+    ok(post_step(client, case, "serve", {"served_on": "2026-03-24", "method": "direct", "receiver": "法定代表人",
+                                          "signed": "on"}))
+    ok(post_step(client, case, "payment", {"paid_on": "2026-03-30", "amount": "60000", "method": "银行缴款"}))
+    ok(post_step(client, case, "close", {"on": "2026-03-31", "reason": "已履行完毕"}))
+    ok(post_step(client, case, "archive", {"on": "2026-04-01"}))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ARCHIVED and case.number
+    types = set(case.documents.values_list("doc_type", flat=True))
+    assert {DocType.FILING, DocType.ONSITE, DocType.NOTICE, DocType.LEGAL_REVIEW, DocType.DECISION,
+            DocType.SERVICE_RECEIPT, DocType.CLOSING, DocType.FILE} <= types
+    assert AuditRecord.objects.filter(action="cases.case.archived").exists()
+
+
+def test_decide_before_the_representation_period_is_refused_with_the_rule_and_writes_nothing(cw, client):
+    """XF-044-045-062 through the form: no decision until the notice period has run or was waived."""
+    case = open_case(cw)
+    from cases.tests.helpers import file_case, investigate, notice, propose, review_pass, to_review
+
+    file_case(cw, case)
+    investigate(cw, case)
+    to_review(cw, case)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    client.force_login(cw.bureau_officer)
+    before = (AuditRecord.objects.count(), Document.objects.count())
+    resp = post_step(client, case, "decide", {"decided_on": "2026-03-19", "types": ["fine"], "fine": "60000"})
+    assert resp.status_code == 422
+    body = resp.content.decode()
+    assert "XF-044-045-062" in body and "陈述申辩期限" in body
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NOTICE_SERVED
+    assert (AuditRecord.objects.count(), Document.objects.count()) == before
+
+
+def test_an_act_by_one_officer_is_refused_under_xf_042(cw, client):
+    case = open_case(cw)
+    from cases.tests.helpers import file_case
+
+    file_case(cw, case)
+    client.force_login(cw.bureau_officer)
+    resp = post_step(client, case, "act", {
+        "kind": "inspection", "started_at": "2026-03-09T09:00", "ended_at": "2026-03-09T10:00", "place": "人民路",
+        "officers": [cw.o1.pk], "id_shown": "on", "record": "检查", "party_present": "on", "party_signed": "on"})
+    assert resp.status_code == 422 and "XF-042" in resp.content.decode()
+    assert not Act.objects.filter(case=case).exists()
+
+
+def test_bad_input_is_reported_per_field_in_chinese(cw, client):
+    case = open_case(cw)
+    client.force_login(cw.bureau_officer)
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    resp = post_step(client, case, "file", {"on": future, "basis": ""})
+    body = resp.content.decode()
+    assert resp.status_code == 422 and "不能晚于今天" in body and "这个字段是必填项" in body
+    resp = post_step(client, case, "assign", {"officer": cw.o1.pk, "role": "investigator", "on": "2026-03-01"})
+    assert resp.status_code == 422 and "不能早于本案上一步骤的日期" in resp.content.decode()
+    resp = post_step(client, case, "assign", {"officer": cw.o1.pk, "role": "investigator", "on": "2026-03-06"})
+    assert resp.status_code == 422 and "XF-043" in resp.content.decode()  # no declaration of no conflict
+    assert not case.case_officers.exists()
+    resp = open_by_form(cw, client, party_code="91330822MA2000007X", act_date="2026-03-09")
+    assert resp.status_code == 422 and not Case.objects.filter(party_name="常山表单食品有限公司").exists()
+    body = resp.content.decode()
+    assert "discovery_date" in body or "发现日期" in body
+
+
+def test_steps_are_offered_by_state_and_role(cw, client):
+    case = open_case(cw)
+    client.force_login(cw.bureau_officer)
+    assert client.get(reverse(STEP, args=[case.pk, "decide"])).status_code == 409
+    assert post_step(client, case, "decide", {"decided_on": "2026-03-19", "types": ["fine"]}).status_code == 409
+    assert client.get(reverse(STEP, args=[case.pk, "legal_review"])).status_code == 403
+    assert client.get(reverse(STEP, args=[case.pk, "nonsense"])).status_code == 404
+    client.force_login(cw.huibu_officer)
+    assert client.get(reverse(STEP, args=[case.pk, "file"])).status_code == 404  # not this body's case
+    client.force_login(cw.legal_reviewer)
+    assert client.get(reverse(STEP, args=[case.pk, "file"])).status_code == 403
+
+
+def test_a_case_opened_from_an_event_keeps_the_link(cw, client):
+    event = Event.objects.create(channel="grid", text="人民路9号无证经营熟食", address="人民路9号",
+                                 received_at=dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC),
+                                 department=cw.zf, item=cw.item_food, town=cw.tianma)
+    client.force_login(cw.bureau_officer)
+    form = client.get(reverse("cases:new") + f"?event={event.pk}").content.decode()
+    assert event.ticket in form and "人民路9号无证经营熟食" in form
+    ok(open_by_form(cw, client, event=event.pk))
+    case = Case.objects.get(party_name="常山表单食品有限公司")
+    assert list(case.events.all()) == [event] and case.town == cw.tianma
+    assert case.status == CaseStatus.CLUE
+    assert case.get_absolute_url() in client.get(reverse("intake:event", args=[event.pk])).content.decode()
