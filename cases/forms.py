@@ -23,8 +23,15 @@ from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from org.models import Department, Officer
 
-DATE = forms.DateInput(attrs={"type": "date"})
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+def DATE():  # noqa: N802 - a fresh widget for each field
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def DATETIME():  # noqa: N802
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
 TEXT = forms.Textarea(attrs={"rows": 3})
 PENALTIES = [(v, lbl) for v, lbl in PenaltyType.choices if v != "detention"]
 
@@ -34,8 +41,29 @@ def _today() -> dt.date:
 
 
 def case_officers_qs(case: Case):
-    """Certified, active officers of the deciding body's teams (auxiliary staff are never offered: ZJ-030)."""
-    return Officer.objects.filter(team__department=case.department, active=True, is_auxiliary=False).order_by("name")
+    """Certified, active officers of the deciding body's teams, the case's own investigators first
+    (auxiliary staff are never offered: ZJ-030)."""
+    from django.db.models import Exists, OuterRef
+
+    from cases.models import CaseOfficer
+
+    assigned = CaseOfficer.objects.filter(case=case, officer=OuterRef("pk"), released_on__isnull=True)
+    return Officer.objects.filter(team__department=case.department, active=True, is_auxiliary=False).annotate(
+        on_case=Exists(assigned)).order_by("-on_case", "name")
+
+
+def officers_field(field, case: Case, *, preselect: bool = True) -> None:
+    """Fill an officer picker: checkboxes when the team is small, a list box otherwise; the case's
+    investigators are listed first and ticked."""
+    qs = case_officers_qs(case)
+    if isinstance(field, forms.ModelMultipleChoiceField) and qs.count() > 12:
+        field.widget = forms.SelectMultiple(attrs={"size": 8})  # before the queryset, which fills its choices
+        field.help_text = _("★ 为本案承办人员；按住 Ctrl 可多选")
+    field.queryset = qs
+    field.label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）" + ("★" if o.on_case else "")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        if preselect:
+            field.initial = [o.pk for o in qs if o.on_case]
 
 
 class StepForm(forms.Form):
@@ -49,10 +77,10 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.DateTimeField):
-                field.widget = DATETIME
+                field.widget = DATETIME()
                 field.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
             elif isinstance(field, forms.DateField):
-                field.widget = DATE
+                field.widget = DATE()
                 if name not in self.future_ok and not self.is_bound and field.initial is None:
                     field.initial = _today
         self.setup()
@@ -92,8 +120,8 @@ class OpenForm(forms.Form):
     party_address = forms.CharField(label=_("住所/地址"), max_length=300)
     party_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     cause = forms.CharField(label=_("案由"), max_length=200)
-    act_date = forms.DateField(label=_("违法行为发生日"), widget=DATE)
-    discovery_date = forms.DateField(label=_("发现日期"), widget=DATE, initial=_today)
+    act_date = forms.DateField(label=_("违法行为发生日"), widget=DATE())
+    discovery_date = forms.DateField(label=_("发现日期"), widget=DATE(), initial=_today)
     location = forms.CharField(label=_("违法行为地点"), max_length=300)
     source = forms.CharField(label=_("案件来源"), max_length=200)
     summary = forms.CharField(label=_("简要案情"), widget=TEXT)
@@ -112,8 +140,7 @@ class AssignForm(StepForm):
     on = forms.DateField(label=_("指派日期"))
 
     def setup(self):
-        self.fields["officer"].queryset = case_officers_qs(self.case)
-        self.fields["officer"].label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）"
+        officers_field(self.fields["officer"], self.case)
 
 
 class FileForm(StepForm):
@@ -150,8 +177,7 @@ class ActForm(StepForm):
     av_ended_at = forms.DateTimeField(label=_("音像记录结束"), required=False)
 
     def setup(self):
-        self.fields["officers"].queryset = case_officers_qs(self.case)
-        self.fields["officers"].label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）"
+        officers_field(self.fields["officers"], self.case)
 
 
 class EvidenceForm(StepForm):
@@ -166,8 +192,7 @@ class EvidenceForm(StepForm):
     source = forms.CharField(label=_("来源"), required=False, max_length=200)
 
     def setup(self):
-        self.fields["collectors"].queryset = case_officers_qs(self.case)
-        self.fields["collectors"].label_from_instance = lambda o: o.name
+        officers_field(self.fields["collectors"], self.case)
 
     def clean_file(self):
         f = self.cleaned_data.get("file")
@@ -256,8 +281,7 @@ class HearingScheduleForm(StepForm):
     agents = forms.CharField(label=_("委托代理人（一至二人，逗号分隔）"), required=False, max_length=200)
 
     def setup(self):
-        self.fields["presider"].queryset = case_officers_qs(self.case)
-        self.fields["presider"].label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）"
+        officers_field(self.fields["presider"], self.case)
 
 
 class HearingHoldForm(StepForm):

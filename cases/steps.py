@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from cases import forms as F
 from cases import services as S
 from cases.choices import NO_PENALTY, CaseStatus, Outcome
@@ -29,6 +31,7 @@ class Step:
     roles: tuple[str, ...] = HANDLERS
     when: Callable[[Case], bool] = lambda case: True
     rule: str = ""
+    primary: bool = False  # on the main path of the procedure: shown first, as a solid button
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -226,57 +229,58 @@ def _publication(case: Case):
 HEARD = (C.NOTICE_SERVED, C.HEARING_CLOSED)
 AFTER_DECISION = (C.DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED, C.EXECUTED, C.CLOSED)
 STEPS: list[Step] = [
-    Step("assign", "指派承办人员", (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
+    Step("assign", _("指派承办人员"), (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
          rule="XF-042 XF-043"),
-    Step("file", "立案", (C.CLUE, C.VERIFYING), F.FileForm, _file, rule="XF-054 XF-036 ZJ-006-007-008"),
-    Step("not_file", "不予立案", (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file, rule="XF-054"),
-    Step("act", "现场检查/询问/强制措施", (C.FILED, C.INVESTIGATING), F.ActForm, _act, rule="XF-055 QZ-018-019 SX-4"),
-    Step("evidence", "登记证据", (C.FILED, C.INVESTIGATING), F.EvidenceForm, _evidence, rule="XF-046"),
-    Step("verify", "查证证据", (C.FILED, C.INVESTIGATING, C.REVIEW), F.VerifyForm, _verify,
+    Step("file", _("立案"), (C.CLUE, C.VERIFYING), F.FileForm, _file, rule="XF-054 XF-036 ZJ-006-007-008", primary=True),
+    Step("not_file", _("不予立案"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file, rule="XF-054"),
+    Step("act", _("现场检查/询问/强制措施"), (C.FILED, C.INVESTIGATING), F.ActForm, _act, rule="XF-055 QZ-018-019 SX-4"),
+    Step("evidence", _("登记证据"), (C.FILED, C.INVESTIGATING), F.EvidenceForm, _evidence, rule="XF-046"),
+    Step("verify", _("查证证据"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.VerifyForm, _verify,
          when=lambda c: c.evidence.filter(verified=False).exists(), rule="XF-046"),
-    Step("close_investigation", "调查终结", (C.INVESTIGATING,), F.CloseInvestigationForm, _close_investigation),
-    Step("propose", "拟定处理意见", (C.REVIEW,) + HEARD, F.ProposeForm, _propose, rule="XF-057 XF-040"),
-    Step("no_penalty", "作出不予行政处罚决定", (C.REVIEW,), F.NoPenaltyForm, _no_penalty,
-         when=lambda c: c.outcome in NO_PENALTY, rule="XF-033"),
-    Step("notice", "送达行政处罚告知书", (C.PENALTY_PROPOSED,), F.NoticeForm, _notice, rule="XF-044-045-062"),
-    Step("representations", "记录陈述申辩与复核", (C.NOTICE_SERVED,), F.RepresentationsForm, _representations,
-         rule="XF-044-045-062"),
-    Step("waiver", "记录书面放弃权利", (C.NOTICE_SERVED,), F.WaiverForm, _waiver, when=lambda c: c.waived_on is None),
-    Step("hearing_request", "登记听证申请", (C.NOTICE_SERVED,), F.HearingRequestForm, _hearing_request,
+    Step("close_investigation", _("调查终结"), (C.INVESTIGATING,), F.CloseInvestigationForm, _close_investigation, primary=True),
+    Step("propose", _("拟定处理意见"), (C.REVIEW,), F.ProposeForm, _propose, rule="XF-057 XF-040", primary=True),
+    Step("repropose", _("重新拟定处罚（须重新告知）"), HEARD, F.ProposeForm, _propose, rule="XF-044-045-062 XF-057"),
+    Step("no_penalty", _("作出不予行政处罚决定"), (C.REVIEW,), F.NoPenaltyForm, _no_penalty,
+         when=lambda c: c.outcome in NO_PENALTY, rule="XF-033", primary=True),
+    Step("notice", _("送达行政处罚告知书"), (C.PENALTY_PROPOSED,), F.NoticeForm, _notice, rule="XF-044-045-062", primary=True),
+    Step("representations", _("记录陈述申辩与复核"), (C.NOTICE_SERVED,), F.RepresentationsForm, _representations,
+         rule="XF-044-045-062", primary=True),
+    Step("waiver", _("记录书面放弃权利"), (C.NOTICE_SERVED,), F.WaiverForm, _waiver, when=lambda c: c.waived_on is None),
+    Step("hearing_request", _("登记听证申请"), (C.NOTICE_SERVED,), F.HearingRequestForm, _hearing_request,
          when=lambda c: c.hearing_right, rule="XF-063 XF-064"),
-    Step("hearing_schedule", "送达听证通知书", (C.HEARING_REQUESTED,), F.HearingScheduleForm, _hearing_schedule,
-         rule="XF-064"),
-    Step("hearing_hold", "举行听证", (C.HEARING_SCHEDULED,), F.HearingHoldForm, _hearing_hold, rule="XF-064"),
-    Step("legal_review", "法制审核", (C.PENALTY_PROPOSED,) + HEARD, F.LegalReviewForm, _legal_review,
-         roles=(Role.LEGAL_REVIEWER,), rule="XF-058"),
-    Step("collective", "集体讨论", (C.REVIEW, C.PENALTY_PROPOSED) + HEARD, F.CollectiveForm, _collective,
+    Step("hearing_schedule", _("送达听证通知书"), (C.HEARING_REQUESTED,), F.HearingScheduleForm, _hearing_schedule,
+         rule="XF-064", primary=True),
+    Step("hearing_hold", _("举行听证"), (C.HEARING_SCHEDULED,), F.HearingHoldForm, _hearing_hold, rule="XF-064", primary=True),
+    Step("legal_review", _("法制审核"), (C.PENALTY_PROPOSED,) + HEARD, F.LegalReviewForm, _legal_review,
+         roles=(Role.LEGAL_REVIEWER,), rule="XF-058", primary=True),
+    Step("collective", _("集体讨论"), (C.REVIEW, C.PENALTY_PROPOSED) + HEARD, F.CollectiveForm, _collective,
          when=lambda c: c.is_complex_or_serious, rule="XF-057"),
-    Step("decide", "作出行政处罚决定", HEARD, F.DecideForm, _decide, when=lambda c: c.outcome == Outcome.PENALTY,
-         rule="XF-059 XF-060"),
-    Step("serve", "送达决定书", (C.DECIDED,), F.ServeForm, _serve, rule="XF-061"),
-    Step("spot_file", "当场处罚决定备案", (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED), F.DatedForm, _spot_file,
+    Step("decide", _("作出行政处罚决定"), HEARD, F.DecideForm, _decide, when=lambda c: c.outcome == Outcome.PENALTY,
+         rule="XF-059 XF-060", primary=True),
+    Step("serve", _("送达决定书"), (C.DECIDED,), F.ServeForm, _serve, rule="XF-061", primary=True),
+    Step("spot_file", _("当场处罚决定备案"), (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED), F.DatedForm, _spot_file,
          when=lambda c: c.filed_with_agency_on is None, rule="XF-052"),
-    Step("payment", "登记缴款", (C.SPOT_DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED), F.PaymentForm, _payment,
-         when=lambda c: bool(c.final_fine) and c.paid_on is None, rule="XF-067 XF-072"),
-    Step("deferral", "批准延期/分期缴纳", (C.SERVED,), F.DeferralForm, _deferral,
+    Step("payment", _("登记缴款"), (C.SPOT_DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED), F.PaymentForm, _payment,
+         when=lambda c: bool(c.final_fine) and c.paid_on is None, rule="XF-067 XF-072", primary=True),
+    Step("deferral", _("批准延期/分期缴纳"), (C.SERVED,), F.DeferralForm, _deferral,
          when=lambda c: bool(c.final_fine) and c.paid_on is None, rule="XF-066"),
-    Step("overdue", "登记逾期未缴", (C.SERVED,), F.DatedForm, _overdue,
+    Step("overdue", _("登记逾期未缴"), (C.SERVED,), F.DatedForm, _overdue,
          when=lambda c: bool(c.payment_due) and c.paid_on is None, rule="XF-072"),
-    Step("reminder", "送达催告书", (C.OVERDUE,), F.DatedForm, _reminder, rule="QZ-046-053-054"),
-    Step("court", "申请法院强制执行", (C.REMINDED,), F.CourtApplyForm, _court, rule="QZ-046-053-054"),
-    Step("remedy_file", "登记行政复议/诉讼", AFTER_DECISION + (C.SPOT_DECIDED,), F.RemedyFileForm, _remedy_file,
+    Step("reminder", _("送达催告书"), (C.OVERDUE,), F.DatedForm, _reminder, rule="QZ-046-053-054", primary=True),
+    Step("court", _("申请法院强制执行"), (C.REMINDED,), F.CourtApplyForm, _court, rule="QZ-046-053-054"),
+    Step("remedy_file", _("登记行政复议/诉讼"), AFTER_DECISION + (C.SPOT_DECIDED,), F.RemedyFileForm, _remedy_file,
          rule="XF-073 FY-048-054"),
-    Step("remedy_close", "登记复议/诉讼结果", AFTER_DECISION + (C.SPOT_DECIDED, C.ARCHIVED), F.RemedyCloseForm,
+    Step("remedy_close", _("登记复议/诉讼结果"), AFTER_DECISION + (C.SPOT_DECIDED, C.ARCHIVED), F.RemedyCloseForm,
          _remedy_close, when=lambda c: c.remedies.filter(closed_on__isnull=True).exists(), rule="XF-048-039"),
-    Step("publish", "公开处罚决定", AFTER_DECISION, F.DatedForm, _publish,
+    Step("publish", _("公开处罚决定"), AFTER_DECISION, F.DatedForm, _publish,
          when=lambda c: (p := _publication(c)) is not None and p.published_on is None, rule="SX-3"),
-    Step("withdraw", "撤回公开", AFTER_DECISION + (C.ARCHIVED,), F.ReasonForm, _withdraw,
+    Step("withdraw", _("撤回公开"), AFTER_DECISION + (C.ARCHIVED,), F.ReasonForm, _withdraw,
          when=lambda c: (p := _publication(c)) is not None and p.published_on is not None and p.withdrawn_on is None,
          rule="XF-048-039"),
-    Step("close", "结案", (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL,
+    Step("close", _("结案"), (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL,
                           C.TRANSFERRED_OUT), F.ReasonForm, _close,
-         when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None)),
-    Step("archive", "归档（生成卷宗）", (C.CLOSED,), F.DatedForm, _archive, rule="XF-047"),
+         when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
+    Step("archive", _("归档（生成卷宗）"), (C.CLOSED,), F.DatedForm, _archive, rule="XF-047", primary=True),
 ]
 BY_KEY = {s.key: s for s in STEPS}
 
@@ -287,4 +291,5 @@ def may_take(user, step: Step) -> bool:
 
 def steps_for(case: Case, user) -> list[Step]:
     """The steps offered on the case page: allowed in this state, by this user's role, and relevant."""
-    return [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)]
+    offered = [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)]
+    return sorted(offered, key=lambda s: not s.primary)
