@@ -73,7 +73,7 @@ def due_soon(user, today: dt.date):
 
 def overdue(user, today: dt.date):
     start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    return _deadlines(user, today).filter(due_at__lt=start).order_by("due_at")
+    return _deadlines(user, today).filter(due_at__lt=start, party_period=False).order_by("due_at")
 
 
 def status_counts(qs) -> list[dict]:

@@ -103,9 +103,15 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", *
     return case
 
 
+# Periods the party has: when they run out nobody is late (the sweep marks them elapsed, never 督办).
+PARTY_PERIODS = {"case.representation", "case.hearing_request", "case.payment", "case.reconsideration_period",
+                 "case.litigation_period"}
+
+
 def _deadline(case: Case, kind: str, due: Due, label: str, *, warn_at: dt.date | None = None) -> Deadline:
     due_at = end_of_day(due.due)
     return Deadline.objects.create(kind=kind, object_type="cases.case", object_id=str(case.pk),
+                                   party_period=kind in PARTY_PERIODS,
                                    department=case.department, label=f"{case.number or case.pk} {label}"[:200],
                                    due_at=due_at, remind_at=end_of_day(warn_at) if warn_at else due_at -
                                    dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
@@ -956,6 +962,24 @@ def mark_overdue(*, case: Case, on: dt.date) -> Case:
     case.refresh_from_db()
     _guard(case.payment_due is not None and on > case.payment_due and case.paid_on is None, "XF-072", "尚未逾期")
     return _transition(case, CaseStatus.OVERDUE, actor=None, on=on, reason="逾期未缴纳罚款，开始加处罚款")
+
+
+def payments_overdue_sweep(*, on: dt.date | None = None) -> int:
+    """Cases whose payment period (XF-067, or the last instalment, XF-066) ran out unpaid become 逾期未履行
+    (XF-072: the surcharge runs from the next day); the agency is told to serve the 催告书. Idempotent."""
+    on = on or clock.now().astimezone(LOCAL).date()
+    n = 0
+    for case in Case.objects.filter(status__in=[CaseStatus.SERVED, CaseStatus.SPOT_DECIDED], paid_on__isnull=True,
+                                    final_fine__isnull=False, payment_due__lt=on):
+        try:
+            mark_overdue(case=case, on=on)
+        except (InvalidTransition, RuleViolation):
+            continue  # moved on meanwhile (paid, or another worker marked it)
+        Notification.objects.create(department=case.department, level=Notification.Level.REMIND,
+                                    text=f"{case.number} 逾期未缴纳罚款，已开始加处罚款，请依法送达催告书"[:300],
+                                    link=case.get_absolute_url())
+        n += 1
+    return n
 
 
 @transaction.atomic

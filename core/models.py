@@ -117,13 +117,17 @@ class Deadline(models.Model):
     """A time limit as a row, evaluated by the scheduled sweep (never a sleeping timer).
 
     ``remind_at`` → a reminder; ``due_at`` passed → escalation level 1 (督办); ``escalate2_at`` → level 2.
-    ``rule`` names what produced it (a rulebook id or a configuration key)."""
+    ``rule`` names what produced it (a rulebook id or a configuration key).
+
+    A ``party_period`` is a period the party has (陈述申辩期, 听证申请期, 缴款期, 复议/诉讼期): when it runs
+    out nobody in the administration is late, so the sweep marks it 期间届满 and never escalates it."""
 
     class State(models.TextChoices):
         OPEN = "open", _("未到期")
         MET = "met", _("已按时完成")
         LATE = "late", _("超期完成")
         CANCELLED = "cancelled", _("已取消")
+        ELAPSED = "elapsed", _("期间届满")
 
     kind = models.CharField(max_length=40, db_index=True)
     object_type = models.CharField(max_length=60)
@@ -137,6 +141,7 @@ class Deadline(models.Model):
     rule = models.CharField(max_length=80)
     basis = models.CharField(max_length=120, blank=True)
     provisional = models.BooleanField(default=False)
+    party_period = models.BooleanField(_("当事人期间"), default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)

@@ -540,17 +540,24 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     """Remind before, escalate (督办) when overdue, escalate again later. Idempotent: each step is a
     compare-and-set on the deadline row, so two workers never send the same reminder twice."""
     now = now or clock.now()
-    counts = {"reminded": 0, "escalated": 0, "escalated2": 0}
+    counts = {"reminded": 0, "escalated": 0, "escalated2": 0, "elapsed": 0}
     guidance = _guidance_office()
-    for d in Deadline.objects.filter(state=Deadline.State.OPEN, reminded_at__isnull=True, remind_at__lte=now,
-                                     due_at__gt=now)[:500]:
+    for d in Deadline.objects.filter(state=Deadline.State.OPEN, party_period=True, due_at__lte=now)[:500]:
+        with transaction.atomic():
+            if Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(state=Deadline.State.ELAPSED,
+                                                                                   closed_at=now):
+                notify(department=d.department, level=Notification.Level.INFO, text=f"期间届满：{d.label}")
+                audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
+                counts["elapsed"] += 1
+    duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)
+    for d in duties.filter(reminded_at__isnull=True, remind_at__lte=now, due_at__gt=now)[:500]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
                 notify(department=d.department, level=Notification.Level.REMIND,
                        text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}")
                 audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
                 counts["reminded"] += 1
-    for d in Deadline.objects.filter(state=Deadline.State.OPEN, escalation_level=0, due_at__lte=now)[:500]:
+    for d in duties.filter(escalation_level=0, due_at__lte=now)[:500]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
                 text = f"督办：{d.label} 已超期（时限 {timezone.localtime(d.due_at):%m-%d %H:%M}）"
@@ -560,7 +567,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
                     Instruction.objects.filter(pk=d.object_id, escalation_level=0).update(escalation_level=1)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 1})
                 counts["escalated"] += 1
-    for d in Deadline.objects.filter(state=Deadline.State.OPEN, escalation_level=1, escalate2_at__lte=now)[:500]:
+    for d in duties.filter(escalation_level=1, escalate2_at__lte=now)[:500]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=1).update(escalation_level=2):
                 for leader in Department.objects.filter(kind=DepartmentKind.GOVERNMENT, region__level="county")[:1]:
@@ -575,7 +582,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
 
 def overdue_deadlines(now: dt.datetime | None = None):
     now = now or clock.now()
-    return Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=now).select_related("department")
+    return Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False, due_at__lte=now) \
+        .select_related("department")
 
 
 def open_disputes():

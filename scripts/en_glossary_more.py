@@ -140,4 +140,5 @@ EN_MORE = {
 "送达催告书": "Serve the reminder", "登记复议/诉讼结果": "Record the remedy's result", "撤回公开": "Withdraw publication",
 "归档（生成卷宗）": "Archive (build the case file)", "登记案件线索": "Register a case clue", "来源事件": "Source events",
 "已立案办理": "Handled as a case", "立案办理（登记案件线索）": "Open a case (register a clue)",
+"期间届满": "Period ended", "当事人期间": "Party's period",
 }

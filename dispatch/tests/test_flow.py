@@ -109,7 +109,7 @@ def test_overdue_work_is_reminded_then_escalated_once(iw):
     sign = Deadline.objects.get(kind="instruction.sign", object_id=str(ins.pk))
     assert sign.rule == "dispatch.sign_hours.normal"
     before_remind = services.deadlines_sweep(now=sign.remind_at - dt.timedelta(minutes=1))
-    assert before_remind == {"reminded": 0, "escalated": 0, "escalated2": 0}
+    assert before_remind == {"reminded": 0, "escalated": 0, "escalated2": 0, "elapsed": 0}
     assert services.deadlines_sweep(now=sign.remind_at + dt.timedelta(minutes=1))["reminded"] == 1
     assert services.deadlines_sweep(now=sign.remind_at + dt.timedelta(minutes=2))["reminded"] == 0
     late = sign.due_at + dt.timedelta(minutes=1)

@@ -1,10 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from cases.services import payments_overdue_sweep
 from dispatch.services import deadlines_sweep
 
 
 class Command(BaseCommand):
-    help = "Evaluate deadline rows once: reminders, escalation (督办) and second-level escalation."
+    help = ("Evaluate deadline rows once: reminders, escalation (督办), second-level escalation, party periods "
+            "that ran out, and unpaid fines past their period (→ 逾期未履行).")
 
     def handle(self, *args, **o):
-        self.stdout.write(str(deadlines_sweep()))
+        counts = deadlines_sweep()
+        counts["payments_overdue"] = payments_overdue_sweep()
+        self.stdout.write(str(counts))
