@@ -404,3 +404,81 @@ class RemedyCloseForm(StepForm):
 class ReasonForm(StepForm):
     on = forms.DateField(label=_("日期"))
     reason = forms.CharField(label=_("理由"), widget=TEXT)
+
+
+class RecusalApplyForm(StepForm):
+    officer = forms.ModelChoiceField(Officer.objects.none(), label=_("申请回避的执法人员"))
+    applicant = forms.CharField(label=_("申请人（当事人或本人）"), max_length=100)
+    reason = forms.CharField(label=_("回避理由"), widget=TEXT)
+    on = forms.DateField(label=_("申请日期"))
+
+    def setup(self):
+        self.fields["officer"].queryset = Officer.objects.filter(
+            caseofficer__case=self.case, caseofficer__released_on__isnull=True).distinct()
+
+
+class RecusalDecideForm(StepForm):
+    recusal = forms.ModelChoiceField(None, label=_("回避申请"))
+    granted = forms.TypedChoiceField(label=_("决定"), choices=[("1", _("准予回避")), ("0", _("驳回申请"))],
+                                     coerce=lambda v: v == "1")
+    on = forms.DateField(label=_("决定日期"))
+
+    def setup(self):
+        self.fields["recusal"].queryset = self.case.recusals.filter(granted__isnull=True).select_related("officer")
+        self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}：{r.reason[:40]}（{r.applicant}）"
+
+
+def _coercive_acts(case):
+    from core.models import Deadline
+
+    open_rows = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__startswith="case.seizure.",
+                                        state=Deadline.State.OPEN).values_list("kind", flat=True)
+    ids = [int(k.rsplit(".", 1)[1]) for k in open_rows]
+    return case.acts.filter(pk__in=ids)
+
+
+class SeizureExtendForm(StepForm):
+    act = forms.ModelChoiceField(None, label=_("查封/扣押"))
+    on = forms.DateField(label=_("批准日期"))
+    approval_ref = forms.CharField(label=_("负责人批准文号"), max_length=100)
+    reason = forms.CharField(label=_("延长理由（书面告知当事人）"), widget=TEXT)
+
+    def setup(self):
+        self.fields["act"].queryset = _coercive_acts(self.case)
+        self.fields["act"].label_from_instance = lambda a: f"{a.get_kind_display()} {a.started_at:%Y-%m-%d} {a.place}"
+
+
+class SeizureReleaseForm(SeizureExtendForm):
+    approval_ref = None
+    reason = forms.CharField(label=_("解除或处理理由"), widget=TEXT)
+
+
+class AssistanceRequestForm(StepForm):
+    to_department = forms.ModelChoiceField(Department.objects.none(), label=_("请求协助的机关"))
+    matter = forms.CharField(label=_("协助事项"), max_length=300)
+    basis = forms.CharField(label=_("法律依据"), max_length=300, initial="《中华人民共和国行政处罚法》第二十六条")
+    on = forms.DateField(label=_("请求日期"))
+
+    def setup(self):
+        self.fields["to_department"].queryset = Department.objects.exclude(pk=self.case.department_id).order_by("code")
+
+
+class AssistanceReplyForm(StepForm):
+    on = forms.DateField(label=_("答复日期"))
+    reply = forms.CharField(label=_("协助结果"), widget=TEXT)
+
+
+class CrimeReportForm(StepForm):
+    report_at = forms.DateTimeField(label=_("报告时间"))
+
+
+class CrimeDecideForm(StepForm):
+    approved = forms.TypedChoiceField(label=_("负责人决定"), choices=[("1", _("批准移送")), ("0", _("不批准"))],
+                                      coerce=lambda v: v == "1")
+    at = forms.DateTimeField(label=_("决定时间"))
+    reason = forms.CharField(label=_("不批准的理由"), widget=TEXT, required=False)
+
+
+class CrimeTransferForm(StepForm):
+    at = forms.DateTimeField(label=_("移送时间"))
+    receipt_no = forms.CharField(label=_("公安机关接收回执编号"), max_length=60)

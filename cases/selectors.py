@@ -28,10 +28,19 @@ def cases_visible_to(user) -> QuerySet[Case]:
         cond = Q(department_id=user.department_id)
         if user.team_id:
             cond |= Q(team_id=user.team_id) | Q(department__region__in=user.team.towns.all())
-        return qs.filter(cond)
+        return qs.filter(cond | _asked_to_assist(user))
     if user.role == Role.DEPT_SUPERVISOR:
-        return qs.filter(Q(referring_department_id=user.department_id) | Q(department_id=user.department_id))
+        return qs.filter(Q(referring_department_id=user.department_id) | Q(department_id=user.department_id)
+                         | _asked_to_assist(user))
     return qs.none()
+
+
+def _asked_to_assist(user) -> Q:
+    """A body asked to assist (XF-026) sees the case while the request is open, to answer it."""
+    depts = [d for d in (user.department_id, user.team.department_id if user.team_id else None) if d]
+    ids = Deadline.objects.filter(object_type="cases.case", kind__startswith="case.assist.", department_id__in=depts,
+                                  state=Deadline.State.OPEN).values_list("object_id", flat=True)
+    return Q(pk__in=[int(i) for i in ids])
 
 
 def access_case(*, user, pk: int) -> Case:

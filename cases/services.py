@@ -1299,7 +1299,10 @@ def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
 
 @transaction.atomic
 def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: str = "") -> CrimeTransfer:
-    ct = case.crime_transfer
+    _require_handler(actor, case)
+    ct = CrimeTransfer.objects.filter(case=case).first()
+    if ct is None or ct.head_decided_at is not None:
+        raise InvalidTransition("没有待审批的移送报告", errors={"__all__": ["已审批或未报告"]})
     _guard(approved or bool(reason.strip()), "YS-310", "不批准移送的，应当将不予批准的理由记录在案")
     CrimeTransfer.objects.filter(pk=ct.pk).update(head_decided_at=at, approved=approved, refusal_reason=reason)
     _close_deadlines(case, "case.crime_head_decision", at.astimezone(LOCAL).date())
@@ -1318,8 +1321,9 @@ def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: 
 def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str) -> Case:
     """XF-027: transferred to the judicial organ; a fine may not replace it."""
     case.refresh_from_db()
-    ct = case.crime_transfer
-    _guard(ct.approved is True, "YS-310", "移送须经负责人批准")
+    _require_handler(actor, case)
+    ct = CrimeTransfer.objects.filter(case=case).first()
+    _guard(ct is not None and ct.approved is True, "YS-310", "移送须经负责人批准")
     _guard(at <= ct.head_decided_at + dt.timedelta(hours=24), "YS-310", "批准后须在24小时内移送")
     CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no)
     Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.crime_transfer",

@@ -32,6 +32,7 @@ class Step:
     when: Callable[[Case], bool] = lambda case: True
     rule: str = ""
     primary: bool = False  # on the main path of the procedure: shown first, as a solid button
+    who: Callable | None = None  # (case, user) -> bool, when the step belongs to a particular body
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -200,6 +201,69 @@ def _withdraw(actor, case, d, files):
     return "已撤回公开"
 
 
+def _recusal_apply(actor, case, d, files):
+    S.recusal_apply(actor=actor, case=case, officer=d["officer"], applicant=d["applicant"], reason=d["reason"],
+                    on=d["on"])
+    return "已登记回避申请，调查不停止"
+
+
+def _recusal_decide(actor, case, d, files):
+    r = S.recusal_decide(actor=actor, recusal=d["recusal"], granted=d["granted"], on=d["on"])
+    return "已准予回避，请另行指派承办人员" if r.granted else "已驳回回避申请"
+
+
+def _seizure_extend(actor, case, d, files):
+    row = S.seizure_extend(actor=actor, case=case, act=d["act"], on=d["on"], approval_ref=d["approval_ref"],
+                           reason=d["reason"])
+    return f"查封/扣押期限已延长至 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
+
+
+def _seizure_release(actor, case, d, files):
+    S.seizure_release(actor=actor, case=case, act=d["act"], on=d["on"], reason=d["reason"])
+    return "已解除/处理查封扣押"
+
+
+def _assist_request(actor, case, d, files):
+    row = S.assistance_request(actor=actor, case=case, to_department=d["to_department"], matter=d["matter"],
+                               basis=d["basis"], on=d["on"])
+    return f"已请求{d['to_department']}协助，答复时限 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
+
+
+def _assist_reply(actor, case, d, files):
+    S.assistance_reply(actor=actor, case=case, on=d["on"], reply=d["reply"])
+    return "已答复协助请求"
+
+
+def _crime_report(actor, case, d, files):
+    S.crime_report(actor=actor, case=case, report_at=_aware(d["report_at"]))
+    return "已报告涉嫌犯罪，负责人须在3日内决定是否移送"
+
+
+def _crime_decide(actor, case, d, files):
+    ct = S.crime_decide(actor=actor, case=case, approved=d["approved"], at=_aware(d["at"]), reason=d["reason"])
+    return "已批准移送，须在24小时内移送公安机关" if ct.approved else "不批准移送，理由已记录"
+
+
+def _crime_transfer(actor, case, d, files):
+    S.crime_transfer(actor=actor, case=case, at=_aware(d["at"]), receipt_no=d["receipt_no"])
+    return "已移送公安机关"
+
+
+def _open_assist_for(case: Case, user) -> bool:
+    from core.models import Deadline
+    from dispatch.access import acts_for
+
+    rows = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__startswith="case.assist.",
+                                   state=Deadline.State.OPEN).select_related("department")
+    return any(acts_for(user, r.department) for r in rows)
+
+
+def _crime(case: Case):
+    from cases.models import CrimeTransfer
+
+    return CrimeTransfer.objects.filter(case=case).first()
+
+
 def _spot_file(actor, case, d, files):
     S.spot_file_with_agency(actor=actor, case=case, on=d["on"])
     return "当场处罚决定已备案"
@@ -227,6 +291,8 @@ def _publication(case: Case):
 
 
 HEARD = (C.NOTICE_SERVED, C.HEARING_CLOSED)
+OPEN_WORK = (C.FILED, C.INVESTIGATING, C.INVESTIGATION_CLOSED, C.REVIEW, C.PENALTY_PROPOSED, C.NOTICE_SERVED,
+             C.HEARING_REQUESTED, C.HEARING_SCHEDULED, C.HEARING_CLOSED)
 AFTER_DECISION = (C.DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED, C.EXECUTED, C.CLOSED)
 STEPS: list[Step] = [
     Step("assign", _("指派承办人员"), (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
@@ -280,6 +346,25 @@ STEPS: list[Step] = [
     Step("close", _("结案"), (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL,
                           C.TRANSFERRED_OUT), F.ReasonForm, _close,
          when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
+    Step("recusal_apply", _("登记回避申请"), OPEN_WORK, F.RecusalApplyForm, _recusal_apply, rule="XF-043"),
+    Step("recusal_decide", _("作出回避决定"), OPEN_WORK, F.RecusalDecideForm, _recusal_decide,
+         when=lambda c: c.recusals.filter(granted__isnull=True).exists(), rule="XF-043"),
+    Step("seizure_extend", _("延长查封/扣押期限"), OPEN_WORK, F.SeizureExtendForm, _seizure_extend,
+         when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
+    Step("seizure_release", _("解除/处理查封扣押"), OPEN_WORK + AFTER_DECISION, F.SeizureReleaseForm,
+         _seizure_release, when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
+    Step("assist_request", _("请求其他机关协助"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.AssistanceRequestForm,
+         _assist_request, rule="XF-026 ZJ-017"),
+    Step("assist_reply", _("答复协助请求"), tuple(C.values), F.AssistanceReplyForm, _assist_reply,
+         roles=HANDLERS + (Role.DEPT_SUPERVISOR,), who=_open_assist_for, rule="XF-026"),
+    Step("crime_report", _("报告涉嫌犯罪（移送审批）"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
+         F.CrimeReportForm, _crime_report, when=lambda c: _crime(c) is None, rule="YS-310"),
+    Step("crime_decide", _("负责人决定是否移送"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
+         F.CrimeDecideForm, _crime_decide, when=lambda c: (ct := _crime(c)) is not None and ct.head_decided_at is None,
+         rule="YS-310"),
+    Step("crime_transfer", _("移送公安机关"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
+         F.CrimeTransferForm, _crime_transfer, when=lambda c: (ct := _crime(c)) is not None and ct.approved is True,
+         rule="YS-310 XF-027", primary=True),
     Step("archive", _("归档（生成卷宗）"), (C.CLOSED,), F.DatedForm, _archive, rule="XF-047", primary=True),
 ]
 BY_KEY = {s.key: s for s in STEPS}
@@ -291,5 +376,9 @@ def may_take(user, step: Step) -> bool:
 
 def steps_for(case: Case, user) -> list[Step]:
     """The steps offered on the case page: allowed in this state, by this user's role, and relevant."""
-    offered = [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)]
+    from dispatch.access import acts_for
+
+    handler = acts_for(user, case.department)
+    offered = [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)
+               and (s.who(case, user) if s.who else (handler or s.roles != HANDLERS))]
     return sorted(offered, key=lambda s: not s.primary)

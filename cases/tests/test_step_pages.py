@@ -158,3 +158,73 @@ def test_a_case_opened_from_an_event_keeps_the_link(cw, client):
     assert list(case.events.all()) == [event] and case.town == cw.tianma
     assert case.status == CaseStatus.CLUE
     assert case.get_absolute_url() in client.get(reverse("intake:event", args=[event.pk])).content.decode()
+
+
+def _filed(cw):
+    from cases.tests.helpers import file_case
+
+    case = open_case(cw)
+    file_case(cw, case)
+    return case
+
+
+def test_XF_043_recusal_through_the_forms(cw, client):
+    case = _filed(cw)
+    client.force_login(cw.bureau_officer)
+    ok(post_step(client, case, "recusal_apply", {"officer": cw.o2.pk, "applicant": "当事人", "reason": "与当事人系亲属",
+                                                  "on": "2026-03-07"}))
+    r = case.recusals.get()
+    ok(post_step(client, case, "recusal_decide", {"recusal": r.pk, "granted": "1", "on": "2026-03-08"}))
+    assert case.case_officers.get(officer=cw.o2).released_on == dt.date(2026, 3, 8)
+    assert reverse(STEP, args=[case.pk, "recusal_decide"]) not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_QZ_024_028_seizure_extension_once_through_the_form(cw, client):
+    from cases import services as S
+    from cases.choices import ActKind
+    from cases.tests.helpers import D, at
+
+    case = _filed(cw)
+    act = S.act_record(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, started_at=at(D(2026, 3, 9), 9),
+                       ended_at=at(D(2026, 3, 9), 10), place="仓库", officers=[cw.o1, cw.o2], id_shown=True,
+                       record="扣押清单：熟食20公斤", party_signed=True, approval_ref="负责人批准",
+                       av_sha256="b" * 64, av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
+    client.force_login(cw.bureau_officer)
+    data = {"act": act.pk, "on": "2026-04-01", "approval_ref": "负责人批准延长", "reason": "需检测"}
+    ok(post_step(client, case, "seizure_extend", data))
+    again = post_step(client, case, "seizure_extend", dict(data, on="2026-04-02"))
+    assert again.status_code == 422 and "QZ-024-028" in again.content.decode()
+    ok(post_step(client, case, "seizure_release", {"act": act.pk, "on": "2026-04-20", "reason": "检测合格，解除扣押"}))
+    assert reverse(STEP, args=[case.pk, "seizure_release"]) not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_XF_026_the_asked_body_sees_the_case_only_to_answer(cw, client):
+    from core.models import Deadline
+
+    case = _filed(cw)
+    client.force_login(cw.scjg_supervisor)
+    assert client.get(case.get_absolute_url()).status_code == 404  # not theirs before the request
+    client.force_login(cw.bureau_officer)
+    ok(post_step(client, case, "assist_request", {"to_department": cw.scjg.pk, "matter": "提供当事人登记信息",
+                                                   "basis": "《行政处罚法》第二十六条", "on": "2026-03-07"}))
+    client.force_login(cw.scjg_supervisor)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert reverse(STEP, args=[case.pk, "assist_reply"]) in page
+    assert reverse(STEP, args=[case.pk, "act"]) not in page  # nothing of the handler's is offered
+    ok(post_step(client, case, "assist_reply", {"on": "2026-03-09", "reply": "登记信息已提供"}))
+    assert Deadline.objects.get(object_id=str(case.pk), kind__startswith="case.assist.").state == "met"
+    assert client.get(case.get_absolute_url()).status_code == 404  # answered: no longer visible
+
+
+def test_YS_310_crime_transfer_through_the_forms(cw, client):
+    case = _filed(cw)
+    client.force_login(cw.bureau_officer)
+    ok(post_step(client, case, "crime_report", {"report_at": "2026-03-10T09:00"}))
+    refused = post_step(client, case, "crime_decide", {"approved": "0", "at": "2026-03-11T09:00", "reason": ""})
+    assert refused.status_code == 422 and "YS-310" in refused.content.decode()
+    ok(post_step(client, case, "crime_decide", {"approved": "1", "at": "2026-03-11T09:00", "reason": ""}))
+    late = post_step(client, case, "crime_transfer", {"at": "2026-03-12T10:00", "receipt_no": "常公受〔2026〕1号"})
+    assert late.status_code == 422 and "24小时" in late.content.decode()
+    ok(post_step(client, case, "crime_transfer", {"at": "2026-03-11T15:00", "receipt_no": "常公受〔2026〕1号"}))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TRANSFERRED_JUDICIAL
