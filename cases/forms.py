@@ -18,7 +18,7 @@ from cases.choices import (
     RemedyResult,
     ServiceMethod,
 )
-from cases.models import Case, LegalReview
+from cases.models import Case, Evidence, LegalReview, MonitoringDevice
 from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from org.models import Department, Officer
@@ -190,9 +190,12 @@ class EvidenceForm(StepForm):
     file = forms.FileField(label=_("文件（照片、扫描件、音视频）"), required=False)
     lawful = forms.BooleanField(label=_("合法取得"), required=False, initial=True)
     source = forms.CharField(label=_("来源"), required=False, max_length=200)
+    device = forms.ModelChoiceField(MonitoringDevice.objects.none(), label=_("电子技术监控设备（非现场执法记录）"),
+                                    required=False)
 
     def setup(self):
         officers_field(self.fields["collectors"], self.case)
+        self.fields["device"].queryset = MonitoringDevice.objects.filter(department=self.case.department, active=True)
 
     def clean_file(self):
         f = self.cleaned_data.get("file")
@@ -482,3 +485,16 @@ class CrimeDecideForm(StepForm):
 class CrimeTransferForm(StepForm):
     at = forms.DateTimeField(label=_("移送时间"))
     receipt_no = forms.CharField(label=_("公安机关接收回执编号"), max_length=60)
+
+
+class DeviceReviewForm(StepForm):
+    evidence = forms.ModelChoiceField(None, label=_("设备记录"))
+    result = forms.ChoiceField(label=_("审核结论（XF-041）"), choices=Evidence.DeviceReview.choices)
+    on = forms.DateField(label=_("审核日期"))
+    party_informed_via = forms.CharField(label=_("告知当事人及网上陈述申辩途径的方式（如 短信+浙里办）"), required=False,
+                                         max_length=50)
+    note = forms.CharField(label=_("审核意见"), required=False, max_length=300)
+
+    def setup(self):
+        self.fields["evidence"].queryset = self.case.evidence.filter(device__isnull=False, device_review="")
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.device.code}：{e.description[:40]}"

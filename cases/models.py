@@ -201,7 +201,59 @@ class Act(models.Model):
         return f"{self.case_id} {self.get_kind_display()} {self.started_at:%Y-%m-%d}"
 
 
+class MonitoringDevice(models.Model):
+    """XF-041 电子技术监控设备 (非现场执法): usable only after legal and technical review, meeting a standard,
+    clearly signposted and with its location published."""
+
+    code = models.CharField(_("设备编号"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="devices",
+                                   verbose_name=_("设置机关"))
+    town = models.ForeignKey("org.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("镇街"))
+    location = models.CharField(_("设置地点"), max_length=200)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    purpose = models.CharField(_("监控事项"), max_length=200)
+    legal_review_ref = models.CharField(_("法制审核文号"), max_length=100, blank=True)
+    technical_review_ref = models.CharField(_("技术审核(检定)文号"), max_length=100, blank=True)
+    standard = models.CharField(_("技术标准"), max_length=100, blank=True)
+    signposted = models.BooleanField(_("已设置明显可见的标识"), default=False)
+    published_on = models.DateField(_("地点公布日期"), null=True, blank=True)
+    public_url = models.URLField(_("公布网址"), blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("电子技术监控设备")
+        verbose_name_plural = _("电子技术监控设备")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def problems_on(self, day) -> list[str]:
+        """What keeps the device's records from being evidence on ``day`` (XF-041); empty when usable."""
+        out = []
+        if not self.active:
+            out.append("设备已停用")
+        if not self.legal_review_ref.strip():
+            out.append("未经法制审核")
+        if not self.technical_review_ref.strip():
+            out.append("未经技术审核")
+        if not self.standard.strip():
+            out.append("未载明符合的标准")
+        if not self.signposted:
+            out.append("未设置明显可见的标识")
+        if self.published_on is None or self.published_on > day:
+            out.append("设置地点未向社会公布")
+        return out
+
+
 class Evidence(models.Model):
+    class DeviceReview(models.TextChoices):
+        PASS = "pass", _("审核通过")
+        FAIL = "fail", _("不符合要求，不作为证据")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     description = models.CharField(max_length=300)
@@ -217,6 +269,15 @@ class Evidence(models.Model):
     verified_on = models.DateField(null=True, blank=True)
     custody = models.CharField(_("保管"), max_length=200, blank=True)
     act = models.ForeignKey(Act, on_delete=models.SET_NULL, null=True, blank=True)
+    device = models.ForeignKey(MonitoringDevice, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="evidence", verbose_name=_("电子技术监控设备"))
+    device_review = models.CharField(_("记录审核"), max_length=4, choices=DeviceReview.choices, blank=True)
+    device_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+")
+    device_reviewed_on = models.DateField(null=True, blank=True)
+    device_review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+    party_informed_on = models.DateField(_("告知当事人日期"), null=True, blank=True)
+    party_informed_via = models.CharField(_("告知方式"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["collected_on", "id"]

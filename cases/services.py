@@ -434,15 +434,23 @@ def seizure_release(*, actor, case: Case, act: Act, on: dt.date, reason: str) ->
 @transaction.atomic
 def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on: dt.date, collectors: list[Officer],
                  method: str, data: bytes | None = None, filename: str = "", lawful: bool = True, source: str = "",
-                 act: Act | None = None) -> Evidence:
-    """XF-046: one of the eight kinds, how it was collected, SHA-256 of the file."""
+                 act: Act | None = None, device=None) -> Evidence:
+    """XF-046: one of the eight kinds, how it was collected, SHA-256 of the file. A record from an
+    electronic monitoring device (XF-041) is accepted only from a device that passed legal and technical
+    review, meets a standard, is signposted and whose location was published by the recording day; it
+    is not usable until the agency reviewed the record (``device_record_review``)."""
     case.refresh_from_db()
     _require_handler(actor, case)
     _guard(kind in EvidenceKind.values, "XF-046", f"证据种类“{kind}”不是法定的八种之一")
     _guard(not _evidence_locked(case), "FY-048-054", "行政复议期间不得自行收集证据")
     _guard(bool(method.strip()), "XF-046", "须写明证据收集方式")
+    if device is not None:
+        _guard(kind in (EvidenceKind.AUDIOVISUAL, EvidenceKind.ELECTRONIC), "XF-041",
+               "电子技术监控设备的记录属于视听资料或电子数据")
+        problems = device.problems_on(collected_on)
+        _guard(not problems, "XF-041", f"设备{device.code}的记录不能作为证据：{'、'.join(problems)}", field="device")
     ev = Evidence.objects.create(case=case, kind=kind, description=description, collected_on=collected_on,
-                                 method=method, lawful=lawful, source=source, act=act)
+                                 method=method, lawful=lawful, source=source, act=act, device=device)
     ev.collected_by.set(collectors)
     if data is not None:
         ev.sha256 = hashlib.sha256(data).hexdigest()
@@ -451,6 +459,32 @@ def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on
     audit_log(actor=actor, action="cases.evidence.add", obj=ev, after={"kind": kind, "sha256": ev.sha256,
                                                                        "lawful": lawful})
     return ev
+
+
+@transaction.atomic
+def device_record_review(*, actor, evidence: Evidence, result: str, on: dt.date, note: str = "",
+                         party_informed_via: str = "") -> Evidence:
+    """XF-041: the agency reviews each device record (true, clear, complete, accurate); a record that
+    passes may be used once the party has been told of the facts and of the online channel to query,
+    state views and defend (the channel used is recorded)."""
+    _require_handler(actor, evidence.case)
+    _guard(evidence.device_id is not None, "XF-041", "该证据不是电子技术监控设备的记录")
+    _guard(result in Evidence.DeviceReview.values, "XF-041", "审核结论无效")
+    if result == Evidence.DeviceReview.PASS:
+        _guard(bool(party_informed_via.strip()), "XF-041",
+               "须及时告知当事人违法事实，并提供查询、陈述和申辩的网上途径（记录告知方式）", field="party_informed_via")
+    elif not note.strip():
+        raise ValidationFailed("请写明不符合要求之处", errors={"note": ["不能为空"]})
+    moved = Evidence.objects.filter(pk=evidence.pk, device_review="").update(
+        device_review=result, device_reviewed_by=actor, device_reviewed_on=on, device_review_note=note,
+        party_informed_on=on if result == Evidence.DeviceReview.PASS else None,
+        party_informed_via=party_informed_via if result == Evidence.DeviceReview.PASS else "")
+    if not moved:
+        raise InvalidTransition("该记录已审核", errors={"evidence": ["已审核"]})
+    evidence.refresh_from_db()
+    audit_log(actor=actor, action="cases.evidence.device_review", obj=evidence,
+              after={"result": result, "on": on, "party_informed_via": party_informed_via})
+    return evidence
 
 
 @transaction.atomic
@@ -503,7 +537,9 @@ def investigation_close(*, actor, case: Case, on: dt.date, facts: str) -> Case:
 
 
 def _usable_evidence(case: Case):
-    return case.evidence.filter(verified=True, lawful=True)
+    """Verified, lawfully obtained (XF-046); a device record only after its review passed (XF-041)."""
+    return case.evidence.filter(verified=True, lawful=True).filter(
+        Q(device__isnull=True) | Q(device_review=Evidence.DeviceReview.PASS))
 
 
 @transaction.atomic

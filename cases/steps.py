@@ -67,8 +67,15 @@ def _evidence(actor, case, d, files):
     upload = d.get("file")
     S.evidence_add(actor=actor, case=case, kind=d["kind"], description=d["description"], collected_on=d["collected_on"],
                    collectors=list(d["collectors"]), method=d["method"], lawful=d["lawful"], source=d["source"],
-                   data=upload.read() if upload else None, filename=upload.name if upload else "")
-    return "证据已登记"
+                   data=upload.read() if upload else None, filename=upload.name if upload else "",
+                   device=d.get("device"))
+    return "证据已登记" + ("，设备记录须经审核后方可使用（XF-041）" if d.get("device") else "")
+
+
+def _device_review(actor, case, d, files):
+    S.device_record_review(actor=actor, evidence=d["evidence"], result=d["result"], on=d["on"], note=d["note"],
+                           party_informed_via=d["party_informed_via"])
+    return "设备记录审核完成"
 
 
 def _verify(actor, case, d, files):
@@ -301,6 +308,9 @@ STEPS: list[Step] = [
     Step("not_file", _("不予立案"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file, rule="XF-054"),
     Step("act", _("现场检查/询问/强制措施"), (C.FILED, C.INVESTIGATING), F.ActForm, _act, rule="XF-055 QZ-018-019 SX-4"),
     Step("evidence", _("登记证据"), (C.FILED, C.INVESTIGATING), F.EvidenceForm, _evidence, rule="XF-046"),
+    Step("device_review", _("审核电子监控记录"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.DeviceReviewForm,
+         _device_review, when=lambda c: c.evidence.filter(device__isnull=False, device_review="").exists(),
+         rule="XF-041"),
     Step("verify", _("查证证据"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.VerifyForm, _verify,
          when=lambda c: c.evidence.filter(verified=False).exists(), rule="XF-046"),
     Step("close_investigation", _("调查终结"), (C.INVESTIGATING,), F.CloseInvestigationForm, _close_investigation, primary=True),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("documents/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
     path("reviews/", views.review_queue, name="reviews"),
     path("spot/", views.spot_form, name="spot"),
+    path("devices/", views.device_list, name="devices"),
 ]

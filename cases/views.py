@@ -15,7 +15,7 @@ from cases import services as S
 from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
 from cases.forms import OpenForm
-from cases.models import Document
+from cases.models import Document, MonitoringDevice
 from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError
 from core.http import errors_as_text, handle_application_errors
@@ -212,3 +212,10 @@ def spot_form(request):
             return redirect("cases:case", case.pk)
     return render(request, "cases/spot.html", {"items": items, "officers": team_officers, "me": getattr(user, "officer", None),
                                                "dept": dept, "now": dt.datetime.now()})
+
+
+def device_list(request):
+    """XF-041: the published locations of electronic monitoring devices — public, no login."""
+    devices = MonitoringDevice.objects.filter(active=True, published_on__isnull=False).select_related(
+        "department", "town").order_by("town__code", "code")
+    return render(request, "cases/devices.html", {"devices": devices})

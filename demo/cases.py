@@ -218,6 +218,7 @@ class CaseReplay:
             except ApplicationError as exc:
                 if self.out:
                     self.out.write(f"  demo case {kind} stopped: {exc.message}")
+        self.devices(i + 1)
         # on-the-spot decisions by the 天马 town team for a delegated item
         tianma_user = User.objects.get(username="tianma_officer")
         town = Region.objects.get(code="330822001")
@@ -243,4 +244,34 @@ class CaseReplay:
                 if self.out:
                     self.out.write(f"  demo spot case {n} stopped: {exc.message}")
 
+    def devices(self, i):
+        """XF-041: four devices (three reviewed and published, one awaiting its technical review) and a
+        case opened from a device record that still waits for the agency's review of the record."""
+        from cases.choices import EvidenceKind
+        from cases.models import MonitoringDevice
+
+        published = self.today - dt.timedelta(days=200)
+        rows = [("CS-TM-001", "人民路违停抓拍", "330822001", "天马街道人民路与定阳路交叉口", "机动车违法停放", True),
+                ("CS-TM-002", "文峰路占道经营监控", "330822001", "天马街道文峰路农贸市场东门", "占道经营", True),
+                ("CS-ZC-001", "紫港渣土车抓拍", "330822002", "紫港街道常山港大桥北", "渣土运输车辆未密闭", True),
+                ("CS-HB-001", "辉埠矿区扬尘监测", "330822115", "辉埠镇矿区入口", "工地扬尘", False)]
+        devices = []
+        for code, name, town, place, purpose, ready in rows:
+            devices.append(MonitoringDevice.objects.create(
+                code=code, name=name, department=self.zf, town=Region.objects.filter(code=town).first(),
+                location=place, purpose=purpose, legal_review_ref=f"常综执法审〔{published.year}〕{len(devices) + 1}号",
+                technical_review_ref=f"衢计检〔{published.year}〕{80 + len(devices)}号" if ready else "",
+                standard="GA/T 832-2014" if ready else "", signposted=ready, published_on=published if ready else None))
+        try:
+            case = self.general(i, "filed")
+            ev = S.evidence_add(actor=self.actor, case=case, kind=EvidenceKind.ELECTRONIC,
+                                description=f"{devices[2].name}抓拍记录3张", collected_on=case.act_date,
+                                collectors=[o.officer for o in case.case_officers.all()[:2]],
+                                method="设备自动记录，执法人员调取", data=f"demo-{case.pk}".encode(),
+                                filename="capture.jpg", device=devices[2])
+            if self.out:
+                self.out.write(f"  device record {ev.pk} on case {case.pk} waits for review (XF-041)")
+        except ApplicationError as exc:
+            if self.out:
+                self.out.write(f"  demo device case stopped: {exc.message}")
 

@@ -58,3 +58,9 @@ def test_demo_cases_in_every_state(demo_events):
             "executed", "closed", "not_filed", "transferred_judicial", "spot_decided"} <= statuses
     assert Document.objects.filter(doc_type="hearing_record").exists()
     assert Case.objects.filter(referring_department__isnull=False, referral_feedback_on__isnull=False).exists()
+    # XF-041: published devices, one awaiting its review (not published), and a device record awaiting review
+    from cases.models import Evidence, MonitoringDevice
+
+    assert MonitoringDevice.objects.filter(published_on__isnull=False).count() == 3
+    assert MonitoringDevice.objects.filter(published_on__isnull=True).count() == 1
+    assert Evidence.objects.filter(device__isnull=False, device_review="").exists()
