@@ -392,6 +392,8 @@ class RemedyFileForm(StepForm):
     body = forms.CharField(label=_("复议机关/法院"), max_length=100, initial="常山县人民政府")
     filed_on = forms.DateField(label=_("申请/起诉日期"))
     copy_received_on = forms.DateField(label=_("收到申请书/起诉状副本日期"), required=False)
+    via_agency = forms.BooleanField(label=_("当事人通过本机关提交复议申请（当场处罚或电子监控记录，FY-022-032）"),
+                                    required=False)
 
 
 class RemedyCloseForm(StepForm):
@@ -498,3 +500,13 @@ class DeviceReviewForm(StepForm):
     def setup(self):
         self.fields["evidence"].queryset = self.case.evidence.filter(device__isnull=False, device_review="")
         self.fields["evidence"].label_from_instance = lambda e: f"{e.device.code}：{e.description[:40]}"
+
+
+class RemedyForwardForm(StepForm):
+    remedy = forms.ModelChoiceField(None, label=_("复议申请"))
+    on = forms.DateField(label=_("转送日期"))
+
+    def setup(self):
+        self.fields["remedy"].queryset = self.case.remedies.filter(via_agency=True, forwarded_on__isnull=True,
+                                                                   closed_on__isnull=True)
+        self.fields["remedy"].label_from_instance = lambda r: f"{r.body} {r.filed_on}"

@@ -410,6 +410,8 @@ class Remedy(models.Model):
     answer_due = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     result = models.CharField(max_length=10, choices=RemedyResult.choices, default=RemedyResult.PENDING)
+    via_agency = models.BooleanField(_("通过作出决定的机关提交"), default=False)  # FY-022-032
+    forwarded_on = models.DateField(_("转送复议机关日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["filed_on"]

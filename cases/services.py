@@ -1052,12 +1052,27 @@ def court_apply(*, actor, case: Case, applied_on: dt.date) -> Case:
 
 
 @transaction.atomic
-def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, copy_received_on: dt.date | None = None
-                ) -> Remedy:
+def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, copy_received_on: dt.date | None = None,
+                via_agency: bool = False) -> Remedy:
     """A reconsideration or lawsuit: pauses the surcharge (XF-073); during reconsideration no new evidence
-    (FY-048-054); the answer (10/5 working days) or court evidence (15 days) deadline starts."""
+    (FY-048-054); the answer (10/5 working days) or court evidence (15 days) deadline starts.
+
+    FY-022-032: against an on-the-spot decision or one based on device records (XF-041) the party may
+    lodge the reconsideration application with the deciding agency, which forwards it within 5 working
+    days (``remedy_forward``) unless it corrects the decision itself."""
     case.refresh_from_db()
-    remedy = Remedy.objects.create(case=case, kind=kind, body=body, filed_on=filed_on, copy_received_on=copy_received_on)
+    if via_agency:
+        _guard(kind == "reconsideration", "FY-022-032", "只有行政复议申请可以通过作出决定的机关提交")
+        device_based = case.evidence.filter(device__isnull=False, device_review=Evidence.DeviceReview.PASS).exists()
+        _guard(case.procedure == Procedure.SIMPLE or device_based, "FY-022-032",
+               "只有当场作出或者依据电子技术监控设备记录作出的决定，可以通过作出决定的机关提交复议申请")
+    remedy = Remedy.objects.create(case=case, kind=kind, body=body, filed_on=filed_on, copy_received_on=copy_received_on,
+                                   via_agency=via_agency)
+    if via_agency:
+        from core.workdays import add_working_days
+
+        _deadline(case, f"case.remedy_forward.{remedy.pk}", add_working_days(filed_on, 5, rule="FY-022-032"),
+                  "转送行政复议申请")
     if copy_received_on:
         if kind == "reconsideration":
             due = rules.reconsideration_answer_deadline(copy_received_on, simple=case.procedure == Procedure.SIMPLE)
@@ -1070,11 +1085,26 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
 
 
 @transaction.atomic
+def remedy_forward(*, actor, remedy: Remedy, on: dt.date) -> Remedy:
+    """FY-022-032: the agency keeps its decision and forwards the application to the reconsideration body."""
+    _require_handler(actor, remedy.case)
+    _guard(remedy.via_agency, "FY-022-032", "该申请不是通过本机关提交的")
+    moved = Remedy.objects.filter(pk=remedy.pk, forwarded_on__isnull=True, closed_on__isnull=True).update(forwarded_on=on)
+    if not moved:
+        raise InvalidTransition("该申请已转送或已办结", errors={"remedy": ["已处理"]})
+    _close_deadlines(remedy.case, f"case.remedy_forward.{remedy.pk}", on)
+    remedy.refresh_from_db()
+    audit_log(actor=actor, action="cases.remedy.forward", obj=remedy, after={"on": on, "to": remedy.body})
+    return remedy
+
+
+@transaction.atomic
 def remedy_close(*, actor, remedy: Remedy, result: str, closed_on: dt.date) -> Remedy:
     """The outcome; a changed, revoked, illegal or void decision that was published is withdrawn within
     3 working days (XF-048-039)."""
     Remedy.objects.filter(pk=remedy.pk).update(result=result, closed_on=closed_on)
     remedy.refresh_from_db()
+    _close_deadlines(remedy.case, f"case.remedy_forward.{remedy.pk}", closed_on)  # corrected by the agency itself
     pub = Publication.objects.filter(case=remedy.case, published_on__isnull=False, withdrawn_on__isnull=True).first()
     if pub and result in (RemedyResult.CHANGED, RemedyResult.REVOKED, RemedyResult.CONFIRMED_ILLEGAL, RemedyResult.VOID):
         due = rules.withdrawal_deadline(closed_on)

@@ -189,8 +189,13 @@ def _court(actor, case, d, files):
 
 def _remedy_file(actor, case, d, files):
     S.remedy_file(actor=actor, case=case, kind=d["kind"], body=d["body"], filed_on=d["filed_on"],
-                  copy_received_on=d["copy_received_on"])
-    return "已登记复议/诉讼，加处罚款暂停计算"
+                  copy_received_on=d["copy_received_on"], via_agency=d["via_agency"])
+    return "已登记复议/诉讼，加处罚款暂停计算" + ("；须在五个工作日内转送复议机关" if d["via_agency"] else "")
+
+
+def _remedy_forward(actor, case, d, files):
+    S.remedy_forward(actor=actor, remedy=d["remedy"], on=d["on"])
+    return "已转送复议机关"
 
 
 def _remedy_close(actor, case, d, files):
@@ -346,6 +351,9 @@ STEPS: list[Step] = [
     Step("court", _("申请法院强制执行"), (C.REMINDED,), F.CourtApplyForm, _court, rule="QZ-046-053-054"),
     Step("remedy_file", _("登记行政复议/诉讼"), AFTER_DECISION + (C.SPOT_DECIDED,), F.RemedyFileForm, _remedy_file,
          rule="XF-073 FY-048-054"),
+    Step("remedy_forward", _("转送复议申请"), AFTER_DECISION + (C.SPOT_DECIDED, C.ARCHIVED), F.RemedyForwardForm,
+         _remedy_forward, primary=True, rule="FY-022-032",
+         when=lambda c: c.remedies.filter(via_agency=True, forwarded_on__isnull=True, closed_on__isnull=True).exists()),
     Step("remedy_close", _("登记复议/诉讼结果"), AFTER_DECISION + (C.SPOT_DECIDED, C.ARCHIVED), F.RemedyCloseForm,
          _remedy_close, when=lambda c: c.remedies.filter(closed_on__isnull=True).exists(), rule="XF-048-039"),
     Step("publish", _("公开处罚决定"), AFTER_DECISION, F.DatedForm, _publish,

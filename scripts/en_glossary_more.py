@@ -164,4 +164,7 @@ EN_MORE = {
 "电子技术监控设备设置地点": "Locations of electronic monitoring devices",
 "依据《中华人民共和国行政处罚法》第四十一条公布。设备经法制审核和技术审核，设置明显可见的标识。对记录的违法事实有异议的，可以通过浙里办“行政执法”查询、陈述和申辩。": "Published under Article 41 of the Administrative Penalty Law. Each device passed legal and technical review and is clearly signposted. If you dispute a recorded violation you can query it, state your views and defend yourself through Zheliban “Administrative enforcement”.",
 "公布日期": "Published on",
+"当事人通过本机关提交复议申请（当场处罚或电子监控记录，FY-022-032）": "The party lodged the reconsideration application with this agency (on-the-spot or device-based decision, FY-022-032)",
+"复议申请": "Reconsideration application", "转送日期": "Forwarded on", "通过作出决定的机关提交": "Lodged via the deciding agency",
+"转送复议申请": "Forward the reconsideration application",
 }

@@ -81,3 +81,38 @@ def test_XF_041_review_through_the_case_form_and_the_public_device_list(cw, clie
     page = client.get(reverse("cases:devices"))
     body = page.content.decode()
     assert page.status_code == 200 and "CS-TM-001" in body and "人民路与定阳路口" in body and "CS-TM-002" not in body
+
+
+def test_FY_022_032_application_via_the_agency_is_forwarded_within_5_working_days(cw, client):
+    from decimal import Decimal
+
+    from cases.choices import PartyKind
+    from cases.tests.helpers import at
+    from core.exceptions import RuleViolation as RV
+    from core.models import Deadline
+
+    general = open_case(cw, n=2)
+    with pytest.raises(RV) as exc:  # an ordinary general-procedure case: the application goes to the body itself
+        S.remedy_file(actor=cw.bureau_officer, case=general, kind="reconsideration", body="常山县人民政府",
+                      filed_on=D(2026, 3, 20), via_agency=True)
+    assert exc.value.rule == "FY-022-032"
+    spot = S.spot_decide(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                         party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                         at=at(D(2026, 9, 28)), officers=[cw.o1, cw.o2], types=["fine"], fine=Decimal(50))
+    client.force_login(cw.bureau_officer)
+    resp = client.post(reverse("cases:step", args=[spot.pk, "remedy_file"]), {
+        "kind": "reconsideration", "body": "常山县人民政府", "filed_on": "2026-09-29", "via_agency": "on"})
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    row = Deadline.objects.get(object_id=str(spot.pk), kind__startswith="case.remedy_forward.")
+    assert row.rule == "FY-022-032" and row.due_at.date() == D(2026, 10, 12)  # National Day: 9-30, 10-8…10-12
+    remedy = spot.remedies.get()
+    resp = client.post(reverse("cases:step", args=[spot.pk, "remedy_forward"]), {"remedy": remedy.pk,
+                                                                                 "on": "2026-10-09"})
+    assert resp.status_code == 302
+    row.refresh_from_db()
+    remedy.refresh_from_db()
+    assert row.state == "met" and remedy.forwarded_on == D(2026, 10, 9)
+    from core.exceptions import InvalidTransition
+
+    with pytest.raises(InvalidTransition):  # forwarded once only
+        S.remedy_forward(actor=cw.bureau_officer, remedy=remedy, on=D(2026, 10, 10))
