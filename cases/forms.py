@@ -510,3 +510,15 @@ class RemedyForwardForm(StepForm):
         self.fields["remedy"].queryset = self.case.remedies.filter(via_agency=True, forwarded_on__isnull=True,
                                                                    closed_on__isnull=True)
         self.fields["remedy"].label_from_instance = lambda r: f"{r.body} {r.filed_on}"
+
+
+class CashHandoverForm(StepForm):
+    payment = forms.ModelChoiceField(None, label=_("当场收缴的罚款"))
+    handed_over_on = forms.DateField(label=_("交回行政机关日期"), required=False)
+    deposited_on = forms.DateField(label=_("缴付指定银行日期"), required=False)
+
+    def setup(self):
+        self.fields["payment"].queryset = self.case.payments.exclude(receipt_no="").filter(deposited_on__isnull=True)
+        self.fields["payment"].label_from_instance = lambda p: f"{p.amount} 元 收据 {p.receipt_no}（{p.paid_on}）"
+        self.fields["handed_over_on"].initial = None
+        self.fields["deposited_on"].initial = None

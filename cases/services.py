@@ -1287,7 +1287,19 @@ def spot_file_with_agency(*, actor, case: Case, on: dt.date) -> Case:
 @transaction.atomic
 def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = None, deposited_on: dt.date | None = None
                   ) -> Payment:
-    """XF-070-071: officer → agency, agency → bank, each within 2 working days."""
+    """XF-070-071: officer → agency, agency → bank, each within 2 working days; in that order, once each."""
+    _require_handler(actor, payment.case)
+    payment.refresh_from_db()
+    if not handed_over_on and not deposited_on:
+        raise ValidationFailed("请填写交回或缴存日期", errors={"handed_over_on": ["不能都为空"]})
+    if handed_over_on:
+        _guard(payment.handed_over_on is None, "XF-070-071", "已登记交回", field="handed_over_on")
+        _guard(handed_over_on >= payment.paid_on, "XF-070-071", "交回日期不能早于收缴日期", field="handed_over_on")
+    if deposited_on:
+        handed = handed_over_on or payment.handed_over_on
+        _guard(payment.deposited_on is None, "XF-070-071", "已登记缴存", field="deposited_on")
+        _guard(handed is not None and deposited_on >= handed, "XF-070-071", "须先交回行政机关，再缴付指定银行",
+               field="deposited_on")
     if handed_over_on:
         Payment.objects.filter(pk=payment.pk).update(handed_over_on=handed_over_on)
         _close_deadlines(payment.case, "case.cash_handover", handed_over_on)

@@ -276,6 +276,12 @@ def _crime(case: Case):
     return CrimeTransfer.objects.filter(case=case).first()
 
 
+def _cash(actor, case, d, files):
+    S.cash_handover(actor=actor, payment=d["payment"], handed_over_on=d["handed_over_on"],
+                    deposited_on=d["deposited_on"])
+    return "已登记罚款交回/缴存"
+
+
 def _spot_file(actor, case, d, files):
     S.spot_file_with_agency(actor=actor, case=case, on=d["on"])
     return "当场处罚决定已备案"
@@ -341,6 +347,9 @@ STEPS: list[Step] = [
     Step("serve", _("送达决定书"), (C.DECIDED,), F.ServeForm, _serve, rule="XF-061", primary=True),
     Step("spot_file", _("当场处罚决定备案"), (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED), F.DatedForm, _spot_file,
          when=lambda c: c.filed_with_agency_on is None, rule="XF-052"),
+    Step("cash", _("当场收缴罚款交回/缴存"), (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED, C.ARCHIVED), F.CashHandoverForm,
+         _cash, when=lambda c: c.payments.exclude(receipt_no="").filter(deposited_on__isnull=True).exists(),
+         primary=True, rule="XF-070-071"),
     Step("payment", _("登记缴款"), (C.SPOT_DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED), F.PaymentForm, _payment,
          when=lambda c: bool(c.final_fine) and c.paid_on is None, rule="XF-067 XF-072", primary=True),
     Step("deferral", _("批准延期/分期缴纳"), (C.SERVED,), F.DeferralForm, _deferral,

@@ -167,4 +167,6 @@ EN_MORE = {
 "当事人通过本机关提交复议申请（当场处罚或电子监控记录，FY-022-032）": "The party lodged the reconsideration application with this agency (on-the-spot or device-based decision, FY-022-032)",
 "复议申请": "Reconsideration application", "转送日期": "Forwarded on", "通过作出决定的机关提交": "Lodged via the deciding agency",
 "转送复议申请": "Forward the reconsideration application",
+"当场收缴的罚款": "Fine collected on the spot", "交回行政机关日期": "Handed to the agency on",
+"缴付指定银行日期": "Deposited at the bank on", "当场收缴罚款交回/缴存": "Hand over / deposit a fine collected on the spot",
 }

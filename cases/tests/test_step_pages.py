@@ -228,3 +228,30 @@ def test_YS_310_crime_transfer_through_the_forms(cw, client):
     ok(post_step(client, case, "crime_transfer", {"at": "2026-03-11T15:00", "receipt_no": "常公受〔2026〕1号"}))
     case.refresh_from_db()
     assert case.status == CaseStatus.TRANSFERRED_JUDICIAL
+
+
+def test_XF_070_071_cash_handover_then_deposit_through_the_form(cw, client):
+    from decimal import Decimal
+
+    from cases import services as S
+    from cases.choices import PartyKind
+    from cases.tests.helpers import D, at
+    from core.models import Deadline
+
+    case = S.spot_decide(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                         party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                         at=at(D(2026, 9, 30)), officers=[cw.o1, cw.o2], types=["fine"], fine=Decimal(50),
+                         collected_on_spot=True, receipt_no="R3")
+    pay = case.payments.get()
+    client.force_login(cw.bureau_officer)
+    url = reverse(STEP, args=[case.pk, "cash"])
+    early = client.post(url, {"payment": pay.pk, "deposited_on": "2026-10-08"})
+    assert early.status_code == 422 and "须先交回行政机关" in early.content.decode()
+    ok(client.post(url, {"payment": pay.pk, "handed_over_on": "2026-10-08"}))
+    ok(client.post(url, {"payment": pay.pk, "deposited_on": "2026-10-09"}))
+    pay.refresh_from_db()
+    assert (pay.handed_over_on, pay.deposited_on) == (D(2026, 10, 8), D(2026, 10, 9))
+    states = dict(Deadline.objects.filter(object_id=str(case.pk), kind__startswith="case.cash").values_list("kind",
+                                                                                                          "state"))
+    assert states == {"case.cash_handover": "met", "case.cash_deposit": "met"}
+    assert url not in client.get(case.get_absolute_url()).content.decode()
