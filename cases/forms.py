@@ -453,6 +453,18 @@ class SeizureExtendForm(StepForm):
         self.fields["act"].label_from_instance = lambda a: f"{a.get_kind_display()} {a.started_at:%Y-%m-%d} {a.place}"
 
 
+class SeizureTestingForm(StepForm):
+    act = forms.ModelChoiceField(None, label=_("查封/扣押"))
+    lab = forms.CharField(label=_("检测、检验、检疫或技术鉴定机构"), max_length=200)
+    started_on = forms.DateField(label=_("检测开始日期"))
+    ended_on = forms.DateField(label=_("检测结束日期"))
+    party_notified_on = forms.DateField(label=_("书面告知当事人检测期间的日期"), required=False)
+
+    def setup(self):
+        self.fields["act"].queryset = _coercive_acts(self.case)
+        self.fields["act"].label_from_instance = lambda a: f"{a.get_kind_display()} {a.started_at:%Y-%m-%d} {a.place}"
+
+
 class SeizureReleaseForm(SeizureExtendForm):
     approval_ref = None
     reason = forms.CharField(label=_("解除或处理理由"), widget=TEXT)

@@ -422,6 +422,34 @@ def seizure_extend(*, actor, case: Case, act: Act, on: dt.date, approval_ref: st
 
 
 @transaction.atomic
+def seizure_testing(*, actor, case: Case, act: Act, started_on: dt.date, ended_on: dt.date, lab: str,
+                    party_notified_on: dt.date | None) -> Deadline:
+    """QZ-024-028 (第二十五条第三款): time for testing, inspection, quarantine or technical appraisal is not
+    counted in the seizure period, but its duration must be told to the party in writing. The period row
+    moves by the testing days (both ends counted)."""
+    _require_handler(actor, case)
+    _guard(act.kind in COERCIVE, "QZ-024-028", "只有查封、扣押期间可以扣除检测期间")
+    _guard(ended_on >= started_on, "QZ-024-028", "检测结束日期早于开始日期", field="ended_on")
+    _guard(bool(lab.strip()), "QZ-024-028", "须写明检测、检验、检疫或者技术鉴定机构", field="lab")
+    _guard(party_notified_on is not None, "QZ-024-028", "检测、检验、检疫或者技术鉴定的期间应当书面告知当事人",
+           field="party_notified_on")
+    row = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=f"case.seizure.{act.pk}",
+                                  state=Deadline.State.OPEN).first()
+    _guard(row is not None, "QZ-024-028", "该措施已解除或已作出处理决定")
+    _guard(started_on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", "检测开始时查封、扣押期限已届满",
+           field="started_on")
+    days = (ended_on - started_on).days + 1
+    Deadline.objects.filter(pk=row.pk).update(due_at=row.due_at + dt.timedelta(days=days),
+                                              remind_at=row.due_at + dt.timedelta(days=days - 3),
+                                              escalate2_at=row.due_at + dt.timedelta(days=days + 1),
+                                              basis=f"{row.basis}；检测{days}日不计入"[:120])
+    audit_log(actor=actor, action="cases.seizure.testing", obj=act, after={
+        "started_on": started_on, "ended_on": ended_on, "days": days, "lab": lab, "party_notified_on": party_notified_on})
+    row.refresh_from_db()
+    return row
+
+
+@transaction.atomic
 def seizure_release(*, actor, case: Case, act: Act, on: dt.date, reason: str) -> None:
     """QZ-024-028: release (or decide) within the period; the period row closes."""
     _require_handler(actor, case)

@@ -230,6 +230,12 @@ def _seizure_extend(actor, case, d, files):
     return f"查封/扣押期限已延长至 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
 
 
+def _seizure_testing(actor, case, d, files):
+    row = S.seizure_testing(actor=actor, case=case, act=d["act"], started_on=d["started_on"], ended_on=d["ended_on"],
+                            lab=d["lab"], party_notified_on=d["party_notified_on"])
+    return f"检测期间不计入，查封/扣押期限顺延至 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
+
+
 def _seizure_release(actor, case, d, files):
     S.seizure_release(actor=actor, case=case, act=d["act"], on=d["on"], reason=d["reason"])
     return "已解除/处理查封扣押"
@@ -377,6 +383,8 @@ STEPS: list[Step] = [
     Step("recusal_decide", _("作出回避决定"), OPEN_WORK, F.RecusalDecideForm, _recusal_decide,
          when=lambda c: c.recusals.filter(granted__isnull=True).exists(), rule="XF-043"),
     Step("seizure_extend", _("延长查封/扣押期限"), OPEN_WORK, F.SeizureExtendForm, _seizure_extend,
+         when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
+    Step("seizure_testing", _("登记检测期间（不计入查封扣押期限）"), OPEN_WORK, F.SeizureTestingForm, _seizure_testing,
          when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
     Step("seizure_release", _("解除/处理查封扣押"), OPEN_WORK + AFTER_DECISION, F.SeizureReleaseForm,
          _seizure_release, when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),

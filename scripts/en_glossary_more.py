@@ -169,4 +169,7 @@ EN_MORE = {
 "转送复议申请": "Forward the reconsideration application",
 "当场收缴的罚款": "Fine collected on the spot", "交回行政机关日期": "Handed to the agency on",
 "缴付指定银行日期": "Deposited at the bank on", "当场收缴罚款交回/缴存": "Hand over / deposit a fine collected on the spot",
+"检测、检验、检疫或技术鉴定机构": "Testing, inspection, quarantine or appraisal body", "检测开始日期": "Testing started on",
+"检测结束日期": "Testing ended on", "登记检测期间（不计入查封扣押期限）": "Record a testing period (not counted in the seizure period)",
+"书面告知当事人检测期间的日期": "Party told of the testing period in writing on",
 }

@@ -255,3 +255,25 @@ def test_XF_070_071_cash_handover_then_deposit_through_the_form(cw, client):
                                                                                                           "state"))
     assert states == {"case.cash_handover": "met", "case.cash_deposit": "met"}
     assert url not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_QZ_024_028_testing_period_is_not_counted_and_must_be_told_to_the_party(cw, client):
+    from cases import services as S
+    from cases.choices import ActKind
+    from cases.tests.helpers import D, at
+    from core.models import Deadline
+
+    case = _filed(cw)
+    act = S.act_record(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, started_at=at(D(2026, 3, 9), 9),
+                       ended_at=at(D(2026, 3, 9), 10), place="仓库", officers=[cw.o1, cw.o2], id_shown=True,
+                       record="扣押清单：熟食20公斤", party_signed=True, approval_ref="负责人批准",
+                       av_sha256="c" * 64, av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
+    row = Deadline.objects.get(object_id=str(case.pk), kind=f"case.seizure.{act.pk}")
+    assert row.due_at.date() == D(2026, 4, 8)
+    client.force_login(cw.bureau_officer)
+    data = {"act": act.pk, "lab": "衢州市食品药品检验研究院", "started_on": "2026-03-12", "ended_on": "2026-03-21"}
+    untold = post_step(client, case, "seizure_testing", data)
+    assert untold.status_code == 422 and "书面告知当事人" in untold.content.decode()
+    ok(post_step(client, case, "seizure_testing", dict(data, party_notified_on="2026-03-12")))
+    row.refresh_from_db()
+    assert row.due_at.date() == D(2026, 4, 18) and "检测10日不计入" in row.basis  # 10 days, both ends counted
