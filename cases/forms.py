@@ -48,7 +48,8 @@ def case_officers_qs(case: Case):
     from cases.models import CaseOfficer
 
     assigned = CaseOfficer.objects.filter(case=case, officer=OuterRef("pk"), released_on__isnull=True)
-    return Officer.objects.filter(team__department=case.department, active=True, is_auxiliary=False).annotate(
+    bodies = [case.department_id] + ([case.entrustment.agent_id] if case.entrustment_id else [])
+    return Officer.objects.filter(team__department_id__in=bodies, active=True, is_auxiliary=False).annotate(
         on_case=Exists(assigned)).order_by("-on_case", "name")
 
 

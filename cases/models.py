@@ -35,6 +35,8 @@ class Case(models.Model):
     item = models.ForeignKey("catalogue.EnforcementItem", on_delete=models.PROTECT, related_name="cases",
                              verbose_name=_("执法事项"))
     events = models.ManyToManyField("intake.Event", blank=True, related_name="cases")
+    entrustment = models.ForeignKey("catalogue.Entrustment", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="cases", verbose_name=_("委托"))  # XF-020-021
     referring_department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
                                              related_name="referred_cases", verbose_name=_("移送部门"))
     # party

@@ -28,6 +28,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
         cond = Q(department_id=user.department_id)
         if user.team_id:
             cond |= Q(team_id=user.team_id) | Q(department__region__in=user.team.towns.all())
+        if user.department_id:
+            cond |= Q(entrustment__agent_id=user.department_id)  # acting in the entrusting body's name
         return qs.filter(cond | _asked_to_assist(user))
     if user.role == Role.DEPT_SUPERVISOR:
         return qs.filter(Q(referring_department_id=user.department_id) | Q(department_id=user.department_id)
@@ -59,6 +61,12 @@ def items_for_department(dept):
     else:
         qs = EnforcementItem.objects.filter(holdings__department=dept)
     return qs.distinct().order_by("code")
+
+
+def entrustments_in_force(agent, day: dt.date) -> list:
+    from catalogue.models import Entrustment
+
+    return [e for e in Entrustment.objects.filter(agent=agent) if e.active_on(day)]
 
 
 def my_cases(user) -> QuerySet[Case]:

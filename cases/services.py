@@ -79,10 +79,22 @@ def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
 
 
 def _require_handler(actor, case: Case) -> None:
-    if not acts_for(actor, case.department) or actor.role not in (Role.BUREAU_OFFICER, Role.PRO_OFFICER,
-                                                                  Role.TOWN_OFFICER, Role.ADMIN):
-        if not actor.is_superuser:
-            raise NotPermitted("只有办案机关的执法人员可以办理本案", errors={"__all__": [f"本案由{case.department}办理"]})
+    """The deciding body's officers — or, under a published 委托 in force today that covers the case's item,
+    the entrusted organisation's (XF-020-021), acting in the deciding body's name."""
+    if actor.is_superuser:
+        return
+    officer_role = actor.role in (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
+    if officer_role and acts_for(actor, case.department):
+        return
+    if officer_role and case.entrustment_id and actor.department_id == case.entrustment.agent_id:
+        from catalogue.services import entrustment_for
+
+        today = clock.now().astimezone(LOCAL).date()
+        if entrustment_for(agent_id=actor.department_id, principal=case.department, item=case.item, on=today):
+            return
+        raise RuleViolation("委托已到期、终止或不包括本案事项，受委托组织不得继续办理（XF-020-021）",
+                            errors={"__all__": [f"本案由{case.department}办理"]}, rule="XF-020-021")
+    raise NotPermitted("只有办案机关的执法人员可以办理本案", errors={"__all__": [f"本案由{case.department}办理"]})
 
 
 def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", **fields) -> Case:
@@ -209,8 +221,15 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
               location: str, source: str, summary: str, town=None, events=(), act_end_date=None,
               referring_department=None, life_health_with_harm=False, party_phone="", synthetic=False) -> Case:
     """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer."""
+    entrustment = None
     if not acts_for(actor, department) and not actor.is_superuser:
-        raise NotPermitted("只能为本单位登记案件线索", errors={"department": [str(department)]})
+        from catalogue.services import entrustment_for
+
+        entrustment = entrustment_for(agent_id=actor.department_id, principal=department, item=item,
+                                      on=clock.now().astimezone(LOCAL).date())
+        if entrustment is None:
+            raise NotPermitted("只能为本单位（或在有效委托范围内为委托机关）登记案件线索",
+                               errors={"department": [str(department)]})
     errors = {}
     today = clock.now().astimezone(LOCAL).date()
     for f, v in (("party_name", party_name), ("cause", cause), ("location", location), ("party_address", party_address),
@@ -229,7 +248,7 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
         department=department, item=item, party_kind=party_kind, party_name=party_name, party_address=party_address,
         party_phone=party_phone, cause=cause, facts=summary, act_date=act_date, act_end_date=act_end_date,
         discovery_date=discovery_date, location=location, town=town, referring_department=referring_department,
-        life_health_with_harm=life_health_with_harm, synthetic=synthetic,
+        life_health_with_harm=life_health_with_harm, synthetic=synthetic, entrustment=entrustment,
         team=department.teams.filter(active=True).first(), **_party_fields(party_kind, party_code))
     case.events.set(events)
     CaseTransition.objects.create(case=case, old="", new=CaseStatus.CLUE, actor=actor, reason=source, on=discovery_date)

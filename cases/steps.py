@@ -413,7 +413,8 @@ def steps_for(case: Case, user) -> list[Step]:
     """The steps offered on the case page: allowed in this state, by this user's role, and relevant."""
     from dispatch.access import acts_for
 
-    handler = acts_for(user, case.department)
+    handler = acts_for(user, case.department) or bool(
+        case.entrustment_id and user.department_id and case.entrustment.agent_id == user.department_id)
     offered = [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)
                and (s.who(case, user) if s.who else (handler or s.roles != HANDLERS))]
     return sorted(offered, key=lambda s: not s.primary)

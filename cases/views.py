@@ -144,6 +144,11 @@ def case_new(request):
     dept = _department_of(user)
     departments = Department.objects.all() if user.is_superuser else Department.objects.filter(pk=getattr(dept, "pk", None))
     items = selectors.items_for_department(dept) if dept else EnforcementItem.objects.all()
+    if dept and dept.kind == "entrusted":  # XF-020-021: in the entrusting body's name, within the entrustment
+        active = selectors.entrustments_in_force(dept, timezone.localdate())
+        departments = Department.objects.filter(pk__in=[e.principal_id for e in active])
+        items = EnforcementItem.objects.filter(entrustments__in=active).distinct().order_by("code")
+        dept = departments.first()
     initial = {"department": dept}
     if events:
         e = events[0]

@@ -30,3 +30,32 @@ class CandidateAcceptForm(forms.Form):
 
 class CandidateRejectForm(forms.Form):
     reason = forms.CharField(label=_("驳回理由"), max_length=300)
+
+
+class EntrustmentForm(forms.Form):
+    """委托 (XF-020-021). Items are entered by code, as written in the 委托书."""
+
+    principal = forms.ModelChoiceField(Department.objects.exclude(kind="entrusted").order_by("code"),
+                                       label=_("委托机关"))
+    agent = forms.ModelChoiceField(Department.objects.filter(kind="entrusted").order_by("code"),
+                                   label=_("受委托组织"))
+    item_codes = forms.CharField(label=_("委托事项编码（逗号或换行分隔）"), widget=forms.Textarea(attrs={"rows": 2}))
+    powers = forms.CharField(label=_("委托权限"), max_length=300)
+    instrument_no = forms.CharField(label=_("委托书文号"), max_length=100)
+    valid_from = forms.DateField(label=_("起始"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("截止(不含)"), widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(label=_("公布日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    public_url = forms.URLField(label=_("公布网址"), required=False)
+
+    def clean_item_codes(self):
+        from catalogue.models import EnforcementItem
+
+        codes = [c.strip() for c in self.cleaned_data["item_codes"].replace("，", ",").replace("\n", ",").split(",")
+                 if c.strip()]
+        items = list(EnforcementItem.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {i.code for i in items})
+        if unknown:
+            raise forms.ValidationError(_("没有这些事项编码：%(c)s") % {"c": "、".join(unknown)})
+        if not items:
+            raise forms.ValidationError(_("至少一项委托事项"))
+        return items

@@ -234,6 +234,39 @@ class ItemDelegation(models.Model):
         return f"{self.item_id} → {self.town_id} ({self.valid_from}–{self.valid_to or ''})"
 
 
+class Entrustment(models.Model):
+    """委托 (行政处罚法 第二十条、第二十一条, XF-020-021): a body entrusts an organisation, in writing and
+    within its own powers, with named items for a period; the delegate acts in the entrusting body's
+    name and may not entrust further. Published before it takes effect."""
+
+    principal = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="entrustments_given",
+                                  verbose_name=_("委托机关"))
+    agent = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="entrustments_received",
+                              verbose_name=_("受委托组织"))
+    items = models.ManyToManyField(EnforcementItem, related_name="entrustments", verbose_name=_("委托事项"))
+    powers = models.CharField(_("委托权限"), max_length=300)
+    instrument_no = models.CharField(_("委托书文号"), max_length=100)
+    valid_from = models.DateField(_("起始"))
+    valid_to = models.DateField(_("截止(不含)"))
+    published_on = models.DateField(_("公布日期"))
+    public_url = models.URLField(_("公布网址"), blank=True)
+    revoked_on = models.DateField(_("终止日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("行政处罚委托")
+        verbose_name_plural = _("行政处罚委托")
+        constraints = [models.CheckConstraint(condition=Q(valid_to__gt=F("valid_from")), name="entrustment_period_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_no} {self.principal_id}→{self.agent_id}"
+
+    def active_on(self, day) -> bool:
+        end = min(d for d in (self.valid_to, self.revoked_on) if d is not None)
+        return self.valid_from <= day < end and self.published_on <= day
+
+
 class DiscretionStandard(models.Model):
     """A published, versioned 裁量基准 for an item (XF-034)."""
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("candidates/<int:pk>/reject/", views.candidate_reject, name="candidate_reject"),
     path("coverage/", views.coverage, name="coverage"),
     path("history/", views.history, name="history"),
+    path("entrustments/", views.entrustments, name="entrustments"),
 ]

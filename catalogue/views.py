@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from catalogue import selectors, services
 from catalogue.choices import PenaltyType
-from catalogue.forms import CandidateAcceptForm, CandidateRejectForm, ItemFilterForm
+from catalogue.forms import CandidateAcceptForm, CandidateRejectForm, EntrustmentForm, ItemFilterForm
 from catalogue.models import ClauseCandidate, Law
 from core.http import handle_application_errors
-from org.access import require
+from org.access import has_perm, require
 from org.models import Department
 from org.selectors import towns
 
@@ -153,3 +153,46 @@ def history(request):
         "state": selectors.catalogue_state_on(on), "changes": selectors.changes_list(), "on": on,
         "departments": Department.objects.order_by("code"), "towns": towns(),
     })
+
+
+def entrustments(request):
+    """委托 (XF-020-021): the published entrustments — public; the guidance office registers and ends them."""
+    from catalogue.models import Entrustment
+    from core.exceptions import ApplicationError
+
+    manage = has_perm(request.user, "catalogue.manage")
+    form = EntrustmentForm(request.POST or None) if manage else None
+    status = 200
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        status = 422
+        if request.POST.get("revoke"):
+            e = get_object_or_404(Entrustment, pk=request.POST["revoke"])
+            try:
+                services.entrustment_revoke(actor=request.user, entrustment=e, on=_date(request.POST.get("on")),
+                                            reason=request.POST.get("reason", ""))
+            except ApplicationError as exc:
+                messages.error(request, exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms))
+            else:
+                messages.success(request, f"已终止委托 {e.instrument_no}")
+            return redirect("catalogue:entrustments")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                e = services.entrustment_create(
+                    actor=request.user, principal=d["principal"], agent=d["agent"], items=d["item_codes"],
+                    powers=d["powers"], instrument_no=d["instrument_no"], valid_from=d["valid_from"],
+                    valid_to=d["valid_to"], published_on=d["published_on"], public_url=d["public_url"])
+            except ApplicationError as exc:
+                for field, msgs in exc.errors.items():
+                    form.add_error("item_codes" if field == "items" else field if field in form.fields else None,
+                                   list(msgs))
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已登记委托 {e.instrument_no}")
+                return redirect("catalogue:entrustments")
+    rows = Entrustment.objects.select_related("principal", "agent").prefetch_related("items")
+    return render(request, "catalogue/entrustments.html", {"rows": rows, "form": form, "today": dt.date.today()},
+                  status=status)
+

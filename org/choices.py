@@ -17,6 +17,7 @@ class DepartmentKind(models.TextChoices):
     LINE_DEPARTMENT = "department", _("业务主管部门")
     TOWN_GOVERNMENT = "town", _("乡镇人民政府/街道办事处")
     GUIDANCE_OFFICE = "guidance", _("综合行政执法指导机构")
+    ENTRUSTED_ORG = "entrusted", _("受委托组织")
 
 
 class TeamKind(models.TextChoices):

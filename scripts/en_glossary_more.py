@@ -172,4 +172,10 @@ EN_MORE = {
 "检测、检验、检疫或技术鉴定机构": "Testing, inspection, quarantine or appraisal body", "检测开始日期": "Testing started on",
 "检测结束日期": "Testing ended on", "登记检测期间（不计入查封扣押期限）": "Record a testing period (not counted in the seizure period)",
 "书面告知当事人检测期间的日期": "Party told of the testing period in writing on",
+"委托机关": "Entrusting body", "受委托组织": "Entrusted organisation",
+"委托事项编码（逗号或换行分隔）": "Item codes entrusted (comma or newline separated)", "委托权限": "Powers entrusted",
+"委托书文号": "Entrustment instrument no.", "没有这些事项编码：%(c)s": "No items with these codes: %(c)s",
+"至少一项委托事项": "At least one item", "委托事项": "Items entrusted", "终止日期": "Ended on",
+"依据《中华人民共和国行政处罚法》第二十条、第二十一条：委托书载明委托的具体事项、权限、期限，并向社会公布；受委托组织在委托范围内以委托机关名义实施行政处罚，不得再委托。": "Articles 20 and 21 of the Administrative Penalty Law: the instrument states the items, powers and period and is published; the entrusted organisation imposes penalties in the entrusting body's name within the entrustment and may not entrust further.",
+"终止理由": "Reason for ending", "登记委托": "Register an entrustment",
 }
