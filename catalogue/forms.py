@@ -45,7 +45,7 @@ class EntrustmentForm(forms.Form):
     valid_from = forms.DateField(label=_("起始"), widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(label=_("截止(不含)"), widget=forms.DateInput(attrs={"type": "date"}))
     published_on = forms.DateField(label=_("公布日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    public_url = forms.URLField(label=_("公布网址"), required=False)
+    public_url = forms.URLField(label=_("公布网址"), required=False, assume_scheme="https")
 
     def clean_item_codes(self):
         from catalogue.models import EnforcementItem

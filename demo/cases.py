@@ -86,6 +86,8 @@ class CaseReplay:
         ent = self.enterprises[i % len(self.enterprises)]
         stop = ORDER.index(target)
         age_days = 330 - i * 12 if target in ("closed", "court", "reminded", "overdue", "executed") else 80 - i * 3
+        if target == "served":
+            age_days = 25  # served about 9 days ago: its payment period is still running today
         act = self.today - dt.timedelta(days=max(age_days, 20))
         found = act + dt.timedelta(days=2)
         case = S.case_open(actor=self.actor, department=self.zf, item=item, party_kind=PartyKind.ORG,
