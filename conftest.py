@@ -131,6 +131,7 @@ def world(db):
     w.grid_tianma = make_user("grid_tianma", Role.GRID_WORKER, town=w.tianma)
     w.scjg_supervisor = make_user("scjg_supervisor", Role.DEPT_SUPERVISOR, department=w.scjg)
     w.legal_reviewer = make_user("legal_reviewer", Role.LEGAL_REVIEWER, department=w.zf)
+    w.zf_head = make_user("zf_head", Role.AGENCY_HEAD, department=w.zf)
     w.leader = make_user("leader", Role.LEADER)
     w.citizen = make_user("citizen", Role.CITIZEN)
     w.personas = {name: getattr(w, name) for name in (

@@ -24,7 +24,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     scope = scope_for(user)
     if scope.everything:
         return qs
-    if user.role in (Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER):
+    if user.role in (Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER, Role.AGENCY_HEAD):
         cond = Q(department_id=user.department_id)
         if user.team_id:
             cond |= Q(team_id=user.team_id) | Q(department__region__in=user.team.towns.all())

@@ -97,6 +97,15 @@ def _require_handler(actor, case: Case) -> None:
     raise NotPermitted("只有办案机关的执法人员可以办理本案", errors={"__all__": [f"本案由{case.department}办理"]})
 
 
+def _require_head(actor, case: Case, rule: str, what: str) -> None:
+    """Decisions the law gives to the agency's head (行政机关负责人): only the deciding body's head."""
+    if actor.is_superuser:
+        return
+    if actor.role != Role.AGENCY_HEAD or not acts_for(actor, case.department):
+        raise NotPermitted(f"{what}由{case.department}负责人决定（{rule}）",
+                           errors={"__all__": [f"{what}须由行政机关负责人作出（{rule}）"]})
+
+
 def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", **fields) -> Case:
     old = case.status
     if new not in TRANSITIONS.get(old, set()):
@@ -556,7 +565,8 @@ def recusal_apply(*, actor, case: Case, officer: Officer, applicant: str, reason
 
 @transaction.atomic
 def recusal_decide(*, actor, recusal: Recusal, granted: bool, on: dt.date) -> Recusal:
-    _require_handler(actor, recusal.case)
+    """XF-043: the agency head decides; the investigation is not paused meanwhile."""
+    _require_head(actor, recusal.case, "XF-043", "回避")
     moved = Recusal.objects.filter(pk=recusal.pk, granted__isnull=True).update(granted=granted, decided_by=actor,
                                                                                decided_on=on)
     if not moved:
@@ -1424,7 +1434,8 @@ def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
 
 @transaction.atomic
 def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: str = "") -> CrimeTransfer:
-    _require_handler(actor, case)
+    """YS-310: the principal head approves or refuses within 3 days; a refusal is recorded with reasons."""
+    _require_head(actor, case, "YS-310", "是否移送涉嫌犯罪案件")
     ct = CrimeTransfer.objects.filter(case=case).first()
     if ct is None or ct.head_decided_at is not None:
         raise InvalidTransition("没有待审批的移送报告", errors={"__all__": ["已审批或未报告"]})

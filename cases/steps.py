@@ -18,6 +18,7 @@ from org.choices import Role
 
 C = CaseStatus
 HANDLERS = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
+HEAD = (Role.AGENCY_HEAD,)
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -380,8 +381,8 @@ STEPS: list[Step] = [
                           C.TRANSFERRED_OUT), F.ReasonForm, _close,
          when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
     Step("recusal_apply", _("登记回避申请"), OPEN_WORK, F.RecusalApplyForm, _recusal_apply, rule="XF-043"),
-    Step("recusal_decide", _("作出回避决定"), OPEN_WORK, F.RecusalDecideForm, _recusal_decide,
-         when=lambda c: c.recusals.filter(granted__isnull=True).exists(), rule="XF-043"),
+    Step("recusal_decide", _("作出回避决定"), OPEN_WORK, F.RecusalDecideForm, _recusal_decide, roles=HEAD,
+         when=lambda c: c.recusals.filter(granted__isnull=True).exists(), rule="XF-043", primary=True),
     Step("seizure_extend", _("延长查封/扣押期限"), OPEN_WORK, F.SeizureExtendForm, _seizure_extend,
          when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
     Step("seizure_testing", _("登记检测期间（不计入查封扣押期限）"), OPEN_WORK, F.SeizureTestingForm, _seizure_testing,
@@ -395,7 +396,7 @@ STEPS: list[Step] = [
     Step("crime_report", _("报告涉嫌犯罪（移送审批）"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
          F.CrimeReportForm, _crime_report, when=lambda c: _crime(c) is None, rule="YS-310"),
     Step("crime_decide", _("负责人决定是否移送"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
-         F.CrimeDecideForm, _crime_decide, when=lambda c: (ct := _crime(c)) is not None and ct.head_decided_at is None,
+         F.CrimeDecideForm, _crime_decide, roles=HEAD, primary=True, when=lambda c: (ct := _crime(c)) is not None and ct.head_decided_at is None,
          rule="YS-310"),
     Step("crime_transfer", _("移送公安机关"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
          F.CrimeTransferForm, _crime_transfer, when=lambda c: (ct := _crime(c)) is not None and ct.approved is True,

@@ -36,6 +36,7 @@ class CaseReplay:
         self.rng = random.Random(2021)
         self.actor = User.objects.get(username="zfj_officer")
         self.reviewer = User.objects.get(username="fazhi")
+        self.head = User.objects.get(username="zfj_head")
         self.zf = Department.objects.get(code="ZF")
         team_officers = list(Officer.objects.filter(team__code="T-ZF", is_auxiliary=False,
                                                     certificate_expiry__gt=today).exclude(user__username="fazhi")
@@ -114,7 +115,7 @@ class CaseReplay:
         S.evidence_verify(actor=self.actor, evidence=ev, on=visit)
         if crime:
             S.crime_report(actor=self.actor, case=case, report_at=at(visit + dt.timedelta(days=1)))
-            S.crime_decide(actor=self.actor, case=case, approved=True, at=at(visit + dt.timedelta(days=2)))
+            S.crime_decide(actor=self.head, case=case, approved=True, at=at(visit + dt.timedelta(days=2)))
             S.crime_transfer(actor=self.actor, case=case, at=at(visit + dt.timedelta(days=2), 16), receipt_no="常公受〔2026〕演示")
             return case
         if stop == 1:

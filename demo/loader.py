@@ -298,6 +298,7 @@ class DemoLoader:
             ("scjg_supervisor", "县市场监管局 监管科", Role.DEPT_SUPERVISOR, {"department": self.depts["SCJG"]}),
             ("zj_supervisor", "县住建局 监管科", Role.DEPT_SUPERVISOR, {"department": self.depts["ZJ"]}),
             ("fazhi", "法制审核 吴审核", Role.LEGAL_REVIEWER, {"department": self.depts["ZF"]}),
+            ("zfj_head", "县综合执法局 郑局长", Role.AGENCY_HEAD, {"department": self.depts["ZF"]}),
             ("lingdao", "县领导 潘书记", Role.LEADER, {}),
             ("citizen", "群众 张先生", Role.CITIZEN, {}),
         ]

@@ -31,7 +31,7 @@ def scope_for(user) -> Scope:
         return Scope()
     if user.is_superuser or user.role in COUNTY_WIDE_ROLES:
         return Scope(everything=True)
-    if user.role in (Role.PRO_OFFICER, Role.DEPT_SUPERVISOR):
+    if user.role in (Role.PRO_OFFICER, Role.DEPT_SUPERVISOR, Role.AGENCY_HEAD):
         return Scope(department_ids=frozenset({user.department_id}) if user.department_id else frozenset())
     if user.role == Role.TOWN_OFFICER:
         towns = set()
@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "org.view": {r.value for r in Role if r != Role.CITIZEN},
     "org.manage": {Role.GUIDANCE, Role.ADMIN},
     "parties.view": {Role.OPERATOR, Role.GUIDANCE, Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER,
+                     Role.AGENCY_HEAD,
                      Role.GRID_WORKER, Role.DEPT_SUPERVISOR, Role.LEGAL_REVIEWER, Role.LEADER, Role.ADMIN},
     "parties.manage": {Role.GUIDANCE, Role.ADMIN, Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER},
     "parties.view_full_id": {Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.LEGAL_REVIEWER,

@@ -36,6 +36,7 @@ class Role(models.TextChoices):
     TOWN_OFFICER = "town_officer", _("镇街执法队员")
     GRID_WORKER = "grid_worker", _("网格员")
     DEPT_SUPERVISOR = "dept_supervisor", _("业务主管部门")
+    AGENCY_HEAD = "agency_head", _("机关负责人")
     LEGAL_REVIEWER = "legal_reviewer", _("法制审核人员")
     LEADER = "leader", _("县领导")
     CITIZEN = "citizen", _("群众/企业")

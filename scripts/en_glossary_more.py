@@ -178,4 +178,5 @@ EN_MORE = {
 "至少一项委托事项": "At least one item", "委托事项": "Items entrusted", "终止日期": "Ended on",
 "依据《中华人民共和国行政处罚法》第二十条、第二十一条：委托书载明委托的具体事项、权限、期限，并向社会公布；受委托组织在委托范围内以委托机关名义实施行政处罚，不得再委托。": "Articles 20 and 21 of the Administrative Penalty Law: the instrument states the items, powers and period and is published; the entrusted organisation imposes penalties in the entrusting body's name within the entrustment and may not entrust further.",
 "终止理由": "Reason for ending", "登记委托": "Register an entrustment",
+"机关负责人": "Agency head",
 }

@@ -118,7 +118,9 @@ def test_XF_043_conflict_declaration_and_recusal(cw):
     file_case(cw, case, officers=[cw.o1, cw.o2, cw.o3])
     r = S.recusal_apply(actor=cw.bureau_officer, case=case, officer=cw.o3, applicant="party", reason="亲属关系",
                         on=D(2026, 3, 10))
-    S.recusal_decide(actor=cw.bureau_officer, recusal=r, granted=True, on=D(2026, 3, 10))
+    with pytest.raises(NotPermitted):  # the head decides, not the investigators
+        S.recusal_decide(actor=cw.bureau_officer, recusal=r, granted=True, on=D(2026, 3, 10))
+    S.recusal_decide(actor=cw.zf_head, recusal=r, granted=True, on=D(2026, 3, 10))
     assert cw.o3 not in S.investigators(case)
     assert Case.objects.get(pk=case.pk).status == CaseStatus.INVESTIGATING
 
@@ -677,8 +679,10 @@ def test_YS_310_and_XF_027_transfer_of_a_suspected_crime(cw):
     d = Deadline.objects.get(object_id=str(case.pk), kind="case.crime_head_decision")
     assert d.rule == "YS-310" and d.due_at == at(D(2026, 3, 13))
     with pytest.raises(RuleViolation):
-        S.crime_decide(actor=cw.bureau_officer, case=case, approved=False, at=at(D(2026, 3, 11)))
-    S.crime_decide(actor=cw.bureau_officer, case=case, approved=True, at=at(D(2026, 3, 11)))
+        S.crime_decide(actor=cw.zf_head, case=case, approved=False, at=at(D(2026, 3, 11)))
+    with pytest.raises(NotPermitted):  # the principal head approves, not the reporting officers
+        S.crime_decide(actor=cw.bureau_officer, case=case, approved=True, at=at(D(2026, 3, 11)))
+    S.crime_decide(actor=cw.zf_head, case=case, approved=True, at=at(D(2026, 3, 11)))
     with pytest.raises(RuleViolation):
         S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 11), receipt_no="公安回执1")
     S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 9), receipt_no="公安回执1")

@@ -174,6 +174,9 @@ def test_XF_043_recusal_through_the_forms(cw, client):
     ok(post_step(client, case, "recusal_apply", {"officer": cw.o2.pk, "applicant": "当事人", "reason": "与当事人系亲属",
                                                   "on": "2026-03-07"}))
     r = case.recusals.get()
+    assert post_step(client, case, "recusal_decide", {"recusal": r.pk, "granted": "1", "on": "2026-03-08"}
+                     ).status_code == 403  # the head decides
+    client.force_login(cw.zf_head)
     ok(post_step(client, case, "recusal_decide", {"recusal": r.pk, "granted": "1", "on": "2026-03-08"}))
     assert case.case_officers.get(officer=cw.o2).released_on == dt.date(2026, 3, 8)
     assert reverse(STEP, args=[case.pk, "recusal_decide"]) not in client.get(case.get_absolute_url()).content.decode()
@@ -220,9 +223,11 @@ def test_YS_310_crime_transfer_through_the_forms(cw, client):
     case = _filed(cw)
     client.force_login(cw.bureau_officer)
     ok(post_step(client, case, "crime_report", {"report_at": "2026-03-10T09:00"}))
+    client.force_login(cw.zf_head)
     refused = post_step(client, case, "crime_decide", {"approved": "0", "at": "2026-03-11T09:00", "reason": ""})
     assert refused.status_code == 422 and "YS-310" in refused.content.decode()
     ok(post_step(client, case, "crime_decide", {"approved": "1", "at": "2026-03-11T09:00", "reason": ""}))
+    client.force_login(cw.bureau_officer)
     late = post_step(client, case, "crime_transfer", {"at": "2026-03-12T10:00", "receipt_no": "常公受〔2026〕1号"})
     assert late.status_code == 422 and "24小时" in late.content.decode()
     ok(post_step(client, case, "crime_transfer", {"at": "2026-03-11T15:00", "receipt_no": "常公受〔2026〕1号"}))
