@@ -535,3 +535,31 @@ class CashHandoverForm(StepForm):
         self.fields["payment"].label_from_instance = lambda p: f"{p.amount} 元 收据 {p.receipt_no}（{p.paid_on}）"
         self.fields["handed_over_on"].initial = None
         self.fields["deposited_on"].initial = None
+
+
+class TransferOutForm(StepForm):
+    to_department = forms.ModelChoiceField(Department.objects.none(), label=_("移送至（有管辖权的机关）"))
+    on = forms.DateField(label=_("移送日期"))
+    reason = forms.CharField(label=_("移送理由和依据"), widget=TEXT)
+
+    def setup(self):
+        self.fields["to_department"].queryset = Department.objects.exclude(pk=self.case.department_id).order_by("code")
+
+
+class DisputeForm(StepForm):
+    other = forms.ModelChoiceField(Department.objects.none(), label=_("争议对方"))
+    on = forms.DateField(label=_("日期"))
+    reason = forms.CharField(label=_("争议事项"), widget=TEXT)
+
+    def setup(self):
+        self.fields["other"].queryset = Department.objects.exclude(pk=self.case.department_id).order_by("code")
+
+
+class RulingForm(StepForm):
+    handler = forms.ModelChoiceField(Department.objects.none(), label=_("由谁管辖"))
+    on = forms.DateField(label=_("协调日期"))
+    reason = forms.CharField(label=_("协调意见"), widget=TEXT)
+
+    def setup(self):
+        self.fields["handler"].queryset = Department.objects.filter(
+            pk__in=[self.case.department_id, self.case.dispute_with_id])

@@ -39,6 +39,10 @@ class Case(models.Model):
                                     related_name="cases", verbose_name=_("委托"))  # XF-020-021
     referring_department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
                                              related_name="referred_cases", verbose_name=_("移送部门"))
+    transferred_to = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="cases_received", verbose_name=_("移送至"))  # XF-022-025
+    dispute_with = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("管辖争议对方"))
     # party
     party_kind = models.CharField(_("当事人类型"), max_length=10, choices=PartyKind.choices)
     party_name = models.CharField(_("当事人"), max_length=200)

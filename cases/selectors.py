@@ -30,6 +30,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
             cond |= Q(team_id=user.team_id) | Q(department__region__in=user.team.towns.all())
         if user.department_id:
             cond |= Q(entrustment__agent_id=user.department_id)  # acting in the entrusting body's name
+            cond |= Q(transferred_to_id=user.department_id) | Q(dispute_with_id=user.department_id)
         return qs.filter(cond | _asked_to_assist(user))
     if user.role == Role.DEPT_SUPERVISOR:
         return qs.filter(Q(referring_department_id=user.department_id) | Q(department_id=user.department_id)

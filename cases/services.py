@@ -354,6 +354,70 @@ def case_not_file(*, actor, case: Case, on: dt.date, reason: str) -> Case:
     return case
 
 
+# ------------------------------------------------------------------ jurisdiction (XF-022-025, ZJ-017)
+
+JURISDICTION_OPEN = (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING)
+
+
+@transaction.atomic
+def case_transfer_out(*, actor, case: Case, to_department: Department, on: dt.date, reason: str) -> Case:
+    """移送有管辖权的机关 (XF-022-025): the matter is another body's. The receiving body is told; the
+    case's own timers stop; the case can then be closed."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(to_department.pk != case.department_id, "XF-022-025", "不能移送本机关", field="to_department")
+    if not reason.strip():
+        raise ValidationFailed("请写明移送理由和依据", errors={"reason": ["不能为空"]})
+    _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on, reason=f"移送{to_department}：{reason}",
+                transferred_to=to_department)
+    for kind in ("case.verify", "case.decide"):
+        Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=kind,
+                                state=Deadline.State.OPEN).update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+    Notification.objects.create(department=to_department, level=Notification.Level.REMIND,
+                                text=f"{case.department.short_name}移送案件线索：{case.cause}（{reason}）"[:300],
+                                link=case.get_absolute_url())
+    return case
+
+
+@transaction.atomic
+def jurisdiction_dispute(*, actor, case: Case, other: Department, on: dt.date, reason: str) -> Case:
+    """XF-022-025 / ZJ-017: two bodies both claim (or both decline) the matter; the guidance office is asked
+    to coordinate and rules who handles it."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(other.pk != case.department_id, "XF-022-025", "争议对方不能是本机关", field="other")
+    if not reason.strip():
+        raise ValidationFailed("请写明争议事项", errors={"reason": ["不能为空"]})
+    _transition(case, CaseStatus.JURISDICTION_DISPUTE, actor=actor, on=on, reason=f"与{other}管辖争议：{reason}",
+                dispute_with=other)
+    guidance = Department.objects.filter(kind="guidance").first()
+    for dept in filter(None, (guidance, other)):
+        Notification.objects.create(department=dept, level=Notification.Level.REMIND,
+                                    text=f"管辖争议：{case.department.short_name}与{other.short_name}，{case.cause}"[:300],
+                                    link=case.get_absolute_url())
+    return case
+
+
+@transaction.atomic
+def jurisdiction_rule(*, actor, case: Case, handler: Department, on: dt.date, reason: str) -> Case:
+    """The guidance office's ruling (协调/指定管辖): the case stays (back to 核查) or moves to ``handler``."""
+    case.refresh_from_db()
+    _guard(actor.is_superuser or actor.role == Role.GUIDANCE, "ZJ-017", "管辖争议由综合行政执法指导机构协调")
+    if not reason.strip():
+        raise ValidationFailed("请写明协调意见", errors={"reason": ["不能为空"]})
+    _guard(handler.pk in (case.department_id, case.dispute_with_id), "XF-022-025", "只能在争议双方中指定",
+           field="handler")
+    if handler.pk == case.department_id:
+        _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, reason=f"指导办协调：由{handler}管辖。{reason}")
+    else:
+        _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on,
+                    reason=f"指导办协调：由{handler}管辖，移送。{reason}", transferred_to=handler)
+        Notification.objects.create(department=handler, level=Notification.Level.REMIND,
+                                    text=f"指导办协调：{case.cause}由贵单位管辖"[:300], link=case.get_absolute_url())
+    audit_log(actor=actor, action="cases.jurisdiction.rule", obj=case, after={"handler": handler.pk, "reason": reason})
+    return case
+
+
 # ------------------------------------------------------------------ investigation
 
 

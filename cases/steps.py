@@ -289,6 +289,21 @@ def _cash(actor, case, d, files):
     return "已登记罚款交回/缴存"
 
 
+def _transfer_out(actor, case, d, files):
+    S.case_transfer_out(actor=actor, case=case, to_department=d["to_department"], on=d["on"], reason=d["reason"])
+    return f"已移送{d['to_department']}"
+
+
+def _dispute(actor, case, d, files):
+    S.jurisdiction_dispute(actor=actor, case=case, other=d["other"], on=d["on"], reason=d["reason"])
+    return "已提交指导办协调管辖争议"
+
+
+def _ruling(actor, case, d, files):
+    S.jurisdiction_rule(actor=actor, case=case, handler=d["handler"], on=d["on"], reason=d["reason"])
+    return f"已协调：由{d['handler']}管辖"
+
+
 def _spot_file(actor, case, d, files):
     S.spot_file_with_agency(actor=actor, case=case, on=d["on"])
     return "当场处罚决定已备案"
@@ -380,6 +395,11 @@ STEPS: list[Step] = [
     Step("close", _("结案"), (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL,
                           C.TRANSFERRED_OUT), F.ReasonForm, _close,
          when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
+    Step("transfer_out", _("移送有管辖权的机关"), S.JURISDICTION_OPEN, F.TransferOutForm, _transfer_out,
+         rule="XF-022-025"),
+    Step("dispute", _("提交管辖争议"), (C.CLUE, C.VERIFYING), F.DisputeForm, _dispute, rule="XF-022-025 ZJ-017"),
+    Step("ruling", _("协调管辖争议"), (C.JURISDICTION_DISPUTE,), F.RulingForm, _ruling, roles=(Role.GUIDANCE,),
+         primary=True, rule="ZJ-017"),
     Step("recusal_apply", _("登记回避申请"), OPEN_WORK, F.RecusalApplyForm, _recusal_apply, rule="XF-043"),
     Step("recusal_decide", _("作出回避决定"), OPEN_WORK, F.RecusalDecideForm, _recusal_decide, roles=HEAD,
          when=lambda c: c.recusals.filter(granted__isnull=True).exists(), rule="XF-043", primary=True),

@@ -179,4 +179,8 @@ EN_MORE = {
 "依据《中华人民共和国行政处罚法》第二十条、第二十一条：委托书载明委托的具体事项、权限、期限，并向社会公布；受委托组织在委托范围内以委托机关名义实施行政处罚，不得再委托。": "Articles 20 and 21 of the Administrative Penalty Law: the instrument states the items, powers and period and is published; the entrusted organisation imposes penalties in the entrusting body's name within the entrustment and may not entrust further.",
 "终止理由": "Reason for ending", "登记委托": "Register an entrustment",
 "机关负责人": "Agency head",
+"移送至（有管辖权的机关）": "Transfer to (the competent body)", "移送日期": "Transferred on",
+"移送理由和依据": "Reasons and basis for the transfer", "争议对方": "Other body in the dispute", "争议事项": "Matter in dispute",
+"由谁管辖": "Who handles it", "协调日期": "Ruled on", "协调意见": "Ruling", "移送至": "Transferred to",
+"移送有管辖权的机关": "Transfer to the competent body",
 }

@@ -282,3 +282,33 @@ def test_QZ_024_028_testing_period_is_not_counted_and_must_be_told_to_the_party(
     ok(post_step(client, case, "seizure_testing", dict(data, party_notified_on="2026-03-12")))
     row.refresh_from_db()
     assert row.due_at.date() == D(2026, 4, 18) and "检测10日不计入" in row.basis  # 10 days, both ends counted
+
+
+def test_XF_022_025_transfer_out_and_a_jurisdiction_dispute_ruled_by_the_guidance_office(cw, client):
+    from core.models import Deadline, Notification
+
+    case = open_case(cw)
+    client.force_login(cw.bureau_officer)
+    ok(post_step(client, case, "dispute", {"other": cw.scjg.pk, "on": "2026-03-06", "reason": "双方均认为属本机关管辖"}))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.JURISDICTION_DISPUTE and case.dispute_with == cw.scjg
+    assert Notification.objects.filter(department=cw.guidance_office, text__contains="管辖争议").exists()
+    assert post_step(client, case, "ruling", {"handler": cw.scjg.pk, "on": "2026-03-09", "reason": "x"}
+                     ).status_code == 403  # only the guidance office rules
+    client.force_login(cw.guidance)
+    bad = post_step(client, case, "ruling", {"handler": cw.tianma_gov.pk, "on": "2026-03-09", "reason": "x"})
+    assert bad.status_code == 422  # only one of the two parties can be named
+    ok(post_step(client, case, "ruling", {"handler": cw.scjg.pk, "on": "2026-03-09", "reason": "属食品经营许可事项"}))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TRANSFERRED_OUT and case.transferred_to == cw.scjg
+    client.force_login(cw.scjg_officer)
+    assert client.get(case.get_absolute_url()).status_code == 200  # the receiving body sees what it received
+
+    other = open_case(cw, n=2)
+    client.force_login(cw.bureau_officer)
+    ok(post_step(client, other, "transfer_out", {"to_department": cw.scjg.pk, "on": "2026-03-06",
+                                                  "reason": "属市场监管部门管辖（食品安全法第一百二十二条）"}))
+    other.refresh_from_db()
+    assert other.status == CaseStatus.TRANSFERRED_OUT
+    assert Deadline.objects.get(object_id=str(other.pk), kind="case.verify").state == "cancelled"
+    ok(post_step(client, other, "close", {"on": "2026-03-07", "reason": "已移送"}))
