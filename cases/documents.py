@@ -57,7 +57,7 @@ REQUIRED: dict[str, dict[str, str]] = {
     DocType.FILE: {"cover": "卷宗封面", "contents": "卷内目录"},
 }
 
-EXTRA_LABELS = {"party_code": "证件号码", "order": "责令改正", "payment_code": "缴款方式", "publication": "公开告知",
+EXTRA_LABELS = {"party_code": "证件号码", "order": "责令改正", "temporal": "法律适用(从旧兼从轻)", "payment_code": "缴款方式", "publication": "公开告知",
                 "legal_review": "法制审核", "collective": "集体讨论", "receipt_no": "票据号", "refusal": "拒绝签收情况",
                 "hearing": "听证权利", "hearing_due": "听证申请期限", "payment_due": "缴款期限", "discretion": "裁量基准",
                 "witness": "见证人", "av_record": "音像记录", "items": "物品", "evidence_list": "证据清单"}

@@ -332,6 +332,7 @@ class DecideForm(StepForm):
                                       decimal_places=2, max_digits=14)
     order_correction = forms.CharField(label=_("责令改正内容"), required=False, max_length=300)
     correction_due = forms.DateField(label=_("改正期限"), required=False)
+    temporal_note = forms.CharField(label=_("依据修改时：适用旧法或较轻新法的说明（XF-037）"), widget=TEXT, required=False)
 
     def setup(self):
         self.fields["types"].initial = self.case.proposed_types
@@ -563,3 +564,10 @@ class RulingForm(StepForm):
     def setup(self):
         self.fields["handler"].queryset = Department.objects.filter(
             pk__in=[self.case.department_id, self.case.dispute_with_id])
+
+
+class CorrectionCheckForm(StepForm):
+    on = forms.DateField(label=_("复查日期"))
+    corrected = forms.TypedChoiceField(label=_("复查结果"), choices=[("1", _("已改正")), ("0", _("未改正"))],
+                                       coerce=lambda v: v == "1")
+    note = forms.CharField(label=_("复查情况"), widget=TEXT)

@@ -39,6 +39,7 @@ class Case(models.Model):
                                     related_name="cases", verbose_name=_("委托"))  # XF-020-021
     referring_department = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
                                              related_name="referred_cases", verbose_name=_("移送部门"))
+    temporal_note = models.TextField(_("从旧兼从轻说明"), blank=True)  # XF-037
     transferred_to = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="cases_received", verbose_name=_("移送至"))  # XF-022-025
     dispute_with = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,

@@ -901,7 +901,23 @@ def collective_discussion_record(*, actor, case: Case, held_on: dt.date, attende
 # ------------------------------------------------------------------ decision
 
 
-def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine, confiscation) -> list[tuple[str, str]]:
+def basis_changes(case: Case, on: dt.date) -> list[str]:
+    """XF-037 从旧兼从轻: the laws behind the case's item that changed between the act and ``on`` — a version
+    of the same law that took effect after the act date (the text applied must then be chosen and said)."""
+    from catalogue.models import Law
+
+    out = []
+    laws = {b.article.law for b in case.item.itembasis_set.select_related("article__law")}
+    for law in laws:
+        newer = Law.objects.filter(short_title=law.short_title, effective_from__gt=case.act_date,
+                                   effective_from__lte=on).order_by("effective_from").first()
+        if newer is not None:
+            out.append(f"《{newer.title}》自{newer.effective_from}起施行（违法行为发生于{case.act_date}）")
+    return sorted(out)
+
+
+def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine, confiscation,
+                      temporal_note: str = "") -> list[tuple[str, str]]:
     """Everything that stops a penalty decision today, as (rule, message). Empty = may decide."""
     out: list[tuple[str, str]] = []
     if case.status not in (CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED):
@@ -936,19 +952,23 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
         out.append(("XF-046", "没有经查证属实且合法取得的证据"))
     if len(qualified_investigators(case, decided_on)) < 2:
         out.append(("XF-042", "决定时本案须有两名以上持有效执法证的承办人员"))
+    changes = basis_changes(case, decided_on)
+    if changes and not (temporal_note or case.temporal_note).strip():
+        out.append(("XF-037", "依据已修改：" + "；".join(changes) + "。须说明适用旧法或者较轻的新法（从旧兼从轻）"))
     return out
 
 
 @transaction.atomic
 def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fine: Decimal | None = None,
-                confiscation: Decimal | None = None, order_correction: str = "", correction_due: dt.date | None = None
-                ) -> Case:
+                confiscation: Decimal | None = None, order_correction: str = "", correction_due: dt.date | None = None,
+                temporal_note: str = "") -> Case:
     """行政处罚决定 (XF-059) after every guard above; the remedy text names the county government
     (FY-024-027), 60 days (FY-020) and 6 months (SS-046-045); the surcharge standard is stated."""
     case.refresh_from_db()
     _require_handler(actor, case)
     types = list(types)
-    blockers = decision_blockers(case, decided_on=decided_on, types=types, fine=fine, confiscation=confiscation)
+    blockers = decision_blockers(case, decided_on=decided_on, types=types, fine=fine, confiscation=confiscation,
+                                 temporal_note=temporal_note)
     if blockers:
         rule, message = blockers[0]
         raise RuleViolation(f"不能作出处罚决定：{message}（{rule}）",
@@ -971,11 +991,16 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
         "collective": "；".join(f"{d.held_on} {d.conclusion}" for d in case.discussions.all()),
         "publication": "本决定将依法在政府网站公开" if case.publish else "",
         "discretion": f"{case.discretion_band.standard}：{case.discretion_band.level}" if case.discretion_band_id else "",
+        "temporal": temporal_note,
     }
     _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, reason="作出行政处罚决定", final_types=types,
                 final_fine=fine, final_confiscation=confiscation, decided_on=decided_on, decided_by=actor,
-                remedy_text=remedy.text, order_correction=order_correction, correction_due=correction_due)
+                remedy_text=remedy.text, order_correction=order_correction, correction_due=correction_due,
+                temporal_note=temporal_note)
     docs.issue(case=case, doc_type=DocType.DECISION, on=decided_on, actor=actor, fields=fields)
+    if order_correction and correction_due:
+        _deadline(case, "case.correction_check", Due(due=correction_due, rule="XF-028",
+                                                       basis=f"责令限期改正至{correction_due}，到期复查"), "复查改正情况")
     if order_correction:
         docs.issue(case=case, doc_type=DocType.ORDER, on=decided_on, actor=actor, fields={
             "violation": case.cause, "basis": "《中华人民共和国行政处罚法》第二十八条", "requirement": order_correction,
@@ -1059,6 +1084,23 @@ def case_serve(*, actor, case: Case, served_on: dt.date, method: str, receiver: 
         lit = rules.litigation_deadline(served_on, simple=False)
         _deadline(case, "case.litigation_period", lit, "当事人起诉期限届满")
     case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def correction_check_record(*, actor, case: Case, on: dt.date, corrected: bool, note: str) -> Case:
+    """XF-028: the follow-up check of the ordered correction; a failure to correct is recorded for further
+    action under the applicable law."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    if not note.strip():
+        raise ValidationFailed("请记录复查情况", errors={"note": ["不能为空"]})
+    open_rows = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.correction_check",
+                                        state=Deadline.State.OPEN)
+    _guard(open_rows.exists(), "XF-028", "本案没有待复查的责令改正")
+    _close_deadlines(case, "case.correction_check", on)
+    audit_log(actor=actor, action="cases.correction.check", obj=case, after={"on": on, "corrected": corrected,
+                                                                             "note": note})
     return case
 
 
@@ -1293,12 +1335,32 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str) -> Case:
                                     text=f"贵单位移送的{case.cause}已结案：{reason}"[:300], link=case.get_absolute_url())
         Case.objects.filter(pk=case.pk).update(referral_feedback_on=on)
         audit_log(actor=actor, action="cases.referral.feedback", obj=case, after={"to": case.referring_department_id})
-    if case.outcome == Outcome.PENALTY and case.procedure == Procedure.GENERAL and is_final(case, on):
-        Case.objects.filter(pk=case.pk).update(credit_pushed_on=on)
-        audit_log(actor=actor, action="cases.credit.push", obj=case, after={"party": case.party_name, "on": on,
-                                                                            "rule": "XY-ZJ-011-016"})
+    _credit_push(case, on, actor=actor)
     case.refresh_from_db()
     return case
+
+
+def _credit_push(case: Case, on: dt.date, *, actor=None) -> bool:
+    """XY-ZJ-011-016: a general-procedure penalty becomes adverse credit information once final (no
+    remedy within the periods, or the remedy upheld it); simple-procedure decisions never do."""
+    if case.outcome != Outcome.PENALTY or case.procedure != Procedure.GENERAL or not is_final(case, on):
+        return False
+    if not Case.objects.filter(pk=case.pk, credit_pushed_on__isnull=True).update(credit_pushed_on=on):
+        return False
+    audit_log(actor=actor, action="cases.credit.push", obj=case, after={"party": case.party_name, "on": on,
+                                                                        "rule": "XY-ZJ-011-016"})
+    return True
+
+
+def credit_sweep(*, on: dt.date | None = None) -> int:
+    """Cases closed before their decision became final get their credit event when it does. Idempotent."""
+    on = on or clock.now().astimezone(LOCAL).date()
+    n = 0
+    for case in Case.objects.filter(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED], outcome=Outcome.PENALTY,
+                                    procedure=Procedure.GENERAL, credit_pushed_on__isnull=True):
+        with transaction.atomic():
+            n += _credit_push(case, on)
+    return n
 
 
 @transaction.atomic

@@ -152,7 +152,7 @@ def _collective(actor, case, d, files):
 def _decide(actor, case, d, files):
     S.case_decide(actor=actor, case=case, decided_on=d["decided_on"], types=d["types"], fine=d["fine"],
                   confiscation=d["confiscation"], order_correction=d["order_correction"],
-                  correction_due=d["correction_due"])
+                  correction_due=d["correction_due"], temporal_note=d["temporal_note"])
     return "已作出行政处罚决定，请在七个工作日内送达"
 
 
@@ -304,6 +304,18 @@ def _ruling(actor, case, d, files):
     return f"已协调：由{d['handler']}管辖"
 
 
+def _correction_check(actor, case, d, files):
+    S.correction_check_record(actor=actor, case=case, on=d["on"], corrected=d["corrected"], note=d["note"])
+    return "已记录改正复查" if d["corrected"] else "已记录：逾期未改正，请依法处理"
+
+
+def _open_correction_check(case: Case) -> bool:
+    from core.models import Deadline
+
+    return Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.correction_check",
+                                   state=Deadline.State.OPEN).exists()
+
+
 def _spot_file(actor, case, d, files):
     S.spot_file_with_agency(actor=actor, case=case, on=d["on"])
     return "当场处罚决定已备案"
@@ -395,6 +407,8 @@ STEPS: list[Step] = [
     Step("close", _("结案"), (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL,
                           C.TRANSFERRED_OUT), F.ReasonForm, _close,
          when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
+    Step("correction_check", _("复查改正情况"), AFTER_DECISION + (C.ARCHIVED,), F.CorrectionCheckForm,
+         _correction_check, when=_open_correction_check, rule="XF-028"),
     Step("transfer_out", _("移送有管辖权的机关"), S.JURISDICTION_OPEN, F.TransferOutForm, _transfer_out,
          rule="XF-022-025"),
     Step("dispute", _("提交管辖争议"), (C.CLUE, C.VERIFYING), F.DisputeForm, _dispute, rule="XF-022-025 ZJ-017"),

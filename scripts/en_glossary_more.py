@@ -183,4 +183,7 @@ EN_MORE = {
 "移送理由和依据": "Reasons and basis for the transfer", "争议对方": "Other body in the dispute", "争议事项": "Matter in dispute",
 "由谁管辖": "Who handles it", "协调日期": "Ruled on", "协调意见": "Ruling", "移送至": "Transferred to",
 "移送有管辖权的机关": "Transfer to the competent body",
+"依据修改时：适用旧法或较轻新法的说明（XF-037）": "If the basis changed: which text applies, the old one or the lighter new one (XF-037)",
+"复查日期": "Checked on", "复查结果": "Result of the check", "未改正": "Not corrected", "复查情况": "What the check found",
+"从旧兼从轻说明": "Temporal application (old law unless the new is lighter)", "复查改正情况": "Check the ordered correction",
 }

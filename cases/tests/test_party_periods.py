@@ -5,10 +5,13 @@ fine past its period turns the case 逾期未履行 (XF-072) and tells the agenc
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from cases import services as S
 from cases.choices import CaseStatus, ServiceMethod
 from cases.models import Case
 from cases.tests.helpers import D, notice, propose, ready_for_notice, review_pass
+from core.exceptions import RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
 from dispatch.services import deadlines_sweep, overdue_deadlines
 
@@ -78,3 +81,57 @@ def test_XF_066_instalments_move_the_overdue_point(cw):
                        schedule=[(D(2026, 4, 30), Decimal(30000)), (D(2026, 5, 29), Decimal(30000))])
     assert S.payments_overdue_sweep(on=D(2026, 5, 1)) == 0
     assert S.payments_overdue_sweep(on=D(2026, 5, 30)) == 1
+
+
+def _decided_and_served(cw, **decide):
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
+                  **decide)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
+                 receiver="法定代表人")
+    return Case.objects.get(pk=case.pk)
+
+
+def test_XF_028_order_correction_with_the_decision_and_a_follow_up_check(cw):
+    from cases.models import Document
+
+    case = _decided_and_served(cw, order_correction="立即停止无证经营，办理食品经营许可", correction_due=D(2026, 4, 30))
+    order = Document.objects.get(case=case, doc_type="order")
+    assert order.fields["deadline"] == "2026-04-30" and "停止无证经营" in order.fields["requirement"]
+    row = Deadline.objects.get(object_id=str(case.pk), kind="case.correction_check")
+    assert row.rule == "XF-028" and row.due_at.astimezone(TZ).date() == D(2026, 4, 30) and not row.party_period
+    with pytest.raises(ValidationFailed):
+        S.correction_check_record(actor=cw.bureau_officer, case=case, on=D(2026, 5, 6), corrected=True, note="")
+    S.correction_check_record(actor=cw.bureau_officer, case=case, on=D(2026, 5, 6), corrected=False,
+                              note="复查发现仍在经营，另案处理")
+    row.refresh_from_db()
+    assert row.state == Deadline.State.LATE  # checked after the day it was due
+    with pytest.raises(RuleViolation):
+        S.correction_check_record(actor=cw.bureau_officer, case=case, on=D(2026, 5, 7), corrected=True, note="再查")
+
+
+def test_XY_ZJ_011_016_credit_event_only_once_final_even_when_closed_earlier(cw):
+    case = _decided_and_served(cw)
+    S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
+    S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2), reason="已履行")
+    assert Case.objects.get(pk=case.pk).credit_pushed_on is None  # the remedy periods are still running
+    assert S.credit_sweep(on=D(2026, 9, 24)) == 0  # the lawsuit period (6 months from service) has not ended
+    assert S.credit_sweep(on=D(2026, 9, 25)) == 1
+    assert S.credit_sweep(on=D(2026, 9, 26)) == 0  # once
+    assert Case.objects.get(pk=case.pk).credit_pushed_on == D(2026, 9, 25)
+
+
+def test_XY_ZJ_011_016_no_credit_event_for_simple_procedure(cw):
+    from cases.choices import PartyKind
+    from cases.tests.helpers import at
+
+    spot = S.spot_decide(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                         party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                         at=at(D(2026, 3, 9)), officers=[cw.o1, cw.o2], types=["fine"], fine=Decimal(50))
+    S.payment_record(actor=cw.bureau_officer, case=spot, amount=Decimal(50), paid_on=D(2026, 3, 10))
+    S.case_close(actor=cw.bureau_officer, case=spot, on=D(2026, 3, 11), reason="已履行")
+    assert S.credit_sweep(on=D(2027, 1, 1)) == 0 and Case.objects.get(pk=spot.pk).credit_pushed_on is None

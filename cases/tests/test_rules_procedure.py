@@ -779,3 +779,28 @@ def test_XF_026_assistance_request_with_reply_timer(cw):
     S.assistance_reply(actor=cw.scjg_supervisor, case=case, on=D(2026, 10, 14), reply="登记信息已提供")
     row.refresh_from_db()
     assert row.state == "late"
+
+
+def test_XF_037_a_law_changed_after_the_act_needs_the_temporal_choice_stated(cw):
+    """XF-037 从旧兼从轻: when a version of the basis law took effect after the act, the decision must say
+    which text it applies (the old one, or the lighter new one)."""
+    from catalogue.models import Law
+
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    Law.objects.create(title=cw.law.title, short_title=cw.law.short_title, level=cw.law.level,
+                       version_date=D(2026, 2, 1), effective_from=D(2026, 3, 10))  # act: 2026-03-02
+    blockers = S.decision_blockers(Case.objects.get(pk=case.pk), decided_on=D(2026, 3, 23), types=["fine"],
+                                   fine=Decimal(60000), confiscation=None)
+    assert [r for r, _m in blockers] == ["XF-037"] and "2026-03-10" in blockers[0][1]
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-037"
+    note = "新条例对本行为的罚款幅度未减轻，依从旧原则适用行为时施行的条例"
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
+                  temporal_note=note)
+    decision = case.documents.get(doc_type="decision")
+    assert decision.fields["temporal"] == note

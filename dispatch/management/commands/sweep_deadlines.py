@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases.services import payments_overdue_sweep
+from cases.services import credit_sweep, payments_overdue_sweep
 from dispatch.services import deadlines_sweep
 
 
@@ -11,4 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         counts = deadlines_sweep()
         counts["payments_overdue"] = payments_overdue_sweep()
+        counts["credit_pushed"] = credit_sweep()
         self.stdout.write(str(counts))
