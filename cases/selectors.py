@@ -129,3 +129,32 @@ NEXT = {
 
 def next_steps(case: Case, today: dt.date) -> list[str]:
     return NEXT.get(case.status, [])
+
+
+def cooperation_report(now) -> list[dict]:
+    """ZJ-034-036-037: who was asked to assist (XF-026) and how they answered — on time, late, or still
+    overdue — per body, worst first; the basis for a 书面建议 or a 通报."""
+    from collections import defaultdict
+
+    rows = Deadline.objects.filter(object_type="cases.case", kind__startswith="case.assist.").select_related(
+        "department")
+    by: dict[int, dict] = defaultdict(lambda: {"asked": 0, "on_time": 0, "late": 0, "overdue": 0, "open": 0,
+                                                "worst": []})
+    for d in rows:
+        r = by[d.department_id]
+        r["department"] = d.department
+        r["asked"] += 1
+        if d.state == Deadline.State.MET:
+            r["on_time"] += 1
+        elif d.state == Deadline.State.LATE:
+            r["late"] += 1
+            r["worst"].append(d)
+        elif d.state == Deadline.State.OPEN and d.due_at < now:
+            r["overdue"] += 1
+            r["worst"].append(d)
+        elif d.state == Deadline.State.OPEN:
+            r["open"] += 1
+    out = sorted(by.values(), key=lambda r: (-(r["late"] + r["overdue"]), r["department"].code))
+    for r in out:
+        r["worst"] = sorted(r["worst"], key=lambda d: d.due_at)[:5]
+    return out

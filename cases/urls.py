@@ -13,4 +13,5 @@ urlpatterns = [
     path("reviews/", views.review_queue, name="reviews"),
     path("spot/", views.spot_form, name="spot"),
     path("devices/", views.device_list, name="devices"),
+    path("cooperation/", views.cooperation, name="cooperation"),
 ]

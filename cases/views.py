@@ -224,3 +224,11 @@ def device_list(request):
     devices = MonitoringDevice.objects.filter(active=True, published_on__isnull=False).select_related(
         "department", "town").order_by("town__code", "code")
     return render(request, "cases/devices.html", {"devices": devices})
+
+
+@login_required
+def cooperation(request):
+    """ZJ-034-036-037: the guidance office's view of assistance requests and how they were answered."""
+    if not (request.user.is_superuser or request.user.role in (Role.GUIDANCE, Role.LEADER)):
+        raise Http404
+    return render(request, "cases/cooperation.html", {"rows": selectors.cooperation_report(timezone.now())})

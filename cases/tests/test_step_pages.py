@@ -312,3 +312,24 @@ def test_XF_022_025_transfer_out_and_a_jurisdiction_dispute_ruled_by_the_guidanc
     assert other.status == CaseStatus.TRANSFERRED_OUT
     assert Deadline.objects.get(object_id=str(other.pk), kind="case.verify").state == "cancelled"
     ok(post_step(client, other, "close", {"on": "2026-03-07", "reason": "已移送"}))
+
+
+def test_ZJ_034_036_037_cooperation_report_names_late_and_overdue_bodies(cw, client):
+    from cases import services as S
+    from cases.tests.helpers import D
+
+    case = _filed(cw)
+    S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供登记信息",
+                         basis="《行政处罚法》第二十六条", on=D(2026, 9, 29))
+    S.assistance_reply(actor=cw.scjg_supervisor, case=case, on=D(2026, 10, 14), reply="已提供")  # due 10-12: late
+    S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.tianma_gov, matter="协助送达",
+                         basis="《行政处罚法》第二十六条", on=D(2026, 10, 20))  # never answered
+    client.force_login(cw.bureau_officer)
+    assert client.get(reverse("cases:cooperation")).status_code == 404
+    client.force_login(cw.guidance)
+    body = client.get(reverse("cases:cooperation")).content.decode()
+    rows = body.split("<tr>")[2:]
+    assert cw.scjg.name in body and cw.tianma_gov.name in body
+    scjg_row = next(r for r in rows if cw.scjg.name in r)
+    tianma_row = next(r for r in rows if cw.tianma_gov.name in r)
+    assert '<span class="tag amber">1</span>' in scjg_row and '<span class="tag red">1</span>' in tianma_row
