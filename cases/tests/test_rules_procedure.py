@@ -804,3 +804,28 @@ def test_XF_037_a_law_changed_after_the_act_needs_the_temporal_choice_stated(cw)
                   temporal_note=note)
     decision = case.documents.get(doc_type="decision")
     assert decision.fields["temporal"] == note
+
+
+def test_ZJ_024_025_a_reviewer_of_another_body_may_review_and_complex_cases_take_the_slow_track(cw):
+    """ZJ-024-025: legal review may come from a reviewer pool outside the deciding body; a case marked
+    complex (繁) is decided only after collective discussion (XF-057)."""
+    from conftest import make_user
+    from org.choices import Role
+
+    outside = make_user("county_reviewer", Role.LEGAL_REVIEWER, department=cw.guidance_office)
+    officer = cw.make_officer("县法制审核员", cw.bureau_team, user=outside, no="33082200099")
+    type(officer).objects.filter(pk=officer.pk).update(legal_qualification_no="A20183308220009")
+    outside.refresh_from_db()
+    case = ready_for_notice(cw)
+    propose(cw, case, is_complex=True)
+    notice(cw, case)
+    S.legal_review_record(actor=outside, case=case, result="pass", opinion="合法", on=D(2026, 3, 18),
+                          checklist={"主体合法": True, "程序合法": True})
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-057"
+    S.collective_discussion_record(actor=cw.bureau_officer, case=case, held_on=D(2026, 3, 20),
+                                   attendees=["局长", "副局长", "法制科长"], opinions="同意", conclusion="同意拟处罚意见")
+    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert case.legal_reviews.get().reviewer == outside

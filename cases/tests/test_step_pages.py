@@ -284,7 +284,7 @@ def test_QZ_024_028_testing_period_is_not_counted_and_must_be_told_to_the_party(
     assert row.due_at.date() == D(2026, 4, 18) and "检测10日不计入" in row.basis  # 10 days, both ends counted
 
 
-def test_XF_022_025_transfer_out_and_a_jurisdiction_dispute_ruled_by_the_guidance_office(cw, client):
+def test_XF_022_025_ZJ_017_transfer_out_and_a_jurisdiction_dispute_ruled_by_the_guidance_office(cw, client):
     from core.models import Deadline, Notification
 
     case = open_case(cw)
