@@ -222,6 +222,7 @@ class CaseReplay:
                 if self.out:
                     self.out.write(f"  demo case {kind} stopped: {exc.message}")
         self.devices(i + 1)
+        self.entrustment()
         # on-the-spot decisions by the 天马 town team for a delegated item
         tianma_user = User.objects.get(username="tianma_officer")
         town = Region.objects.get(code="330822001")
@@ -277,4 +278,23 @@ class CaseReplay:
         except ApplicationError as exc:
             if self.out:
                 self.out.write(f"  demo device case stopped: {exc.message}")
+
+    def entrustment(self):
+        """XF-020-021: the bureau entrusts the municipal facilities centre (a 受委托组织) with two road and
+        facility items for a year, published a week before it starts."""
+        from catalogue.models import EnforcementItem, ItemHolding
+        from catalogue.services import entrustment_create
+        from org.models import Region
+
+        agent = Department.objects.create(code="CSZX", name="常山县市政设施管理中心", short_name="市政中心",
+                                          kind="entrusted", region=Region.objects.get(code="330822"))
+        held = ItemHolding.objects.filter(department=self.zf, valid_to__isnull=True).values_list("item_id", flat=True)
+        items = list(EnforcementItem.objects.filter(pk__in=held, name__contains="道路").order_by("code")[:2]) or \
+            list(EnforcementItem.objects.filter(pk__in=held).order_by("code")[:2])
+        start = self.today - dt.timedelta(days=60)
+        entrustment_create(actor=User.objects.get(username="zhidaoban"), principal=self.zf, agent=agent, items=items,
+                           powers="对委托事项立案、调查取证、作出行政处罚决定（以县综合行政执法局名义）",
+                           instrument_no=f"常综执委〔{start.year}〕1号", valid_from=start,
+                           valid_to=start + dt.timedelta(days=365), published_on=start - dt.timedelta(days=7),
+                           public_url="https://www.zjcs.gov.cn/")
 

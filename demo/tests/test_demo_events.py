@@ -64,3 +64,8 @@ def test_demo_cases_in_every_state(demo_events):
     assert MonitoringDevice.objects.filter(published_on__isnull=False).count() == 3
     assert MonitoringDevice.objects.filter(published_on__isnull=True).count() == 1
     assert Evidence.objects.filter(device__isnull=False, device_review="").exists()
+    # XF-020-021: one published entrustment in force
+    from catalogue.models import Entrustment
+
+    e = Entrustment.objects.get()
+    assert e.agent.kind == "entrusted" and e.items.count() == 2 and e.published_on < e.valid_from
