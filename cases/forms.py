@@ -571,3 +571,20 @@ class CorrectionCheckForm(StepForm):
     corrected = forms.TypedChoiceField(label=_("复查结果"), choices=[("1", _("已改正")), ("0", _("未改正"))],
                                        coerce=lambda v: v == "1")
     note = forms.CharField(label=_("复查情况"), widget=TEXT)
+
+
+class ShareEvidenceForm(StepForm):
+    evidence = forms.ModelChoiceField(None, label=_("证据（已查证、合法取得）"))
+    to_case_number = forms.CharField(label=_("接收案件的案号"), max_length=80)
+    on = forms.DateField(label=_("共享日期"))
+
+    def setup(self):
+        self.fields["evidence"].queryset = self.case.evidence.filter(verified=True, lawful=True)
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}：{e.description[:40]}"
+
+    def clean_to_case_number(self):
+        number = self.cleaned_data["to_case_number"].strip()
+        case = Case.objects.filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(_("没有案号为“%(n)s”的案件") % {"n": number})
+        return case

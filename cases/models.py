@@ -276,6 +276,8 @@ class Evidence(models.Model):
     verified_on = models.DateField(null=True, blank=True)
     custody = models.CharField(_("保管"), max_length=200, blank=True)
     act = models.ForeignKey(Act, on_delete=models.SET_NULL, null=True, blank=True)
+    shared_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="shared_to",
+                                    verbose_name=_("共享来源"))  # ZJ-018
     device = models.ForeignKey(MonitoringDevice, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="evidence", verbose_name=_("电子技术监控设备"))
     device_review = models.CharField(_("记录审核"), max_length=4, choices=DeviceReview.choices, blank=True)

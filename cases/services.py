@@ -608,6 +608,33 @@ def device_record_review(*, actor, evidence: Evidence, result: str, on: dt.date,
 
 
 @transaction.atomic
+def evidence_share(*, actor, evidence: Evidence, to_case: Case, on: dt.date) -> Evidence:
+    """ZJ-018: evidence lawfully obtained and verified by one body may be used by another. The copy keeps
+    its provenance (source body and case, collection record, SHA-256, the same file) and must still be
+    verified by the receiving body before it is used (XF-046)."""
+    source = evidence.case
+    _require_handler(actor, source)
+    _guard(to_case.department_id != source.department_id, "ZJ-018", "本机关案件之间无须共享证据", field="to_case")
+    _guard(evidence.verified and evidence.lawful, "ZJ-018", "只有经查证属实且合法取得的证据可以共享", field="evidence")
+    _guard(evidence.device_id is None or evidence.device_review == Evidence.DeviceReview.PASS, "XF-041",
+           "电子技术监控设备记录须经审核通过后才能共享", field="evidence")
+    _guard(to_case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW), "ZJ-018",
+           "接收证据的案件须处于调查取证或审查阶段", field="to_case")
+    _guard(not _evidence_locked(to_case), "FY-048-054", "行政复议期间不得自行收集证据")
+    copy = Evidence.objects.create(
+        case=to_case, kind=evidence.kind, description=evidence.description, collected_on=evidence.collected_on,
+        method=evidence.method, lawful=True, file=evidence.file.name, sha256=evidence.sha256, shared_from=evidence,
+        source=f"{source.department.short_name} {source.number or source.pk} 共享（ZJ-018），{on}"[:200])
+    copy.collected_by.set(evidence.collected_by.all())
+    Notification.objects.create(department=to_case.department, level=Notification.Level.INFO,
+                                text=f"{source.department.short_name}共享证据：{evidence.description}（须查证后使用）"[:300],
+                                link=to_case.get_absolute_url())
+    audit_log(actor=actor, action="cases.evidence.share", obj=copy, after={
+        "from_case": source.pk, "from_evidence": evidence.pk, "sha256": evidence.sha256, "to_case": to_case.pk})
+    return copy
+
+
+@transaction.atomic
 def evidence_verify(*, actor, evidence: Evidence, on: dt.date) -> Evidence:
     """XF-046: evidence must be verified before it is used."""
     _require_handler(actor, evidence.case)

@@ -316,6 +316,11 @@ def _open_correction_check(case: Case) -> bool:
                                    state=Deadline.State.OPEN).exists()
 
 
+def _share(actor, case, d, files):
+    S.evidence_share(actor=actor, evidence=d["evidence"], to_case=d["to_case_number"], on=d["on"])
+    return f"已向{d['to_case_number'].department}共享证据"
+
+
 def _spot_file(actor, case, d, files):
     S.spot_file_with_agency(actor=actor, case=case, on=d["on"])
     return "当场处罚决定已备案"
@@ -409,6 +414,8 @@ STEPS: list[Step] = [
          when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
     Step("correction_check", _("复查改正情况"), AFTER_DECISION + (C.ARCHIVED,), F.CorrectionCheckForm,
          _correction_check, when=_open_correction_check, rule="XF-028"),
+    Step("share_evidence", _("向其他机关共享证据"), OPEN_WORK + AFTER_DECISION + (C.ARCHIVED,), F.ShareEvidenceForm,
+         _share, when=lambda c: c.evidence.filter(verified=True, lawful=True).exists(), rule="ZJ-018"),
     Step("transfer_out", _("移送有管辖权的机关"), S.JURISDICTION_OPEN, F.TransferOutForm, _transfer_out,
          rule="XF-022-025"),
     Step("dispute", _("提交管辖争议"), (C.CLUE, C.VERIFYING), F.DisputeForm, _dispute, rule="XF-022-025 ZJ-017"),

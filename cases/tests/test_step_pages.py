@@ -333,3 +333,26 @@ def test_ZJ_034_036_037_cooperation_report_names_late_and_overdue_bodies(cw, cli
     scjg_row = next(r for r in rows if cw.scjg.name in r)
     tianma_row = next(r for r in rows if cw.tianma_gov.name in r)
     assert '<span class="tag amber">1</span>' in scjg_row and '<span class="tag red">1</span>' in tianma_row
+
+
+def test_ZJ_018_verified_evidence_is_shared_with_provenance_and_reverified(cw, client):
+    from cases.models import Evidence
+    from cases.tests.helpers import file_case, investigate
+
+    source = _filed(cw)
+    ev = investigate(cw, source)  # verified, lawful, with a file
+    unverified = investigate(cw, source, verify=False)
+    target = open_case(cw, n=5, department=cw.tianma_gov, actor=cw.tianma_officer, item=cw.item_stall)
+    file_case(cw, target, officers=(cw.t1, cw.t2), actor=cw.tianma_officer)
+    target.refresh_from_db()
+    client.force_login(cw.bureau_officer)
+    url = reverse(STEP, args=[source.pk, "share_evidence"])
+    assert f'value="{unverified.pk}"' not in client.get(url).content.decode()  # only verified evidence offered
+    missing = client.post(url, {"evidence": ev.pk, "to_case_number": "不存在的案号", "on": "2026-03-10"})
+    assert missing.status_code == 422 and "没有案号" in missing.content.decode()
+    same_body = client.post(url, {"evidence": ev.pk, "to_case_number": source.number, "on": "2026-03-10"})
+    assert same_body.status_code == 422 and "ZJ-018" in same_body.content.decode()
+    ok(client.post(url, {"evidence": ev.pk, "to_case_number": target.number, "on": "2026-03-10"}))
+    copy = Evidence.objects.get(case=target)
+    assert copy.shared_from == ev and copy.sha256 == ev.sha256 and copy.file.name == ev.file.name
+    assert not copy.verified and cw.zf.short_name in copy.source  # the receiving body verifies it itself
