@@ -158,3 +158,19 @@ def cooperation_report(now) -> list[dict]:
     for r in out:
         r["worst"] = sorted(r["worst"], key=lambda d: d.due_at)[:5]
     return out
+
+
+def awaiting_head(user) -> list[tuple[Case, str]]:
+    """What waits for the agency head's own decision on its body's cases: recusal applications (XF-043)
+    and reported suspected crimes (YS-310, 3 days)."""
+    from cases.models import CrimeTransfer, Recusal
+
+    if user.role != Role.AGENCY_HEAD and not user.is_superuser:
+        return []
+    visible = cases_visible_to(user).filter(department_id=user.department_id) if user.department_id else \
+        cases_visible_to(user)
+    out = [(r.case, f"回避申请：{r.officer.name}（{r.reason[:30]}）")
+           for r in Recusal.objects.filter(case__in=visible, granted__isnull=True).select_related("case", "officer")]
+    out += [(ct.case, f"涉嫌犯罪移送审批（报告于 {ct.report_on:%Y-%m-%d %H:%M}，3日内决定）")
+            for ct in CrimeTransfer.objects.filter(case__in=visible, head_decided_at__isnull=True).select_related("case")]
+    return out

@@ -42,7 +42,8 @@ def workbench(request):
     qs = selectors.cases_visible_to(request.user)
     return render(request, "cases/workbench.html", {
         "mine": selectors.my_cases(request.user)[:50], "due_soon": selectors.due_soon(request.user, today)[:50],
-        "overdue": selectors.overdue(request.user, today)[:50], "counts": selectors.status_counts(qs), "today": today})
+        "overdue": selectors.overdue(request.user, today)[:50], "counts": selectors.status_counts(qs), "today": today,
+        "awaiting_head": selectors.awaiting_head(request.user)})
 
 
 @login_required

@@ -18,7 +18,7 @@ def navigation(request):
     if user.role in {"town_officer", "operator", "guidance", "admin"} or user.department_id:
         entries.append(("dispatch:whistles", _("吹哨报到"), None))
     if user.is_superuser or user.role in {"bureau_officer", "pro_officer", "town_officer", "legal_reviewer",
-                                          "guidance", "leader", "dept_supervisor"}:
+                                          "guidance", "leader", "dept_supervisor", "agency_head"}:
         entries.append(("cases:workbench", _("办案"), None))
     if has_perm(user, "catalogue.view"):
         entries.append(("catalogue:items", _("事项目录"), None))

@@ -143,7 +143,12 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
             entry.msgstr = EN[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
+        elif not entry.msgstr or "fuzzy" in entry.flags:
+            # msgmerge's fuzzy guesses are often wrong (文件 → 案件) and are not compiled: report them
+            entry.msgstr = ""
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
             missing.append(entry.msgid)
     po.save(path)
     po.save_as_mofile(path[:-3] + ".mo")

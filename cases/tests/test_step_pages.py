@@ -356,3 +356,20 @@ def test_ZJ_018_verified_evidence_is_shared_with_provenance_and_reverified(cw, c
     copy = Evidence.objects.get(case=target)
     assert copy.shared_from == ev and copy.sha256 == ev.sha256 and copy.file.name == ev.file.name
     assert not copy.verified and cw.zf.short_name in copy.source  # the receiving body verifies it itself
+
+
+def test_the_heads_workbench_lists_what_waits_for_the_head(cw, client):
+    from cases import services as S
+    from cases.tests.helpers import D, at
+
+    case = _filed(cw)
+    S.recusal_apply(actor=cw.bureau_officer, case=case, officer=cw.o2, applicant="当事人", reason="与当事人系亲属",
+                    on=D(2026, 3, 7))
+    other = _filed(cw)
+    S.crime_report(actor=cw.bureau_officer, case=other, report_at=at(D(2026, 3, 10)))
+    client.force_login(cw.zf_head)
+    body = client.get(reverse("cases:workbench")).content.decode()
+    assert "待负责人决定（2）" in body and "回避申请：叶二" in body and "涉嫌犯罪移送审批" in body
+    assert 'href="/cases/"' in body  # the navigation offers the workbench to the head
+    client.force_login(cw.bureau_officer)
+    assert "待负责人决定" not in client.get(reverse("cases:workbench")).content.decode()
