@@ -308,12 +308,6 @@ class LegalReviewForm(StepForm):
     checklist = forms.MultipleChoiceField(label=_("审核要点（勾选为符合）"), choices=[(c, c) for c in CHECKLIST],
                                           required=False, widget=forms.CheckboxSelectMultiple)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("result") == LegalReview.Result.PASS and len(data.get("checklist") or []) < len(CHECKLIST):
-            self.add_error("checklist", _("结论为通过的，各审核要点须均符合"))
-        return data
-
 
 class CollectiveForm(StepForm):
     held_on = forms.DateField(label=_("讨论日期"))
@@ -436,10 +430,10 @@ class RecusalDecideForm(StepForm):
 
 
 def _coercive_acts(case):
-    from core.models import Deadline
 
-    open_rows = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__startswith="case.seizure.",
-                                        state=Deadline.State.OPEN).values_list("kind", flat=True)
+    from cases.selectors import case_rows
+
+    open_rows = case_rows(case, kind_prefix="case.seizure.").values_list("kind", flat=True)
     ids = [int(k.rsplit(".", 1)[1]) for k in open_rows]
     return case.acts.filter(pk__in=ids)
 

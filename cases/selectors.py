@@ -38,12 +38,33 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return qs.none()
 
 
+def case_rows(case: Case, *, kind: str = "", kind_prefix: str = "", open_only: bool = True) -> QuerySet[Deadline]:
+    """A case's deadline rows, by exact kind or kind prefix (``case.assist.``, ``case.seizure.``)."""
+    qs = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if kind_prefix:
+        qs = qs.filter(kind__startswith=kind_prefix)
+    return qs.filter(state=Deadline.State.OPEN) if open_only else qs
+
+
+def assist_rows_for(case: Case, user) -> list[Deadline]:
+    """The open assistance requests (XF-026) on ``case`` that ``user``'s body was asked to answer."""
+    from dispatch.access import acts_for
+
+    return [d for d in case_rows(case, kind_prefix="case.assist.").select_related("department")
+            if acts_for(user, d.department)]
+
+
 def _asked_to_assist(user) -> Q:
     """A body asked to assist (XF-026) sees the case while the request is open, to answer it."""
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Cast
+
     depts = [d for d in (user.department_id, user.team.department_id if user.team_id else None) if d]
     ids = Deadline.objects.filter(object_type="cases.case", kind__startswith="case.assist.", department_id__in=depts,
-                                  state=Deadline.State.OPEN).values_list("object_id", flat=True)
-    return Q(pk__in=[int(i) for i in ids])
+                                  state=Deadline.State.OPEN).values_list(Cast("object_id", IntegerField()))
+    return Q(pk__in=Subquery(ids))
 
 
 def access_case(*, user, pk: int) -> Case:
@@ -64,10 +85,22 @@ def items_for_department(dept):
     return qs.distinct().order_by("code")
 
 
-def entrustments_in_force(agent, day: dt.date) -> list:
-    from catalogue.models import Entrustment
+def open_choices(user, dept, day: dt.date):
+    """Where ``user`` may register a clue and for which items: its own body's items, or — for an entrusted
+    organisation (XF-020-021) — the entrusting bodies and the items entrusted to it in force today."""
+    from catalogue.models import EnforcementItem
+    from catalogue.selectors import entrustments_in_force
+    from org.models import Department
 
-    return [e for e in Entrustment.objects.filter(agent=agent) if e.active_on(day)]
+    if user.is_superuser:
+        return Department.objects.all(), (items_for_department(dept) if dept else EnforcementItem.objects.all())
+    if dept is None:
+        return Department.objects.none(), EnforcementItem.objects.none()
+    if dept.kind == "entrusted":
+        active = entrustments_in_force(day, agent_id=dept.pk)
+        return (Department.objects.filter(pk__in=active.values("principal_id")),
+                EnforcementItem.objects.filter(entrustments__in=active).distinct().order_by("code"))
+    return Department.objects.filter(pk=dept.pk), items_for_department(dept)
 
 
 def my_cases(user) -> QuerySet[Case]:

@@ -52,6 +52,7 @@ from cases.models import (
     Recusal,
     Remedy,
 )
+from cases.selectors import assist_rows_for, case_rows
 from catalogue.choices import FineBasis, PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from catalogue.selectors import active_on
@@ -78,20 +79,39 @@ def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
         raise RuleViolation(f"{message}（{rule}）", errors={field: [f"{message}（{rule}）"]}, rule=rule)
 
 
+HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
+
+
+def _handling_as(actor, case: Case) -> str:
+    """How ``actor`` may handle ``case``: "body" (the deciding body's officer), "entrusted" (the entrusted
+    organisation under a 委托 in force today covering the item, XF-020-021), "lapsed" (it was entrusted,
+    but the entrustment no longer covers it) or "" (not at all)."""
+    from catalogue.selectors import entrustment_for
+
+    if actor.is_superuser:
+        return "body"
+    if actor.role not in HANDLER_ROLES:
+        return ""
+    if acts_for(actor, case.department):
+        return "body"
+    if case.entrustment_id and actor.department_id == case.entrustment.agent_id:
+        today = clock.now().astimezone(LOCAL).date()
+        found = entrustment_for(agent_id=actor.department_id, principal=case.department, item=case.item, on=today)
+        return "entrusted" if found else "lapsed"
+    return ""
+
+
+def may_handle(actor, case: Case) -> bool:
+    return _handling_as(actor, case) in ("body", "entrusted")
+
+
 def _require_handler(actor, case: Case) -> None:
     """The deciding body's officers — or, under a published 委托 in force today that covers the case's item,
     the entrusted organisation's (XF-020-021), acting in the deciding body's name."""
-    if actor.is_superuser:
+    how = _handling_as(actor, case)
+    if how in ("body", "entrusted"):
         return
-    officer_role = actor.role in (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
-    if officer_role and acts_for(actor, case.department):
-        return
-    if officer_role and case.entrustment_id and actor.department_id == case.entrustment.agent_id:
-        from catalogue.services import entrustment_for
-
-        today = clock.now().astimezone(LOCAL).date()
-        if entrustment_for(agent_id=actor.department_id, principal=case.department, item=case.item, on=today):
-            return
+    if how == "lapsed":
         raise RuleViolation("委托已到期、终止或不包括本案事项，受委托组织不得继续办理（XF-020-021）",
                             errors={"__all__": [f"本案由{case.department}办理"]}, rule="XF-020-021")
     raise NotPermitted("只有办案机关的执法人员可以办理本案", errors={"__all__": [f"本案由{case.department}办理"]})
@@ -107,7 +127,16 @@ def _require_head(actor, case: Case, rule: str, what: str) -> None:
 
 
 def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", **fields) -> Case:
+    """Every state change: allowed by TRANSITIONS, dated neither in the future nor before the case's previous
+    step (the record must read in order, XF-047), compare-and-set, with its transition row and audit."""
     old = case.status
+    today = clock.now().astimezone(LOCAL).date()
+    if on > today:
+        raise ValidationFailed(f"日期{on}晚于今天", errors={"on": ["不能晚于今天"]})
+    last = CaseTransition.objects.filter(case=case).order_by("-on").values_list("on", flat=True).first()
+    if last and on < last:
+        raise ValidationFailed(f"日期{on}早于本案上一步骤的日期（{last}）",
+                               errors={"on": [f"不能早于本案上一步骤的日期（{last}）"]})
     if new not in TRANSITIONS.get(old, set()):
         raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能变为“{CaseStatus(new).label}”",
                                 errors={"status": [f"{old} → {new} 不允许"]})
@@ -141,14 +170,13 @@ def _deadline(case: Case, kind: str, due: Due, label: str, *, warn_at: dt.date |
 
 def _close_deadlines(case: Case, kind: str, on: dt.date) -> None:
     at = end_of_day(on)
-    for d in Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=kind,
-                                     state=Deadline.State.OPEN):
+    for d in case_rows(case, kind=kind):
         Deadline.objects.filter(pk=d.pk).update(state=Deadline.State.MET if at <= d.due_at else Deadline.State.LATE,
                                                 closed_at=clock.now())
 
 
 def case_deadlines(case: Case):
-    return Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("due_at")
+    return case_rows(case, open_only=False).order_by("due_at")
 
 
 def investigators(case: Case):
@@ -232,7 +260,7 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
     """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer."""
     entrustment = None
     if not acts_for(actor, department) and not actor.is_superuser:
-        from catalogue.services import entrustment_for
+        from catalogue.selectors import entrustment_for
 
         entrustment = entrustment_for(agent_id=actor.department_id, principal=department, item=item,
                                       on=clock.now().astimezone(LOCAL).date())
@@ -371,8 +399,7 @@ def case_transfer_out(*, actor, case: Case, to_department: Department, on: dt.da
     _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on, reason=f"移送{to_department}：{reason}",
                 transferred_to=to_department)
     for kind in ("case.verify", "case.decide"):
-        Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=kind,
-                                state=Deadline.State.OPEN).update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+        case_rows(case, kind=kind).update(state=Deadline.State.CANCELLED, closed_at=clock.now())
     Notification.objects.create(department=to_department, level=Notification.Level.REMIND,
                                 text=f"{case.department.short_name}移送案件线索：{case.cause}（{reason}）"[:300],
                                 link=case.get_absolute_url())
@@ -499,8 +526,7 @@ def seizure_extend(*, actor, case: Case, act: Act, on: dt.date, approval_ref: st
     _require_handler(actor, case)
     _guard(act.kind in COERCIVE, "QZ-024-028", "只有查封、扣押可以延长期限")
     _guard(bool(approval_ref.strip()) and bool(reason.strip()), "QZ-024-028", "延长须经负责人批准并书面告知理由")
-    row = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=f"case.seizure.{act.pk}",
-                                  state=Deadline.State.OPEN).first()
+    row = case_rows(case, kind=f"case.seizure.{act.pk}").first()
     _guard(row is not None, "QZ-024-028", "该措施已解除或已作出处理决定")
     _guard(not row.rule.endswith("(延长)"), "QZ-024-028", "查封、扣押期限只能延长一次，延长不得超过30日")
     _guard(on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", "期限已届满，不能再延长")
@@ -525,8 +551,7 @@ def seizure_testing(*, actor, case: Case, act: Act, started_on: dt.date, ended_o
     _guard(bool(lab.strip()), "QZ-024-028", "须写明检测、检验、检疫或者技术鉴定机构", field="lab")
     _guard(party_notified_on is not None, "QZ-024-028", "检测、检验、检疫或者技术鉴定的期间应当书面告知当事人",
            field="party_notified_on")
-    row = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind=f"case.seizure.{act.pk}",
-                                  state=Deadline.State.OPEN).first()
+    row = case_rows(case, kind=f"case.seizure.{act.pk}").first()
     _guard(row is not None, "QZ-024-028", "该措施已解除或已作出处理决定")
     _guard(started_on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", "检测开始时查封、扣押期限已届满",
            field="started_on")
@@ -898,6 +923,9 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     _guard(result in LegalReview.Result.values, "XF-058", "审核结论无效")
     if not opinion.strip():
         raise ValidationFailed("请填写审核意见", errors={"opinion": ["不能为空"]})
+    failed = [k for k, ok in checklist.items() if not ok]
+    _guard(result != LegalReview.Result.PASS or not failed, "XF-058",
+           "结论为通过的，各审核要点须均符合" + (f"（不符合：{'、'.join(failed)}）" if failed else ""), field="checklist")
     triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                            fine=case.proposed_fine, types=case.proposed_types, on=on)
     review = LegalReview.objects.create(case=case, reviewer=actor, qualification_no=qualification, triggers=triggers,
@@ -1122,9 +1150,7 @@ def correction_check_record(*, actor, case: Case, on: dt.date, corrected: bool, 
     _require_handler(actor, case)
     if not note.strip():
         raise ValidationFailed("请记录复查情况", errors={"note": ["不能为空"]})
-    open_rows = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.correction_check",
-                                        state=Deadline.State.OPEN)
-    _guard(open_rows.exists(), "XF-028", "本案没有待复查的责令改正")
+    _guard(case_rows(case, kind="case.correction_check").exists(), "XF-028", "本案没有待复查的责令改正")
     _close_deadlines(case, "case.correction_check", on)
     audit_log(actor=actor, action="cases.correction.check", obj=case, after={"on": on, "corrected": corrected,
                                                                              "note": note})
@@ -1175,8 +1201,7 @@ def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.
                                        schedule=[[str(d), str(a)] for d, a in schedule])
     last = max(d for d, _a in schedule)
     Case.objects.filter(pk=case.pk).update(payment_due=last)
-    Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.payment",
-                            state=Deadline.State.OPEN).update(due_at=end_of_day(last), remind_at=end_of_day(last),
+    case_rows(case, kind="case.payment").update(due_at=end_of_day(last), remind_at=end_of_day(last),
                                                                escalate2_at=end_of_day(last) + dt.timedelta(days=1),
                                                                rule="XF-066")
     audit_log(actor=actor, action="cases.deferral.approve", obj=deferral, after={"schedule": deferral.schedule})
@@ -1383,8 +1408,15 @@ def credit_sweep(*, on: dt.date | None = None) -> int:
     """Cases closed before their decision became final get their credit event when it does. Idempotent."""
     on = on or clock.now().astimezone(LOCAL).date()
     n = 0
-    for case in Case.objects.filter(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED], outcome=Outcome.PENALTY,
-                                    procedure=Procedure.GENERAL, credit_pushed_on__isnull=True):
+    # candidates only: six months after service is at least 181 days (is_final decides exactly); a decision
+    # changed or revoked on remedy never becomes final, so it is not re-examined every minute
+    never = [RemedyResult.CHANGED, RemedyResult.REVOKED, RemedyResult.CONFIRMED_ILLEGAL, RemedyResult.VOID]
+    candidates = Case.objects.filter(
+        status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED], outcome=Outcome.PENALTY, procedure=Procedure.GENERAL,
+        credit_pushed_on__isnull=True).filter(
+        Q(served_on__lt=on - dt.timedelta(days=181)) | Q(remedies__closed_on__isnull=False)).exclude(
+        remedies__result__in=never).distinct()
+    for case in candidates:
         with transaction.atomic():
             n += _credit_push(case, on)
     return n
@@ -1554,9 +1586,7 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
 @transaction.atomic
 def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
     """The assisting body replies; late replies stay visible as LATE for oversight (ZJ-034-036-037)."""
-    pending = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__startswith="case.assist.",
-                                      state=Deadline.State.OPEN).select_related("department")
-    mine = [d for d in pending if acts_for(actor, d.department)]
+    mine = assist_rows_for(case, actor)
     if not mine:
         raise NotPermitted("只有被请求协助的机关可以答复", errors={"__all__": ["无权答复"]})
     if not reply.strip():
@@ -1615,8 +1645,7 @@ def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str) -> Ca
     _guard(ct is not None and ct.approved is True, "YS-310", "移送须经负责人批准")
     _guard(at <= ct.head_decided_at + dt.timedelta(hours=24), "YS-310", "批准后须在24小时内移送")
     CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no)
-    Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.crime_transfer",
-                            state=Deadline.State.OPEN).update(state=Deadline.State.MET, closed_at=clock.now())
+    case_rows(case, kind="case.crime_transfer").update(state=Deadline.State.MET, closed_at=clock.now())
     return _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),
                        reason=f"移送公安机关（回执 {receipt_no}）", outcome=Outcome.TRANSFER_JUDICIAL)
 

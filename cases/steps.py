@@ -14,6 +14,7 @@ from cases import forms as F
 from cases import services as S
 from cases.choices import NO_PENALTY, CaseStatus, Outcome
 from cases.models import Case
+from cases.selectors import assist_rows_for, case_rows
 from org.choices import Role
 
 C = CaseStatus
@@ -268,15 +269,6 @@ def _crime_transfer(actor, case, d, files):
     return "已移送公安机关"
 
 
-def _open_assist_for(case: Case, user) -> bool:
-    from core.models import Deadline
-    from dispatch.access import acts_for
-
-    rows = Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind__startswith="case.assist.",
-                                   state=Deadline.State.OPEN).select_related("department")
-    return any(acts_for(user, r.department) for r in rows)
-
-
 def _crime(case: Case):
     from cases.models import CrimeTransfer
 
@@ -307,13 +299,6 @@ def _ruling(actor, case, d, files):
 def _correction_check(actor, case, d, files):
     S.correction_check_record(actor=actor, case=case, on=d["on"], corrected=d["corrected"], note=d["note"])
     return "已记录改正复查" if d["corrected"] else "已记录：逾期未改正，请依法处理"
-
-
-def _open_correction_check(case: Case) -> bool:
-    from core.models import Deadline
-
-    return Deadline.objects.filter(object_type="cases.case", object_id=str(case.pk), kind="case.correction_check",
-                                   state=Deadline.State.OPEN).exists()
 
 
 def _share(actor, case, d, files):
@@ -413,7 +398,7 @@ STEPS: list[Step] = [
                           C.TRANSFERRED_OUT), F.ReasonForm, _close,
          when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
     Step("correction_check", _("复查改正情况"), AFTER_DECISION + (C.ARCHIVED,), F.CorrectionCheckForm,
-         _correction_check, when=_open_correction_check, rule="XF-028"),
+         _correction_check, when=lambda c: case_rows(c, kind="case.correction_check").exists(), rule="XF-028"),
     Step("share_evidence", _("向其他机关共享证据"), OPEN_WORK + AFTER_DECISION + (C.ARCHIVED,), F.ShareEvidenceForm,
          _share, when=lambda c: c.evidence.filter(verified=True, lawful=True).exists(), rule="ZJ-018"),
     Step("transfer_out", _("移送有管辖权的机关"), S.JURISDICTION_OPEN, F.TransferOutForm, _transfer_out,
@@ -433,7 +418,7 @@ STEPS: list[Step] = [
     Step("assist_request", _("请求其他机关协助"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.AssistanceRequestForm,
          _assist_request, rule="XF-026 ZJ-017"),
     Step("assist_reply", _("答复协助请求"), tuple(C.values), F.AssistanceReplyForm, _assist_reply,
-         roles=HANDLERS + (Role.DEPT_SUPERVISOR,), who=_open_assist_for, rule="XF-026"),
+         roles=HANDLERS + (Role.DEPT_SUPERVISOR,), who=lambda c, u: bool(assist_rows_for(c, u)), rule="XF-026"),
     Step("crime_report", _("报告涉嫌犯罪（移送审批）"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
          F.CrimeReportForm, _crime_report, when=lambda c: _crime(c) is None, rule="YS-310"),
     Step("crime_decide", _("负责人决定是否移送"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
@@ -453,10 +438,7 @@ def may_take(user, step: Step) -> bool:
 
 def steps_for(case: Case, user) -> list[Step]:
     """The steps offered on the case page: allowed in this state, by this user's role, and relevant."""
-    from dispatch.access import acts_for
-
-    handler = acts_for(user, case.department) or bool(
-        case.entrustment_id and user.department_id and case.entrustment.agent_id == user.department_id)
+    handler = S.may_handle(user, case)
     offered = [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)
                and (s.who(case, user) if s.who else (handler or s.roles != HANDLERS))]
     return sorted(offered, key=lambda s: not s.primary)

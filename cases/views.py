@@ -21,7 +21,7 @@ from core.exceptions import ApplicationError
 from core.http import errors_as_text, handle_application_errors
 from dispatch.access import access_event
 from org.choices import Role
-from org.models import Department, Officer
+from org.models import Officer
 
 HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER)
 
@@ -142,15 +142,8 @@ def case_new(request):
         events = [access_event(user=user, pk=int(i)) for i in ids]
     except ValueError:
         raise Http404 from None
-    dept = _department_of(user)
-    departments = Department.objects.all() if user.is_superuser else Department.objects.filter(pk=getattr(dept, "pk", None))
-    items = selectors.items_for_department(dept) if dept else EnforcementItem.objects.all()
-    if dept and dept.kind == "entrusted":  # XF-020-021: in the entrusting body's name, within the entrustment
-        active = selectors.entrustments_in_force(dept, timezone.localdate())
-        departments = Department.objects.filter(pk__in=[e.principal_id for e in active])
-        items = EnforcementItem.objects.filter(entrustments__in=active).distinct().order_by("code")
-        dept = departments.first()
-    initial = {"department": dept}
+    departments, items = selectors.open_choices(user, _department_of(user), timezone.localdate())
+    initial = {"department": departments.first()}
     if events:
         e = events[0]
         received = timezone.localtime(e.received_at).date()

@@ -262,10 +262,6 @@ class Entrustment(models.Model):
     def __str__(self) -> str:
         return f"{self.instrument_no} {self.principal_id}→{self.agent_id}"
 
-    def active_on(self, day) -> bool:
-        end = min(d for d in (self.valid_to, self.revoked_on) if d is not None)
-        return self.valid_from <= day < end and self.published_on <= day
-
 
 class DiscretionStandard(models.Model):
     """A published, versioned 裁量基准 for an item (XF-034)."""

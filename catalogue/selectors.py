@@ -40,6 +40,28 @@ def active_on(qs: QuerySet, day: dt.date) -> QuerySet:
     return qs.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
 
 
+def entrustments_in_force(day: dt.date, *, agent_id=None, principal=None, item=None) -> QuerySet:
+    """XF-020-021: entrustments published and in force on ``day`` (not yet ended or revoked)."""
+    from catalogue.models import Entrustment
+
+    qs = Entrustment.objects.filter(valid_from__lte=day, valid_to__gt=day, published_on__lte=day).filter(
+        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+    if agent_id is not None:
+        qs = qs.filter(agent_id=agent_id)
+    if principal is not None:
+        qs = qs.filter(principal=principal)
+    if item is not None:
+        qs = qs.filter(items=item)
+    return qs
+
+
+def entrustment_for(*, agent_id, principal, item, on: dt.date):
+    """The entrustment under which ``agent_id`` may act for ``principal`` on ``item`` on ``on``, if any."""
+    if not agent_id:
+        return None
+    return entrustments_in_force(on, agent_id=agent_id, principal=principal, item=item).first()
+
+
 def item_search(*, query: str = "", domain_id: int | None = None, holder_id: int | None = None,
                 town_id: int | None = None, on: dt.date | None = None) -> QuerySet[EnforcementItem]:
     """Search by keyword (name, violation), code, or article ("食品安全法第一百二十二条", "第五十一条")."""

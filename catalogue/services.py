@@ -412,14 +412,3 @@ def entrustment_revoke(*, actor, entrustment: Entrustment, on: dt.date, reason: 
     entrustment.refresh_from_db()
     audit_log(actor=actor, action="catalogue.entrustment.revoke", obj=entrustment, after={"on": on, "reason": reason})
     return entrustment
-
-
-def entrustment_for(*, agent_id, principal: Department, item: EnforcementItem, on: dt.date) -> Entrustment | None:
-    """The entrustment under which ``agent_id`` may act for ``principal`` on ``item`` on ``on``, if any."""
-    if not agent_id:
-        return None
-    for e in Entrustment.objects.filter(agent_id=agent_id, principal=principal, items=item):
-        if e.active_on(on):
-            return e
-    return None
-

@@ -193,6 +193,7 @@ def entrustments(request):
                 messages.success(request, f"已登记委托 {e.instrument_no}")
                 return redirect("catalogue:entrustments")
     rows = Entrustment.objects.select_related("principal", "agent").prefetch_related("items")
-    return render(request, "catalogue/entrustments.html", {"rows": rows, "form": form, "today": dt.date.today()},
-                  status=status)
+    in_force = set(selectors.entrustments_in_force(dt.date.today()).values_list("pk", flat=True))
+    return render(request, "catalogue/entrustments.html", {"rows": rows, "form": form, "today": dt.date.today(),
+                                                            "in_force": in_force}, status=status)
 

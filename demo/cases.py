@@ -183,11 +183,12 @@ class CaseReplay:
         if stop == 9:
             return case
         if target in ("closed", "executed"):
-            S.payment_record(actor=self.actor, case=case, amount=fine, paid_on=served + dt.timedelta(days=7))
+            paid = min(served + dt.timedelta(days=7), self.today)  # never a payment dated in the future
+            S.payment_record(actor=self.actor, case=case, amount=fine, paid_on=paid)
             if case.publish and hasattr(case, "publication"):
                 S.publication_publish(actor=self.actor, case=case, on=decide_on + dt.timedelta(days=3))
             if target == "closed":
-                S.case_close(actor=self.actor, case=case, on=min(served + dt.timedelta(days=200), self.today),
+                S.case_close(actor=self.actor, case=case, on=max(paid, min(served + dt.timedelta(days=200), self.today)),
                              reason="已按期缴纳罚款，履行完毕")
             return case
         S.mark_overdue(case=case, on=case.payment_due + dt.timedelta(days=1))

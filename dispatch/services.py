@@ -580,6 +580,17 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     return counts
 
 
+def sweep_all() -> dict:
+    """One scheduled pass: deadline rows, then the case states that follow from time passing — unpaid fines
+    past their period (XF-072) and credit events of decisions that became final (XY-ZJ-011-016)."""
+    from cases.services import credit_sweep, payments_overdue_sweep
+
+    counts = deadlines_sweep()
+    counts["payments_overdue"] = payments_overdue_sweep()
+    counts["credit_pushed"] = credit_sweep()
+    return counts
+
+
 def overdue_deadlines(now: dt.datetime | None = None):
     now = now or clock.now()
     return Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False, due_at__lte=now) \

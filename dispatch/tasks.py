@@ -37,12 +37,9 @@ def ensure_sweep_scheduled() -> None:
 
 @task()
 def sweep_deadlines() -> dict:
-    from cases.services import credit_sweep, payments_overdue_sweep
-    from dispatch.services import deadlines_sweep
+    from dispatch.services import sweep_all
 
-    counts = deadlines_sweep()
-    counts["payments_overdue"] = payments_overdue_sweep()
-    counts["credit_pushed"] = credit_sweep()
+    counts = sweep_all()
     if _backend_defers(sweep_deadlines):
         sweep_deadlines.using(run_after=timezone.now() + dt.timedelta(seconds=SWEEP_SECONDS)).enqueue()
     log.info("deadline sweep: %s", counts)

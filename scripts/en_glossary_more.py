@@ -282,4 +282,5 @@ EN_MORE = {
 "大类": "Group",
 "情形": "Circumstances",
 "赋权": "Delegation to towns",
+"未生效": "Not yet in force",
 }

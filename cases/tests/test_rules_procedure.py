@@ -829,3 +829,29 @@ def test_ZJ_024_025_a_reviewer_of_another_body_may_review_and_complex_cases_take
                                    attendees=["局长", "副局长", "法制科长"], opinions="同意", conclusion="同意拟处罚意见")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert case.legal_reviews.get().reviewer == outside
+
+
+def test_XF_047_the_record_reads_in_order_no_future_or_back_dated_steps(cw):
+    """The services, not only the forms, refuse a step dated in the future or before the previous step."""
+    import datetime as _dt
+
+    case = open_case(cw)
+    for o in (cw.o1, cw.o2):
+        S.case_assign(actor=cw.bureau_officer, case=case, officer=o, on=D(2026, 3, 6), no_conflict_declared=True)
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_file(actor=cw.bureau_officer, case=case, on=_dt.date.today() + _dt.timedelta(days=2), basis="符合")
+    assert "on" in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_file(actor=cw.bureau_officer, case=case, on=D(2026, 3, 1), basis="符合")  # clue registered 03-05
+    assert "不能早于本案上一步骤的日期" in exc.value.errors["on"][0]
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
+
+
+def test_XF_058_a_passing_review_needs_every_checklist_point(cw):
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    with pytest.raises(RuleViolation) as exc:
+        S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="通过", on=D(2026, 3, 18),
+                              checklist={"程序合法": True, "裁量适当": False})
+    assert exc.value.rule == "XF-058" and "裁量适当" in exc.value.message
+    assert not case.legal_reviews.exists()
