@@ -147,7 +147,8 @@ def case_new(request):
     if events:
         e = events[0]
         received = timezone.localtime(e.received_at).date()
-        initial.update(cause=e.title or e.text[:40], location=e.address, summary="\n".join(x.text for x in events),
+        initial.update(cause=e.title or e.text[:40], location=e.address or " ".join(
+            filter(None, [e.town.name if e.town_id else "", f"({e.lng:.5f}, {e.lat:.5f})" if e.lng is not None else ""])), summary="\n".join(x.text for x in events),
                        act_date=timezone.localtime(e.occurred_at).date() if e.occurred_at else received,
                        discovery_date=received,
                        source="；".join(f"{x.get_channel_display()} {x.ticket}" for x in events))

@@ -173,7 +173,7 @@ class CaseReplay:
                                      review_opinion="已整改可作为从轻情节，但不影响违法事实认定")
             decide_on = notice_on + dt.timedelta(days=3)
         S.case_decide(actor=self.actor, case=case, decided_on=decide_on, types=["fine"], fine=fine,
-                      order_correction="立即改正违法行为", correction_due=decide_on)
+                      order_correction="立即改正违法行为", correction_due=decide_on + dt.timedelta(days=7))
         if stop == 8:
             return case
         served = decide_on + dt.timedelta(days=1)
@@ -185,6 +185,8 @@ class CaseReplay:
         if target in ("closed", "executed"):
             paid = min(served + dt.timedelta(days=7), self.today)  # never a payment dated in the future
             S.payment_record(actor=self.actor, case=case, amount=fine, paid_on=paid)
+            S.correction_check_record(actor=self.actor, case=case, on=min(decide_on + dt.timedelta(days=7), self.today),
+                                      corrected=True, note="复查：当事人已改正违法行为")
             if case.publish and hasattr(case, "publication"):
                 S.publication_publish(actor=self.actor, case=case, on=decide_on + dt.timedelta(days=3))
             if target == "closed":
