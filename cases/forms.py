@@ -355,7 +355,6 @@ class PaymentForm(StepForm):
 
 
 class DeferralForm(StepForm):
-    future_ok = ()
     on = forms.DateField(label=_("批准日期"))
     reason = forms.CharField(label=_("确有经济困难的理由（XF-066）"), widget=TEXT)
     schedule = forms.CharField(label=_("分期计划（每行：日期 金额，如 2026-12-31 3000）"), widget=TEXT)

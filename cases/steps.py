@@ -18,9 +18,9 @@ from cases.selectors import assist_rows_for, case_rows
 from org.choices import Role
 
 C = CaseStatus
-HANDLERS = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
+HANDLERS = S.HANDLER_ROLES
 HEAD = (Role.AGENCY_HEAD,)
-LOCAL = dt.timezone(dt.timedelta(hours=8))
+LOCAL = S.LOCAL
 
 
 @dataclass(frozen=True)

@@ -278,6 +278,14 @@ class CaseReplay:
                                 filename="capture.jpg", device=devices[2])
             if self.out:
                 self.out.write(f"  device record {ev.pk} on case {case.pk} waits for review (XF-041)")
+            # XF-026: two assistance requests — one answered late, one still unanswered (ZJ-034-036-037)
+            asked = case.filed_on
+            for code in ("SCJG", "ZJ"):
+                S.assistance_request(actor=self.actor, case=case, to_department=Department.objects.get(code=code),
+                                     matter="提供当事人相关许可和登记信息", basis="《中华人民共和国行政处罚法》第二十六条",
+                                     on=asked)
+            S.assistance_reply(actor=User.objects.get(username="scjg_supervisor"), case=case,
+                               on=min(asked + dt.timedelta(days=12), self.today), reply="已提供登记信息")
         except ApplicationError as exc:
             if self.out:
                 self.out.write(f"  demo device case stopped: {exc.message}")

@@ -69,3 +69,7 @@ def test_demo_cases_in_every_state(demo_events):
 
     e = Entrustment.objects.get()
     assert e.agent.kind == "entrusted" and e.items.count() == 2 and e.published_on < e.valid_from
+    from core.models import Deadline
+
+    assist = dict(Deadline.objects.filter(kind__startswith="case.assist.").values_list("department__code", "state"))
+    assert assist["SCJG"] in ("late", "met") and assist["ZJ"] == "open"
