@@ -282,14 +282,9 @@ def redact(text: str, *, party_name: str, is_person: bool, other_names: list[str
     names of persons other than the party (and the party's name when a minor — excluded upstream)."""
     import re
 
-    text = re.sub(r"\d{17}[\dXx]", "[身份证号码]", text)
-    text = re.sub(r"\d{15}(?!\d)", "[证件号码]", text)
-    text = re.sub(r"(?<!\d)1[3-9]\d{9}(?!\d)", "[电话]", text)
-    text = re.sub(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)", "[电话]", text)
-    text = re.sub(r"(?<!\d)\d{16,19}(?!\d)", "[账号]", text)
-    for name in other_names:
-        if name and name != party_name:
-            text = text.replace(name, name[0] + "某")
+    from core.privacy import redact_public
+
+    text = redact_public(text, names=[n for n in other_names if n and n != party_name])
     if is_person:
         text = re.sub(r"(住址|住所|地址)[：:][^，。；\n]*", r"\1：[已隐去]", text)
     return text

@@ -18,7 +18,7 @@ from cases.forms import OpenForm
 from cases.models import Document, MonitoringDevice
 from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError
-from core.http import errors_as_text, handle_application_errors
+from core.http import errors_as_text, handle_application_errors, stored_file_response
 from dispatch.access import access_event
 from org.choices import Role
 from org.models import Officer
@@ -81,6 +81,19 @@ def document_pdf(request, pk):
     docs.ensure_pdf(doc)
     doc.refresh_from_db()
     return FileResponse(doc.pdf.open("rb"), content_type="application/pdf", filename=f"{doc.number}.pdf")
+
+
+@login_required
+@handle_application_errors
+def evidence_file(request, pk, evidence_pk):
+    """The stored file of one piece of evidence, to those who may see the case."""
+    import mimetypes
+
+    case = selectors.access_case(user=request.user, pk=pk)
+    evidence = get_object_or_404(case.evidence, pk=evidence_pk)
+    content_type = mimetypes.guess_type(evidence.file.name or "")[0] or "application/octet-stream"
+    return stored_file_response(evidence.file, content_type=content_type,
+                                filename=evidence.file.name.rsplit("/", 1)[-1] if evidence.file else "")
 
 
 @login_required

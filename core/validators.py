@@ -137,3 +137,32 @@ def mask_id_number(code: str) -> str:
     if len(code) < 8:
         return "*" * len(code)
     return code[:4] + "*" * (len(code) - 8) + code[-4:]
+
+
+PHONE_MOBILE = re.compile(r"1[3-9]\d{9}")
+PHONE_FIXED = re.compile(r"0\d{2,3}-?\d{7,8}")
+
+
+def validate_phone(value) -> str:
+    """A mainland mobile (``13812345678``; ``+86``/``86`` prefix and spaces accepted) or fixed line
+    (``0570-8765432``). Returns the number without spaces; blank stays blank."""
+    raw = str(value or "").strip()
+    if not raw:
+        return ""
+    phone = re.sub(r"[\s()（）]", "", raw)
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    elif phone.startswith("86") and len(phone) == 13:
+        phone = phone[2:]
+    phone = phone.lstrip("-")
+    if PHONE_MOBILE.fullmatch(phone) or PHONE_FIXED.fullmatch(phone):
+        return phone
+    raise ValidationError(f"“{raw}”不是有效的电话号码：应为11位手机号码或带区号的固定电话（如0570-8765432）",
+                          code="invalid")
+
+
+def mask_phone(phone: str) -> str:
+    """Keep the first three and last four characters: ``13812345678`` -> ``138****5678``."""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

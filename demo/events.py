@@ -93,7 +93,9 @@ class EventReplay:
                 if source else "", actor=self.grid if channel == "grid" and town.code == "330822001" else None,
                 reporter_name={"grid": f"网格员{self.L.name()}", "citizen": self.L.name(), "hotline": self.L.name()}
                 .get(channel, ""), reporter_phone=f"13{self.rng.randint(100000000, 999999999)}"
-                if channel in ("citizen", "hotline") else "", synthetic=True).event
+                if channel in ("citizen", "hotline") else "",
+                # about one citizen report in ten asks for confidentiality; no extra draw from the rng
+                confidential=channel in ("citizen", "hotline") and at.minute % 10 == 0, synthetic=True).event
 
     def handle(self, event, *, at, close=True):
         """Play the lifecycle: sign (sometimes late), feed back, verify, close; a few returns."""

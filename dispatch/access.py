@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound, NotPermitted
+from core.validators import mask_phone
 from intake.models import Event
 from org.access import has_perm, scope_for
 from org.choices import DepartmentKind, Role
@@ -69,3 +73,34 @@ def access_event(*, user, pk: int) -> Event:
     if event is None:
         raise NotFound("未找到该事件")
     return event
+
+
+@dataclass(frozen=True)
+class ReporterContact:
+    """What one user may see of who reported an event (XF-050)."""
+
+    name: str
+    phone: str  # masked unless revealed
+    can_reveal: bool  # may ask for the full number (the request is audited)
+    note: str = ""
+
+
+def reporter_contact(user, event: Event, *, revealed: bool = False) -> ReporterContact:
+    """The reporter as ``user`` may see them. The command centre sees the name and may reveal the phone;
+    the handling body the same unless the reporter asked for confidentiality, in which case it sees
+    neither and contacts the reporter through the command centre; everyone else who can see the event
+    sees the name only, and not even that for a confidential report. Phones are masked until revealed,
+    and only a user with ``can_reveal`` gets the full number."""
+    if getattr(user, "pk", None) and event.reporter_id == user.pk:
+        return ReporterContact(event.reporter_name, event.reporter_phone, False)
+    is_command = bool(user and user.is_authenticated and (user.is_superuser or user.role in COMMAND_ROLES))
+    handles = acts_for(user, event.department)
+    if is_command or (handles and not event.confidential):
+        can_reveal = bool(event.reporter_phone)
+        phone = event.reporter_phone if (revealed and can_reveal) else mask_phone(event.reporter_phone)
+        note = str(_("报告人要求保密，不得向办理单位及被反映对象透露")) if event.confidential else ""
+        return ReporterContact(event.reporter_name, phone, can_reveal, note)
+    if event.confidential:
+        note = str(_("报告人要求保密；如需联系报告人，请经指挥中心")) if handles else ""
+        return ReporterContact(str(_("（保密）")), "", False, note)
+    return ReporterContact(event.reporter_name, "", False)

@@ -17,7 +17,7 @@ from core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
-from dispatch.access import acts_for, require_command, require_guidance
+from dispatch.access import acts_for, reporter_contact, require_command, require_guidance
 from dispatch.models import (
     Campaign,
     CampaignTask,
@@ -601,3 +601,14 @@ def open_disputes():
     return Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event")
 
 
+
+
+@transaction.atomic
+def event_reveal_contact(*, actor, event: Event) -> str:
+    """Show ``actor`` the reporter's full phone number, for a call back; every look is audited (XF-050)."""
+    contact = reporter_contact(actor, event, revealed=True)
+    if not contact.can_reveal:
+        raise NotPermitted("无权查看报告人电话", errors={"reporter_phone": ["报告人要求保密或您不是办理单位、指挥中心人员"]})
+    audit_log(actor=actor, action="intake.event.contact_view", obj=event,
+              after={"ticket": event.ticket, "confidential": event.confidential})
+    return contact.phone

@@ -12,6 +12,11 @@ class Channel(models.TextChoices):
     INSPECTION = "inspection", _("检查发现")
 
 
+# Reports published (redacted) on the public Open311 lists. Referrals from departments and findings of
+# inspections concern parties under investigation and stay internal (XF-050).
+PUBLIC_CHANNELS = (Channel.GRID, Channel.CITIZEN, Channel.HOTLINE, Channel.DRONE, Channel.SENSOR)
+
+
 class Priority(models.TextChoices):
     URGENT = "urgent", _("紧急")
     HIGH = "high", _("较急")

@@ -89,6 +89,9 @@ class Event(models.Model):
                                  related_name="reported_events")
     reporter_name = models.CharField(_("报告人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("报告人电话"), max_length=20, blank=True)
+    confidential = models.BooleanField(
+        _("为报告人保密"), default=False,
+        help_text=_("报告人要求保密（XF-050）：姓名和电话只有指挥中心可见，办理单位经指挥中心联系报告人"))
     title = models.CharField(_("标题"), max_length=100, blank=True)
     text = models.TextField(_("描述"))
     lng = models.FloatField(_("经度"), null=True, blank=True)

@@ -2,7 +2,11 @@
 POST/GET requests, GET one request, tokens; JSON and XML; the spec's error bodies and status codes.
 
 service_code = our event category code. service_request_id = the ticket number. POST needs an
-``api_key`` (an ApiClient); GET is public and never returns reporter details.
+``api_key`` (an ApiClient); GET is public, so (XF-050) it never returns reporter details, lists only
+reports from public channels (not department referrals or inspection findings), masks phone and
+certificate numbers and the reporter's name in the description and notes, omits the description of a
+report whose reporter asked for confidentiality, and rounds coordinates to about 100 m.
+The attribute ``confidential`` (true/false) on POST is that request.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError, ValidationFailed
-from intake.choices import OPEN_STATUSES, Channel
+from core.privacy import public_coordinate, redact_public
+from intake.choices import OPEN_STATUSES, PUBLIC_CHANNELS, Channel
 from intake.models import Event, EventCategory
 from intake.services import api_client_for_key, event_submit
 
@@ -116,31 +121,40 @@ def services(request, fmt):
                    item="service")
 
 
+_ATTRIBUTES = [
+    {"variable": True, "code": "priority", "datatype": "singlevaluelist", "required": False,
+     "datatype_description": "紧急程度", "order": 1, "description": "紧急程度（默认一般）",
+     "values": [{"key": "urgent", "name": "紧急"}, {"key": "high", "name": "较急"},
+                {"key": "normal", "name": "一般"}, {"key": "low", "name": "缓办"}]},
+    {"variable": True, "code": "confidential", "datatype": "singlevaluelist", "required": False,
+     "datatype_description": "是否为报告人保密", "order": 2,
+     "description": "true：姓名和电话只有指挥中心可见，公开列表不显示描述（默认 false）",
+     "values": [{"key": "false", "name": "不需要"}, {"key": "true", "name": "为我保密"}]},
+]
+
+
 def service_definition(request, code, fmt):
     if (bad := _check_format(fmt)) or (bad := _check_jurisdiction(request, fmt)):
         return bad
     category = EventCategory.objects.filter(code=code).first()
     if category is None:
         return error(fmt, 404, f"service_code '{code}' not found")
-    return respond(fmt, {"service_code": category.code, "attributes": [
-        {"variable": True, "code": "priority", "datatype": "singlevaluelist", "required": False,
-         "datatype_description": "紧急程度", "order": 1, "description": "紧急程度（默认一般）",
-         "values": [{"key": "urgent", "name": "紧急"}, {"key": "high", "name": "较急"},
-                    {"key": "normal", "name": "一般"}, {"key": "low", "name": "缓办"}]},
-    ]}, root="service_definition", item="service_definition") if fmt == "json" else HttpResponse(
-        _xml_definition(category), content_type="text/xml; charset=utf-8")
+    if fmt == "json":
+        return respond(fmt, {"service_code": category.code, "attributes": _ATTRIBUTES}, root="service_definition",
+                       item="service_definition")
+    return HttpResponse(_xml_definition(category), content_type="text/xml; charset=utf-8")
 
 
 def _xml_definition(category):
     top = ET.Element("service_definition")
     _fill(ET.SubElement(top, "service_code"), category.code)
     attrs = ET.SubElement(top, "attributes")
-    a = ET.SubElement(attrs, "attribute")
-    _fill(a, {"variable": True, "code": "priority", "datatype": "singlevaluelist", "required": False,
-              "datatype_description": "紧急程度", "order": 1, "description": "紧急程度（默认一般）"})
-    vals = ET.SubElement(a, "values")
-    for key, name in (("urgent", "紧急"), ("high", "较急"), ("normal", "一般"), ("low", "缓办")):
-        _fill(ET.SubElement(vals, "value"), {"key": key, "name": name})
+    for attribute in _ATTRIBUTES:
+        a = ET.SubElement(attrs, "attribute")
+        _fill(a, {k: v for k, v in attribute.items() if k != "values"})
+        vals = ET.SubElement(a, "values")
+        for value in attribute["values"]:
+            _fill(ET.SubElement(vals, "value"), value)
     return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
 
 
@@ -148,15 +162,22 @@ def _status(event: Event) -> str:
     return "open" if event.status in OPEN_STATUSES else "closed"
 
 
+def _public_events():
+    return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department")
+
+
 def _request_row(e: Event) -> dict:
-    decision_note = e.outcome if e.outcome else str(e.get_status_display())
+    names = [e.reporter_name, e.reporter_name.replace(" ", "")]
+    notes = redact_public(e.outcome, names=names) if e.outcome else str(e.get_status_display())
+    description = "" if e.confidential else redact_public(e.text, names=names)[:1000]
     return {
-        "service_request_id": e.ticket, "status": _status(e), "status_notes": decision_note[:500],
+        "service_request_id": e.ticket, "status": _status(e), "status_notes": notes[:500],
         "service_name": e.category.name if e.category else "", "service_code": e.category.code if e.category else "",
-        "description": e.text[:1000], "agency_responsible": e.department.name if e.department else "",
+        "description": description, "agency_responsible": e.department.name if e.department else "",
         "service_notice": "", "requested_datetime": timezone.localtime(e.received_at).isoformat(),
         "updated_datetime": timezone.localtime(e.updated_at).isoformat(), "expected_datetime": "",
-        "address": e.address, "address_id": "", "zipcode": "324200", "lat": e.lat, "long": e.lng, "media_url": "",
+        "address": redact_public(e.address, names=names), "address_id": "", "zipcode": "324200",
+        "lat": public_coordinate(e.lat), "long": public_coordinate(e.lng), "media_url": "",
     }
 
 
@@ -175,7 +196,7 @@ def requests_view(request, fmt):
         return bad
     if request.method == "POST":
         return _post_request(request, fmt)
-    qs = Event.objects.filter(duplicate_of__isnull=True).select_related("category", "department")
+    qs = _public_events().filter(duplicate_of__isnull=True)
     try:
         if ids := request.GET.get("service_request_id"):
             qs = qs.filter(ticket__in=[i.strip() for i in ids.split(",") if i.strip()])
@@ -214,13 +235,17 @@ def _post_request(request, fmt):
     if not (lat and lng) and not address and not request.POST.get("address_id"):
         return error(fmt, 400, "a location is required: lat & long, address_string or address_id")
     name = " ".join(x for x in (request.POST.get("last_name", ""), request.POST.get("first_name", "")) if x)
+    flag = request.POST.get("attribute[confidential]", "false").strip().lower()
+    if flag not in ("true", "false", "1", "0", ""):
+        return error(fmt, 400, "attribute[confidential] must be true or false")
+    confidential = flag in ("true", "1")
     try:
         result = event_submit(
             channel=Channel.CITIZEN, source=client,
             text=request.POST.get("description", ""), lng=lng or None, lat=lat or None, address=address,
             town_code=request.POST.get("address_id") or None, category_code=code,
             priority=request.POST.get("attribute[priority]", "normal"), reporter_name=name,
-            reporter_phone=request.POST.get("phone", ""))
+            reporter_phone=request.POST.get("phone", ""), confidential=confidential)
     except ApplicationError as exc:
         detail = "; ".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items()) or exc.message
         return error(fmt, 400, detail)
@@ -234,7 +259,7 @@ def _post_request(request, fmt):
 def request_one(request, ticket, fmt):
     if (bad := _check_format(fmt)) or (bad := _check_jurisdiction(request, fmt)):
         return bad
-    event = Event.objects.filter(ticket=ticket).select_related("category", "department").first()
+    event = _public_events().filter(ticket=ticket).first()
     if event is None:
         return error(fmt, 404, f"service_request_id '{ticket}' not found")
     return respond(fmt, [_request_row(event)], root="service_requests", item="request")
@@ -243,7 +268,7 @@ def request_one(request, ticket, fmt):
 def token(request, token, fmt):
     if (bad := _check_format(fmt)):
         return bad
-    event = Event.objects.filter(ticket=token).first()
+    event = _public_events().filter(ticket=token).first()
     if event is None:
         return error(fmt, 404, f"token '{token}' not found")
     return respond(fmt, [{"service_request_id": event.ticket, "token": token}], root="service_requests",

@@ -22,6 +22,7 @@ class EventIn(Schema):
     priority: str = "normal"
     reporter_name: str = ""
     reporter_phone: str = ""
+    confidential: bool = Field(False, description="报告人要求保密：姓名和电话只有指挥中心可见（XF-050）")
     attachments: list[AttachmentIn] = []
 
 

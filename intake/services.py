@@ -7,6 +7,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -16,6 +17,7 @@ from core import clock
 from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, ValidationFailed
+from core.validators import validate_phone
 from intake.choices import OPEN_STATUSES, TRANSITIONS, Channel, EventStatus, Priority
 from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition
 from org import geo
@@ -78,7 +80,8 @@ def text_similarity(a: str, b: str) -> float:
 
 
 def validate_submission(*, channel, text, title, lng, lat, address, town_code, occurred_at, category_code,
-                        priority, attachments, now) -> tuple[dict, dict[str, list[str]]]:
+                        priority, attachments, now, reporter_name: str = "",
+                        reporter_phone: str = "") -> tuple[dict, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     clean: dict = {}
 
@@ -96,6 +99,15 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
     if title and len(title) > 100:
         err("title", "标题不能超过100字")
     clean["text"], clean["title"] = text, (title or "").strip()[:100]
+    reporter_name = (reporter_name or "").strip()
+    if len(reporter_name) > 50:
+        err("reporter_name", "报告人称呼不能超过50字")
+    clean["reporter_name"] = reporter_name
+    try:
+        clean["reporter_phone"] = validate_phone(reporter_phone)
+    except DjangoValidationError as exc:
+        err("reporter_phone", exc.messages[0])
+        clean["reporter_phone"] = ""
     town = None
     if lng is not None or lat is not None:
         try:
@@ -230,13 +242,15 @@ def event_submit(
     priority: str = Priority.NORMAL,
     reporter_name: str = "",
     reporter_phone: str = "",
+    confidential: bool = False,
     attachments: list[NewAttachment] | None = None,
     received_at: dt.datetime | None = None,
     synthetic: bool = False,
     route: bool = True,
 ) -> SubmitResult:
     """Accept one report. A retried call with the same (source, external_id) returns the first event and
-    creates nothing. Invalid input raises ValidationFailed (field → messages) and writes nothing."""
+    creates nothing. Invalid input raises ValidationFailed (field → messages) and writes nothing.
+    ``confidential``: the reporter asked that their name and phone be kept from the handling body (XF-050)."""
     external_id = (external_id or "").strip()
     if source is not None and external_id:
         existing = Event.objects.filter(source=source, external_id=external_id).first()
@@ -247,12 +261,14 @@ def event_submit(
     now = clock.now()
     clean, errors = validate_submission(channel=channel, text=text, title=title, lng=lng, lat=lat, address=address,
                                         town_code=town_code, occurred_at=occurred_at, category_code=category_code,
-                                        priority=priority, attachments=attachments or [], now=now)
+                                        priority=priority, attachments=attachments or [], now=now,
+                                        reporter_name=reporter_name, reporter_phone=reporter_phone)
     if errors:
         raise ValidationFailed("事件信息有误", errors=errors)
     event = Event(
         channel=channel, source=source, external_id=external_id, reporter=actor if getattr(actor, "pk", None) else None,
-        reporter_name=reporter_name[:50], reporter_phone=reporter_phone[:20], title=clean["title"], text=clean["text"],
+        reporter_name=clean["reporter_name"], reporter_phone=clean["reporter_phone"], confidential=bool(confidential),
+        title=clean["title"], text=clean["text"],
         lng=clean["lng"], lat=clean["lat"], address=clean["address"], town=clean["town"],
         occurred_at=clean["occurred_at"], received_at=received_at or now, category=clean["category"],
         priority=clean["priority"], status=EventStatus.TRIAGE, synthetic=synthetic,
@@ -277,7 +293,8 @@ def event_submit(
                                town=event.town, at=event.received_at, exclude_pk=event.pk)
     audit_log(actor=actor or source, action="intake.event.submit", obj=event,
               after={"ticket": event.ticket, "channel": channel, "external_id": external_id, "town": event.town_id,
-                     "category": event.category_id, "attachments": [a.sha256 for a in event.attachments.all()]})
+                     "category": event.category_id, "confidential": event.confidential,
+                     "attachments": [a.sha256 for a in event.attachments.all()]})
     if duplicate is not None:
         event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=duplicate,
                          reason=f"与 {duplicate.ticket} 疑似重复，已关联（附议）")

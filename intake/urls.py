@@ -7,5 +7,7 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("events/", views.event_list, name="events"),
     path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/contact/", views.event_contact, name="contact"),
+    path("events/<int:pk>/attachments/<int:attachment_pk>", views.event_attachment, name="attachment"),
     path("events/<int:pk>/<str:action>/", views.event_action, name="action"),
 ]

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, ValidationFailed
-from core.http import errors_as_text, handle_application_errors
+from core.http import errors_as_text, handle_application_errors, stored_file_response
+from core.privacy import redact_public
 from dispatch import services as dispatch
-from dispatch.access import COMMAND_ROLES, access_event, acts_for, events_visible_to
+from dispatch.access import COMMAND_ROLES, access_event, acts_for, events_visible_to, reporter_contact
 from dispatch.models import Dispute, Instruction
 from intake.choices import Channel, EventStatus
 from intake.forms import PublicReportForm, ReportForm
@@ -75,7 +76,32 @@ def event_list(request):
 @login_required
 @handle_application_errors
 def event_detail(request, pk):
+    return _render_detail(request, access_event(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+@handle_application_errors
+def event_contact(request, pk):
+    """The reporter's full phone number, for a call back: shown on this response only, and audited."""
     event = access_event(user=request.user, pk=pk)
+    dispatch.event_reveal_contact(actor=request.user, event=event)
+    response = _render_detail(request, event, revealed=True)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@handle_application_errors
+def event_attachment(request, pk, attachment_pk):
+    """A report's photo or file, to those who may see the report (not public: MEDIA_URL is not served)."""
+    event = access_event(user=request.user, pk=pk)
+    attachment = get_object_or_404(event.attachments, pk=attachment_pk)
+    return stored_file_response(attachment.file, content_type=attachment.content_type,
+                                filename=attachment.original_name)
+
+
+def _render_detail(request, event, *, revealed: bool = False):
     user = request.user
     current = event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).first()
     is_command = user.is_superuser or user.role in COMMAND_ROLES
@@ -88,7 +114,7 @@ def event_detail(request, pk):
         "can_verify": event.status == EventStatus.RESOLVED and not acts_for(user, event.department) and (
             is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
         "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
-        "show_phone": is_command or acts_for(user, event.department),
+        "contact": reporter_contact(user, event, revealed=revealed), "revealed": revealed,
         "can_open_case": acts_for(user, event.department) and user.role in (
             Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
     }
@@ -151,7 +177,8 @@ def public_report(request):
             result = event_submit(channel=Channel.CITIZEN, text=d["text"], title=d["title"], lng=d["lng"], lat=d["lat"],
                                   address=d["address"], category_code=d["category"].code if d["category"] else None,
                                   priority=d["priority"], reporter_name=d["reporter_name"],
-                                  reporter_phone=d["reporter_phone"], attachments=_attachments(request))
+                                  reporter_phone=d["reporter_phone"], confidential=d["confidential"],
+                                  attachments=_attachments(request))
         except ValidationFailed as exc:
             _form_errors(form, exc)
         else:
@@ -179,4 +206,5 @@ def public_track(request, ticket):
             messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else "评分无效")
         return redirect("public_track", event.ticket)
     public_steps = event.transitions.exclude(new__in=["duplicate"]).order_by("at")
-    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps})
+    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps,
+                                                        "outcome": redact_public(event.outcome)})

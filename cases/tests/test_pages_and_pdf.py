@@ -127,3 +127,22 @@ def test_XF_047_archive_assembles_the_case_file_with_hashes(cw):
         text = subprocess.run(["pdftotext", file_doc.pdf.path, "-"], capture_output=True, text=True).stdout
         ev = case.evidence.first()
         assert "行政处罚案卷" in text and "卷内文件目录" in text and ev.sha256[:16] in text.replace("\n", "")
+
+
+def test_evidence_files_are_served_only_to_those_who_see_the_case(cw, client):
+    from cases.choices import EvidenceKind
+
+    case = ready_for_notice(cw)
+    ev = S.evidence_add(actor=cw.bureau_officer, case=case, kind=EvidenceKind.WITNESS, description="询问笔录扫描件",
+                        collected_on=D(2026, 3, 9), collectors=[cw.o1, cw.o2], method="询问",
+                        data=b"<script>alert(1)</script>", filename="statement.txt")
+    url = reverse("cases:evidence_file", args=[case.pk, ev.pk])
+    client.force_login(cw.bureau_officer)
+    assert f'href="{url}"' in client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    resp = client.get(url)
+    assert resp.status_code == 200 and b"".join(resp.streaming_content) == b"<script>alert(1)</script>"
+    assert resp["Content-Disposition"].startswith("attachment") and resp["X-Content-Type-Options"] == "nosniff"
+    client.force_login(cw.huibu_officer)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302

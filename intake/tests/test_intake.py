@@ -72,6 +72,8 @@ def test_nothing_known_goes_to_triage_with_reasons(iw):
     ("priority", {"priority": "asap"}, "紧急程度"),
     ("attachments[1]", {"attachments": [NewAttachment("a.exe", b"MZ\x90\x00binary")]}, "类型不支持"),
     ("town", {"lng": None, "lat": None, "address": "某路", "town_code": "杭州"}, "不是本县"),
+    ("reporter_phone", {"reporter_phone": "12345"}, "不是有效的电话号码"),
+    ("reporter_name", {"reporter_name": "名" * 51}, "不能超过50字"),
 ])
 def test_bad_input_names_the_field_and_writes_nothing(iw, field, kwargs, message):
     events, audits = Event.objects.count(), AuditRecord.objects.count()

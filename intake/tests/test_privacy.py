@@ -1,0 +1,160 @@
+"""XF-050 confidentiality of reporters and of what the public sees (peers §3.5: privacy and anonymity)."""
+
+import pytest
+
+from core.models import AuditRecord
+from core.privacy import mask_identifiers
+from core.validators import mask_phone, validate_phone
+from dispatch.access import reporter_contact
+from intake.models import Event
+from intake.services import event_submit
+
+BASE = "/open311/v2"
+ID = "330822199001011234"
+
+
+def report(w, **kw):
+    data = dict(channel="citizen", text="人民路有人占道摆摊经营，影响通行", lng=w.tianma_point[0], lat=w.tianma_point[1],
+                category_code="0504", reporter_name="王小明", reporter_phone="13912345678")
+    data.update(kw)
+    return event_submit(**data).event
+
+
+def test_phone_numbers_are_normalised_and_masked():
+    assert validate_phone("+86 139 1234 5678") == "13912345678"
+    assert validate_phone("0570-8765432") == "0570-8765432"
+    assert validate_phone("") == ""
+    assert mask_phone("13912345678") == "139****5678"
+    text = mask_identifiers(f"我叫李四，电话139 1234 5678，身份证{ID}，卡号6222020200112233445，座机0570-8765432")
+    assert text == "我叫李四，电话[电话]，身份证[身份证号码]，卡号[账号]，座机[电话]"
+
+
+def test_XF_050_open311_get_masks_personal_data_and_blurs_the_point(iw, client):
+    r = client.post(f"{BASE}/requests.json", {
+        "api_key": iw.open311_key, "service_code": "0504", "lat": 28.912345, "long": 118.712345,
+        "description": f"张三在人民路摆摊，我是张三的邻居，电话13912345678，身份证{ID}",
+        "last_name": "张", "first_name": "三", "phone": "13800000000"})
+    assert r.status_code == 201, r.content
+    one = client.get(f"{BASE}/requests/{r.json()[0]['service_request_id']}.json").json()[0]
+    assert "13912345678" not in one["description"] and ID not in one["description"]
+    assert "张某在人民路摆摊" in one["description"] and "[电话]" in one["description"]
+    assert (one["lat"], one["long"]) == (28.912, 118.712)
+    event = Event.objects.get()
+    assert (event.lat, event.lng) == (28.912345, 118.712345)  # staff keep the exact point
+
+
+def test_XF_050_confidential_report_over_open311(iw, client):
+    bad = client.post(f"{BASE}/requests.json", {"api_key": iw.open311_key, "service_code": "0504", "lat": 28.9,
+                                                "long": 118.7, "description": "占道", "attribute[confidential]": "maybe"})
+    assert bad.status_code == 400 and "confidential" in bad.json()[0]["description"]
+    assert Event.objects.count() == 0
+    r = client.post(f"{BASE}/requests.json", {"api_key": iw.open311_key, "service_code": "0504", "lat": 28.9,
+                                              "long": 118.7, "description": "隔壁楼下占道摆摊，我住302",
+                                              "attribute[confidential]": "true"})
+    assert r.status_code == 201
+    assert Event.objects.get().confidential is True
+    one = client.get(f"{BASE}/requests/{r.json()[0]['service_request_id']}.json").json()[0]
+    assert one["description"] == "" and one["service_code"] == "0504"
+    definition = client.get(f"{BASE}/services/0504.json").json()
+    assert [a["code"] for a in definition["attributes"]] == ["priority", "confidential"]
+
+
+@pytest.mark.parametrize("channel", ["referral", "inspection"])
+def test_XF_050_referrals_and_inspection_findings_are_not_published(iw, client, channel):
+    event = report(iw, channel=channel, reporter_name="", reporter_phone="")
+    assert client.get(f"{BASE}/requests.json").json() == []
+    assert client.get(f"{BASE}/requests/{event.ticket}.json").status_code == 404
+    public = report(iw, lng=iw.tianma_point[0] + 0.05)
+    assert [x["service_request_id"] for x in client.get(f"{BASE}/requests.json").json()] == [public.ticket]
+
+
+def test_XF_050_who_sees_the_reporter(iw):
+    open_report = report(iw)
+    assert open_report.department == iw.tianma_gov
+    handler = reporter_contact(iw.tianma_officer, open_report)
+    assert (handler.name, handler.phone, handler.can_reveal) == ("王小明", "139****5678", True)
+    assert reporter_contact(iw.tianma_officer, open_report, revealed=True).phone == "13912345678"
+    grid = reporter_contact(iw.grid_tianma, open_report, revealed=True)
+    assert (grid.name, grid.phone, grid.can_reveal) == ("王小明", "", False)
+
+    secret = report(iw, confidential=True, lng=iw.tianma_point[0] + 0.05)
+    handler = reporter_contact(iw.tianma_officer, secret, revealed=True)
+    assert (handler.name, handler.phone, handler.can_reveal) == ("（保密）", "", False)
+    assert "指挥中心" in handler.note
+    operator = reporter_contact(iw.operator, secret, revealed=True)
+    assert (operator.name, operator.phone, operator.can_reveal) == ("王小明", "13912345678", True)
+    assert reporter_contact(iw.grid_tianma, secret).name == "（保密）"
+
+
+def test_XF_050_revealing_a_phone_is_audited_and_refused_when_confidential(iw, client):
+    open_report = report(iw)
+    secret = report(iw, confidential=True, lng=iw.tianma_point[0] + 0.05)
+    client.force_login(iw.tianma_officer)
+    page = client.get(f"/intake/events/{open_report.pk}/").content.decode()
+    assert "139****5678" in page and "13912345678" not in page and "查看完整号码" in page
+    r = client.post(f"/intake/events/{open_report.pk}/contact/")
+    assert r.status_code == 200 and "13912345678" in r.content.decode() and r["Cache-Control"] == "no-store"
+    seen = AuditRecord.objects.filter(action="intake.event.contact_view")
+    assert seen.count() == 1 and seen.get().object_id == str(open_report.pk)
+
+    page = client.get(f"/intake/events/{secret.pk}/").content.decode()
+    assert "王小明" not in page and "5678" not in page and "查看完整号码" not in page
+    assert client.post(f"/intake/events/{secret.pk}/contact/").status_code == 403
+    assert seen.count() == 1
+
+
+def test_public_report_form_takes_confidentiality_and_checks_the_phone(iw, client):
+    form = {"text": "人民路有人占道摆摊经营", "lng": iw.tianma_point[0], "lat": iw.tianma_point[1], "priority": "normal",
+            "reporter_name": "王小明", "reporter_phone": "139-1234"}
+    r = client.post("/public/report/", form)
+    assert r.status_code == 200 and "不是有效的电话号码" in r.content.decode()
+    assert Event.objects.count() == 0
+    r = client.post("/public/report/", {**form, "reporter_phone": "13912345678", "confidential": "on"})
+    assert r.status_code == 302
+    event = Event.objects.get()
+    assert event.confidential and event.reporter_phone == "13912345678"
+
+
+def test_public_ticket_page_masks_identifiers_in_the_outcome(iw, client):
+    event = report(iw)
+    Event.objects.filter(pk=event.pk).update(outcome=f"已约谈摊主（电话13700001111，身份证{ID}），已清理")
+    page = client.get(f"/public/track/{event.ticket}/").content.decode()
+    assert "已约谈摊主" in page and "13700001111" not in page and ID not in page
+
+
+def test_hotline_api_carries_the_confidentiality_request(iw, client):
+    r = client.post("/api/intake/events", {"external_id": "12345-1", "text": "辉埠镇有人占道摆摊经营", "town": "辉埠镇",
+                                           "address": "辉埠镇中心街", "category": "0504", "reporter_name": "赵六",
+                                           "reporter_phone": "13700001111", "confidential": True},
+                    content_type="application/json", HTTP_X_API_KEY=iw.hotline_key)
+    assert r.status_code == 201, r.content
+    event = Event.objects.get()
+    assert event.confidential and event.reporter_phone == "13700001111"
+    bad = client.post("/api/intake/events", {"external_id": "12345-2", "text": "占道", "town": "辉埠镇", "address": "街",
+                                             "reporter_phone": "call me"},
+                      content_type="application/json", HTTP_X_API_KEY=iw.hotline_key)
+    assert bad.status_code == 422 and "reporter_phone" in bad.json()["errors"]
+    assert Event.objects.count() == 1
+
+
+def test_report_photos_are_shown_only_to_those_who_see_the_report(iw, client):
+    from intake.services import NewAttachment
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    event = event_submit(channel="grid", actor=iw.grid_tianma, text="人民路有人占道摆摊经营", lng=iw.tianma_point[0],
+                         lat=iw.tianma_point[1], category_code="0504",
+                         attachments=[NewAttachment("photo.png", png)]).event
+    attachment = event.attachments.get()
+    url = f"/intake/events/{event.pk}/attachments/{attachment.pk}"
+    client.force_login(iw.tianma_officer)
+    assert f'src="{url}"' in client.get(f"/intake/events/{event.pk}/").content.decode()
+    resp = client.get(url)
+    assert resp.status_code == 200 and resp["Content-Type"] == "image/png"
+    assert b"".join(resp.streaming_content) == png and resp["X-Content-Type-Options"] == "nosniff"
+    client.force_login(iw.huibu_officer)  # another town's team: not its report
+    assert client.get(url).status_code == 404
+    client.force_login(iw.citizen)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404  # never public
