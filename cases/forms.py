@@ -266,7 +266,8 @@ class RepresentationsForm(StepForm):
 
 class WaiverForm(StepForm):
     on = forms.DateField(label=_("书面放弃日期"))
-    confirm = forms.BooleanField(label=_("当事人已书面明确放弃陈述、申辩和听证权利（书面材料已作为证据登记）"))
+    statement = forms.FileField(label=_("当事人签名的书面放弃声明（PDF扫描件或照片）"))
+    confirm = forms.BooleanField(label=_("当事人已书面明确放弃陈述、申辩和听证权利"))
 
 
 class HearingRequestForm(StepForm):

@@ -86,6 +86,8 @@ class Case(models.Model):
     representations_received_on = models.DateField(null=True, blank=True)
     review_opinion = models.TextField(_("复核意见"), blank=True)
     waived_on = models.DateField(_("书面放弃陈述申辩听证日期"), null=True, blank=True)
+    waiver_statement = models.FileField(_("书面放弃声明"), upload_to="waivers/%Y/", blank=True)
+    waiver_statement_sha256 = models.CharField(max_length=64, blank=True)
     hearing_held = models.BooleanField(default=False)
     # decision
     final_types = models.JSONField(_("处罚种类"), default=list, blank=True)

@@ -126,17 +126,22 @@ def _require_head(actor, case: Case, rule: str, what: str) -> None:
                            errors={"__all__": [f"{what}须由行政机关负责人作出（{rule}）"]})
 
 
+def _check_step_date(case: Case, on: dt.date, field: str = "on") -> None:
+    """A recorded step is dated neither in the future nor before the case's previous step (XF-047)."""
+    today = clock.now().astimezone(LOCAL).date()
+    if on > today:
+        raise ValidationFailed(f"日期{on}晚于今天", errors={field: ["不能晚于今天"]})
+    last = CaseTransition.objects.filter(case=case).order_by("-on").values_list("on", flat=True).first()
+    if last and on < last:
+        raise ValidationFailed(f"日期{on}早于本案上一步骤的日期（{last}）",
+                               errors={field: [f"不能早于本案上一步骤的日期（{last}）"]})
+
+
 def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", **fields) -> Case:
     """Every state change: allowed by TRANSITIONS, dated neither in the future nor before the case's previous
     step (the record must read in order, XF-047), compare-and-set, with its transition row and audit."""
     old = case.status
-    today = clock.now().astimezone(LOCAL).date()
-    if on > today:
-        raise ValidationFailed(f"日期{on}晚于今天", errors={"on": ["不能晚于今天"]})
-    last = CaseTransition.objects.filter(case=case).order_by("-on").values_list("on", flat=True).first()
-    if last and on < last:
-        raise ValidationFailed(f"日期{on}早于本案上一步骤的日期（{last}）",
-                               errors={"on": [f"不能早于本案上一步骤的日期（{last}）"]})
+    _check_step_date(case, on)
     if new not in TRANSITIONS.get(old, set()):
         raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能变为“{CaseStatus(new).label}”",
                                 errors={"status": [f"{old} → {new} 不允许"]})
@@ -772,7 +777,8 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
                                            proposed_confiscation=confiscation, discretion_band=band, reasons=reasons,
                                            mitigation_reasoning=mitigation_reasoning, hearing_right=right,
                                            notice_served_on=None, representations="", representations_received_on=None,
-                                           review_opinion="", waived_on=None)
+                                           review_opinion="", waived_on=None, waiver_statement="",
+                                           waiver_statement_sha256="")
     case.refresh_from_db()
     return case
 
@@ -824,15 +830,31 @@ def representations_record(*, actor, case: Case, text: str, received_on: dt.date
 
 
 @transaction.atomic
-def waiver_record(*, actor, case: Case, on: dt.date) -> Case:
-    """An express written waiver of the rights to state, defend and request a hearing."""
+def waiver_record(*, actor, case: Case, on: dt.date, statement: bytes, filename: str = "") -> Case:
+    """XF-044-045-062: an *express written* waiver of the rights to state, defend and request a hearing.
+    The party's signed statement (a PDF scan or a photo) is required; it is kept with the case, with its
+    SHA-256, and listed in the case file. Without it nothing is recorded."""
+    from intake.services import sniff_attachment
+
     case.refresh_from_db()
     _require_handler(actor, case)
     _guard(case.notice_served_on is not None, "XF-044-045-062", "尚未送达告知书")
-    Case.objects.filter(pk=case.pk).update(waived_on=on)
+    _guard(case.waived_on is None, "XF-044-045-062", f"已于{case.waived_on}记录书面放弃")
+    _guard(bool(statement), "XF-044-045-062", "须附当事人签名的书面放弃声明（扫描件或照片）", field="statement")
+    kind = sniff_attachment(statement)
+    _guard(kind is not None and kind[0] != "video/mp4", "XF-044-045-062",
+           "书面放弃声明须为PDF文件或JPEG/PNG/WebP图片", field="statement")
+    _check_step_date(case, on)
+    _guard(on >= case.notice_served_on, "XF-044-045-062",
+           f"放弃日期不能早于告知书送达日（{case.notice_served_on}）", field="on")
+    digest = hashlib.sha256(statement).hexdigest()
+    case.waiver_statement.save(f"{case.pk}-{digest[:16]}.{kind[1]}", ContentFile(statement), save=False)
+    Case.objects.filter(pk=case.pk).update(waived_on=on, waiver_statement=case.waiver_statement.name,
+                                           waiver_statement_sha256=digest)
     _close_deadlines(case, "case.representation", on)
     _close_deadlines(case, "case.hearing_request", on)
-    audit_log(actor=actor, action="cases.case.waiver", obj=case, after={"on": on})
+    audit_log(actor=actor, action="cases.case.waiver", obj=case,
+              after={"on": on, "statement_sha256": digest, "filename": filename[:200]})
     case.refresh_from_db()
     return case
 

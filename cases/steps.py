@@ -115,7 +115,8 @@ def _representations(actor, case, d, files):
 
 
 def _waiver(actor, case, d, files):
-    S.waiver_record(actor=actor, case=case, on=d["on"])
+    S.waiver_record(actor=actor, case=case, on=d["on"], statement=d["statement"].read(),
+                    filename=d["statement"].name)
     return "已记录书面放弃"
 
 

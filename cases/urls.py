@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/export.json", views.case_export, name="export"),
     path("documents/<int:pk>.pdf", views.document_pdf, name="document_pdf"),
     path("<int:pk>/evidence/<int:evidence_pk>/file", views.evidence_file, name="evidence_file"),
+    path("<int:pk>/waiver-statement", views.waiver_statement, name="waiver_statement"),
     path("reviews/", views.review_queue, name="reviews"),
     path("spot/", views.spot_form, name="spot"),
     path("devices/", views.device_list, name="devices"),

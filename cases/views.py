@@ -98,6 +98,19 @@ def evidence_file(request, pk, evidence_pk):
 
 @login_required
 @handle_application_errors
+def waiver_statement(request, pk):
+    """The party's signed waiver statement (XF-044-045-062), to those who may see the case."""
+    import mimetypes
+
+    case = selectors.access_case(user=request.user, pk=pk)
+    content_type = mimetypes.guess_type(case.waiver_statement.name or "")[0] or "application/octet-stream"
+    return stored_file_response(case.waiver_statement, content_type=content_type,
+                                filename=f"waiver-{case.pk}.{case.waiver_statement.name.rsplit('.', 1)[-1]}"
+                                if case.waiver_statement else "")
+
+
+@login_required
+@handle_application_errors
 def review_queue(request):
     if not (request.user.role == Role.LEGAL_REVIEWER or request.user.is_superuser):
         raise Http404

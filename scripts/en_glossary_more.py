@@ -295,4 +295,9 @@ EN_MORE = {
 "查看完整号码": "Show full number",
 "本次查看已记录": "this view has been recorded",
 "查看文件": "View file",
+"当事人签名的书面放弃声明（PDF扫描件或照片）": "The party's signed written waiver (PDF scan or photo)",
+"当事人已书面明确放弃陈述、申辩和听证权利": "The party has expressly waived in writing the rights to state, defend and request a hearing",
+"书面放弃声明": "Written waiver",
+"书面放弃": "Written waiver",
+"查看声明": "View statement",
 }

@@ -20,7 +20,7 @@ def decided_case(cw):
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     return Case.objects.get(pk=case.pk)
 

@@ -45,7 +45,7 @@ def test_XF_072_unpaid_fine_past_its_period_makes_the_case_overdue_once(cw):
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")
@@ -73,7 +73,7 @@ def test_XF_066_instalments_move_the_overdue_point(cw):
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")
@@ -88,7 +88,7 @@ def _decided_and_served(cw, **decide):
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                   **decide)
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
@@ -135,3 +135,61 @@ def test_XY_ZJ_011_016_no_credit_event_for_simple_procedure(cw):
     S.payment_record(actor=cw.bureau_officer, case=spot, amount=Decimal(50), paid_on=D(2026, 3, 10))
     S.case_close(actor=cw.bureau_officer, case=spot, on=D(2026, 3, 11), reason="已履行")
     assert S.credit_sweep(on=D(2027, 1, 1)) == 0 and Case.objects.get(pk=spot.pk).credit_pushed_on is None
+
+
+def test_XF_044_045_062_a_waiver_needs_the_partys_written_statement(cw, client):
+    """The waiver must be express and written: the signed statement is kept, hashed, listed and served."""
+    import hashlib
+
+    from django.urls import reverse
+
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    for statement, field in ((b"", "statement"), (b"I waive", "statement")):
+        with pytest.raises(RuleViolation) as exc:
+            S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=statement)
+        assert field in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2099, 1, 1), statement=b"%PDF-1.4 x")
+    assert "on" in exc.value.errors
+    case.refresh_from_db()
+    assert case.waived_on is None and not case.waiver_statement
+
+    pdf = b"%PDF-1.4 signed by the party"
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=pdf, filename="放弃声明.pdf")
+    case.refresh_from_db()
+    assert case.waived_on == D(2026, 3, 19) and case.waiver_statement_sha256 == hashlib.sha256(pdf).hexdigest()
+    with pytest.raises(RuleViolation):
+        S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=pdf)
+    url = reverse("cases:waiver_statement", args=[case.pk])
+    client.force_login(cw.bureau_officer)
+    assert url in client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    resp = client.get(url)
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    assert b"".join(resp.streaming_content) == pdf
+    client.force_login(cw.huibu_officer)
+    assert client.get(url).status_code == 404
+
+
+def test_the_waiver_step_form_refuses_without_the_statement(cw, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    notice(cw, case)
+    client.force_login(cw.bureau_officer)
+    url = reverse("cases:step", args=[case.pk, "waiver"])
+    r = client.post(url, {"on": "2026-03-19", "confirm": "on"})
+    assert r.status_code == 422
+    r = client.post(url, {"on": "2026-03-19", "confirm": "on",
+                          "statement": SimpleUploadedFile("note.txt", b"plain text", content_type="text/plain")})
+    assert r.status_code == 422 and "PDF" in r.content.decode()
+    case.refresh_from_db()
+    assert case.waived_on is None
+    r = client.post(url, {"on": "2026-03-19", "confirm": "on",
+                          "statement": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf")})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.waived_on == D(2026, 3, 19) and case.waiver_statement_sha256

@@ -59,7 +59,7 @@ def run_step(w, case, action, day, amount):
     elif action == "represent":
         S.representations_record(actor=a, case=case, text="申辩", received_on=day, review_opinion="不予采纳")
     elif action == "waive":
-        S.waiver_record(actor=a, case=case, on=day)
+        S.waiver_record(actor=a, case=case, on=day, statement=b"%PDF-1.4 waiver")
     elif action == "hear_request":
         S.hearing_request(actor=a, case=case, requested_on=day)
     elif action == "hear_schedule":

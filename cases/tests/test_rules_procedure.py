@@ -66,7 +66,7 @@ def test_ZJ_010_open_case_keeps_the_catalogue_version_of_its_filing_date(cw):
                   effective_date=D(2026, 3, 20), document_no="划转")
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
 
@@ -381,7 +381,7 @@ def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="证据需补充",
                           checklist={"证据": False}, on=D(2026, 3, 18))
     notice(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.collective_discussion_record(actor=cw.bureau_officer, case=case, held_on=D(2026, 3, 20),
                                    attendees=["局长", "副局长", "法制科长"], opinions="同意", conclusion="罚款6万元")
     with pytest.raises(RuleViolation) as exc:
@@ -398,7 +398,7 @@ def test_XF_057_complex_cases_need_collective_discussion(cw):
     case = ready_for_notice(cw)
     propose(cw, case, is_complex=True)
     notice(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意", checklist={}, on=D(2026, 3, 19))
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
@@ -411,7 +411,7 @@ def test_XF_060_decision_within_90_days(cw):
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 6, 5), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-060"
@@ -424,7 +424,7 @@ def test_XF_059_decision_document_carries_every_required_field_FY_020_FY_024_027
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                   order_correction="立即停止无证经营", correction_due=D(2026, 3, 23))
     doc = Document.objects.get(case=case, doc_type=DocType.DECISION)
@@ -452,7 +452,7 @@ def decided(w, n=1, fine=Decimal(60000)):
     propose(w, case, fine=fine)
     notice(w, case)
     review_pass(w, case)
-    S.waiver_record(actor=w.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=w.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=w.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=fine)
     return Case.objects.get(pk=case.pk)
 
@@ -592,7 +592,7 @@ def test_ZJ_016_referral_outcome_fed_back_and_XY_ZJ_credit_event(cw):
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
     S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
@@ -790,7 +790,7 @@ def test_XF_037_a_law_changed_after_the_act_needs_the_temporal_choice_stated(cw)
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     Law.objects.create(title=cw.law.title, short_title=cw.law.short_title, level=cw.law.level,
                        version_date=D(2026, 2, 1), effective_from=D(2026, 3, 10))  # act: 2026-03-02
     blockers = S.decision_blockers(Case.objects.get(pk=case.pk), decided_on=D(2026, 3, 23), types=["fine"],
@@ -821,7 +821,7 @@ def test_ZJ_024_025_a_reviewer_of_another_body_may_review_and_complex_cases_take
     notice(cw, case)
     S.legal_review_record(actor=outside, case=case, result="pass", opinion="合法", on=D(2026, 3, 18),
                           checklist={"主体合法": True, "程序合法": True})
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-057"

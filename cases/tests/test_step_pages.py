@@ -65,7 +65,8 @@ def test_a_general_case_from_clue_to_archive_through_the_forms(cw, client):
     ok(post_step(client, case, "legal_review", {"on": "2026-03-18", "result": "pass", "opinion": "合法",
                                                  "checklist": CHECKLIST}))
     client.force_login(cw.bureau_officer)
-    ok(post_step(client, case, "waiver", {"on": "2026-03-19", "confirm": "on"}))
+    ok(post_step(client, case, "waiver", {"on": "2026-03-19", "confirm": "on", "statement": SimpleUploadedFile(
+        "waiver.pdf", b"%PDF-1.4 signed waiver", content_type="application/pdf")}))
     ok(post_step(client, case, "decide", {"decided_on": "2026-03-23", "types": ["fine"], "fine": "60000"}))
     ok(post_step(client, case, "serve", {"served_on": "2026-03-24", "method": "direct", "receiver": "法定代表人",
                                           "signed": "on"}))
