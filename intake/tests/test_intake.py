@@ -155,3 +155,15 @@ def test_bad_base64_attachment(iw, client):
     r = api_post(client, iw.hotline_key, {"text": "占道", "town": "天马街道", "address": "x",
                                           "attachments": [{"name": "a.png", "content_base64": "@@@"}]})
     assert r.status_code == 422 and "attachments[1]" in r.json()["errors"]
+
+
+def test_api_schema_errors_are_said_in_chinese_and_bad_json_in_our_shape(iw, client):
+    r = client.post("/api/intake/events", "{bad", content_type="application/json", HTTP_X_API_KEY=iw.hotline_key)
+    assert r.status_code == 400 and r.json()["code"] == "bad_request" and "JSON" in r.json()["message"]
+    r = api_post(client, iw.hotline_key, {"text": ["x"], "lng": "abc", "lat": 28.9, "occurred_at": "yesterday",
+                                          "external_id": "x" * 101})
+    assert r.status_code == 422
+    errors = r.json()["errors"]
+    assert errors["text"] == ["应为文本"] and errors["lng"] == ["应为数字"]
+    assert errors["occurred_at"][0].startswith("应为 ISO 8601") and errors["external_id"] == ["不能超过100个字符"]
+    assert Event.objects.count() == 0
