@@ -1,5 +1,8 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from catalogue.models import ClauseCandidate, EnforcementItem, Law
 from org.access import has_perm
@@ -23,4 +26,21 @@ def home(request):
         stats["enterprises"] = enterprises_visible_to(user).count()
     if has_perm(user, "catalogue.review_candidates"):
         stats["pending_candidates"] = ClauseCandidate.objects.filter(status="pending").count()
-    return render(request, "core/home.html", {"stats": stats})
+    from cases import selectors as case_selectors
+    from dispatch.selectors import my_work
+
+    today = timezone.localdate()
+    work = my_work(user=user)
+    work["case_overdue"] = case_selectors.overdue(user, today).count()
+    work["case_due_soon"] = case_selectors.due_soon(user, today).count()
+    return render(request, "core/home.html", {"stats": stats, "work": work})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    from dispatch.services import notifications_mark_read
+
+    count = notifications_mark_read(actor=request.user)
+    messages.success(request, f"已将 {count} 条通知标为已读")
+    return redirect("home")

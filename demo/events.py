@@ -97,8 +97,9 @@ class EventReplay:
                 # about one citizen report in ten asks for confidentiality; no extra draw from the rng
                 confidential=channel in ("citizen", "hotline") and at.minute % 10 == 0, synthetic=True).event
 
-    def handle(self, event, *, at, close=True):
-        """Play the lifecycle: sign (sometimes late), feed back, verify, close; a few returns."""
+    def handle(self, event, *, at, close=True, verify=True):
+        """Play the lifecycle: sign (sometimes late), feed back, verify, close; a few returns.
+        ``close=False`` stops after signing; ``verify=False`` after the feedback (待核查)."""
         if event.status == EventStatus.TRIAGE:
             decision = event.decisions.order_by("-id").first()
             dept = decision.department if decision and decision.department else None
@@ -137,7 +138,7 @@ class EventReplay:
                 "已到现场处置，责令当事人立即改正，现场已恢复", "已联系相关单位完成修复", "已教育劝导，当事人当场整改",
                 "已立案调查，现场问题已消除", "已清理完毕并加强巡查"]))
         event.refresh_from_db()
-        if event.status == EventStatus.RESOLVED:
+        if event.status == EventStatus.RESOLVED and verify:
             verifier = self.grid if event.town_id == self.grid.town_id else self.operator
             with clock.frozen(fb_at + dt.timedelta(hours=self.rng.randint(2, 30))):
                 dispatch.event_verify(actor=verifier, event=event, passed=self.rng.random() > 0.05,
@@ -194,6 +195,8 @@ class EventReplay:
             if event.status in (EventStatus.ROUTED, EventStatus.TRIAGE):
                 if age > 5 and i % 3:
                     self.handle(event, at=at)
+                elif age >= 1 and i % 4 == 1 and channel in ("grid", "citizen", "hotline"):
+                    self.handle(event, at=at, verify=False)  # fed back, waiting for 核查
                 elif age > 1 and i % 2:
                     self.handle(event, at=at, close=False)
         for _ in range(max(3, self.count // 300)):  # a few already today

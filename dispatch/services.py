@@ -103,7 +103,7 @@ def _current_instruction(event: Event) -> Instruction | None:
 
 
 def _assign(event: Event, decision_method: str, *, department, team, item=None, boundary_rule=None, confidence=None,
-            model_version="", explanation=None, actor=None, reason: str) -> Event:
+            model_version="", explanation=None, actor=None, reason: str, content: str = "") -> Event:
     RoutingDecision.objects.create(event=event, method=decision_method, department=department, team=team, item=item,
                                    boundary_rule=boundary_rule, confidence=confidence, model_version=model_version,
                                    explanation=explanation or {}, decided_by=actor if getattr(actor, "pk", None) else None,
@@ -111,7 +111,7 @@ def _assign(event: Event, decision_method: str, *, department, team, item=None, 
     event_transition(event=event, new=EventStatus.ROUTED, actor=actor, reason=reason, department=department, team=team,
                      item=item)
     instruction_issue(event=event, department=department, team=team, priority=event.priority, actor=actor,
-                      content=f"请处置：{event.title or event.text[:60]}（{event.ticket}）")
+                      content=content or f"请处置：{event.title or event.text[:60]}（{event.ticket}）")
     return event
 
 
@@ -332,7 +332,8 @@ def event_reopen(*, event: Event, reason: str, actor=None) -> Event:
     if len(reason.strip()) < 4:
         raise ValidationFailed("请说明未解决的情况", errors={"reason": ["不少于4个字"]})
     _assign(event, RoutingDecision.Method.REOPEN, department=event.department, team=event.team, item=event.item,
-            actor=actor, explanation={"summary": f"报告人反映问题未解决：{reason}"}, reason=f"报告人申请重新处理：{reason}")
+            actor=actor, explanation={"summary": f"报告人反映问题未解决：{reason}"}, reason=f"报告人申请重新处理：{reason}",
+            content=f"报告人反映问题未解决，请重新处置（{event.ticket}）：{reason}")
     Event.objects.filter(pk=event.pk).update(closed_at=None, rating=None)
     audit_log(actor=actor, action="intake.event.reopen", obj=event, after={"reason": reason})
     return event
@@ -612,3 +613,17 @@ def event_reveal_contact(*, actor, event: Event) -> str:
     audit_log(actor=actor, action="intake.event.contact_view", obj=event,
               after={"ticket": event.ticket, "confidential": event.confidential})
     return contact.phone
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor) -> int:
+    """Mark every unread notification ``actor`` can see as read (for everyone in that body: one duty
+    officer clears the list for the team)."""
+    from dispatch.selectors import notifications_for
+
+    ids = list(notifications_for(actor).filter(read_at__isnull=True).values_list("pk", flat=True))
+    count = Notification.objects.filter(pk__in=ids, read_at__isnull=True).update(read_at=clock.now())
+    if count:
+        audit_log(actor=actor, action="core.notifications.read", object_type="core.notification",
+                  object_id=f"{min(ids)}-{max(ids)}", after={"count": count, "ids": ids})
+    return count

@@ -11,6 +11,7 @@ admin.site.site_title = "OpenEnforce"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("notifications/read/", core_views.notifications_read, name="notifications_read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

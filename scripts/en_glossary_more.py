@@ -300,4 +300,13 @@ EN_MORE = {
 "书面放弃声明": "Written waiver",
 "书面放弃": "Written waiver",
 "查看声明": "View statement",
+"我的待办": "My work",
+"待签收指令": "Instructions to sign for",
+"处置中，待反馈": "In hand, feedback due",
+"吹哨待报到": "Whistle calls to report to",
+"办案期限：已超期 / 7日内到期": "Case deadlines: overdue / due within 7 days",
+"仅列出时限最近的30条": "Only the 30 with the nearest deadlines are listed",
+"未读": "unread",
+"全部标为已读": "Mark all as read",
+"概况": "Overview",
 }

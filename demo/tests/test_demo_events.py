@@ -26,7 +26,7 @@ def test_demo_events_cover_channels_towns_and_states(demo_events):
                                                               "referral", "inspection"}
     assert events.values("town").distinct().count() == 14
     statuses = set(events.values_list("status", flat=True))
-    assert {"closed", "routed", "accepted", "duplicate"} <= statuses
+    assert {"closed", "routed", "accepted", "resolved", "duplicate"} <= statuses  # resolved: 待核查 queue
     assert not events.filter(synthetic=False).exists()
 
 

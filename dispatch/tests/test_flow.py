@@ -174,6 +174,8 @@ def test_reopen_within_window_and_rate_once(iw):
     e.refresh_from_db()
     assert e.status == EventStatus.ROUTED and e.department == iw.tianma_gov and e.rating is None
     ins2 = e.instructions.filter(status="issued").get()
+    assert "未解决" in ins2.content and "第二天又来摆摊了" in ins2.content  # the body is told why it is back
+    assert Notification.objects.filter(department=iw.tianma_gov, text__contains="第二天又来摆摊了").exists()
     services.instruction_sign(actor=iw.tianma_officer, instruction=ins2)
     services.instruction_feedback(actor=iw.tianma_officer, instruction=ins2, outcome="再次劝离并教育")
     e.refresh_from_db()

@@ -1,0 +1,66 @@
+"""我的待办: what waits for each user's action, and the notifications (reminders, 督办) reaching them."""
+
+from core.models import AuditRecord, Notification
+from dispatch import services
+from dispatch.access import acts_for, departments_acted_for
+from dispatch.selectors import my_work, notifications_for
+from intake.services import event_submit
+from org.models import Department
+
+
+def report(w, **kw):
+    data = dict(channel="grid", actor=w.grid_tianma, text="天马街道人民路有人占道摆摊经营", lng=w.tianma_point[0],
+                lat=w.tianma_point[1], category_code="0504")
+    data.update(kw)
+    return event_submit(**data).event
+
+
+def test_departments_acted_for_agrees_with_acts_for(iw):
+    for user in iw.personas.values():
+        listed = set(departments_acted_for(user).values_list("pk", flat=True))
+        for department in Department.objects.all():
+            assert (department.pk in listed) == acts_for(user, department), (user.username, department.code)
+
+
+def test_instructions_wait_for_the_body_that_must_sign_and_answer(iw):
+    event = report(iw)
+    instruction = event.instructions.get()
+    assert instruction.department == iw.tianma_gov
+    work = my_work(user=iw.tianma_officer)
+    assert list(work["to_sign"]) == [instruction] and work["to_answer_count"] == 0
+    assert my_work(user=iw.huibu_officer)["to_sign_count"] == 0  # another town's team
+    services.instruction_sign(actor=iw.tianma_officer, instruction=instruction)
+    work = my_work(user=iw.tianma_officer)
+    assert work["to_sign_count"] == 0 and list(work["to_answer"]) == [instruction]
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=instruction, outcome="已劝离摊贩，恢复通行")
+    assert my_work(user=iw.tianma_officer)["to_answer_count"] == 0
+    assert [e.pk for e in my_work(user=iw.grid_tianma)["to_verify"]] == [event.pk]  # 核查 by the town's grid worker
+    assert my_work(user=iw.tianma_officer)["to_verify_count"] == 0  # never one's own work
+    assert event.pk in [e.pk for e in my_work(user=iw.operator)["to_verify"]]
+
+
+def test_notifications_reach_the_body_and_are_cleared_with_an_audit_record(iw):
+    report(iw)
+    unread = my_work(user=iw.tianma_officer)["notifications"]
+    assert any(n.text.startswith("新指令") for n in unread)
+    assert not notifications_for(iw.huibu_officer).exists()
+    county = Department.objects.get(code="GOV")
+    Notification.objects.create(department=county, level=Notification.Level.ESCALATE, text="县级督办：测试")
+    assert notifications_for(iw.leader).filter(text="县级督办：测试").exists()
+    assert not notifications_for(iw.tianma_officer).filter(text="县级督办：测试").exists()
+    count = services.notifications_mark_read(actor=iw.tianma_officer)
+    assert count >= 1 and my_work(user=iw.tianma_officer)["unread_count"] == 0
+    assert AuditRecord.objects.filter(action="core.notifications.read").get().after["count"] == count
+    assert services.notifications_mark_read(actor=iw.tianma_officer) == 0
+    assert AuditRecord.objects.filter(action="core.notifications.read").count() == 1
+
+
+def test_home_page_shows_my_work(iw, client):
+    event = report(iw)
+    client.force_login(iw.tianma_officer)
+    page = client.get("/").content.decode()
+    assert "我的待办" in page and f"/intake/events/{event.pk}/" in page and "新指令" in page
+    r = client.post("/notifications/read/")
+    assert r.status_code == 302 and "新指令" not in client.get("/").content.decode()
+    client.force_login(iw.citizen)
+    assert "我的待办" not in client.get("/").content.decode()
