@@ -4,15 +4,8 @@ from core.models import AuditRecord, Notification
 from dispatch import services
 from dispatch.access import acts_for, departments_acted_for
 from dispatch.selectors import my_work, notifications_for
-from intake.services import event_submit
+from dispatch.tests.test_flow import report
 from org.models import Department
-
-
-def report(w, **kw):
-    data = dict(channel="grid", actor=w.grid_tianma, text="天马街道人民路有人占道摆摊经营", lng=w.tianma_point[0],
-                lat=w.tianma_point[1], category_code="0504")
-    data.update(kw)
-    return event_submit(**data).event
 
 
 def test_departments_acted_for_agrees_with_acts_for(iw):
