@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+
 
 class AuditRecord(models.Model):
     """One append-only entry of the audit trail (执法全过程留痕, XF-047).
@@ -172,7 +174,7 @@ class Notification(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
     text = models.CharField(max_length=300)
     link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)  # the service clock: a replayed history keeps its dates
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from core import clock
+from core.models import Notification
 from demo import data as D
 from dispatch import services as dispatch
 from dispatch.training import retrain_from_history
@@ -160,6 +162,7 @@ class EventReplay:
         tz = timezone.get_current_timezone()
         start = self.today - dt.timedelta(days=365)
         recent_from = self.today - dt.timedelta(days=14)
+        recent_from_at = dt.datetime.combine(recent_from, dt.time(0, 0), tzinfo=tz)
         codes = [c for c in D.EVENT_TEMPLATES if c != "0410"]
         town_weights = [4 if t.name.endswith("街道") else (3 if t.code == "330822115" else 1.2) for t in self.towns]
         channels, cweights = zip(*CHANNEL_WEIGHTS, strict=True)
@@ -178,6 +181,9 @@ class EventReplay:
                 self.handle(event, at=at)
             made += 1
         self.log(f"events: {made} historical events replayed")
+        # A year of history was read at the time: only what the last fortnight brings stays unread.
+        Notification.objects.filter(read_at__isnull=True, created_at__lt=recent_from_at).update(
+            read_at=F("created_at"))
         result = retrain_from_history(min_events=50)
         self.log(f"routing model trained on history: {result}")
         # the last fortnight: the model routes what comes without a category; some work is still open

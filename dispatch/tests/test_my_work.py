@@ -57,3 +57,16 @@ def test_home_page_shows_my_work(iw, client):
     assert r.status_code == 302 and "新指令" not in client.get("/").content.decode()
     client.force_login(iw.citizen)
     assert "我的待办" not in client.get("/").content.decode()
+
+
+def test_notifications_are_dated_by_the_service_clock(iw):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core import clock
+
+    at = timezone.now() - dt.timedelta(days=40)
+    with clock.frozen(at):
+        services.notify(department=iw.tianma_gov, text="回放的历史通知")
+    assert Notification.objects.get(text="回放的历史通知").created_at == at
