@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -163,7 +164,15 @@ def _status(event: Event) -> str:
 
 
 def _public_events():
-    return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department")
+    """Reports the public may see, each with ``expected_at``: the feedback deadline of the instruction in
+    hand (Open311 ``expected_datetime``), so the public sees the same time limit the body works to."""
+    from dispatch.models import Instruction
+
+    due = Instruction.objects.filter(event=OuterRef("pk"), status__in=[Instruction.Status.ISSUED,
+                                                                       Instruction.Status.SIGNED]) \
+        .order_by("-issued_at").values("feedback_due")[:1]
+    return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department") \
+        .annotate(expected_at=Subquery(due))
 
 
 def _request_row(e: Event) -> dict:
@@ -175,7 +184,8 @@ def _request_row(e: Event) -> dict:
         "service_name": e.category.name if e.category else "", "service_code": e.category.code if e.category else "",
         "description": description, "agency_responsible": e.department.name if e.department else "",
         "service_notice": "", "requested_datetime": timezone.localtime(e.received_at).isoformat(),
-        "updated_datetime": timezone.localtime(e.updated_at).isoformat(), "expected_datetime": "",
+        "updated_datetime": timezone.localtime(e.updated_at).isoformat(),
+        "expected_datetime": timezone.localtime(e.expected_at).isoformat() if e.expected_at else "",
         "address": redact_public(e.address, names=names), "address_id": "", "zipcode": "324200",
         "lat": public_coordinate(e.lat), "long": public_coordinate(e.lng), "media_url": "",
     }

@@ -206,5 +206,7 @@ def public_track(request, ticket):
             messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else "评分无效")
         return redirect("public_track", event.ticket)
     public_steps = event.transitions.exclude(new__in=["duplicate"]).order_by("at")
-    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps,
+    expected = event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]) \
+        .order_by("-issued_at").values_list("feedback_due", flat=True).first()
+    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps, "expected": expected,
                                                         "outcome": redact_public(event.outcome)})

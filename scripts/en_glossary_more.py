@@ -309,4 +309,6 @@ EN_MORE = {
 "未读": "unread",
 "全部标为已读": "Mark all as read",
 "概况": "Overview",
+"办理时限": "Time limit",
+"前反馈处置结果": "— the handling body reports its outcome by then",
 }

@@ -64,3 +64,22 @@ def test_post_then_get_requests(iw, client):
 def test_unknown_format_and_jurisdiction(iw, client):
     assert client.get(f"{BASE}/services.csv").status_code == 400
     assert client.get(f"{BASE}/services.json", {"jurisdiction_id": "beijing"}).status_code == 404
+
+
+def test_expected_datetime_is_the_feedback_deadline_the_body_works_to(iw, client):
+    from django.utils import timezone
+
+    from dispatch import services
+    from intake.models import Event
+
+    r = client.post(f"{BASE}/requests.json", {"api_key": iw.open311_key, "service_code": "0504", "lat": 28.9,
+                                              "long": 118.7, "description": "人民路占道摆摊经营"})
+    sid = r.json()[0]["service_request_id"]
+    instruction = Event.objects.get(ticket=sid).instructions.get()
+    one = client.get(f"{BASE}/requests/{sid}.json").json()[0]
+    assert one["expected_datetime"] == timezone.localtime(instruction.feedback_due).isoformat()
+    assert instruction.feedback_due.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d %H:%M") in \
+        client.get(f"/public/track/{sid}/").content.decode()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=instruction)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=instruction, outcome="已劝离摊贩，恢复通行")
+    assert client.get(f"{BASE}/requests/{sid}.json").json()[0]["expected_datetime"] == ""
