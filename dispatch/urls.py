@@ -11,4 +11,5 @@ urlpatterns = [
     path("whistles/<int:pk>/<str:action>/", views.whistle_action, name="whistle_action"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/tasks/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
+    path("campaigns/instructions/<int:pk>/<str:action>/", views.campaign_instruction, name="campaign_instruction"),
 ]

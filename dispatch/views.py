@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from core.http import errors_as_text, handle_application_errors
 from dispatch import selectors, services
-from dispatch.models import Campaign, CampaignTask, Whistle, WhistleCall
+from dispatch.access import departments_acted_for
+from dispatch.models import Campaign, CampaignTask, Instruction, Whistle, WhistleCall
 from org.choices import RegionLevel, Role
 from org.models import Department, Region
 
@@ -101,7 +102,32 @@ def whistle_action(request, pk, action):
 @handle_application_errors
 def campaign_list(request):
     campaigns = Campaign.objects.prefetch_related("tasks__town", "tasks__team").select_related("lead_department")
-    return render(request, "dispatch/campaigns.html", {"campaigns": campaigns, "user_team": request.user.team_id})
+    bodies = departments_acted_for(request.user)
+    open_instructions = {i.campaign_task_id: i for i in Instruction.objects.filter(
+        campaign_task__isnull=False, department__in=bodies,
+        status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).order_by("issued_at")}
+    return render(request, "dispatch/campaigns.html", {"campaigns": campaigns, "user_team": request.user.team_id,
+                                                       "open_instructions": open_instructions})
+
+
+@login_required
+@require_POST
+def campaign_instruction(request, pk, action):
+    """Sign for, or answer, a campaign task's instruction (it has no event page to do it on)."""
+    instruction = get_object_or_404(Instruction, pk=pk, campaign_task__isnull=False)
+    try:
+        if action == "sign":
+            services.instruction_sign(actor=request.user, instruction=instruction)
+            messages.success(request, "已签收")
+        elif action == "feedback":
+            services.instruction_feedback(actor=request.user, instruction=instruction,
+                                          outcome=request.POST.get("outcome", ""))
+            messages.success(request, "已反馈")
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, errors_as_text(exc))
+    return redirect("dispatch:campaigns")
 
 
 @login_required

@@ -311,4 +311,5 @@ EN_MORE = {
 "概况": "Overview",
 "办理时限": "Time limit",
 "前反馈处置结果": "— the handling body reports its outcome by then",
+"排查整治情况": "What was inspected and put right",
 }

@@ -70,3 +70,27 @@ def test_notifications_are_dated_by_the_service_clock(iw):
     with clock.frozen(at):
         services.notify(department=iw.tianma_gov, text="回放的历史通知")
     assert Notification.objects.get(text="回放的历史通知").created_at == at
+
+
+def test_a_campaign_instruction_can_be_signed_and_answered_on_the_campaign_page(iw, client):
+    import datetime as dt
+
+    from dispatch.models import Instruction
+
+    campaign = services.campaign_create(actor=iw.operator, name="窨井盖安全隐患专项排查", description="全县排查",
+                                        lead=iw.zj, start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 31),
+                                        targets={iw.tianma: 80})
+    instruction = Instruction.objects.get(campaign_task__campaign=campaign)
+    assert my_work(user=iw.tianma_officer)["to_sign_count"] == 1
+    client.force_login(iw.huibu_officer)  # not its task: no buttons, and the POST is refused
+    assert f"/command/campaigns/instructions/{instruction.pk}/sign/" not in client.get("/command/campaigns/").content.decode()
+    client.post(f"/command/campaigns/instructions/{instruction.pk}/sign/")
+    instruction.refresh_from_db()
+    assert instruction.status == Instruction.Status.ISSUED
+    client.force_login(iw.tianma_officer)
+    assert f"/command/campaigns/instructions/{instruction.pk}/sign/" in client.get("/command/campaigns/").content.decode()
+    assert client.post(f"/command/campaigns/instructions/{instruction.pk}/sign/").status_code == 302
+    client.post(f"/command/campaigns/instructions/{instruction.pk}/feedback/", {"outcome": "已排查80处，发现3处破损"})
+    instruction.refresh_from_db()
+    assert instruction.status == Instruction.Status.DONE and instruction.feedback.startswith("已排查")
+    assert my_work(user=iw.tianma_officer)["to_answer_count"] == 0
