@@ -19,6 +19,7 @@ from cases.models import Document, MonitoringDevice
 from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError
 from core.http import errors_as_text, handle_application_errors, stored_file_response
+from core.privacy import mask_identifiers
 from dispatch.access import access_event
 from org.choices import Role
 from org.models import Officer
@@ -174,7 +175,7 @@ def case_new(request):
         e = events[0]
         received = timezone.localtime(e.received_at).date()
         initial.update(cause=e.title or e.text[:40], location=e.address or " ".join(
-            filter(None, [e.town.name if e.town_id else "", f"({e.lng:.5f}, {e.lat:.5f})" if e.lng is not None else ""])), summary="\n".join(x.text for x in events),
+            filter(None, [e.town.name if e.town_id else "", f"({e.lng:.5f}, {e.lat:.5f})" if e.lng is not None else ""])), summary="\n".join(mask_identifiers(x.text) if x.confidential else x.text for x in events),
                        act_date=timezone.localtime(e.occurred_at).date() if e.occurred_at else received,
                        discovery_date=received,
                        source="；".join(f"{x.get_channel_display()} {x.ticket}" for x in events))
@@ -200,7 +201,8 @@ def case_new(request):
             else:
                 messages.success(request, "线索已登记，请指派两名以上持证执法人员并核查立案")
                 return redirect("cases:case", case.pk)
-    return render(request, "cases/new.html", {"form": form, "events": events}, status=status)
+    return render(request, "cases/new.html", {"form": form, "events": events,
+                                              "confidential": any(e.confidential for e in events)}, status=status)
 
 
 @login_required

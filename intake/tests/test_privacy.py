@@ -158,3 +158,16 @@ def test_report_photos_are_shown_only_to_those_who_see_the_report(iw, client):
     client.logout()
     assert client.get(url).status_code == 302
     assert client.get(f"/media/{attachment.file.name}").status_code == 404  # never public
+
+
+def test_a_case_opened_from_a_confidential_report_warns_and_masks_the_prefilled_text(iw, client):
+    secret = report(iw, confidential=True, text="我家楼下人民路有人占道摆摊经营，我的电话13912345678")
+    client.force_login(iw.tianma_officer)
+    import re
+
+    page = client.get(f"/cases/new/?event={secret.pk}").content.decode()
+    summary = re.search(r'<textarea name="summary"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert "报告人要求保密（XF-050）" in page and "13912345678" not in summary and "[电话]" in summary
+    plain = report(iw, lng=iw.tianma_point[0] + 0.05, text="人民路有人占道摆摊经营，联系13912345678")
+    page = client.get(f"/cases/new/?event={plain.pk}").content.decode()
+    assert "报告人要求保密（XF-050）" not in page
