@@ -88,26 +88,15 @@ def document_pdf(request, pk):
 @handle_application_errors
 def evidence_file(request, pk, evidence_pk):
     """The stored file of one piece of evidence, to those who may see the case."""
-    import mimetypes
-
     case = selectors.access_case(user=request.user, pk=pk)
-    evidence = get_object_or_404(case.evidence, pk=evidence_pk)
-    content_type = mimetypes.guess_type(evidence.file.name or "")[0] or "application/octet-stream"
-    return stored_file_response(evidence.file, content_type=content_type,
-                                filename=evidence.file.name.rsplit("/", 1)[-1] if evidence.file else "")
+    return stored_file_response(get_object_or_404(case.evidence, pk=evidence_pk).file)
 
 
 @login_required
 @handle_application_errors
 def waiver_statement(request, pk):
     """The party's signed waiver statement (XF-044-045-062), to those who may see the case."""
-    import mimetypes
-
-    case = selectors.access_case(user=request.user, pk=pk)
-    content_type = mimetypes.guess_type(case.waiver_statement.name or "")[0] or "application/octet-stream"
-    return stored_file_response(case.waiver_statement, content_type=content_type,
-                                filename=f"waiver-{case.pk}.{case.waiver_statement.name.rsplit('.', 1)[-1]}"
-                                if case.waiver_statement else "")
+    return stored_file_response(selectors.access_case(user=request.user, pk=pk).waiver_statement)
 
 
 @login_required

@@ -40,14 +40,20 @@ def handle_application_errors(view):
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf", "video/mp4"}
 
 
-def stored_file_response(field_file, *, content_type: str, filename: str):
+def stored_file_response(field_file, *, content_type: str | None = None, filename: str = ""):
     """A stored upload, sent only after the caller has checked access. Images, PDF and MP4 open in the
-    browser; anything else downloads. The type is the one recorded at upload (read from the bytes), and
-    ``nosniff`` keeps the browser from guessing another; ``private`` keeps shared caches out."""
+    browser; anything else downloads. The type is the one recorded at upload (read from the bytes), else
+    guessed from the stored name; ``nosniff`` keeps the browser from guessing another; ``private`` keeps
+    shared caches out. ``filename`` defaults to the stored name."""
+    import mimetypes
+
     from django.http import FileResponse
 
     if not field_file:
         raise Http404("没有文件")
+    stored_name = field_file.name.rsplit("/", 1)[-1]
+    content_type = content_type or mimetypes.guess_type(stored_name)[0]
+    filename = filename or stored_name
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:

@@ -97,6 +97,8 @@ class Instruction(models.Model):
         TRANSFERRED = "transferred", _("已流转")
         CANCELLED = "cancelled", _("已撤销")
 
+    OPEN = (Status.ISSUED, Status.SIGNED)  # in hand: to sign for, or signed and not yet answered
+
     event = models.ForeignKey("intake.Event", on_delete=models.CASCADE, null=True, blank=True,
                               related_name="instructions")
     campaign_task = models.ForeignKey("CampaignTask", on_delete=models.CASCADE, null=True, blank=True,

@@ -14,6 +14,11 @@ from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
 from org.choices import DepartmentKind, RegionLevel, Role
 
 
+def current_instruction(event) -> Instruction | None:
+    """The instruction in hand for an event (to sign for, or signed and not yet answered), newest first."""
+    return event.instructions.filter(status__in=Instruction.OPEN).order_by("-issued_at").first()
+
+
 def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -28,6 +28,7 @@ from dispatch.models import (
     Whistle,
     WhistleCall,
 )
+from dispatch.selectors import current_instruction
 from intake.choices import VERIFY_CHANNELS, EventStatus
 from intake.models import Event, Verification
 from intake.services import event_transition
@@ -97,11 +98,6 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
     return instruction
 
 
-def _current_instruction(event: Event) -> Instruction | None:
-    return event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).order_by(
-        "-issued_at").first()
-
-
 def _assign(event: Event, decision_method: str, *, department, team, item=None, boundary_rule=None, confidence=None,
             model_version="", explanation=None, actor=None, reason: str, content: str = "") -> Event:
     RoutingDecision.objects.create(event=event, method=decision_method, department=department, team=team, item=item,
@@ -152,7 +148,7 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
     if team is not None and team.department_id != department.pk and not (
             department.kind == DepartmentKind.TOWN_GOVERNMENT and team.towns.filter(pk=department.region_id).exists()):
         raise ValidationFailed("承办队伍不属于该责任主体", errors={"team": [f"{team}不承办{department}的事项"]})
-    current = _current_instruction(event)
+    current = current_instruction(event)
     if current is not None:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
         deadlines_cancel(current)
@@ -195,7 +191,7 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
     now = clock.now()
     department = event.department
     EventReturn.objects.create(event=event, department=department, reason=reason, actor=actor, at=now)
-    current = _current_instruction(event)
+    current = current_instruction(event)
     if current is not None:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.RETURNED)
         deadlines_cancel(current)
@@ -392,7 +388,7 @@ def event_merge(*, actor, event: Event, into: Event) -> Event:
         raise ValidationFailed("合并目标无效", errors={"into": ["须合并到一个主事件"]})
     if event.duplicates.exists():
         raise ValidationFailed("该事件已有关联的重复事件，请先合并到它", errors={"event": ["是主事件"]})
-    current = _current_instruction(event)
+    current = current_instruction(event)
     if current is not None:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
         deadlines_cancel(current)

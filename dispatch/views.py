@@ -105,7 +105,7 @@ def campaign_list(request):
     bodies = departments_acted_for(request.user)
     open_instructions = {i.campaign_task_id: i for i in Instruction.objects.filter(
         campaign_task__isnull=False, department__in=bodies,
-        status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).order_by("issued_at")}
+        status__in=Instruction.OPEN).order_by("issued_at")}
     return render(request, "dispatch/campaigns.html", {"campaigns": campaigns, "user_team": request.user.team_id,
                                                        "open_instructions": open_instructions})
 

@@ -168,8 +168,7 @@ def _public_events():
     hand (Open311 ``expected_datetime``), so the public sees the same time limit the body works to."""
     from dispatch.models import Instruction
 
-    due = Instruction.objects.filter(event=OuterRef("pk"), status__in=[Instruction.Status.ISSUED,
-                                                                       Instruction.Status.SIGNED]) \
+    due = Instruction.objects.filter(event=OuterRef("pk"), status__in=Instruction.OPEN) \
         .order_by("-issued_at").values("feedback_due")[:1]
     return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department") \
         .annotate(expected_at=Subquery(due))

@@ -10,7 +10,8 @@ from core.http import errors_as_text, handle_application_errors, stored_file_res
 from core.privacy import redact_public
 from dispatch import services as dispatch
 from dispatch.access import COMMAND_ROLES, access_event, acts_for, events_visible_to, reporter_contact
-from dispatch.models import Dispute, Instruction
+from dispatch.models import Dispute
+from dispatch.selectors import current_instruction
 from intake.choices import Channel, EventStatus
 from intake.forms import PublicReportForm, ReportForm
 from intake.models import Event
@@ -103,7 +104,7 @@ def event_attachment(request, pk, attachment_pk):
 
 def _render_detail(request, event, *, revealed: bool = False):
     user = request.user
-    current = event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).first()
+    current = current_instruction(event)
     is_command = user.is_superuser or user.role in COMMAND_ROLES
     ctx = {
         "e": event, "decisions": event.decisions.select_related("department", "team", "item", "boundary_rule"),
@@ -126,7 +127,7 @@ def _render_detail(request, event, *, revealed: bool = False):
 def event_action(request, pk, action):
     event = access_event(user=request.user, pk=pk)
     user, p = request.user, request.POST
-    current = event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]).first()
+    current = current_instruction(event)
     try:
         if action == "sign" and current:
             dispatch.instruction_sign(actor=user, instruction=current)
@@ -206,7 +207,6 @@ def public_track(request, ticket):
             messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else "评分无效")
         return redirect("public_track", event.ticket)
     public_steps = event.transitions.exclude(new__in=["duplicate"]).order_by("at")
-    expected = event.instructions.filter(status__in=[Instruction.Status.ISSUED, Instruction.Status.SIGNED]) \
-        .order_by("-issued_at").values_list("feedback_due", flat=True).first()
-    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps, "expected": expected,
+    current = current_instruction(event)
+    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
                                                         "outcome": redact_public(event.outcome)})
