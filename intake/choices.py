@@ -54,3 +54,32 @@ TRANSITIONS: dict[str, set[str]] = {
 
 # Reports from these channels are verified (核查) before closure.
 VERIFY_CHANNELS = {Channel.GRID, Channel.CITIZEN, Channel.HOTLINE}
+
+
+# What the public is told about each step of a report (the ticket page and Open311 service request
+# updates): the state, never who did it or the internal reason.
+PUBLIC_STEP_TEXT = {
+    EventStatus.TRIAGE: _("已受理，待分拨"),
+    EventStatus.ROUTED: _("已分派办理单位"),
+    EventStatus.ACCEPTED: _("办理单位已签收，处置中"),
+    EventStatus.RETURNED: _("重新确定办理单位"),
+    EventStatus.DISPUTED: _("正在协调职责"),
+    EventStatus.RESOLVED: _("已处置，待核查"),
+    EventStatus.CLOSED: _("已办结"),
+    EventStatus.DUPLICATE: _("与已受理的同一问题合并办理"),
+    EventStatus.INVALID: _("经核实不属于可受理的问题"),
+}
+
+# Open311 service request updates (the FixMyStreet extension) use a richer status set than the
+# requests' open/closed.
+OPEN311_UPDATE_STATUS = {
+    EventStatus.TRIAGE: "open",
+    EventStatus.ROUTED: "action_scheduled",
+    EventStatus.ACCEPTED: "in_progress",
+    EventStatus.RETURNED: "internal_referral",
+    EventStatus.DISPUTED: "investigating",
+    EventStatus.RESOLVED: "fixed",
+    EventStatus.CLOSED: "closed",
+    EventStatus.DUPLICATE: "duplicate",
+    EventStatus.INVALID: "no_further_action",
+}

@@ -7,6 +7,11 @@ reports from public channels (not department referrals or inspection findings), 
 certificate numbers and the reporter's name in the description and notes, omits the description of a
 report whose reporter asked for confidentiality, and rounds coordinates to about 100 m.
 The attribute ``confidential`` (true/false) on POST is that request.
+
+Two extensions from the Open311 wiki that integrators ask for (peers §3.7): pagination of GET requests
+(``page``, ``page_size``; a ``Link: <…>; rel="next"`` header while more rows follow) and service request
+updates (``GET servicerequestupdates.{fmt}``, the FixMyStreet extension): every public step of every
+public report, with the state in the extension's status set and the same wording as the ticket page.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError, ValidationFailed
 from core.privacy import public_coordinate, redact_public
-from intake.choices import OPEN_STATUSES, PUBLIC_CHANNELS, Channel
-from intake.models import Event, EventCategory
+from intake.choices import OPEN311_UPDATE_STATUS, OPEN_STATUSES, PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel
+from intake.models import Event, EventCategory, EventTransition
 from intake.services import api_client_for_key, event_submit
 
 JURISDICTION = "changshan.quzhou.zj.cn"
@@ -63,6 +68,45 @@ def respond(fmt: str, rows, *, root: str, item: str, status: int = 200):
         return HttpResponse(_xml(root, item, rows if isinstance(rows, list) else [rows]), status=status,
                             content_type="text/xml; charset=utf-8")
     return JsonResponse(rows, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def _page(request) -> tuple[int, int]:
+    """``page`` (from 1) and ``page_size`` (1–1,000, default 1,000) of a list request."""
+    out = []
+    for name, default, top in (("page", 1, None), ("page_size", MAX_RESULTS, MAX_RESULTS)):
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            out.append(default)
+            continue
+        if not raw.isdigit() or int(raw) < 1 or (top and int(raw) > top):
+            limit = f"an integer from 1 to {top}" if top else "a positive integer"
+            raise ValidationFailed(f"{name} must be {limit}", errors={name: ["invalid"]})
+        out.append(int(raw))
+    return out[0], out[1]
+
+
+def _paged(request, fmt, qs, row, *, root: str, item: str):
+    """One page of ``qs`` as rows; while more follow, a ``Link`` header points to the next page."""
+    page, size = _page(request)
+    start = (page - 1) * size
+    objs = list(qs[start:start + size + 1])
+    response = respond(fmt, [row(o) for o in objs[:size]], root=root, item=item)
+    if len(objs) > size:
+        query = request.GET.copy()
+        query["page"] = str(page + 1)
+        query["page_size"] = str(size)
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{query.urlencode()}>; rel="next"'
+    return response
+
+
+def _window(request):
+    """``start_date``/``end_date``; by default the last 90 days."""
+    end = _parse_dt(request.GET["end_date"], "end_date") if request.GET.get("end_date") else timezone.now()
+    start = (_parse_dt(request.GET["start_date"], "start_date") if request.GET.get("start_date")
+             else end - dt.timedelta(days=DEFAULT_DAYS))
+    if start > end:
+        raise ValidationFailed("start_date must not be after end_date", errors={"start_date": ["invalid"]})
+    return start, end
 
 
 def error(fmt: str, code: int, description: str):
@@ -210,9 +254,7 @@ def requests_view(request, fmt):
         if ids := request.GET.get("service_request_id"):
             qs = qs.filter(ticket__in=[i.strip() for i in ids.split(",") if i.strip()])
         else:
-            end = _parse_dt(request.GET["end_date"], "end_date") if request.GET.get("end_date") else timezone.now()
-            start = (_parse_dt(request.GET["start_date"], "start_date") if request.GET.get("start_date")
-                     else end - dt.timedelta(days=DEFAULT_DAYS))
+            start, end = _window(request)
             qs = qs.filter(received_at__gte=start, received_at__lte=end)
             if codes := request.GET.get("service_code"):
                 qs = qs.filter(category__code__in=[c.strip() for c in codes.split(",")])
@@ -224,10 +266,32 @@ def requests_view(request, fmt):
                     qs = qs.filter(status__in=OPEN_STATUSES)
                 elif wanted == {"closed"}:
                     qs = qs.exclude(status__in=OPEN_STATUSES)
+        return _paged(request, fmt, qs.order_by("-received_at", "-pk"), _request_row, root="service_requests",
+                      item="request")
     except ValidationFailed as exc:
         return error(fmt, 400, exc.message)
-    rows = [_request_row(e) for e in qs.order_by("-received_at")[:MAX_RESULTS]]
-    return respond(fmt, rows, root="service_requests", item="request")
+
+
+def _update_row(t: EventTransition) -> dict:
+    return {"update_id": str(t.pk), "service_request_id": t.event.ticket,
+            "status": OPEN311_UPDATE_STATUS.get(t.new, "open"), "updated_datetime": timezone.localtime(t.at).isoformat(),
+            "description": str(PUBLIC_STEP_TEXT.get(t.new, t.new)), "media_url": ""}
+
+
+def request_updates(request, fmt):
+    """Service request updates (FixMyStreet's Open311 extension): the public steps of public reports
+    between ``start_date`` and ``end_date`` (default the last 90 days), oldest first, paginated."""
+    if (bad := _check_format(fmt)) or (bad := _check_jurisdiction(request, fmt)):
+        return bad
+    try:
+        start, end = _window(request)
+        qs = EventTransition.objects.filter(event__channel__in=PUBLIC_CHANNELS, at__gte=start, at__lte=end) \
+            .select_related("event").order_by("at", "pk")
+        if ids := request.GET.get("service_request_id"):
+            qs = qs.filter(event__ticket__in=[i.strip() for i in ids.split(",") if i.strip()])
+        return _paged(request, fmt, qs, _update_row, root="service_requests_updates", item="request_update")
+    except ValidationFailed as exc:
+        return error(fmt, 400, exc.message)
 
 
 def _post_request(request, fmt):

@@ -10,5 +10,6 @@ urlpatterns = [
     re_path(r"^services/(?P<code>[\w-]+)\.(?P<fmt>\w+)$", open311.service_definition, name="service"),
     re_path(r"^requests\.(?P<fmt>\w+)$", open311.requests_view, name="requests"),
     re_path(r"^requests/(?P<ticket>[\w-]+)\.(?P<fmt>\w+)$", open311.request_one, name="request"),
+    re_path(r"^servicerequestupdates\.(?P<fmt>\w+)$", open311.request_updates, name="updates"),
     re_path(r"^tokens/(?P<token>[\w-]+)\.(?P<fmt>\w+)$", open311.token, name="token"),
 ]

@@ -12,7 +12,7 @@ from dispatch import services as dispatch
 from dispatch.access import COMMAND_ROLES, access_event, acts_for, events_visible_to, reporter_contact
 from dispatch.models import Dispute
 from dispatch.selectors import current_instruction
-from intake.choices import Channel, EventStatus
+from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import PublicReportForm, ReportForm
 from intake.models import Event
 from intake.services import NewAttachment, event_submit
@@ -206,7 +206,7 @@ def public_track(request, ticket):
         except (ApplicationError, ValueError) as exc:
             messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else "评分无效")
         return redirect("public_track", event.ticket)
-    public_steps = event.transitions.exclude(new__in=["duplicate"]).order_by("at")
+    public_steps = [{"at": t.at, "text": PUBLIC_STEP_TEXT.get(t.new, t.new)} for t in event.transitions.order_by("at", "pk")]
     current = current_instruction(event)
     return render(request, "intake/public_track.html", {"e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
                                                         "outcome": redact_public(event.outcome)})

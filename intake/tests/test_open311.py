@@ -83,3 +83,67 @@ def test_expected_datetime_is_the_feedback_deadline_the_body_works_to(iw, client
     services.instruction_sign(actor=iw.tianma_officer, instruction=instruction)
     services.instruction_feedback(actor=iw.tianma_officer, instruction=instruction, outcome="已劝离摊贩，恢复通行")
     assert client.get(f"{BASE}/requests/{sid}.json").json()[0]["expected_datetime"] == ""
+
+
+def _post(client, iw, text):
+    r = client.post(f"{BASE}/requests.json", {"api_key": iw.open311_key, "service_code": "0504", "lat": 28.9,
+                                              "long": 118.7, "description": text})
+    assert r.status_code == 201, r.content
+    return r.json()[0]["service_request_id"]
+
+
+def test_get_requests_is_paginated_with_a_link_to_the_next_page(iw, client):
+    # Texts far apart so none is linked as a duplicate of another.
+    sids = [_post(client, iw, text) for text in ("人民路占道摆摊经营", "文峰路共享单车乱停放堵塞盲道",
+                                                 "紫港街道夜间广场舞音响扰民")]
+    first = client.get(f"{BASE}/requests.json", {"page_size": 2})
+    assert [x["service_request_id"] for x in first.json()] == sids[::-1][:2]  # newest first
+    link = first["Link"]
+    assert link.endswith('>; rel="next"') and "page=2" in link and "page_size=2" in link
+    second = client.get(link[link.index("<") + 1:link.index(">")].replace("http://testserver", ""))
+    assert [x["service_request_id"] for x in second.json()] == [sids[0]]
+    assert not second.has_header("Link")
+    assert client.get(f"{BASE}/requests.json", {"page": 3, "page_size": 2}).json() == []
+    for bad in ({"page": "0"}, {"page": "x"}, {"page_size": "1001"}, {"page_size": "-1"}):
+        r = client.get(f"{BASE}/requests.json", bad)
+        assert r.status_code == 400 and next(iter(bad)) in r.json()[0]["description"], bad
+    r = client.get(f"{BASE}/requests.xml", {"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"})
+    assert r.status_code == 400 and ET.fromstring(r.content).find("error/description").text.startswith("start_date")
+
+
+def test_service_request_updates_follow_each_public_step(iw, client):
+    from dispatch import services
+    from intake.models import Event
+    from intake.services import event_submit
+
+    sid = _post(client, iw, "人民路占道摆摊经营")
+    event = Event.objects.get(ticket=sid)
+    instruction = event.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=instruction)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=instruction, outcome="已劝离摊贩，恢复通行")
+    # A department referral is never published, nor are its steps.
+    event_submit(channel="referral", text="移送：某企业涉嫌无证经营", lng=118.7, lat=28.9, category_code="0504")
+
+    updates = client.get(f"{BASE}/servicerequestupdates.json").json()
+    assert {u["service_request_id"] for u in updates} == {sid}
+    assert [u["status"] for u in updates] == ["open", "action_scheduled", "in_progress", "fixed"]
+    assert [u["description"] for u in updates] == ["已受理，待分拨", "已分派办理单位", "办理单位已签收，处置中",
+                                                   "已处置，待核查"]
+    steps = list(event.transitions.order_by("at", "pk"))
+    assert [u["update_id"] for u in updates] == [str(t.pk) for t in steps]
+    assert all(set(u) == {"update_id", "service_request_id", "status", "updated_datetime", "description",
+                          "media_url"} for u in updates)
+    # Incremental fetching: a window after the last step is empty; paging works as for requests.
+    last = updates[-1]["updated_datetime"]
+    assert client.get(f"{BASE}/servicerequestupdates.json", {"start_date": "2099-01-01T00:00:00Z",
+                                                               "end_date": "2099-01-02T00:00:00Z"}).json() == []
+    assert client.get(f"{BASE}/servicerequestupdates.json", {"start_date": last}).json()[-1]["status"] == "fixed"
+    paged = client.get(f"{BASE}/servicerequestupdates.json", {"page_size": 3})
+    assert len(paged.json()) == 3 and 'rel="next"' in paged["Link"]
+    xml = ET.fromstring(client.get(f"{BASE}/servicerequestupdates.xml", {"service_request_id": sid}).content)
+    assert xml.tag == "service_requests_updates" and len(xml.findall("request_update")) == 4
+    assert xml.find("request_update/status").text == "open"
+    assert client.get(f"{BASE}/servicerequestupdates.json", {"end_date": "soon"}).status_code == 400
+    # The ticket page tells the reporter the same steps in the same words.
+    page = client.get(f"/public/track/{sid}/").content.decode()
+    assert all(u["description"] in page for u in updates)
