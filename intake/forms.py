@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intake.choices import Priority
+from intake.choices import Channel, EventStatus, Priority
 from intake.models import EventCategory
+from org.choices import RegionLevel
+from org.models import Department, Region
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,3 +28,28 @@ class PublicReportForm(ReportForm):
     reporter_name = forms.CharField(label=_("称呼（可不填）"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("联系电话（可不填，用于回访，不公开）"), max_length=30, required=False)
     confidential = forms.BooleanField(label=_("为我保密：姓名和电话只给指挥中心，不告诉办理单位"), required=False)
+
+
+class EventFilterForm(forms.Form):
+    """The staff event list and its CSV export share these filters."""
+
+    q = forms.CharField(label=_("关键词/编号"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + EventStatus.choices)
+    channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部"))] + Channel.choices)
+    town = forms.ModelChoiceField(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"), label=_("镇街"),
+                                  required=False, empty_label=_("全部"))
+    category = forms.ModelChoiceField(EventCategory.objects.order_by("code"), label=_("类别"), required=False,
+                                      empty_label=_("全部"))
+    department = forms.ModelChoiceField(Department.objects.order_by("code"), label=_("责任主体"), required=False,
+                                        empty_label=_("全部"))
+    received_from = forms.DateField(label=_("受理日期自"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    mine = forms.BooleanField(label=_("本单位的"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", _("结束日期不能早于开始日期"))
+        return data

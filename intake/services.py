@@ -332,3 +332,10 @@ def api_client_for_key(key: str | None) -> ApiClient | None:
     if not key:
         return None
     return ApiClient.objects.filter(key_hash=ApiClient.hash_key(key.strip()), active=True).first()
+
+
+def event_export_record(*, actor, filters: dict, count: int) -> None:
+    """Audit an export of the event list (导出): who took which rows out of the system."""
+    with transaction.atomic():
+        audit_log(actor=actor, action="intake.events.export", object_type="intake.event", object_id="export",
+                  after={"filters": filters, "rows": count})

@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("report/", views.report, name="report"),
     path("events/", views.event_list, name="events"),
+    path("events/export.csv", views.event_export, name="export"),
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/contact/", views.event_contact, name="contact"),
     path("events/<int:pk>/attachments/<int:attachment_pk>", views.event_attachment, name="attachment"),

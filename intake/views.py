@@ -1,21 +1,25 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, ValidationFailed
 from core.http import errors_as_text, handle_application_errors, stored_file_response
 from core.privacy import redact_public
 from dispatch import services as dispatch
-from dispatch.access import COMMAND_ROLES, access_event, acts_for, events_visible_to, reporter_contact
+from dispatch.access import COMMAND_ROLES, access_event, acts_for, reporter_contact
 from dispatch.models import Dispute
 from dispatch.selectors import current_instruction
 from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
-from intake.forms import PublicReportForm, ReportForm
+from intake.forms import EventFilterForm, PublicReportForm, ReportForm
 from intake.models import Event
-from intake.services import NewAttachment, event_submit
+from intake.selectors import EXPORT_HEADER, event_export_rows, event_search
+from intake.services import NewAttachment, event_export_record, event_submit
 from org.choices import Role
 from org.models import Department, Team
 
@@ -63,15 +67,49 @@ def report(request):
 @login_required
 @handle_application_errors
 def event_list(request):
-    qs = events_visible_to(request.user)
-    status = request.GET.get("status", "")
-    if status in EventStatus.values:
-        qs = qs.filter(status=status)
-    mine = request.GET.get("mine")
-    if mine and request.user.department_id:
-        qs = qs.filter(department_id=request.user.department_id)
-    page = Paginator(qs.order_by("-received_at"), 30).get_page(request.GET.get("page"))
-    return render(request, "intake/event_list.html", {"page": page, "status": status, "statuses": EventStatus.choices})
+    form = EventFilterForm(request.GET or None)
+    filters = _filters(form)
+    page = Paginator(event_search(user=request.user, **filters), 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "intake/event_list.html", {"page": page, "form": form, "querystring": query.urlencode()})
+
+
+def _filters(form: EventFilterForm) -> dict:
+    """The valid filters of the form; an invalid form filters nothing and shows its errors."""
+    if not form.is_bound or not form.is_valid():
+        return {}
+    return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+
+
+@login_required
+@handle_application_errors
+def event_export(request):
+    """The filtered event list as CSV (UTF-8 with BOM, so Excel opens it), streamed, and audited."""
+    form = EventFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "intake/event_list.html", {"page": None, "form": form, "querystring": ""}, status=400)
+    filters = _filters(form)
+    qs = event_search(user=request.user, **filters)
+    event_export_record(actor=request.user, filters={k: str(getattr(v, "pk", v)) for k, v in filters.items()},
+                        count=qs.count())
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow([str(h) for h in EXPORT_HEADER])
+        for row in event_export_rows(qs):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="events-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -315,4 +315,12 @@ EN_MORE = {
 "报告人要求保密（XF-050）：案件材料可能供当事人查阅，请勿写入可识别报告人的内容（姓名、电话、住址、“我家楼下”等）。": "The reporter asked for confidentiality (XF-050): the party may read the case file, so write nothing that identifies the reporter (name, phone, address, \"downstairs from my flat\" and the like).",
 "与已受理的同一问题合并办理": "Merged with an earlier report of the same problem",
 "经核实不属于可受理的问题": "Checked: not a matter that can be accepted",
+"关键词/编号": "Keyword or number",
+"受理日期自": "Received from",
+"至": "to",
+"结束日期不能早于开始日期": "The end date may not be before the start date",
+"处置时间": "Handled at",
+"办结时间": "Closed at",
+"清除": "Clear",
+"导出CSV": "Export CSV",
 }
