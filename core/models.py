@@ -175,6 +175,8 @@ class Notification(models.Model):
     text = models.CharField(max_length=300)
     link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now)  # the service clock: a replayed history keeps its dates
+    # Settled for everyone (history loaded or replayed, or read before read state was per user). Each
+    # user's own reading is a NotificationRead row.
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -182,3 +184,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class NotificationRead(models.Model):
+    """One user has read one notification. A notification addressed to a body is read by each of its
+    staff for themselves: one duty officer's reading does not hide it from the director."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_reads")
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notification", "user"], name="notification_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.notification_id}"

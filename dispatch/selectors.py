@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core.models import Deadline, Notification
+from core.models import Deadline, Notification, NotificationRead
 from dispatch.access import COMMAND_ROLES, departments_acted_for, events_visible_to
 from dispatch.models import Campaign, Dispute, Instruction, Whistle, WhistleCall
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
@@ -64,6 +64,12 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(cond)
 
 
+def unread_notifications_for(user) -> QuerySet[Notification]:
+    """``notifications_for(user)`` that this user has not read (each user reads for themselves)."""
+    return notifications_for(user).filter(read_at__isnull=True).exclude(
+        Exists(NotificationRead.objects.filter(notification=OuterRef("pk"), user=user)))
+
+
 def my_work(*, user, now: dt.datetime | None = None) -> dict:
     """我的待办: what waits for this user's action — instructions to sign and to answer, whistle calls to
     report to, reports to verify — plus their unread notifications. Overdue rows first, by deadline."""
@@ -83,7 +89,7 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
             to_verify = to_verify.filter(town_id=user.town_id)
     else:
         to_verify = events_visible_to(user).none()
-    unread = notifications_for(user).filter(read_at__isnull=True)
+    unread = unread_notifications_for(user)
     return {
         "now": now,
         "to_sign": to_sign[:30], "to_sign_count": to_sign.count(),

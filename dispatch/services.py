@@ -14,7 +14,7 @@ from core import clock
 from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
-from core.models import Deadline, Notification
+from core.models import Deadline, Notification, NotificationRead
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import acts_for, reporter_contact, require_command, require_guidance
@@ -613,13 +613,15 @@ def event_reveal_contact(*, actor, event: Event) -> str:
 
 @transaction.atomic
 def notifications_mark_read(*, actor) -> int:
-    """Mark every unread notification ``actor`` can see as read (for everyone in that body: one duty
-    officer clears the list for the team)."""
-    from dispatch.selectors import notifications_for
+    """Mark every notification ``actor`` has not yet read as read by ``actor`` (only for them: their
+    colleagues in the same body keep theirs unread)."""
+    from dispatch.selectors import unread_notifications_for
 
-    ids = list(notifications_for(actor).filter(read_at__isnull=True).values_list("pk", flat=True))
-    count = Notification.objects.filter(pk__in=ids, read_at__isnull=True).update(read_at=clock.now())
-    if count:
+    ids = list(unread_notifications_for(actor).values_list("pk", flat=True))
+    now = clock.now()
+    NotificationRead.objects.bulk_create([NotificationRead(notification_id=pk, user=actor, at=now) for pk in ids],
+                                         ignore_conflicts=True)
+    if ids:
         audit_log(actor=actor, action="core.notifications.read", object_type="core.notification",
-                  object_id=f"{min(ids)}-{max(ids)}", after={"count": count, "ids": ids})
-    return count
+                  object_id=f"{min(ids)}-{max(ids)}", after={"count": len(ids), "ids": ids})
+    return len(ids)

@@ -1,5 +1,7 @@
 """我的待办: what waits for each user's action, and the notifications (reminders, 督办) reaching them."""
 
+from django.utils import timezone
+
 from core.models import AuditRecord, Notification
 from dispatch import services
 from dispatch.access import acts_for, departments_acted_for
@@ -46,6 +48,22 @@ def test_notifications_reach_the_body_and_are_cleared_with_an_audit_record(iw):
     assert AuditRecord.objects.filter(action="core.notifications.read").get().after["count"] == count
     assert services.notifications_mark_read(actor=iw.tianma_officer) == 0
     assert AuditRecord.objects.filter(action="core.notifications.read").count() == 1
+
+
+def test_each_member_of_a_body_reads_its_notifications_for_themselves(iw):
+    office = iw.operator.department
+    assert iw.guidance.department == office
+    ducu = Notification.objects.create(department=office, level=Notification.Level.ESCALATE, text="督办：测试")
+    settled = Notification.objects.create(department=office, text="历史通知", read_at=timezone.now())
+    for user in (iw.operator, iw.guidance):
+        unread = list(my_work(user=user)["notifications"])
+        assert ducu in unread and settled not in unread  # read_at settles a notification for everyone
+    assert services.notifications_mark_read(actor=iw.operator) >= 1
+    assert ducu not in my_work(user=iw.operator)["notifications"]
+    assert ducu in my_work(user=iw.guidance)["notifications"]  # the colleague still has it
+    assert list(ducu.reads.values_list("user__username", flat=True)) == ["operator"]
+    assert services.notifications_mark_read(actor=iw.guidance) >= 1
+    assert my_work(user=iw.guidance)["unread_count"] == 0 and ducu.reads.count() == 2
 
 
 def test_home_page_shows_my_work(iw, client):
