@@ -11,6 +11,8 @@ def navigation(request):
     entries = [("home", _("首页"), None)]
     if user.is_superuser or user.role in {"operator", "guidance", "leader", "admin"}:
         entries.append(("dispatch:command", _("指挥中心"), None))
+    if user.is_superuser or user.role in {"operator", "guidance", "leader", "admin", "dept_supervisor", "agency_head"}:
+        entries.append(("dispatch:performance", _("考评"), None))
     if has_perm(user, "parties.view"):
         entries.append(("intake:events", _("事件"), None))
     if user.role == "grid_worker":

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.config import config_get
 from core.models import Deadline, Notification, NotificationRead
 from dispatch.access import COMMAND_ROLES, departments_acted_for, events_visible_to
-from dispatch.models import Campaign, Dispute, Instruction, Whistle, WhistleCall
+from dispatch.models import Campaign, Dispute, Instruction, RoutingDecision, Whistle, WhistleCall
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
+from intake.models import Event
 from org.choices import DepartmentKind, RegionLevel, Role
+from org.models import Department
 
 
 def current_instruction(event) -> Instruction | None:
@@ -98,3 +103,88 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
         "to_verify": to_verify[:30], "to_verify_count": to_verify.count(),
         "notifications": unread.select_related("department")[:20], "unread_count": unread.count(),
     }
+
+
+def wilson_lower(successes: int, total: int, z: float = 1.96) -> float | None:
+    """Lower bound of the Wilson score interval (95 % by default) for a rate of successes/total: a body
+    with 3 of 3 on time does not outrank one with 190 of 200."""
+    if total <= 0:
+        return None
+    p = successes / total
+    denominator = 1 + z * z / total
+    centre = p + z * z / (2 * total)
+    margin = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total))
+    return (centre - margin) / denominator
+
+
+@dataclass
+class BodyPerformance:
+    """One body's handling of the instructions issued to it in a period (考评)."""
+
+    department: Department
+    issued: int
+    sign_due: int  # instructions whose sign-for deadline has passed or that were signed
+    signed_on_time: int
+    answer_due: int  # ... whose feedback deadline has passed or that were answered (returns excluded)
+    answered_on_time: int
+    returned: int
+    transferred: int
+    escalated: int
+    reopened: int
+    rated: int
+    rating_avg: float | None
+    answer_lower: float | None = None
+    rank: int | None = None
+
+    @property
+    def sign_rate(self) -> float | None:
+        return self.signed_on_time / self.sign_due if self.sign_due else None
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.answered_on_time / self.answer_due if self.answer_due else None
+
+
+def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,
+                     now: dt.datetime | None = None) -> list[BodyPerformance]:
+    """On-time signing and answering per body for instructions issued in [start, end), with returns,
+    transfers, 督办, reopened reports and the reporters' ratings. Ranked by the Wilson lower bound of
+    the on-time answer rate; bodies with fewer than ``dispatch.performance_min_sample`` instructions due
+    are shown but not ranked (peers §3.9: rankings skewed by tiny samples)."""
+    now = now or timezone.now()
+    instructions = Instruction.objects.filter(issued_at__gte=start, issued_at__lt=end)
+    if departments is not None:
+        instructions = instructions.filter(department__in=departments)
+    not_answerable = (Instruction.Status.RETURNED, Instruction.Status.TRANSFERRED, Instruction.Status.CANCELLED)
+    sign_due = Q(signed_at__isnull=False) | Q(sign_due__lt=now)
+    answer_due = (Q(feedback_at__isnull=False) | Q(feedback_due__lt=now)) & ~Q(status__in=not_answerable)
+    rows = instructions.values("department").annotate(
+        issued=Count("pk"),
+        sign_due_n=Count("pk", filter=sign_due),
+        signed_on_time=Count("pk", filter=Q(signed_at__isnull=False, signed_at__lte=F("sign_due"))),
+        answer_due_n=Count("pk", filter=answer_due),
+        answered_on_time=Count("pk", filter=answer_due & Q(feedback_at__isnull=False,
+                                                             feedback_at__lte=F("feedback_due"))),
+        returned=Count("pk", filter=Q(status=Instruction.Status.RETURNED)),
+        transferred=Count("pk", filter=Q(status=Instruction.Status.TRANSFERRED)),
+        escalated=Count("pk", filter=Q(escalation_level__gte=1)),
+    )
+    reopened = dict(RoutingDecision.objects.filter(method=RoutingDecision.Method.REOPEN, at__gte=start, at__lt=end)
+                    .values_list("department").annotate(n=Count("pk")).values_list("department", "n"))
+    ratings = {r["department"]: r for r in Event.objects.filter(
+        closed_at__gte=start, closed_at__lt=end, rating__isnull=False).values("department").annotate(
+        n=Count("pk"), avg=Avg("rating"))}
+    bodies = Department.objects.in_bulk([r["department"] for r in rows])
+    out = [BodyPerformance(
+        department=bodies[r["department"]], issued=r["issued"], sign_due=r["sign_due_n"],
+        signed_on_time=r["signed_on_time"], answer_due=r["answer_due_n"], answered_on_time=r["answered_on_time"],
+        returned=r["returned"], transferred=r["transferred"], escalated=r["escalated"],
+        reopened=reopened.get(r["department"], 0), rated=ratings.get(r["department"], {}).get("n", 0),
+        rating_avg=ratings.get(r["department"], {}).get("avg"),
+        answer_lower=wilson_lower(r["answered_on_time"], r["answer_due_n"])) for r in rows]
+    minimum = config_get("dispatch.performance_min_sample")
+    ranked = sorted((b for b in out if b.answer_due >= minimum), key=lambda b: (-b.answer_lower, b.department.code))
+    for i, b in enumerate(ranked, 1):
+        b.rank = i
+    unranked = sorted((b for b in out if b.answer_due < minimum), key=lambda b: (-b.issued, b.department.code))
+    return ranked + unranked

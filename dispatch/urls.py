@@ -5,6 +5,7 @@ from dispatch import views
 app_name = "dispatch"
 urlpatterns = [
     path("", views.command_centre, name="command"),
+    path("performance/", views.performance, name="performance"),
     path("points.json", views.event_points, name="points"),
     path("whistles/", views.whistle_list, name="whistles"),
     path("whistles/new/", views.whistle_blow, name="whistle_blow"),

@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.config import config_get
 from core.exceptions import ApplicationError
 from core.http import errors_as_text, handle_application_errors
 from dispatch import selectors, services
 from dispatch.access import departments_acted_for
+from dispatch.forms import PeriodForm
 from dispatch.models import Campaign, CampaignTask, Instruction, Whistle, WhistleCall
 from org.choices import RegionLevel, Role
 from org.models import Department, Region
@@ -35,6 +37,27 @@ def command_centre(request):
     if request.htmx:
         return render(request, "dispatch/_panels.html", {"s": snap})
     return render(request, "dispatch/command.html", {"s": snap, "geojson": _map_geojson()})
+
+
+@login_required
+@handle_application_errors
+def performance(request):
+    """考评: how each body signs for and answers its instructions, ranked fairly. The command centre and
+    county leaders see every body; anyone else the bodies they act for."""
+    user = request.user
+    county_wide = user.is_superuser or user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER, Role.ADMIN}
+    bodies = None if county_wide else departments_acted_for(user)
+    if bodies is not None and not bodies.exists():
+        raise Http404
+    form = PeriodForm(request.GET or {})
+    rows, period = [], None
+    if form.is_valid():
+        start, end = form.bounds()
+        rows = selectors.body_performance(start=start, end=end, departments=bodies)
+        period = (form.cleaned_data["start"], form.cleaned_data["end"])
+    return render(request, "dispatch/performance.html", {
+        "form": form, "rows": rows, "period": period, "county_wide": county_wide,
+        "min_sample": config_get("dispatch.performance_min_sample")}, status=200 if form.is_valid() else 400)
 
 
 @login_required

@@ -1,0 +1,78 @@
+"""考评: on-time rates per body, ranked by the Wilson lower bound, small samples not ranked."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from core.services import config_set
+from dispatch.models import Instruction
+from dispatch.selectors import body_performance, wilson_lower
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.make_aware(dt.datetime(2026, 11, 20, 12, 0))
+
+
+def test_wilson_lower_bound_is_the_textbook_value():
+    assert wilson_lower(190, 200) == pytest.approx(0.9104, abs=1e-4)
+    assert wilson_lower(3, 3) == pytest.approx(0.4385, abs=1e-4)  # 100 % of three is weak evidence
+    assert wilson_lower(0, 0) is None
+
+
+def _instruction(department, *, issued_days_ago, signed_hours=None, answered_hours=None,
+                 status=Instruction.Status.ISSUED, escalation=0):
+    issued = NOW - dt.timedelta(days=issued_days_ago)
+    return Instruction.objects.create(
+        department=department, content="测试指令", issued_at=issued, sign_due=issued + dt.timedelta(hours=24),
+        feedback_due=issued + dt.timedelta(days=5), status=status, escalation_level=escalation,
+        signed_at=issued + dt.timedelta(hours=signed_hours) if signed_hours is not None else None,
+        feedback_at=issued + dt.timedelta(hours=answered_hours) if answered_hours is not None else None)
+
+
+def test_rates_count_only_what_has_fallen_due_and_small_samples_are_not_ranked(iw):
+    config_set(actor=iw.admin, key="dispatch.performance_min_sample", value=4, valid_from=dt.date(2026, 1, 1),
+               reason="测试")
+    big, small, late = iw.zf, iw.scjg, iw.tianma_gov
+    for _ in range(9):  # 9 of 10 answered on time
+        _instruction(big, issued_days_ago=20, signed_hours=2, answered_hours=48, status=Instruction.Status.DONE)
+    _instruction(big, issued_days_ago=20, signed_hours=30, answered_hours=200, status=Instruction.Status.DONE,
+                 escalation=1)
+    _instruction(big, issued_days_ago=20, signed_hours=1, status=Instruction.Status.RETURNED)  # not answerable
+    _instruction(big, issued_days_ago=0.1, status=Instruction.Status.ISSUED)  # nothing due yet
+    for _ in range(3):  # three of three: perfect but too few to rank
+        _instruction(small, issued_days_ago=15, signed_hours=1, answered_hours=10, status=Instruction.Status.DONE)
+    for answered in (10, 10, 200, None, None):  # two on time, one late, two overdue and unanswered
+        _instruction(late, issued_days_ago=30, signed_hours=3, answered_hours=answered,
+                     status=Instruction.Status.DONE if answered else Instruction.Status.SIGNED)
+    _instruction(late, issued_days_ago=400, signed_hours=1, answered_hours=1, status=Instruction.Status.DONE)  # outside
+
+    rows = body_performance(start=NOW - dt.timedelta(days=90), end=NOW, now=NOW)
+    by = {b.department: b for b in rows}
+    b = by[big]
+    assert (b.issued, b.sign_due, b.signed_on_time) == (12, 11, 10)
+    assert (b.answer_due, b.answered_on_time, b.returned, b.escalated) == (10, 9, 1, 1)
+    assert b.answer_lower == pytest.approx(wilson_lower(9, 10))
+    t = by[late]
+    assert (t.issued, t.answer_due, t.answered_on_time) == (5, 5, 2)
+    assert [x.department for x in rows] == [big, late, small]
+    assert (by[big].rank, by[late].rank, by[small].rank) == (1, 2, None)
+    # Restricted to one body (what a body's own staff see).
+    assert [x.department for x in body_performance(start=NOW - dt.timedelta(days=90), end=NOW, now=NOW,
+                                                   departments=[small])] == [small]
+
+
+def test_the_page_ranks_for_the_command_centre_and_shows_a_body_only_its_own(iw, client):
+    from dispatch.tests.test_flow import report
+
+    report(iw)
+    client.force_login(iw.operator)
+    page = client.get("/command/performance/").content.decode()
+    assert "指令办理考评" in page and "样本不足" in page and "天马" in page
+    r = client.get("/command/performance/", {"start": "2026-03-01", "end": "2026-02-01"})
+    assert r.status_code == 400 and "结束日期不能早于开始日期" in r.content.decode()
+    client.force_login(iw.scjg_supervisor)
+    page = client.get("/command/performance/").content.decode()
+    assert "天马" not in page
+    client.force_login(iw.citizen)
+    assert client.get("/command/performance/").status_code == 404
