@@ -153,9 +153,26 @@ class EventReplay:
                 with clock.frozen(fb_at + dt.timedelta(days=3)):
                     dispatch.event_verify(actor=self.operator, event=event, passed=True, note="复核通过")
         event.refresh_from_db()
+        if event.status == EventStatus.CLOSED and event.channel in ("citizen", "hotline") and self.rng.random() < 0.04:
+            self.reopen(event)
         if event.status == EventStatus.CLOSED and self.rng.random() < 0.3:
             with clock.frozen((event.closed_at or fb_at) + dt.timedelta(hours=5)):
                 dispatch.event_rate(event=event, score=self.rng.choice([5, 5, 5, 4, 4, 3, 2]), comment="")
+
+    def reopen(self, event):
+        """The reporter says "not fixed" the next day; the same body handles it again and it is re-verified."""
+        at = event.closed_at + dt.timedelta(days=1)
+        with clock.frozen(at):
+            dispatch.event_reopen(event=event, reason="问题又出现了，没有彻底解决")
+        ins = event.instructions.get(status="issued")
+        user = self.duty[ins.department_id]
+        with clock.frozen(at + dt.timedelta(hours=3)):
+            dispatch.instruction_sign(actor=user, instruction=ins)
+        with clock.frozen(at + dt.timedelta(days=1)):
+            dispatch.instruction_feedback(actor=user, instruction=ins, outcome="再次到现场彻底整治，已约谈当事人")
+        with clock.frozen(at + dt.timedelta(days=1, hours=5)):
+            dispatch.event_verify(actor=self.operator, event=event, passed=True, note="回访报告人，问题已解决")
+        event.refresh_from_db()
 
     def run(self):
         self.setup()

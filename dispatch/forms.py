@@ -13,14 +13,26 @@ class PeriodForm(forms.Form):
 
     DEFAULT_DAYS = 90
 
+    @classmethod
+    def from_query(cls, query):
+        """Bound to the query, with the default period (the last 90 days to today) filled in where a date
+        is missing, so the page shows the dates it used."""
+        data = query.copy()
+        if not data.get("end"):
+            data["end"] = timezone.localdate().isoformat()
+        if not data.get("start"):
+            try:
+                end = dt.date.fromisoformat(data["end"])
+            except ValueError:
+                end = timezone.localdate()
+            data["start"] = (end - dt.timedelta(days=cls.DEFAULT_DAYS - 1)).isoformat()
+        return cls(data)
+
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
-        end = data.get("end") or today
-        start = data.get("start") or end - dt.timedelta(days=self.DEFAULT_DAYS - 1)
-        if start > end:
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
             self.add_error("end", _("结束日期不能早于开始日期"))
-        data["start"], data["end"] = start, end
         return data
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:

@@ -49,7 +49,7 @@ def performance(request):
     bodies = None if county_wide else departments_acted_for(user)
     if bodies is not None and not bodies.exists():
         raise Http404
-    form = PeriodForm(request.GET or {})
+    form = PeriodForm.from_query(request.GET)
     rows, period = [], None
     if form.is_valid():
         start, end = form.bounds()

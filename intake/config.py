@@ -21,7 +21,7 @@ for default in [
     ConfigDefault("dispatch.feedback_working_days.low", 10, "缓办指令反馈时限（工作日）", "—", "PRACTICE"),
     ConfigDefault("dispatch.remind_fraction", 0.75, "时限过去该比例时提醒（即将超期）", "—", "PRACTICE"),
     ConfigDefault("dispatch.escalate_level2_hours", 24, "超期后再过多少小时升级到县领导督办", "—", "PRACTICE"),
-    ConfigDefault("dispatch.performance_min_sample", 20,
+    ConfigDefault("dispatch.performance_min_sample", 10,
                   "考评：到期指令少于该数的单位只显示、不排名（小样本的比率不可比）", "—", "PRACTICE"),
     ConfigDefault("whistle.report_hours", 24, "吹哨后部门报到时限（小时）", "ZJ-017", "UNVERIFIED"),
 ]:

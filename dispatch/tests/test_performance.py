@@ -76,3 +76,15 @@ def test_the_page_ranks_for_the_command_centre_and_shows_a_body_only_its_own(iw,
     assert "天马" not in page
     client.force_login(iw.citizen)
     assert client.get("/command/performance/").status_code == 404
+
+
+def test_the_page_shows_the_default_period_it_used_and_names_a_bad_date(iw, client):
+    client.force_login(iw.operator)
+    today = timezone.localdate()
+    page = client.get("/command/performance/").content.decode()
+    assert f'value="{today.isoformat()}"' in page
+    assert f'value="{(today - dt.timedelta(days=89)).isoformat()}"' in page
+    page = client.get("/command/performance/", {"end": "2026-06-30"}).content.decode()
+    assert 'value="2026-04-02"' in page  # 90 days ending on the given date
+    r = client.get("/command/performance/", {"start": "yesterday"})
+    assert r.status_code == 400 and "自：" in r.content.decode()
