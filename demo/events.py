@@ -31,6 +31,10 @@ CHANNEL_WEIGHTS = [("grid", 38), ("hotline", 24), ("citizen", 14), ("drone", 9),
                    ("inspection", 5)]
 
 
+class _NotYet(Exception):
+    """A replayed step would fall after now."""
+
+
 class EventReplay:
     def __init__(self, *, loader, count: int, today: dt.date, out=None):
         self.L = loader
@@ -48,6 +52,7 @@ class EventReplay:
 
     # -------------------------------------------------------------- set-up
     def setup(self):
+        self.now = timezone.now()
         admin = self.L.admin
         self.clients = {}
         for name, kind in [("12345政务服务热线", "hotline"), ("辉埠镇无人机巡查平台", "drone"),
@@ -99,16 +104,30 @@ class EventReplay:
                 # about one citizen report in ten asks for confidentiality; no extra draw from the rng
                 confidential=channel in ("citizen", "hotline") and at.minute % 10 == 0, synthetic=True).event
 
-    def handle(self, event, *, at, close=True, verify=True):
+    def _when(self, at):
+        """The service clock at ``at`` for one replayed step; a step that would fall after now is not
+        played (the lifecycle stops there: the work is still in hand)."""
+        if at > self.now:
+            raise _NotYet
+        return clock.frozen(at)
+
+    def handle(self, event, **kwargs):
         """Play the lifecycle: sign (sometimes late), feed back, verify, close; a few returns.
-        ``close=False`` stops after signing; ``verify=False`` after the feedback (待核查)."""
+        ``close=False`` stops after signing; ``verify=False`` after the feedback (待核查). Steps that
+        would fall after now are not played."""
+        try:
+            self._handle(event, **kwargs)
+        except _NotYet:
+            pass
+
+    def _handle(self, event, *, at, close=True, verify=True):
         if event.status == EventStatus.TRIAGE:
             decision = event.decisions.order_by("-id").first()
             dept = decision.department if decision and decision.department else None
             if dept is None:
                 cat = event.category
                 dept = Department.objects.get(code="ZF") if cat is None or cat.domain_id else cat.department
-            with clock.frozen(at + dt.timedelta(minutes=self.rng.randint(10, 90))):
+            with self._when(at + dt.timedelta(minutes=self.rng.randint(10, 90))):
                 dispatch.triage_assign(actor=self.operator, event=event, department=dept,
                                        team=dept.teams.first(), reason="值班员核对后分拨")
             event.refresh_from_db()
@@ -116,61 +135,61 @@ class EventReplay:
             return
         if self.rng.random() < 0.04:  # a return and re-dispatch
             ins = event.instructions.get(status="issued")
-            with clock.frozen(at + dt.timedelta(hours=2)):
+            with self._when(at + dt.timedelta(hours=2)):
                 dispatch.event_return(actor=self.duty[ins.department_id], event=event,
                                       reason="经现场核实，该问题不属于本单位职责范围")
             event.refresh_from_db()
             if event.status != EventStatus.TRIAGE:
                 return
             other = Department.objects.get(code="ZF") if ins.department.code != "ZF" else Department.objects.get(code="ZJ")
-            with clock.frozen(at + dt.timedelta(hours=3)):
+            with self._when(at + dt.timedelta(hours=3)):
                 dispatch.triage_assign(actor=self.operator, event=event, department=other, team=other.teams.first(),
                                        reason="退单后重新分拨")
             event.refresh_from_db()
         ins = event.instructions.get(status="issued")
         user = self.duty[ins.department_id]
         sign_at = ins.issued_at + dt.timedelta(hours=self.rng.choice([0.3, 1, 2, 5, 10, 20, 30]))
-        with clock.frozen(sign_at):
+        with self._when(sign_at):
             dispatch.instruction_sign(actor=user, instruction=ins)
         if not close:
             return
         fb_at = sign_at + dt.timedelta(hours=self.rng.randint(3, 100))
-        with clock.frozen(fb_at):
+        with self._when(fb_at):
             dispatch.instruction_feedback(actor=user, instruction=ins, outcome=self.rng.choice([
                 "已到现场处置，责令当事人立即改正，现场已恢复", "已联系相关单位完成修复", "已教育劝导，当事人当场整改",
                 "已立案调查，现场问题已消除", "已清理完毕并加强巡查"]))
         event.refresh_from_db()
         if event.status == EventStatus.RESOLVED and verify:
             verifier = self.grid if event.town_id == self.grid.town_id else self.operator
-            with clock.frozen(fb_at + dt.timedelta(hours=self.rng.randint(2, 30))):
+            with self._when(fb_at + dt.timedelta(hours=self.rng.randint(2, 30))):
                 dispatch.event_verify(actor=verifier, event=event, passed=self.rng.random() > 0.05,
                                       note="现场核查，问题已解决")
             event.refresh_from_db()
             if event.status == EventStatus.ACCEPTED:  # failed verification, handled again
                 ins2 = event.instructions.filter(status="signed").order_by("-id").first()
-                with clock.frozen(fb_at + dt.timedelta(days=2)):
+                with self._when(fb_at + dt.timedelta(days=2)):
                     dispatch.instruction_feedback(actor=user, instruction=ins2, outcome="再次处置，问题已彻底解决")
-                with clock.frozen(fb_at + dt.timedelta(days=3)):
+                with self._when(fb_at + dt.timedelta(days=3)):
                     dispatch.event_verify(actor=self.operator, event=event, passed=True, note="复核通过")
         event.refresh_from_db()
         if event.status == EventStatus.CLOSED and event.channel in ("citizen", "hotline") and self.rng.random() < 0.04:
             self.reopen(event)
         if event.status == EventStatus.CLOSED and self.rng.random() < 0.3:
-            with clock.frozen((event.closed_at or fb_at) + dt.timedelta(hours=5)):
+            with self._when((event.closed_at or fb_at) + dt.timedelta(hours=5)):
                 dispatch.event_rate(event=event, score=self.rng.choice([5, 5, 5, 4, 4, 3, 2]), comment="")
 
     def reopen(self, event):
         """The reporter says "not fixed" the next day; the same body handles it again and it is re-verified."""
         at = event.closed_at + dt.timedelta(days=1)
-        with clock.frozen(at):
+        with self._when(at):
             dispatch.event_reopen(event=event, reason="问题又出现了，没有彻底解决")
         ins = event.instructions.get(status="issued")
         user = self.duty[ins.department_id]
-        with clock.frozen(at + dt.timedelta(hours=3)):
+        with self._when(at + dt.timedelta(hours=3)):
             dispatch.instruction_sign(actor=user, instruction=ins)
-        with clock.frozen(at + dt.timedelta(days=1)):
+        with self._when(at + dt.timedelta(days=1)):
             dispatch.instruction_feedback(actor=user, instruction=ins, outcome="再次到现场彻底整治，已约谈当事人")
-        with clock.frozen(at + dt.timedelta(days=1, hours=5)):
+        with self._when(at + dt.timedelta(days=1, hours=5)):
             dispatch.event_verify(actor=self.operator, event=event, passed=True, note="回访报告人，问题已解决")
         event.refresh_from_db()
 

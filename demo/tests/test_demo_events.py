@@ -73,3 +73,21 @@ def test_demo_cases_in_every_state(demo_events):
 
     assist = dict(Deadline.objects.filter(kind__startswith="case.assist.").values_list("department__code", "state"))
     assert assist["SCJG"] in ("late", "met") and assist["ZJ"] == "open"
+
+
+@pytest.mark.django_db
+def test_demo_replay_writes_nothing_dated_after_now(demo_events):
+    """A step of the replayed lifecycle that would fall after now is left undone, not dated in the future."""
+    from django.utils import timezone
+
+    from core.models import Notification
+    from dispatch.models import Instruction
+    from intake.models import EventTransition
+
+    now = timezone.now()
+    assert not Notification.objects.filter(created_at__gt=now).exists()
+    assert not EventTransition.objects.filter(at__gt=now).exists()
+    assert not Instruction.objects.filter(signed_at__gt=now).exists()
+    assert not Instruction.objects.filter(feedback_at__gt=now).exists()
+    assert not Event.objects.filter(resolved_at__gt=now).exists() and not Event.objects.filter(closed_at__gt=now).exists()
+    assert RoutingDecision.objects.filter(method="reopen").exists()  # reporters said "not fixed" and it was redone
