@@ -89,6 +89,8 @@ class CaseReplay:
         age_days = 330 - i * 12 if target in ("closed", "court", "reminded", "overdue", "executed") else 80 - i * 3
         if target == "served":
             age_days = 25  # served about 9 days ago: its payment period is still running today
+        elif target == "decided":
+            age_days = 20  # decided about 5 days ago: still within its 7 days for service
         act = self.today - dt.timedelta(days=max(age_days, 20))
         found = act + dt.timedelta(days=2)
         case = S.case_open(actor=self.actor, department=self.zf, item=item, party_kind=PartyKind.ORG,
@@ -180,15 +182,16 @@ class CaseReplay:
         S.case_serve(actor=self.actor, case=case, served_on=served, method=ServiceMethod.DIRECT,
                      receiver=ent.legal_representative or "当事人")
         case.refresh_from_db()
+        # The agency's own duties after a decision are done whether or not the party pays (公开, 复查).
+        if case.publish and hasattr(case, "publication"):
+            S.publication_publish(actor=self.actor, case=case, on=min(decide_on + dt.timedelta(days=3), self.today))
+        S.correction_check_record(actor=self.actor, case=case, on=min(decide_on + dt.timedelta(days=7), self.today),
+                                  corrected=True, note="复查：当事人已改正违法行为")
         if stop == 9:
             return case
         if target in ("closed", "executed"):
             paid = min(served + dt.timedelta(days=7), self.today)  # never a payment dated in the future
             S.payment_record(actor=self.actor, case=case, amount=fine, paid_on=paid)
-            S.correction_check_record(actor=self.actor, case=case, on=min(decide_on + dt.timedelta(days=7), self.today),
-                                      corrected=True, note="复查：当事人已改正违法行为")
-            if case.publish and hasattr(case, "publication"):
-                S.publication_publish(actor=self.actor, case=case, on=decide_on + dt.timedelta(days=3))
             if target == "closed":
                 S.case_close(actor=self.actor, case=case, on=max(paid, min(served + dt.timedelta(days=200), self.today)),
                              reason="已按期缴纳罚款，履行完毕")

@@ -83,6 +83,13 @@ class DemoLoader:
         from demo.cases import CaseReplay
 
         CaseReplay(today=_dt.date.today(), out=self.out).run()
+        from dispatch.services import deadlines_sweep
+
+        # One pass of the worker's sweep over the cases too: the parties' periods that ran out are 期间届满,
+        # the administration's late duties are 督办 (idempotent with the pass at the end of the events).
+        counts = deadlines_sweep()
+        if self.out:
+            self.out.write(f"deadline sweep after the cases: {counts}")
 
     def load_departments(self) -> None:
         for code, name, short, kind, prefix in D.DEPARTMENTS:

@@ -29,7 +29,8 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
     local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     events = events_visible_to(user)
     today = events.filter(received_at__gte=local_midnight)
-    overdue = Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=now).select_related("department")
+    overdue = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False, due_at__lte=now) \
+        .select_related("department")  # a party's period running out makes nobody late
     return {
         "now": now,
         "today_total": today.count(),

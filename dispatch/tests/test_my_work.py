@@ -112,3 +112,18 @@ def test_a_campaign_instruction_can_be_signed_and_answered_on_the_campaign_page(
     instruction.refresh_from_db()
     assert instruction.status == Instruction.Status.DONE and instruction.feedback.startswith("已排查")
     assert my_work(user=iw.tianma_officer)["to_answer_count"] == 0
+
+
+def test_command_centre_lists_late_duties_not_a_partys_elapsed_period(iw, client):
+    from core.models import Deadline
+    from dispatch.selectors import command_snapshot
+
+    past = timezone.now() - timezone.timedelta(days=3)
+    common = dict(object_type="cases.case", object_id="1", department=iw.zf, due_at=past, rule="XF-TEST")
+    duty = Deadline.objects.create(kind="case.publish", label="某案 处罚决定公开", **common)
+    Deadline.objects.create(kind="case.payment", label="某案 缴纳罚款", party_period=True, **common)
+    snap = command_snapshot(user=iw.operator)
+    assert list(snap["overdue"]) == [duty] and snap["overdue_count"] == 1
+    client.force_login(iw.operator)
+    page = client.get("/command/").content.decode()
+    assert "某案 处罚决定公开" in page and "某案 缴纳罚款" not in page
