@@ -19,6 +19,14 @@ from org.choices import DepartmentKind, RegionLevel, Role
 from org.models import Department
 
 
+def reopen_until(event) -> dt.datetime | None:
+    """Until when the reporter may say "not fixed" (``intake.reopen_days`` after closure); None when the
+    report is not closed."""
+    if event.status != EventStatus.CLOSED or event.closed_at is None:
+        return None
+    return event.closed_at + dt.timedelta(days=config_get("intake.reopen_days"))
+
+
 def current_instruction(event) -> Instruction | None:
     """The instruction in hand for an event (to sign for, or signed and not yet answered), newest first."""
     return event.instructions.filter(status__in=Instruction.OPEN).order_by("-issued_at").first()

@@ -322,8 +322,11 @@ def event_reopen(*, event: Event, reason: str, actor=None) -> Event:
     event.refresh_from_db()
     if event.status != EventStatus.CLOSED:
         raise InvalidTransition("只有已办结的事件可以申请重新处理", errors={"status": [event.get_status_display()]})
-    days = config_get("intake.reopen_days")
-    if event.closed_at and clock.now() > event.closed_at + dt.timedelta(days=days):
+    from dispatch.selectors import reopen_until
+
+    until = reopen_until(event)
+    if until is not None and clock.now() > until:
+        days = config_get("intake.reopen_days")
         raise InvalidTransition(f"办结已超过{days}天，请重新报告", errors={"ticket": [f"超过{days}天"]})
     if len(reason.strip()) < 4:
         raise ValidationFailed("请说明未解决的情况", errors={"reason": ["不少于4个字"]})

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import clock
 from core.exceptions import ApplicationError, ValidationFailed
 from core.http import errors_as_text, handle_application_errors, stored_file_response
 from core.privacy import redact_public
 from dispatch import services as dispatch
 from dispatch.access import COMMAND_ROLES, access_event, acts_for, reporter_contact
 from dispatch.models import Dispute
-from dispatch.selectors import current_instruction
+from dispatch.selectors import current_instruction, reopen_until
 from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PublicReportForm, ReportForm
 from intake.models import Event
@@ -149,6 +150,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "transitions": event.transitions.all(), "instructions": event.instructions.select_related("department"),
         "returns": event.returns.select_related("department"), "verifications": event.verifications.all(),
         "duplicates": event.duplicates.all(), "current": current, "is_command": is_command,
+        "reopen_until": reopen_until(event), "now": clock.now(),
         "can_act": acts_for(user, event.department), "dispute": event.disputes.filter(status="open").first(),
         "can_verify": event.status == EventStatus.RESOLVED and not acts_for(user, event.department) and (
             is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
@@ -246,5 +248,8 @@ def public_track(request, ticket):
         return redirect("public_track", event.ticket)
     public_steps = [{"at": t.at, "text": PUBLIC_STEP_TEXT.get(t.new, t.new)} for t in event.transitions.order_by("at", "pk")]
     current = current_instruction(event)
-    return render(request, "intake/public_track.html", {"e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
-                                                        "outcome": redact_public(event.outcome)})
+    until = reopen_until(event)
+    return render(request, "intake/public_track.html", {
+        "e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
+        "outcome": redact_public(event.outcome), "reopen_until": until,
+        "can_reopen": until is not None and clock.now() <= until})

@@ -245,3 +245,19 @@ def test_every_status_change_is_checked(iw):
     e.refresh_from_db()
     with pytest.raises(InvalidTransition):
         services.instruction_sign(actor=iw.tianma_officer, instruction=e.instructions.get())
+
+
+def test_ticket_page_offers_reopening_only_within_the_window(iw, client):
+    e = report(iw, channel="inspection", actor=iw.tianma_officer)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离，恢复通行")
+    e.refresh_from_db()
+    page = client.get(f"/public/track/{e.ticket}/").content.decode()
+    assert "申请重新处理" in page and 'name="action" value="reopen"' in page
+    client.force_login(iw.tianma_officer)
+    assert "报告人可在" in client.get(f"/intake/events/{e.pk}/").content.decode()
+    with clock.frozen(e.closed_at + dt.timedelta(days=16)):
+        page = client.get(f"/public/track/{e.ticket}/").content.decode()
+        assert 'value="reopen"' not in page and "期限已过" in page
+        assert "申请重新处理的期限已过" in client.get(f"/intake/events/{e.pk}/").content.decode()
