@@ -83,14 +83,22 @@ class EventReplay:
     def point(self, town):
         return self.L.point_in(town)
 
-    def text_for(self, code):
+    def text_for(self, code, town=None):
+        """A report's text, naming a road of the town it happened in (a town's own road, or the county
+        seat's streets for the three 街道), so the text and the map agree."""
         template = self.rng.choice(D.EVENT_TEMPLATES[code])
-        return template.format(road=self.rng.choice(D.ROADS), place=self.rng.choice(D.PLACES))
+        roads = D.ROADS
+        if town is not None:
+            roads = [r for r in D.ROADS if r.startswith(town.name[:2])]
+            if town.name.endswith("街道"):
+                roads += D.COUNTY_SEAT_ROADS
+            roads = roads or D.ROADS
+        return template.format(road=self.rng.choice(roads), place=self.rng.choice(D.PLACES))
 
     def submit(self, *, at, code, town, channel, give_category=True, lnglat=None, priority="normal"):
         lng, lat = lnglat or self.point(town)
         source = {"hotline": "hotline", "drone": "drone", "sensor": "sensor", "referral": "department"}.get(channel)
-        text = self.text_for(code)
+        text = self.text_for(code, town)
         with clock.frozen(at):
             return event_submit(
                 channel=channel, text=text, title=text[:18], lng=lng, lat=lat, received_at=at,

@@ -91,3 +91,20 @@ def test_demo_replay_writes_nothing_dated_after_now(demo_events):
     assert not Instruction.objects.filter(feedback_at__gt=now).exists()
     assert not Event.objects.filter(resolved_at__gt=now).exists() and not Event.objects.filter(closed_at__gt=now).exists()
     assert RoutingDecision.objects.filter(method="reopen").exists()  # reporters said "not fixed" and it was redone
+
+
+@pytest.mark.django_db
+def test_demo_report_texts_name_roads_of_their_own_town(demo_events):
+    from demo import data as D
+    from org.models import Region
+
+    towns = {t.name[:2]: t.pk for t in Region.objects.filter(level="township")}
+    town_roads = {r: towns[r[:2]] for r in D.ROADS if r[:2] in towns}
+    assert len(town_roads) >= 14
+    checked = 0
+    for text, town_id in Event.objects.filter(synthetic=True).values_list("text", "town_id"):
+        for road, owner in town_roads.items():
+            if road in text:
+                assert town_id == owner, (text, town_id)
+                checked += 1
+    assert checked > 50
