@@ -1,5 +1,4 @@
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,16 +14,17 @@ from dispatch import selectors, services
 from dispatch.access import departments_acted_for
 from dispatch.forms import PeriodForm
 from dispatch.models import Campaign, CampaignTask, Instruction, Whistle, WhistleCall
+from intake.models import EventCategory
 from org.choices import RegionLevel, Role
 from org.models import Department, Region
 
 
-def _map_geojson() -> str:
+def _map_geojson() -> dict:
     regions = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]).exclude(boundary=None)
-    return json.dumps({"type": "FeatureCollection", "features": [
+    return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": r.boundary, "properties": {"name": r.name, "level": r.level,
                                                                   "approximate": r.boundary_approximate}}
-        for r in regions]}, ensure_ascii=False)
+        for r in regions]}
 
 
 @login_required
@@ -36,7 +36,9 @@ def command_centre(request):
     snap = selectors.command_snapshot(user=request.user)
     if request.htmx:
         return render(request, "dispatch/_panels.html", {"s": snap})
-    return render(request, "dispatch/command.html", {"s": snap, "geojson": _map_geojson()})
+    return render(request, "dispatch/command.html", {"s": snap, "geojson": _map_geojson(),
+                                                     "periods": selectors.MAP_PERIODS,
+                                                     "categories": EventCategory.objects.order_by("code")})
 
 
 @login_required
@@ -64,7 +66,15 @@ def performance(request):
 def event_points(request):
     if not (request.user.is_superuser or request.user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER, Role.ADMIN}):
         raise Http404
-    return JsonResponse({"points": selectors.open_event_points(user=request.user)})
+    period, category = request.GET.get("days", ""), request.GET.get("category", "")
+    if period and (not period.isdigit() or int(period) not in selectors.MAP_PERIODS):
+        return JsonResponse({"code": "invalid", "message": "时间范围无效", "errors": {
+            "days": [f"应为 {'、'.join(map(str, selectors.MAP_PERIODS))} 之一或留空（在办）"]}}, status=400)
+    if category and not category.isdigit():
+        return JsonResponse({"code": "invalid", "message": "类别无效", "errors": {"category": ["应为类别编号"]}},
+                            status=400)
+    return JsonResponse(selectors.event_points(user=request.user, days=int(period) if period else None,
+                                               category_id=int(category) if category else None))
 
 
 @login_required

@@ -1,4 +1,3 @@
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,7 +23,7 @@ def structure(request):
     return render(request, "org/structure.html", {
         "county": selectors.county(), "districts": selectors.districts_with_towns(),
         "departments": selectors.department_list(), "teams": selectors.team_list(user=request.user),
-        "geojson": json.dumps(geo, ensure_ascii=False),
+        "geojson": geo,
     })
 
 

@@ -343,4 +343,7 @@ EN_MORE = {
 "没有需要您办理的操作。": "Nothing here needs your action.",
 "可在 %(until)s 前申请重新处理。": "You may ask for it to be handled again until %(until)s.",
 "申请重新处理的期限已过；问题再次出现的，请重新报告。": "The time for asking to handle it again has passed; if the problem is back, please report it again.",
+"范围": "Show",
+"近%(d)s天受理（含已办结）": "Received in the last %(d)s days (closed included)",
+"显示最新": "showing the newest",
 }

@@ -127,3 +127,28 @@ def test_command_centre_lists_late_duties_not_a_partys_elapsed_period(iw, client
     client.force_login(iw.operator)
     page = client.get("/command/").content.decode()
     assert "某案 处罚决定公开" in page and "某案 缴纳罚款" not in page
+
+
+def test_map_points_open_now_or_a_recent_period_and_a_category(iw, client):
+    old = report(iw, channel="inspection", actor=iw.tianma_officer)  # closed before the next one arrives
+    ins = old.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    open_report = report(iw)
+    client.force_login(iw.operator)
+    now_open = client.get("/command/points.json").json()
+    assert [p["t"] for p in now_open["points"]] == [open_report.ticket] and now_open["total"] == 1
+    week = client.get("/command/points.json", {"days": 7}).json()
+    assert {p["t"] for p in week["points"]} == {open_report.ticket, old.ticket}
+    assert {p["s"] for p in week["points"]} == {"routed", "closed"}
+    same = client.get("/command/points.json", {"days": 7, "category": old.category_id}).json()
+    assert same["total"] == 2
+    from intake.models import EventCategory
+
+    elsewhere = EventCategory.objects.exclude(pk=old.category_id).first()
+    assert client.get("/command/points.json", {"days": 7, "category": elsewhere.pk}).json()["points"] == []
+    r = client.get("/command/points.json", {"days": 5})
+    assert r.status_code == 400 and "days" in r.json()["errors"]
+    assert client.get("/command/points.json", {"category": "x"}).status_code == 400
+    client.force_login(iw.tianma_officer)
+    assert client.get("/command/points.json").status_code == 404  # the map is the command centre's
