@@ -60,3 +60,10 @@ class RuleViolation(ApplicationError):
 
     status_code = 409
     code = "rule_violation"
+
+
+class TooManyRequests(ApplicationError):
+    """An anonymous caller went over a submission limit; nothing was written."""
+
+    status_code = 429
+    code = "too_many_requests"

@@ -33,7 +33,7 @@ class AuditRecord(models.Model):
         ordering = ["seq"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"]), models.Index(fields=["action", "at"])]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"

@@ -26,9 +26,24 @@ def origin_scope(**origin):
         _origin.reset(token)
 
 
+def client_ip(request) -> str:
+    """The client's address. X-Forwarded-For is read only when the request comes from a trusted proxy
+    (``OPENENFORCE_TRUSTED_PROXIES``), right to left, skipping the trusted proxies: the left-most entries
+    are whatever the client wrote and cannot be believed."""
+    from django.conf import settings
+
+    trusted = set(getattr(settings, "OPENENFORCE_TRUSTED_PROXIES", ()))
+    ip = request.META.get("REMOTE_ADDR", "")
+    if ip not in trusted:
+        return ip
+    for hop in reversed([h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]):
+        if hop not in trusted:
+            return hop[:45]
+    return ip
+
+
 def origin_from_request(request) -> dict:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     return {
         "channel": "web",
         "ip": ip,

@@ -9,6 +9,8 @@ for default in [
     ConfigDefault("intake.attachment.max_bytes", 10 * 1024 * 1024, "附件大小上限（字节）", "—", "PRACTICE"),
     ConfigDefault("intake.text.max_chars", 2000, "事件描述最大字数", "—", "PRACTICE"),
     ConfigDefault("intake.reopen_days", 15, "办结后群众可申请重新处理的天数", "—", "PRACTICE"),
+    ConfigDefault("intake.public.max_per_hour", 5,
+                  "公众报告页：同一IP每小时最多受理件数（防刷；网格员、热线等系统不受限）", "—", "PRACTICE"),
     ConfigDefault("routing.auto_threshold", 0.55, "自动分派的最低置信度，低于则进入人工分拨", "—", "PRACTICE"),
     ConfigDefault("routing.dispute_after_returns", 2, "同一事件被退单几次后转为职责争议", "ZJ-017", "PRACTICE"),
     ConfigDefault("dispatch.sign_hours.urgent", 1, "紧急指令签收时限（小时）", "—", "PRACTICE"),

@@ -16,7 +16,9 @@ from django.utils import timezone
 from core import clock
 from core.audit import audit_log
 from core.config import config_get
-from core.exceptions import InvalidTransition, ValidationFailed
+from core.exceptions import InvalidTransition, TooManyRequests, ValidationFailed
+from core.models import AuditRecord
+from core.origin import current_origin
 from core.validators import validate_phone
 from intake.choices import OPEN_STATUSES, TRANSITIONS, Channel, EventStatus, Priority
 from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition
@@ -225,6 +227,21 @@ def event_transition(*, event: Event, new: str, actor=None, reason: str = "", ac
 
 
 @transaction.atomic
+def _check_public_rate(now: dt.datetime) -> None:
+    """The anonymous public page accepts at most ``intake.public.max_per_hour`` reports an hour from one
+    address (counted in the audit trail, which records every submission's address), so that one caller
+    cannot flood the command centre. Systems with an API key, staff and grid workers are not limited."""
+    ip = current_origin().get("ip")
+    if not ip:
+        return
+    limit = config_get("intake.public.max_per_hour")
+    recent = AuditRecord.objects.filter(action="intake.event.submit", at__gte=now - dt.timedelta(hours=1),
+                                        origin__ip=ip, after__anonymous=True).count()
+    if recent >= limit:
+        raise TooManyRequests(f"提交过于频繁：同一网络每小时最多提交{limit}件，请稍后再试或拨打12345",
+                              errors={"__all__": [f"每小时最多{limit}件"]})
+
+
 def event_submit(
     *,
     channel: str,
@@ -259,6 +276,8 @@ def event_submit(
     if len(external_id) > 100:
         raise ValidationFailed("来源系统编号过长", errors={"external_id": ["不能超过100个字符"]})
     now = clock.now()
+    if channel == Channel.CITIZEN and source is None and actor is None:
+        _check_public_rate(now)
     clean, errors = validate_submission(channel=channel, text=text, title=title, lng=lng, lat=lat, address=address,
                                         town_code=town_code, occurred_at=occurred_at, category_code=category_code,
                                         priority=priority, attachments=attachments or [], now=now,
@@ -292,7 +311,8 @@ def event_submit(
     duplicate = find_duplicate(category=event.category, lng=event.lng, lat=event.lat, text=event.title + event.text,
                                town=event.town, at=event.received_at, exclude_pk=event.pk)
     audit_log(actor=actor or source, action="intake.event.submit", obj=event,
-              after={"ticket": event.ticket, "channel": channel, "external_id": external_id, "town": event.town_id,
+              after={"ticket": event.ticket, "channel": channel, "anonymous": actor is None and source is None,
+                     "external_id": external_id, "town": event.town_id,
                      "category": event.category_id, "confidential": event.confidential,
                      "attachments": [a.sha256 for a in event.attachments.all()]})
     if duplicate is not None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import clock
-from core.exceptions import ApplicationError, ValidationFailed
+from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
 from core.http import errors_as_text, handle_application_errors, stored_file_response
 from core.privacy import redact_public
 from dispatch import services as dispatch
@@ -222,6 +222,9 @@ def public_report(request):
                                   attachments=_attachments(request))
         except ValidationFailed as exc:
             _form_errors(form, exc)
+        except TooManyRequests as exc:
+            form.add_error(None, exc.message)
+            return render(request, "intake/public_report.html", {"form": form}, status=429)
         else:
             if result.duplicate_of:
                 messages.info(request, f"该问题已有人反映（{result.duplicate_of.ticket}），您的报告已关联并计入附议。")

@@ -162,6 +162,12 @@ OPENENFORCE_DATA_DIR = Path(os.environ.get("OPENENFORCE_DATA_DIR", BASE_DIR / "d
 # Read-only shared data that may not be copied into the project (complaints corpus).
 OPENENFORCE_SHARED_DIR = Path(os.environ.get("OPENENFORCE_SHARED_DIR", BASE_DIR.parent / "shared" / "data"))
 
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses). A request from anywhere
+# else is recorded with its own address: a client cannot choose the IP that the audit trail and the
+# public-submission limit see.
+OPENENFORCE_TRUSTED_PROXIES = [
+    a.strip() for a in os.environ.get("OPENENFORCE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if a.strip()]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

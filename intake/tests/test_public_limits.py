@@ -1,0 +1,48 @@
+"""The anonymous public page cannot flood the command centre; the address it counts cannot be forged."""
+
+import datetime as dt
+
+import pytest
+from django.test import RequestFactory, override_settings
+
+from core import clock
+from core.origin import client_ip
+from intake.models import Event
+from intake.services import event_submit
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = ["人民路有人占道摆摊经营", "文峰路共享单车乱停放", "定阳路工地夜间施工噪声扰民", "柚香路小广告贴满电线杆",
+         "府前路窨井盖破损有人跌倒", "东明路饭店油烟直排"]
+
+
+def _form(iw, text):
+    # far-apart texts and points would not matter: duplicates are submissions too and count the same
+    return {"text": text, "lng": iw.tianma_point[0], "lat": iw.tianma_point[1], "priority": "normal"}
+
+
+def test_one_address_gets_five_reports_an_hour_then_a_clear_429_and_nothing_written(iw, client):
+    for text in TEXTS[:5]:
+        assert client.post("/public/report/", _form(iw, text), REMOTE_ADDR="203.0.113.7").status_code == 302
+    r = client.post("/public/report/", _form(iw, TEXTS[5]), REMOTE_ADDR="203.0.113.7")
+    assert r.status_code == 429 and "每小时最多提交5件" in r.content.decode()
+    assert TEXTS[5] in r.content.decode()  # the form keeps what the citizen wrote
+    assert Event.objects.count() == 5
+    # another address is not affected; nor are systems with a key, or staff
+    assert client.post("/public/report/", _form(iw, TEXTS[5]), REMOTE_ADDR="203.0.113.8").status_code == 302
+    event_submit(channel="citizen", source=iw.open311, text="浙里办转来的报告", lng=118.7, lat=28.9)
+    # an hour later the address may report again
+    with clock.frozen(clock.now() + dt.timedelta(hours=1, minutes=1)):
+        assert client.post("/public/report/", _form(iw, "又一处占道经营"), REMOTE_ADDR="203.0.113.7").status_code == 302
+
+
+def test_a_client_cannot_choose_its_address_with_x_forwarded_for(client):
+    rf = RequestFactory()
+    direct = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(direct) == "203.0.113.7"  # not from a trusted proxy: the header is ignored
+    proxied = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert client_ip(proxied) == "203.0.113.9"  # the proxy's own entry, not what the client wrote first
+    with override_settings(OPENENFORCE_TRUSTED_PROXIES=["127.0.0.1", "10.0.0.2"]):
+        chain = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9, 10.0.0.2")
+        assert client_ip(chain) == "203.0.113.9"
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
