@@ -1,10 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from catalogue.models import ClauseCandidate, EnforcementItem, Law
+from core.http import handle_application_errors
+from core.models import Notification
 from org.access import has_perm
 from org.models import Officer, Region, Team
 from parties.access import enterprises_visible_to
@@ -38,9 +42,31 @@ def home(request):
 
 @login_required
 @require_POST
-def notifications_read(request):
+@handle_application_errors
+def notifications_read(request, pk: int | None = None):
+    """Mark all of the user's unread notifications read, or one (``pk``); back to where the user was."""
     from dispatch.services import notifications_mark_read
 
-    count = notifications_mark_read(actor=request.user)
-    messages.success(request, f"已将 {count} 条通知标为已读")
-    return redirect("home")
+    count = notifications_mark_read(actor=request.user, pk=pk)
+    if pk is None:
+        messages.success(request, f"已将 {count} 条通知标为已读")
+    back = request.POST.get("next", "")
+    return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else "home")
+
+
+@login_required
+def notification_list(request):
+    """Every notification addressed to the user or the bodies they act for, newest first: 督办 history
+    as well as what is unread."""
+    from dispatch.selectors import notification_history
+
+    level = request.GET.get("level", "")
+    unread_only = bool(request.GET.get("unread"))
+    rows = notification_history(user=request.user, level=level if level in Notification.Level.values else "",
+                                unread_only=unread_only)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/notifications.html", {
+        "page": page, "level": level, "unread_only": unread_only, "levels": Notification.Level.choices,
+        "querystring": query.urlencode()})

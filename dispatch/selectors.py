@@ -99,6 +99,17 @@ def unread_notifications_for(user) -> QuerySet[Notification]:
         Exists(NotificationRead.objects.filter(notification=OuterRef("pk"), user=user)))
 
 
+def notification_history(*, user, level: str = "", unread_only: bool = False) -> QuerySet[Notification]:
+    """All of ``user``'s notifications, newest first, each annotated ``is_read`` for this user."""
+    mine = NotificationRead.objects.filter(notification=OuterRef("pk"), user=user)
+    qs = notifications_for(user).select_related("department").annotate(read_by_me=Exists(mine))
+    if level:
+        qs = qs.filter(level=level)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True, read_by_me=False)
+    return qs.order_by("-created_at", "-pk")
+
+
 def my_work(*, user, now: dt.datetime | None = None) -> dict:
     """我的待办: what waits for this user's action — instructions to sign and to answer, whistle calls to
     report to, reports to verify — plus their unread notifications. Overdue rows first, by deadline."""

@@ -13,7 +13,7 @@ from catalogue.services import boundary_rule_add
 from core import clock
 from core.audit import audit_log
 from core.config import config_get
-from core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
+from core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification, NotificationRead
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
@@ -615,12 +615,18 @@ def event_reveal_contact(*, actor, event: Event) -> str:
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor) -> int:
-    """Mark every notification ``actor`` has not yet read as read by ``actor`` (only for them: their
-    colleagues in the same body keep theirs unread)."""
-    from dispatch.selectors import unread_notifications_for
+def notifications_mark_read(*, actor, pk: int | None = None) -> int:
+    """Mark every notification ``actor`` has not yet read — or only notification ``pk`` — as read by
+    ``actor`` (only for them: their colleagues in the same body keep theirs unread). A ``pk`` the actor
+    may not see is NotFound."""
+    from dispatch.selectors import notifications_for, unread_notifications_for
 
-    ids = list(unread_notifications_for(actor).values_list("pk", flat=True))
+    unread = unread_notifications_for(actor)
+    if pk is not None:
+        if not notifications_for(actor).filter(pk=pk).exists():
+            raise NotFound("没有这条通知", errors={"notification": ["不存在或无权查看"]})
+        unread = unread.filter(pk=pk)
+    ids = list(unread.values_list("pk", flat=True))
     now = clock.now()
     NotificationRead.objects.bulk_create([NotificationRead(notification_id=pk, user=actor, at=now) for pk in ids],
                                          ignore_conflicts=True)

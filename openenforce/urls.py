@@ -11,7 +11,9 @@ admin.site.site_title = "OpenEnforce"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("notifications/", core_views.notification_list, name="notifications"),
     path("notifications/read/", core_views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/read/", core_views.notifications_read, name="notification_read"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

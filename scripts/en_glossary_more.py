@@ -346,4 +346,11 @@ EN_MORE = {
 "范围": "Show",
 "近%(d)s天受理（含已办结）": "Received in the last %(d)s days (closed included)",
 "显示最新": "showing the newest",
+"全部通知": "All notifications",
+"只看未读": "Unread only",
+"发给": "To",
+"本人": "Me",
+"已读": "Read",
+"标为已读": "Mark read",
+"没有通知": "No notifications",
 }

@@ -152,3 +152,25 @@ def test_map_points_open_now_or_a_recent_period_and_a_category(iw, client):
     assert client.get("/command/points.json", {"category": "x"}).status_code == 400
     client.force_login(iw.tianma_officer)
     assert client.get("/command/points.json").status_code == 404  # the map is the command centre's
+
+
+def test_notification_page_keeps_history_and_marks_one_read_for_me_only(iw, client):
+    office = iw.operator.department
+    first = Notification.objects.create(department=office, level=Notification.Level.ESCALATE, text="督办：第一条")
+    second = Notification.objects.create(department=office, level=Notification.Level.REMIND, text="提醒：第二条")
+    elsewhere = Notification.objects.create(department=iw.scjg, text="市场监管局的通知")
+    client.force_login(iw.operator)
+    page = client.get("/notifications/").content.decode()
+    assert "督办：第一条" in page and "提醒：第二条" in page and "市场监管局的通知" not in page
+    assert "督办：第一条" not in client.get("/notifications/", {"level": "remind"}).content.decode()
+    r = client.post(f"/notifications/{first.pk}/read/", {"next": "/notifications/?unread=1"})
+    assert r.status_code == 302 and r["Location"] == "/notifications/?unread=1"
+    unread = client.get("/notifications/", {"unread": "1"}).content.decode()
+    assert "督办：第一条" not in unread and "提醒：第二条" in unread
+    assert "督办：第一条" in client.get("/notifications/").content.decode()  # history keeps it
+    assert first in my_work(user=iw.guidance)["notifications"]  # the colleague still has it unread
+    assert second in my_work(user=iw.operator)["notifications"]
+    assert client.post(f"/notifications/{elsewhere.pk}/read/").status_code == 404  # not mine to read
+    assert not elsewhere.reads.exists()
+    r = client.post("/notifications/read/", {"next": "https://evil.example/"})
+    assert r["Location"] == "/"  # never redirected off-site
