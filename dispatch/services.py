@@ -536,6 +536,23 @@ def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, n
 # ------------------------------------------------------------------ the sweep
 
 
+def deadline_link(d: Deadline) -> str:
+    """Where the work behind a deadline is done: the event (or the campaigns page) for an instruction,
+    the case page, the whistles page."""
+    from django.urls import reverse
+
+    if d.object_type == "dispatch.instruction":
+        ins = Instruction.objects.filter(pk=d.object_id).values("event_id", "campaign_task_id").first()
+        if ins and ins["event_id"]:
+            return reverse("intake:event", args=[ins["event_id"]])
+        return reverse("dispatch:campaigns") if ins and ins["campaign_task_id"] else ""
+    if d.object_type == "cases.case":
+        return reverse("cases:case", args=[int(d.object_id)])
+    if d.object_type == "dispatch.whistlecall":
+        return reverse("dispatch:whistles")
+    return ""
+
+
 def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     """Remind before, escalate (督办) when overdue, escalate again later. Idempotent: each step is a
     compare-and-set on the deadline row, so two workers never send the same reminder twice."""
@@ -546,7 +563,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(state=Deadline.State.ELAPSED,
                                                                                    closed_at=now):
-                notify(department=d.department, level=Notification.Level.INFO, text=f"期间届满：{d.label}")
+                notify(department=d.department, level=Notification.Level.INFO, text=f"期间届满：{d.label}",
+                       link=deadline_link(d))
                 audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
                 counts["elapsed"] += 1
     duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)
@@ -554,15 +572,16 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
                 notify(department=d.department, level=Notification.Level.REMIND,
-                       text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}")
+                       text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}", link=deadline_link(d))
                 audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
                 counts["reminded"] += 1
     for d in duties.filter(escalation_level=0, due_at__lte=now)[:500]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
                 text = f"督办：{d.label} 已超期（时限 {timezone.localtime(d.due_at):%m-%d %H:%M}）"
-                notify(department=d.department, level=Notification.Level.ESCALATE, text=text)
-                notify(department=guidance, level=Notification.Level.ESCALATE, text=f"{d.department}：{text}")
+                link = deadline_link(d)
+                notify(department=d.department, level=Notification.Level.ESCALATE, text=text, link=link)
+                notify(department=guidance, level=Notification.Level.ESCALATE, text=f"{d.department}：{text}", link=link)
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id, escalation_level=0).update(escalation_level=1)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 1})
@@ -572,7 +591,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
             if Deadline.objects.filter(pk=d.pk, escalation_level=1).update(escalation_level=2):
                 for leader in Department.objects.filter(kind=DepartmentKind.GOVERNMENT, region__level="county")[:1]:
                     notify(department=leader, level=Notification.Level.ESCALATE,
-                           text=f"县级督办：{d.department} {d.label} 严重超期")
+                           text=f"县级督办：{d.department} {d.label} 严重超期", link=deadline_link(d))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id).update(escalation_level=2)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 2})

@@ -119,6 +119,9 @@ def test_overdue_work_is_reminded_then_escalated_once(iw):
     assert ins.escalation_level == 1
     assert Notification.objects.filter(department=iw.tianma_gov, level="escalate").count() == 1
     assert Notification.objects.filter(department=iw.guidance_office, level="escalate").count() == 1
+    # every reminder and 督办 links to where the work is done
+    assert set(Notification.objects.filter(level__in=["remind", "escalate"]).values_list("link", flat=True)) == {
+        f"/intake/events/{e.pk}/"}
     assert services.deadlines_sweep(now=sign.escalate2_at + dt.timedelta(minutes=1))["escalated2"] == 1
     with clock.frozen(late):
         services.instruction_sign(actor=iw.tianma_officer, instruction=ins)

@@ -174,3 +174,14 @@ def test_notification_page_keeps_history_and_marks_one_read_for_me_only(iw, clie
     assert not elsewhere.reads.exists()
     r = client.post("/notifications/read/", {"next": "https://evil.example/"})
     assert r["Location"] == "/"  # never redirected off-site
+
+
+def test_a_case_deadline_escalation_links_to_the_case(iw):
+    from core.models import Deadline
+
+    past = timezone.now() - timezone.timedelta(days=2)
+    Deadline.objects.create(kind="case.publish", object_type="cases.case", object_id="41", department=iw.zf,
+                            label="某案 处罚决定公开", due_at=past, rule="XF-TEST")
+    services.deadlines_sweep()
+    links = set(Notification.objects.filter(level="escalate").values_list("link", flat=True))
+    assert links == {"/cases/41/"}
