@@ -1,10 +1,13 @@
+import csv
 import datetime as dt
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.config import config_get
@@ -57,9 +60,30 @@ def performance(request):
         start, end = form.bounds()
         rows = selectors.body_performance(start=start, end=end, departments=bodies)
         period = (form.cleaned_data["start"], form.cleaned_data["end"])
+    if request.GET.get("format") == "csv" and form.is_valid():
+        return _performance_csv(rows, period)
+    query = request.GET.copy()
+    query["format"] = "csv"
     return render(request, "dispatch/performance.html", {
-        "form": form, "rows": rows, "period": period, "county_wide": county_wide,
+        "form": form, "rows": rows, "period": period, "county_wide": county_wide, "csv_query": query.urlencode(),
         "min_sample": config_get("dispatch.performance_min_sample")}, status=200 if form.is_valid() else 400)
+
+
+def _performance_csv(rows, period) -> HttpResponse:
+    """The 考评 table as CSV (UTF-8 with BOM for Excel), the same figures as the page."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(h) for h in (_("排名"), _("单位"), _("下达"), _("签收到期"), _("按时签收"), _("反馈到期"),
+                                      _("按时反馈"), _("置信下限"), _("退单"), _("流转"), _("督办"), _("群众申请重办"),
+                                      _("评价人数"), _("平均评价"))])
+    for b in rows:
+        writer.writerow([b.rank or "", b.department.name, b.issued, b.sign_due, b.signed_on_time, b.answer_due,
+                         b.answered_on_time, "" if b.answer_lower is None else f"{b.answer_lower:.3f}", b.returned,
+                         b.transferred, b.escalated, b.reopened, b.rated,
+                         "" if b.rating_avg is None else f"{b.rating_avg:.2f}"])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="performance-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.csv"'
+    return response
 
 
 @login_required

@@ -353,4 +353,8 @@ EN_MORE = {
 "已读": "Read",
 "标为已读": "Mark read",
 "没有通知": "No notifications",
+"签收到期": "Due for signing",
+"反馈到期": "Due for answer",
+"评价人数": "Ratings",
+"平均评价": "Average rating",
 }

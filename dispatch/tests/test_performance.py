@@ -88,3 +88,19 @@ def test_the_page_shows_the_default_period_it_used_and_names_a_bad_date(iw, clie
     assert 'value="2026-04-02"' in page  # 90 days ending on the given date
     r = client.get("/command/performance/", {"start": "yesterday"})
     assert r.status_code == 400 and "自：" in r.content.decode()
+
+
+def test_the_table_exports_as_csv_with_the_same_figures(iw, client):
+    import csv
+    import io
+
+    _instruction(iw.zf, issued_days_ago=3, signed_hours=1, answered_hours=20, status=Instruction.Status.DONE)
+    client.force_login(iw.operator)
+    page = client.get("/command/performance/").content.decode()
+    assert "format=csv" in page
+    r = client.get("/command/performance/", {"format": "csv", "start": "2000-01-01"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["排名", "单位", "下达"]
+    zf = next(row for row in rows[1:] if row[1] == iw.zf.name)
+    assert zf[2:7] == ["1", "1", "1", "1", "1"] and zf[0] == ""  # one instruction: listed, not ranked
