@@ -74,3 +74,17 @@ def review_pass(w, case, on=NOTICE):
     return S.legal_review_record(actor=w.legal_reviewer, case=case, result="pass", opinion="主体、程序、事实、依据均合法",
                                  checklist={"主体合法": True, "程序合法": True, "事实清楚": True, "适用依据正确": True},
                                  on=on)
+
+
+WAIVED = D(2026, 3, 19)
+
+
+def ready_to_decide(w, n=1, **kw):
+    """A case with its proposal, notice served, legal review passed and the party's signed waiver of
+    statement and defence (XF-044-045-062): the next step is the decision."""
+    case = ready_for_notice(w, n=n, **kw)
+    propose(w, case)
+    notice(w, case)
+    review_pass(w, case)
+    S.waiver_record(actor=w.bureau_officer, case=case, on=WAIVED, statement=b"%PDF-1.4 waiver")
+    return case

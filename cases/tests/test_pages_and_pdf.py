@@ -11,16 +11,12 @@ from cases import documents as docs
 from cases import services as S
 from cases.choices import DocType, ServiceMethod
 from cases.models import Case, Document
-from cases.tests.helpers import D, notice, propose, ready_for_notice, review_pass
+from cases.tests.helpers import D, ready_for_notice, ready_to_decide
 from core.exceptions import RuleViolation
 
 
 def decided_case(cw):
-    case = ready_for_notice(cw)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw)
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     return Case.objects.get(pk=case.pk)
 

@@ -10,7 +10,7 @@ import pytest
 from cases import services as S
 from cases.choices import CaseStatus, ServiceMethod
 from cases.models import Case
-from cases.tests.helpers import D, notice, propose, ready_for_notice, review_pass
+from cases.tests.helpers import D, notice, propose, ready_for_notice, ready_to_decide, review_pass
 from core.exceptions import RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
 from dispatch.services import deadlines_sweep, overdue_deadlines
@@ -41,11 +41,7 @@ def test_XF_044_045_062_representation_period_elapses_without_escalation(cw):
 
 
 def test_XF_072_unpaid_fine_past_its_period_makes_the_case_overdue_once(cw):
-    case = ready_for_notice(cw)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw)
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")
@@ -69,11 +65,7 @@ def test_XF_072_unpaid_fine_past_its_period_makes_the_case_overdue_once(cw):
 
 
 def test_XF_066_instalments_move_the_overdue_point(cw):
-    case = ready_for_notice(cw)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw)
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")
@@ -84,11 +76,7 @@ def test_XF_066_instalments_move_the_overdue_point(cw):
 
 
 def _decided_and_served(cw, **decide):
-    case = ready_for_notice(cw)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw)
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                   **decide)
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,

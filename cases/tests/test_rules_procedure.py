@@ -28,6 +28,7 @@ from cases.tests.helpers import (
     open_case,
     propose,
     ready_for_notice,
+    ready_to_decide,
     review_pass,
     to_review,
 )
@@ -407,11 +408,7 @@ def test_XF_057_complex_cases_need_collective_discussion(cw):
 
 def test_XF_060_decision_within_90_days(cw):
     """XF-060: no decision after filing + 90 days."""
-    case = ready_for_notice(cw)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw)
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 6, 5), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-060"
@@ -420,11 +417,7 @@ def test_XF_060_decision_within_90_days(cw):
 def test_XF_059_decision_document_carries_every_required_field_FY_020_FY_024_027_SS_046_045(cw):
     """XF-059 + remedies: party, address, facts and evidence, penalty and basis, performance, surcharge
     standard, remedy naming the county government, 60 days and 6 months, agency and date."""
-    case = ready_for_notice(cw)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw)
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                   order_correction="立即停止无证经营", correction_due=D(2026, 3, 23))
     doc = Document.objects.get(case=case, doc_type=DocType.DECISION)
@@ -588,11 +581,7 @@ def test_XF_033_no_penalty_minor_needs_education_record(cw):
 def test_ZJ_016_referral_outcome_fed_back_and_XY_ZJ_credit_event(cw):
     """ZJ-016: the referring department hears the outcome at closure; XY-ZJ: a final general-procedure
     penalty raises the credit event."""
-    case = ready_for_notice(cw, referring_department=cw.scjg)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw, referring_department=cw.scjg)
     S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
     S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
@@ -786,11 +775,7 @@ def test_XF_037_a_law_changed_after_the_act_needs_the_temporal_choice_stated(cw)
     which text it applies (the old one, or the lighter new one)."""
     from catalogue.models import Law
 
-    case = ready_for_notice(cw)
-    propose(cw, case)
-    notice(cw, case)
-    review_pass(cw, case)
-    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    case = ready_to_decide(cw)
     Law.objects.create(title=cw.law.title, short_title=cw.law.short_title, level=cw.law.level,
                        version_date=D(2026, 2, 1), effective_from=D(2026, 3, 10))  # act: 2026-03-02
     blockers = S.decision_blockers(Case.objects.get(pk=case.pk), decided_on=D(2026, 3, 23), types=["fine"],
