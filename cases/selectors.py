@@ -194,15 +194,21 @@ def cooperation_report(now) -> list[dict]:
 
 
 def awaiting_head(user) -> list[tuple[Case, str]]:
-    """What waits for the agency head's own decision on its body's cases: recusal applications (XF-043)
-    and reported suspected crimes (YS-310, 3 days)."""
+    """What waits for the agency head's own decision on its body's cases: the penalty or no-penalty
+    decision itself (XF-057), recusal applications (XF-043) and reported suspected crimes (YS-310, 3 days)."""
+    from cases.choices import NO_PENALTY, Outcome
     from cases.models import CrimeTransfer, Recusal
 
     if user.role != Role.AGENCY_HEAD and not user.is_superuser:
         return []
     visible = cases_visible_to(user).filter(department_id=user.department_id) if user.department_id else \
         cases_visible_to(user)
-    out = [(r.case, f"回避申请：{r.officer.name}（{r.reason[:30]}）")
+    to_decide = visible.filter(Q(status__in=(CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED), outcome=Outcome.PENALTY)
+                               | Q(status=CaseStatus.REVIEW, outcome__in=NO_PENALTY)).order_by("filed_on")
+    out = [(c, "不予行政处罚决定（XF-057）" if c.outcome in NO_PENALTY else
+            f"行政处罚决定（XF-057）：拟{'罚款' + format(c.proposed_fine, ',.0f') + '元' if c.proposed_fine else '处罚'}，"
+            f"{'听证已结束' if c.status == CaseStatus.HEARING_CLOSED else '告知书已送达'}") for c in to_decide]
+    out += [(r.case, f"回避申请：{r.officer.name}（{r.reason[:30]}）")
            for r in Recusal.objects.filter(case__in=visible, granted__isnull=True).select_related("case", "officer")]
     out += [(ct.case, f"涉嫌犯罪移送审批（报告于 {ct.report_on:%Y-%m-%d %H:%M}，3日内决定）")
             for ct in CrimeTransfer.objects.filter(case__in=visible, head_decided_at__isnull=True).select_related("case")]

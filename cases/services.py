@@ -1039,10 +1039,11 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
 def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fine: Decimal | None = None,
                 confiscation: Decimal | None = None, order_correction: str = "", correction_due: dt.date | None = None,
                 temporal_note: str = "") -> Case:
-    """行政处罚决定 (XF-059) after every guard above; the remedy text names the county government
+    """行政处罚决定 (XF-059), made by the agency's head (XF-057: 行政机关负责人…作出决定), after every guard
+    above; the remedy text names the county government
     (FY-024-027), 60 days (FY-020) and 6 months (SS-046-045); the surcharge standard is stated."""
     case.refresh_from_db()
-    _require_handler(actor, case)
+    _require_head(actor, case, "XF-057", "行政处罚决定")
     types = list(types)
     blockers = decision_blockers(case, decided_on=decided_on, types=types, fine=fine, confiscation=confiscation,
                                  temporal_note=temporal_note)
@@ -1100,7 +1101,7 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
                            education_content: str = "") -> Case:
     """不予行政处罚决定 (XF-033, XF-040, XF-057(二)(三)): the minor case requires the education record."""
     case.refresh_from_db()
-    _require_handler(actor, case)
+    _require_head(actor, case, "XF-057", "不予行政处罚决定")
     _guard(case.status == CaseStatus.REVIEW and case.outcome in NO_PENALTY, "XF-057", "须先在审查阶段拟定不予处罚")
     if not grounds.strip():
         raise ValidationFailed("请写明不予处罚理由", errors={"grounds": ["不能为空"]})

@@ -37,6 +37,7 @@ def home(request):
     work = my_work(user=user)
     work["case_overdue"] = case_selectors.overdue(user, today).count()
     work["case_due_soon"] = case_selectors.due_soon(user, today).count()
+    work["head_decisions"] = len(case_selectors.awaiting_head(user))
     return render(request, "core/home.html", {"stats": stats, "work": work})
 
 

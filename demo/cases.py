@@ -129,7 +129,7 @@ class CaseReplay:
             return case
         if no_penalty:
             S.case_propose(actor=self.actor, case=case, on=review + dt.timedelta(days=1), outcome=Outcome.NO_PENALTY_MINOR)
-            S.case_decide_no_penalty(actor=self.actor, case=case, decided_on=review + dt.timedelta(days=2),
+            S.case_decide_no_penalty(actor=self.head, case=case, decided_on=review + dt.timedelta(days=2),
                                      grounds="初次违法、危害后果轻微并及时改正（行政处罚法第三十三条第一款）",
                                      education_method="当面教育", education_content="讲解相关法律规定，当事人承诺遵守")
             S.case_serve(actor=self.actor, case=case, served_on=review + dt.timedelta(days=3), method=ServiceMethod.DIRECT,
@@ -174,7 +174,7 @@ class CaseReplay:
             S.representations_record(actor=self.actor, case=case, text="当事人称已经整改", received_on=notice_on + dt.timedelta(days=2),
                                      review_opinion="已整改可作为从轻情节，但不影响违法事实认定")
             decide_on = notice_on + dt.timedelta(days=3)
-        S.case_decide(actor=self.actor, case=case, decided_on=decide_on, types=["fine"], fine=fine,
+        S.case_decide(actor=self.head, case=case, decided_on=decide_on, types=["fine"], fine=fine,
                       order_correction="立即改正违法行为", correction_due=decide_on + dt.timedelta(days=7))
         if stop == 8:
             return case

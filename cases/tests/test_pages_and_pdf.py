@@ -17,7 +17,7 @@ from core.exceptions import RuleViolation
 
 def decided_case(cw):
     case = ready_to_decide(cw)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     return Case.objects.get(pk=case.pk)
 
 

@@ -36,13 +36,13 @@ def test_XF_044_045_062_representation_period_elapses_without_escalation(cw):
     # and the decision is now allowed, the period having run (the sweep changed no rule)
     review_pass(cw, case)
     day = rep.due_at.astimezone(TZ).date() + dt.timedelta(days=1)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=day, types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=day, types=["fine"], fine=Decimal(60000))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
 
 
 def test_XF_072_unpaid_fine_past_its_period_makes_the_case_overdue_once(cw):
     case = ready_to_decide(cw)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")
     case.refresh_from_db()
@@ -66,7 +66,7 @@ def test_XF_072_unpaid_fine_past_its_period_makes_the_case_overdue_once(cw):
 
 def test_XF_066_instalments_move_the_overdue_point(cw):
     case = ready_to_decide(cw)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")
     S.deferral_approve(actor=cw.bureau_officer, case=case, reason="经营困难", on=D(2026, 3, 30),
@@ -77,7 +77,7 @@ def test_XF_066_instalments_move_the_overdue_point(cw):
 
 def _decided_and_served(cw, **decide):
     case = ready_to_decide(cw)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                   **decide)
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")

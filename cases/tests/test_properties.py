@@ -73,7 +73,7 @@ def run_step(w, case, action, day, amount):
     elif action in ("decide", "decide_heavier"):
         case.refresh_from_db()
         fine = (case.proposed_fine or Decimal(amount)) + (Decimal(1000) if action == "decide_heavier" else 0)
-        S.case_decide(actor=a, case=case, decided_on=day, types=["fine"], fine=fine)
+        S.case_decide(actor=w.zf_head, case=case, decided_on=day, types=["fine"], fine=fine)
     elif action == "serve":
         S.case_serve(actor=a, case=case, served_on=day, method="direct", receiver="x")
 

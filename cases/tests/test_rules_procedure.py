@@ -68,7 +68,7 @@ def test_ZJ_010_open_case_keeps_the_catalogue_version_of_its_filing_date(cw):
     notice(cw, case)
     review_pass(cw, case)
     S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
 
 
@@ -235,7 +235,7 @@ def test_XF_040_facts_not_established_gives_no_penalty_decision(cw):
     investigate(cw, case)
     to_review(cw, case)
     S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_NOT_ESTABLISHED)
-    S.case_decide_no_penalty(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), grounds="证据不足")
+    S.case_decide_no_penalty(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 18), grounds="证据不足")
     assert Document.objects.filter(case=case, doc_type=DocType.NO_PENALTY).exists()
 
 
@@ -312,17 +312,17 @@ def test_XF_044_045_062_no_decision_before_notice_and_period(cw):
     propose(cw, case)
     review_pass(cw, case, on=D(2026, 3, 17))
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), types=["fine"], fine=Decimal(60000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 18), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-044-045-062"
     notice(cw, case, on=D(2026, 3, 18))  # representation period: 5 working days → 2026-03-25
     assert Case.objects.get(pk=case.pk).representation_due == D(2026, 3, 25)
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 25), types=["fine"], fine=Decimal(60000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 25), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-044-045-062"
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 26), types=["fine"], fine=Decimal(70000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 26), types=["fine"], fine=Decimal(70000))
     assert "重新告知" in exc.value.message
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 26), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 26), types=["fine"], fine=Decimal(60000))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
 
 
@@ -337,7 +337,7 @@ def test_XF_044_045_062_representations_are_re_examined(cw):
     S.representations_record(actor=cw.bureau_officer, case=case, text="我不知道需要许可", received_on=D(2026, 3, 19),
                              review_opinion="不知法不构成免责事由，不予采纳")
     review_pass(cw, case)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 20), types=["fine"], fine=Decimal(55000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 20), types=["fine"], fine=Decimal(55000))
 
 
 def test_XF_064_hearing_request_notice_presider_agents(cw):
@@ -367,7 +367,7 @@ def test_XF_064_hearing_request_notice_presider_agents(cw):
     S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 10), attended=True, record="听证记录…",
                    party_signed=True)
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 4, 14), types=["fine"],
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 4, 14), types=["fine"],
                       fine=Decimal(100000))
     assert exc.value.rule == "XF-058"
 
@@ -386,11 +386,11 @@ def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
     S.collective_discussion_record(actor=cw.bureau_officer, case=case, held_on=D(2026, 3, 20),
                                    attendees=["局长", "副局长", "法制科长"], opinions="同意", conclusion="罚款6万元")
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-058"
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意",
                           checklist={"主体合法": True, "程序合法": True}, on=D(2026, 3, 23))
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert LegalReview.objects.filter(case=case).count() == 2
 
 
@@ -402,15 +402,36 @@ def test_XF_057_complex_cases_need_collective_discussion(cw):
     S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意", checklist={}, on=D(2026, 3, 19))
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-057"
+
+
+def test_XF_057_the_head_decides_not_the_handling_officer(cw, client):
+    """XF-057: 调查终结，行政机关负责人应当对调查结果进行审查，根据不同情况，分别作出如下决定."""
+    case = ready_to_decide(cw)
+    before = AuditRecord.objects.count()
+    for who in (cw.bureau_officer, cw.legal_reviewer):
+        with pytest.raises(NotPermitted) as exc:
+            S.case_decide(actor=who, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+        assert "XF-057" in exc.value.message
+    assert AuditRecord.objects.count() == before and Case.objects.get(pk=case.pk).status == CaseStatus.NOTICE_SERVED
+    from cases.selectors import awaiting_head
+
+    assert [(c.pk, "XF-057" in what) for c, what in awaiting_head(cw.zf_head)] == [(case.pk, True)]
+    assert awaiting_head(cw.bureau_officer) == []
+    client.force_login(cw.zf_head)
+    assert "待负责人决定" in client.get("/").content.decode()
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED and case.decided_by == cw.zf_head
+    assert awaiting_head(cw.zf_head) == []
 
 
 def test_XF_060_decision_within_90_days(cw):
     """XF-060: no decision after filing + 90 days."""
     case = ready_to_decide(cw)
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 6, 5), types=["fine"], fine=Decimal(60000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 6, 5), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-060"
 
 
@@ -418,7 +439,7 @@ def test_XF_059_decision_document_carries_every_required_field_FY_020_FY_024_027
     """XF-059 + remedies: party, address, facts and evidence, penalty and basis, performance, surcharge
     standard, remedy naming the county government, 60 days and 6 months, agency and date."""
     case = ready_to_decide(cw)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                   order_correction="立即停止无证经营", correction_due=D(2026, 3, 23))
     doc = Document.objects.get(case=case, doc_type=DocType.DECISION)
     f = doc.fields
@@ -446,7 +467,7 @@ def decided(w, n=1, fine=Decimal(60000)):
     notice(w, case)
     review_pass(w, case)
     S.waiver_record(actor=w.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
-    S.case_decide(actor=w.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=fine)
+    S.case_decide(actor=w.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=fine)
     return Case.objects.get(pk=case.pk)
 
 
@@ -570,9 +591,9 @@ def test_XF_033_no_penalty_minor_needs_education_record(cw):
     case = ready_for_notice(cw)
     S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_MINOR)
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide_no_penalty(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), grounds="首次违法且及时改正")
+        S.case_decide_no_penalty(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 18), grounds="首次违法且及时改正")
     assert exc.value.rule == "XF-033"
-    S.case_decide_no_penalty(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 18), grounds="首次违法且及时改正",
+    S.case_decide_no_penalty(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 18), grounds="首次违法且及时改正",
                              education_method="当面教育", education_content="讲解食品安全法许可规定")
     doc = Document.objects.get(case=case, doc_type=DocType.NO_PENALTY)
     assert "当面教育" in doc.fields["education"] and case.education.count() == 1
@@ -582,7 +603,7 @@ def test_ZJ_016_referral_outcome_fed_back_and_XY_ZJ_credit_event(cw):
     """ZJ-016: the referring department hears the outcome at closure; XY-ZJ: a final general-procedure
     penalty raises the credit event."""
     case = ready_to_decide(cw, referring_department=cw.scjg)
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
     S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
     S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 10, 1), reason="已履行")
@@ -782,10 +803,10 @@ def test_XF_037_a_law_changed_after_the_act_needs_the_temporal_choice_stated(cw)
                                    fine=Decimal(60000), confiscation=None)
     assert [r for r, _m in blockers] == ["XF-037"] and "2026-03-10" in blockers[0][1]
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-037"
     note = "新条例对本行为的罚款幅度未减轻，依从旧原则适用行为时施行的条例"
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                   temporal_note=note)
     decision = case.documents.get(doc_type="decision")
     assert decision.fields["temporal"] == note
@@ -808,11 +829,11 @@ def test_ZJ_024_025_a_reviewer_of_another_body_may_review_and_complex_cases_take
                           checklist={"主体合法": True, "程序合法": True})
     S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     with pytest.raises(RuleViolation) as exc:
-        S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-057"
     S.collective_discussion_record(actor=cw.bureau_officer, case=case, held_on=D(2026, 3, 20),
                                    attendees=["局长", "副局长", "法制科长"], opinions="同意", conclusion="同意拟处罚意见")
-    S.case_decide(actor=cw.bureau_officer, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert case.legal_reviews.get().reviewer == outside
 
 

@@ -67,7 +67,15 @@ def test_a_general_case_from_clue_to_archive_through_the_forms(cw, client):
     client.force_login(cw.bureau_officer)
     ok(post_step(client, case, "waiver", {"on": "2026-03-19", "confirm": "on", "statement": SimpleUploadedFile(
         "waiver.pdf", b"%PDF-1.4 signed waiver", content_type="application/pdf")}))
+    # XF-057: the head decides, not the officer who handled the case
+    assert reverse(STEP, args=[case.pk, "decide"]) not in client.get(case.get_absolute_url()).content.decode()
+    assert post_step(client, case, "decide", {"decided_on": "2026-03-23", "types": ["fine"],
+                                              "fine": "60000"}).status_code == 403
+    client.force_login(cw.zf_head)
+    assert reverse(STEP, args=[case.pk, "decide"]) in client.get(case.get_absolute_url()).content.decode()
     ok(post_step(client, case, "decide", {"decided_on": "2026-03-23", "types": ["fine"], "fine": "60000"}))
+    assert Case.objects.get(pk=case.pk).decided_by == cw.zf_head
+    client.force_login(cw.bureau_officer)
     ok(post_step(client, case, "serve", {"served_on": "2026-03-24", "method": "direct", "receiver": "法定代表人",
                                           "signed": "on"}))
     ok(post_step(client, case, "payment", {"paid_on": "2026-03-30", "amount": "60000", "method": "银行缴款"}))
@@ -92,7 +100,7 @@ def test_decide_before_the_representation_period_is_refused_with_the_rule_and_wr
     propose(cw, case)
     notice(cw, case)
     review_pass(cw, case)
-    client.force_login(cw.bureau_officer)
+    client.force_login(cw.zf_head)
     before = (AuditRecord.objects.count(), Document.objects.count())
     resp = post_step(client, case, "decide", {"decided_on": "2026-03-19", "types": ["fine"], "fine": "60000"})
     assert resp.status_code == 422
@@ -136,9 +144,11 @@ def test_bad_input_is_reported_per_field_in_chinese(cw, client):
 
 def test_steps_are_offered_by_state_and_role(cw, client):
     case = open_case(cw)
-    client.force_login(cw.bureau_officer)
+    client.force_login(cw.zf_head)
     assert client.get(reverse(STEP, args=[case.pk, "decide"])).status_code == 409
     assert post_step(client, case, "decide", {"decided_on": "2026-03-19", "types": ["fine"]}).status_code == 409
+    client.force_login(cw.bureau_officer)
+    assert client.get(reverse(STEP, args=[case.pk, "decide"])).status_code == 403  # XF-057: the head's
     assert client.get(reverse(STEP, args=[case.pk, "legal_review"])).status_code == 403
     assert client.get(reverse(STEP, args=[case.pk, "nonsense"])).status_code == 404
     client.force_login(cw.huibu_officer)
