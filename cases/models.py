@@ -133,10 +133,15 @@ class Case(models.Model):
         indexes = [models.Index(fields=["department", "status"]), models.Index(fields=["party_code", "item"])]
 
     def __str__(self) -> str:
-        return f"{self.number or '#' + str(self.pk)} {self.cause}"
+        return f"{self.label} {self.cause}"
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """The case number once filed (立案); before that the clue's register number, never a bare id."""
+        return self.number or f"线索#{self.pk}"
 
     @property
     def is_person(self) -> bool:

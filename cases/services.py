@@ -167,7 +167,7 @@ def _deadline(case: Case, kind: str, due: Due, label: str, *, warn_at: dt.date |
     due_at = end_of_day(due.due)
     return Deadline.objects.create(kind=kind, object_type="cases.case", object_id=str(case.pk),
                                    party_period=kind in PARTY_PERIODS,
-                                   department=case.department, label=f"{case.number or case.pk} {label}"[:200],
+                                   department=case.department, label=f"{case.label} {label}"[:200],
                                    due_at=due_at, remind_at=end_of_day(warn_at) if warn_at else due_at -
                                    dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
                                    basis=due.basis[:120], provisional=due.provisional)
@@ -654,7 +654,7 @@ def evidence_share(*, actor, evidence: Evidence, to_case: Case, on: dt.date) -> 
     copy = Evidence.objects.create(
         case=to_case, kind=evidence.kind, description=evidence.description, collected_on=evidence.collected_on,
         method=evidence.method, lawful=True, file=evidence.file.name, sha256=evidence.sha256, shared_from=evidence,
-        source=f"{source.department.short_name} {source.number or source.pk} 共享（ZJ-018），{on}"[:200])
+        source=f"{source.department.short_name} {source.label} 共享（ZJ-018），{on}"[:200])
     copy.collected_by.set(evidence.collected_by.all())
     Notification.objects.create(department=to_case.department, level=Notification.Level.INFO,
                                 text=f"{source.department.short_name}共享证据：{evidence.description}（须查证后使用）"[:300],

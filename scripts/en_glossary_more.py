@@ -357,4 +357,5 @@ EN_MORE = {
 "反馈到期": "Due for answer",
 "评价人数": "Ratings",
 "平均评价": "Average rating",
+"案件概况": "Cases by state",
 }
