@@ -1,0 +1,68 @@
+"""Benchmark the command centre's reads on whatever database is configured (the demo by default):
+the map points (open, 7, 30 and 365 days), the 考评 selector over a year, 我的待办 for the guidance
+office and the event-list CSV export (every event). Prints, for each, the rows, the number of SQL
+queries and the median of five runs after one warm-up.
+
+Run after ``make demo`` (or against a copy of production with DATABASE_URL set):
+``.venv/bin/python bench/command_reads.py``
+"""
+
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openenforce.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from dispatch.selectors import body_performance, event_points, my_work  # noqa: E402
+from intake.selectors import event_export_rows, event_search  # noqa: E402
+
+
+def measure(name, fn, rows_of):
+    fn()  # warm-up
+    times = []
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - start)
+    print(f"{name:<34} rows {rows_of(result):>6}  queries {len(queries.captured_queries):>3}  "
+          f"median {statistics.median(times) * 1000:8.1f} ms  (min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f})")
+
+
+def main():
+    users = get_user_model().objects
+    operator = users.filter(role="operator").first()
+    guidance = users.filter(role="guidance").first()
+    if operator is None or guidance is None:
+        print("no command-centre users in this database: run `make demo` first")
+        return
+    now = timezone.now()
+    print(f"database: {connection.vendor}, events visible to {operator.username}: "
+          f"{event_search(user=operator).count()}")
+    for days in (None, 7, 30, 365):
+        measure(f"map points ({days or 'open'} days)", lambda d=days: event_points(user=operator, days=d),
+                lambda r: r["total"])
+    measure("考评, one year, every body", lambda: body_performance(start=now - dt.timedelta(days=365), end=now),
+            len)
+    measure("我的待办 (guidance office)", lambda: {k: list(v) if hasattr(v, "__iter__") and not isinstance(v, (str, dict))
+                                                   else v for k, v in my_work(user=guidance).items()},
+            lambda r: r["unread_count"])
+    measure("event export CSV rows (all)", lambda: list(event_export_rows(event_search(user=operator))), len)
+
+
+if __name__ == "__main__":
+    main()
