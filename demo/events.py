@@ -110,7 +110,9 @@ class EventReplay:
                 .get(channel, ""), reporter_phone=f"13{self.rng.randint(100000000, 999999999)}"
                 if channel in ("citizen", "hotline") else "",
                 # about one citizen report in ten asks for confidentiality; no extra draw from the rng
-                confidential=channel in ("citizen", "hotline") and at.minute % 10 == 0, synthetic=True).event
+                confidential=channel in ("citizen", "hotline") and at.minute % 10 == 0,
+                # some citizens ask to be texted (the 12345 hotline calls its reporters back itself)
+                notify_reporter=channel == "citizen" and at.minute % 3 == 0, synthetic=True).event
 
     def _when(self, at):
         """The service clock at ``at`` for one replayed step; a step that would fall after now is not

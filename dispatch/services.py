@@ -601,12 +601,15 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
 
 def sweep_all() -> dict:
     """One scheduled pass: deadline rows, then the case states that follow from time passing — unpaid fines
-    past their period (XF-072) and credit events of decisions that became final (XY-ZJ-011-016)."""
+    past their period (XF-072) and credit events of decisions that became final (XY-ZJ-011-016) — and the
+    text messages queued for reporters."""
     from cases.services import credit_sweep, payments_overdue_sweep
+    from intake.messaging import send_reporter_messages
 
     counts = deadlines_sweep()
     counts["payments_overdue"] = payments_overdue_sweep()
     counts["credit_pushed"] = credit_sweep()
+    counts["reporter_messages"] = send_reporter_messages()
     return counts
 
 

@@ -65,7 +65,7 @@ def _submit(client: ApiClient, payload: EventIn, *, external_id: str | None = No
             text=payload.text, title=payload.title, lng=payload.lng, lat=payload.lat, address=payload.address,
             town_code=payload.town, occurred_at=payload.occurred_at, category_code=payload.category,
             priority=payload.priority, reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
-            confidential=payload.confidential,
+            confidential=payload.confidential, notify_reporter=payload.notify_reporter,
             attachments=_attachments(payload, prefix))
     except ValidationFailed as exc:
         if prefix:

@@ -28,6 +28,7 @@ class PublicReportForm(ReportForm):
     reporter_name = forms.CharField(label=_("称呼（可不填）"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("联系电话（可不填，用于回访，不公开）"), max_length=30, required=False)
     confidential = forms.BooleanField(label=_("为我保密：姓名和电话只给指挥中心，不告诉办理单位"), required=False)
+    notify_reporter = forms.BooleanField(label=_("受理和办结时短信告诉我（须填写手机号码）"), required=False)
 
 
 class EventFilterForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from intake.choices import Channel, EventStatus, Priority
 
 
@@ -89,6 +90,9 @@ class Event(models.Model):
                                  related_name="reported_events")
     reporter_name = models.CharField(_("报告人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("报告人电话"), max_length=20, blank=True)
+    notify_reporter = models.BooleanField(
+        _("短信告知办理结果"), default=False,
+        help_text=_("报告人要求以短信告知受理和办结（须留电话）"))
     confidential = models.BooleanField(
         _("为报告人保密"), default=False,
         help_text=_("报告人要求保密（XF-050）：姓名和电话只有指挥中心可见，办理单位经指挥中心联系报告人"))
@@ -202,3 +206,35 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {'通过' if self.passed else '不通过'}"
+
+
+class ReporterMessage(models.Model):
+    """A text message to a reporter who asked for one (受理, 合并, 办结), queued by the services and sent
+    by the worker's sweep through the configured gateway (``OPENENFORCE_SMS_BACKEND``)."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("受理")
+        MERGED = "merged", _("合并办理")
+        CLOSED = "closed", _("办结")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    phone = models.CharField(max_length=20)
+    text = models.CharField(max_length=300)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.kind} {self.status}"

@@ -23,6 +23,7 @@ class EventIn(Schema):
     reporter_name: str = ""
     reporter_phone: str = ""
     confidential: bool = Field(False, description="报告人要求保密：姓名和电话只有指挥中心可见（XF-050）")
+    notify_reporter: bool = Field(False, description="以短信告知报告人受理和办结（须有 reporter_phone）；12345热线自行回访的不要设置")
     attachments: list[AttachmentIn] = []
 
 

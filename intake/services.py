@@ -21,7 +21,8 @@ from core.models import AuditRecord
 from core.origin import current_origin
 from core.validators import validate_phone
 from intake.choices import OPEN_STATUSES, TRANSITIONS, Channel, EventStatus, Priority
-from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition
+from intake.messaging import queue_reporter_message
+from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition, ReporterMessage
 from org import geo
 from org.choices import RegionLevel
 from org.models import Region
@@ -223,6 +224,8 @@ def event_transition(*, event: Event, new: str, actor=None, reason: str = "", ac
     for k, v in fields.items():
         setattr(event, k, v)
     record_transition(event, old, new, actor=actor, reason=reason, actor_label=actor_label)
+    if new == EventStatus.CLOSED:
+        queue_reporter_message(event, ReporterMessage.Kind.CLOSED)
     return event
 
 
@@ -260,6 +263,7 @@ def event_submit(
     reporter_name: str = "",
     reporter_phone: str = "",
     confidential: bool = False,
+    notify_reporter: bool = False,
     attachments: list[NewAttachment] | None = None,
     received_at: dt.datetime | None = None,
     synthetic: bool = False,
@@ -282,11 +286,14 @@ def event_submit(
                                         town_code=town_code, occurred_at=occurred_at, category_code=category_code,
                                         priority=priority, attachments=attachments or [], now=now,
                                         reporter_name=reporter_name, reporter_phone=reporter_phone)
+    if notify_reporter and not clean.get("reporter_phone") and "reporter_phone" not in errors:
+        errors.setdefault("reporter_phone", []).append("选择短信告知办理结果的，须填写手机号码")
     if errors:
         raise ValidationFailed("事件信息有误", errors=errors)
     event = Event(
         channel=channel, source=source, external_id=external_id, reporter=actor if getattr(actor, "pk", None) else None,
         reporter_name=clean["reporter_name"], reporter_phone=clean["reporter_phone"], confidential=bool(confidential),
+        notify_reporter=bool(notify_reporter),
         title=clean["title"], text=clean["text"],
         lng=clean["lng"], lat=clean["lat"], address=clean["address"], town=clean["town"],
         occurred_at=clean["occurred_at"], received_at=received_at or now, category=clean["category"],
@@ -322,7 +329,9 @@ def event_submit(
         duplicate.refresh_from_db(fields=["me_too_count"])
         audit_log(actor=actor or source, action="intake.event.link_duplicate", obj=event,
                   after={"duplicate_of": duplicate.ticket, "me_too_count": duplicate.me_too_count})
+        queue_reporter_message(event, ReporterMessage.Kind.MERGED)
         return SubmitResult(event, created=True, duplicate_of=duplicate)
+    queue_reporter_message(event, ReporterMessage.Kind.RECEIVED)
     if route:
         from dispatch.services import route_event
 

@@ -219,6 +219,7 @@ def public_report(request):
                                   address=d["address"], category_code=d["category"].code if d["category"] else None,
                                   priority=d["priority"], reporter_name=d["reporter_name"],
                                   reporter_phone=d["reporter_phone"], confidential=d["confidential"],
+                                  notify_reporter=d["notify_reporter"],
                                   attachments=_attachments(request))
         except ValidationFailed as exc:
             _form_errors(form, exc)

@@ -168,6 +168,14 @@ OPENENFORCE_SHARED_DIR = Path(os.environ.get("OPENENFORCE_SHARED_DIR", BASE_DIR.
 OPENENFORCE_TRUSTED_PROXIES = [
     a.strip() for a in os.environ.get("OPENENFORCE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if a.strip()]
 
+# Text messages to reporters who asked for them (intake/messaging.py): "log" (default; nothing is sent)
+# or "http" (POST to OPENENFORCE_SMS_URL with a bearer token). OPENENFORCE_PUBLIC_URL is the public site
+# the messages link to.
+OPENENFORCE_SMS_BACKEND = os.environ.get("OPENENFORCE_SMS_BACKEND", "log")
+OPENENFORCE_SMS_URL = os.environ.get("OPENENFORCE_SMS_URL", "")
+OPENENFORCE_SMS_TOKEN = os.environ.get("OPENENFORCE_SMS_TOKEN", "")
+OPENENFORCE_PUBLIC_URL = os.environ.get("OPENENFORCE_PUBLIC_URL", "http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,112 @@
+"""Text messages to reporters who asked for them (短信告知): queued by the intake services when a report
+is accepted, merged into an earlier one or closed, and sent by the worker's sweep through the gateway
+named in ``OPENENFORCE_SMS_BACKEND``:
+
+- ``log`` (the default, and the demo's): the message is written to the ``openenforce.sms`` log and marked
+  sent. Nothing leaves the machine.
+- ``http``: ``POST OPENENFORCE_SMS_URL`` with JSON ``{"phone", "text", "ref"}`` and
+  ``Authorization: Bearer OPENENFORCE_SMS_TOKEN``; any 2xx is sent, anything else (or no answer within
+  10 s) is a failure that is retried on the next sweeps, up to ``MAX_ATTEMPTS`` times. ``ref`` is the
+  message id, so a gateway can drop a repeat. Adapting to a given provider (an SMS company, 浙里办's
+  message centre) is a small HTTP relay in front of it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from core import clock
+from core.audit import audit_log
+from core.config import config_get
+from core.privacy import redact_public
+from intake.models import Event, ReporterMessage
+
+log = logging.getLogger("openenforce.sms")
+MAX_ATTEMPTS = 5
+SIGNATURE = "【常山县综合行政执法】"
+
+
+def _track_url(event: Event) -> str:
+    return f"{settings.OPENENFORCE_PUBLIC_URL.rstrip('/')}/public/track/{event.ticket}/"
+
+
+def message_text(event: Event, kind: str) -> str:
+    if kind == ReporterMessage.Kind.RECEIVED:
+        body = f"您反映的问题已受理，受理编号{event.ticket}，进度可查：{_track_url(event)}"
+    elif kind == ReporterMessage.Kind.MERGED:
+        body = (f"您反映的问题已有人报告（{event.duplicate_of.ticket}），已合并办理，受理编号{event.ticket}，"
+                f"进度可查：{_track_url(event.duplicate_of)}")
+    else:
+        outcome = redact_public(event.outcome, names=[event.reporter_name])[:80]
+        days = config_get("intake.reopen_days")
+        body = (f"您反映的问题（{event.ticket}）已办结：{outcome}。如未解决，可在办结后{days}日内通过"
+                f"{_track_url(event)}申请重新处理，并请评价。")
+    return (SIGNATURE + body)[:300]
+
+
+def queue_reporter_message(event: Event, kind: str) -> ReporterMessage | None:
+    """Queue one message if the reporter asked for messages and left a phone. Runs inside the service's
+    transaction: a rolled-back report sends nothing."""
+    if not event.notify_reporter or not event.reporter_phone:
+        return None
+    return ReporterMessage.objects.create(event=event, kind=kind, phone=event.reporter_phone,
+                                          text=message_text(event, kind))
+
+
+def _send_http(message: ReporterMessage) -> None:
+    body = json.dumps({"phone": message.phone, "text": message.text, "ref": str(message.pk)}).encode()
+    request = urllib.request.Request(settings.OPENENFORCE_SMS_URL, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {settings.OPENENFORCE_SMS_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (URL from settings)
+        if not 200 <= response.status < 300:
+            raise OSError(f"HTTP {response.status}")
+
+
+def _send(message: ReporterMessage) -> None:
+    backend = settings.OPENENFORCE_SMS_BACKEND
+    if backend == "log":
+        log.info("SMS to %s: %s", message.phone, message.text)
+    elif backend == "http":
+        _send_http(message)
+    else:
+        raise OSError(f"unknown OPENENFORCE_SMS_BACKEND {backend!r}")
+
+
+def send_reporter_messages(limit: int = 100) -> dict:
+    """One pass over the queue (the sweep calls it every minute). Each message is claimed by a
+    compare-and-set on its attempt count, so two workers never send the same message twice in a pass;
+    each outcome is audited."""
+    counts = {"sent": 0, "failed": 0}
+    queued = ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED).order_by("created_at")[:limit]
+    for message in queued:
+        claimed = ReporterMessage.objects.filter(pk=message.pk, status=ReporterMessage.Status.QUEUED,
+                                                 attempts=message.attempts).update(attempts=F("attempts") + 1)
+        if not claimed:
+            continue
+        attempts = message.attempts + 1
+        try:
+            _send(message)
+        except (OSError, urllib.error.URLError) as exc:
+            final = attempts >= MAX_ATTEMPTS
+            with transaction.atomic():
+                ReporterMessage.objects.filter(pk=message.pk).update(
+                    last_error=str(exc)[:300], status=ReporterMessage.Status.FAILED if final else
+                    ReporterMessage.Status.QUEUED)
+                audit_log(actor=None, action="intake.reporter_message.failed", obj=message,
+                          after={"attempts": attempts, "error": str(exc)[:200], "final": final})
+            counts["failed"] += 1
+            continue
+        with transaction.atomic():
+            ReporterMessage.objects.filter(pk=message.pk).update(status=ReporterMessage.Status.SENT, sent_at=clock.now(),
+                                                                 last_error="")
+            audit_log(actor=None, action="intake.reporter_message.sent", obj=message,
+                      after={"event": message.event.ticket, "kind": message.kind, "attempts": attempts})
+        counts["sent"] += 1
+    return counts
