@@ -2,8 +2,8 @@
 is accepted, merged into an earlier one or closed, and sent by the worker's sweep through the gateway
 named in ``OPENENFORCE_SMS_BACKEND``:
 
-- ``log`` (the default, and the demo's): the message is written to the ``openenforce.sms`` log and marked
-  sent. Nothing leaves the machine.
+- ``log`` (the default, and the demo's): the message is written to the ``openenforce.sms`` log (the number
+  masked) and marked sent. Nothing leaves the machine.
 - ``http``: ``POST OPENENFORCE_SMS_URL`` with JSON ``{"phone", "text", "ref"}`` and
   ``Authorization: Bearer OPENENFORCE_SMS_TOKEN``; any 2xx is sent, anything else (or no answer within
   10 s) is a failure that is retried on the next sweeps, up to ``MAX_ATTEMPTS`` times. ``ref`` is the
@@ -26,6 +26,7 @@ from core import clock
 from core.audit import audit_log
 from core.config import config_get
 from core.privacy import redact_public
+from core.validators import mask_phone
 from intake.models import Event, ReporterMessage
 
 log = logging.getLogger("openenforce.sms")
@@ -72,7 +73,7 @@ def _send_http(message: ReporterMessage) -> None:
 def _send(message: ReporterMessage) -> None:
     backend = settings.OPENENFORCE_SMS_BACKEND
     if backend == "log":
-        log.info("SMS to %s: %s", message.phone, message.text)
+        log.info("SMS #%s to %s: %s", message.pk, mask_phone(message.phone), message.text)  # no full number in logs
     elif backend == "http":
         _send_http(message)
     else:

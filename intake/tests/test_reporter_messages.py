@@ -46,9 +46,11 @@ def test_accepted_merged_and_closed_reports_queue_a_text_only_when_asked(iw, cli
     assert "已劝离摊贩" in closed.text and "13800000000" not in closed.text and "15日内" in closed.text
 
 
-def test_the_log_gateway_marks_sent_once_and_audits(iw, client):
+def test_the_log_gateway_marks_sent_once_and_audits(iw, client, caplog):
     _report(client, iw)
-    assert send_reporter_messages() == {"sent": 1, "failed": 0}
+    with caplog.at_level("INFO", logger="openenforce.sms"):
+        assert send_reporter_messages() == {"sent": 1, "failed": 0}
+    assert "139****5678" in caplog.text and "13912345678" not in caplog.text  # logs never hold the number
     assert send_reporter_messages() == {"sent": 0, "failed": 0}
     msg = ReporterMessage.objects.get()
     assert msg.status == "sent" and msg.attempts == 1 and msg.sent_at is not None
