@@ -75,6 +75,7 @@ def deadlines_cancel(obj) -> None:
 # ------------------------------------------------------------------ instructions
 
 
+@transaction.atomic(savepoint=False)  # part of its caller's transaction; its own when called alone
 def instruction_issue(*, event: Event | None, department: Department, team: Team | None, content: str,
                       priority: str, actor=None, campaign_task=None, transferred_from=None) -> Instruction:
     now = clock.now()
@@ -111,6 +112,7 @@ def _assign(event: Event, decision_method: str, *, department, team, item=None, 
     return event
 
 
+@transaction.atomic(savepoint=False)  # part of its caller's transaction; its own when called alone
 def route_event(*, event: Event, actor=None, exclude_departments: set[int] | None = None) -> RoutingDecision | None:
     """Automatic routing right after intake (or after a return). Low confidence → triage queue."""
     d = routing.decide(text=f"{event.title} {event.text}", town=event.town, category=event.category,

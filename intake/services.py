@@ -229,7 +229,6 @@ def event_transition(*, event: Event, new: str, actor=None, reason: str = "", ac
     return event
 
 
-@transaction.atomic
 def _check_public_rate(now: dt.datetime) -> None:
     """The anonymous public page accepts at most ``intake.public.max_per_hour`` reports an hour from one
     address (counted in the audit trail, which records every submission's address), so that one caller
@@ -245,6 +244,7 @@ def _check_public_rate(now: dt.datetime) -> None:
                               errors={"__all__": [f"每小时最多{limit}件"]})
 
 
+@transaction.atomic
 def event_submit(
     *,
     channel: str,

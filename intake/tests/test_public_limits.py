@@ -46,3 +46,22 @@ def test_a_client_cannot_choose_its_address_with_x_forwarded_for(client):
         chain = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9, 10.0.0.2")
         assert client_ip(chain) == "203.0.113.9"
     assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_is_one_transaction_outside_any_test_transaction(iw, monkeypatch):
+    """event_submit opens its own transaction: it works where no caller opened one (a view, a worker), and a
+    failure after the event was saved leaves nothing behind."""
+    from core.models import AuditRecord
+
+    event_submit(channel="citizen", text="人民路有人占道摆摊经营", lng=118.7, lat=28.9, category_code="0504")
+    assert Event.objects.count() == 1
+    before = AuditRecord.objects.count()
+
+    def broken_routing(**kwargs):
+        raise RuntimeError("routing failed")
+
+    monkeypatch.setattr("dispatch.services.route_event", broken_routing)
+    with pytest.raises(RuntimeError):
+        event_submit(channel="citizen", text="文峰路共享单车乱停放", lng=118.71, lat=28.91, category_code="1001")
+    assert Event.objects.count() == 1 and AuditRecord.objects.count() == before
