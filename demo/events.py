@@ -22,7 +22,7 @@ from demo import data as D
 from dispatch import services as dispatch
 from dispatch.training import retrain_from_history
 from intake.choices import EventStatus
-from intake.models import EventCategory
+from intake.models import EventCategory, ReporterMessage
 from intake.services import api_client_create, event_submit
 from org.choices import DepartmentKind, Role, TeamKind
 from org.models import Department, Region, Team, User
@@ -230,6 +230,9 @@ class EventReplay:
         # A year of history was read at the time: only what the last fortnight brings stays unread.
         Notification.objects.filter(read_at__isnull=True, created_at__lt=recent_from_at).update(
             read_at=F("created_at"))
+        # ... and its texts to reporters went out at the time; the last fortnight's wait for the worker
+        ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED, created_at__lt=recent_from_at).update(
+            status=ReporterMessage.Status.SENT, sent_at=F("created_at"), attempts=1)
         result = retrain_from_history(min_events=50)
         self.log(f"routing model trained on history: {result}")
         # the last fortnight: the model routes what comes without a category; some work is still open

@@ -91,6 +91,13 @@ def test_demo_replay_writes_nothing_dated_after_now(demo_events):
     assert not Instruction.objects.filter(feedback_at__gt=now).exists()
     assert not Event.objects.filter(resolved_at__gt=now).exists() and not Event.objects.filter(closed_at__gt=now).exists()
     assert RoutingDecision.objects.filter(method="reopen").exists()  # reporters said "not fixed" and it was redone
+    from intake.models import ReporterMessage
+
+    # the replayed year's texts went out at the time; only the last fortnight's wait for the worker
+    texts = ReporterMessage.objects.all()
+    assert texts.filter(status="sent").exists() and not texts.filter(sent_at__gt=now).exists()
+    fortnight = now - timezone.timedelta(days=15)
+    assert not texts.filter(status="queued", created_at__lt=fortnight).exists()
 
 
 @pytest.mark.django_db
