@@ -577,13 +577,14 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
                        text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}", link=deadline_link(d))
                 audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
                 counts["reminded"] += 1
+    level1, level2 = [], []
     for d in duties.filter(escalation_level=0, due_at__lte=now)[:500]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
                 text = f"督办：{d.label} 已超期（时限 {timezone.localtime(d.due_at):%m-%d %H:%M}）"
                 link = deadline_link(d)
                 notify(department=d.department, level=Notification.Level.ESCALATE, text=text, link=link)
-                notify(department=guidance, level=Notification.Level.ESCALATE, text=f"{d.department}：{text}", link=link)
+                level1.append((d.department, f"{d.department}：{text}", link))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id, escalation_level=0).update(escalation_level=1)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 1})
@@ -591,14 +592,35 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     for d in duties.filter(escalation_level=1, escalate2_at__lte=now)[:500]:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=1).update(escalation_level=2):
-                for leader in Department.objects.filter(kind=DepartmentKind.GOVERNMENT, region__level="county")[:1]:
-                    notify(department=leader, level=Notification.Level.ESCALATE,
-                           text=f"县级督办：{d.department} {d.label} 严重超期", link=deadline_link(d))
+                level2.append((d.department, f"县级督办：{d.department} {d.label} 严重超期", deadline_link(d)))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id).update(escalation_level=2)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 2})
                 counts["escalated2"] += 1
+    # The supervisors get one notice per pass, not one per item: the body concerned has each item, and the
+    # command centre lists them all (超期督办).
+    _escalation_digest(guidance, level1, "督办")
+    county = Department.objects.filter(kind=DepartmentKind.GOVERNMENT, region__level="county").first()
+    _escalation_digest(county, level2, "县级督办")
     return counts
+
+
+def _escalation_digest(department, items: list, title: str) -> None:
+    if department is None or not items:
+        return
+    if len(items) == 1:
+        _body, text, link = items[0]
+    else:
+        from collections import Counter
+
+        from django.urls import reverse
+
+        by_body = Counter(str(body) for body, _text, _link in items)
+        parts = "、".join(f"{name} {n}件" for name, n in by_body.most_common(5))
+        more = f"等{len(by_body)}个单位" if len(by_body) > 5 else ""
+        text, link = f"{title}：本轮新增超期 {len(items)} 件（{parts}{more}）", reverse("dispatch:command")
+    with transaction.atomic():
+        notify(department=department, level=Notification.Level.ESCALATE, text=text, link=link)
 
 
 def sweep_all() -> dict:

@@ -264,3 +264,14 @@ def test_ticket_page_offers_reopening_only_within_the_window(iw, client):
         page = client.get(f"/public/track/{e.ticket}/").content.decode()
         assert 'value="reopen"' not in page and "期限已过" in page
         assert "申请重新处理的期限已过" in client.get(f"/intake/events/{e.pk}/").content.decode()
+
+
+def test_supervisors_get_one_digest_per_sweep_the_bodies_each_item(iw):
+    events = [report(iw, text=t) for t in (
+        "人民路有人占道摆摊经营", "东明路口有人摆摊卖水果", "府前路店家占道经营堆放货物")]
+    due = max(Deadline.objects.get(kind="instruction.sign", object_id=str(e.instructions.get().pk)).due_at
+              for e in events)
+    assert services.deadlines_sweep(now=due + dt.timedelta(minutes=1))["escalated"] == 3
+    assert Notification.objects.filter(department=iw.tianma_gov, level="escalate").count() == 3  # each item
+    digest = Notification.objects.get(department=iw.guidance_office, level="escalate")
+    assert "本轮新增超期 3 件" in digest.text and "天马街道办事处 3件" in digest.text and digest.link == "/command/"
