@@ -175,8 +175,17 @@ def instruction_sign(*, actor, instruction: Instruction) -> Instruction:
     deadline_close(kind="instruction.sign", obj=instruction, at=now)
     if instruction.event_id:
         event_transition(event=instruction.event, new=EventStatus.ACCEPTED, actor=actor, reason="签收指令")
+        settle_notifications(department=instruction.department, prefix="新指令：",
+                             link=instruction.event.get_absolute_url())
     audit_log(actor=actor, action="dispatch.instruction.sign", obj=instruction, after={"signed_at": now})
     return instruction
+
+
+def settle_notifications(*, department, prefix: str, link: str) -> int:
+    """A call to action that has been acted on (the instruction signed, the report verified) is settled
+    for everyone in the body, so nobody's unread list keeps work that is done."""
+    return Notification.objects.filter(department=department, text__startswith=prefix, link=link,
+                                       read_at__isnull=True).update(read_at=clock.now())
 
 
 @transaction.atomic
@@ -314,6 +323,7 @@ def event_verify(*, actor, event: Event, passed: bool, note: str) -> Event:
                                 actor=actor, content=f"核查未通过，请继续处置：{note}", transferred_from=last)
         Instruction.objects.filter(pk=new.pk).update(status=Instruction.Status.SIGNED, signed_at=now)
         deadline_close(kind="instruction.sign", obj=new, at=now)
+    settle_notifications(department=_guidance_office(), prefix="待核查：", link=event.get_absolute_url())
     audit_log(actor=actor, action="intake.event.verify", obj=event, after={"passed": passed, "note": note})
     return event
 

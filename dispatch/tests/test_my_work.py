@@ -185,3 +185,17 @@ def test_a_case_deadline_escalation_links_to_the_case(iw):
     services.deadlines_sweep()
     links = set(Notification.objects.filter(level="escalate").values_list("link", flat=True))
     assert links == {"/cases/41/"}
+
+
+def test_a_call_to_action_is_settled_once_acted_on(iw):
+    event = report(iw)
+    assert any(n.text.startswith("新指令") for n in my_work(user=iw.tianma_officer)["notifications"])
+    instruction = event.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=instruction)
+    assert not any(n.text.startswith("新指令") for n in my_work(user=iw.tianma_officer)["notifications"])
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=instruction, outcome="已劝离摊贩，恢复通行")
+    assert any(n.text.startswith("待核查") for n in my_work(user=iw.operator)["notifications"])
+    event.refresh_from_db()
+    services.event_verify(actor=iw.grid_tianma, event=event, passed=True, note="现场已恢复通行")
+    assert not any(n.text.startswith("待核查") for n in my_work(user=iw.operator)["notifications"])
+    assert Notification.objects.filter(text__startswith="待核查", read_at__isnull=False).count() == 1  # kept, settled
