@@ -4,11 +4,17 @@ office and the event-list CSV export (every event). Prints, for each, the rows, 
 queries and the median of five runs after one warm-up.
 
 Run after ``make demo`` (or against a copy of production with DATABASE_URL set):
-``.venv/bin/python bench/command_reads.py``
+``.venv/bin/python bench/command_reads.py [--synthetic N]``
+
+``--synthetic N`` adds N open events (copies of the demo's, spread over the past year, inserted in bulk)
+inside a transaction that is rolled back at the end, to see the map and the lists at a larger scale
+without changing the database.
 """
 
+import argparse
 import datetime as dt
 import os
+import random
 import statistics
 import sys
 import time
@@ -23,7 +29,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -43,7 +49,39 @@ def measure(name, fn, rows_of):
           f"median {statistics.median(times) * 1000:8.1f} ms  (min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f})")
 
 
+def add_synthetic(n: int) -> None:
+    from intake.models import Event
+
+    rng = random.Random(7)
+    now = timezone.now()
+    base = list(Event.objects.filter(lng__isnull=False, duplicate_of__isnull=True).values(
+        "text", "lng", "lat", "town_id", "category_id", "department_id", "channel")[:500])
+    rows = []
+    for _ in range(n):
+        b = rng.choice(base)
+        rows.append(Event(channel=b["channel"], text=b["text"], lng=b["lng"] + rng.uniform(-0.01, 0.01),
+                          lat=b["lat"] + rng.uniform(-0.01, 0.01), town_id=b["town_id"], category_id=b["category_id"],
+                          department_id=b["department_id"], status="routed", synthetic=True,
+                          received_at=now - dt.timedelta(minutes=rng.randint(1, 365 * 24 * 60))))
+    start = time.perf_counter()
+    Event.objects.bulk_create(rows, batch_size=2000)
+    print(f"added {n} synthetic open events in {time.perf_counter() - start:.1f} s (rolled back at the end)")
+
+
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--synthetic", type=int, default=0)
+    args = parser.parse_args()
+    if args.synthetic:
+        with transaction.atomic():
+            add_synthetic(args.synthetic)
+            run()
+            transaction.set_rollback(True)
+    else:
+        run()
+
+
+def run():
     users = get_user_model().objects
     operator = users.filter(role="operator").first()
     guidance = users.filter(role="guidance").first()
