@@ -368,4 +368,7 @@ EN_MORE = {
 "已发送": "Sent",
 "发送失败": "Failed",
 "短信告知报告人": "Texts to the reporter",
+"显示": "View",
+"点位": "Points",
+"热力": "Heat",
 }
