@@ -6,13 +6,14 @@ named in ``OPENENFORCE_SMS_BACKEND``:
   masked) and marked sent. Nothing leaves the machine.
 - ``http``: ``POST OPENENFORCE_SMS_URL`` with JSON ``{"phone", "text", "ref"}`` and
   ``Authorization: Bearer OPENENFORCE_SMS_TOKEN``; any 2xx is sent, anything else (or no answer within
-  10 s) is a failure that is retried on the next sweeps, up to ``MAX_ATTEMPTS`` times. ``ref`` is the
+  10 s) is a failure that is retried ``RETRY_AFTER`` later, up to ``MAX_ATTEMPTS`` times. ``ref`` is the
   message id, so a gateway can drop a repeat. Adapting to a given provider (an SMS company, 浙里办's
   message centre) is a small HTTP relay in front of it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import urllib.error
@@ -20,7 +21,7 @@ import urllib.request
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from core import clock
 from core.audit import audit_log
@@ -80,15 +81,22 @@ def _send(message: ReporterMessage) -> None:
         raise OSError(f"unknown OPENENFORCE_SMS_BACKEND {backend!r}")
 
 
+RETRY_AFTER = dt.timedelta(minutes=2)  # well beyond the gateway's 10 s timeout
+
+
 def send_reporter_messages(limit: int = 100) -> dict:
-    """One pass over the queue (the sweep calls it every minute). Each message is claimed by a
-    compare-and-set on its attempt count, so two workers never send the same message twice in a pass;
-    each outcome is audited."""
+    """One pass over the queue (the sweep calls it every minute). A message is claimed by a
+    compare-and-set on its attempt count that also stamps the attempt; a message attempted less than
+    ``RETRY_AFTER`` ago is not picked up again, so a second worker never sends a message another worker is
+    still sending, and a failed one waits before its retry. Each outcome is audited."""
     counts = {"sent": 0, "failed": 0}
-    queued = ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED).order_by("created_at")[:limit]
+    now = clock.now()
+    queued = ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED).filter(
+        Q(attempted_at__isnull=True) | Q(attempted_at__lt=now - RETRY_AFTER)).order_by("created_at")[:limit]
     for message in queued:
         claimed = ReporterMessage.objects.filter(pk=message.pk, status=ReporterMessage.Status.QUEUED,
-                                                 attempts=message.attempts).update(attempts=F("attempts") + 1)
+                                                 attempts=message.attempts).update(attempts=F("attempts") + 1,
+                                                                                   attempted_at=now)
         if not claimed:
             continue
         attempts = message.attempts + 1

@@ -1,5 +1,6 @@
 """Reporters who ask for it get a text when their report is accepted, merged and closed (短信告知)."""
 
+import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -7,9 +8,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.test import override_settings
 
+from core import clock
 from core.models import AuditRecord
 from dispatch import services as dispatch
-from intake.messaging import MAX_ATTEMPTS, send_reporter_messages
+from intake.messaging import MAX_ATTEMPTS, RETRY_AFTER, send_reporter_messages
 from intake.models import Event, ReporterMessage
 
 pytestmark = pytest.mark.django_db
@@ -90,9 +92,11 @@ def test_the_http_gateway_posts_json_retries_and_gives_up(iw, client, gateway):
         handler.fail = True
         assert send_reporter_messages() == {"sent": 0, "failed": 1}
         msg.refresh_from_db()
-        assert msg.status == "queued" and msg.attempts == 1 and "503" in msg.last_error  # retried next sweep
+        assert msg.status == "queued" and msg.attempts == 1 and "503" in msg.last_error
         handler.fail = False
-        assert send_reporter_messages() == {"sent": 1, "failed": 0}
+        assert send_reporter_messages() == {"sent": 0, "failed": 0}  # not again at once: it waits RETRY_AFTER
+        with clock.frozen(clock.now() + RETRY_AFTER + dt.timedelta(seconds=1)):
+            assert send_reporter_messages() == {"sent": 1, "failed": 0}
     auth, body = handler.received[-1]
     assert auth == "Bearer t0ken" and body == {"phone": "13912345678", "text": msg.text, "ref": str(msg.pk)}
     msg.refresh_from_db()
@@ -101,8 +105,20 @@ def test_the_http_gateway_posts_json_retries_and_gives_up(iw, client, gateway):
     _report(client, iw, text="文峰路共享单车乱停放")
     with override_settings(OPENENFORCE_SMS_BACKEND="http", OPENENFORCE_SMS_URL=url):
         handler.fail = True
-        for _ in range(MAX_ATTEMPTS + 2):
-            send_reporter_messages()
+        for i in range(MAX_ATTEMPTS + 2):
+            with clock.frozen(clock.now() + i * (RETRY_AFTER + dt.timedelta(seconds=1))):
+                send_reporter_messages()
     last = ReporterMessage.objects.latest("pk")
     assert last.status == "failed" and last.attempts == MAX_ATTEMPTS
     assert AuditRecord.objects.filter(action="intake.reporter_message.failed", after__final=True).count() == 1
+
+
+def test_a_message_being_sent_is_not_claimed_by_another_worker(iw, client):
+    """A second sweep that starts while the first is still talking to the gateway leaves the message alone."""
+    from django.utils import timezone
+
+    _report(client, iw)
+    msg = ReporterMessage.objects.get()
+    ReporterMessage.objects.filter(pk=msg.pk).update(attempts=1, attempted_at=timezone.now())  # claimed just now
+    assert send_reporter_messages() == {"sent": 0, "failed": 0}
+    assert ReporterMessage.objects.get().attempts == 1
