@@ -199,3 +199,17 @@ def test_a_call_to_action_is_settled_once_acted_on(iw):
     services.event_verify(actor=iw.grid_tianma, event=event, passed=True, note="现场已恢复通行")
     assert not any(n.text.startswith("待核查") for n in my_work(user=iw.operator)["notifications"])
     assert Notification.objects.filter(text__startswith="待核查", read_at__isnull=False).count() == 1  # kept, settled
+
+
+def test_the_map_never_builds_html_from_report_texts(iw, client):
+    """Source check on the rendered command centre (the suite runs no JavaScript; the escaping itself was
+    checked in Chromium): popups and labels are DOM text nodes, never HTML strings with report text in them."""
+    import re
+
+    client.force_login(iw.operator)
+    page = client.get("/command/").content.decode()
+    script = page[page.index("<script>", page.index('id="map"')):]
+    assert "bindPopup(popup(p))" in script and "createTextNode((p.c?p.c+'：':'')+p.n)" in script
+    assert not re.search(r"bindPopup\(\s*['\"]", script) and "innerHTML" not in script
+    assert not re.search(r"bindTooltip\(\s*f\.properties", script)
+    assert 'id="map-data" type="application/json"' in page  # town outlines via json_script, not |safe
