@@ -149,3 +149,25 @@ def write_csv(header: list[str], rows: Iterable[list]) -> bytes:
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
     return out.getvalue().encode("utf-8-sig")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet will not run as a formula (CSV injection): a leading = + - @ tab or CR gets a
+    quote. Numbers pass unchanged."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def stream_csv(header: list, rows: Iterable[list]) -> Iterator[str]:
+    """CSV lines for a StreamingHttpResponse: UTF-8 with a BOM (Excel), every text cell spreadsheet-safe."""
+
+    class _Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([str(h) for h in header])
+    for row in rows:
+        yield writer.writerow(["" if v is None else spreadsheet_safe(v if isinstance(v, (int, float)) else str(v))
+                               for v in row])

@@ -34,6 +34,15 @@ def acts_for(user, department: Department | None) -> bool:
     return department.kind == DepartmentKind.TOWN_GOVERNMENT and team.towns.filter(pk=department.region_id).exists()
 
 
+COUNTY_VIEW_ROLES = COMMAND_ROLES | {Role.LEADER}
+
+
+def sees_county(user) -> bool:
+    """The command centre's county-wide view (map, queues, 考评 of every body): the command centre, the
+    guidance office and county leaders."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in COUNTY_VIEW_ROLES))
+
+
 def require_command(user) -> None:
     if not (user and user.is_authenticated and (user.is_superuser or user.role in COMMAND_ROLES)):
         raise NotPermitted("仅指挥中心或指导办可执行此操作", errors={"__all__": ["需要指挥中心权限"]})

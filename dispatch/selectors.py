@@ -27,6 +27,20 @@ def reopen_until(event) -> dt.datetime | None:
     return event.closed_at + dt.timedelta(days=config_get("intake.reopen_days"))
 
 
+def reopen_open(event, now: dt.datetime) -> bool:
+    """May the reporter still say "not fixed"? (The service ``event_reopen`` enforces it; pages ask here.)"""
+    until = reopen_until(event)
+    return until is not None and now <= until
+
+
+def overdue_deadlines(now: dt.datetime | None = None) -> QuerySet[Deadline]:
+    """The administration's late work: open duty rows past due. A party's period running out (缴款期,
+    复议/诉讼期…) makes nobody late, so party periods are never listed."""
+    now = now or timezone.now()
+    return Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False, due_at__lte=now) \
+        .select_related("department")
+
+
 def current_instruction(event) -> Instruction | None:
     """The instruction in hand for an event (to sign for, or signed and not yet answered), newest first."""
     return event.instructions.filter(status__in=Instruction.OPEN).order_by("-issued_at").first()
@@ -37,8 +51,7 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
     local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     events = events_visible_to(user)
     today = events.filter(received_at__gte=local_midnight)
-    overdue = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False, due_at__lte=now) \
-        .select_related("department")  # a party's period running out makes nobody late
+    overdue = overdue_deadlines(now)
     return {
         "now": now,
         "today_total": today.count(),
@@ -93,16 +106,18 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(cond)
 
 
+def _read_by(user) -> Exists:
+    return Exists(NotificationRead.objects.filter(notification=OuterRef("pk"), user=user))
+
+
 def unread_notifications_for(user) -> QuerySet[Notification]:
     """``notifications_for(user)`` that this user has not read (each user reads for themselves)."""
-    return notifications_for(user).filter(read_at__isnull=True).exclude(
-        Exists(NotificationRead.objects.filter(notification=OuterRef("pk"), user=user)))
+    return notifications_for(user).filter(read_at__isnull=True).exclude(_read_by(user))
 
 
 def notification_history(*, user, level: str = "", unread_only: bool = False) -> QuerySet[Notification]:
-    """All of ``user``'s notifications, newest first, each annotated ``is_read`` for this user."""
-    mine = NotificationRead.objects.filter(notification=OuterRef("pk"), user=user)
-    qs = notifications_for(user).select_related("department").annotate(read_by_me=Exists(mine))
+    """All of ``user``'s notifications, newest first, each annotated ``read_by_me``."""
+    qs = notifications_for(user).select_related("department").annotate(read_by_me=_read_by(user))
     if level:
         qs = qs.filter(level=level)
     if unread_only:
@@ -170,14 +185,6 @@ class BodyPerformance:
     rating_avg: float | None
     answer_lower: float | None = None
     rank: int | None = None
-
-    @property
-    def sign_rate(self) -> float | None:
-        return self.signed_on_time / self.sign_due if self.sign_due else None
-
-    @property
-    def answer_rate(self) -> float | None:
-        return self.answered_on_time / self.answer_due if self.answer_due else None
 
 
 def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,

@@ -4,8 +4,10 @@ audit rows; deadlines are rows (core.Deadline) evaluated by ``deadlines_sweep``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import BoundaryRule
@@ -44,6 +46,11 @@ def _local_today(now: dt.datetime) -> dt.date:
 
 def _guidance_office() -> Department | None:
     return Department.objects.filter(kind=DepartmentKind.GUIDANCE_OFFICE).first()
+
+
+# Calls to action, settled once acted on (``settle_notifications``): the prefix names the kind.
+NEW_INSTRUCTION = "新指令："
+TO_VERIFY = "待核查："
 
 
 def notify(*, department=None, user=None, level=Notification.Level.INFO, text: str, link: str = "") -> None:
@@ -92,7 +99,7 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
                   basis=f"签发后 {config_get(f'dispatch.sign_hours.{priority}')} 小时")
     deadline_open(kind="instruction.feedback", obj=instruction, department=department, label=f"{label} 反馈",
                   due_at=instruction.feedback_due, start=now, rule=fb.rule, basis=fb.basis, provisional=fb.provisional)
-    notify(department=department, text=f"新指令：{content[:80]}", link=event.get_absolute_url() if event else "")
+    notify(department=department, text=f"{NEW_INSTRUCTION}{content[:80]}", link=event.get_absolute_url() if event else "")
     audit_log(actor=actor, action="dispatch.instruction.issue", obj=instruction,
               after={"department": department.pk, "team": team.pk if team else None, "event": event.pk if event else None,
                      "sign_due": sign_due, "feedback_due": instruction.feedback_due})
@@ -175,7 +182,7 @@ def instruction_sign(*, actor, instruction: Instruction) -> Instruction:
     deadline_close(kind="instruction.sign", obj=instruction, at=now)
     if instruction.event_id:
         event_transition(event=instruction.event, new=EventStatus.ACCEPTED, actor=actor, reason="签收指令")
-        settle_notifications(department=instruction.department, prefix="新指令：",
+        settle_notifications(department=instruction.department, prefix=NEW_INSTRUCTION,
                              link=instruction.event.get_absolute_url())
     audit_log(actor=actor, action="dispatch.instruction.sign", obj=instruction, after={"signed_at": now})
     return instruction
@@ -293,7 +300,7 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str) -> In
         if event.channel not in VERIFY_CHANNELS:
             event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason="处置完毕，办结", closed_at=now)
         else:
-            notify(department=_guidance_office(), text=f"待核查：{event.ticket}", link=event.get_absolute_url())
+            notify(department=_guidance_office(), text=f"{TO_VERIFY}{event.ticket}", link=event.get_absolute_url())
     audit_log(actor=actor, action="dispatch.instruction.feedback", obj=instruction, after={"outcome": outcome})
     return instruction
 
@@ -323,7 +330,7 @@ def event_verify(*, actor, event: Event, passed: bool, note: str) -> Event:
                                 actor=actor, content=f"核查未通过，请继续处置：{note}", transferred_from=last)
         Instruction.objects.filter(pk=new.pk).update(status=Instruction.Status.SIGNED, signed_at=now)
         deadline_close(kind="instruction.sign", obj=new, at=now)
-    settle_notifications(department=_guidance_office(), prefix="待核查：", link=event.get_absolute_url())
+    settle_notifications(department=_guidance_office(), prefix=TO_VERIFY, link=event.get_absolute_url())
     audit_log(actor=actor, action="intake.event.verify", obj=event, after={"passed": passed, "note": note})
     return event
 
@@ -551,8 +558,6 @@ def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, n
 def deadline_link(d: Deadline) -> str:
     """Where the work behind a deadline is done: the event (or the campaigns page) for an instruction,
     the case page, the whistles page."""
-    from django.urls import reverse
-
     if d.object_type == "dispatch.instruction":
         ins = Instruction.objects.filter(pk=d.object_id).values("event_id", "campaign_task_id").first()
         if ins and ins["event_id"]:
@@ -621,16 +626,11 @@ def _escalation_digest(department, items: list, title: str) -> None:
     if len(items) == 1:
         _body, text, link = items[0]
     else:
-        from collections import Counter
-
-        from django.urls import reverse
-
         by_body = Counter(str(body) for body, _text, _link in items)
         parts = "、".join(f"{name} {n}件" for name, n in by_body.most_common(5))
         more = f"等{len(by_body)}个单位" if len(by_body) > 5 else ""
         text, link = f"{title}：本轮新增超期 {len(items)} 件（{parts}{more}）", reverse("dispatch:command")
-    with transaction.atomic():
-        notify(department=department, level=Notification.Level.ESCALATE, text=text, link=link)
+    notify(department=department, level=Notification.Level.ESCALATE, text=text, link=link)
 
 
 def sweep_all() -> dict:
@@ -645,12 +645,6 @@ def sweep_all() -> dict:
     counts["credit_pushed"] = credit_sweep()
     counts["reporter_messages"] = send_reporter_messages()
     return counts
-
-
-def overdue_deadlines(now: dt.datetime | None = None):
-    now = now or clock.now()
-    return Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False, due_at__lte=now) \
-        .select_related("department")
 
 
 def open_disputes():

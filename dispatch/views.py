@@ -1,6 +1,4 @@
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +11,9 @@ from django.views.decorators.http import require_POST
 from core.config import config_get
 from core.exceptions import ApplicationError
 from core.http import errors_as_text, handle_application_errors
+from core.tabular import write_csv
 from dispatch import selectors, services
-from dispatch.access import departments_acted_for
+from dispatch.access import departments_acted_for, sees_county
 from dispatch.forms import PeriodForm
 from dispatch.models import Campaign, CampaignTask, Instruction, Whistle, WhistleCall
 from intake.models import EventCategory
@@ -34,7 +33,7 @@ def _map_geojson() -> dict:
 @handle_application_errors
 def command_centre(request):
     """The operator's all-day page: map, queues, today's counts; the panels refresh themselves."""
-    if not (request.user.is_superuser or request.user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER, Role.ADMIN}):
+    if not sees_county(request.user):
         raise Http404
     snap = selectors.command_snapshot(user=request.user)
     if request.htmx:
@@ -50,7 +49,7 @@ def performance(request):
     """考评: how each body signs for and answers its instructions, ranked fairly. The command centre and
     county leaders see every body; anyone else the bodies they act for."""
     user = request.user
-    county_wide = user.is_superuser or user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER, Role.ADMIN}
+    county_wide = sees_county(user)
     bodies = None if county_wide else departments_acted_for(user)
     if bodies is not None and not bodies.exists():
         raise Http404
@@ -71,24 +70,21 @@ def performance(request):
 
 def _performance_csv(rows, period) -> HttpResponse:
     """The 考评 table as CSV (UTF-8 with BOM for Excel), the same figures as the page."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(h) for h in (_("排名"), _("单位"), _("下达"), _("签收到期"), _("按时签收"), _("反馈到期"),
-                                      _("按时反馈"), _("置信下限"), _("退单"), _("流转"), _("督办"), _("群众申请重办"),
-                                      _("评价人数"), _("平均评价"))])
-    for b in rows:
-        writer.writerow([b.rank or "", b.department.name, b.issued, b.sign_due, b.signed_on_time, b.answer_due,
-                         b.answered_on_time, "" if b.answer_lower is None else f"{b.answer_lower:.3f}", b.returned,
-                         b.transferred, b.escalated, b.reopened, b.rated,
-                         "" if b.rating_avg is None else f"{b.rating_avg:.2f}"])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    header = [str(h) for h in (_("排名"), _("单位"), _("下达"), _("签收到期"), _("按时签收"), _("反馈到期"),
+                               _("按时反馈"), _("置信下限"), _("退单"), _("流转"), _("督办"), _("群众申请重办"),
+                               _("评价人数"), _("平均评价"))]
+    body = write_csv(header, ([b.rank or "", b.department.name, b.issued, b.sign_due, b.signed_on_time, b.answer_due,
+                               b.answered_on_time, "" if b.answer_lower is None else f"{b.answer_lower:.3f}",
+                               b.returned, b.transferred, b.escalated, b.reopened, b.rated,
+                               "" if b.rating_avg is None else f"{b.rating_avg:.2f}"] for b in rows))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="performance-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.csv"'
     return response
 
 
 @login_required
 def event_points(request):
-    if not (request.user.is_superuser or request.user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER, Role.ADMIN}):
+    if not sees_county(request.user):
         raise Http404
     period, category = request.GET.get("days", ""), request.GET.get("category", "")
     if period and (not period.isdigit() or int(period) not in selectors.MAP_PERIODS):

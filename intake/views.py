@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,10 +10,11 @@ from core import clock
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
 from core.http import errors_as_text, handle_application_errors, stored_file_response
 from core.privacy import redact_public
+from core.tabular import stream_csv
 from dispatch import services as dispatch
 from dispatch.access import COMMAND_ROLES, access_event, acts_for, reporter_contact
 from dispatch.models import Dispute
-from dispatch.selectors import current_instruction, reopen_until
+from dispatch.selectors import current_instruction, reopen_open, reopen_until
 from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PublicReportForm, ReportForm
 from intake.models import Event
@@ -95,18 +94,8 @@ def event_export(request):
     event_export_record(actor=request.user, filters={k: str(getattr(v, "pk", v)) for k, v in filters.items()},
                         count=qs.count())
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow([str(h) for h in EXPORT_HEADER])
-        for row in event_export_rows(qs):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(stream_csv(EXPORT_HEADER, event_export_rows(qs)),
+                                     content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="events-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
@@ -150,7 +139,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "transitions": event.transitions.all(), "instructions": event.instructions.select_related("department"),
         "returns": event.returns.select_related("department"), "verifications": event.verifications.all(),
         "duplicates": event.duplicates.all(), "current": current, "is_command": is_command,
-        "reopen_until": reopen_until(event), "now": clock.now(),
+        "reopen_until": reopen_until(event), "can_reopen": reopen_open(event, clock.now()),
         "can_act": acts_for(user, event.department), "dispute": event.disputes.filter(status="open").first(),
         "can_verify": event.status == EventStatus.RESOLVED and not acts_for(user, event.department) and (
             is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
@@ -252,8 +241,7 @@ def public_track(request, ticket):
         return redirect("public_track", event.ticket)
     public_steps = [{"at": t.at, "text": PUBLIC_STEP_TEXT.get(t.new, t.new)} for t in event.transitions.order_by("at", "pk")]
     current = current_instruction(event)
-    until = reopen_until(event)
     return render(request, "intake/public_track.html", {
         "e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
-        "outcome": redact_public(event.outcome), "reopen_until": until,
-        "can_reopen": until is not None and clock.now() <= until})
+        "outcome": redact_public(event.outcome), "reopen_until": reopen_until(event),
+        "can_reopen": reopen_open(event, clock.now())})

@@ -13,7 +13,8 @@ from cases.models import Case
 from cases.tests.helpers import D, notice, propose, ready_for_notice, ready_to_decide, review_pass
 from core.exceptions import RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
-from dispatch.services import deadlines_sweep, overdue_deadlines
+from dispatch.selectors import overdue_deadlines
+from dispatch.services import deadlines_sweep
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
