@@ -4,8 +4,7 @@ from django.shortcuts import render
 
 from core.config import config_get
 from core.http import handle_application_errors
-from core.importing import get_importer, run_import
-from core.tabular import write_csv, write_xlsx
+from core.importing import get_importer, run_export, run_import
 from org.access import require
 
 KINDS = ["enterprises", "items", "boundary", "officers"]
@@ -50,14 +49,9 @@ def export(request, kind, fmt):
     require(request.user, "import.run")
     if kind not in KINDS or fmt not in ("xlsx", "csv"):
         return HttpResponse("unknown export", status=404)
-    importer = get_importer(kind)
-    header, rows = importer.export_rows()
-    if fmt == "xlsx":
-        body = write_xlsx(header, rows)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = write_csv(header, rows)
-        ctype = "text/csv; charset=utf-8"
+    body = run_export(get_importer(kind), actor=request.user, fmt=fmt)
+    ctype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
+             else "text/csv; charset=utf-8")
     resp = HttpResponse(body, content_type=ctype)
     resp["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
     return resp

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.audit import audit_log
-from core.tabular import FileTypeError, ImportReport, read_table, sha256
+from core.tabular import FileTypeError, ImportReport, read_table, sha256, write_csv, write_xlsx
 
 
 @dataclass
@@ -127,6 +127,18 @@ def run_import(importer: Importer, *, actor, data: bytes, filename: str, mapping
                                                          "updated": report.updated})
     report.seconds = time.perf_counter() - started
     return report
+
+
+def run_export(importer: Importer, *, actor, fmt: str) -> bytes:
+    """The register as an .xlsx or .csv that ``run_import`` reads back (导出). Audited: enterprise and
+    officer registers carry personal data (法定代表人, 执法证号), so who took a copy out is recorded."""
+    header, rows = importer.export_rows()
+    rows = list(rows)
+    body = write_xlsx(header, rows) if fmt == "xlsx" else write_csv(header, rows)
+    with transaction.atomic():
+        audit_log(actor=actor, action=f"import.{importer.kind}.export", object_type="import", object_id="export",
+                  after={"format": fmt, "rows": len(rows)})
+    return body
 
 
 REGISTRY: dict[str, type[Importer]] = {}

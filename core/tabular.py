@@ -86,12 +86,31 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     raise FileTypeError("无法识别文件编码：请使用 UTF-8 或 GBK 编码的 CSV")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet will not run as a formula (CSV injection): a leading = + - @ tab or CR gets a
+    quote. Numbers pass unchanged."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def from_spreadsheet(text: str) -> str:
+    """The inverse of ``spreadsheet_safe`` on import: an exported "'=..." comes back as "=...", so an
+    export can be edited and imported again without the quote creeping into names."""
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return from_spreadsheet(str(value).strip())
 
 
 def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
@@ -120,7 +139,7 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[in
 
     def gen_csv():
         for i, row in enumerate(reader, start=2):
-            cells = [c.strip() for c in row]
+            cells = [from_spreadsheet(c.strip()) for c in row]
             if any(cells):
                 yield i, cells
 
@@ -131,32 +150,31 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _safe_row(row) -> list:
+    return ["" if v is None else spreadsheet_safe(v) for v in row]
+
+
 def write_xlsx(header: list[str], rows: Iterable[list]) -> bytes:
+    """An .xlsx of the rows. Text cells are spreadsheet-safe: openpyxl would otherwise store a cell that
+    starts with "=" as a formula."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(header)
     for row in rows:
-        ws.append(row)
+        ws.append(_safe_row(row))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def write_csv(header: list[str], rows: Iterable[list]) -> bytes:
+    """UTF-8 CSV with a BOM (Excel); text cells spreadsheet-safe (``read_table`` takes the quote off)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(_safe_row(row))
     return out.getvalue().encode("utf-8-sig")
-
-
-def spreadsheet_safe(value):
-    """Text a spreadsheet will not run as a formula (CSV injection): a leading = + - @ tab or CR gets a
-    quote. Numbers pass unchanged."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def stream_csv(header: list, rows: Iterable[list]) -> Iterator[str]:

@@ -192,11 +192,10 @@ def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,
     """On-time signing and answering per body for instructions issued in [start, end), with returns,
     transfers, 督办, reopened reports and the reporters' ratings. Ranked by the Wilson lower bound of
     the on-time answer rate; bodies with fewer than ``dispatch.performance_min_sample`` instructions due
-    are shown but not ranked (peers §3.9: rankings skewed by tiny samples)."""
+    are shown but not ranked (peers §3.9: rankings skewed by tiny samples). ``departments`` limits the
+    rows returned, not the ranking: a body sees its county-wide rank, not "1 of 1"."""
     now = now or timezone.now()
     instructions = Instruction.objects.filter(issued_at__gte=start, issued_at__lt=end)
-    if departments is not None:
-        instructions = instructions.filter(department__in=departments)
     not_answerable = (Instruction.Status.RETURNED, Instruction.Status.TRANSFERRED, Instruction.Status.CANCELLED)
     sign_due = Q(signed_at__isnull=False) | Q(sign_due__lt=now)
     answer_due = (Q(feedback_at__isnull=False) | Q(feedback_due__lt=now)) & ~Q(status__in=not_answerable)
@@ -211,22 +210,29 @@ def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,
         transferred=Count("pk", filter=Q(status=Instruction.Status.TRANSFERRED)),
         escalated=Count("pk", filter=Q(escalation_level__gte=1)),
     )
-    reopened = dict(RoutingDecision.objects.filter(method=RoutingDecision.Method.REOPEN, at__gte=start, at__lt=end)
+    rows = list(rows)
+    minimum = config_get("dispatch.performance_min_sample")
+    codes = dict(Department.objects.filter(pk__in=[r["department"] for r in rows]).values_list("pk", "code"))
+    ranked = sorted((r for r in rows if r["answer_due_n"] >= minimum),
+                    key=lambda r: (-wilson_lower(r["answered_on_time"], r["answer_due_n"]), codes[r["department"]]))
+    rank = {r["department"]: i for i, r in enumerate(ranked, 1)}
+    if departments is not None:
+        shown = {d.pk for d in departments}
+        rows = [r for r in rows if r["department"] in shown]
+    ids = [r["department"] for r in rows]
+    reopened = dict(RoutingDecision.objects.filter(method=RoutingDecision.Method.REOPEN, at__gte=start, at__lt=end,
+                                                   department__in=ids)
                     .values_list("department").annotate(n=Count("pk")).values_list("department", "n"))
     ratings = {r["department"]: r for r in Event.objects.filter(
-        closed_at__gte=start, closed_at__lt=end, rating__isnull=False).values("department").annotate(
-        n=Count("pk"), avg=Avg("rating"))}
-    bodies = Department.objects.in_bulk([r["department"] for r in rows])
+        closed_at__gte=start, closed_at__lt=end, rating__isnull=False, department__in=ids).values(
+        "department").annotate(n=Count("pk"), avg=Avg("rating"))}
+    bodies = Department.objects.in_bulk(ids)
     out = [BodyPerformance(
         department=bodies[r["department"]], issued=r["issued"], sign_due=r["sign_due_n"],
         signed_on_time=r["signed_on_time"], answer_due=r["answer_due_n"], answered_on_time=r["answered_on_time"],
         returned=r["returned"], transferred=r["transferred"], escalated=r["escalated"],
         reopened=reopened.get(r["department"], 0), rated=ratings.get(r["department"], {}).get("n", 0),
-        rating_avg=ratings.get(r["department"], {}).get("avg"),
+        rating_avg=ratings.get(r["department"], {}).get("avg"), rank=rank.get(r["department"]),
         answer_lower=wilson_lower(r["answered_on_time"], r["answer_due_n"])) for r in rows]
-    minimum = config_get("dispatch.performance_min_sample")
-    ranked = sorted((b for b in out if b.answer_due >= minimum), key=lambda b: (-b.answer_lower, b.department.code))
-    for i, b in enumerate(ranked, 1):
-        b.rank = i
-    unranked = sorted((b for b in out if b.answer_due < minimum), key=lambda b: (-b.issued, b.department.code))
-    return ranked + unranked
+    return (sorted((b for b in out if b.rank), key=lambda b: b.rank)
+            + sorted((b for b in out if not b.rank), key=lambda b: (-b.issued, b.department.code)))

@@ -555,19 +555,27 @@ def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, n
 # ------------------------------------------------------------------ the sweep
 
 
-def deadline_link(d: Deadline) -> str:
-    """Where the work behind a deadline is done: the event (or the campaigns page) for an instruction,
-    the case page, the whistles page."""
-    if d.object_type == "dispatch.instruction":
-        ins = Instruction.objects.filter(pk=d.object_id).values("event_id", "campaign_task_id").first()
-        if ins and ins["event_id"]:
-            return reverse("intake:event", args=[ins["event_id"]])
-        return reverse("dispatch:campaigns") if ins and ins["campaign_task_id"] else ""
-    if d.object_type == "cases.case":
-        return reverse("cases:case", args=[int(d.object_id)])
-    if d.object_type == "dispatch.whistlecall":
-        return reverse("dispatch:whistles")
-    return ""
+def deadline_links(deadlines: list[Deadline]) -> dict[int, str]:
+    """Where the work behind each deadline is done, by deadline pk: the event (or the campaigns page) for
+    an instruction, the case page, the whistles page. One query for all the instructions in the batch."""
+    ids = [int(d.object_id) for d in deadlines if d.object_type == "dispatch.instruction"]
+    instructions = {i["pk"]: i for i in Instruction.objects.filter(pk__in=ids).values("pk", "event_id",
+                                                                                      "campaign_task_id")}
+    links = {}
+    for d in deadlines:
+        link = ""
+        if d.object_type == "dispatch.instruction":
+            ins = instructions.get(int(d.object_id))
+            if ins and ins["event_id"]:
+                link = reverse("intake:event", args=[ins["event_id"]])
+            elif ins and ins["campaign_task_id"]:
+                link = reverse("dispatch:campaigns")
+        elif d.object_type == "cases.case":
+            link = reverse("cases:case", args=[int(d.object_id)])
+        elif d.object_type == "dispatch.whistlecall":
+            link = reverse("dispatch:whistles")
+        links[d.pk] = link
+    return links
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
@@ -576,38 +584,46 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     now = now or clock.now()
     counts = {"reminded": 0, "escalated": 0, "escalated2": 0, "elapsed": 0}
     guidance = _guidance_office()
-    for d in Deadline.objects.filter(state=Deadline.State.OPEN, party_period=True, due_at__lte=now)[:500]:
+    batch = list(Deadline.objects.filter(state=Deadline.State.OPEN, party_period=True, due_at__lte=now)[:500])
+    links = deadline_links(batch)
+    for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(state=Deadline.State.ELAPSED,
                                                                                    closed_at=now):
                 notify(department=d.department, level=Notification.Level.INFO, text=f"期间届满：{d.label}",
-                       link=deadline_link(d))
+                       link=links[d.pk])
                 audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
                 counts["elapsed"] += 1
     duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)
-    for d in duties.filter(reminded_at__isnull=True, remind_at__lte=now, due_at__gt=now)[:500]:
+    batch = list(duties.filter(reminded_at__isnull=True, remind_at__lte=now, due_at__gt=now)[:500])
+    links = deadline_links(batch)
+    for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
                 notify(department=d.department, level=Notification.Level.REMIND,
-                       text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}", link=deadline_link(d))
+                       text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}", link=links[d.pk])
                 audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
                 counts["reminded"] += 1
     level1, level2 = [], []
-    for d in duties.filter(escalation_level=0, due_at__lte=now)[:500]:
+    batch = list(duties.filter(escalation_level=0, due_at__lte=now)[:500])
+    links = deadline_links(batch)
+    for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
                 text = f"督办：{d.label} 已超期（时限 {timezone.localtime(d.due_at):%m-%d %H:%M}）"
-                link = deadline_link(d)
+                link = links[d.pk]
                 notify(department=d.department, level=Notification.Level.ESCALATE, text=text, link=link)
                 level1.append((d.department, f"{d.department}：{text}", link))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id, escalation_level=0).update(escalation_level=1)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 1})
                 counts["escalated"] += 1
-    for d in duties.filter(escalation_level=1, escalate2_at__lte=now)[:500]:
+    batch = list(duties.filter(escalation_level=1, escalate2_at__lte=now)[:500])
+    links = deadline_links(batch)
+    for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=1).update(escalation_level=2):
-                level2.append((d.department, f"县级督办：{d.department} {d.label} 严重超期", deadline_link(d)))
+                level2.append((d.department, f"县级督办：{d.department} {d.label} 严重超期", links[d.pk]))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id).update(escalation_level=2)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 2})

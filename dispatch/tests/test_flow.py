@@ -275,3 +275,20 @@ def test_supervisors_get_one_digest_per_sweep_the_bodies_each_item(iw):
     assert Notification.objects.filter(department=iw.tianma_gov, level="escalate").count() == 3  # each item
     digest = Notification.objects.get(department=iw.guidance_office, level="escalate")
     assert "本轮新增超期 3 件" in digest.text and "天马街道办事处 3件" in digest.text and digest.link == "/command/"
+
+
+def test_sweep_links_each_notice_to_its_event_with_one_instruction_read_per_batch(iw):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    events = [report(iw, text=t) for t in (
+        "人民路有人占道摆摊经营", "东明路口有人摆摊卖水果", "府前路店家占道经营堆放货物")]
+    due = max(Deadline.objects.get(kind="instruction.sign", object_id=str(e.instructions.get().pk)).due_at
+              for e in events)
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.deadlines_sweep(now=due + dt.timedelta(minutes=1))["escalated"] == 3
+    reads = [q["sql"] for q in ctx.captured_queries
+             if q["sql"].startswith("SELECT") and 'FROM "dispatch_instruction"' in q["sql"]]
+    assert len(reads) == 1, reads
+    links = set(Notification.objects.filter(department=iw.tianma_gov, level="escalate").values_list("link", flat=True))
+    assert links == {f"/intake/events/{e.pk}/" for e in events}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.services import config_set
 from dispatch.models import Instruction
 from dispatch.selectors import body_performance, wilson_lower
+from org.models import Department
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +61,10 @@ def test_rates_count_only_what_has_fallen_due_and_small_samples_are_not_ranked(i
     # Restricted to one body (what a body's own staff see).
     assert [x.department for x in body_performance(start=NOW - dt.timedelta(days=90), end=NOW, now=NOW,
                                                    departments=[small])] == [small]
+    # ... keeping the county-wide rank: the second body is told it is second, not "1 of 1".
+    only = body_performance(start=NOW - dt.timedelta(days=90), end=NOW, now=NOW,
+                            departments=Department.objects.filter(pk=late.pk))
+    assert [(x.department, x.rank) for x in only] == [(late, 2)]
 
 
 def test_the_page_ranks_for_the_command_centre_and_shows_a_body_only_its_own(iw, client):

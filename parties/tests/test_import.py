@@ -102,3 +102,26 @@ def test_import_denied_writes_nothing(world, persona):
     rep = run(world, HEADER + f"{code(1)},常山甲公司,天马街道,A\n", actor=world.personas[persona])
     assert rep.fatal == "您没有导入权限"
     assert Enterprise.objects.count() == 0 and AuditRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_is_formula_safe_audited_and_imports_back_unchanged(world, fmt):
+    """A name that a spreadsheet would run as a formula is exported with a quote (CSV injection), the
+    export is audited, and importing the export back gives the original name, not the quoted one."""
+    from openpyxl import load_workbook
+
+    from core.importing import run_export
+
+    rep = run(world, HEADER + f'{code(7)},"=HYPERLINK(""http://x"",""常山己公司"")",天马街道,A\n')
+    assert rep.ok, rep.errors
+    body = run_export(get_importer("enterprises"), actor=world.guidance, fmt=fmt)
+    if fmt == "csv":
+        assert "'=HYPERLINK" in body.decode("utf-8-sig")
+    else:
+        cell = load_workbook(io.BytesIO(body)).worksheets[0]["B2"]
+        assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+    assert AuditRecord.objects.filter(action="import.enterprises.export", after__rows=1).count() == 1
+    back = run_import(get_importer("enterprises", update_existing=True), actor=world.guidance, data=body,
+                      filename=f"e.{fmt}")
+    assert back.ok, back.errors
+    assert Enterprise.objects.get(uscc=code(7)).name == '=HYPERLINK("http://x","常山己公司")'
