@@ -43,8 +43,13 @@ def sees_county(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role in COUNTY_VIEW_ROLES))
 
 
+def is_command(user) -> bool:
+    """The command centre's own actions (routing, campaigns): operators, the guidance office, admins."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in COMMAND_ROLES))
+
+
 def require_command(user) -> None:
-    if not (user and user.is_authenticated and (user.is_superuser or user.role in COMMAND_ROLES)):
+    if not is_command(user):
         raise NotPermitted("仅指挥中心或指导办可执行此操作", errors={"__all__": ["需要指挥中心权限"]})
 
 
@@ -102,9 +107,8 @@ def reporter_contact(user, event: Event, *, revealed: bool = False) -> ReporterC
     and only a user with ``can_reveal`` gets the full number."""
     if getattr(user, "pk", None) and event.reporter_id == user.pk:
         return ReporterContact(event.reporter_name, event.reporter_phone, False)
-    is_command = bool(user and user.is_authenticated and (user.is_superuser or user.role in COMMAND_ROLES))
     handles = acts_for(user, event.department)
-    if is_command or (handles and not event.confidential):
+    if is_command(user) or (handles and not event.confidential):
         can_reveal = bool(event.reporter_phone)
         phone = event.reporter_phone if (revealed and can_reveal) else mask_phone(event.reporter_phone)
         note = str(_("报告人要求保密，不得向办理单位及被反映对象透露")) if event.confidential else ""

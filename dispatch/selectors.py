@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.config import config_get
 from core.models import Deadline, Notification, NotificationRead
-from dispatch.access import COMMAND_ROLES, departments_acted_for, events_visible_to
+from dispatch.access import departments_acted_for, events_visible_to, is_command
 from dispatch.models import Campaign, Dispute, Instruction, RoutingDecision, Whistle, WhistleCall
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
 from intake.models import Event
@@ -67,9 +67,96 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
             calls_total=Count("calls"), calls_reported=Count("calls", filter=Q(calls__reported_at__isnull=False)))[:20],
         "campaigns": Campaign.objects.filter(status=Campaign.Status.ACTIVE).annotate(
             tasks_total=Count("tasks"))[:10],
+        "hotspots": hot_spots(user=user, now=now),
+        "can_command": is_command(user),
         "hot": list(events.filter(received_at__gte=now - dt.timedelta(days=7), category__isnull=False)
                     .values("category__name").annotate(n=Count("id")).order_by("-n")[:8]),
     }
+
+
+@dataclass
+class HotSpot:
+    """A category reported far more often in the last days than its own recent history predicts."""
+
+    category_id: int
+    category_name: str
+    town_id: int | None  # None: county-wide (several towns together)
+    town_name: str
+    count: int  # reports in the window
+    before: int  # reports in the baseline period before the window
+    expected: float  # reports the baseline predicts for a window
+    p_value: float  # P(X >= count) for X ~ Poisson(expected)
+    window_start: dt.datetime
+    campaign: Campaign | None = None  # an active campaign on this category (and town) already
+
+    @property
+    def per_week_before(self) -> float:
+        return self.before * 7 / config_get("dispatch.hotspot_baseline_days")
+
+
+COUNTY_WIDE_TOWNS = 3  # towns with reports in the window before a county-wide row is considered
+
+
+def hot_spots(*, user, now: dt.datetime | None = None, limit: int = 8) -> list[HotSpot]:
+    """热点预警: (category, town) pairs — and categories county-wide, when the rise spans several towns —
+    whose reports in the last ``dispatch.hotspot_window_days`` are improbably many for their own rate in
+    the ``dispatch.hotspot_baseline_days`` before: at least ``dispatch.hotspot_min_reports`` reports and
+    a Poisson upper tail below ``dispatch.hotspot_alpha``.
+
+    The expected count is the baseline rate scaled to the window, with half a report of prior
+    ((before + 0.5) × window / baseline), so a category never seen before needs the minimum and no more;
+    and when every *other* category rose too (a new channel, a busy season), it is raised by that factor
+    (never lowered): a category is unusual only if it rose more than the rest. Each report counts, me-too
+    reports included: a burst of neighbours reporting one broken cover is what this is for. Sorted by the
+    tail probability, most surprising first."""
+    from scipy.special import pdtrc  # P(X > k) for X ~ Poisson(m)
+
+    now = now or timezone.now()
+    window_days = config_get("dispatch.hotspot_window_days")
+    baseline_days = config_get("dispatch.hotspot_baseline_days")
+    minimum, alpha = config_get("dispatch.hotspot_min_reports"), config_get("dispatch.hotspot_alpha")
+    start = now - dt.timedelta(days=window_days)
+    rows = list(events_visible_to(user).filter(
+        category__isnull=False, received_at__gte=start - dt.timedelta(days=baseline_days), received_at__lt=now)
+        .values("category", "category__name", "town", "town__name").annotate(
+            recent=Count("pk", filter=Q(received_at__gte=start)), before=Count("pk", filter=Q(received_at__lt=start))))
+    county: dict[int, dict] = {}
+    for r in rows:
+        c = county.setdefault(r["category"], {"name": r["category__name"], "recent": 0, "before": 0, "towns": 0})
+        c["recent"] += r["recent"]
+        c["before"] += r["before"]
+        c["towns"] += bool(r["recent"])
+    all_recent = sum(c["recent"] for c in county.values())
+    all_before = sum(c["before"] for c in county.values())
+
+    def scale(category) -> float:
+        """Window over baseline, times how much the other categories rose (at least 1)."""
+        others_recent = all_recent - county[category]["recent"]
+        others_before = all_before - county[category]["before"]
+        rise = (others_recent / window_days) / (others_before / baseline_days) if others_before else 1.0
+        return window_days / baseline_days * max(1.0, rise)
+
+    def judge(category, name, town, town_name, recent, before) -> HotSpot | None:
+        if recent < minimum:
+            return None
+        expected = (before + 0.5) * scale(category)
+        p = float(pdtrc(recent - 1, expected))
+        return HotSpot(category, name, town, town_name, recent, before, expected, p, start) if p < alpha else None
+
+    found = [h for r in rows if r["town"] is not None
+             and (h := judge(r["category"], r["category__name"], r["town"], r["town__name"], r["recent"], r["before"]))]
+    for category, c in county.items():
+        # County-wide when the window's reports come from several towns (a town's own rise has its row).
+        if c["towns"] >= COUNTY_WIDE_TOWNS and (h := judge(category, c["name"], None, "", c["recent"], c["before"])):
+            found.append(h)
+    found.sort(key=lambda h: (h.p_value, -h.count, h.town_id is not None))
+    found = found[:limit]
+    active = Campaign.objects.filter(status=Campaign.Status.ACTIVE, category__in={h.category_id for h in found}) \
+        .prefetch_related("tasks").order_by("-start")
+    for h in found:  # so the operator sees the campaign in hand rather than starting a second one
+        h.campaign = next((c for c in active if c.category_id == h.category_id and (
+            h.town_id is None or any(t.town_id == h.town_id for t in c.tasks.all()))), None)
+    return found
 
 
 MAP_PERIODS = (7, 30, 365)  # days of reports on the map besides "open now"
@@ -136,11 +223,11 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
     to_answer = instructions.filter(status=Instruction.Status.SIGNED).order_by("feedback_due")
     calls = WhistleCall.objects.filter(department__in=bodies, reported_at__isnull=True,
                                        whistle__status=Whistle.Status.OPEN).select_related("whistle").order_by("report_due")
-    is_command = user.is_superuser or user.role in COMMAND_ROLES
-    if is_command or user.role == Role.GRID_WORKER:
+    command = is_command(user)
+    if command or user.role == Role.GRID_WORKER:
         to_verify = events_visible_to(user).filter(status=EventStatus.RESOLVED, channel__in=VERIFY_CHANNELS) \
             .exclude(department__in=bodies).order_by("resolved_at")
-        if not is_command:
+        if not command:
             to_verify = to_verify.filter(town_id=user.town_id)
     else:
         to_verify = events_visible_to(user).none()

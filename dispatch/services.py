@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -517,12 +518,19 @@ def campaign_create(*, actor, name: str, description: str, lead: Department, sta
     errors = {}
     if not name.strip():
         errors["name"] = ["名称不能为空"]
+    elif len(name) > 100:
+        errors["name"] = [f"不能超过100个字符（现有{len(name)}个）"]
     if end < start:
         errors["end"] = ["结束日期早于开始日期"]
+    if not description.strip():
+        errors["description"] = ["说明不能为空：写明为什么整治、整治什么"]
     if not targets:
         errors["targets"] = ["至少一个镇街"]
+    elif any(not isinstance(n, int) or n < 1 for n in targets.values()):
+        errors["targets"] = ["排查目标须为正整数"]
     if errors:
         raise ValidationFailed("专项整治信息有误", errors=errors)
+    partners = [d for d in partners if d.pk != lead.pk]
     campaign = Campaign.objects.create(name=name, description=description, lead_department=lead, start=start, end=end,
                                        category=category, created_by=actor, created_at=clock.now())
     campaign.partner_departments.set(partners)
@@ -539,9 +547,37 @@ def campaign_create(*, actor, name: str, description: str, lead: Department, sta
 
 
 @transaction.atomic
+def campaign_finish(*, actor, campaign: Campaign, results: str) -> Campaign:
+    """结束专项整治 with its results (整治成效). Task instructions still open are cancelled with their
+    deadlines: the campaign is over, so nobody is reminded or escalated for it any more."""
+    require_command(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.ACTIVE:
+        raise ValidationFailed("专项整治已结束", errors={"__all__": ["已结束的专项整治不能再次结束"]})
+    if not results.strip():
+        raise ValidationFailed("请填写整治成效", errors={"results": ["不能为空：写明排查、整改的结果"]})
+    if len(results) > 2000:
+        raise ValidationFailed("整治成效过长", errors={"results": [f"不能超过2000个字符（现有{len(results)}个）"]})
+    cancelled = []
+    for ins in Instruction.objects.filter(campaign_task__campaign=campaign, status__in=Instruction.OPEN):
+        Instruction.objects.filter(pk=ins.pk).update(status=Instruction.Status.CANCELLED)
+        deadlines_cancel(ins)
+        cancelled.append(ins.pk)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.FINISHED, results=results.strip())
+    totals = campaign.tasks.aggregate(found=Sum("found"), fixed=Sum("fixed"))
+    audit_log(actor=actor, action="dispatch.campaign.finish", obj=campaign, before={"status": campaign.status},
+              after={"results": results.strip(), "found": totals["found"], "fixed": totals["fixed"],
+                     "cancelled_instructions": cancelled})
+    campaign.refresh_from_db()
+    return campaign
+
+
+@transaction.atomic
 def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, note: str = "") -> CampaignTask:
     if not (acts_for(actor, task.team.department) or actor.team_id == task.team_id):
         raise NotPermitted("只有承担任务的队伍可以填报进度", errors={"__all__": ["无权填报"]})
+    if task.campaign.status != Campaign.Status.ACTIVE:
+        raise ValidationFailed("专项整治已结束，不能再填报进度", errors={"__all__": ["专项整治已结束"]})
     if found < 0 or fixed < 0 or fixed > found:
         raise ValidationFailed("进度数据有误", errors={"fixed": ["已整改数不能超过发现数，且不能为负"]})
     before = {"found": task.found, "fixed": task.fixed}

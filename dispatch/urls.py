@@ -11,6 +11,8 @@ urlpatterns = [
     path("whistles/new/", views.whistle_blow, name="whistle_blow"),
     path("whistles/<int:pk>/<str:action>/", views.whistle_action, name="whistle_action"),
     path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/finish/", views.campaign_finish, name="campaign_finish"),
     path("campaigns/tasks/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
     path("campaigns/instructions/<int:pk>/<str:action>/", views.campaign_instruction, name="campaign_instruction"),
 ]

@@ -2,22 +2,24 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.config import config_get
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, ValidationFailed
 from core.http import errors_as_text, handle_application_errors
 from core.tabular import write_csv
 from dispatch import selectors, services
-from dispatch.access import departments_acted_for, sees_county
-from dispatch.forms import PeriodForm
+from dispatch.access import departments_acted_for, is_command, sees_county
+from dispatch.forms import CampaignForm, PeriodForm
 from dispatch.models import Campaign, CampaignTask, Instruction, Whistle, WhistleCall
 from intake.models import EventCategory
-from org.choices import RegionLevel, Role
+from org.choices import RegionLevel, Role, TeamKind
 from org.models import Department, Region
 
 
@@ -154,13 +156,73 @@ def whistle_action(request, pk, action):
 @login_required
 @handle_application_errors
 def campaign_list(request):
-    campaigns = Campaign.objects.prefetch_related("tasks__town", "tasks__team").select_related("lead_department")
+    campaigns = Campaign.objects.prefetch_related("tasks__town", "tasks__team").select_related(
+        "lead_department", "category").annotate(target_sum=Sum("tasks__target"), found_sum=Sum("tasks__found"),
+                                                fixed_sum=Sum("tasks__fixed"))
     bodies = departments_acted_for(request.user)
     open_instructions = {i.campaign_task_id: i for i in Instruction.objects.filter(
         campaign_task__isnull=False, department__in=bodies,
         status__in=Instruction.OPEN).order_by("issued_at")}
     return render(request, "dispatch/campaigns.html", {"campaigns": campaigns, "user_team": request.user.team_id,
-                                                       "open_instructions": open_instructions})
+                                                       "open_instructions": open_instructions,
+                                                       "can_command": is_command(request.user)})
+
+
+def _campaign_towns():
+    """Towns a campaign can task: those with an active town team (镇街综合执法队)."""
+    return Region.objects.filter(level=RegionLevel.TOWNSHIP, teams__kind=TeamKind.TOWN,
+                                 teams__active=True).distinct().order_by("code")
+
+
+@login_required
+@handle_application_errors
+def campaign_new(request):
+    """发起专项整治 (the command centre). Opened from a 热点预警 with ``?category=&town=&n=`` it is filled in
+    with the category, a name and the reason; the operator sets the towns' targets."""
+    if not is_command(request.user):
+        raise Http404
+    towns = _campaign_towns()
+    initial = {"start": timezone.localdate(), "end": timezone.localdate() + dt.timedelta(days=30),
+               "lead": Department.objects.filter(code="ZF").first()}
+    category = EventCategory.objects.filter(pk=request.GET.get("category") or None).first()
+    if category:
+        town = towns.filter(pk=request.GET.get("town") or None).first()
+        where = town.name if town else _("全县")
+        initial.update(category=category, name=_("%(c)s专项整治") % {"c": category.name},
+                       description=_("热点预警：%(where)s近期“%(c)s”报告 %(n)s 件，明显高于常态。") % {
+                           "where": where, "c": category.name, "n": request.GET.get("n", "")[:6]})
+        if town:
+            initial[f"target_{town.pk}"] = None
+    form = CampaignForm(request.POST or None, towns=towns, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                actor=request.user, name=d["name"], description=d["description"], lead=d["lead"],
+                start=d["start"], end=d["end"], targets=form.targets(), partners=list(d["partners"]),
+                category=d["category"])
+        except ValidationFailed as exc:
+            for field, msgs in exc.errors.items():
+                for m in msgs:
+                    form.add_error(field if field in form.fields else None, m)
+        else:
+            messages.success(request, _("已发起专项整治“%(n)s”，%(k)s个镇街执法队已收到指令") % {
+                "n": campaign.name, "k": campaign.tasks.count()})
+            return redirect(f"{reverse('dispatch:campaigns')}#campaign-{campaign.pk}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dispatch/campaign_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def campaign_finish(request, pk):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    try:
+        services.campaign_finish(actor=request.user, campaign=campaign, results=request.POST.get("results", ""))
+        messages.success(request, _("专项整治已结束"))
+    except ApplicationError as exc:
+        messages.error(request, errors_as_text(exc))
+    return redirect(f"{reverse('dispatch:campaigns')}#campaign-{campaign.pk}")
 
 
 @login_required

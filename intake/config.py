@@ -25,6 +25,11 @@ for default in [
     ConfigDefault("dispatch.escalate_level2_hours", 24, "超期后再过多少小时升级到县领导督办", "—", "PRACTICE"),
     ConfigDefault("dispatch.performance_min_sample", 10,
                   "考评：到期指令少于该数的单位只显示、不排名（小样本的比率不可比）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.hotspot_window_days", 7, "热点预警：统计最近多少天的报告", "—", "PRACTICE"),
+    ConfigDefault("dispatch.hotspot_baseline_days", 56, "热点预警：与此前多少天的常态比较", "—", "PRACTICE"),
+    ConfigDefault("dispatch.hotspot_min_reports", 5, "热点预警：最近报告至少多少件才提示", "—", "PRACTICE"),
+    ConfigDefault("dispatch.hotspot_alpha", 0.001,
+                  "热点预警：按常态频率（泊松）出现这么多报告的概率低于该值才提示", "—", "PRACTICE"),
     ConfigDefault("whistle.report_hours", 24, "吹哨后部门报到时限（小时）", "ZJ-017", "UNVERIFIED"),
 ]:
     register(default)
