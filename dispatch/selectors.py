@@ -97,7 +97,7 @@ class HotSpot:
 COUNTY_WIDE_TOWNS = 3  # towns with reports in the window before a county-wide row is considered
 
 
-def hot_spots(*, user, now: dt.datetime | None = None, limit: int = 8) -> list[HotSpot]:
+def hot_spots(*, user=None, now: dt.datetime | None = None, limit: int = 8) -> list[HotSpot]:
     """热点预警: (category, town) pairs — and categories county-wide, when the rise spans several towns —
     whose reports in the last ``dispatch.hotspot_window_days`` are improbably many for their own rate in
     the ``dispatch.hotspot_baseline_days`` before: at least ``dispatch.hotspot_min_reports`` reports and
@@ -108,7 +108,8 @@ def hot_spots(*, user, now: dt.datetime | None = None, limit: int = 8) -> list[H
     and when every *other* category rose too (a new channel, a busy season), it is raised by that factor
     (never lowered): a category is unusual only if it rose more than the rest. Each report counts, me-too
     reports included: a burst of neighbours reporting one broken cover is what this is for. Sorted by the
-    tail probability, most surprising first."""
+    tail probability, most surprising first. ``user`` limits the reports to those the user may see; the
+    sweep passes none and sees every report."""
     from scipy.special import pdtrc  # P(X > k) for X ~ Poisson(m)
 
     now = now or timezone.now()
@@ -116,7 +117,8 @@ def hot_spots(*, user, now: dt.datetime | None = None, limit: int = 8) -> list[H
     baseline_days = config_get("dispatch.hotspot_baseline_days")
     minimum, alpha = config_get("dispatch.hotspot_min_reports"), config_get("dispatch.hotspot_alpha")
     start = now - dt.timedelta(days=window_days)
-    rows = list(events_visible_to(user).filter(
+    events = events_visible_to(user) if user is not None else Event.objects.all()
+    rows = list(events.filter(
         category__isnull=False, received_at__gte=start - dt.timedelta(days=baseline_days), received_at__lt=now)
         .values("category", "category__name", "town", "town__name").annotate(
             recent=Count("pk", filter=Q(received_at__gte=start)), before=Count("pk", filter=Q(received_at__lt=start))))

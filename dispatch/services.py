@@ -52,6 +52,7 @@ def _guidance_office() -> Department | None:
 # Calls to action, settled once acted on (``settle_notifications``): the prefix names the kind.
 NEW_INSTRUCTION = "新指令："
 TO_VERIFY = "待核查："
+HOTSPOT = "热点预警："  # not a call to settle: the operator decides (a campaign, a merge, nothing)
 
 
 def notify(*, department=None, user=None, level=Notification.Level.INFO, text: str, link: str = "") -> None:
@@ -685,10 +686,42 @@ def _escalation_digest(department, items: list, title: str) -> None:
     notify(department=department, level=Notification.Level.ESCALATE, text=text, link=link)
 
 
+def hotspot_alerts(*, now: dt.datetime | None = None) -> int:
+    """Tell the command centre (the guidance office's notifications) about each new 热点预警 that no active
+    campaign covers yet — once per category and place per window, however often the sweep runs."""
+    from dispatch.selectors import hot_spots
+
+    now = now or clock.now()
+    office = _guidance_office()
+    if office is None:
+        return 0
+    window = config_get("dispatch.hotspot_window_days")
+    n = 0
+    for h in hot_spots(now=now, limit=20):
+        if h.campaign is not None:
+            continue
+        key = f"{HOTSPOT}{h.category_name}·{h.town_name or '全县'}"
+        with transaction.atomic():
+            if Notification.objects.select_for_update().filter(
+                    department=office, text__startswith=key + " ",
+                    created_at__gte=now - dt.timedelta(days=window)).exists():
+                continue
+            before = f"此前每周约{h.per_week_before:.1f}件" if h.before else "此前未见"
+            query = f"category={h.category_id}" + (f"&town={h.town_id}" if h.town_id else "") + \
+                f"&received_from={timezone.localtime(h.window_start):%Y-%m-%d}"
+            notify(department=office, level=Notification.Level.REMIND,
+                   text=f"{key} 近{window}天{h.count}件，{before}", link=f"{reverse('intake:events')}?{query}")
+            audit_log(actor=None, action="dispatch.hotspot.alert", object_type="intake.eventcategory",
+                      object_id=h.category_id, after={"town": h.town_id, "count": h.count, "before": h.before,
+                                                      "expected": round(h.expected, 3), "p": h.p_value})
+        n += 1
+    return n
+
+
 def sweep_all() -> dict:
     """One scheduled pass: deadline rows, then the case states that follow from time passing — unpaid fines
-    past their period (XF-072) and credit events of decisions that became final (XY-ZJ-011-016) — and the
-    text messages queued for reporters."""
+    past their period (XF-072) and credit events of decisions that became final (XY-ZJ-011-016) — the
+    text messages queued for reporters, and new 热点预警 for the command centre."""
     from cases.services import credit_sweep, payments_overdue_sweep
     from intake.messaging import send_reporter_messages
 
@@ -696,6 +729,7 @@ def sweep_all() -> dict:
     counts["payments_overdue"] = payments_overdue_sweep()
     counts["credit_pushed"] = credit_sweep()
     counts["reporter_messages"] = send_reporter_messages()
+    counts["hotspot_alerts"] = hotspot_alerts()
     return counts
 
 

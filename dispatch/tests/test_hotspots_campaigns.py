@@ -170,3 +170,30 @@ def test_a_hot_spot_already_under_a_campaign_points_to_it_instead_of_offering_an
     client.force_login(iw.operator)
     page = client.get("/command/", headers={"HX-Request": "true"}).content.decode()
     assert "专项整治进行中" in page and f"#campaign-{c.pk}" in page and "/command/campaigns/new/" not in page
+
+
+def test_the_sweep_tells_the_command_centre_of_a_new_hot_spot_once(iw):
+    from core import clock
+    from core.models import Notification
+
+    def alerts(at):
+        with clock.frozen(at):
+            return services.hotspot_alerts()
+
+    _events(iw.cat_stall, iw.tianma, 6, days_ago_from=3, days_ago_to=0.1)
+    assert alerts(NOW) == 1
+    note = Notification.objects.get(department=iw.guidance_office, text__startswith="热点预警：")
+    assert note.text == "热点预警：店外经营·天马街道 近7天6件，此前未见"
+    assert note.link == f"/intake/events/?category={iw.cat_stall.pk}&town={iw.tianma.pk}&received_from=2026-11-13"
+    assert alerts(NOW + dt.timedelta(hours=1)) == 0  # the next passes stay quiet
+    assert AuditRecord.objects.filter(action="dispatch.hotspot.alert").count() == 1
+    # A week later, still rising: it is said again.
+    _events(iw.cat_stall, iw.tianma, 12, days_ago_from=-6, days_ago_to=-7.5)
+    assert alerts(NOW + dt.timedelta(days=8)) == 1
+    # A campaign on it: nothing more to say.
+    _events(iw.cat_stall, iw.tianma, 30, days_ago_from=-14, days_ago_to=-15.5)
+    services.campaign_create(actor=iw.operator, name="占道经营专项整治", description="排查", lead=iw.zf,
+                             start=dt.date(2026, 11, 20), end=dt.date(2026, 12, 31), targets={iw.tianma: 5},
+                             category=iw.cat_stall)
+    assert alerts(NOW + dt.timedelta(days=16)) == 0
+    assert Notification.objects.filter(text__startswith="热点预警：").count() == 2
