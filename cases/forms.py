@@ -145,9 +145,24 @@ class AssignForm(StepForm):
 
 
 class FileForm(StepForm):
-    on = forms.DateField(label=_("立案日期"))
-    basis = forms.CharField(label=_("立案理由"), widget=TEXT, initial="有违法事实，属于本机关管辖，在追责时效内，依法应当给予行政处罚")
+    on = forms.DateField(label=_("申请日期"))
+    basis = forms.CharField(label=_("立案理由（承办人意见）"), widget=TEXT,
+                            initial="有违法事实，属于本机关管辖，在追责时效内，依法应当给予行政处罚")
     limitation_citation = forms.CharField(label=_("超过两年/五年的，援引“法律另有规定”"), required=False, max_length=300)
+
+
+class FileApproveForm(StepForm):
+    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("同意立案")), ("0", _("不同意"))],
+                                      coerce=lambda v: v == "1")
+    on = forms.DateField(label=_("审批日期（即立案日期）"))
+    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
+                              help_text=_("不同意的，须写明理由"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approved") is False and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", _("不同意立案的，须写明理由"))
+        return data
 
 
 class NotFileForm(StepForm):

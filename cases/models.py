@@ -503,3 +503,38 @@ class CrimeTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"移送 {self.case_id}"
+
+
+class CaseApproval(models.Model):
+    """A request to the agency head (行政机关负责人) for an approval the case documents carry: 立案审批
+    (WS-FILE: the handling officers' opinion, then the head's approval and date). The officers ask with
+    their opinion; the head of the deciding body approves or refuses with his own. One request of a
+    kind is pending at a time; refused requests stay on the case as history."""
+
+    class Kind(models.TextChoices):
+        FILING = "filing", _("立案审批")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("不批准")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField(_("申请日期"))
+    opinion = models.TextField(_("承办人意见"))
+    details = models.JSONField(default=dict, blank=True)  # what the request carries besides the opinion
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    decision_opinion = models.CharField(_("负责人意见"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(status="pending"),
+                                               name="one_pending_approval_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_id}"

@@ -38,6 +38,7 @@ from cases.choices import (
 from cases.models import (
     Act,
     Case,
+    CaseApproval,
     CaseOfficer,
     CaseTransition,
     CollectiveDiscussion,
@@ -329,12 +330,15 @@ def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict
     return assignment
 
 
-@transaction.atomic
-def case_file(*, actor, case: Case, on: dt.date, basis: str, limitation_citation: str = "") -> Case:
-    """立案. Guards: catalogue on the filing date (XF-017-018, ZJ-006-008), limitation (XF-036), two
-    qualified investigators (XF-042), no undeclared conflict (XF-043), one body per act (XF-022-025)."""
-    case.refresh_from_db()
-    _require_handler(actor, case)
+FILE_FROM = (CaseStatus.CLUE, CaseStatus.VERIFYING)
+
+
+def _filing_guards(case: Case, on: dt.date, limitation_citation: str) -> None:
+    """What must hold to file (立案), checked when the officers ask and again when the head approves: the
+    catalogue on that date (XF-017-018, ZJ-006-008), limitation (XF-036), two qualified investigators
+    (XF-042), no undeclared conflict (XF-043), one body per act (XF-022-025). Writes nothing."""
+    if case.status not in FILE_FROM:
+        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能立案", errors={"status": ["不能立案"]})
     _guard(case.procedure == Procedure.GENERAL, "XF-054", "简易程序案件无须立案")
     _guard(in_catalogue(case.department, case.item, case.town, on), "ZJ-006-007-008",
            f"事项{case.item.code}在{on}不属于{case.department}的执法事项目录")
@@ -346,7 +350,6 @@ def case_file(*, actor, case: Case, on: dt.date, basis: str, limitation_citation
                                 errors={"discovery_date": [f"时效截止 {end}"]}, rule="XF-036")
         passed = case.legal_reviews.filter(result=LegalReview.Result.PASS).exists()
         _guard(passed, "XF-036", "援引“法律另有规定”的时效须经法制审核通过")
-        Case.objects.filter(pk=case.pk).update(limitation_override=limitation_citation)
     _check_two_officers(investigators(case), on, "立案")
     _guard(not case.case_officers.filter(no_conflict_declared=False, released_on__isnull=True).exists(), "XF-043",
            "承办人员须声明无利害关系")
@@ -355,18 +358,67 @@ def case_file(*, actor, case: Case, on: dt.date, basis: str, limitation_citation
     if case.party_code and other.exists():
         raise RuleViolation(f"{other.first().department}已就同一违法行为立案，由先立案的机关管辖（XF-022-025）",
                             errors={"__all__": ["管辖冲突，请提交管辖争议"]}, rule="XF-022-025")
+
+
+def pending_approval(case: Case, kind: str) -> CaseApproval | None:
+    return case.approvals.filter(kind=kind, status=CaseApproval.Status.PENDING).select_related("requested_by").first()
+
+
+@transaction.atomic
+def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_citation: str = "") -> CaseApproval:
+    """立案申请 (XF-054, WS-FILE): the handling officers ask the head to file, with their opinion (the
+    filing basis). Every filing guard is checked now, so the head is never asked to approve what the
+    law forbids; the head's approval (``case_file``) checks them again on its own date."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    if not basis.strip():
+        raise ValidationFailed("请写明立案依据（承办人意见）", errors={"basis": ["不能为空"]})
+    _check_step_date(case, on)
+    _filing_guards(case, on, limitation_citation)
+    if pending_approval(case, CaseApproval.Kind.FILING):
+        raise ValidationFailed("立案申请已提交，等待负责人审批", errors={"__all__": ["已有待审批的立案申请"]})
+    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.FILING, requested_by=actor,
+                                           requested_on=on, opinion=basis.strip(),
+                                           details={"limitation_citation": limitation_citation.strip()})
+    audit_log(actor=actor, action="cases.filing.request", obj=case, after={"on": on, "basis": basis.strip(),
+                                                                         "approval": approval.pk})
+    return approval
+
+
+@transaction.atomic
+def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") -> Case:
+    """立案: the agency head approves the officers' filing request (WS-FILE: "head approval and date"). The
+    filing date is the approval date and starts the 90-day timer (XF-060). Only the head of the deciding
+    body — for an entrusted organisation's case, the entrusting body, which answers for it (XF-020-021)."""
+    case.refresh_from_db()
+    _require_head(actor, case, "XF-054", "立案")
+    approval = pending_approval(case, CaseApproval.Kind.FILING)
+    if approval is None:
+        raise ValidationFailed("没有待审批的立案申请", errors={"__all__": ["承办人员须先提出立案申请"]})
+    if on < approval.requested_on:
+        raise ValidationFailed(f"审批日期早于立案申请日期（{approval.requested_on}）",
+                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    limitation_citation = approval.details.get("limitation_citation", "")
+    _filing_guards(case, on, limitation_citation)
+    if limitation_citation:
+        Case.objects.filter(pk=case.pk).update(limitation_override=limitation_citation)
+    basis = approval.opinion
     prefix = case.department.doc_prefix or case.department.short_name
     number = f"{prefix.removesuffix('罚')}案〔{on.year}〕{case.pk}号"
     _close_deadlines(case, "case.verify", on)
-    old = case.status
-    if old == CaseStatus.CLUE:
+    if case.status == CaseStatus.CLUE:
         _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, reason="核查")
     _transition(case, CaseStatus.FILED, actor=actor, on=on, reason=basis, filed_on=on, filing_approved_by=actor,
                 number=number)
+    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
+                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
     officers = [f"{o.name}（执法证号 {o.certificate_no}）" for o in qualified_investigators(case, on)]
+    requester, head = str(approval.requested_by), str(actor)
     docs.issue(case=case, doc_type=DocType.FILING, on=on, actor=actor, fields={
         "cause": case.cause, "party": case.party_name, "party_code": case.party_code,
-        "item": f"{case.item.code} {case.item.name}", "facts": case.facts, "officers": officers, "basis": basis})
+        "item": f"{case.item.code} {case.item.name}", "facts": case.facts, "officers": officers, "basis": basis,
+        "unit_opinion": f"{basis}（{requester}，{approval.requested_on}）",
+        "head_approval": f"{opinion.strip() or '同意立案'}（{head}，{on}）"})
     warn = _cfg("case.decision_warn_days")
     _deadline(case, "case.decide", rules.decision_deadline(on), "90日内作出决定",
               warn_at=on + dt.timedelta(days=warn[0]))
@@ -375,9 +427,35 @@ def case_file(*, actor, case: Case, on: dt.date, basis: str, limitation_citation
 
 
 @transaction.atomic
+def case_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApproval:
+    """The head does not approve the filing request, with reasons; the officers may then decide not to
+    file (不予立案) or ask again once the reasons are met. The refused request stays on the case."""
+    case.refresh_from_db()
+    _require_head(actor, case, "XF-054", "立案")
+    approval = pending_approval(case, CaseApproval.Kind.FILING)
+    if approval is None:
+        raise ValidationFailed("没有待审批的立案申请", errors={"__all__": ["没有待审批的立案申请"]})
+    if not opinion.strip():
+        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
+    if on < approval.requested_on:
+        raise ValidationFailed(f"审批日期早于立案申请日期（{approval.requested_on}）",
+                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    _check_step_date(case, on)
+    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.REFUSED, decided_by=actor,
+                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
+    audit_log(actor=actor, action="cases.filing.refuse", obj=case, after={"on": on, "opinion": opinion.strip(),
+                                                                        "approval": approval.pk})
+    approval.refresh_from_db()
+    return approval
+
+
+@transaction.atomic
 def case_not_file(*, actor, case: Case, on: dt.date, reason: str) -> Case:
     case.refresh_from_db()
     _require_handler(actor, case)
+    if pending_approval(case, CaseApproval.Kind.FILING):
+        raise ValidationFailed("立案申请正等待负责人审批，不能同时不予立案",
+                               errors={"__all__": ["请等待负责人审批立案申请"]})
     if not reason.strip():
         raise ValidationFailed("请写明不予立案理由", errors={"reason": ["不能为空"]})
     _transition(case, CaseStatus.NOT_FILED, actor=actor, on=on, reason=reason, not_filed_reason=reason)

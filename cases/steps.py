@@ -50,9 +50,24 @@ def _assign(actor, case, d, files):
 
 
 def _file(actor, case, d, files):
-    S.case_file(actor=actor, case=case, on=d["on"], basis=d["basis"], limitation_citation=d["limitation_citation"])
+    S.case_file_request(actor=actor, case=case, on=d["on"], basis=d["basis"],
+                        limitation_citation=d["limitation_citation"])
+    return "已提交立案申请，等待负责人审批"
+
+
+def _file_approve(actor, case, d, files):
+    if not d["approved"]:
+        S.case_file_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
+        return "已作出不同意立案的审批意见"
+    S.case_file(actor=actor, case=case, on=d["on"], opinion=d["opinion"] or "同意立案")
     case.refresh_from_db()
-    return f"已立案，案号 {case.number}"
+    return f"已批准立案，案号 {case.number}"
+
+
+def _filing_pending(case) -> bool:
+    from cases.models import CaseApproval
+
+    return case.approvals.filter(kind=CaseApproval.Kind.FILING, status=CaseApproval.Status.PENDING).exists()
 
 
 def _act(actor, case, d, files):
@@ -340,8 +355,12 @@ AFTER_DECISION = (C.DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED, C
 STEPS: list[Step] = [
     Step("assign", _("指派承办人员"), (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
          rule="XF-042 XF-043"),
-    Step("file", _("立案"), (C.CLUE, C.VERIFYING), F.FileForm, _file, rule="XF-054 XF-036 ZJ-006-007-008", primary=True),
-    Step("not_file", _("不予立案"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file, rule="XF-054"),
+    Step("file", _("申请立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.FileForm, _file,
+         when=lambda c: not _filing_pending(c), rule="XF-054 XF-036 ZJ-006-007-008", primary=True),
+    Step("file_approve", _("审批立案"), (C.CLUE, C.VERIFYING), F.FileApproveForm, _file_approve, roles=HEAD,
+         when=_filing_pending, rule="XF-054 WS-FILE", primary=True),
+    Step("not_file", _("不予立案"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file,
+         when=lambda c: not _filing_pending(c), rule="XF-054"),
     Step("act", _("现场检查/询问/强制措施"), (C.FILED, C.INVESTIGATING), F.ActForm, _act, rule="XF-055 QZ-018-019 SX-4"),
     Step("evidence", _("登记证据"), (C.FILED, C.INVESTIGATING), F.EvidenceForm, _evidence, rule="XF-046"),
     Step("device_review", _("审核电子监控记录"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.DeviceReviewForm,

@@ -105,7 +105,8 @@ class CaseReplay:
         filed = found + dt.timedelta(days=1)
         for o in (self.me, self.partner):
             S.case_assign(actor=self.actor, case=case, officer=o, on=filed, no_conflict_declared=True)
-        S.case_file(actor=self.actor, case=case, on=filed, basis="有违法事实，属于本机关管辖，在追责时效内")
+        S.case_file_request(actor=self.actor, case=case, on=filed, basis="有违法事实，属于本机关管辖，在追责时效内")
+        S.case_file(actor=self.head, case=case, on=filed, opinion="同意立案，由承办人员调查取证")
         visit = filed + dt.timedelta(days=2)
         a = S.act_record(actor=self.actor, case=case, kind=ActKind.INSPECTION, started_at=at(visit, 9),
                          ended_at=at(visit, 10), place=case.location, officers=[self.me, self.partner], id_shown=True,

@@ -29,10 +29,24 @@ def open_case(w, *, item=None, department=None, actor=None, party_kind=PartyKind
                        location="天马街道人民路1号", source="群众举报", summary="当事人未取得许可经营熟食", **kw)
 
 
-def file_case(w, case, on=FILED, officers=None, actor=None):
+def head_of(department):
+    """The agency head (行政机关负责人) of a body: the fixture's, or one made for the test."""
+    from org.choices import Role
+    from org.models import User
+
+    head = User.objects.filter(role=Role.AGENCY_HEAD, department=department).first()
+    if head is None:
+        head = User.objects.create(username=f"head_{department.code}", role=Role.AGENCY_HEAD, department=department,
+                                   display_name=f"{department.short_name}负责人")
+    return head
+
+
+def file_case(w, case, on=FILED, officers=None, actor=None, head=None):
+    """Assign two investigators, ask to file (立案申请) and have the head approve it (WS-FILE)."""
     for o in officers or (w.o1, w.o2):
         S.case_assign(actor=actor or w.bureau_officer, case=case, officer=o, on=on, no_conflict_declared=True)
-    return S.case_file(actor=actor or w.bureau_officer, case=case, on=on, basis="符合立案条件")
+    S.case_file_request(actor=actor or w.bureau_officer, case=case, on=on, basis="符合立案条件")
+    return S.case_file(actor=head or head_of(case.department), case=case, on=on)
 
 
 def investigate(w, case, on=VISIT, verify=True):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cases import services as S
-from cases.tests.helpers import uscc
+from cases.tests.helpers import head_of, uscc
 from catalogue import services as C
 from catalogue.models import Entrustment
 from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
@@ -88,7 +88,10 @@ def test_XF_020_021_the_agent_acts_in_the_principals_name_only_within_the_entrus
     assert theirs.number == mine.number.replace(f"第{mine.seq}号", f"第{theirs.seq}号")
     for o in (ew.a1, ew.a2):
         S.case_assign(actor=ew.agent_user, case=case, officer=o, on=TODAY, no_conflict_declared=True)
-    S.case_file(actor=ew.agent_user, case=case, on=TODAY, basis="符合立案条件")
+    S.case_file_request(actor=ew.agent_user, case=case, on=TODAY, basis="符合立案条件")
+    with pytest.raises(NotPermitted):  # the organisation does not approve its own filing: the principal's head does
+        S.case_file(actor=ew.agent_user, case=case, on=TODAY)
+    S.case_file(actor=head_of(ew.zf), case=case, on=TODAY)
     case.refresh_from_db()
     assert case.status == "investigating"
     with pytest.raises(NotPermitted):

@@ -18,7 +18,7 @@ from cases import rules
 from cases import services as S
 from cases.choices import ActKind, CaseStatus, EvidenceKind, Outcome
 from cases.models import Case, LegalReview
-from cases.tests.helpers import TZ, open_case
+from cases.tests.helpers import TZ, head_of, open_case
 from core.exceptions import ApplicationError
 
 ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "propose_big",
@@ -35,7 +35,8 @@ def run_step(w, case, action, day, amount):
     elif action == "assign2":
         S.case_assign(actor=a, case=case, officer=w.o2, on=day, no_conflict_declared=True)
     elif action == "file":
-        S.case_file(actor=a, case=case, on=day, basis="x")
+        S.case_file_request(actor=a, case=case, on=day, basis="x")
+        S.case_file(actor=head_of(case.department), case=case, on=day)
     elif action == "inspect":
         S.act_record(actor=a, case=case, kind=ActKind.INSPECTION, started_at=at, ended_at=at, place="x",
                      officers=[w.o1, w.o2], id_shown=True, record="检查", party_signed=True)

@@ -47,7 +47,7 @@ def test_XF_017_018_and_ZJ_006_007_008_item_must_be_in_deciding_bodys_catalogue(
     for o in (s1, s2):
         S.case_assign(actor=cw.scjg_officer, case=case, officer=o, on=D(2026, 3, 6), no_conflict_declared=True)
     with pytest.raises(RuleViolation) as exc:
-        S.case_file(actor=cw.scjg_officer, case=case, on=D(2026, 3, 6), basis="x")
+        S.case_file_request(actor=cw.scjg_officer, case=case, on=D(2026, 3, 6), basis="x")
     assert exc.value.rule == "ZJ-006-007-008"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
 
@@ -101,7 +101,7 @@ def test_XF_042_two_qualified_officers_and_ZJ_028_029_030_auxiliary_never_counte
     assert exc.value.rule == "XF-042"
     S.case_assign(actor=cw.bureau_officer, case=case, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
     with pytest.raises(RuleViolation) as exc:
-        S.case_file(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), basis="x")
+        S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), basis="x")
     assert exc.value.rule == "XF-042"
     with pytest.raises(RuleViolation):  # an act with an auxiliary as the second person
         file_case(cw, case, officers=[cw.o2])
@@ -737,7 +737,7 @@ def test_handler_permission_denials_change_nothing(cw):
     with pytest.raises(NotPermitted):
         S.case_assign(actor=cw.tianma_officer, case=case, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
     with pytest.raises(NotPermitted):
-        S.case_file(actor=cw.scjg_officer, case=case, on=D(2026, 3, 6), basis="x")
+        S.case_file_request(actor=cw.scjg_officer, case=case, on=D(2026, 3, 6), basis="x")
     assert AuditRecord.objects.count() == audit and Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
 
 
@@ -845,10 +845,10 @@ def test_XF_047_the_record_reads_in_order_no_future_or_back_dated_steps(cw):
     for o in (cw.o1, cw.o2):
         S.case_assign(actor=cw.bureau_officer, case=case, officer=o, on=D(2026, 3, 6), no_conflict_declared=True)
     with pytest.raises(ValidationFailed) as exc:
-        S.case_file(actor=cw.bureau_officer, case=case, on=_dt.date.today() + _dt.timedelta(days=2), basis="符合")
+        S.case_file_request(actor=cw.bureau_officer, case=case, on=_dt.date.today() + _dt.timedelta(days=2), basis="符合")
     assert "on" in exc.value.errors
     with pytest.raises(ValidationFailed) as exc:
-        S.case_file(actor=cw.bureau_officer, case=case, on=D(2026, 3, 1), basis="符合")  # clue registered 03-05
+        S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 1), basis="符合")  # clue registered 03-05
     assert "不能早于本案上一步骤的日期" in exc.value.errors["on"][0]
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
 

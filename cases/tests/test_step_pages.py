@@ -44,6 +44,18 @@ def test_a_general_case_from_clue_to_archive_through_the_forms(cw, client):
         ok(post_step(client, case, "assign", {"officer": officer.pk, "role": "investigator",
                                               "no_conflict_declared": "on", "on": "2026-03-06"}))
     ok(post_step(client, case, "file", {"on": "2026-03-06", "basis": "符合立案条件"}))
+    # WS-FILE: the officers ask, the head approves; until then the case is not filed
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
+    assert post_step(client, case, "file_approve", {"approved": "1", "on": "2026-03-06"}).status_code == 403
+    client.force_login(cw.zf_head)
+    assert reverse(STEP, args=[case.pk, "file_approve"]) in client.get(case.get_absolute_url()).content.decode()
+    refused = post_step(client, case, "file_approve", {"approved": "0", "on": "2026-03-06", "opinion": ""})
+    assert refused.status_code == 422 and "不同意立案的，须写明理由" in refused.content.decode()
+    ok(post_step(client, case, "file_approve", {"approved": "1", "on": "2026-03-06", "opinion": "同意立案"}))
+    filing = Document.objects.get(case=case, doc_type=DocType.FILING)
+    assert "同意立案（zf_head，2026-03-06）" in filing.fields["head_approval"]
+    assert filing.fields["unit_opinion"].startswith("符合立案条件（bureau_officer，2026-03-06）")
+    client.force_login(cw.bureau_officer)
     ok(post_step(client, case, "act", {
         "kind": "inspection", "started_at": "2026-03-09T09:00", "ended_at": "2026-03-09T10:00", "place": "人民路9号",
         "officers": [cw.o1.pk, cw.o2.pk], "id_shown": "on", "record": "现场发现当事人正在销售熟食，未能出示许可证",

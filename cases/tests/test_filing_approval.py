@@ -1,0 +1,90 @@
+"""立案审批 (WS-FILE: the officers' opinion, then the head's approval and date; XF-054): the handling
+officers ask, the deciding body's head approves or refuses; the filing date is the approval date."""
+
+import pytest
+
+from cases import services as S
+from cases.choices import CaseStatus, DocType
+from cases.models import Case, CaseApproval
+from cases.selectors import awaiting_head
+from cases.tests.helpers import FILED, D, head_of, open_case
+from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from core.models import AuditRecord, Deadline
+
+
+def _assigned(cw, **kw):
+    case = open_case(cw, **kw)
+    for o in (cw.o1, cw.o2):
+        S.case_assign(actor=cw.bureau_officer, case=case, officer=o, on=FILED, no_conflict_declared=True)
+    return case
+
+
+def test_the_officers_ask_and_only_the_head_files(cw):
+    case = _assigned(cw)
+    approval = S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="有违法事实，属本机关管辖")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLUE and case.filed_on is None and not case.number
+    assert not Deadline.objects.filter(kind="case.decide", object_id=str(case.pk)).exists()  # no 90-day timer yet
+    assert [c.pk for c, what in awaiting_head(cw.zf_head) if "立案审批" in what] == [case.pk]
+    with pytest.raises(ValidationFailed):  # one request at a time
+        S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="再次申请")
+    with pytest.raises(ValidationFailed):  # not both at once: the head has the request
+        S.case_not_file(actor=cw.bureau_officer, case=case, on=FILED, reason="不予立案")
+    audit = AuditRecord.objects.count()
+    with pytest.raises(NotPermitted) as exc:  # the officer does not approve his own request
+        S.case_file(actor=cw.bureau_officer, case=case, on=FILED)
+    assert "XF-054" in exc.value.message and AuditRecord.objects.count() == audit
+    with pytest.raises(ValidationFailed) as exc:  # approved before it was asked for
+        S.case_file(actor=cw.zf_head, case=case, on=D(2026, 3, 5))
+    assert "on" in exc.value.errors
+    S.case_file(actor=cw.zf_head, case=case, on=D(2026, 3, 9), opinion="同意立案")
+    case.refresh_from_db()
+    approval.refresh_from_db()
+    assert case.status == CaseStatus.INVESTIGATING and case.filed_on == D(2026, 3, 9)
+    assert case.filing_approved_by == cw.zf_head
+    assert (approval.status, approval.decided_by, approval.decided_on) == (
+        CaseApproval.Status.APPROVED, cw.zf_head, D(2026, 3, 9))
+    doc = case.documents.get(doc_type=DocType.FILING)
+    assert doc.fields["head_approval"] == "同意立案（zf_head，2026-03-09）"
+    assert doc.fields["unit_opinion"] == "有违法事实，属本机关管辖（bureau_officer，2026-03-06）"
+    assert doc.fields["basis"] == "有违法事实，属本机关管辖"
+    assert Deadline.objects.filter(kind="case.decide", object_id=str(case.pk)).exists()
+    assert awaiting_head(cw.zf_head) == []
+
+
+def test_another_bodys_head_cannot_approve(cw):
+    case = _assigned(cw)
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="符合立案条件")
+    with pytest.raises(NotPermitted):
+        S.case_file(actor=head_of(cw.scjg), case=case, on=FILED)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
+
+
+def test_a_refusal_needs_reasons_and_leaves_the_case_to_the_officers(cw):
+    case = _assigned(cw)
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="符合立案条件")
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_file_refuse(actor=cw.zf_head, case=case, on=FILED, opinion=" ")
+    assert "opinion" in exc.value.errors
+    refused = S.case_file_refuse(actor=cw.zf_head, case=case, on=FILED, opinion="证据不足，补充核查后再报")
+    assert refused.status == CaseApproval.Status.REFUSED
+    assert AuditRecord.objects.filter(action="cases.filing.refuse").count() == 1
+    with pytest.raises(ValidationFailed):  # nothing left to approve
+        S.case_file(actor=cw.zf_head, case=case, on=FILED)
+    # the officers may ask again; the refused request stays on the case
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 9), basis="已补充核查")
+    S.case_file(actor=cw.zf_head, case=case, on=D(2026, 3, 9))
+    assert list(case.approvals.values_list("status", flat=True)) == ["refused", "approved"]
+
+
+def test_the_guards_are_checked_again_when_the_head_approves(cw):
+    """A certificate that lapses between the request and the approval: the head cannot file (XF-042)."""
+    case = _assigned(cw)
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="符合立案条件")
+    cw.o2.certificate_expiry = D(2026, 3, 7)
+    cw.o2.save()
+    with pytest.raises(RuleViolation) as exc:
+        S.case_file(actor=cw.zf_head, case=case, on=D(2026, 3, 9))
+    assert exc.value.rule == "XF-042"
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
+    assert case.approvals.get().status == CaseApproval.Status.PENDING
