@@ -53,7 +53,8 @@ REQUIRED: dict[str, dict[str, str]] = {
     DocType.SERVICE_RECEIPT: {"document": "送达文书", "receiver": "受送达人", "date": "送达日期", "method": "送达方式",
                               "signature": "签收或拒收说明"},
     DocType.REMINDER: {"deadline": "履行期限", "amount": "金额", "method": "缴纳方式", "rights": "陈述申辩权利(QZ-035)"},
-    DocType.CLOSING: {"reason": "结案理由", "execution": "执行情况"},
+    DocType.CLOSING: {"reason": "结案理由", "execution": "执行情况", "unit_opinion": "承办人意见",
+                      "head_approval": "负责人审批意见及日期"},
     DocType.FILE: {"cover": "卷宗封面", "contents": "卷内目录"},
 }
 

@@ -195,7 +195,7 @@ def cooperation_report(now) -> list[dict]:
 
 def awaiting_head(user) -> list[tuple[Case, str]]:
     """What waits for the agency head's own decision on its body's cases: the penalty or no-penalty
-    decision itself (XF-057), filing requests (立案审批, WS-FILE), recusal applications (XF-043) and
+    decision itself (XF-057), filing and closing requests (立案/结案审批, WS-FILE/WS-CLOSE), recusal applications (XF-043) and
     reported suspected crimes (YS-310, 3 days)."""
     from cases.choices import NO_PENALTY, Outcome
     from cases.models import CaseApproval, CrimeTransfer, Recusal
@@ -209,9 +209,11 @@ def awaiting_head(user) -> list[tuple[Case, str]]:
     out = [(c, "不予行政处罚决定（XF-057）" if c.outcome in NO_PENALTY else
             f"行政处罚决定（XF-057）：拟{'罚款' + format(c.proposed_fine, ',.0f') + '元' if c.proposed_fine else '处罚'}，"
             f"{'听证已结束' if c.status == CaseStatus.HEARING_CLOSED else '告知书已送达'}") for c in to_decide]
-    out += [(a.case, f"立案审批（WS-FILE）：{a.requested_by} {a.requested_on:%Y-%m-%d} 申请，{a.opinion[:30]}")
-            for a in CaseApproval.objects.filter(case__in=visible, kind=CaseApproval.Kind.FILING,
-                                                 status=CaseApproval.Status.PENDING).select_related("case", "requested_by")]
+    doc = {CaseApproval.Kind.FILING: "WS-FILE", CaseApproval.Kind.CLOSING: "WS-CLOSE"}
+    out += [(a.case, f"{a.get_kind_display()}（{doc[a.kind]}）：{a.requested_by} {a.requested_on:%Y-%m-%d} 申请，"
+                     f"{a.opinion[:30]}")
+            for a in CaseApproval.objects.filter(case__in=visible, status=CaseApproval.Status.PENDING)
+            .select_related("case", "requested_by")]
     out += [(r.case, f"回避申请：{r.officer.name}（{r.reason[:30]}）")
            for r in Recusal.objects.filter(case__in=visible, granted__isnull=True).select_related("case", "officer")]
     out += [(ct.case, f"涉嫌犯罪移送审批（报告于 {ct.report_on:%Y-%m-%d %H:%M}，3日内决定）")

@@ -432,21 +432,7 @@ def case_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApp
     file (不予立案) or ask again once the reasons are met. The refused request stays on the case."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-054", "立案")
-    approval = pending_approval(case, CaseApproval.Kind.FILING)
-    if approval is None:
-        raise ValidationFailed("没有待审批的立案申请", errors={"__all__": ["没有待审批的立案申请"]})
-    if not opinion.strip():
-        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
-    if on < approval.requested_on:
-        raise ValidationFailed(f"审批日期早于立案申请日期（{approval.requested_on}）",
-                               errors={"on": [f"不能早于 {approval.requested_on}"]})
-    _check_step_date(case, on)
-    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.REFUSED, decided_by=actor,
-                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
-    audit_log(actor=actor, action="cases.filing.refuse", obj=case, after={"on": on, "opinion": opinion.strip(),
-                                                                        "approval": approval.pk})
-    approval.refresh_from_db()
-    return approval
+    return _refuse(actor, case, CaseApproval.Kind.FILING, on, opinion, "cases.filing.refuse")
 
 
 @transaction.atomic
@@ -1467,20 +1453,76 @@ def is_final(case: Case, on: dt.date) -> bool:
     return on > end
 
 
-@transaction.atomic
-def case_close(*, actor, case: Case, on: dt.date, reason: str) -> Case:
-    """结案 (WS-CLOSE): feeds the outcome back to a referring department (ZJ-016), raises the credit event
-    for final non-simple penalties (XY-ZJ), and records the item's last case (dormant-item analysis)."""
-    case.refresh_from_db()
-    _require_handler(actor, case)
+def needs_close_approval(case: Case) -> bool:
+    """结案审批 (WS-CLOSE: "head approval") for a filed general-procedure case. A simple-procedure decision
+    (reported to the agency under XF-052) and a clue never filed are closed by the officers."""
+    return case.procedure == Procedure.GENERAL and case.filed_on is not None
+
+
+def _close_guards(case: Case, reason: str) -> None:
     if not reason.strip():
         raise ValidationFailed("请写明结案理由", errors={"reason": ["不能为空"]})
     if case.status == CaseStatus.SERVED and case.final_fine:
         raise RuleViolation("罚款尚未缴纳，不能结案（XF-067）", errors={"__all__": ["未履行"]}, rule="XF-067")
+    if CaseStatus.CLOSED not in TRANSITIONS.get(case.status, set()):
+        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能结案", errors={"status": ["不能结案"]})
+
+
+@transaction.atomic
+def case_close_request(*, actor, case: Case, on: dt.date, reason: str) -> CaseApproval:
+    """结案申请 (WS-CLOSE): the handling officers ask the head to close a filed general-procedure case, with
+    the closure reason (performed, enforced, no penalty, transferred, terminated) as their opinion."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    if not needs_close_approval(case):
+        raise ValidationFailed("简易程序或未立案的案件由承办人员直接结案，无须报批", errors={"__all__": ["无须报批"]})
+    _check_step_date(case, on)
+    _close_guards(case, reason)
+    if pending_approval(case, CaseApproval.Kind.CLOSING):
+        raise ValidationFailed("结案申请已提交，等待负责人审批", errors={"__all__": ["已有待审批的结案申请"]})
+    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.CLOSING, requested_by=actor,
+                                           requested_on=on, opinion=reason.strip())
+    audit_log(actor=actor, action="cases.closing.request", obj=case, after={"on": on, "reason": reason.strip(),
+                                                                          "approval": approval.pk})
+    return approval
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str = "同意结案") -> Case:
+    """结案 (WS-CLOSE): a filed general-procedure case by its head's approval of the officers' request (the
+    reason is theirs); a simple-procedure decision or a clue never filed by its officers with a reason.
+    Feeds the outcome back to a referring department (ZJ-016), raises the credit event for final
+    non-simple penalties (XY-ZJ), and records the item's last case (dormant-item analysis)."""
+    case.refresh_from_db()
+    approval = None
+    if needs_close_approval(case):
+        _require_head(actor, case, "WS-CLOSE", "结案")
+        approval = pending_approval(case, CaseApproval.Kind.CLOSING)
+        if approval is None:
+            raise ValidationFailed("没有待审批的结案申请", errors={"__all__": ["承办人员须先提出结案申请"]})
+        if on < approval.requested_on:
+            raise ValidationFailed(f"审批日期早于结案申请日期（{approval.requested_on}）",
+                                   errors={"on": [f"不能早于 {approval.requested_on}"]})
+        reason = approval.opinion
+    else:
+        _require_handler(actor, case)
+    _close_guards(case, reason)
     execution = f"已缴纳 {case.paid_amount} 元（{case.paid_on}）" if case.paid_on else (
         "当场处罚已履行" if case.procedure == Procedure.SIMPLE else "不涉及罚款履行")
     _transition(case, CaseStatus.CLOSED, actor=actor, on=on, reason=reason, closed_on=on, close_reason=reason)
-    docs.issue(case=case, doc_type=DocType.CLOSING, on=on, actor=actor, fields={"reason": reason, "execution": execution})
+    if approval is not None:
+        CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
+                                                           decided_on=on, decision_opinion=opinion.strip()[:300])
+        approval_text = f"{opinion.strip() or '同意结案'}（{actor}，{on}）"
+        opinion_text = f"{reason}（{approval.requested_by}，{approval.requested_on}）"
+    elif case.procedure == Procedure.SIMPLE:
+        approval_text = "简易程序，当场处罚决定报所属行政机关备案（XF-052），无须结案审批"
+        opinion_text = f"{reason}（{actor}，{on}）"
+    else:
+        approval_text = "未立案，无须结案审批"
+        opinion_text = f"{reason}（{actor}，{on}）"
+    docs.issue(case=case, doc_type=DocType.CLOSING, on=on, actor=actor, fields={
+        "reason": reason, "execution": execution, "unit_opinion": opinion_text, "head_approval": approval_text})
     EnforcementItem.objects.filter(pk=case.item_id).filter(Q(last_case_on__isnull=True) | Q(last_case_on__lt=on)) \
         .update(last_case_on=on)
     if case.referring_department_id:
@@ -1491,6 +1533,34 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str) -> Case:
     _credit_push(case, on, actor=actor)
     case.refresh_from_db()
     return case
+
+
+@transaction.atomic
+def case_close_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApproval:
+    """The head does not approve closing, with reasons (e.g. the fine is not fully enforced); the request
+    stays on the case and the officers may ask again."""
+    case.refresh_from_db()
+    _require_head(actor, case, "WS-CLOSE", "结案")
+    return _refuse(actor, case, CaseApproval.Kind.CLOSING, on, opinion, "cases.closing.refuse")
+
+
+def _refuse(actor, case: Case, kind: str, on: dt.date, opinion: str, action: str) -> CaseApproval:
+    approval = pending_approval(case, kind)
+    label = CaseApproval.Kind(kind).label
+    if approval is None:
+        raise ValidationFailed(f"没有待审批的{label}申请", errors={"__all__": [f"没有待审批的{label}申请"]})
+    if not opinion.strip():
+        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
+    if on < approval.requested_on:
+        raise ValidationFailed(f"审批日期早于申请日期（{approval.requested_on}）",
+                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    _check_step_date(case, on)
+    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.REFUSED, decided_by=actor,
+                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
+    audit_log(actor=actor, action=action, obj=case, after={"on": on, "opinion": opinion.strip(),
+                                                           "approval": approval.pk})
+    approval.refresh_from_db()
+    return approval
 
 
 def _credit_push(case: Case, on: dt.date, *, actor=None) -> bool:

@@ -65,9 +65,7 @@ def _file_approve(actor, case, d, files):
 
 
 def _filing_pending(case) -> bool:
-    from cases.models import CaseApproval
-
-    return case.approvals.filter(kind=CaseApproval.Kind.FILING, status=CaseApproval.Status.PENDING).exists()
+    return _pending(case, "filing")
 
 
 def _act(actor, case, d, files):
@@ -337,6 +335,27 @@ def _close(actor, case, d, files):
     return "已结案"
 
 
+def _close_request(actor, case, d, files):
+    S.case_close_request(actor=actor, case=case, on=d["on"], reason=d["reason"])
+    return "已提交结案申请，等待负责人审批"
+
+
+def _close_approve(actor, case, d, files):
+    if not d["approved"]:
+        S.case_close_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
+        return "已作出不同意结案的审批意见"
+    S.case_close(actor=actor, case=case, on=d["on"], opinion=d["opinion"] or "同意结案")
+    return "已批准结案"
+
+
+def _pending(case, kind) -> bool:
+    return S.pending_approval(case, kind) is not None
+
+
+def _closable(case) -> bool:
+    return not (case.status == C.SERVED and case.final_fine and case.paid_on is None)
+
+
 def _archive(actor, case, d, files):
     S.case_archive(actor=actor, case=case, on=d["on"])
     return "已归档，卷宗已生成"
@@ -351,6 +370,7 @@ def _publication(case: Case):
 HEARD = (C.NOTICE_SERVED, C.HEARING_CLOSED)
 OPEN_WORK = (C.FILED, C.INVESTIGATING, C.INVESTIGATION_CLOSED, C.REVIEW, C.PENALTY_PROPOSED, C.NOTICE_SERVED,
              C.HEARING_REQUESTED, C.HEARING_SCHEDULED, C.HEARING_CLOSED)
+CLOSE_FROM = (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL, C.TRANSFERRED_OUT)
 AFTER_DECISION = (C.DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED, C.EXECUTED, C.CLOSED)
 STEPS: list[Step] = [
     Step("assign", _("指派承办人员"), (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
@@ -414,9 +434,13 @@ STEPS: list[Step] = [
     Step("withdraw", _("撤回公开"), AFTER_DECISION + (C.ARCHIVED,), F.ReasonForm, _withdraw,
          when=lambda c: (p := _publication(c)) is not None and p.published_on is not None and p.withdrawn_on is None,
          rule="XF-048-039"),
-    Step("close", _("结案"), (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL,
-                          C.TRANSFERRED_OUT), F.ReasonForm, _close,
-         when=lambda c: not (c.status == C.SERVED and c.final_fine and c.paid_on is None), primary=True),
+    Step("close", _("结案"), CLOSE_FROM, F.ReasonForm, _close,
+         when=lambda c: _closable(c) and not S.needs_close_approval(c), primary=True),
+    Step("close_request", _("申请结案（报负责人审批）"), CLOSE_FROM, F.ReasonForm, _close_request,
+         when=lambda c: _closable(c) and S.needs_close_approval(c) and not _pending(c, "closing"), primary=True,
+         rule="WS-CLOSE"),
+    Step("close_approve", _("审批结案"), CLOSE_FROM, F.CloseApproveForm, _close_approve, roles=HEAD,
+         when=lambda c: _pending(c, "closing"), primary=True, rule="WS-CLOSE"),
     Step("correction_check", _("复查改正情况"), AFTER_DECISION + (C.ARCHIVED,), F.CorrectionCheckForm,
          _correction_check, when=lambda c: case_rows(c, kind="case.correction_check").exists(), rule="XF-028"),
     Step("share_evidence", _("向其他机关共享证据"), OPEN_WORK + AFTER_DECISION + (C.ARCHIVED,), F.ShareEvidenceForm,

@@ -63,7 +63,7 @@ class CaseReplay:
         return self.rng.choice(candidates)
 
     def run(self):
-        plan = [("clue", 0), ("filed", 0), ("review", 0), ("proposed", 0), ("notice", 0), ("decided", 0),
+        plan = [("clue", 0), ("requested", 0), ("filed", 0), ("review", 0), ("proposed", 0), ("notice", 0), ("decided", 0),
                 ("served", 0), ("overdue", 0), ("reminded", 0), ("court", 0), ("executed", 0), ("closed", 0),
                 ("closed", 0), ("closed", 0), ("hearing_requested", 1), ("hearing_scheduled", 1), ("hearing_closed", 1),
                 ("closed", 1)]
@@ -82,10 +82,15 @@ class CaseReplay:
             counts = dict(Case.objects.values_list("status").annotate(n=Count("id")))
             self.out.write(f"cases: {sum(counts.values())} {counts}")
 
+    def close(self, case, *, on, reason):
+        """结案 (WS-CLOSE): the officer asks, the head approves the same day."""
+        S.case_close_request(actor=self.actor, case=case, on=on, reason=reason)
+        S.case_close(actor=self.head, case=case, on=on, opinion="同意结案，归档")
+
     def general(self, i, target, *, big=False, referred=False, no_penalty=False, crime=False):
         item, low, top = self.item(big=big)
         ent = self.enterprises[i % len(self.enterprises)]
-        stop = ORDER.index(target)
+        stop = 1 if target == "requested" else ORDER.index(target)  # requested: asked to file, with the head
         age_days = 330 - i * 12 if target in ("closed", "court", "reminded", "overdue", "executed") else 80 - i * 3
         if target == "served":
             age_days = 25  # served about 9 days ago: its payment period is still running today
@@ -106,6 +111,8 @@ class CaseReplay:
         for o in (self.me, self.partner):
             S.case_assign(actor=self.actor, case=case, officer=o, on=filed, no_conflict_declared=True)
         S.case_file_request(actor=self.actor, case=case, on=filed, basis="有违法事实，属于本机关管辖，在追责时效内")
+        if target == "requested":
+            return case
         S.case_file(actor=self.head, case=case, on=filed, opinion="同意立案，由承办人员调查取证")
         visit = filed + dt.timedelta(days=2)
         a = S.act_record(actor=self.actor, case=case, kind=ActKind.INSPECTION, started_at=at(visit, 9),
@@ -135,7 +142,7 @@ class CaseReplay:
                                      education_method="当面教育", education_content="讲解相关法律规定，当事人承诺遵守")
             S.case_serve(actor=self.actor, case=case, served_on=review + dt.timedelta(days=3), method=ServiceMethod.DIRECT,
                          receiver=ent.legal_representative or "当事人")
-            S.case_close(actor=self.actor, case=case, on=review + dt.timedelta(days=4), reason="不予处罚，已教育")
+            self.close(case, on=review + dt.timedelta(days=4), reason="不予处罚，已教育")
             return case
         fine = top if big else max(low, (top * Decimal("0.4")).quantize(Decimal(1)))
         propose_on = review + dt.timedelta(days=1)
@@ -194,8 +201,8 @@ class CaseReplay:
             paid = min(served + dt.timedelta(days=7), self.today)  # never a payment dated in the future
             S.payment_record(actor=self.actor, case=case, amount=fine, paid_on=paid)
             if target == "closed":
-                S.case_close(actor=self.actor, case=case, on=max(paid, min(served + dt.timedelta(days=200), self.today)),
-                             reason="已按期缴纳罚款，履行完毕")
+                self.close(case, on=max(paid, min(served + dt.timedelta(days=200), self.today)),
+                           reason="已按期缴纳罚款，履行完毕")
             return case
         S.mark_overdue(case=case, on=case.payment_due + dt.timedelta(days=1))
         if stop == 10:

@@ -413,4 +413,10 @@ EN_MORE = {
     "负责人意见": "Head's opinion",
     "申请立案（报负责人审批）": "Ask to file (to the head for approval)",
     "审批立案": "Approve filing",
+    "同意结案": "Approve closing",
+    "审批日期（即结案日期）": "Date of approval (the closing date)",
+    "不同意结案的，须写明理由": "A refusal to close must give reasons",
+    "结案审批": "Closing approval",
+    "申请结案（报负责人审批）": "Ask to close (to the head for approval)",
+    "审批结案": "Approve closing",
 }

@@ -49,6 +49,15 @@ def file_case(w, case, on=FILED, officers=None, actor=None, head=None):
     return S.case_file(actor=head or head_of(case.department), case=case, on=on)
 
 
+def close_case(w, case, on, reason="已履行", actor=None, head=None):
+    """结案: a filed general-procedure case by request and the head's approval (WS-CLOSE); else directly."""
+    actor = actor or w.bureau_officer
+    if S.needs_close_approval(case):
+        S.case_close_request(actor=actor, case=case, on=on, reason=reason)
+        return S.case_close(actor=head or head_of(case.department), case=case, on=on)
+    return S.case_close(actor=actor, case=case, on=on, reason=reason)
+
+
 def investigate(w, case, on=VISIT, verify=True):
     act = S.act_record(actor=w.bureau_officer, case=case, kind=ActKind.INSPECTION, started_at=at(on, 9),
                        ended_at=at(on, 10), place="人民路1号", officers=[w.o1, w.o2], id_shown=True,

@@ -88,3 +88,73 @@ def test_the_guards_are_checked_again_when_the_head_approves(cw):
     assert exc.value.rule == "XF-042"
     assert Case.objects.get(pk=case.pk).status == CaseStatus.CLUE
     assert case.approvals.get().status == CaseApproval.Status.PENDING
+
+
+def _paid(cw):
+    from decimal import Decimal
+
+    from cases.choices import ServiceMethod
+    from cases.tests.helpers import ready_to_decide
+
+    case = ready_to_decide(cw)
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
+    return Case.objects.get(pk=case.pk)
+
+
+def test_a_filed_case_is_closed_by_the_heads_approval_of_the_officers_request(cw):
+    """结案审批 (WS-CLOSE: "head approval"): the officers ask with the closure reason; the head approves."""
+    case = _paid(cw)
+    with pytest.raises(NotPermitted):  # the officer cannot close a filed general-procedure case himself
+        S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2), reason="已履行")
+    with pytest.raises(ValidationFailed):  # the head has nothing to approve yet
+        S.case_close(actor=cw.zf_head, case=case, on=D(2026, 4, 2))
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_close_request(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2), reason=" ")
+    assert "reason" in exc.value.errors
+    S.case_close_request(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2), reason="罚款已缴清，履行完毕")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.EXECUTED
+    assert any("结案审批（WS-CLOSE）" in what for _c, what in awaiting_head(cw.zf_head))
+    S.case_close_refuse(actor=cw.zf_head, case=case, on=D(2026, 4, 3), opinion="缴款凭证未入卷，补齐后再报")
+    S.case_close_request(actor=cw.bureau_officer, case=case, on=D(2026, 4, 7), reason="罚款已缴清，凭证已入卷")
+    S.case_close(actor=cw.zf_head, case=case, on=D(2026, 4, 8), opinion="同意结案")
+    case.refresh_from_db()
+    assert (case.status, case.closed_on, case.close_reason) == (CaseStatus.CLOSED, D(2026, 4, 8), "罚款已缴清，凭证已入卷")
+    doc = case.documents.get(doc_type=DocType.CLOSING)
+    assert doc.fields["head_approval"] == "同意结案（zf_head，2026-04-08）"
+    assert doc.fields["unit_opinion"] == "罚款已缴清，凭证已入卷（bureau_officer，2026-04-07）"
+    assert list(case.approvals.filter(kind="closing").values_list("status", flat=True)) == ["refused", "approved"]
+
+
+def test_an_unpaid_fine_is_not_even_asked_to_close(cw):
+    from cases.choices import ServiceMethod
+    from cases.tests.helpers import ready_to_decide
+
+    case = ready_to_decide(cw)
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=60000)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
+    with pytest.raises(RuleViolation) as exc:
+        S.case_close_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 30), reason="结案")
+    assert exc.value.rule == "XF-067" and not case.approvals.filter(kind="closing").exists()
+
+
+def test_simple_procedure_and_unfiled_cases_are_closed_by_the_officers(cw):
+    from decimal import Decimal
+
+    from cases.choices import PartyKind
+    from cases.tests.helpers import at
+
+    spot = S.spot_decide(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                         party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                         at=at(D(2026, 3, 9)), officers=[cw.o1, cw.o2], types=["fine"], fine=Decimal(50))
+    S.payment_record(actor=cw.bureau_officer, case=spot, amount=Decimal(50), paid_on=D(2026, 3, 10))
+    with pytest.raises(ValidationFailed):  # nothing to ask for
+        S.case_close_request(actor=cw.bureau_officer, case=spot, on=D(2026, 3, 11), reason="已履行")
+    S.case_close(actor=cw.bureau_officer, case=spot, on=D(2026, 3, 11), reason="已履行")
+    doc = Case.objects.get(pk=spot.pk).documents.get(doc_type=DocType.CLOSING)
+    assert "简易程序" in doc.fields["head_approval"]
+    clue = open_case(cw, n=5)
+    S.case_not_file(actor=cw.bureau_officer, case=clue, on=FILED, reason="不属于违法行为")
+    S.case_close(actor=cw.bureau_officer, case=clue, on=FILED, reason="不予立案")
+    assert Case.objects.get(pk=clue.pk).status == CaseStatus.CLOSED

@@ -11,7 +11,7 @@ from cases import documents as docs
 from cases import services as S
 from cases.choices import DocType, ServiceMethod
 from cases.models import Case, Document
-from cases.tests.helpers import D, ready_for_notice, ready_to_decide
+from cases.tests.helpers import D, close_case, ready_for_notice, ready_to_decide
 from core.exceptions import RuleViolation
 
 
@@ -107,7 +107,7 @@ def test_XF_047_archive_assembles_the_case_file_with_hashes(cw):
     S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
     with pytest.raises(RuleViolation):  # not closed yet
         S.case_archive(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2))
-    S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2), reason="已履行")
+    close_case(cw, case, D(2026, 4, 2))
     S.case_archive(actor=cw.bureau_officer, case=case, on=D(2026, 4, 3))
     case.refresh_from_db()
     assert case.status == "archived"

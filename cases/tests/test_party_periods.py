@@ -10,7 +10,7 @@ import pytest
 from cases import services as S
 from cases.choices import CaseStatus, ServiceMethod
 from cases.models import Case
-from cases.tests.helpers import D, notice, propose, ready_for_notice, ready_to_decide, review_pass
+from cases.tests.helpers import D, close_case, notice, propose, ready_for_notice, ready_to_decide, review_pass
 from core.exceptions import RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
 from dispatch.selectors import overdue_deadlines
@@ -106,7 +106,7 @@ def test_XF_028_order_correction_with_the_decision_and_a_follow_up_check(cw):
 def test_XY_ZJ_011_016_credit_event_only_once_final_even_when_closed_earlier(cw):
     case = _decided_and_served(cw)
     S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
-    S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 4, 2), reason="已履行")
+    close_case(cw, case, D(2026, 4, 2))
     assert Case.objects.get(pk=case.pk).credit_pushed_on is None  # the remedy periods are still running
     assert S.credit_sweep(on=D(2026, 9, 24)) == 0  # the lawsuit period (6 months from service) has not ended
     assert S.credit_sweep(on=D(2026, 9, 25)) == 1

@@ -22,6 +22,7 @@ from cases.models import Case, CaseTransition, Document, LegalReview
 from cases.tests.helpers import (
     D,
     at,
+    close_case,
     file_case,
     investigate,
     notice,
@@ -606,7 +607,7 @@ def test_ZJ_016_referral_outcome_fed_back_and_XY_ZJ_credit_event(cw):
     S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
     S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
-    S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 10, 1), reason="已履行")
+    close_case(cw, case, D(2026, 10, 1))
     c = Case.objects.get(pk=case.pk)
     assert c.referral_feedback_on == D(2026, 10, 1) and c.credit_pushed_on == D(2026, 10, 1)
     assert cw.scjg.notifications.filter(text__contains="已结案").exists()
@@ -619,7 +620,7 @@ def test_XF_067_cannot_close_before_payment(cw):
     case = decided(cw)
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
     with pytest.raises(RuleViolation):
-        S.case_close(actor=cw.bureau_officer, case=case, on=D(2026, 3, 30), reason="结案")
+        S.case_close_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 30), reason="结案")
     with pytest.raises(ValidationFailed):
         S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 10))  # +surcharge
 

@@ -91,7 +91,13 @@ def test_a_general_case_from_clue_to_archive_through_the_forms(cw, client):
     ok(post_step(client, case, "serve", {"served_on": "2026-03-24", "method": "direct", "receiver": "法定代表人",
                                           "signed": "on"}))
     ok(post_step(client, case, "payment", {"paid_on": "2026-03-30", "amount": "60000", "method": "银行缴款"}))
-    ok(post_step(client, case, "close", {"on": "2026-03-31", "reason": "已履行完毕"}))
+    # WS-CLOSE: the officer asks, the head approves
+    assert reverse(STEP, args=[case.pk, "close"]) not in client.get(case.get_absolute_url()).content.decode()
+    ok(post_step(client, case, "close_request", {"on": "2026-03-31", "reason": "已履行完毕"}))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.EXECUTED
+    client.force_login(cw.zf_head)
+    ok(post_step(client, case, "close_approve", {"approved": "1", "on": "2026-03-31", "opinion": "同意结案"}))
+    client.force_login(cw.bureau_officer)
     ok(post_step(client, case, "archive", {"on": "2026-04-01"}))
     case.refresh_from_db()
     assert case.status == CaseStatus.ARCHIVED and case.number

@@ -57,6 +57,14 @@ def test_demo_cases_in_every_state(demo_events):
             "hearing_scheduled", "hearing_closed", "decided", "served", "overdue", "reminded", "court_applied",
             "executed", "closed", "not_filed", "transferred_judicial", "spot_decided"} <= statuses
     assert Document.objects.filter(doc_type="hearing_record").exists()
+    # 立案审批: one request waits for the head; every filed case was approved by the head
+    from cases.models import CaseApproval
+    from cases.selectors import awaiting_head
+    from org.models import User
+
+    assert CaseApproval.objects.filter(status="pending", kind="filing").count() == 1
+    assert any("立案审批" in what for _c, what in awaiting_head(User.objects.get(username="zfj_head")))
+    assert not Case.objects.filter(filed_on__isnull=False).exclude(filing_approved_by__role="agency_head").exists()
     assert Case.objects.filter(referring_department__isnull=False, referral_feedback_on__isnull=False).exists()
     # XF-041: published devices, one awaiting its review (not published), and a device record awaiting review
     from cases.models import Evidence, MonitoringDevice
