@@ -26,6 +26,8 @@ REQUIRED: dict[str, dict[str, str]] = {
     DocType.FILING: {"cause": "案由", "party": "当事人", "party_code": "当事人身份证号或统一社会信用代码",
                      "item": "执法事项", "facts": "简要案情", "officers": "两名以上执法人员及证号(XF-042)",
                      "basis": "立案依据", "unit_opinion": "承办人意见", "head_approval": "负责人审批意见及日期"},
+    DocType.NOT_FILING: {"reason": "不予立案理由", "party": "当事人", "unit_opinion": "承办人意见",
+                         "head_approval": "负责人审批意见及日期"},
     DocType.ONSITE: {"time": "时间", "place": "地点", "officers": "执法人员及证号", "id_shown": "出示执法证件(XF-055)",
                      "record": "检查情况"},
     DocType.INQUIRY: {"time": "时间", "place": "地点", "officers": "询问人(两名以上)", "interviewee": "被询问人",

@@ -165,6 +165,20 @@ class CloseApproveForm(StepForm):
         return data
 
 
+class NotFileApproveForm(StepForm):
+    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("同意不予立案")), ("0", _("不同意"))],
+                                      coerce=lambda v: v == "1")
+    on = forms.DateField(label=_("审批日期"))
+    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
+                              help_text=_("不同意的，须写明理由"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approved") is False and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", _("不同意的，须写明理由"))
+        return data
+
+
 class FileApproveForm(StepForm):
     approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("同意立案")), ("0", _("不同意"))],
                                       coerce=lambda v: v == "1")

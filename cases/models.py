@@ -507,12 +507,14 @@ class CrimeTransfer(models.Model):
 
 class CaseApproval(models.Model):
     """A request to the agency head (行政机关负责人) for an approval the case documents carry: 立案审批
-    (WS-FILE: the handling officers' opinion, then the head's approval and date) and 结案审批 (WS-CLOSE). The officers ask with
+    and 不予立案审批 (WS-FILE: the handling officers' opinion, then the head's approval and date) and 结案审批
+    (WS-CLOSE). The officers ask with
     their opinion; the head of the deciding body approves or refuses with his own. One request of a
     kind is pending at a time; refused requests stay on the case as history."""
 
     class Kind(models.TextChoices):
         FILING = "filing", _("立案审批")
+        NOT_FILING = "not_filing", _("不予立案审批")
         CLOSING = "closing", _("结案审批")
 
     class Status(models.TextChoices):

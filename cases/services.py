@@ -374,9 +374,8 @@ def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_
     if not basis.strip():
         raise ValidationFailed("请写明立案依据（承办人意见）", errors={"basis": ["不能为空"]})
     _check_step_date(case, on)
+    _no_other_request(case)
     _filing_guards(case, on, limitation_citation)
-    if pending_approval(case, CaseApproval.Kind.FILING):
-        raise ValidationFailed("立案申请已提交，等待负责人审批", errors={"__all__": ["已有待审批的立案申请"]})
     approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.FILING, requested_by=actor,
                                            requested_on=on, opinion=basis.strip(),
                                            details={"limitation_citation": limitation_citation.strip()})
@@ -435,20 +434,61 @@ def case_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApp
     return _refuse(actor, case, CaseApproval.Kind.FILING, on, opinion, "cases.filing.refuse")
 
 
+def _no_other_request(case: Case) -> None:
+    """To file and not to file are never before the head at the same time."""
+    pending = case.approvals.filter(kind__in=(CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING),
+                                    status=CaseApproval.Status.PENDING).first()
+    if pending:
+        raise ValidationFailed(f"{pending.get_kind_display()}申请已提交，等待负责人审批",
+                               errors={"__all__": [f"已有待审批的{pending.get_kind_display()}申请"]})
+
+
 @transaction.atomic
-def case_not_file(*, actor, case: Case, on: dt.date, reason: str) -> Case:
+def case_not_file_request(*, actor, case: Case, on: dt.date, reason: str) -> CaseApproval:
+    """不予立案申请 (XF-054, WS-FILE 不予立案审批表): the officers ask the head not to file, with reasons."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    if pending_approval(case, CaseApproval.Kind.FILING):
-        raise ValidationFailed("立案申请正等待负责人审批，不能同时不予立案",
-                               errors={"__all__": ["请等待负责人审批立案申请"]})
     if not reason.strip():
         raise ValidationFailed("请写明不予立案理由", errors={"reason": ["不能为空"]})
-    _transition(case, CaseStatus.NOT_FILED, actor=actor, on=on, reason=reason, not_filed_reason=reason)
+    if case.status not in FILE_FROM:
+        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能不予立案", errors={"status": ["不能不予立案"]})
+    _check_step_date(case, on)
+    _no_other_request(case)
+    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.NOT_FILING, requested_by=actor,
+                                           requested_on=on, opinion=reason.strip())
+    audit_log(actor=actor, action="cases.not_filing.request", obj=case, after={"on": on, "reason": reason.strip(),
+                                                                             "approval": approval.pk})
+    return approval
+
+
+@transaction.atomic
+def case_not_file(*, actor, case: Case, on: dt.date, opinion: str = "同意不予立案") -> Case:
+    """不予立案: the deciding body's head approves the officers' request (WS-FILE); the reasons are theirs."""
+    case.refresh_from_db()
+    _require_head(actor, case, "XF-054", "不予立案")
+    approval = pending_approval(case, CaseApproval.Kind.NOT_FILING)
+    if approval is None:
+        raise ValidationFailed("没有待审批的不予立案申请", errors={"__all__": ["承办人员须先提出不予立案申请"]})
+    if on < approval.requested_on:
+        raise ValidationFailed(f"审批日期早于申请日期（{approval.requested_on}）",
+                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    reason = approval.opinion
+    _transition(case, CaseStatus.NOT_FILED, actor=actor, on=on, reason=reason, not_filed_reason=reason[:300])
+    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
+                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
     _close_deadlines(case, "case.verify", on)
-    docs.issue(case=case, doc_type=DocType.NOT_FILING, on=on, actor=actor, fields={"reason": reason,
-                                                                                "party": case.party_name})
+    docs.issue(case=case, doc_type=DocType.NOT_FILING, on=on, actor=actor, fields={
+        "reason": reason, "party": case.party_name,
+        "unit_opinion": f"{reason}（{approval.requested_by}，{approval.requested_on}）",
+        "head_approval": f"{opinion.strip() or '同意不予立案'}（{actor}，{on}）"})
     return case
+
+
+@transaction.atomic
+def case_not_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApproval:
+    case.refresh_from_db()
+    _require_head(actor, case, "XF-054", "不予立案")
+    return _refuse(actor, case, CaseApproval.Kind.NOT_FILING, on, opinion, "cases.not_filing.refuse")
 
 
 # ------------------------------------------------------------------ jurisdiction (XF-022-025, ZJ-017)

@@ -68,6 +68,11 @@ def _filing_pending(case) -> bool:
     return _pending(case, "filing")
 
 
+def _filing_question_pending(case) -> bool:
+    """To file or not to file is before the head."""
+    return _pending(case, "filing") or _pending(case, "not_filing")
+
+
 def _act(actor, case, d, files):
     S.act_record(actor=actor, case=case, kind=d["kind"], started_at=_aware(d["started_at"]),
                  ended_at=_aware(d["ended_at"]), place=d["place"], officers=list(d["officers"]), id_shown=d["id_shown"],
@@ -326,8 +331,16 @@ def _spot_file(actor, case, d, files):
 
 
 def _not_file(actor, case, d, files):
-    S.case_not_file(actor=actor, case=case, on=d["on"], reason=d["reason"])
-    return "已决定不予立案"
+    S.case_not_file_request(actor=actor, case=case, on=d["on"], reason=d["reason"])
+    return "已提交不予立案申请，等待负责人审批"
+
+
+def _not_file_approve(actor, case, d, files):
+    if not d["approved"]:
+        S.case_not_file_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
+        return "已作出不同意不予立案的审批意见"
+    S.case_not_file(actor=actor, case=case, on=d["on"], opinion=d["opinion"] or "同意不予立案")
+    return "已批准不予立案"
 
 
 def _close(actor, case, d, files):
@@ -376,11 +389,13 @@ STEPS: list[Step] = [
     Step("assign", _("指派承办人员"), (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
          rule="XF-042 XF-043"),
     Step("file", _("申请立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.FileForm, _file,
-         when=lambda c: not _filing_pending(c), rule="XF-054 XF-036 ZJ-006-007-008", primary=True),
+         when=lambda c: not _filing_question_pending(c), rule="XF-054 XF-036 ZJ-006-007-008", primary=True),
     Step("file_approve", _("审批立案"), (C.CLUE, C.VERIFYING), F.FileApproveForm, _file_approve, roles=HEAD,
          when=_filing_pending, rule="XF-054 WS-FILE", primary=True),
-    Step("not_file", _("不予立案"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file,
-         when=lambda c: not _filing_pending(c), rule="XF-054"),
+    Step("not_file", _("申请不予立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file,
+         when=lambda c: not _filing_question_pending(c), rule="XF-054"),
+    Step("not_file_approve", _("审批不予立案"), (C.CLUE, C.VERIFYING), F.NotFileApproveForm, _not_file_approve,
+         roles=HEAD, when=lambda c: _pending(c, "not_filing"), rule="XF-054 WS-FILE", primary=True),
     Step("act", _("现场检查/询问/强制措施"), (C.FILED, C.INVESTIGATING), F.ActForm, _act, rule="XF-055 QZ-018-019 SX-4"),
     Step("evidence", _("登记证据"), (C.FILED, C.INVESTIGATING), F.EvidenceForm, _evidence, rule="XF-046"),
     Step("device_review", _("审核电子监控记录"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.DeviceReviewForm,

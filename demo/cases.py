@@ -230,8 +230,9 @@ class CaseReplay:
                     self.general(i, "filed", crime=True)
                 else:
                     case = self.general(i, "clue")
-                    S.case_not_file(actor=self.actor, case=case, on=case.discovery_date + dt.timedelta(days=3),
-                                    reason="经核查，不存在违法事实")
+                    day = case.discovery_date + dt.timedelta(days=3)
+                    S.case_not_file_request(actor=self.actor, case=case, on=day, reason="经核查，不存在违法事实")
+                    S.case_not_file(actor=self.head, case=case, on=day, opinion="同意不予立案")
             except ApplicationError as exc:
                 if self.out:
                     self.out.write(f"  demo case {kind} stopped: {exc.message}")

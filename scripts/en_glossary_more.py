@@ -419,4 +419,8 @@ EN_MORE = {
     "结案审批": "Closing approval",
     "申请结案（报负责人审批）": "Ask to close (to the head for approval)",
     "审批结案": "Approve closing",
+    "同意不予立案": "Approve not filing",
+    "不予立案审批": "Approval not to file",
+    "申请不予立案（报负责人审批）": "Ask not to file (to the head for approval)",
+    "审批不予立案": "Approve not filing",
 }

@@ -49,6 +49,12 @@ def file_case(w, case, on=FILED, officers=None, actor=None, head=None):
     return S.case_file(actor=head or head_of(case.department), case=case, on=on)
 
 
+def not_file(w, case, on, reason="不属于违法行为", actor=None, head=None):
+    """不予立案: the officers ask, the head approves (WS-FILE 不予立案审批表)."""
+    S.case_not_file_request(actor=actor or w.bureau_officer, case=case, on=on, reason=reason)
+    return S.case_not_file(actor=head or head_of(case.department), case=case, on=on)
+
+
 def close_case(w, case, on, reason="已履行", actor=None, head=None):
     """结案: a filed general-procedure case by request and the head's approval (WS-CLOSE); else directly."""
     actor = actor or w.bureau_officer

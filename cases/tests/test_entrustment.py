@@ -98,7 +98,7 @@ def test_XF_020_021_the_agent_acts_in_the_principals_name_only_within_the_entrus
         open_as_agent(ew, item=ew.item_litter)  # outside the entrusted items
     C.entrustment_revoke(actor=ew.guidance, entrustment=e, on=TODAY, reason="委托终止")
     with pytest.raises(RuleViolation) as exc:
-        S.case_not_file(actor=ew.agent_user, case=case, on=TODAY, reason="x")
+        S.case_not_file_request(actor=ew.agent_user, case=case, on=TODAY, reason="x")
     assert exc.value.rule == "XF-020-021"
 
 

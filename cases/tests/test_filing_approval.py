@@ -29,7 +29,7 @@ def test_the_officers_ask_and_only_the_head_files(cw):
     with pytest.raises(ValidationFailed):  # one request at a time
         S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="再次申请")
     with pytest.raises(ValidationFailed):  # not both at once: the head has the request
-        S.case_not_file(actor=cw.bureau_officer, case=case, on=FILED, reason="不予立案")
+        S.case_not_file_request(actor=cw.bureau_officer, case=case, on=FILED, reason="不予立案")
     audit = AuditRecord.objects.count()
     with pytest.raises(NotPermitted) as exc:  # the officer does not approve his own request
         S.case_file(actor=cw.bureau_officer, case=case, on=FILED)
@@ -155,6 +155,26 @@ def test_simple_procedure_and_unfiled_cases_are_closed_by_the_officers(cw):
     doc = Case.objects.get(pk=spot.pk).documents.get(doc_type=DocType.CLOSING)
     assert "简易程序" in doc.fields["head_approval"]
     clue = open_case(cw, n=5)
-    S.case_not_file(actor=cw.bureau_officer, case=clue, on=FILED, reason="不属于违法行为")
+    S.case_not_file_request(actor=cw.bureau_officer, case=clue, on=FILED, reason="不属于违法行为")
+    S.case_not_file(actor=cw.zf_head, case=clue, on=FILED)
     S.case_close(actor=cw.bureau_officer, case=clue, on=FILED, reason="不予立案")
     assert Case.objects.get(pk=clue.pk).status == CaseStatus.CLOSED
+
+
+def test_not_filing_is_the_heads_too(cw):
+    """WS-FILE 立案(不予立案)审批表: not filing is approved by the head as well, with the officers' reasons."""
+    case = open_case(cw)
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_not_file_request(actor=cw.bureau_officer, case=case, on=FILED, reason="")
+    assert "reason" in exc.value.errors
+    S.case_not_file_request(actor=cw.bureau_officer, case=case, on=FILED, reason="经核查，不存在违法事实")
+    with pytest.raises(ValidationFailed):  # to file is not asked while not filing is before the head
+        S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="符合立案条件")
+    with pytest.raises(NotPermitted):
+        S.case_not_file(actor=cw.bureau_officer, case=case, on=FILED)
+    S.case_not_file(actor=cw.zf_head, case=case, on=FILED, opinion="同意")
+    case.refresh_from_db()
+    assert (case.status, case.not_filed_reason) == (CaseStatus.NOT_FILED, "经核查，不存在违法事实")
+    doc = case.documents.get(doc_type=DocType.NOT_FILING)
+    assert doc.fields["head_approval"] == "同意（zf_head，2026-03-06）"
+    assert Deadline.objects.get(object_id=str(case.pk), kind="case.verify").state == "met"

@@ -25,6 +25,7 @@ from cases.tests.helpers import (
     close_case,
     file_case,
     investigate,
+    not_file,
     notice,
     open_case,
     propose,
@@ -747,7 +748,7 @@ def test_XF_054_verification_timer_and_not_filed(cw):
     case = open_case(cw)
     d = Deadline.objects.get(object_id=str(case.pk), kind="case.verify")
     assert d.rule == "XF-054"
-    S.case_not_file(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), reason="不属于违法行为")
+    not_file(cw, case, D(2026, 3, 6))
     d.refresh_from_db()
     assert d.state == "met"
 
