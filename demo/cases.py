@@ -108,6 +108,8 @@ class CaseReplay:
         if stop == 0:
             return case
         filed = found + dt.timedelta(days=1)
+        if target == "requested":  # asked yesterday: waiting on the head's desk, not for months
+            filed = max(filed, self.today - dt.timedelta(days=1))
         for o in (self.me, self.partner):
             S.case_assign(actor=self.actor, case=case, officer=o, on=filed, no_conflict_declared=True)
         S.case_file_request(actor=self.actor, case=case, on=filed, basis="有违法事实，属于本机关管辖，在追责时效内")

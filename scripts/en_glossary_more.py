@@ -423,4 +423,7 @@ EN_MORE = {
     "不予立案审批": "Approval not to file",
     "申请不予立案（报负责人审批）": "Ask not to file (to the head for approval)",
     "审批不予立案": "Approve not filing",
+    "%(who)s 于 %(on)s 申请": "asked by %(who)s on %(on)s",
+    "查看全部案卷材料": "See the whole case file",
+    "聚合": "Clusters",
 }

@@ -49,6 +49,8 @@ def test_a_general_case_from_clue_to_archive_through_the_forms(cw, client):
     assert post_step(client, case, "file_approve", {"approved": "1", "on": "2026-03-06"}).status_code == 403
     client.force_login(cw.zf_head)
     assert reverse(STEP, args=[case.pk, "file_approve"]) in client.get(case.get_absolute_url()).content.decode()
+    approval_page = client.get(reverse(STEP, args=[case.pk, "file_approve"])).content.decode()
+    assert "承办人意见：符合立案条件" in approval_page and "bureau_officer 于 2026-03-06 申请" in approval_page
     refused = post_step(client, case, "file_approve", {"approved": "0", "on": "2026-03-06", "opinion": ""})
     assert refused.status_code == 422 and "不同意立案的，须写明理由" in refused.content.decode()
     ok(post_step(client, case, "file_approve", {"approved": "1", "on": "2026-03-06", "opinion": "同意立案"}))
