@@ -213,3 +213,24 @@ def test_the_map_never_builds_html_from_report_texts(iw, client):
     assert not re.search(r"bindPopup\(\s*['\"]", script) and "innerHTML" not in script
     assert not re.search(r"bindTooltip\(\s*f\.properties", script)
     assert 'id="map-data" type="application/json"' in page  # town outlines via json_script, not |safe
+
+
+def test_the_map_offers_points_clusters_and_heat_from_vendored_files(iw, client):
+    """The three views of the map and the libraries they need, served from static/vendor (no internet):
+    every script and stylesheet the page names exists, and the cluster view gives the map a maxZoom
+    (Leaflet.markercluster refuses a map without one)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client.force_login(iw.operator)
+    page = client.get("/command/").content.decode()
+    for view in ("points", "cluster", "heat"):
+        assert f'<option value="{view}">' in page
+    assets = re.findall(r'(?:src|href)="/static/(vendor/[^"]+)"', page)
+    assert {"vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js",
+            "vendor/leaflet.heat-0.2.0/leaflet-heat.js"} <= set(assets)
+    static = Path(settings.BASE_DIR) / "static"
+    assert all((static / a).is_file() for a in assets), assets
+    assert "maxZoom:18" in page and "L.markerClusterGroup(" in page
