@@ -504,6 +504,30 @@ class SeizureTestingForm(StepForm):
         self.fields["act"].label_from_instance = lambda a: f"{a.get_kind_display()} {a.started_at:%Y-%m-%d} {a.place}"
 
 
+class EmergencyApproveForm(StepForm):
+    """The head's decision on a coercive measure taken on the spot in an emergency (QZ-018-019)."""
+
+    approval = forms.ModelChoiceField(None, label=_("紧急实施的强制措施"))
+    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("补办批准")), ("0", _("不批准，立即解除"))],
+                                      coerce=lambda v: v == "1")
+    on = forms.DateField(label=_("审批日期"))
+    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
+                              help_text=_("不同意的，须写明理由"))
+
+    def setup(self):
+        from cases.models import CaseApproval
+
+        self.fields["approval"].queryset = self.case.approvals.filter(kind=CaseApproval.Kind.EMERGENCY,
+                                                                      status=CaseApproval.Status.PENDING)
+        self.fields["approval"].label_from_instance = lambda a: f"{a.requested_on} {a.opinion[:60]}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approved") is False and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", _("不同意的，须写明理由"))
+        return data
+
+
 class SeizureReleaseForm(SeizureExtendForm):
     approval_ref = None
     reason = forms.CharField(label=_("解除或处理理由"), widget=TEXT)

@@ -508,7 +508,8 @@ class CrimeTransfer(models.Model):
 class CaseApproval(models.Model):
     """A request to the agency head (行政机关负责人) for an approval the case documents carry: 立案审批
     and 不予立案审批 (WS-FILE: the handling officers' opinion, then the head's approval and date) and 结案审批
-    (WS-CLOSE). The officers ask with
+    (WS-CLOSE), and the retroactive approval of a coercive measure taken on the spot in an emergency
+    (QZ-018-019: report to the head within 24 hours; if the head disagrees, release at once). The officers ask with
     their opinion; the head of the deciding body approves or refuses with his own. One request of a
     kind is pending at a time; refused requests stay on the case as history."""
 
@@ -516,6 +517,7 @@ class CaseApproval(models.Model):
         FILING = "filing", _("立案审批")
         NOT_FILING = "not_filing", _("不予立案审批")
         CLOSING = "closing", _("结案审批")
+        EMERGENCY = "emergency", _("紧急强制措施补办批准")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审批")
@@ -536,7 +538,9 @@ class CaseApproval(models.Model):
 
     class Meta:
         ordering = ["requested_on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(status="pending"),
+        # an emergency measure is one request per act (details["act"]); the others one per case and kind
+        constraints = [models.UniqueConstraint(fields=["case", "kind"],
+                                               condition=models.Q(status="pending") & ~models.Q(kind="emergency"),
                                                name="one_pending_approval_per_kind")]
 
     def __str__(self) -> str:

@@ -621,11 +621,52 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
     if kind in COERCIVE and emergency and not approval_ref:
         from core.workdays import Deadline as D2
 
-        _deadline(case, "case.emergency_approval", D2(on + dt.timedelta(days=1), "QZ-018-019", "24小时内补办批准"),
-                  "紧急措施补办批准")
+        _deadline(case, f"case.emergency_approval.{act.pk}", D2(on + dt.timedelta(days=1), "QZ-018-019",
+                                                                 "24小时内补办批准"), "紧急措施补办批准")
+        # reported to the head at once: the request waits under 待负责人决定 (emergency_approval_decide)
+        CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.EMERGENCY, requested_by=actor, requested_on=on,
+                                    opinion=f"情况紧急，于{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}在{place}当场实施"
+                                            f"{ActKind(kind).label}：{record[:200]}",
+                                    details={"act": act.pk})
     audit_log(actor=actor, action="cases.act.record", obj=act, after={"kind": kind, "officers": [o.pk for o in officers],
                                                                      "warnings": warnings})
     return act
+
+
+@transaction.atomic
+def emergency_approval_decide(*, actor, case: Case, approval: CaseApproval, on: dt.date, approved: bool,
+                              opinion: str = "") -> CaseApproval:
+    """QZ-018-019: a coercive measure taken on the spot in an emergency is reported to the head, who
+    approves it within 24 hours — or disagrees, and the measure is released at once (its period closes,
+    the release is recorded). Late approval is still recorded, and the 24-hour row shows it late."""
+    case.refresh_from_db()
+    _require_head(actor, case, "QZ-018-019", "紧急强制措施补办批准")
+    approval = CaseApproval.objects.select_for_update().get(pk=approval.pk)
+    if approval.case_id != case.pk or approval.kind != CaseApproval.Kind.EMERGENCY or \
+            approval.status != CaseApproval.Status.PENDING:
+        raise ValidationFailed("没有待补办批准的紧急强制措施", errors={"approval": ["该措施不需要或已作出补办批准"]})
+    act = Act.objects.get(pk=approval.details["act"], case=case)
+    if on < approval.requested_on:
+        raise ValidationFailed(f"审批日期早于措施实施日期（{approval.requested_on}）",
+                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    if not approved and not opinion.strip():
+        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
+    _check_step_date(case, on)
+    _close_deadlines(case, f"case.emergency_approval.{act.pk}", on)
+    text = opinion.strip() or ("同意" if approved else "")
+    CaseApproval.objects.filter(pk=approval.pk).update(
+        status=CaseApproval.Status.APPROVED if approved else CaseApproval.Status.REFUSED, decided_by=actor,
+        decided_on=on, decision_opinion=text[:300])
+    if approved:
+        Act.objects.filter(pk=act.pk).update(approval_ref=f"补办批准：{actor}，{on}"[:100])
+        audit_log(actor=actor, action="cases.emergency.approve", obj=act, after={"on": on, "opinion": text})
+    else:
+        _close_deadlines(case, f"case.seizure.{act.pk}", on)
+        audit_log(actor=actor, action="cases.emergency.refuse", obj=act, after={"on": on, "opinion": text})
+        audit_log(actor=actor, action="cases.seizure.release", obj=act,
+                  after={"on": on, "reason": f"负责人不批准，立即解除（QZ-018-019）：{text}"})
+    approval.refresh_from_db()
+    return approval
 
 
 @transaction.atomic

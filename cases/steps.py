@@ -257,6 +257,12 @@ def _seizure_testing(actor, case, d, files):
     return f"检测期间不计入，查封/扣押期限顺延至 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
 
 
+def _emergency_approve(actor, case, d, files):
+    a = S.emergency_approval_decide(actor=actor, case=case, approval=d["approval"], on=d["on"],
+                                    approved=d["approved"], opinion=d["opinion"])
+    return "已补办批准" if a.status == "approved" else "不批准，强制措施已解除"
+
+
 def _seizure_release(actor, case, d, files):
     S.seizure_release(actor=actor, case=case, act=d["act"], on=d["on"], reason=d["reason"])
     return "已解除/处理查封扣押"
@@ -472,6 +478,8 @@ STEPS: list[Step] = [
          when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
     Step("seizure_testing", _("登记检测期间（不计入查封扣押期限）"), OPEN_WORK, F.SeizureTestingForm, _seizure_testing,
          when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
+    Step("emergency_approve", _("紧急强制措施补办批准"), OPEN_WORK + AFTER_DECISION, F.EmergencyApproveForm,
+         _emergency_approve, roles=HEAD, when=lambda c: _pending(c, "emergency"), primary=True, rule="QZ-018-019"),
     Step("seizure_release", _("解除/处理查封扣押"), OPEN_WORK + AFTER_DECISION, F.SeizureReleaseForm,
          _seizure_release, when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
     Step("assist_request", _("请求其他机关协助"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.AssistanceRequestForm,

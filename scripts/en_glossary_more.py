@@ -426,4 +426,8 @@ EN_MORE = {
     "%(who)s 于 %(on)s 申请": "asked by %(who)s on %(on)s",
     "查看全部案卷材料": "See the whole case file",
     "聚合": "Clusters",
+    "紧急实施的强制措施": "Measure taken in an emergency",
+    "补办批准": "Approve after the fact",
+    "不批准，立即解除": "Refuse: release at once",
+    "紧急强制措施补办批准": "Approval of an emergency coercive measure",
 }

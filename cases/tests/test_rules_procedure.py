@@ -192,9 +192,47 @@ def test_SX_4_audio_video_required_for_seizure_and_QZ_018_019_approval_and_witne
         S.act_record(**{**base, "party_present": False, "party_signed": False, "refusal_note": "不在场"},
                      approval_ref="批准", av_sha256="a" * 64, av_started_at=at(D(2026, 3, 9), 8),
                      av_ended_at=at(D(2026, 3, 9), 11))
-    S.act_record(emergency=True, av_sha256="a" * 64, av_started_at=at(D(2026, 3, 9), 8),
-                 av_ended_at=at(D(2026, 3, 9), 11), **base)
-    assert Deadline.objects.get(object_id=str(case.pk), kind="case.emergency_approval").rule == "QZ-018-019"
+    act = S.act_record(emergency=True, av_sha256="a" * 64, av_started_at=at(D(2026, 3, 9), 8),
+                       av_ended_at=at(D(2026, 3, 9), 11), **base)
+    row = Deadline.objects.get(object_id=str(case.pk), kind=f"case.emergency_approval.{act.pk}")
+    assert row.rule == "QZ-018-019" and row.state == "open"
+    # reported to the head at once; the head approves the next day: the 24-hour row is met, the act approved
+    from cases.models import Act, CaseApproval
+    from cases.selectors import awaiting_head
+
+    request = CaseApproval.objects.get(case=case, kind="emergency", status="pending")
+    assert request.details == {"act": act.pk} and "当场实施扣押" in request.opinion
+    assert any("紧急强制措施补办批准" in what for _c, what in awaiting_head(cw.zf_head))
+    with pytest.raises(NotPermitted):
+        S.emergency_approval_decide(actor=cw.bureau_officer, case=case, approval=request, on=D(2026, 3, 10),
+                                    approved=True)
+    S.emergency_approval_decide(actor=cw.zf_head, case=case, approval=request, on=D(2026, 3, 10), approved=True)
+    row.refresh_from_db()
+    assert row.state == "met" and Act.objects.get(pk=act.pk).approval_ref == "补办批准：zf_head，2026-03-10"
+    assert Deadline.objects.get(object_id=str(case.pk), kind=f"case.seizure.{act.pk}").state == "open"
+    with pytest.raises(ValidationFailed):  # decided once
+        S.emergency_approval_decide(actor=cw.zf_head, case=case, approval=request, on=D(2026, 3, 10), approved=False,
+                                    opinion="x")
+
+
+def test_QZ_018_019_an_emergency_measure_the_head_refuses_is_released_at_once(cw):
+    case = open_case(cw)
+    file_case(cw, case)
+    act = S.act_record(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, started_at=at(D(2026, 3, 9), 9),
+                       ended_at=at(D(2026, 3, 9), 10), place="人民路1号", officers=[cw.o1, cw.o2], id_shown=True,
+                       record="扣押清单：熟食20公斤", party_signed=True, emergency=True, av_sha256="a" * 64,
+                       av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
+    from cases.models import CaseApproval
+
+    request = CaseApproval.objects.get(case=case, kind="emergency")
+    with pytest.raises(ValidationFailed) as exc:  # a refusal gives reasons
+        S.emergency_approval_decide(actor=cw.zf_head, case=case, approval=request, on=D(2026, 3, 11), approved=False)
+    assert "opinion" in exc.value.errors
+    S.emergency_approval_decide(actor=cw.zf_head, case=case, approval=request, on=D(2026, 3, 11), approved=False,
+                                opinion="不属于紧急情况")
+    rows = {d.kind: d.state for d in Deadline.objects.filter(object_id=str(case.pk), kind__contains=f".{act.pk}")}
+    assert rows == {f"case.emergency_approval.{act.pk}": "late", f"case.seizure.{act.pk}": "met"}
+    assert AuditRecord.objects.filter(action="cases.seizure.release", object_id=str(act.pk)).exists()
 
 
 def test_XF_056_preservation_needs_approval_and_a_7_working_day_decision(cw):

@@ -404,3 +404,30 @@ def test_the_heads_workbench_lists_what_waits_for_the_head(cw, client):
     assert 'href="/cases/"' in body  # the navigation offers the workbench to the head
     client.force_login(cw.bureau_officer)
     assert "待负责人决定" not in client.get(reverse("cases:workbench")).content.decode()
+
+
+def test_the_head_approves_an_emergency_seizure_on_its_page(cw, client):
+    """QZ-018-019 through the forms: the measure taken on the spot waits for the head, who sees what was
+    done and approves it; the step is then gone."""
+    from cases import services as S
+    from cases.choices import ActKind
+    from cases.models import CaseApproval
+    from cases.tests.helpers import at, file_case
+
+    case = open_case(cw)
+    file_case(cw, case)
+    S.act_record(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, started_at=at(dt.date(2026, 3, 9), 9),
+                 ended_at=at(dt.date(2026, 3, 9), 10), place="人民路1号", officers=[cw.o1, cw.o2], id_shown=True,
+                 record="扣押清单：熟食20公斤", party_signed=True, emergency=True, av_sha256="a" * 64,
+                 av_started_at=at(dt.date(2026, 3, 9), 8), av_ended_at=at(dt.date(2026, 3, 9), 11))
+    request = CaseApproval.objects.get(case=case, kind="emergency")
+    client.force_login(cw.bureau_officer)
+    assert post_step(client, case, "emergency_approve", {"approval": request.pk, "approved": "1",
+                                                          "on": "2026-03-10"}).status_code == 403
+    client.force_login(cw.zf_head)
+    page = client.get(reverse(STEP, args=[case.pk, "emergency_approve"])).content.decode()
+    assert "扣押清单：熟食20公斤" in page and "不批准，立即解除" in page
+    ok(post_step(client, case, "emergency_approve", {"approval": request.pk, "approved": "1", "on": "2026-03-10"}))
+    request.refresh_from_db()
+    assert request.status == "approved" and request.decided_by == cw.zf_head
+    assert reverse(STEP, args=[case.pk, "emergency_approve"]) not in client.get(case.get_absolute_url()).content.decode()
