@@ -213,7 +213,9 @@ class ActForm(StepForm):
     party_signed = forms.BooleanField(label=_("当事人已签名"), required=False, initial=True)
     refusal_note = forms.CharField(label=_("不在场/拒签情况"), required=False, max_length=300)
     witness = forms.CharField(label=_("见证人"), required=False, max_length=100)
-    approval_ref = forms.CharField(label=_("强制措施批准文号"), required=False, max_length=100)
+    approval = forms.ModelChoiceField(None, label=_("负责人事先批准（本系统审批）"), required=False,
+                                      help_text=_("先行登记保存、查封、扣押：选择负责人已批准的审批"))
+    approval_ref = forms.CharField(label=_("或：纸质审批表编号"), required=False, max_length=100)
     emergency = forms.BooleanField(label=_("情况紧急，当场实施（24小时内补办批准）"), required=False)
     av_sha256 = forms.RegexField(label=_("执法记录仪音像文件 SHA-256"), regex=r"^[0-9a-fA-F]{64}$", required=False,
                                  error_messages={"invalid": _("应为64位十六进制")})
@@ -221,7 +223,12 @@ class ActForm(StepForm):
     av_ended_at = forms.DateTimeField(label=_("音像记录结束"), required=False)
 
     def setup(self):
+        from cases.models import CaseApproval
+
         officers_field(self.fields["officers"], self.case)
+        self.fields["approval"].queryset = self.case.approvals.filter(
+            kind=CaseApproval.Kind.MEASURE, status=CaseApproval.Status.APPROVED).exclude(details__has_key="used_by_act")
+        self.fields["approval"].label_from_instance = lambda a: f"#{a.pk} {a.opinion[:50]}（{a.decided_by}，{a.decided_on}）"
 
 
 class EvidenceForm(StepForm):
@@ -502,6 +509,36 @@ class SeizureTestingForm(StepForm):
     def setup(self):
         self.fields["act"].queryset = _coercive_acts(self.case)
         self.fields["act"].label_from_instance = lambda a: f"{a.get_kind_display()} {a.started_at:%Y-%m-%d} {a.place}"
+
+
+class MeasureRequestForm(StepForm):
+    kind = forms.ChoiceField(label=_("措施"), choices=[(ActKind.PRESERVATION, ActKind.PRESERVATION.label),
+                                                     (ActKind.SEIZE, ActKind.SEIZE.label),
+                                                     (ActKind.SEAL, ActKind.SEAL.label)])
+    on = forms.DateField(label=_("申请日期"))
+    reason = forms.CharField(label=_("理由和对象（物品、场所）"), widget=TEXT, max_length=500)
+
+
+class MeasureApproveForm(StepForm):
+    approval = forms.ModelChoiceField(None, label=_("待审批的措施"))
+    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("批准")), ("0", _("不批准"))],
+                                      coerce=lambda v: v == "1")
+    on = forms.DateField(label=_("审批日期"))
+    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
+                              help_text=_("不同意的，须写明理由"))
+
+    def setup(self):
+        from cases.models import CaseApproval
+
+        self.fields["approval"].queryset = self.case.approvals.filter(kind=CaseApproval.Kind.MEASURE,
+                                                                      status=CaseApproval.Status.PENDING)
+        self.fields["approval"].label_from_instance = lambda a: f"{a.requested_by} {a.requested_on}：{a.opinion[:60]}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approved") is False and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", _("不同意的，须写明理由"))
+        return data
 
 
 class EmergencyApproveForm(StepForm):

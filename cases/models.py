@@ -509,7 +509,8 @@ class CaseApproval(models.Model):
     """A request to the agency head (行政机关负责人) for an approval the case documents carry: 立案审批
     and 不予立案审批 (WS-FILE: the handling officers' opinion, then the head's approval and date) and 结案审批
     (WS-CLOSE), and the retroactive approval of a coercive measure taken on the spot in an emergency
-    (QZ-018-019: report to the head within 24 hours; if the head disagrees, release at once). The officers ask with
+    (QZ-018-019: report to the head within 24 hours; if the head disagrees, release at once), and the prior
+    approval of a preservation (XF-056) or a coercive measure (QZ-018-019) that an act then uses once. The officers ask with
     their opinion; the head of the deciding body approves or refuses with his own. One request of a
     kind is pending at a time; refused requests stay on the case as history."""
 
@@ -518,6 +519,7 @@ class CaseApproval(models.Model):
         NOT_FILING = "not_filing", _("不予立案审批")
         CLOSING = "closing", _("结案审批")
         EMERGENCY = "emergency", _("紧急强制措施补办批准")
+        MEASURE = "measure", _("先行登记保存/强制措施审批")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审批")
@@ -538,10 +540,10 @@ class CaseApproval(models.Model):
 
     class Meta:
         ordering = ["requested_on", "pk"]
-        # an emergency measure is one request per act (details["act"]); the others one per case and kind
-        constraints = [models.UniqueConstraint(fields=["case", "kind"],
-                                               condition=models.Q(status="pending") & ~models.Q(kind="emergency"),
-                                               name="one_pending_approval_per_kind")]
+        # to file, not to file and to close: one pending request per case; measures one per act or request
+        constraints = [models.UniqueConstraint(
+            fields=["case", "kind"], name="one_pending_approval_per_kind",
+            condition=models.Q(status="pending") & models.Q(kind__in=["filing", "not_filing", "closing"]))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_id}"

@@ -562,7 +562,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
                officers: list[Officer], id_shown: bool, record: str, interviewee: str = "", rights_told: bool = False,
                party_present: bool = True, party_signed: bool = False, refusal_note: str = "", witness: str = "",
                av_sha256: str = "", av_started_at=None, av_ended_at=None, approval_ref: str = "",
-               emergency: bool = False) -> Act:
+               emergency: bool = False, approval: CaseApproval | None = None) -> Act:
     """An on-site act and its 笔录. Guards: XF-042 (two qualified officers), XF-055 (certificate shown,
     a record), XF-043 (rights told at inquiry), QZ-018-019 (approval or emergency, witness when the
     party is absent), SX-4 (audio-video for seizure, sealing and demolition), FY-048-054 (no new
@@ -582,6 +582,8 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
     if not party_present or not party_signed:
         _guard(bool(refusal_note.strip()) or bool(witness.strip()), "QZ-018-019",
                "当事人不在场或拒绝签名的，须注明情况并由见证人签名")
+    if approval is not None:
+        approval_ref = _use_measure_approval(case, approval, kind, on)
     if kind in COERCIVE:
         _guard(bool(approval_ref.strip()) or emergency, "QZ-018-019", "实施行政强制措施须事先报经负责人批准")
         if not party_present:
@@ -599,6 +601,8 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
                              witness=witness, av_file_sha256=av_sha256, av_started_at=av_started_at,
                              av_ended_at=av_ended_at, approval_ref=approval_ref, emergency=emergency, warnings=warnings)
     act.officers.set(officers)
+    if approval is not None:
+        CaseApproval.objects.filter(pk=approval.pk).update(details={**approval.details, "used_by_act": act.pk})
     officer_text = [f"{o.name}（{o.certificate_no}）" for o in officers]
     doc_type = DocType.INQUIRY if kind == ActKind.INQUIRY else DocType.ONSITE
     if kind == ActKind.PRESERVATION:
@@ -631,6 +635,67 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
     audit_log(actor=actor, action="cases.act.record", obj=act, after={"kind": kind, "officers": [o.pk for o in officers],
                                                                      "warnings": warnings})
     return act
+
+
+MEASURES = COERCIVE | {ActKind.PRESERVATION}
+
+
+def _use_measure_approval(case: Case, approval: CaseApproval, kind: str, on: dt.date) -> str:
+    """The head's prior approval an act relies on (XF-056, QZ-018-019): approved, of this case and this
+    measure, given no later than the act, and not used by another act. Returns the reference the
+    documents print."""
+    approval.refresh_from_db()
+    rule = "XF-056" if kind == ActKind.PRESERVATION else "QZ-018-019"
+    ok = (approval.case_id == case.pk and approval.kind == CaseApproval.Kind.MEASURE
+          and approval.status == CaseApproval.Status.APPROVED and approval.details.get("measure") == kind
+          and "used_by_act" not in approval.details and approval.decided_on is not None and approval.decided_on <= on)
+    if not ok:
+        raise RuleViolation(f"所选审批不能用于本次{ActKind(kind).label}（须为本案、同一措施、已批准、未使用且不晚于实施日期）",
+                            errors={"approval": ["审批不适用"]}, rule=rule)
+    return f"{approval.decided_by}于{approval.decided_on}批准（审批#{approval.pk}）"[:100]
+
+
+@transaction.atomic
+def measure_approval_request(*, actor, case: Case, kind: str, on: dt.date, reason: str) -> CaseApproval:
+    """先行登记保存/强制措施审批 asked before the act (XF-056, QZ-018-019): the measure and why, to the head."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    if kind not in MEASURES:
+        raise ValidationFailed("只有先行登记保存、查封、扣押须事先报批", errors={"kind": ["该措施无须报批"]})
+    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", "只有立案调查中的案件可以采取措施")
+    if not reason.strip():
+        raise ValidationFailed("请写明采取措施的理由和对象", errors={"reason": ["不能为空"]})
+    _check_step_date(case, on)
+    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.MEASURE, requested_by=actor, requested_on=on,
+                                           opinion=f"拟{ActKind(kind).label}：{reason.strip()}", details={"measure": kind})
+    audit_log(actor=actor, action="cases.measure.request", obj=case, after={"kind": kind, "on": on,
+                                                                          "approval": approval.pk})
+    return approval
+
+
+@transaction.atomic
+def measure_approval_decide(*, actor, case: Case, approval: CaseApproval, on: dt.date, approved: bool,
+                            opinion: str = "") -> CaseApproval:
+    """The head approves a preservation or coercive measure before it is taken, or refuses with reasons."""
+    case.refresh_from_db()
+    rule = "XF-056" if approval.details.get("measure") == ActKind.PRESERVATION else "QZ-018-019"
+    _require_head(actor, case, rule, "先行登记保存和行政强制措施")
+    approval = CaseApproval.objects.select_for_update().get(pk=approval.pk)
+    if approval.case_id != case.pk or approval.kind != CaseApproval.Kind.MEASURE or \
+            approval.status != CaseApproval.Status.PENDING:
+        raise ValidationFailed("没有待审批的措施申请", errors={"approval": ["该申请不存在或已审批"]})
+    if on < approval.requested_on:
+        raise ValidationFailed(f"审批日期早于申请日期（{approval.requested_on}）", errors={"on": [f"不能早于 {approval.requested_on}"]})
+    if not approved and not opinion.strip():
+        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
+    text = opinion.strip() or "同意"
+    CaseApproval.objects.filter(pk=approval.pk).update(
+        status=CaseApproval.Status.APPROVED if approved else CaseApproval.Status.REFUSED, decided_by=actor,
+        decided_on=on, decision_opinion=text[:300])
+    audit_log(actor=actor, action="cases.measure.approve" if approved else "cases.measure.refuse", obj=case,
+              after={"approval": approval.pk, "on": on, "opinion": text})
+    approval.refresh_from_db()
+    return approval
 
 
 @transaction.atomic

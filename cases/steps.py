@@ -79,7 +79,8 @@ def _act(actor, case, d, files):
                  record=d["record"], interviewee=d["interviewee"], rights_told=d["rights_told"],
                  party_present=d["party_present"], party_signed=d["party_signed"], refusal_note=d["refusal_note"],
                  witness=d["witness"], av_sha256=(d["av_sha256"] or "").lower(), av_started_at=_aware(d["av_started_at"]),
-                 av_ended_at=_aware(d["av_ended_at"]), approval_ref=d["approval_ref"], emergency=d["emergency"])
+                 av_ended_at=_aware(d["av_ended_at"]), approval_ref=d["approval_ref"], emergency=d["emergency"],
+                 approval=d["approval"])
     return "笔录已制作"
 
 
@@ -255,6 +256,17 @@ def _seizure_testing(actor, case, d, files):
     row = S.seizure_testing(actor=actor, case=case, act=d["act"], started_on=d["started_on"], ended_on=d["ended_on"],
                             lab=d["lab"], party_notified_on=d["party_notified_on"])
     return f"检测期间不计入，查封/扣押期限顺延至 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
+
+
+def _measure_request(actor, case, d, files):
+    S.measure_approval_request(actor=actor, case=case, kind=d["kind"], on=d["on"], reason=d["reason"])
+    return "已报负责人审批"
+
+
+def _measure_approve(actor, case, d, files):
+    a = S.measure_approval_decide(actor=actor, case=case, approval=d["approval"], on=d["on"], approved=d["approved"],
+                                  opinion=d["opinion"])
+    return "已批准，可实施" if a.status == "approved" else "不批准，理由已记录"
 
 
 def _emergency_approve(actor, case, d, files):
@@ -478,6 +490,10 @@ STEPS: list[Step] = [
          when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
     Step("seizure_testing", _("登记检测期间（不计入查封扣押期限）"), OPEN_WORK, F.SeizureTestingForm, _seizure_testing,
          when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
+    Step("measure_request", _("报批先行登记保存/查封扣押"), (C.FILED, C.INVESTIGATING), F.MeasureRequestForm,
+         _measure_request, rule="XF-056 QZ-018-019"),
+    Step("measure_approve", _("审批先行登记保存/查封扣押"), (C.FILED, C.INVESTIGATING), F.MeasureApproveForm,
+         _measure_approve, roles=HEAD, when=lambda c: _pending(c, "measure"), primary=True, rule="XF-056 QZ-018-019"),
     Step("emergency_approve", _("紧急强制措施补办批准"), OPEN_WORK + AFTER_DECISION, F.EmergencyApproveForm,
          _emergency_approve, roles=HEAD, when=lambda c: _pending(c, "emergency"), primary=True, rule="QZ-018-019"),
     Step("seizure_release", _("解除/处理查封扣押"), OPEN_WORK + AFTER_DECISION, F.SeizureReleaseForm,

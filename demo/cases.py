@@ -92,7 +92,9 @@ class CaseReplay:
         ent = self.enterprises[i % len(self.enterprises)]
         stop = 1 if target == "requested" else ORDER.index(target)  # requested: asked to file, with the head
         age_days = 330 - i * 12 if target in ("closed", "court", "reminded", "overdue", "executed") else 80 - i * 3
-        if target == "served":
+        if target == "requested":
+            age_days = 20  # found 18 days ago, within its verification period; asked to file yesterday
+        elif target == "served":
             age_days = 25  # served about 9 days ago: its payment period is still running today
         elif target == "decided":
             age_days = 20  # decided about 5 days ago: still within its 7 days for service

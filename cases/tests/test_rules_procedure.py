@@ -250,6 +250,44 @@ def test_XF_056_preservation_needs_approval_and_a_7_working_day_decision(cw):
     assert d.rule == "XF-056" and d.due_at.date() == D(2026, 10, 14)  # 9-30, 10-8, 10-9, 10-10(调休), 10-12..14
 
 
+def test_XF_056_QZ_018_019_the_heads_prior_approval_in_the_system_is_used_once(cw):
+    """The officers ask before the act; the head approves; the act cites that approval, once."""
+    from cases.models import CaseApproval
+    from cases.selectors import awaiting_head
+
+    case = open_case(cw)
+    file_case(cw, case)
+    asked = S.measure_approval_request(actor=cw.bureau_officer, case=case, kind=ActKind.PRESERVATION,
+                                       on=D(2026, 3, 9), reason="账册3本，可能灭失")
+    assert any("先行登记保存/强制措施审批" in what for _c, what in awaiting_head(cw.zf_head))
+    with pytest.raises(NotPermitted):
+        S.measure_approval_decide(actor=cw.bureau_officer, case=case, approval=asked, on=D(2026, 3, 9), approved=True)
+    base = dict(actor=cw.bureau_officer, case=case, started_at=at(D(2026, 3, 10)), ended_at=at(D(2026, 3, 10), 11),
+                place="仓库", officers=[cw.o1, cw.o2], id_shown=True, record="保存物品：账册3本", party_signed=True)
+    with pytest.raises(RuleViolation) as exc:  # not yet approved
+        S.act_record(kind=ActKind.PRESERVATION, approval=asked, **base)
+    assert exc.value.rule == "XF-056"
+    S.measure_approval_decide(actor=cw.zf_head, case=case, approval=asked, on=D(2026, 3, 9), approved=True)
+    with pytest.raises(RuleViolation) as exc:  # approved for a preservation, not a seizure
+        S.act_record(kind=ActKind.SEIZE, approval=asked, emergency=False, **base)
+    assert exc.value.rule == "QZ-018-019"
+    act = S.act_record(kind=ActKind.PRESERVATION, approval=asked, **base)
+    assert act.approval_ref == f"zf_head于2026-03-09批准（审批#{asked.pk}）"
+    assert CaseApproval.objects.get(pk=asked.pk).details["used_by_act"] == act.pk
+    assert case.documents.filter(doc_type=DocType.PRESERVATION, fields__approval=act.approval_ref).exists()
+    with pytest.raises(RuleViolation):  # used once
+        S.act_record(kind=ActKind.PRESERVATION, approval=asked, **base)
+    refused = S.measure_approval_request(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, on=D(2026, 3, 10),
+                                         reason="扣押熟食")
+    with pytest.raises(ValidationFailed):  # a refusal gives reasons
+        S.measure_approval_decide(actor=cw.zf_head, case=case, approval=refused, on=D(2026, 3, 10), approved=False)
+    S.measure_approval_decide(actor=cw.zf_head, case=case, approval=refused, on=D(2026, 3, 10), approved=False,
+                              opinion="证据已足，无须扣押")
+    with pytest.raises(RuleViolation):
+        S.act_record(kind=ActKind.SEIZE, approval=refused, av_sha256="a" * 64, av_started_at=at(D(2026, 3, 10), 8),
+                     av_ended_at=at(D(2026, 3, 10), 12), **base)
+
+
 def test_XF_046_evidence_kinds_and_only_verified_lawful_evidence_counts(cw):
     """XF-046: eight kinds; unverified or unlawfully obtained evidence cannot support a decision."""
     case = open_case(cw)

@@ -431,3 +431,25 @@ def test_the_head_approves_an_emergency_seizure_on_its_page(cw, client):
     request.refresh_from_db()
     assert request.status == "approved" and request.decided_by == cw.zf_head
     assert reverse(STEP, args=[case.pk, "emergency_approve"]) not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_a_preservation_asked_approved_and_used_through_the_forms(cw, client):
+    from cases.models import CaseApproval
+    from cases.tests.helpers import file_case
+
+    case = open_case(cw)
+    file_case(cw, case)
+    client.force_login(cw.bureau_officer)
+    ok(post_step(client, case, "measure_request", {"kind": "preservation", "on": "2026-03-09",
+                                                    "reason": "账册3本，可能灭失"}))
+    asked = CaseApproval.objects.get(case=case, kind="measure")
+    client.force_login(cw.zf_head)
+    ok(post_step(client, case, "measure_approve", {"approval": asked.pk, "approved": "1", "on": "2026-03-09"}))
+    client.force_login(cw.bureau_officer)
+    form = client.get(reverse(STEP, args=[case.pk, "act"])).content.decode()
+    assert f'value="{asked.pk}"' in form  # offered in the act form
+    ok(post_step(client, case, "act", {
+        "kind": "preservation", "started_at": "2026-03-10T09:00", "ended_at": "2026-03-10T10:00", "place": "仓库",
+        "officers": [cw.o1.pk, cw.o2.pk], "id_shown": "on", "record": "保存物品：账册3本", "party_present": "on",
+        "party_signed": "on", "approval": asked.pk}))
+    assert Act.objects.get(case=case, kind="preservation").approval_ref.endswith(f"（审批#{asked.pk}）")
