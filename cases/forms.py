@@ -491,7 +491,7 @@ def _coercive_acts(case):
 class SeizureExtendForm(StepForm):
     act = forms.ModelChoiceField(None, label=_("查封/扣押"))
     on = forms.DateField(label=_("批准日期"))
-    approval_ref = forms.CharField(label=_("负责人批准文号"), max_length=100)
+    approval_ref = forms.CharField(label=_("审批表编号（可不填）"), max_length=100, required=False)
     reason = forms.CharField(label=_("延长理由（书面告知当事人）"), widget=TEXT)
 
     def setup(self):

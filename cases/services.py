@@ -735,12 +735,14 @@ def emergency_approval_decide(*, actor, case: Case, approval: CaseApproval, on: 
 
 
 @transaction.atomic
-def seizure_extend(*, actor, case: Case, act: Act, on: dt.date, approval_ref: str, reason: str) -> Deadline:
-    """QZ-024-028: a complex case may extend a seizure once, by at most 30 days, with the head's approval,
-    notified in writing with reasons."""
-    _require_handler(actor, case)
+def seizure_extend(*, actor, case: Case, act: Act, on: dt.date, reason: str, approval_ref: str = "") -> Deadline:
+    """QZ-024-028: a complex case may extend a seizure once, by at most 30 days, with the head's approval
+    (the head extends it here; ``approval_ref`` is an optional 审批表 number), notified in writing with reasons."""
+    case.refresh_from_db()
+    _require_head(actor, case, "QZ-024-028", "延长查封、扣押期限")
     _guard(act.kind in COERCIVE, "QZ-024-028", "只有查封、扣押可以延长期限")
-    _guard(bool(approval_ref.strip()) and bool(reason.strip()), "QZ-024-028", "延长须经负责人批准并书面告知理由")
+    _guard(bool(reason.strip()), "QZ-024-028", "延长须书面告知理由")
+    approval_ref = f"{actor}于{on}批准" + (f"（{approval_ref.strip()}）" if approval_ref.strip() else "")
     row = case_rows(case, kind=f"case.seizure.{act.pk}").first()
     _guard(row is not None, "QZ-024-028", "该措施已解除或已作出处理决定")
     _guard(not row.rule.endswith("(延长)"), "QZ-024-028", "查封、扣押期限只能延长一次，延长不得超过30日")
@@ -1423,9 +1425,10 @@ def current_surcharge(case: Case, on: dt.date) -> Decimal:
 
 @transaction.atomic
 def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.date, Decimal]], on: dt.date) -> Deferral:
-    """XF-066: deferred or instalment payment for a party in real difficulty, approved by the agency."""
+    """XF-066: deferred or instalment payment for a party in real difficulty, approved by the agency — its
+    head records the approval (``approved_by``)."""
     case.refresh_from_db()
-    _require_handler(actor, case)
+    _require_head(actor, case, "XF-066", "延期或分期缴纳罚款")
     _guard(case.final_fine is not None and case.paid_on is None, "XF-066", "只有未缴清的罚款可以延期或分期")
     total = sum((Decimal(a) for _d, a in schedule), Decimal(0))
     _guard(total == case.final_fine, "XF-066", f"分期金额合计{total}元与罚款{case.final_fine}元不符")

@@ -440,4 +440,5 @@ EN_MORE = {
     "先行登记保存/强制措施审批": "Approval of a preservation or coercive measure",
     "报批先行登记保存/查封扣押": "Ask approval for preservation / seizure / sealing",
     "审批先行登记保存/查封扣押": "Approve preservation / seizure / sealing",
+    "审批表编号（可不填）": "Approval form number (optional)",
 }

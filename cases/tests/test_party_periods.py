@@ -70,7 +70,7 @@ def test_XF_066_instalments_move_the_overdue_point(cw):
     S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                  receiver="法定代表人")
-    S.deferral_approve(actor=cw.bureau_officer, case=case, reason="经营困难", on=D(2026, 3, 30),
+    S.deferral_approve(actor=cw.zf_head, case=case, reason="经营困难", on=D(2026, 3, 30),
                        schedule=[(D(2026, 4, 30), Decimal(30000)), (D(2026, 5, 29), Decimal(30000))])
     assert S.payments_overdue_sweep(on=D(2026, 5, 1)) == 0
     assert S.payments_overdue_sweep(on=D(2026, 5, 30)) == 1

@@ -587,9 +587,12 @@ def test_XF_073_surcharge_paused_during_remedy_and_XF_066_deferral(cw):
     case = decided(cw)
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
     with pytest.raises(RuleViolation):
-        S.deferral_approve(actor=cw.bureau_officer, case=case, reason="经营困难", on=D(2026, 4, 1),
+        S.deferral_approve(actor=cw.zf_head, case=case, reason="经营困难", on=D(2026, 4, 1),
                            schedule=[(D(2026, 5, 1), Decimal(30000))])
-    S.deferral_approve(actor=cw.bureau_officer, case=case, reason="经营困难", on=D(2026, 4, 1),
+    with pytest.raises(NotPermitted):  # approved by the agency's head, not the officer
+        S.deferral_approve(actor=cw.bureau_officer, case=case, reason="经营困难", on=D(2026, 4, 1),
+                           schedule=[(D(2026, 5, 1), Decimal(30000)), (D(2026, 6, 1), Decimal(30000))])
+    S.deferral_approve(actor=cw.zf_head, case=case, reason="经营困难", on=D(2026, 4, 1),
                        schedule=[(D(2026, 5, 1), Decimal(30000)), (D(2026, 6, 1), Decimal(30000))])
     case.refresh_from_db()
     assert case.payment_due == D(2026, 6, 1)
@@ -841,13 +844,16 @@ def test_QZ_024_028_seizure_period_30_days_extended_once(cw):
                        av_sha256="b" * 64, av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
     row = Deadline.objects.get(object_id=str(case.pk), kind=f"case.seizure.{act.pk}")
     assert row.rule == "QZ-024-028" and row.due_at.date() == D(2026, 4, 8)
+    with pytest.raises(NotPermitted):  # the head extends, not the officers
+        S.seizure_extend(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 1), reason="需检测")
     with pytest.raises(RuleViolation):
-        S.seizure_extend(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 1), approval_ref="", reason="")
-    row = S.seizure_extend(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 1), approval_ref="负责人批准延长",
+        S.seizure_extend(actor=cw.zf_head, case=case, act=act, on=D(2026, 4, 1), reason="")
+    row = S.seizure_extend(actor=cw.zf_head, case=case, act=act, on=D(2026, 4, 1), approval_ref="审批表12号",
                            reason="需检测")
     assert row.due_at.date() == D(2026, 5, 8)
+    assert AuditRecord.objects.get(action="cases.seizure.extend").after["approval"] == "zf_head于2026-04-01批准（审批表12号）"
     with pytest.raises(RuleViolation):
-        S.seizure_extend(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 2), approval_ref="再批", reason="再延")
+        S.seizure_extend(actor=cw.zf_head, case=case, act=act, on=D(2026, 4, 2), reason="再延")
     S.seizure_release(actor=cw.bureau_officer, case=case, act=act, on=D(2026, 4, 20), reason="检测合格，解除扣押")
     row.refresh_from_db()
     assert row.state == "met"

@@ -224,10 +224,13 @@ def test_QZ_024_028_seizure_extension_once_through_the_form(cw, client):
                        record="扣押清单：熟食20公斤", party_signed=True, approval_ref="负责人批准",
                        av_sha256="b" * 64, av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
     client.force_login(cw.bureau_officer)
-    data = {"act": act.pk, "on": "2026-04-01", "approval_ref": "负责人批准延长", "reason": "需检测"}
+    data = {"act": act.pk, "on": "2026-04-01", "approval_ref": "", "reason": "需检测"}
+    assert post_step(client, case, "seizure_extend", data).status_code == 403  # the head's
+    client.force_login(cw.zf_head)
     ok(post_step(client, case, "seizure_extend", data))
     again = post_step(client, case, "seizure_extend", dict(data, on="2026-04-02"))
     assert again.status_code == 422 and "QZ-024-028" in again.content.decode()
+    client.force_login(cw.bureau_officer)
     ok(post_step(client, case, "seizure_release", {"act": act.pk, "on": "2026-04-20", "reason": "检测合格，解除扣押"}))
     assert reverse(STEP, args=[case.pk, "seizure_release"]) not in client.get(case.get_absolute_url()).content.decode()
 
