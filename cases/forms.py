@@ -322,7 +322,22 @@ class WaiverForm(StepForm):
 
 class HearingRequestForm(StepForm):
     requested_on = forms.DateField(label=_("申请日期"))
-    late_approved = forms.BooleanField(label=_("逾期申请经负责人决定受理"), required=False)
+    late_reason = forms.CharField(label=_("逾期申请的，当事人的理由（报负责人决定是否受理）"), widget=TEXT, required=False,
+                                  max_length=500)
+
+
+class LateHearingForm(StepForm):
+    approved = forms.TypedChoiceField(label=_("负责人决定"), choices=[("1", _("受理，举行听证")), ("0", _("不予受理"))],
+                                      coerce=lambda v: v == "1")
+    on = forms.DateField(label=_("决定日期"))
+    opinion = forms.CharField(label=_("意见"), widget=TEXT, max_length=300, required=False,
+                              help_text=_("不同意的，须写明理由"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approved") is False and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", _("不同意的，须写明理由"))
+        return data
 
 
 class HearingScheduleForm(StepForm):

@@ -520,6 +520,7 @@ class CaseApproval(models.Model):
         CLOSING = "closing", _("结案审批")
         EMERGENCY = "emergency", _("紧急强制措施补办批准")
         MEASURE = "measure", _("先行登记保存/强制措施审批")
+        LATE_HEARING = "hearing", _("逾期听证申请审批")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审批")
@@ -543,7 +544,8 @@ class CaseApproval(models.Model):
         # to file, not to file and to close: one pending request per case; measures one per act or request
         constraints = [models.UniqueConstraint(
             fields=["case", "kind"], name="one_pending_approval_per_kind",
-            condition=models.Q(status="pending") & models.Q(kind__in=["filing", "not_filing", "closing"]))]
+            condition=models.Q(status="pending") & models.Q(kind__in=["filing", "not_filing", "closing",
+                                                                       "hearing"]))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_id}"

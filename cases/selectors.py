@@ -211,7 +211,7 @@ def awaiting_head(user) -> list[tuple[Case, str]]:
             f"{'听证已结束' if c.status == CaseStatus.HEARING_CLOSED else '告知书已送达'}") for c in to_decide]
     doc = {CaseApproval.Kind.FILING: "WS-FILE", CaseApproval.Kind.NOT_FILING: "WS-FILE",
            CaseApproval.Kind.CLOSING: "WS-CLOSE", CaseApproval.Kind.EMERGENCY: "QZ-018-019，24小时内",
-           CaseApproval.Kind.MEASURE: "XF-056 QZ-018-019"}
+           CaseApproval.Kind.MEASURE: "XF-056 QZ-018-019", CaseApproval.Kind.LATE_HEARING: "XF-064"}
     out += [(a.case, f"{a.get_kind_display()}（{doc[a.kind]}）：{a.requested_by} {a.requested_on:%Y-%m-%d} 申请，"
                      f"{a.opinion[:30]}")
             for a in CaseApproval.objects.filter(case__in=visible, status=CaseApproval.Status.PENDING)

@@ -1072,17 +1072,66 @@ def waiver_record(*, actor, case: Case, on: dt.date, statement: bytes, filename:
 
 
 @transaction.atomic
-def hearing_request(*, actor, case: Case, requested_on: dt.date, late_approved: bool = False) -> Hearing:
-    """XF-064(一): within 5 working days of the notice; a late request needs the head's decision."""
+def hearing_request(*, actor, case: Case, requested_on: dt.date) -> Hearing:
+    """XF-064(一): the party's request within 5 working days of the notice. A late one goes to the head
+    (``hearing_request_late``)."""
     case.refresh_from_db()
     _require_handler(actor, case)
     _guard(case.hearing_right, "XF-063", "拟作出的处罚不属于听证范围")
-    if case.hearing_request_due and requested_on > case.hearing_request_due:
-        _guard(late_approved, "XF-064", f"听证申请期限已于{case.hearing_request_due}届满，逾期申请须经负责人决定")
-    _transition(case, CaseStatus.HEARING_REQUESTED, actor=actor, on=requested_on, reason="当事人申请听证")
-    _close_deadlines(case, "case.hearing_request", requested_on)
-    hearing = Hearing.objects.create(case=case, requested_on=requested_on, late_request_approved=late_approved)
-    return hearing
+    _guard(not (case.hearing_request_due and requested_on > case.hearing_request_due), "XF-064",
+           f"听证申请期限已于{case.hearing_request_due}届满，逾期申请须报负责人决定是否受理")
+    return _hearing_requested(case, actor, on=requested_on, requested_on=requested_on, late=False)
+
+
+def _hearing_requested(case: Case, actor, *, on: dt.date, requested_on: dt.date, late: bool) -> Hearing:
+    """The case moves to 申请听证 on ``on`` (the request, or the head's acceptance of a late one)."""
+    _transition(case, CaseStatus.HEARING_REQUESTED, actor=actor, on=on,
+                reason="当事人逾期申请听证，经负责人决定受理" if late else "当事人申请听证")
+    _close_deadlines(case, "case.hearing_request", on)
+    return Hearing.objects.create(case=case, requested_on=requested_on, late_request_approved=late)
+
+
+@transaction.atomic
+def hearing_request_late(*, actor, case: Case, requested_on: dt.date, reason: str) -> CaseApproval:
+    """A hearing request after the 5 working days (XF-064): registered with the party's reasons and put to
+    the head, who decides whether to accept it (``late_hearing_decide``)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.hearing_right, "XF-063", "拟作出的处罚不属于听证范围")
+    _guard(case.status == CaseStatus.NOTICE_SERVED, "XF-064", "只有已告知、尚未决定的案件可以申请听证")
+    if not (case.hearing_request_due and requested_on > case.hearing_request_due):
+        raise ValidationFailed("申请未逾期，直接登记即可", errors={"requested_on": ["未逾期"]})
+    if not reason.strip():
+        raise ValidationFailed("请写明当事人逾期的理由", errors={"reason": ["不能为空"]})
+    _check_step_date(case, requested_on)
+    if pending_approval(case, CaseApproval.Kind.LATE_HEARING):
+        raise ValidationFailed("逾期听证申请已报负责人决定", errors={"__all__": ["已有待决定的逾期听证申请"]})
+    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.LATE_HEARING, requested_by=actor,
+                                           requested_on=requested_on, opinion=reason.strip(),
+                                           details={"requested_on": str(requested_on)})
+    audit_log(actor=actor, action="cases.hearing.late_request", obj=case,
+              after={"requested_on": requested_on, "reason": reason.strip(), "approval": approval.pk})
+    return approval
+
+
+@transaction.atomic
+def late_hearing_decide(*, actor, case: Case, on: dt.date, approved: bool, opinion: str = "") -> CaseApproval:
+    """The head accepts a late hearing request (the hearing goes ahead) or does not, with reasons."""
+    case.refresh_from_db()
+    _require_head(actor, case, "XF-064", "逾期听证申请")
+    approval = pending_approval(case, CaseApproval.Kind.LATE_HEARING)
+    if approval is None:
+        raise ValidationFailed("没有待决定的逾期听证申请", errors={"__all__": ["没有待决定的逾期听证申请"]})
+    if on < approval.requested_on:
+        raise ValidationFailed(f"决定日期早于申请日期（{approval.requested_on}）", errors={"on": [f"不能早于 {approval.requested_on}"]})
+    if not approved:
+        return _refuse(actor, case, CaseApproval.Kind.LATE_HEARING, on, opinion, "cases.hearing.late_refuse")
+    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
+                                                       decided_on=on, decision_opinion=(opinion.strip() or "同意受理")[:300])
+    _hearing_requested(case, actor, on=on, requested_on=approval.requested_on, late=True)
+    audit_log(actor=actor, action="cases.hearing.late_accept", obj=case, after={"on": on, "approval": approval.pk})
+    approval.refresh_from_db()
+    return approval
 
 
 def _hearing_in(case: Case, status: str) -> Hearing:

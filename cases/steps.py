@@ -140,8 +140,16 @@ def _waiver(actor, case, d, files):
 
 
 def _hearing_request(actor, case, d, files):
-    S.hearing_request(actor=actor, case=case, requested_on=d["requested_on"], late_approved=d["late_approved"])
+    if case.hearing_request_due and d["requested_on"] > case.hearing_request_due:
+        S.hearing_request_late(actor=actor, case=case, requested_on=d["requested_on"], reason=d["late_reason"])
+        return "逾期听证申请已报负责人决定是否受理"
+    S.hearing_request(actor=actor, case=case, requested_on=d["requested_on"])
     return "已登记听证申请"
+
+
+def _late_hearing(actor, case, d, files):
+    a = S.late_hearing_decide(actor=actor, case=case, on=d["on"], approved=d["approved"], opinion=d["opinion"])
+    return "已受理逾期听证申请" if a.status == "approved" else "不予受理，理由已记录"
 
 
 def _hearing_schedule(actor, case, d, files):
@@ -430,6 +438,8 @@ STEPS: list[Step] = [
     Step("representations", _("记录陈述申辩与复核"), (C.NOTICE_SERVED,), F.RepresentationsForm, _representations,
          rule="XF-044-045-062", primary=True),
     Step("waiver", _("记录书面放弃权利"), (C.NOTICE_SERVED,), F.WaiverForm, _waiver, when=lambda c: c.waived_on is None),
+    Step("late_hearing", _("决定是否受理逾期听证申请"), (C.NOTICE_SERVED,), F.LateHearingForm, _late_hearing, roles=HEAD,
+         when=lambda c: _pending(c, "hearing"), rule="XF-064", primary=True),
     Step("hearing_request", _("登记听证申请"), (C.NOTICE_SERVED,), F.HearingRequestForm, _hearing_request,
          when=lambda c: c.hearing_right, rule="XF-063 XF-064"),
     Step("hearing_schedule", _("送达听证通知书"), (C.HEARING_REQUESTED,), F.HearingScheduleForm, _hearing_schedule,

@@ -138,7 +138,8 @@ def case_step(request, pk, key):
                 messages.success(request, text)
                 return redirect("cases:case", case.pk)
     approval_kind = {"file_approve": "filing", "not_file_approve": "not_filing", "close_approve": "closing",
-                     "emergency_approve": "emergency", "measure_approve": "measure"}.get(key)
+                     "emergency_approve": "emergency", "measure_approve": "measure",
+                     "late_hearing": "hearing"}.get(key)
     return render(request, "cases/step.html", {"c": case, "step": step, "form": form, "offered": offered,
                                                "refusal": refusal, "approval": approval_kind and
                                                S.pending_approval(case, approval_kind)},

@@ -441,4 +441,9 @@ EN_MORE = {
     "报批先行登记保存/查封扣押": "Ask approval for preservation / seizure / sealing",
     "审批先行登记保存/查封扣押": "Approve preservation / seizure / sealing",
     "审批表编号（可不填）": "Approval form number (optional)",
+    "逾期申请的，当事人的理由（报负责人决定是否受理）": "If late: the party's reasons (the head decides whether to accept)",
+    "受理，举行听证": "Accept: hold the hearing",
+    "不予受理": "Do not accept",
+    "逾期听证申请审批": "Late hearing request",
+    "决定是否受理逾期听证申请": "Decide on a late hearing request",
 }

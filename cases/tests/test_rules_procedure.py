@@ -418,6 +418,29 @@ def test_XF_044_045_062_representations_are_re_examined(cw):
     S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 20), types=["fine"], fine=Decimal(55000))
 
 
+def test_XF_064_a_late_hearing_request_is_the_heads_to_accept(cw):
+    from cases.models import CaseApproval, Hearing
+
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(100000))
+    notice(cw, case, on=D(2026, 3, 18))
+    with pytest.raises(ValidationFailed) as exc:  # the party's reasons are put to the head
+        S.hearing_request_late(actor=cw.bureau_officer, case=case, requested_on=D(2026, 3, 26), reason="")
+    assert "reason" in exc.value.errors
+    S.hearing_request_late(actor=cw.bureau_officer, case=case, requested_on=D(2026, 3, 26), reason="住院，附诊断证明")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.NOTICE_SERVED
+    with pytest.raises(NotPermitted):
+        S.late_hearing_decide(actor=cw.bureau_officer, case=case, on=D(2026, 3, 27), approved=True)
+    with pytest.raises(ValidationFailed):  # a refusal needs reasons
+        S.late_hearing_decide(actor=cw.zf_head, case=case, on=D(2026, 3, 27), approved=False)
+    S.late_hearing_decide(actor=cw.zf_head, case=case, on=D(2026, 3, 27), approved=True, opinion="理由正当，受理")
+    case.refresh_from_db()
+    hearing = Hearing.objects.get(case=case)
+    assert case.status == CaseStatus.HEARING_REQUESTED
+    assert (hearing.requested_on, hearing.late_request_approved) == (D(2026, 3, 26), True)
+    assert CaseApproval.objects.get(case=case, kind="hearing").decided_by == cw.zf_head
+
+
 def test_XF_064_hearing_request_notice_presider_agents(cw):
     """XF-064: request within 5 working days; notice 7 working days before; presider not an investigator;
     at most two agents; then XF-058 legal review is required before deciding."""

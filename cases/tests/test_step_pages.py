@@ -456,3 +456,23 @@ def test_a_preservation_asked_approved_and_used_through_the_forms(cw, client):
         "officers": [cw.o1.pk, cw.o2.pk], "id_shown": "on", "record": "保存物品：账册3本", "party_present": "on",
         "party_signed": "on", "approval": asked.pk}))
     assert Act.objects.get(case=case, kind="preservation").approval_ref.endswith(f"（审批#{asked.pk}）")
+
+
+def test_a_late_hearing_request_goes_to_the_head_through_the_forms(cw, client):
+    from decimal import Decimal
+
+    from cases.tests.helpers import notice, propose, ready_for_notice
+
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(100000))
+    notice(cw, case, on=dt.date(2026, 3, 18))
+    client.force_login(cw.bureau_officer)
+    late = post_step(client, case, "hearing_request", {"requested_on": "2026-03-26", "late_reason": ""})
+    assert late.status_code == 422 and "当事人逾期的理由" in late.content.decode()
+    ok(post_step(client, case, "hearing_request", {"requested_on": "2026-03-26", "late_reason": "住院"}))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.NOTICE_SERVED
+    client.force_login(cw.zf_head)
+    page = client.get(reverse(STEP, args=[case.pk, "late_hearing"])).content.decode()
+    assert "承办人意见：住院" in page
+    ok(post_step(client, case, "late_hearing", {"approved": "1", "on": "2026-03-27"}))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.HEARING_REQUESTED
