@@ -151,46 +151,42 @@ class FileForm(StepForm):
     limitation_citation = forms.CharField(label=_("超过两年/五年的，援引“法律另有规定”"), required=False, max_length=300)
 
 
-class CloseApproveForm(StepForm):
-    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("同意结案")), ("0", _("不同意"))],
-                                      coerce=lambda v: v == "1")
+def _decision(yes, no=None, label=None):
+    return forms.TypedChoiceField(label=label or _("负责人审批"), choices=[("1", yes), ("0", no or _("不同意"))],
+                                  coerce=lambda v: v == "1")
+
+
+class HeadDecisionForm(StepForm):
+    """The head approves or refuses what the officers asked (``CaseApproval``); a refusal gives reasons.
+    Subclasses declare ``approved`` (``_decision``) and ``on``, and ``approval`` when several may wait."""
+
+    field_order = ["approval", "approved", "on", "opinion"]
+    refusal_message = _("不同意的，须写明理由")
+    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
+                              help_text=_("不同意的，须写明理由"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approved") is False and not (data.get("opinion") or "").strip():
+            self.add_error("opinion", self.refusal_message)
+        return data
+
+
+class CloseApproveForm(HeadDecisionForm):
+    refusal_message = _("不同意结案的，须写明理由")
+    approved = _decision(_("同意结案"))
     on = forms.DateField(label=_("审批日期（即结案日期）"))
-    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
-                              help_text=_("不同意的，须写明理由"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approved") is False and not (data.get("opinion") or "").strip():
-            self.add_error("opinion", _("不同意结案的，须写明理由"))
-        return data
 
 
-class NotFileApproveForm(StepForm):
-    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("同意不予立案")), ("0", _("不同意"))],
-                                      coerce=lambda v: v == "1")
+class NotFileApproveForm(HeadDecisionForm):
+    approved = _decision(_("同意不予立案"))
     on = forms.DateField(label=_("审批日期"))
-    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
-                              help_text=_("不同意的，须写明理由"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approved") is False and not (data.get("opinion") or "").strip():
-            self.add_error("opinion", _("不同意的，须写明理由"))
-        return data
 
 
-class FileApproveForm(StepForm):
-    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("同意立案")), ("0", _("不同意"))],
-                                      coerce=lambda v: v == "1")
+class FileApproveForm(HeadDecisionForm):
+    refusal_message = _("不同意立案的，须写明理由")
+    approved = _decision(_("同意立案"))
     on = forms.DateField(label=_("审批日期（即立案日期）"))
-    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
-                              help_text=_("不同意的，须写明理由"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approved") is False and not (data.get("opinion") or "").strip():
-            self.add_error("opinion", _("不同意立案的，须写明理由"))
-        return data
 
 
 class NotFileForm(StepForm):
@@ -326,18 +322,9 @@ class HearingRequestForm(StepForm):
                                   max_length=500)
 
 
-class LateHearingForm(StepForm):
-    approved = forms.TypedChoiceField(label=_("负责人决定"), choices=[("1", _("受理，举行听证")), ("0", _("不予受理"))],
-                                      coerce=lambda v: v == "1")
+class LateHearingForm(HeadDecisionForm):
+    approved = _decision(_("受理，举行听证"), _("不予受理"), label=_("负责人决定"))
     on = forms.DateField(label=_("决定日期"))
-    opinion = forms.CharField(label=_("意见"), widget=TEXT, max_length=300, required=False,
-                              help_text=_("不同意的，须写明理由"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approved") is False and not (data.get("opinion") or "").strip():
-            self.add_error("opinion", _("不同意的，须写明理由"))
-        return data
 
 
 class HearingScheduleForm(StepForm):
@@ -534,13 +521,10 @@ class MeasureRequestForm(StepForm):
     reason = forms.CharField(label=_("理由和对象（物品、场所）"), widget=TEXT, max_length=500)
 
 
-class MeasureApproveForm(StepForm):
+class MeasureApproveForm(HeadDecisionForm):
     approval = forms.ModelChoiceField(None, label=_("待审批的措施"))
-    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("批准")), ("0", _("不批准"))],
-                                      coerce=lambda v: v == "1")
+    approved = _decision(_("批准"), _("不批准"))
     on = forms.DateField(label=_("审批日期"))
-    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
-                              help_text=_("不同意的，须写明理由"))
 
     def setup(self):
         from cases.models import CaseApproval
@@ -549,22 +533,13 @@ class MeasureApproveForm(StepForm):
                                                                       status=CaseApproval.Status.PENDING)
         self.fields["approval"].label_from_instance = lambda a: f"{a.requested_by} {a.requested_on}：{a.opinion[:60]}"
 
-    def clean(self):
-        data = super().clean()
-        if data.get("approved") is False and not (data.get("opinion") or "").strip():
-            self.add_error("opinion", _("不同意的，须写明理由"))
-        return data
 
-
-class EmergencyApproveForm(StepForm):
+class EmergencyApproveForm(HeadDecisionForm):
     """The head's decision on a coercive measure taken on the spot in an emergency (QZ-018-019)."""
 
     approval = forms.ModelChoiceField(None, label=_("紧急实施的强制措施"))
-    approved = forms.TypedChoiceField(label=_("负责人审批"), choices=[("1", _("补办批准")), ("0", _("不批准，立即解除"))],
-                                      coerce=lambda v: v == "1")
+    approved = _decision(_("补办批准"), _("不批准，立即解除"))
     on = forms.DateField(label=_("审批日期"))
-    opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
-                              help_text=_("不同意的，须写明理由"))
 
     def setup(self):
         from cases.models import CaseApproval
@@ -572,12 +547,6 @@ class EmergencyApproveForm(StepForm):
         self.fields["approval"].queryset = self.case.approvals.filter(kind=CaseApproval.Kind.EMERGENCY,
                                                                       status=CaseApproval.Status.PENDING)
         self.fields["approval"].label_from_instance = lambda a: f"{a.requested_on} {a.opinion[:60]}"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approved") is False and not (data.get("opinion") or "").strip():
-            self.add_error("opinion", _("不同意的，须写明理由"))
-        return data
 
 
 class SeizureReleaseForm(SeizureExtendForm):

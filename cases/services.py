@@ -364,6 +364,18 @@ def pending_approval(case: Case, kind: str) -> CaseApproval | None:
     return case.approvals.filter(kind=kind, status=CaseApproval.Status.PENDING).select_related("requested_by").first()
 
 
+def _pending_to_decide(case: Case, kind: str, on: dt.date) -> CaseApproval:
+    """The request the head decides on ``on``: there must be one, and it cannot be decided before it was made."""
+    approval = pending_approval(case, kind)
+    label = CaseApproval.Kind(kind).label
+    if approval is None:
+        raise ValidationFailed(f"没有待决定的{label}申请", errors={"__all__": [f"没有待决定的{label}申请，承办人员须先提出"]})
+    if on < approval.requested_on:
+        raise ValidationFailed(f"决定日期早于申请日期（{approval.requested_on}）",
+                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    return approval
+
+
 @transaction.atomic
 def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_citation: str = "") -> CaseApproval:
     """立案申请 (XF-054, WS-FILE): the handling officers ask the head to file, with their opinion (the
@@ -391,12 +403,7 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
     body — for an entrusted organisation's case, the entrusting body, which answers for it (XF-020-021)."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-054", "立案")
-    approval = pending_approval(case, CaseApproval.Kind.FILING)
-    if approval is None:
-        raise ValidationFailed("没有待审批的立案申请", errors={"__all__": ["承办人员须先提出立案申请"]})
-    if on < approval.requested_on:
-        raise ValidationFailed(f"审批日期早于立案申请日期（{approval.requested_on}）",
-                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    approval = _pending_to_decide(case, CaseApproval.Kind.FILING, on)
     limitation_citation = approval.details.get("limitation_citation", "")
     _filing_guards(case, on, limitation_citation)
     if limitation_citation:
@@ -466,12 +473,7 @@ def case_not_file(*, actor, case: Case, on: dt.date, opinion: str = "同意不�
     """不予立案: the deciding body's head approves the officers' request (WS-FILE); the reasons are theirs."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-054", "不予立案")
-    approval = pending_approval(case, CaseApproval.Kind.NOT_FILING)
-    if approval is None:
-        raise ValidationFailed("没有待审批的不予立案申请", errors={"__all__": ["承办人员须先提出不予立案申请"]})
-    if on < approval.requested_on:
-        raise ValidationFailed(f"审批日期早于申请日期（{approval.requested_on}）",
-                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+    approval = _pending_to_decide(case, CaseApproval.Kind.NOT_FILING, on)
     reason = approval.opinion
     _transition(case, CaseStatus.NOT_FILED, actor=actor, on=on, reason=reason, not_filed_reason=reason[:300])
     CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
@@ -1119,11 +1121,7 @@ def late_hearing_decide(*, actor, case: Case, on: dt.date, approved: bool, opini
     """The head accepts a late hearing request (the hearing goes ahead) or does not, with reasons."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-064", "逾期听证申请")
-    approval = pending_approval(case, CaseApproval.Kind.LATE_HEARING)
-    if approval is None:
-        raise ValidationFailed("没有待决定的逾期听证申请", errors={"__all__": ["没有待决定的逾期听证申请"]})
-    if on < approval.requested_on:
-        raise ValidationFailed(f"决定日期早于申请日期（{approval.requested_on}）", errors={"on": [f"不能早于 {approval.requested_on}"]})
+    approval = _pending_to_decide(case, CaseApproval.Kind.LATE_HEARING, on)
     if not approved:
         return _refuse(actor, case, CaseApproval.Kind.LATE_HEARING, on, opinion, "cases.hearing.late_refuse")
     CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
@@ -1695,12 +1693,7 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str
     approval = None
     if needs_close_approval(case):
         _require_head(actor, case, "WS-CLOSE", "结案")
-        approval = pending_approval(case, CaseApproval.Kind.CLOSING)
-        if approval is None:
-            raise ValidationFailed("没有待审批的结案申请", errors={"__all__": ["承办人员须先提出结案申请"]})
-        if on < approval.requested_on:
-            raise ValidationFailed(f"审批日期早于结案申请日期（{approval.requested_on}）",
-                                   errors={"on": [f"不能早于 {approval.requested_on}"]})
+        approval = _pending_to_decide(case, CaseApproval.Kind.CLOSING, on)
         reason = approval.opinion
     else:
         _require_handler(actor, case)
@@ -1743,15 +1736,9 @@ def case_close_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseAp
 
 
 def _refuse(actor, case: Case, kind: str, on: dt.date, opinion: str, action: str) -> CaseApproval:
-    approval = pending_approval(case, kind)
-    label = CaseApproval.Kind(kind).label
-    if approval is None:
-        raise ValidationFailed(f"没有待审批的{label}申请", errors={"__all__": [f"没有待审批的{label}申请"]})
+    approval = _pending_to_decide(case, kind, on)
     if not opinion.strip():
         raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
-    if on < approval.requested_on:
-        raise ValidationFailed(f"审批日期早于申请日期（{approval.requested_on}）",
-                               errors={"on": [f"不能早于 {approval.requested_on}"]})
     _check_step_date(case, on)
     CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.REFUSED, decided_by=actor,
                                                        decided_on=on, decision_opinion=opinion.strip()[:300])
