@@ -364,6 +364,32 @@ def pending_approval(case: Case, kind: str) -> CaseApproval | None:
     return case.approvals.filter(kind=kind, status=CaseApproval.Status.PENDING).select_related("requested_by").first()
 
 
+ASK_HEAD = "待审批："  # the prefix of the head's notice of a request; settled when the head decides
+
+
+def _ask_head(**fields) -> CaseApproval:
+    """Create a request (``CaseApproval``) and tell each head of the deciding body at once, by name: an
+    emergency measure has 24 hours, a filing the verification period."""
+    from org.models import User
+
+    approval = CaseApproval.objects.create(**fields)
+    case = approval.case
+    for head in User.objects.filter(role=Role.AGENCY_HEAD, department=case.department, is_active=True):
+        Notification.objects.create(
+            user=head, level=Notification.Level.REMIND, link=case.get_absolute_url(),
+            text=f"{ASK_HEAD}{approval.get_kind_display()}（{case.label}）{approval.requested_by}：{approval.opinion}"[:300])
+    return approval
+
+
+def _record_decision(approval: CaseApproval, *, actor, on: dt.date, approved: bool, opinion: str) -> None:
+    """The head's decision on a request, and its notices settled for everyone."""
+    CaseApproval.objects.filter(pk=approval.pk).update(
+        status=CaseApproval.Status.APPROVED if approved else CaseApproval.Status.REFUSED, decided_by=actor,
+        decided_on=on, decision_opinion=opinion.strip()[:300])
+    Notification.objects.filter(link=approval.case.get_absolute_url(), read_at__isnull=True,
+                                text__startswith=f"{ASK_HEAD}{approval.get_kind_display()}").update(read_at=clock.now())
+
+
 def _pending_to_decide(case: Case, kind: str, on: dt.date) -> CaseApproval:
     """The request the head decides on ``on``: there must be one, and it cannot be decided before it was made."""
     approval = pending_approval(case, kind)
@@ -388,7 +414,7 @@ def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_
     _check_step_date(case, on)
     _no_other_request(case)
     _filing_guards(case, on, limitation_citation)
-    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.FILING, requested_by=actor,
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.FILING, requested_by=actor,
                                            requested_on=on, opinion=basis.strip(),
                                            details={"limitation_citation": limitation_citation.strip()})
     audit_log(actor=actor, action="cases.filing.request", obj=case, after={"on": on, "basis": basis.strip(),
@@ -416,8 +442,7 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
         _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, reason="核查")
     _transition(case, CaseStatus.FILED, actor=actor, on=on, reason=basis, filed_on=on, filing_approved_by=actor,
                 number=number)
-    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
-                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
+    _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion)
     officers = [f"{o.name}（执法证号 {o.certificate_no}）" for o in qualified_investigators(case, on)]
     requester, head = str(approval.requested_by), str(actor)
     docs.issue(case=case, doc_type=DocType.FILING, on=on, actor=actor, fields={
@@ -461,7 +486,7 @@ def case_not_file_request(*, actor, case: Case, on: dt.date, reason: str) -> Cas
         raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能不予立案", errors={"status": ["不能不予立案"]})
     _check_step_date(case, on)
     _no_other_request(case)
-    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.NOT_FILING, requested_by=actor,
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.NOT_FILING, requested_by=actor,
                                            requested_on=on, opinion=reason.strip())
     audit_log(actor=actor, action="cases.not_filing.request", obj=case, after={"on": on, "reason": reason.strip(),
                                                                              "approval": approval.pk})
@@ -476,8 +501,7 @@ def case_not_file(*, actor, case: Case, on: dt.date, opinion: str = "同意不�
     approval = _pending_to_decide(case, CaseApproval.Kind.NOT_FILING, on)
     reason = approval.opinion
     _transition(case, CaseStatus.NOT_FILED, actor=actor, on=on, reason=reason, not_filed_reason=reason[:300])
-    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
-                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
+    _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion)
     _close_deadlines(case, "case.verify", on)
     docs.issue(case=case, doc_type=DocType.NOT_FILING, on=on, actor=actor, fields={
         "reason": reason, "party": case.party_name,
@@ -630,7 +654,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
         _deadline(case, f"case.emergency_approval.{act.pk}", D2(on + dt.timedelta(days=1), "QZ-018-019",
                                                                  "24小时内补办批准"), "紧急措施补办批准")
         # reported to the head at once: the request waits under 待负责人决定 (emergency_approval_decide)
-        CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.EMERGENCY, requested_by=actor, requested_on=on,
+        _ask_head(case=case, kind=CaseApproval.Kind.EMERGENCY, requested_by=actor, requested_on=on,
                                     opinion=f"情况紧急，于{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}在{place}当场实施"
                                             f"{ActKind(kind).label}：{record[:200]}",
                                     details={"act": act.pk})
@@ -668,7 +692,7 @@ def measure_approval_request(*, actor, case: Case, kind: str, on: dt.date, reaso
     if not reason.strip():
         raise ValidationFailed("请写明采取措施的理由和对象", errors={"reason": ["不能为空"]})
     _check_step_date(case, on)
-    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.MEASURE, requested_by=actor, requested_on=on,
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.MEASURE, requested_by=actor, requested_on=on,
                                            opinion=f"拟{ActKind(kind).label}：{reason.strip()}", details={"measure": kind})
     audit_log(actor=actor, action="cases.measure.request", obj=case, after={"kind": kind, "on": on,
                                                                           "approval": approval.pk})
@@ -691,9 +715,7 @@ def measure_approval_decide(*, actor, case: Case, approval: CaseApproval, on: dt
     if not approved and not opinion.strip():
         raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
     text = opinion.strip() or "同意"
-    CaseApproval.objects.filter(pk=approval.pk).update(
-        status=CaseApproval.Status.APPROVED if approved else CaseApproval.Status.REFUSED, decided_by=actor,
-        decided_on=on, decision_opinion=text[:300])
+    _record_decision(approval, actor=actor, on=on, approved=approved, opinion=text)
     audit_log(actor=actor, action="cases.measure.approve" if approved else "cases.measure.refuse", obj=case,
               after={"approval": approval.pk, "on": on, "opinion": text})
     approval.refresh_from_db()
@@ -721,9 +743,7 @@ def emergency_approval_decide(*, actor, case: Case, approval: CaseApproval, on: 
     _check_step_date(case, on)
     _close_deadlines(case, f"case.emergency_approval.{act.pk}", on)
     text = opinion.strip() or ("同意" if approved else "")
-    CaseApproval.objects.filter(pk=approval.pk).update(
-        status=CaseApproval.Status.APPROVED if approved else CaseApproval.Status.REFUSED, decided_by=actor,
-        decided_on=on, decision_opinion=text[:300])
+    _record_decision(approval, actor=actor, on=on, approved=approved, opinion=text)
     if approved:
         Act.objects.filter(pk=act.pk).update(approval_ref=f"补办批准：{actor}，{on}"[:100])
         audit_log(actor=actor, action="cases.emergency.approve", obj=act, after={"on": on, "opinion": text})
@@ -1108,7 +1128,7 @@ def hearing_request_late(*, actor, case: Case, requested_on: dt.date, reason: st
     _check_step_date(case, requested_on)
     if pending_approval(case, CaseApproval.Kind.LATE_HEARING):
         raise ValidationFailed("逾期听证申请已报负责人决定", errors={"__all__": ["已有待决定的逾期听证申请"]})
-    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.LATE_HEARING, requested_by=actor,
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.LATE_HEARING, requested_by=actor,
                                            requested_on=requested_on, opinion=reason.strip(),
                                            details={"requested_on": str(requested_on)})
     audit_log(actor=actor, action="cases.hearing.late_request", obj=case,
@@ -1124,8 +1144,7 @@ def late_hearing_decide(*, actor, case: Case, on: dt.date, approved: bool, opini
     approval = _pending_to_decide(case, CaseApproval.Kind.LATE_HEARING, on)
     if not approved:
         return _refuse(actor, case, CaseApproval.Kind.LATE_HEARING, on, opinion, "cases.hearing.late_refuse")
-    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
-                                                       decided_on=on, decision_opinion=(opinion.strip() or "同意受理")[:300])
+    _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion.strip() or "同意受理")
     _hearing_requested(case, actor, on=on, requested_on=approval.requested_on, late=True)
     audit_log(actor=actor, action="cases.hearing.late_accept", obj=case, after={"on": on, "approval": approval.pk})
     approval.refresh_from_db()
@@ -1676,7 +1695,7 @@ def case_close_request(*, actor, case: Case, on: dt.date, reason: str) -> CaseAp
     _close_guards(case, reason)
     if pending_approval(case, CaseApproval.Kind.CLOSING):
         raise ValidationFailed("结案申请已提交，等待负责人审批", errors={"__all__": ["已有待审批的结案申请"]})
-    approval = CaseApproval.objects.create(case=case, kind=CaseApproval.Kind.CLOSING, requested_by=actor,
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.CLOSING, requested_by=actor,
                                            requested_on=on, opinion=reason.strip())
     audit_log(actor=actor, action="cases.closing.request", obj=case, after={"on": on, "reason": reason.strip(),
                                                                           "approval": approval.pk})
@@ -1702,8 +1721,7 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str
         "当场处罚已履行" if case.procedure == Procedure.SIMPLE else "不涉及罚款履行")
     _transition(case, CaseStatus.CLOSED, actor=actor, on=on, reason=reason, closed_on=on, close_reason=reason)
     if approval is not None:
-        CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.APPROVED, decided_by=actor,
-                                                           decided_on=on, decision_opinion=opinion.strip()[:300])
+        _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion)
         approval_text = f"{opinion.strip() or '同意结案'}（{actor}，{on}）"
         opinion_text = f"{reason}（{approval.requested_by}，{approval.requested_on}）"
     elif case.procedure == Procedure.SIMPLE:
@@ -1740,8 +1758,7 @@ def _refuse(actor, case: Case, kind: str, on: dt.date, opinion: str, action: str
     if not opinion.strip():
         raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
     _check_step_date(case, on)
-    CaseApproval.objects.filter(pk=approval.pk).update(status=CaseApproval.Status.REFUSED, decided_by=actor,
-                                                       decided_on=on, decision_opinion=opinion.strip()[:300])
+    _record_decision(approval, actor=actor, on=on, approved=False, opinion=opinion)
     audit_log(actor=actor, action=action, obj=case, after={"on": on, "opinion": opinion.strip(),
                                                            "approval": approval.pk})
     approval.refresh_from_db()

@@ -178,3 +178,17 @@ def test_not_filing_is_the_heads_too(cw):
     doc = case.documents.get(doc_type=DocType.NOT_FILING)
     assert doc.fields["head_approval"] == "同意（zf_head，2026-03-06）"
     assert Deadline.objects.get(object_id=str(case.pk), kind="case.verify").state == "met"
+
+
+def test_the_head_is_told_of_each_request_at_once_and_the_notice_settles_when_decided(cw):
+    from dispatch.selectors import unread_notifications_for
+
+    case = _assigned(cw)
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="有违法事实，属本机关管辖")
+    notes = list(unread_notifications_for(cw.zf_head).filter(text__startswith=S.ASK_HEAD))
+    assert [(n.user, n.link) for n in notes] == [(cw.zf_head, case.get_absolute_url())]
+    assert "立案审批" in notes[0].text and "有违法事实" in notes[0].text
+    # addressed to the head by name, not to the whole bureau
+    assert not unread_notifications_for(cw.bureau_officer).filter(text__startswith=S.ASK_HEAD).exists()
+    S.case_file(actor=cw.zf_head, case=case, on=FILED)
+    assert not unread_notifications_for(cw.zf_head).filter(text__startswith=S.ASK_HEAD).exists()
