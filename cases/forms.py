@@ -158,12 +158,26 @@ def _decision(yes, no=None, label=None):
 
 class HeadDecisionForm(StepForm):
     """The head approves or refuses what the officers asked (``CaseApproval``); a refusal gives reasons.
-    Subclasses declare ``approved`` (``_decision``) and ``on``, and ``approval`` when several may wait."""
+    Subclasses declare ``approved`` (``_decision``) and ``on``; where several requests of a kind may wait
+    (measures), ``pending_kind`` adds the choice of which one (``approval``)."""
 
     field_order = ["approval", "approved", "on", "opinion"]
     refusal_message = _("不同意的，须写明理由")
+    pending_kind = ""
+    pending_label = ""
     opinion = forms.CharField(label=_("审批意见"), widget=TEXT, max_length=300, required=False,
                               help_text=_("不同意的，须写明理由"))
+
+    def setup(self):
+        if self.pending_kind:
+            from cases.models import CaseApproval
+
+            self.fields["approval"] = forms.ModelChoiceField(
+                self.case.approvals.filter(kind=self.pending_kind, status=CaseApproval.Status.PENDING),
+                label=self.pending_label)
+            self.fields["approval"].label_from_instance = \
+                lambda a: f"{a.requested_by} {a.requested_on}：{a.opinion[:60]}"
+            self.order_fields(self.field_order)
 
     def clean(self):
         data = super().clean()
@@ -522,31 +536,17 @@ class MeasureRequestForm(StepForm):
 
 
 class MeasureApproveForm(HeadDecisionForm):
-    approval = forms.ModelChoiceField(None, label=_("待审批的措施"))
+    pending_kind, pending_label = "measure", _("待审批的措施")
     approved = _decision(_("批准"), _("不批准"))
     on = forms.DateField(label=_("审批日期"))
-
-    def setup(self):
-        from cases.models import CaseApproval
-
-        self.fields["approval"].queryset = self.case.approvals.filter(kind=CaseApproval.Kind.MEASURE,
-                                                                      status=CaseApproval.Status.PENDING)
-        self.fields["approval"].label_from_instance = lambda a: f"{a.requested_by} {a.requested_on}：{a.opinion[:60]}"
 
 
 class EmergencyApproveForm(HeadDecisionForm):
     """The head's decision on a coercive measure taken on the spot in an emergency (QZ-018-019)."""
 
-    approval = forms.ModelChoiceField(None, label=_("紧急实施的强制措施"))
+    pending_kind, pending_label = "emergency", _("紧急实施的强制措施")
     approved = _decision(_("补办批准"), _("不批准，立即解除"))
     on = forms.DateField(label=_("审批日期"))
-
-    def setup(self):
-        from cases.models import CaseApproval
-
-        self.fields["approval"].queryset = self.case.approvals.filter(kind=CaseApproval.Kind.EMERGENCY,
-                                                                      status=CaseApproval.Status.PENDING)
-        self.fields["approval"].label_from_instance = lambda a: f"{a.requested_on} {a.opinion[:60]}"
 
 
 class SeizureReleaseForm(SeizureExtendForm):

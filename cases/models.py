@@ -527,6 +527,9 @@ class CaseApproval(models.Model):
         APPROVED = "approved", _("已批准")
         REFUSED = "refused", _("不批准")
 
+    RULES = {"filing": "WS-FILE", "not_filing": "WS-FILE", "closing": "WS-CLOSE", "emergency": "QZ-018-019，24小时内",
+             "measure": "XF-056 QZ-018-019", "hearing": "XF-064"}
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -549,3 +552,7 @@ class CaseApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_id}"
+
+    @property
+    def rule(self) -> str:
+        return self.RULES[self.kind]

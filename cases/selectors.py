@@ -209,10 +209,7 @@ def awaiting_head(user) -> list[tuple[Case, str]]:
     out = [(c, "不予行政处罚决定（XF-057）" if c.outcome in NO_PENALTY else
             f"行政处罚决定（XF-057）：拟{'罚款' + format(c.proposed_fine, ',.0f') + '元' if c.proposed_fine else '处罚'}，"
             f"{'听证已结束' if c.status == CaseStatus.HEARING_CLOSED else '告知书已送达'}") for c in to_decide]
-    doc = {CaseApproval.Kind.FILING: "WS-FILE", CaseApproval.Kind.NOT_FILING: "WS-FILE",
-           CaseApproval.Kind.CLOSING: "WS-CLOSE", CaseApproval.Kind.EMERGENCY: "QZ-018-019，24小时内",
-           CaseApproval.Kind.MEASURE: "XF-056 QZ-018-019", CaseApproval.Kind.LATE_HEARING: "XF-064"}
-    out += [(a.case, f"{a.get_kind_display()}（{doc[a.kind]}）：{a.requested_by} {a.requested_on:%Y-%m-%d} 申请，"
+    out += [(a.case, f"{a.get_kind_display()}（{a.rule}）：{a.requested_by} {a.requested_on:%Y-%m-%d} 申请，"
                      f"{a.opinion[:30]}")
             for a in CaseApproval.objects.filter(case__in=visible, status=CaseApproval.Status.PENDING)
             .select_related("case", "requested_by")]

@@ -66,7 +66,7 @@ from core.workdays import Deadline as Due
 from core.workdays import end_of_day
 from dispatch.access import acts_for
 from org.choices import Role
-from org.models import Department, Officer
+from org.models import Department, Officer, User
 
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 PENALTY_LABELS = dict(PenaltyType.choices)
@@ -370,8 +370,6 @@ ASK_HEAD = "待审批："  # the prefix of the head's notice of a request; settl
 def _ask_head(**fields) -> CaseApproval:
     """Create a request (``CaseApproval``) and tell each head of the deciding body at once, by name: an
     emergency measure has 24 hours, a filing the verification period."""
-    from org.models import User
-
     approval = CaseApproval.objects.create(**fields)
     case = approval.case
     for head in User.objects.filter(role=Role.AGENCY_HEAD, department=case.department, is_active=True):
@@ -390,16 +388,39 @@ def _record_decision(approval: CaseApproval, *, actor, on: dt.date, approved: bo
                                 text__startswith=f"{ASK_HEAD}{approval.get_kind_display()}").update(read_at=clock.now())
 
 
-def _pending_to_decide(case: Case, kind: str, on: dt.date) -> CaseApproval:
-    """The request the head decides on ``on``: there must be one, and it cannot be decided before it was made."""
-    approval = pending_approval(case, kind)
+def _pending_to_decide(case: Case, kind: str, on: dt.date, *, approval: CaseApproval | None = None,
+                       approved: bool = True, opinion: str = "") -> CaseApproval:
+    """The request the head decides on ``on`` — the one given (several measures may wait) or the single one
+    of its kind — locked; it must be pending, made no later than ``on``, and a refusal must give reasons."""
     label = CaseApproval.Kind(kind).label
+    if approval is not None:
+        approval = CaseApproval.objects.select_for_update().filter(
+            pk=approval.pk, case=case, kind=kind, status=CaseApproval.Status.PENDING).first()
+    else:
+        approval = case.approvals.select_for_update().filter(kind=kind, status=CaseApproval.Status.PENDING).first()
     if approval is None:
         raise ValidationFailed(f"没有待决定的{label}申请", errors={"__all__": [f"没有待决定的{label}申请，承办人员须先提出"]})
     if on < approval.requested_on:
         raise ValidationFailed(f"决定日期早于申请日期（{approval.requested_on}）",
                                errors={"on": [f"不能早于 {approval.requested_on}"]})
+    if not approved and not opinion.strip():
+        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
+    _check_step_date(case, on)
     return approval
+
+
+def _no_pending(case: Case, *kinds: str) -> None:
+    """One request of these kinds before the head at a time (to file and not to file count as one)."""
+    pending = case.approvals.filter(kind__in=kinds, status=CaseApproval.Status.PENDING).first()
+    if pending:
+        raise ValidationFailed(f"{pending.get_kind_display()}申请已提交，等待负责人决定",
+                               errors={"__all__": [f"已有待决定的{pending.get_kind_display()}申请"]})
+
+
+def _approval_fields(approval: CaseApproval, *, actor, on: dt.date, opinion: str) -> dict:
+    """What an approval form (审批表) prints: the officers' opinion and the head's, each with name and date."""
+    return {"unit_opinion": f"{approval.opinion}（{approval.requested_by}，{approval.requested_on}）",
+            "head_approval": f"{opinion.strip()}（{actor}，{on}）"}
 
 
 @transaction.atomic
@@ -412,11 +433,10 @@ def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_
     if not basis.strip():
         raise ValidationFailed("请写明立案依据（承办人意见）", errors={"basis": ["不能为空"]})
     _check_step_date(case, on)
-    _no_other_request(case)
+    _no_pending(case, CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING)
     _filing_guards(case, on, limitation_citation)
-    approval = _ask_head(case=case, kind=CaseApproval.Kind.FILING, requested_by=actor,
-                                           requested_on=on, opinion=basis.strip(),
-                                           details={"limitation_citation": limitation_citation.strip()})
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.FILING, requested_by=actor, requested_on=on,
+                         opinion=basis.strip(), details={"limitation_citation": limitation_citation.strip()})
     audit_log(actor=actor, action="cases.filing.request", obj=case, after={"on": on, "basis": basis.strip(),
                                                                          "approval": approval.pk})
     return approval
@@ -444,12 +464,10 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
                 number=number)
     _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion)
     officers = [f"{o.name}（执法证号 {o.certificate_no}）" for o in qualified_investigators(case, on)]
-    requester, head = str(approval.requested_by), str(actor)
     docs.issue(case=case, doc_type=DocType.FILING, on=on, actor=actor, fields={
         "cause": case.cause, "party": case.party_name, "party_code": case.party_code,
         "item": f"{case.item.code} {case.item.name}", "facts": case.facts, "officers": officers, "basis": basis,
-        "unit_opinion": f"{basis}（{requester}，{approval.requested_on}）",
-        "head_approval": f"{opinion.strip() or '同意立案'}（{head}，{on}）"})
+        **_approval_fields(approval, actor=actor, on=on, opinion=opinion.strip() or "同意立案")})
     warn = _cfg("case.decision_warn_days")
     _deadline(case, "case.decide", rules.decision_deadline(on), "90日内作出决定",
               warn_at=on + dt.timedelta(days=warn[0]))
@@ -466,15 +484,6 @@ def case_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApp
     return _refuse(actor, case, CaseApproval.Kind.FILING, on, opinion, "cases.filing.refuse")
 
 
-def _no_other_request(case: Case) -> None:
-    """To file and not to file are never before the head at the same time."""
-    pending = case.approvals.filter(kind__in=(CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING),
-                                    status=CaseApproval.Status.PENDING).first()
-    if pending:
-        raise ValidationFailed(f"{pending.get_kind_display()}申请已提交，等待负责人审批",
-                               errors={"__all__": [f"已有待审批的{pending.get_kind_display()}申请"]})
-
-
 @transaction.atomic
 def case_not_file_request(*, actor, case: Case, on: dt.date, reason: str) -> CaseApproval:
     """不予立案申请 (XF-054, WS-FILE 不予立案审批表): the officers ask the head not to file, with reasons."""
@@ -485,9 +494,9 @@ def case_not_file_request(*, actor, case: Case, on: dt.date, reason: str) -> Cas
     if case.status not in FILE_FROM:
         raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能不予立案", errors={"status": ["不能不予立案"]})
     _check_step_date(case, on)
-    _no_other_request(case)
-    approval = _ask_head(case=case, kind=CaseApproval.Kind.NOT_FILING, requested_by=actor,
-                                           requested_on=on, opinion=reason.strip())
+    _no_pending(case, CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING)
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.NOT_FILING, requested_by=actor, requested_on=on,
+                         opinion=reason.strip())
     audit_log(actor=actor, action="cases.not_filing.request", obj=case, after={"on": on, "reason": reason.strip(),
                                                                              "approval": approval.pk})
     return approval
@@ -505,8 +514,7 @@ def case_not_file(*, actor, case: Case, on: dt.date, opinion: str = "同意不�
     _close_deadlines(case, "case.verify", on)
     docs.issue(case=case, doc_type=DocType.NOT_FILING, on=on, actor=actor, fields={
         "reason": reason, "party": case.party_name,
-        "unit_opinion": f"{reason}（{approval.requested_by}，{approval.requested_on}）",
-        "head_approval": f"{opinion.strip() or '同意不予立案'}（{actor}，{on}）"})
+        **_approval_fields(approval, actor=actor, on=on, opinion=opinion.strip() or "同意不予立案")})
     return case
 
 
@@ -609,7 +617,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
         _guard(bool(refusal_note.strip()) or bool(witness.strip()), "QZ-018-019",
                "当事人不在场或拒绝签名的，须注明情况并由见证人签名")
     if approval is not None:
-        approval_ref = _use_measure_approval(case, approval, kind, on)
+        approval, approval_ref = _use_measure_approval(case, approval, kind, on)
     if kind in COERCIVE:
         _guard(bool(approval_ref.strip()) or emergency, "QZ-018-019", "实施行政强制措施须事先报经负责人批准")
         if not party_present:
@@ -655,9 +663,9 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
                                                                  "24小时内补办批准"), "紧急措施补办批准")
         # reported to the head at once: the request waits under 待负责人决定 (emergency_approval_decide)
         _ask_head(case=case, kind=CaseApproval.Kind.EMERGENCY, requested_by=actor, requested_on=on,
-                                    opinion=f"情况紧急，于{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}在{place}当场实施"
-                                            f"{ActKind(kind).label}：{record[:200]}",
-                                    details={"act": act.pk})
+                  opinion=f"情况紧急，于{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}在{place}当场实施"
+                          f"{ActKind(kind).label}：{record[:200]}",
+                  details={"act": act.pk})
     audit_log(actor=actor, action="cases.act.record", obj=act, after={"kind": kind, "officers": [o.pk for o in officers],
                                                                      "warnings": warnings})
     return act
@@ -666,11 +674,11 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
 MEASURES = COERCIVE | {ActKind.PRESERVATION}
 
 
-def _use_measure_approval(case: Case, approval: CaseApproval, kind: str, on: dt.date) -> str:
+def _use_measure_approval(case: Case, approval: CaseApproval, kind: str, on: dt.date) -> tuple[CaseApproval, str]:
     """The head's prior approval an act relies on (XF-056, QZ-018-019): approved, of this case and this
-    measure, given no later than the act, and not used by another act. Returns the reference the
-    documents print."""
-    approval.refresh_from_db()
+    measure, given no later than the act, and not used by another act. Returns it, locked until the act
+    is recorded, and the reference the documents print."""
+    approval = CaseApproval.objects.select_for_update().get(pk=approval.pk)
     rule = "XF-056" if kind == ActKind.PRESERVATION else "QZ-018-019"
     ok = (approval.case_id == case.pk and approval.kind == CaseApproval.Kind.MEASURE
           and approval.status == CaseApproval.Status.APPROVED and approval.details.get("measure") == kind
@@ -678,7 +686,7 @@ def _use_measure_approval(case: Case, approval: CaseApproval, kind: str, on: dt.
     if not ok:
         raise RuleViolation(f"所选审批不能用于本次{ActKind(kind).label}（须为本案、同一措施、已批准、未使用且不晚于实施日期）",
                             errors={"approval": ["审批不适用"]}, rule=rule)
-    return f"{approval.decided_by}于{approval.decided_on}批准（审批#{approval.pk}）"[:100]
+    return approval, f"{approval.decided_by}于{approval.decided_on}批准（审批#{approval.pk}）"[:100]
 
 
 @transaction.atomic
@@ -693,7 +701,7 @@ def measure_approval_request(*, actor, case: Case, kind: str, on: dt.date, reaso
         raise ValidationFailed("请写明采取措施的理由和对象", errors={"reason": ["不能为空"]})
     _check_step_date(case, on)
     approval = _ask_head(case=case, kind=CaseApproval.Kind.MEASURE, requested_by=actor, requested_on=on,
-                                           opinion=f"拟{ActKind(kind).label}：{reason.strip()}", details={"measure": kind})
+                         opinion=f"拟{ActKind(kind).label}：{reason.strip()}", details={"measure": kind})
     audit_log(actor=actor, action="cases.measure.request", obj=case, after={"kind": kind, "on": on,
                                                                           "approval": approval.pk})
     return approval
@@ -706,14 +714,8 @@ def measure_approval_decide(*, actor, case: Case, approval: CaseApproval, on: dt
     case.refresh_from_db()
     rule = "XF-056" if approval.details.get("measure") == ActKind.PRESERVATION else "QZ-018-019"
     _require_head(actor, case, rule, "先行登记保存和行政强制措施")
-    approval = CaseApproval.objects.select_for_update().get(pk=approval.pk)
-    if approval.case_id != case.pk or approval.kind != CaseApproval.Kind.MEASURE or \
-            approval.status != CaseApproval.Status.PENDING:
-        raise ValidationFailed("没有待审批的措施申请", errors={"approval": ["该申请不存在或已审批"]})
-    if on < approval.requested_on:
-        raise ValidationFailed(f"审批日期早于申请日期（{approval.requested_on}）", errors={"on": [f"不能早于 {approval.requested_on}"]})
-    if not approved and not opinion.strip():
-        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
+    approval = _pending_to_decide(case, CaseApproval.Kind.MEASURE, on, approval=approval, approved=approved,
+                                  opinion=opinion)
     text = opinion.strip() or "同意"
     _record_decision(approval, actor=actor, on=on, approved=approved, opinion=text)
     audit_log(actor=actor, action="cases.measure.approve" if approved else "cases.measure.refuse", obj=case,
@@ -730,17 +732,9 @@ def emergency_approval_decide(*, actor, case: Case, approval: CaseApproval, on: 
     the release is recorded). Late approval is still recorded, and the 24-hour row shows it late."""
     case.refresh_from_db()
     _require_head(actor, case, "QZ-018-019", "紧急强制措施补办批准")
-    approval = CaseApproval.objects.select_for_update().get(pk=approval.pk)
-    if approval.case_id != case.pk or approval.kind != CaseApproval.Kind.EMERGENCY or \
-            approval.status != CaseApproval.Status.PENDING:
-        raise ValidationFailed("没有待补办批准的紧急强制措施", errors={"approval": ["该措施不需要或已作出补办批准"]})
+    approval = _pending_to_decide(case, CaseApproval.Kind.EMERGENCY, on, approval=approval, approved=approved,
+                                  opinion=opinion)
     act = Act.objects.get(pk=approval.details["act"], case=case)
-    if on < approval.requested_on:
-        raise ValidationFailed(f"审批日期早于措施实施日期（{approval.requested_on}）",
-                               errors={"on": [f"不能早于 {approval.requested_on}"]})
-    if not approved and not opinion.strip():
-        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
-    _check_step_date(case, on)
     _close_deadlines(case, f"case.emergency_approval.{act.pk}", on)
     text = opinion.strip() or ("同意" if approved else "")
     _record_decision(approval, actor=actor, on=on, approved=approved, opinion=text)
@@ -1126,11 +1120,9 @@ def hearing_request_late(*, actor, case: Case, requested_on: dt.date, reason: st
     if not reason.strip():
         raise ValidationFailed("请写明当事人逾期的理由", errors={"reason": ["不能为空"]})
     _check_step_date(case, requested_on)
-    if pending_approval(case, CaseApproval.Kind.LATE_HEARING):
-        raise ValidationFailed("逾期听证申请已报负责人决定", errors={"__all__": ["已有待决定的逾期听证申请"]})
+    _no_pending(case, CaseApproval.Kind.LATE_HEARING)
     approval = _ask_head(case=case, kind=CaseApproval.Kind.LATE_HEARING, requested_by=actor,
-                                           requested_on=requested_on, opinion=reason.strip(),
-                                           details={"requested_on": str(requested_on)})
+                         requested_on=requested_on, opinion=reason.strip())
     audit_log(actor=actor, action="cases.hearing.late_request", obj=case,
               after={"requested_on": requested_on, "reason": reason.strip(), "approval": approval.pk})
     return approval
@@ -1693,10 +1685,9 @@ def case_close_request(*, actor, case: Case, on: dt.date, reason: str) -> CaseAp
         raise ValidationFailed("简易程序或未立案的案件由承办人员直接结案，无须报批", errors={"__all__": ["无须报批"]})
     _check_step_date(case, on)
     _close_guards(case, reason)
-    if pending_approval(case, CaseApproval.Kind.CLOSING):
-        raise ValidationFailed("结案申请已提交，等待负责人审批", errors={"__all__": ["已有待审批的结案申请"]})
-    approval = _ask_head(case=case, kind=CaseApproval.Kind.CLOSING, requested_by=actor,
-                                           requested_on=on, opinion=reason.strip())
+    _no_pending(case, CaseApproval.Kind.CLOSING)
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.CLOSING, requested_by=actor, requested_on=on,
+                         opinion=reason.strip())
     audit_log(actor=actor, action="cases.closing.request", obj=case, after={"on": on, "reason": reason.strip(),
                                                                           "approval": approval.pk})
     return approval
@@ -1722,16 +1713,13 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str
     _transition(case, CaseStatus.CLOSED, actor=actor, on=on, reason=reason, closed_on=on, close_reason=reason)
     if approval is not None:
         _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion)
-        approval_text = f"{opinion.strip() or '同意结案'}（{actor}，{on}）"
-        opinion_text = f"{reason}（{approval.requested_by}，{approval.requested_on}）"
-    elif case.procedure == Procedure.SIMPLE:
-        approval_text = "简易程序，当场处罚决定报所属行政机关备案（XF-052），无须结案审批"
-        opinion_text = f"{reason}（{actor}，{on}）"
+        approval_fields = _approval_fields(approval, actor=actor, on=on, opinion=opinion.strip() or "同意结案")
     else:
-        approval_text = "未立案，无须结案审批"
-        opinion_text = f"{reason}（{actor}，{on}）"
+        approval_fields = {"unit_opinion": f"{reason}（{actor}，{on}）", "head_approval": (
+            "简易程序，当场处罚决定报所属行政机关备案（XF-052），无须结案审批" if case.procedure == Procedure.SIMPLE
+            else "未立案，无须结案审批")}
     docs.issue(case=case, doc_type=DocType.CLOSING, on=on, actor=actor, fields={
-        "reason": reason, "execution": execution, "unit_opinion": opinion_text, "head_approval": approval_text})
+        "reason": reason, "execution": execution, **approval_fields})
     EnforcementItem.objects.filter(pk=case.item_id).filter(Q(last_case_on__isnull=True) | Q(last_case_on__lt=on)) \
         .update(last_case_on=on)
     if case.referring_department_id:
@@ -1754,10 +1742,7 @@ def case_close_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseAp
 
 
 def _refuse(actor, case: Case, kind: str, on: dt.date, opinion: str, action: str) -> CaseApproval:
-    approval = _pending_to_decide(case, kind, on)
-    if not opinion.strip():
-        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
-    _check_step_date(case, on)
+    approval = _pending_to_decide(case, kind, on, approved=False, opinion=opinion)
     _record_decision(approval, actor=actor, on=on, approved=False, opinion=opinion)
     audit_log(actor=actor, action=action, obj=case, after={"on": on, "opinion": opinion.strip(),
                                                            "approval": approval.pk})

@@ -35,6 +35,7 @@ class Step:
     rule: str = ""
     primary: bool = False  # on the main path of the procedure: shown first, as a solid button
     who: Callable | None = None  # (case, user) -> bool, when the step belongs to a particular body
+    approval: str = ""  # the head's decision on a pending request of this CaseApproval kind: offered only then
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -62,10 +63,6 @@ def _file_approve(actor, case, d, files):
     S.case_file(actor=actor, case=case, on=d["on"], opinion=d["opinion"] or "同意立案")
     case.refresh_from_db()
     return f"已批准立案，案号 {case.number}"
-
-
-def _filing_pending(case) -> bool:
-    return _pending(case, "filing")
 
 
 def _filing_question_pending(case) -> bool:
@@ -417,11 +414,11 @@ STEPS: list[Step] = [
     Step("file", _("申请立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.FileForm, _file,
          when=lambda c: not _filing_question_pending(c), rule="XF-054 XF-036 ZJ-006-007-008", primary=True),
     Step("file_approve", _("审批立案"), (C.CLUE, C.VERIFYING), F.FileApproveForm, _file_approve, roles=HEAD,
-         when=_filing_pending, rule="XF-054 WS-FILE", primary=True),
+         approval="filing", rule="XF-054 WS-FILE", primary=True),
     Step("not_file", _("申请不予立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file,
          when=lambda c: not _filing_question_pending(c), rule="XF-054"),
     Step("not_file_approve", _("审批不予立案"), (C.CLUE, C.VERIFYING), F.NotFileApproveForm, _not_file_approve,
-         roles=HEAD, when=lambda c: _pending(c, "not_filing"), rule="XF-054 WS-FILE", primary=True),
+         roles=HEAD, approval="not_filing", rule="XF-054 WS-FILE", primary=True),
     Step("act", _("现场检查/询问/强制措施"), (C.FILED, C.INVESTIGATING), F.ActForm, _act, rule="XF-055 QZ-018-019 SX-4"),
     Step("evidence", _("登记证据"), (C.FILED, C.INVESTIGATING), F.EvidenceForm, _evidence, rule="XF-046"),
     Step("device_review", _("审核电子监控记录"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.DeviceReviewForm,
@@ -439,7 +436,7 @@ STEPS: list[Step] = [
          rule="XF-044-045-062", primary=True),
     Step("waiver", _("记录书面放弃权利"), (C.NOTICE_SERVED,), F.WaiverForm, _waiver, when=lambda c: c.waived_on is None),
     Step("late_hearing", _("决定是否受理逾期听证申请"), (C.NOTICE_SERVED,), F.LateHearingForm, _late_hearing, roles=HEAD,
-         when=lambda c: _pending(c, "hearing"), rule="XF-064", primary=True),
+         approval="hearing", rule="XF-064", primary=True),
     Step("hearing_request", _("登记听证申请"), (C.NOTICE_SERVED,), F.HearingRequestForm, _hearing_request,
          when=lambda c: c.hearing_right, rule="XF-063 XF-064"),
     Step("hearing_schedule", _("送达听证通知书"), (C.HEARING_REQUESTED,), F.HearingScheduleForm, _hearing_schedule,
@@ -483,7 +480,7 @@ STEPS: list[Step] = [
          when=lambda c: _closable(c) and S.needs_close_approval(c) and not _pending(c, "closing"), primary=True,
          rule="WS-CLOSE"),
     Step("close_approve", _("审批结案"), CLOSE_FROM, F.CloseApproveForm, _close_approve, roles=HEAD,
-         when=lambda c: _pending(c, "closing"), primary=True, rule="WS-CLOSE"),
+         approval="closing", primary=True, rule="WS-CLOSE"),
     Step("correction_check", _("复查改正情况"), AFTER_DECISION + (C.ARCHIVED,), F.CorrectionCheckForm,
          _correction_check, when=lambda c: case_rows(c, kind="case.correction_check").exists(), rule="XF-028"),
     Step("share_evidence", _("向其他机关共享证据"), OPEN_WORK + AFTER_DECISION + (C.ARCHIVED,), F.ShareEvidenceForm,
@@ -503,9 +500,9 @@ STEPS: list[Step] = [
     Step("measure_request", _("报批先行登记保存/查封扣押"), (C.FILED, C.INVESTIGATING), F.MeasureRequestForm,
          _measure_request, rule="XF-056 QZ-018-019"),
     Step("measure_approve", _("审批先行登记保存/查封扣押"), (C.FILED, C.INVESTIGATING), F.MeasureApproveForm,
-         _measure_approve, roles=HEAD, when=lambda c: _pending(c, "measure"), primary=True, rule="XF-056 QZ-018-019"),
+         _measure_approve, roles=HEAD, approval="measure", primary=True, rule="XF-056 QZ-018-019"),
     Step("emergency_approve", _("紧急强制措施补办批准"), OPEN_WORK + AFTER_DECISION, F.EmergencyApproveForm,
-         _emergency_approve, roles=HEAD, when=lambda c: _pending(c, "emergency"), primary=True, rule="QZ-018-019"),
+         _emergency_approve, roles=HEAD, approval="emergency", primary=True, rule="QZ-018-019"),
     Step("seizure_release", _("解除/处理查封扣押"), OPEN_WORK + AFTER_DECISION, F.SeizureReleaseForm,
          _seizure_release, when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
     Step("assist_request", _("请求其他机关协助"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.AssistanceRequestForm,
@@ -533,5 +530,6 @@ def steps_for(case: Case, user) -> list[Step]:
     """The steps offered on the case page: allowed in this state, by this user's role, and relevant."""
     handler = S.may_handle(user, case)
     offered = [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)
+               and (not s.approval or _pending(case, s.approval))
                and (s.who(case, user) if s.who else (handler or s.roles != HANDLERS))]
     return sorted(offered, key=lambda s: not s.primary)

@@ -18,7 +18,7 @@ from cases.forms import OpenForm
 from cases.models import Document, MonitoringDevice
 from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError
-from core.http import errors_as_text, handle_application_errors, stored_file_response
+from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
 from core.privacy import mask_identifiers
 from dispatch.access import access_event
 from org.choices import Role
@@ -28,11 +28,9 @@ HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER)
 
 
 def _errors_into_form(form, exc: ApplicationError) -> None:
-    """A service's refusal shown where it belongs: on the field it names, else above the form."""
-    errors = exc.errors or {}
-    for field, msgs in errors.items():
-        form.add_error(field if field in form.fields else None, list(msgs))
-    if not errors.get("__all__"):
+    """``errors_into_form``, and the refusal's own message above the form when it names no form-wide error."""
+    errors_into_form(form, exc)
+    if not (exc.errors or {}).get("__all__"):
         form.add_error(None, exc.message)
 
 
@@ -137,12 +135,9 @@ def case_step(request, pk, key):
             else:
                 messages.success(request, text)
                 return redirect("cases:case", case.pk)
-    approval_kind = {"file_approve": "filing", "not_file_approve": "not_filing", "close_approve": "closing",
-                     "emergency_approve": "emergency", "measure_approve": "measure",
-                     "late_hearing": "hearing"}.get(key)
     return render(request, "cases/step.html", {"c": case, "step": step, "form": form, "offered": offered,
-                                               "refusal": refusal, "approval": approval_kind and
-                                               S.pending_approval(case, approval_kind)},
+                                               "refusal": refusal, "approval": step.approval and
+                                               S.pending_approval(case, step.approval)},
                   status=status)
 
 

@@ -15,6 +15,12 @@ def errors_as_text(exc: ApplicationError) -> str:
     return " — ".join(parts)
 
 
+def errors_into_form(form, exc: ApplicationError) -> None:
+    """A service's refusal shown where it belongs: on each field it names, else above the form."""
+    for field, msgs in (exc.errors or {}).items():
+        form.add_error(field if field in form.fields else None, list(msgs))
+
+
 def handle_application_errors(view):
     """NotFound (and forbidden, which looks the same) → 404; others → a message and the same page."""
 

@@ -93,6 +93,12 @@ class HotSpot:
     def per_week_before(self) -> float:
         return self.before * 7 / config_get("dispatch.hotspot_baseline_days")
 
+    @property
+    def events_query(self) -> str:
+        """The event list's filters for these reports (``/intake/events/?…``)."""
+        town = f"&town={self.town_id}" if self.town_id else ""
+        return f"category={self.category_id}{town}&received_from={timezone.localtime(self.window_start):%Y-%m-%d}"
+
 
 COUNTY_WIDE_TOWNS = 3  # towns with reports in the window before a county-wide row is considered
 

@@ -702,15 +702,14 @@ def hotspot_alerts(*, now: dt.datetime | None = None) -> int:
             continue
         key = f"{HOTSPOT}{h.category_name}·{h.town_name or '全县'}"
         with transaction.atomic():
-            if Notification.objects.select_for_update().filter(
-                    department=office, text__startswith=key + " ",
-                    created_at__gte=now - dt.timedelta(days=window)).exists():
+            # the office's row serialises concurrent sweeps on several workers: one notice, not two
+            Department.objects.select_for_update().filter(pk=office.pk).first()
+            if Notification.objects.filter(department=office, text__startswith=key + " ",
+                                           created_at__gte=now - dt.timedelta(days=window)).exists():
                 continue
             before = f"此前每周约{h.per_week_before:.1f}件" if h.before else "此前未见"
-            query = f"category={h.category_id}" + (f"&town={h.town_id}" if h.town_id else "") + \
-                f"&received_from={timezone.localtime(h.window_start):%Y-%m-%d}"
             notify(department=office, level=Notification.Level.REMIND,
-                   text=f"{key} 近{window}天{h.count}件，{before}", link=f"{reverse('intake:events')}?{query}")
+                   text=f"{key} 近{window}天{h.count}件，{before}", link=f"{reverse('intake:events')}?{h.events_query}")
             audit_log(actor=None, action="dispatch.hotspot.alert", object_type="intake.eventcategory",
                       object_id=h.category_id, after={"town": h.town_id, "count": h.count, "before": h.before,
                                                       "expected": round(h.expected, 3), "p": h.p_value})

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.config import config_get
 from core.exceptions import ApplicationError, ValidationFailed
-from core.http import errors_as_text, handle_application_errors
+from core.http import errors_as_text, errors_into_form, handle_application_errors
 from core.tabular import write_csv
 from dispatch import selectors, services
 from dispatch.access import departments_acted_for, is_command, sees_county
@@ -191,8 +191,6 @@ def campaign_new(request):
         initial.update(category=category, name=_("%(c)s专项整治") % {"c": category.name},
                        description=_("热点预警：%(where)s近期“%(c)s”报告 %(n)s 件，明显高于常态。") % {
                            "where": where, "c": category.name, "n": request.GET.get("n", "")[:6]})
-        if town:
-            initial[f"target_{town.pk}"] = None
     form = CampaignForm(request.POST or None, towns=towns, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -202,9 +200,7 @@ def campaign_new(request):
                 start=d["start"], end=d["end"], targets=form.targets(), partners=list(d["partners"]),
                 category=d["category"])
         except ValidationFailed as exc:
-            for field, msgs in exc.errors.items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
+            errors_into_form(form, exc)
         else:
             messages.success(request, _("已发起专项整治“%(n)s”，%(k)s个镇街执法队已收到指令") % {
                 "n": campaign.name, "k": campaign.tasks.count()})

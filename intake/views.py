@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core import clock
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
-from core.http import errors_as_text, handle_application_errors, stored_file_response
+from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
 from core.privacy import redact_public
 from core.tabular import stream_csv
 from dispatch import services as dispatch
@@ -26,13 +26,6 @@ from org.models import Department, Team
 
 def _attachments(request) -> list[NewAttachment]:
     return [NewAttachment(f.name, f.read()) for f in request.FILES.getlist("photos")]
-
-
-def _form_errors(form, exc: ValidationFailed):
-    for field, msgs in exc.errors.items():
-        target = field if field in form.fields else None
-        for m in msgs:
-            form.add_error(target, m)
 
 
 @login_required
@@ -54,7 +47,7 @@ def report(request):
                                   priority=d["priority"], reporter_name=str(request.user),
                                   attachments=_attachments(request))
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            errors_into_form(form, exc)
         else:
             if result.duplicate_of:
                 messages.info(request, f"已受理 {result.event.ticket}：与 {result.duplicate_of.ticket} 为同一问题，已关联（附议）")
@@ -211,7 +204,7 @@ def public_report(request):
                                   notify_reporter=d["notify_reporter"],
                                   attachments=_attachments(request))
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            errors_into_form(form, exc)
         except TooManyRequests as exc:
             form.add_error(None, exc.message)
             return render(request, "intake/public_report.html", {"form": form}, status=429)
