@@ -177,6 +177,9 @@ class HeadDecisionForm(StepForm):
                 label=self.pending_label)
             self.fields["approval"].label_from_instance = \
                 lambda a: f"{a.requested_by} {a.requested_on}：{a.opinion[:60]}"
+            pending = list(self.fields["approval"].queryset[:2])
+            if len(pending) == 1:  # the usual case: the one waiting is chosen
+                self.fields["approval"].initial = pending[0].pk
             self.order_fields(self.field_order)
 
     def clean(self):
