@@ -369,10 +369,19 @@ ASK_HEAD = "待审批："  # the prefix of the head's notice of a request; settl
 
 def _ask_head(**fields) -> CaseApproval:
     """Create a request (``CaseApproval``) and tell each head of the deciding body at once, by name: an
-    emergency measure has 24 hours, a filing the verification period."""
+    emergency measure has 24 hours, a filing the verification period.
+
+    A body with no active head account cannot receive a request, so it is refused, saying so, rather than
+    left where nobody sees it; an emergency measure already carried out is recorded all the same (its
+    24-hour deadline escalates)."""
+    case = fields["case"]
+    heads = list(User.objects.filter(role=Role.AGENCY_HEAD, department=case.department, is_active=True))
+    if not heads and fields["kind"] != CaseApproval.Kind.EMERGENCY:
+        message = (f"{case.department.name}尚无启用的机关负责人账号，{CaseApproval.Kind(fields['kind']).label}申请无人接收；"
+                   f"请系统管理员先为本机关设置机关负责人")
+        raise ValidationFailed(message, errors={"__all__": [message]})
     approval = CaseApproval.objects.create(**fields)
-    case = approval.case
-    for head in User.objects.filter(role=Role.AGENCY_HEAD, department=case.department, is_active=True):
+    for head in heads:
         Notification.objects.create(
             user=head, level=Notification.Level.REMIND, link=case.get_absolute_url(),
             text=f"{ASK_HEAD}{approval.get_kind_display()}（{case.label}）{approval.requested_by}：{approval.opinion}"[:300])

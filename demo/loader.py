@@ -306,6 +306,10 @@ class DemoLoader:
             ("zj_supervisor", "县住建局 监管科", Role.DEPT_SUPERVISOR, {"department": self.depts["ZJ"]}),
             ("fazhi", "法制审核 吴审核", Role.LEGAL_REVIEWER, {"department": self.depts["ZF"]}),
             ("zfj_head", "县综合执法局 郑局长", Role.AGENCY_HEAD, {"department": self.depts["ZF"]}),
+            # every body whose officers run general-procedure cases has a head to approve and decide them
+            ("scjg_head", "县市场监管局 钱局长", Role.AGENCY_HEAD, {"department": self.depts["SCJG"]}),
+            ("tianma_head", "天马街道办事处 孙主任", Role.AGENCY_HEAD, {"department": self.depts["TOWN-330822001"]}),
+            ("huibu_head", "辉埠镇人民政府 赵镇长", Role.AGENCY_HEAD, {"department": self.depts["TOWN-330822115"]}),
             ("lingdao", "县领导 潘书记", Role.LEADER, {}),
             ("citizen", "群众 张先生", Role.CITIZEN, {}),
         ]

@@ -45,22 +45,25 @@ def file_case(w, case, on=FILED, officers=None, actor=None, head=None):
     """Assign two investigators, ask to file (立案申请) and have the head approve it (WS-FILE)."""
     for o in officers or (w.o1, w.o2):
         S.case_assign(actor=actor or w.bureau_officer, case=case, officer=o, on=on, no_conflict_declared=True)
+    head = head or head_of(case.department)  # a request needs a head to receive it
     S.case_file_request(actor=actor or w.bureau_officer, case=case, on=on, basis="符合立案条件")
-    return S.case_file(actor=head or head_of(case.department), case=case, on=on)
+    return S.case_file(actor=head, case=case, on=on)
 
 
 def not_file(w, case, on, reason="不属于违法行为", actor=None, head=None):
     """不予立案: the officers ask, the head approves (WS-FILE 不予立案审批表)."""
+    head = head or head_of(case.department)
     S.case_not_file_request(actor=actor or w.bureau_officer, case=case, on=on, reason=reason)
-    return S.case_not_file(actor=head or head_of(case.department), case=case, on=on)
+    return S.case_not_file(actor=head, case=case, on=on)
 
 
 def close_case(w, case, on, reason="已履行", actor=None, head=None):
     """结案: a filed general-procedure case by request and the head's approval (WS-CLOSE); else directly."""
     actor = actor or w.bureau_officer
     if S.needs_close_approval(case):
+        head = head or head_of(case.department)
         S.case_close_request(actor=actor, case=case, on=on, reason=reason)
-        return S.case_close(actor=head or head_of(case.department), case=case, on=on)
+        return S.case_close(actor=head, case=case, on=on)
     return S.case_close(actor=actor, case=case, on=on, reason=reason)
 
 

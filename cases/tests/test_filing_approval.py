@@ -192,3 +192,18 @@ def test_the_head_is_told_of_each_request_at_once_and_the_notice_settles_when_de
     assert not unread_notifications_for(cw.bureau_officer).filter(text__startswith=S.ASK_HEAD).exists()
     S.case_file(actor=cw.zf_head, case=case, on=FILED)
     assert not unread_notifications_for(cw.zf_head).filter(text__startswith=S.ASK_HEAD).exists()
+
+
+def test_a_body_without_a_head_account_is_told_so_and_nothing_is_written(cw):
+    """A request nobody can receive is refused with the reason, not left waiting unseen."""
+    from org.models import User
+
+    case = _assigned(cw)
+    User.objects.filter(pk=cw.zf_head.pk).update(is_active=False)
+    before = (CaseApproval.objects.count(), AuditRecord.objects.count())
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="有违法事实，属本机关管辖")
+    assert "尚无启用的机关负责人账号" in exc.value.errors["__all__"][0] and "立案审批" in exc.value.message
+    assert (CaseApproval.objects.count(), AuditRecord.objects.count()) == before
+    User.objects.filter(pk=cw.zf_head.pk).update(is_active=True)
+    assert S.case_file_request(actor=cw.bureau_officer, case=case, on=FILED, basis="有违法事实").status == "pending"

@@ -43,7 +43,11 @@ def test_demo_organisation(demo):
     assert all(r.boundary_approximate for r in Region.objects.filter(level="township"))
     roles = set(User.objects.values_list("role", flat=True))
     assert roles >= {"operator", "guidance", "bureau_officer", "pro_officer", "town_officer", "grid_worker",
-                     "dept_supervisor", "legal_reviewer", "leader", "citizen", "admin"}
+                     "dept_supervisor", "legal_reviewer", "leader", "citizen", "admin", "agency_head"}
+    # each body a demo officer logs in to has a head to approve its filings and make its decisions
+    for username in ("zfj_officer", "scjg_officer", "tianma_officer", "huibu_officer"):
+        department = User.objects.get(username=username).department
+        assert User.objects.filter(role="agency_head", department=department, is_active=True).count() == 1, username
 
 
 @pytest.mark.django_db

@@ -13,7 +13,8 @@ ACCOUNTS = [
     ("tianma_officer", "天马片区镇街执法队员"), ("huibu_officer", "辉埠片区镇街执法队员"),
     ("wangge_tianma", "天马街道网格员"), ("scjg_supervisor", "县市场监管局(业务主管部门)"),
     ("zj_supervisor", "县住建局(业务主管部门)"), ("fazhi", "法制审核人员"),
-    ("zfj_head", "县综合执法局负责人"), ("lingdao", "县领导"),
+    ("zfj_head", "县综合执法局负责人"), ("scjg_head", "县市场监管局负责人"), ("tianma_head", "天马街道办事处负责人"),
+    ("huibu_head", "辉埠镇人民政府负责人"), ("lingdao", "县领导"),
     ("citizen", "群众"),
 ]
 
