@@ -68,6 +68,8 @@ def config_set(*, actor, key: str, value, valid_from: dt.date, reason: str) -> C
     if key not in DEFAULTS:
         raise ValidationFailed("未知配置项", errors={"key": [f"配置项“{key}”不存在"]})
     default = DEFAULTS[key].default
+    if isinstance(default, bool) and not isinstance(value, bool):
+        raise ValidationFailed("配置值类型错误", errors={"value": ["应为 true 或 false"]})
     if isinstance(default, int | float) and not isinstance(value, int | float):
         raise ValidationFailed("配置值类型错误", errors={"value": ["应为数字"]})
     if not reason.strip():

@@ -32,9 +32,9 @@ from dispatch.models import (
     WhistleCall,
 )
 from dispatch.selectors import current_instruction
-from intake.choices import VERIFY_CHANNELS, EventStatus
+from intake.choices import VERIFY_CHANNELS, AttachmentStage, EventStatus
 from intake.models import Event, Verification
-from intake.services import event_transition
+from intake.services import NewAttachment, check_attachments, event_transition, store_attachments
 from org.choices import DepartmentKind, Role, TeamKind
 from org.models import Department, Team
 
@@ -281,13 +281,23 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
 
 
 @transaction.atomic
-def instruction_feedback(*, actor, instruction: Instruction, outcome: str) -> Instruction:
-    """反馈 with the outcome. Events from grid workers, citizens and the hotline then wait for 核查."""
+def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
+                         attachments: list[NewAttachment] | None = None) -> Instruction:
+    """反馈 with the outcome and, for an event, photos after the work (处置后照片; required when
+    ``dispatch.feedback_photo_required``). Events from grid workers, citizens and the hotline then wait for 核查."""
     instruction.refresh_from_db()
     if not acts_for(actor, instruction.department):
         raise NotPermitted("只有受令单位可以反馈", errors={"__all__": ["无权反馈"]})
+    errors: dict[str, list[str]] = {}
     if len(outcome.strip()) < 4:
-        raise ValidationFailed("请填写处置结果", errors={"outcome": ["反馈须写明处置结果（不少于4个字）"]})
+        errors["outcome"] = ["反馈须写明处置结果（不少于4个字）"]
+    files = check_attachments(attachments or [], errors)
+    if instruction.event_id is None and attachments:
+        errors.setdefault("attachments", []).append("专项任务的反馈不收照片，请写明结果")
+    elif instruction.event_id and not attachments and config_get("dispatch.feedback_photo_required"):
+        errors.setdefault("attachments", []).append("须附处置后照片")
+    if errors:
+        raise ValidationFailed("反馈信息有误" if "outcome" not in errors else "请填写处置结果", errors=errors)
     now = clock.now()
     moved = Instruction.objects.filter(pk=instruction.pk, status=Instruction.Status.SIGNED).update(
         status=Instruction.Status.DONE, feedback=outcome, feedback_at=now)
@@ -296,20 +306,25 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str) -> In
     instruction.refresh_from_db()
     deadline_close(kind="instruction.feedback", obj=instruction, at=now)
     event = instruction.event
+    photos = []
     if event is not None:
+        photos = store_attachments(event, files, stage=AttachmentStage.FEEDBACK, actor=actor)
         event_transition(event=event, new=EventStatus.RESOLVED, actor=actor, reason="反馈处置结果", outcome=outcome,
                          resolved_at=now)
         if event.channel not in VERIFY_CHANNELS:
             event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason="处置完毕，办结", closed_at=now)
         else:
             notify(department=_guidance_office(), text=f"{TO_VERIFY}{event.ticket}", link=event.get_absolute_url())
-    audit_log(actor=actor, action="dispatch.instruction.feedback", obj=instruction, after={"outcome": outcome})
+    audit_log(actor=actor, action="dispatch.instruction.feedback", obj=instruction,
+              after={"outcome": outcome, "attachments": photos})
     return instruction
 
 
 @transaction.atomic
-def event_verify(*, actor, event: Event, passed: bool, note: str) -> Event:
-    """核查 by the command centre or a grid worker of the town (not the body that handled it)."""
+def event_verify(*, actor, event: Event, passed: bool, note: str,
+                 attachments: list[NewAttachment] | None = None) -> Event:
+    """核查 by the command centre or a grid worker of the town (not the body that handled it), with photos
+    of what was found if taken."""
     event.refresh_from_db()
     allowed = actor.role in {Role.OPERATOR, Role.GUIDANCE, Role.ADMIN} or actor.is_superuser or (
         actor.role == Role.GRID_WORKER and actor.town_id == event.town_id)
@@ -319,10 +334,15 @@ def event_verify(*, actor, event: Event, passed: bool, note: str) -> Event:
         raise InvalidTransition("只有已处置的事件可以核查", errors={"status": [event.get_status_display()]})
     if not event.outcome.strip():
         raise ValidationFailed("没有处置结果不能办结", errors={"outcome": ["缺少处置结果"]})
+    errors: dict[str, list[str]] = {}
     if len(note.strip()) < 2:
-        raise ValidationFailed("请填写核查情况", errors={"note": ["核查情况不能为空"]})
+        errors["note"] = ["核查情况不能为空"]
+    files = check_attachments(attachments or [], errors)
+    if errors:
+        raise ValidationFailed("请填写核查情况" if "note" in errors else "核查照片有误", errors=errors)
     now = clock.now()
     Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
+    photos = store_attachments(event, files, stage=AttachmentStage.VERIFY, actor=actor)
     if passed:
         event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason=f"核查通过：{note}", closed_at=now)
     else:
@@ -333,7 +353,8 @@ def event_verify(*, actor, event: Event, passed: bool, note: str) -> Event:
         Instruction.objects.filter(pk=new.pk).update(status=Instruction.Status.SIGNED, signed_at=now)
         deadline_close(kind="instruction.sign", obj=new, at=now)
     settle_notifications(department=_guidance_office(), prefix=TO_VERIFY, link=event.get_absolute_url())
-    audit_log(actor=actor, action="intake.event.verify", obj=event, after={"passed": passed, "note": note})
+    audit_log(actor=actor, action="intake.event.verify", obj=event,
+              after={"passed": passed, "note": note, "attachments": photos})
     return event
 
 

@@ -17,6 +17,14 @@ class Channel(models.TextChoices):
 PUBLIC_CHANNELS = (Channel.GRID, Channel.CITIZEN, Channel.HOTLINE, Channel.DRONE, Channel.SENSOR)
 
 
+class AttachmentStage(models.TextChoices):
+    """When a photo or file was added: with the report, with the body's feedback (处置后照片), at 核查."""
+
+    REPORT = "report", _("上报")
+    FEEDBACK = "feedback", _("处置后")
+    VERIFY = "verify", _("核查")
+
+
 class Priority(models.TextChoices):
     URGENT = "urgent", _("紧急")
     HIGH = "high", _("较急")

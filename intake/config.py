@@ -7,6 +7,8 @@ for default in [
     ConfigDefault("intake.duplicate.window_hours", 72, "疑似重复：时间窗口（小时）", "—", "PRACTICE"),
     ConfigDefault("intake.duplicate.text_similarity", 0.25, "疑似重复：文本相似度阈值（字二元组Jaccard）", "—", "PRACTICE"),
     ConfigDefault("intake.attachment.max_bytes", 10 * 1024 * 1024, "附件大小上限（字节）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.feedback_photo_required", False,
+                  "反馈处置结果须附处置后照片（数字城管的做法；默认不强制，部分事件无从拍照）", "—", "PRACTICE"),
     ConfigDefault("intake.text.max_chars", 2000, "事件描述最大字数", "—", "PRACTICE"),
     ConfigDefault("intake.reopen_days", 15, "办结后群众可申请重新处理的天数", "—", "PRACTICE"),
     ConfigDefault("intake.public.max_per_hour", 5,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from intake.choices import Channel, EventStatus, Priority
+from intake.choices import AttachmentStage, Channel, EventStatus, Priority
 
 
 class EventCategory(models.Model):
@@ -184,6 +184,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     original_name = models.CharField(max_length=200, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    stage = models.CharField(_("阶段"), max_length=8, choices=AttachmentStage.choices, default=AttachmentStage.REPORT)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("上传人"))
 
     class Meta:
         ordering = ["id"]

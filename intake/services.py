@@ -20,7 +20,7 @@ from core.exceptions import InvalidTransition, TooManyRequests, ValidationFailed
 from core.models import AuditRecord
 from core.origin import current_origin
 from core.validators import validate_phone
-from intake.choices import OPEN_STATUSES, TRANSITIONS, Channel, EventStatus, Priority
+from intake.choices import OPEN_STATUSES, TRANSITIONS, AttachmentStage, Channel, EventStatus, Priority
 from intake.messaging import queue_reporter_message
 from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition, ReporterMessage
 from org import geo
@@ -163,22 +163,44 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
     if priority not in Priority.values:
         err("priority", f"紧急程度“{priority}”无效，应为 {'/'.join(Priority.values)}")
     clean["priority"] = priority
+    clean["files"] = check_attachments(attachments, errors)
+    return clean, errors
+
+
+def check_attachments(attachments: list[NewAttachment], errors: dict[str, list[str]]) -> list:
+    """Count, size and type (by content, not by name) of uploaded files; problems go into ``errors`` by
+    field (``attachments[i]``). Returns the acceptable files with their sniffed type."""
     max_bytes = config_get("intake.attachment.max_bytes")
     if len(attachments) > MAX_ATTACHMENTS:
-        err("attachments", f"附件最多{MAX_ATTACHMENTS}个")
+        errors.setdefault("attachments", []).append(f"附件最多{MAX_ATTACHMENTS}个")
     files = []
     for i, att in enumerate(attachments, start=1):
         kind = sniff_attachment(att.data)
         if len(att.data) == 0:
-            err(f"attachments[{i}]", f"“{att.name}”是空文件")
+            problem = f"“{att.name}”是空文件"
         elif len(att.data) > max_bytes:
-            err(f"attachments[{i}]", f"“{att.name}”超过{max_bytes // (1024 * 1024)}MB")
+            problem = f"“{att.name}”超过{max_bytes // (1024 * 1024)}MB"
         elif kind is None:
-            err(f"attachments[{i}]", f"“{att.name}”类型不支持（仅限 JPEG/PNG/WebP 图片、MP4 视频、PDF）")
+            problem = f"“{att.name}”类型不支持（仅限 JPEG/PNG/WebP 图片、MP4 视频、PDF）"
         else:
             files.append((att, kind))
-    clean["files"] = files
-    return clean, errors
+            continue
+        errors.setdefault(f"attachments[{i}]", []).append(problem)
+    return files
+
+
+def store_attachments(event: Event, files: list, *, stage: str = AttachmentStage.REPORT, actor=None) -> list[str]:
+    """Save checked files (``check_attachments``) under their SHA-256; returns the digests."""
+    digests = []
+    for att, (ctype, ext) in files:
+        digest = hashlib.sha256(att.data).hexdigest()
+        stored = Attachment(event=event, sha256=digest, content_type=ctype, size=len(att.data),
+                            original_name=att.name[:200], stage=stage,
+                            added_by=actor if getattr(actor, "pk", None) else None)
+        stored.file.save(f"{digest}.{ext}", ContentFile(att.data), save=False)
+        stored.save()
+        digests.append(digest)
+    return digests
 
 
 def find_duplicate(*, category, lng, lat, text, town, at, exclude_pk=None) -> Event | None:
@@ -309,12 +331,7 @@ def event_submit(
             raise
         return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
     record_transition(event, "", EventStatus.TRIAGE, actor=actor, reason=f"受理（{event.get_channel_display()}）")
-    for att, (ctype, ext) in clean["files"]:
-        digest = hashlib.sha256(att.data).hexdigest()
-        stored = Attachment(event=event, sha256=digest, content_type=ctype, size=len(att.data),
-                            original_name=att.name[:200])
-        stored.file.save(f"{digest}.{ext}", ContentFile(att.data), save=False)
-        stored.save()
+    store_attachments(event, clean["files"], actor=actor)
     duplicate = find_duplicate(category=event.category, lng=event.lng, lat=event.lat, text=event.title + event.text,
                                town=event.town, at=event.received_at, exclude_pk=event.pk)
     audit_log(actor=actor or source, action="intake.event.submit", obj=event,

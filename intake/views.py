@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import clock
+from core.config import config_get
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
 from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
 from core.privacy import redact_public
@@ -138,6 +139,8 @@ def _render_detail(request, event, *, revealed: bool = False):
             is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
         "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
         "contact": reporter_contact(user, event, revealed=revealed), "revealed": revealed,
+        "attachments": event.attachments.select_related("added_by"),
+        "photo_required": config_get("dispatch.feedback_photo_required"),
         "can_open_case": acts_for(user, event.department) and user.role in (
             Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
     }
@@ -156,9 +159,11 @@ def event_action(request, pk, action):
         elif action == "return":
             dispatch.event_return(actor=user, event=event, reason=p.get("reason", ""))
         elif action == "feedback" and current:
-            dispatch.instruction_feedback(actor=user, instruction=current, outcome=p.get("outcome", ""))
+            dispatch.instruction_feedback(actor=user, instruction=current, outcome=p.get("outcome", ""),
+                                          attachments=_attachments(request))
         elif action == "verify":
-            dispatch.event_verify(actor=user, event=event, passed=p.get("passed") == "1", note=p.get("note", ""))
+            dispatch.event_verify(actor=user, event=event, passed=p.get("passed") == "1", note=p.get("note", ""),
+                                  attachments=_attachments(request))
         elif action == "assign":
             dept = get_object_or_404(Department, pk=p.get("department"))
             team = Team.objects.filter(pk=p.get("team") or 0).first()

@@ -446,4 +446,11 @@ EN_MORE = {
     "不予受理": "Do not accept",
     "逾期听证申请审批": "Late hearing request",
     "决定是否受理逾期听证申请": "Decide on a late hearing request",
+    "处置后": "After the work",
+    "核查": "Verification",
+    "阶段": "Stage",
+    "上传人": "Uploaded by",
+    "照片/附件": "Photos and files",
+    "处置后照片": "Photos after the work",
+    "核查照片": "Verification photos",
 }

@@ -292,3 +292,67 @@ def test_sweep_links_each_notice_to_its_event_with_one_instruction_read_per_batc
     assert len(reads) == 1, reads
     links = set(Notification.objects.filter(department=iw.tianma_gov, level="escalate").values_list("link", flat=True))
     assert links == {f"/intake/events/{e.pk}/" for e in events}
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_feedback_and_verification_carry_photos_by_stage(iw):
+    from intake.services import NewAttachment
+
+    e = report(iw)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    audit = AuditRecord.objects.count()
+    with pytest.raises(ValidationFailed) as exc:  # a bad file refuses the whole feedback
+        services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩",
+                                      attachments=[NewAttachment("after.png", PNG), NewAttachment("x.exe", b"MZ\x90")])
+    assert "“x.exe”类型不支持" in exc.value.errors["attachments[2]"][0]
+    e.refresh_from_db()
+    assert e.status == EventStatus.ACCEPTED and not e.attachments.exists() and AuditRecord.objects.count() == audit
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行",
+                                  attachments=[NewAttachment("after.png", PNG)])
+    after = e.attachments.get()
+    assert (after.stage, after.added_by) == ("feedback", iw.tianma_officer)
+    assert AuditRecord.objects.filter(action="dispatch.instruction.feedback").last().after["attachments"] == [after.sha256]
+    services.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点",
+                          attachments=[NewAttachment("check.png", PNG + b"1")])
+    assert list(e.attachments.values_list("stage", flat=True)) == ["feedback", "verify"]
+
+
+def test_feedback_photo_can_be_required(iw):
+    from core.services import config_set
+    from intake.services import NewAttachment
+
+    with pytest.raises(ValidationFailed) as exc:
+        config_set(actor=iw.guidance, key="dispatch.feedback_photo_required", value=1, valid_from=dt.date(2020, 1, 1),
+                   reason="试行")
+    assert "value" in exc.value.errors
+    config_set(actor=iw.guidance, key="dispatch.feedback_photo_required", value=True, valid_from=dt.date(2020, 1, 1),
+               reason="县指挥中心通知：反馈须附处置后照片")
+    e = report(iw)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    with pytest.raises(ValidationFailed) as exc:
+        services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    assert exc.value.errors == {"attachments": ["须附处置后照片"]}
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行",
+                                  attachments=[NewAttachment("after.png", PNG)])
+    assert Event.objects.get(pk=e.pk).status == EventStatus.RESOLVED
+
+
+def test_the_event_page_takes_feedback_photos_and_shows_them_by_stage(iw, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    e = report(iw)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    client.force_login(iw.tianma_officer)
+    page = client.get(reverse("intake:event", args=[e.pk])).content.decode()
+    assert 'name="photos"' in page and 'enctype="multipart/form-data"' in page
+    response = client.post(reverse("intake:action", args=[e.pk, "feedback"]),
+                           {"outcome": "已劝离摊贩，恢复通行", "photos": SimpleUploadedFile("after.png", PNG)})
+    assert response.status_code == 302
+    shown = client.get(reverse("intake:event", args=[e.pk])).content.decode()
+    assert "照片/附件 · 处置后" in shown and e.attachments.get().stage == "feedback"
