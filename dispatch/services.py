@@ -790,3 +790,79 @@ def notifications_mark_read(*, actor, pk: int | None = None) -> int:
         audit_log(actor=actor, action="core.notifications.read", object_type="core.notification",
                   object_id=f"{min(ids)}-{max(ids)}", after={"count": len(ids), "ids": ids})
     return len(ids)
+
+
+PUBLIC_PHOTO_MAX_SIDE = 1600
+
+
+def _public_copy(attachment) -> bytes:
+    """The photo as the public may see it: turned upright, at most PUBLIC_PHOTO_MAX_SIDE pixels a side,
+    re-encoded as JPEG without EXIF (no GPS position of the reporter's phone, no camera serial)."""
+    import io
+
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with attachment.file.open("rb") as handle, Image.open(handle) as image:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((PUBLIC_PHOTO_MAX_SIDE, PUBLIC_PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValidationFailed("图片无法读取，不能公开", errors={"attachment": [f"“{attachment.original_name}”不是可读的图片"]}) \
+            from exc
+    return out.getvalue()
+
+
+@transaction.atomic
+def attachment_publish(*, actor, attachment) -> object:
+    """公开照片: the command centre, having looked at a photo, shows a cleaned copy of it on the public ticket
+    page and as Open311 ``media_url``. Only photos of reports the public may see (not referrals or
+    inspection findings, XF-050), never of a reporter who asked for confidentiality."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+
+    from intake.choices import PUBLIC_CHANNELS
+    from intake.models import Attachment
+
+    require_command(actor)
+    attachment = Attachment.objects.select_for_update().select_related("event").get(pk=attachment.pk)
+    event = attachment.event
+    if not attachment.content_type.startswith("image/"):
+        raise ValidationFailed("只有照片可以公开", errors={"attachment": ["不是图片"]})
+    if event.channel not in PUBLIC_CHANNELS:
+        raise NotPermitted("部门移送和检查发现的事件涉及调查对象，照片不公开",
+                           errors={"attachment": [f"{event.get_channel_display()}的事件不公开"]})
+    if event.confidential:
+        raise NotPermitted("报告人要求保密，照片不公开", errors={"attachment": ["报告人要求保密"]})
+    if attachment.published_at is not None:
+        raise InvalidTransition("这张照片已公开", errors={"attachment": ["已公开"]})
+    data = _public_copy(attachment)
+    token = secrets.token_hex(16)
+    attachment.public_file.save(f"{token}.jpg", ContentFile(data), save=False)
+    attachment.public_token, attachment.published_at, attachment.published_by = token, clock.now(), actor
+    attachment.save(update_fields=["public_file", "public_token", "published_at", "published_by"])
+    audit_log(actor=actor, action="intake.attachment.publish", obj=event,
+              after={"attachment": attachment.pk, "sha256": attachment.sha256, "stage": attachment.stage,
+                     "public_bytes": len(data)})
+    return attachment
+
+
+@transaction.atomic
+def attachment_unpublish(*, actor, attachment) -> object:
+    """取消公开: the public copy is deleted at once; its address stops answering."""
+    from intake.models import Attachment
+
+    require_command(actor)
+    attachment = Attachment.objects.select_for_update().select_related("event").get(pk=attachment.pk)
+    if attachment.published_at is None:
+        raise InvalidTransition("这张照片没有公开", errors={"attachment": ["未公开"]})
+    public_file = attachment.public_file
+    Attachment.objects.filter(pk=attachment.pk).update(public_file="", public_token="", published_at=None,
+                                                        published_by=None)
+    transaction.on_commit(lambda: public_file.delete(save=False))
+    audit_log(actor=actor, action="intake.attachment.unpublish", obj=attachment.event,
+              after={"attachment": attachment.pk, "sha256": attachment.sha256})
+    attachment.refresh_from_db()
+    return attachment

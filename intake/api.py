@@ -66,7 +66,7 @@ def _submit(client: ApiClient, payload: EventIn, *, external_id: str | None = No
             town_code=payload.town, occurred_at=payload.occurred_at, category_code=payload.category,
             priority=payload.priority, reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
             confidential=payload.confidential, notify_reporter=payload.notify_reporter,
-            attachments=_attachments(payload, prefix))
+            attachments=_attachments(payload, prefix), media_url=payload.media_url)
     except ValidationFailed as exc:
         if prefix:
             exc.errors = {f"{prefix}{k}": v for k, v in exc.errors.items()}

@@ -98,6 +98,9 @@ class Event(models.Model):
         help_text=_("报告人要求保密（XF-050）：姓名和电话只有指挥中心可见，办理单位经指挥中心联系报告人"))
     title = models.CharField(_("标题"), max_length=100, blank=True)
     text = models.TextField(_("描述"))
+    # a photo or video the sending system keeps (Open311 ``media_url``): a link for staff, never fetched by
+    # the server (no requests to addresses a client chooses) and never shown to the public
+    media_url = models.URLField(_("外部照片链接"), max_length=500, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=300, blank=True)
@@ -187,6 +190,13 @@ class Attachment(models.Model):
     stage = models.CharField(_("阶段"), max_length=8, choices=AttachmentStage.choices, default=AttachmentStage.REPORT)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("上传人"))
+    # 公开: a reviewed copy for the public (re-encoded, location and camera data stripped), served under an
+    # unguessable token; the original is never served publicly.
+    public_file = models.FileField(upload_to="public/%Y/%m/", blank=True)
+    public_token = models.CharField(max_length=32, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("公开人"))
 
     class Meta:
         ordering = ["id"]

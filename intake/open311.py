@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods
 from core.exceptions import ApplicationError, ValidationFailed
 from core.privacy import public_coordinate, redact_public
 from intake.choices import OPEN311_UPDATE_STATUS, OPEN_STATUSES, PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel
-from intake.models import Event, EventCategory, EventTransition
+from intake.models import Attachment, Event, EventCategory, EventTransition
 from intake.services import api_client_for_key, event_submit
 
 JURISDICTION = "changshan.quzhou.zj.cn"
@@ -214,11 +214,19 @@ def _public_events():
 
     due = Instruction.objects.filter(event=OuterRef("pk"), status__in=Instruction.OPEN) \
         .order_by("-issued_at").values("feedback_due")[:1]
+    photo = Attachment.objects.filter(event=OuterRef("pk"), published_at__isnull=False).exclude(public_token="") \
+        .order_by("pk").values("public_token")[:1]
     return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department") \
-        .annotate(expected_at=Subquery(due))
+        .annotate(expected_at=Subquery(due), photo_token=Subquery(photo))
 
 
-def _request_row(e: Event) -> dict:
+def _media_url(request, e: Event) -> str:
+    """The first photo the command centre published for the request (``dispatch.attachment_publish``)."""
+    token = getattr(e, "photo_token", None)
+    return request.build_absolute_uri(reverse("public_photo", args=[token])) if token else ""
+
+
+def _request_row(e: Event, media_url: str = "") -> dict:
     names = [e.reporter_name, e.reporter_name.replace(" ", "")]
     notes = redact_public(e.outcome, names=names) if e.outcome else str(e.get_status_display())
     description = "" if e.confidential else redact_public(e.text, names=names)[:1000]
@@ -230,7 +238,7 @@ def _request_row(e: Event) -> dict:
         "updated_datetime": timezone.localtime(e.updated_at).isoformat(),
         "expected_datetime": timezone.localtime(e.expected_at).isoformat() if e.expected_at else "",
         "address": redact_public(e.address, names=names), "address_id": "", "zipcode": "324200",
-        "lat": public_coordinate(e.lat), "long": public_coordinate(e.lng), "media_url": "",
+        "lat": public_coordinate(e.lat), "long": public_coordinate(e.lng), "media_url": media_url,
     }
 
 
@@ -266,8 +274,8 @@ def requests_view(request, fmt):
                     qs = qs.filter(status__in=OPEN_STATUSES)
                 elif wanted == {"closed"}:
                     qs = qs.exclude(status__in=OPEN_STATUSES)
-        return _paged(request, fmt, qs.order_by("-received_at", "-pk"), _request_row, root="service_requests",
-                      item="request")
+        return _paged(request, fmt, qs.order_by("-received_at", "-pk"),
+                      lambda e: _request_row(e, _media_url(request, e)), root="service_requests", item="request")
     except ValidationFailed as exc:
         return error(fmt, 400, exc.message)
 
@@ -318,7 +326,8 @@ def _post_request(request, fmt):
             text=request.POST.get("description", ""), lng=lng or None, lat=lat or None, address=address,
             town_code=request.POST.get("address_id") or None, category_code=code,
             priority=request.POST.get("attribute[priority]", "normal"), reporter_name=name,
-            reporter_phone=request.POST.get("phone", ""), confidential=confidential)
+            reporter_phone=request.POST.get("phone", ""), confidential=confidential,
+            media_url=request.POST.get("media_url", ""))
     except ApplicationError as exc:
         detail = "; ".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items()) or exc.message
         return error(fmt, 400, detail)
@@ -335,7 +344,7 @@ def request_one(request, ticket, fmt):
     event = _public_events().filter(ticket=ticket).first()
     if event is None:
         return error(fmt, 404, f"service_request_id '{ticket}' not found")
-    return respond(fmt, [_request_row(event)], root="service_requests", item="request")
+    return respond(fmt, [_request_row(event, _media_url(request, event))], root="service_requests", item="request")
 
 
 def token(request, token, fmt):

@@ -25,6 +25,7 @@ class EventIn(Schema):
     confidential: bool = Field(False, description="报告人要求保密：姓名和电话只有指挥中心可见（XF-050）")
     notify_reporter: bool = Field(False, description="以短信告知报告人受理和办结（须有 reporter_phone）；12345热线自行回访的不要设置")
     attachments: list[AttachmentIn] = []
+    media_url: str = Field("", description="发送方系统保存的照片/视频链接（http/https）：供办理人员查看，不公开、不由本系统下载")
 
 
 class BatchIn(Schema):

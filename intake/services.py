@@ -84,7 +84,7 @@ def text_similarity(a: str, b: str) -> float:
 
 def validate_submission(*, channel, text, title, lng, lat, address, town_code, occurred_at, category_code,
                         priority, attachments, now, reporter_name: str = "",
-                        reporter_phone: str = "") -> tuple[dict, dict[str, list[str]]]:
+                        reporter_phone: str = "", media_url: str = "") -> tuple[dict, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     clean: dict = {}
 
@@ -164,6 +164,16 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
         err("priority", f"紧急程度“{priority}”无效，应为 {'/'.join(Priority.values)}")
     clean["priority"] = priority
     clean["files"] = check_attachments(attachments, errors)
+    clean["media_url"] = (media_url or "").strip()
+    if clean["media_url"]:
+        from django.core.validators import URLValidator
+
+        try:
+            if len(clean["media_url"]) > 500:
+                raise DjangoValidationError("too long")
+            URLValidator(schemes=["http", "https"])(clean["media_url"])
+        except DjangoValidationError:
+            err("media_url", "应为不超过500个字符的 http(s) 链接")
     return clean, errors
 
 
@@ -287,6 +297,7 @@ def event_submit(
     confidential: bool = False,
     notify_reporter: bool = False,
     attachments: list[NewAttachment] | None = None,
+    media_url: str = "",
     received_at: dt.datetime | None = None,
     synthetic: bool = False,
     route: bool = True,
@@ -307,7 +318,8 @@ def event_submit(
     clean, errors = validate_submission(channel=channel, text=text, title=title, lng=lng, lat=lat, address=address,
                                         town_code=town_code, occurred_at=occurred_at, category_code=category_code,
                                         priority=priority, attachments=attachments or [], now=now,
-                                        reporter_name=reporter_name, reporter_phone=reporter_phone)
+                                        reporter_name=reporter_name, reporter_phone=reporter_phone,
+                                        media_url=media_url)
     if notify_reporter and not clean.get("reporter_phone") and "reporter_phone" not in errors:
         errors.setdefault("reporter_phone", []).append("选择短信告知办理结果的，须填写手机号码")
     if errors:
@@ -316,7 +328,7 @@ def event_submit(
         channel=channel, source=source, external_id=external_id, reporter=actor if getattr(actor, "pk", None) else None,
         reporter_name=clean["reporter_name"], reporter_phone=clean["reporter_phone"], confidential=bool(confidential),
         notify_reporter=bool(notify_reporter),
-        title=clean["title"], text=clean["text"],
+        title=clean["title"], text=clean["text"], media_url=clean["media_url"],
         lng=clean["lng"], lat=clean["lat"], address=clean["address"], town=clean["town"],
         occurred_at=clean["occurred_at"], received_at=received_at or now, category=clean["category"],
         priority=clean["priority"], status=EventStatus.TRIAGE, synthetic=synthetic,

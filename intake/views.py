@@ -16,9 +16,9 @@ from dispatch import services as dispatch
 from dispatch.access import COMMAND_ROLES, access_event, acts_for, reporter_contact
 from dispatch.models import Dispute
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
-from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
+from intake.choices import PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PublicReportForm, ReportForm
-from intake.models import Event
+from intake.models import Attachment, Event
 from intake.selectors import EXPORT_HEADER, event_export_rows, event_search
 from intake.services import NewAttachment, event_export_record, event_submit
 from org.choices import Role
@@ -141,6 +141,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "contact": reporter_contact(user, event, revealed=revealed), "revealed": revealed,
         "attachments": event.attachments.select_related("added_by"),
         "photo_required": config_get("dispatch.feedback_photo_required"),
+        "can_publish": is_command and event.channel in PUBLIC_CHANNELS and not event.confidential,
         "can_open_case": acts_for(user, event.department) and user.role in (
             Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
     }
@@ -173,6 +174,10 @@ def event_action(request, pk, action):
             team = Team.objects.filter(pk=p.get("team") or 0).first()
             dispatch.instruction_transfer(actor=user, instruction=current, department=dept, team=team,
                                           reason=p.get("reason", ""))
+        elif action in ("publish", "unpublish"):
+            attachment = get_object_or_404(event.attachments, pk=p.get("attachment") or 0)
+            publish = dispatch.attachment_publish if action == "publish" else dispatch.attachment_unpublish
+            publish(actor=user, attachment=attachment)
         elif action == "unmerge":
             dispatch.event_unmerge(actor=user, event=event)
         elif action == "merge":
@@ -220,6 +225,17 @@ def public_report(request):
     return render(request, "intake/public_report.html", {"form": form})
 
 
+def public_photo(request, token):
+    """A photo the command centre published: the cleaned copy only, by its token; gone once unpublished."""
+    attachment = Attachment.objects.filter(public_token=token, published_at__isnull=False).exclude(
+        public_token="").first()
+    if attachment is None:
+        raise Http404("没有这张照片")
+    response = stored_file_response(attachment.public_file, content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=300"  # an unpublished photo leaves caches within minutes
+    return response
+
+
 def public_track(request, ticket):
     event = Event.objects.filter(ticket=ticket.strip().upper()).select_related("department", "category",
                                                                                  "duplicate_of").first()
@@ -242,4 +258,5 @@ def public_track(request, ticket):
     return render(request, "intake/public_track.html", {
         "e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
         "outcome": redact_public(event.outcome), "reopen_until": reopen_until(event),
+        "photos": event.attachments.filter(published_at__isnull=False).exclude(public_token=""),
         "can_reopen": reopen_open(event, clock.now())})

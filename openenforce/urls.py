@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("public/report/", intake_views.public_report, name="public_report"),
     path("public/track/<str:ticket>/", intake_views.public_track, name="public_track"),
+    path("public/photos/<slug:token>.jpg", intake_views.public_photo, name="public_photo"),
     path("open311/v2/", include("intake.open311_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

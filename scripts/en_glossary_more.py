@@ -453,4 +453,12 @@ EN_MORE = {
     "照片/附件": "Photos and files",
     "处置后照片": "Photos after the work",
     "核查照片": "Verification photos",
+    "外部照片链接": "Photo link (sending system)",
+    "公开时间": "Published at",
+    "公开人": "Published by",
+    "来源系统保存，未经审核": "kept by the sending system, not reviewed",
+    "已公开": "Published",
+    "取消公开": "Unpublish",
+    "公开的是去除位置等信息后的副本，显示在查询页和 Open311": "Publishes a copy without location and camera data, shown on the ticket page and in Open311",
+    "公开": "Publish",
 }
