@@ -261,8 +261,15 @@ class CaseReplay:
                                      receipt_no=f"浙财票{day:%Y%m%d}{n}" if 50 + 30 * n <= 100 else "", town=town,
                                      synthetic=True)
                 S.spot_file_with_agency(actor=tianma_user, case=case, on=day + dt.timedelta(days=1))
-                if case.paid_on:
-                    S.case_close(actor=tianma_user, case=case, on=day + dt.timedelta(days=1), reason="当场缴纳，已备案")
+                if case.paid_on:  # the cash goes to the agency, then to the bank, within 2 working days each
+                    S.cash_handover(actor=tianma_user, payment=case.payments.get(), handed_over_on=day + dt.timedelta(days=1),
+                                    deposited_on=day + dt.timedelta(days=2))
+                    if n:  # the latest one is banked but not yet closed
+                        S.case_close(actor=tianma_user, case=case, on=day + dt.timedelta(days=2), reason="当场缴纳，已备案")
+                elif n % 2 == 0:  # paid at the bank within the period; the others run out and show as 逾期未履行
+                    paid = day + dt.timedelta(days=7)
+                    S.payment_record(actor=tianma_user, case=case, amount=case.final_fine, paid_on=paid)
+                    S.case_close(actor=tianma_user, case=case, on=paid, reason="已缴纳罚款")
             except ApplicationError as exc:
                 if self.out:
                     self.out.write(f"  demo spot case {n} stopped: {exc.message}")

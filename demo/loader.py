@@ -83,11 +83,15 @@ class DemoLoader:
         from demo.cases import CaseReplay
 
         CaseReplay(today=_dt.date.today(), out=self.out).run()
+        from cases.services import credit_sweep, payments_overdue_sweep
         from dispatch.services import deadlines_sweep
 
         # One pass of the worker's sweep over the cases too: the parties' periods that ran out are 期间届满,
-        # the administration's late duties are 督办 (idempotent with the pass at the end of the events).
+        # the administration's late duties are 督办 (idempotent with the pass at the end of the events), fines
+        # unpaid past their period are 逾期未履行 and final decisions are pushed to credit, as the worker would.
         counts = deadlines_sweep()
+        counts["payments_overdue"] = payments_overdue_sweep()
+        counts["credit_pushed"] = credit_sweep()
         if self.out:
             self.out.write(f"deadline sweep after the cases: {counts}")
 
