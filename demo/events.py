@@ -19,11 +19,12 @@ from django.utils import timezone
 from core import clock
 from core.models import Notification
 from demo import data as D
+from demo.photos import manhole_photo
 from dispatch import services as dispatch
 from dispatch.training import retrain_from_history
 from intake.choices import EventStatus
-from intake.models import EventCategory, ReporterMessage
-from intake.services import api_client_create, event_submit
+from intake.models import Event, EventCategory, ReporterMessage
+from intake.services import NewAttachment, api_client_create, event_submit
 from org.choices import DepartmentKind, Role, TeamKind
 from org.models import Department, Region, Team, User
 
@@ -95,7 +96,7 @@ class EventReplay:
             roads = roads or D.ROADS
         return template.format(road=self.rng.choice(roads), place=self.rng.choice(D.PLACES))
 
-    def submit(self, *, at, code, town, channel, give_category=True, lnglat=None, priority="normal"):
+    def submit(self, *, at, code, town, channel, give_category=True, lnglat=None, priority="normal", attachments=None):
         lng, lat = lnglat or self.point(town)
         source = {"hotline": "hotline", "drone": "drone", "sensor": "sensor", "referral": "department"}.get(channel)
         text = self.text_for(code, town)
@@ -112,7 +113,8 @@ class EventReplay:
                 # about one citizen report in ten asks for confidentiality; no extra draw from the rng
                 confidential=channel in ("citizen", "hotline") and at.minute % 10 == 0,
                 # some citizens ask to be texted (the 12345 hotline calls its reporters back itself)
-                notify_reporter=channel == "citizen" and at.minute % 3 == 0, synthetic=True).event
+                notify_reporter=channel == "citizen" and at.minute % 3 == 0, attachments=attachments,
+                synthetic=True).event
 
     def _when(self, at):
         """The service clock at ``at`` for one replayed step; a step that would fall after now is not
@@ -164,10 +166,12 @@ class EventReplay:
         if not close:
             return
         fb_at = sign_at + dt.timedelta(hours=self.rng.randint(3, 100))
+        outcome = self.rng.choice(["已到现场处置，责令当事人立即改正，现场已恢复", "已联系相关单位完成修复",
+                                   "已教育劝导，当事人当场整改", "已立案调查，现场问题已消除", "已清理完毕并加强巡查"])
+        after = [NewAttachment("处置后.jpg", manhole_photo(event.pk, fixed=True))] \
+            if event.category_id and event.category.code == "0410" else []  # a new cover is photographed
         with self._when(fb_at):
-            dispatch.instruction_feedback(actor=user, instruction=ins, outcome=self.rng.choice([
-                "已到现场处置，责令当事人立即改正，现场已恢复", "已联系相关单位完成修复", "已教育劝导，当事人当场整改",
-                "已立案调查，现场问题已消除", "已清理完毕并加强巡查"]))
+            dispatch.instruction_feedback(actor=user, instruction=ins, outcome=outcome, attachments=after)
         event.refresh_from_db()
         if event.status == EventStatus.RESOLVED and verify:
             verifier = self.grid if event.town_id == self.grid.town_id else self.operator
@@ -277,10 +281,23 @@ class EventReplay:
             at = base + dt.timedelta(hours=i * 3 + self.rng.randint(0, 2))
             jitter = (lng + self.rng.uniform(-0.0002, 0.0002), lat + self.rng.uniform(-0.0002, 0.0002))
             channel = self.rng.choice(["grid", "hotline", "citizen", "sensor"])
-            event = self.submit(at=at, code="0410", town=town, channel=channel, lnglat=jitter, priority="high")
+            photo = [NewAttachment(f"IMG_{i:04d}.jpg", manhole_photo(i, fixed=False))] \
+                if channel in ("grid", "citizen") else []  # reports from a phone come with a photo
+            event = self.submit(at=at, code="0410", town=town, channel=channel, lnglat=jitter, priority="high",
+                                attachments=photo)
             # The towns worked through the burst; the reports of the last three days are still in hand.
             if event.status == EventStatus.ROUTED and at < timezone.now() - dt.timedelta(days=3):
                 self.handle(event, at=at, close=bool(i % 3))
+        # the command centre shows the public the before and after of two repaired covers
+        repaired = Event.objects.filter(category__code="0410", status=EventStatus.CLOSED, confidential=False,
+                                        channel__in=["grid", "citizen"]).order_by("received_at")[:2]
+        for event in repaired:
+            try:
+                with self._when(event.closed_at + dt.timedelta(hours=1)):
+                    for photo in event.attachments.filter(content_type="image/jpeg"):
+                        dispatch.attachment_publish(actor=self.operator, attachment=photo)
+            except _NotYet:
+                pass
         with clock.frozen(base + dt.timedelta(days=7)):
             campaign = dispatch.campaign_create(
                 actor=self.operator, name="窨井盖安全隐患专项排查",

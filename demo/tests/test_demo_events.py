@@ -37,6 +37,15 @@ def test_demo_manhole_burst_and_campaign(demo_events):
     assert burst.filter(status="duplicate").exists()  # neighbours' reports linked as me-too
     campaign = Campaign.objects.get(name="窨井盖安全隐患专项排查")
     assert campaign.tasks.count() == 14
+    # phone reports carry a photo, the repairs a photo after the work; two repairs are shown to the public
+    from intake.models import Attachment
+
+    photos = Attachment.objects.filter(event__category__code="0410")
+    assert photos.filter(stage="report", event__channel__in=["grid", "citizen"]).exists()
+    assert not photos.filter(stage="report").exclude(event__channel__in=["grid", "citizen"]).exists()
+    assert photos.filter(stage="feedback").exists()
+    published = photos.filter(published_at__isnull=False)
+    assert published.values("event").distinct().count() == 2 and published.filter(stage="feedback").count() == 2
 
 
 @pytest.mark.django_db
