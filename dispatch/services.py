@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -439,7 +439,7 @@ def event_merge(*, actor, event: Event, into: Event) -> Event:
         deadlines_cancel(current)
     event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=into,
                      reason=f"人工合并到 {into.ticket}")
-    Event.objects.filter(pk=into.pk).update(me_too_count=into.me_too_count + 1)
+    Event.objects.filter(pk=into.pk).update(me_too_count=F("me_too_count") + 1)
     audit_log(actor=actor, action="intake.event.merge", obj=event, after={"into": into.ticket})
     return event
 
@@ -454,7 +454,7 @@ def event_unmerge(*, actor, event: Event) -> Event:
         raise InvalidTransition("该事件不是重复事件", errors={"status": [event.get_status_display()]})
     event_transition(event=event, new=EventStatus.TRIAGE, actor=actor, duplicate_of=None,
                      reason=f"取消与 {root.ticket} 的关联")
-    Event.objects.filter(pk=root.pk, me_too_count__gt=0).update(me_too_count=root.me_too_count - 1)
+    Event.objects.filter(pk=root.pk, me_too_count__gt=0).update(me_too_count=F("me_too_count") - 1)
     audit_log(actor=actor, action="intake.event.unmerge", obj=event, after={"from": root.ticket})
     route_event(event=event, actor=actor)
     return event

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -71,3 +73,45 @@ def event_export_rows(qs: QuerySet[Event]):
                e.duplicate_of.ticket if e.duplicate_of else "", _local(e.received_at), _local(e.resolved_at),
                _local(e.closed_at), e.rating or "", redact_public(e.outcome, names=names)]
         yield row
+
+
+@dataclass
+class DuplicateCandidate:
+    event: Event
+    distance_m: int
+    similarity: float  # character-bigram Jaccard of title + text, as the automatic linking uses
+    mergeable: bool  # this event can be merged into it now (``dispatch.services.event_merge``)
+
+
+def duplicate_candidates(event: Event, *, limit: int = 5) -> list[DuplicateCandidate]:
+    """疑似重复 for a person to judge: reports near ``event`` (twice the automatic distance), within twice
+    the automatic time window either side, of the same category when both have one, that are not
+    themselves duplicates — nearest first. The automatic link needs the texts to share enough wording;
+    reports of one problem in different words (a hotline call and a grid worker's photo report) are found
+    here, and the command centre merges them with one click."""
+    from core.config import config_get
+    from intake.choices import OPEN_STATUSES, EventStatus
+    from intake.services import distance_m, text_similarity
+
+    if event.lng is None or event.lat is None:
+        return []
+    distance = 2 * config_get("intake.duplicate.distance_m")
+    window = dt.timedelta(hours=2 * config_get("intake.duplicate.window_hours"))
+    dlat = distance / 111000.0
+    dlng = distance / (111000.0 * max(math.cos(math.radians(event.lat)), 0.1))
+    qs = (Event.objects.filter(duplicate_of__isnull=True, lat__range=(event.lat - dlat, event.lat + dlat),
+                               lng__range=(event.lng - dlng, event.lng + dlng),
+                               received_at__range=(event.received_at - window, event.received_at + window))
+          .filter(Q(status__in=OPEN_STATUSES) | Q(status=EventStatus.CLOSED))
+          .exclude(pk=event.pk).select_related("category", "department"))
+    if event.category_id:
+        qs = qs.filter(Q(category=event.category_id) | Q(category__isnull=True))
+    can_merge = event.status in OPEN_STATUSES and not event.duplicates.exists()
+    found = []
+    for other in qs.order_by("received_at")[:100]:
+        metres = distance_m(event.lng, event.lat, other.lng, other.lat)
+        if metres <= distance:
+            found.append(DuplicateCandidate(other, round(metres), text_similarity(
+                event.title + event.text, other.title + other.text), can_merge))
+    found.sort(key=lambda c: (c.distance_m, c.event.received_at))
+    return found[:limit]

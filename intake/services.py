@@ -62,7 +62,7 @@ def sniff_attachment(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def _distance_m(lng1, lat1, lng2, lat2) -> float:
+def distance_m(lng1, lat1, lng2, lat2) -> float:
     r = 6371000.0
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lng2 - lng1)
@@ -231,7 +231,7 @@ def find_duplicate(*, category, lng, lat, text, town, at, exclude_pk=None) -> Ev
     dlng = distance / (111000.0 * max(math.cos(math.radians(lat)), 0.1))
     qs = qs.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng)).order_by("received_at")
     for candidate in qs[:50]:
-        if _distance_m(lng, lat, candidate.lng, candidate.lat) <= distance and \
+        if distance_m(lng, lat, candidate.lng, candidate.lat) <= distance and \
                 text_similarity(text, candidate.title + candidate.text) >= threshold:
             return candidate
     return None

@@ -19,7 +19,7 @@ from dispatch.selectors import current_instruction, reopen_open, reopen_until
 from intake.choices import PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PublicReportForm, ReportForm
 from intake.models import Attachment, Event
-from intake.selectors import EXPORT_HEADER, event_export_rows, event_search
+from intake.selectors import EXPORT_HEADER, duplicate_candidates, event_export_rows, event_search
 from intake.services import NewAttachment, event_export_record, event_submit
 from org.choices import Role
 from org.models import Department, Team
@@ -142,6 +142,8 @@ def _render_detail(request, event, *, revealed: bool = False):
         "attachments": event.attachments.select_related("added_by"),
         "photo_required": config_get("dispatch.feedback_photo_required"),
         "can_publish": is_command and event.channel in PUBLIC_CHANNELS and not event.confidential,
+        "candidates": duplicate_candidates(event) if is_command and event.status not in (
+            EventStatus.DUPLICATE, EventStatus.INVALID) else [],
         "can_open_case": acts_for(user, event.department) and user.role in (
             Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
     }

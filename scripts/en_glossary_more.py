@@ -461,4 +461,9 @@ EN_MORE = {
     "取消公开": "Unpublish",
     "公开的是去除位置等信息后的副本，显示在查询页和 Open311": "Publishes a copy without location and camera data, shown on the ticket page and in Open311",
     "公开": "Publish",
+    "疑似重复：附近的同类报告": "Possible duplicates: similar reports nearby",
+    "位置、时间相近且类别相同（或未分类）的报告，由值班员判断是否为同一问题；合并后本事件随主事件办理，报告人可查看主事件进度，可随时取消关联。": "Reports close in place and time, of the same category (or none yet): the operator judges whether they are one problem. Once merged, this report follows the main one, its reporter can track the main one, and the link can be undone at any time.",
+    "距离": "Distance",
+    "文字相似度": "Text similarity",
+    "本事件合并到此": "Merge this report into it",
 }

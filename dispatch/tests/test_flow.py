@@ -356,3 +356,35 @@ def test_the_event_page_takes_feedback_photos_and_shows_them_by_stage(iw, client
     assert response.status_code == 302
     shown = client.get(reverse("intake:event", args=[e.pk])).content.decode()
     assert "照片/附件 · 处置后" in shown and e.attachments.get().stage == "feedback"
+
+
+def test_nearby_reports_in_other_words_are_offered_to_the_operator_to_merge(iw, client):
+    """A hotline call and a grid worker's report of one manhole, in different words: too unlike to link
+    automatically, near enough in place and time to be put to the operator, who merges with one click."""
+    from django.urls import reverse
+
+    from intake.selectors import duplicate_candidates
+
+    lng, lat = iw.tianma_point
+    grid = report(iw, text="人民路12号门口窨井盖破损缺失，已设置临时围挡", category_code="0410")
+    call = event_submit(channel="hotline", source=iw.hotline, external_id="H-77", text="市民来电：路口有个井口没盖子，晚上很危险",
+                        lng=lng + 0.001, lat=lat).event  # about 100 m east, no category
+    far = report(iw, text="人民路窨井盖破损", category_code="0410", lng=lng + 0.01, lat=lat)  # about 1 km away
+    stall = report(iw, text="人民路12号门口占道摆摊", category_code="0504", lng=lng, lat=lat + 0.0002)
+    call.refresh_from_db()
+    assert call.status != EventStatus.DUPLICATE  # the words differ: not linked automatically
+    found = duplicate_candidates(call)
+    assert [c.event for c in found][:1] == [grid] and far not in [c.event for c in found]
+    assert 80 <= found[0].distance_m <= 120 and found[0].similarity < 0.25 and found[0].mergeable
+    assert stall not in [c.event for c in duplicate_candidates(grid)]  # another category is another problem
+    client.force_login(iw.leader)  # sees every report, merges none
+    response = client.get(reverse("intake:event", args=[call.pk]))
+    assert response.status_code == 200 and "疑似重复" not in response.content.decode()
+    client.force_login(iw.operator)
+    page = client.get(reverse("intake:event", args=[call.pk])).content.decode()
+    assert "疑似重复" in page and f'value="{grid.ticket}"' in page
+    client.post(reverse("intake:action", args=[call.pk, "merge"]), {"into": grid.ticket})
+    call.refresh_from_db()
+    grid.refresh_from_db()
+    assert call.duplicate_of == grid and grid.me_too_count == 1
+    assert call not in [c.event for c in duplicate_candidates(grid)]  # a duplicate is not offered again
