@@ -32,7 +32,7 @@ from dispatch.models import (
     WhistleCall,
 )
 from dispatch.selectors import current_instruction
-from intake.choices import VERIFY_CHANNELS, AttachmentStage, EventStatus
+from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus
 from intake.models import Event, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments
 from org.choices import DepartmentKind, Role, TeamKind
@@ -431,6 +431,9 @@ def event_merge(*, actor, event: Event, into: Event) -> Event:
     require_command(actor)
     if into.pk == event.pk or into.duplicate_of_id:
         raise ValidationFailed("合并目标无效", errors={"into": ["须合并到一个主事件"]})
+    if into.status not in OPEN_STATUSES:  # merged into finished work, the report would be handled by nobody
+        raise ValidationFailed("主事件已办结或无效，不能合并；问题再次出现的，按新事件办理",
+                               errors={"into": [f"{into.ticket} {into.get_status_display()}"]})
     if event.duplicates.exists():
         raise ValidationFailed("该事件已有关联的重复事件，请先合并到它", errors={"event": ["是主事件"]})
     current = current_instruction(event)

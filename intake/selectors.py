@@ -86,7 +86,8 @@ class DuplicateCandidate:
 def duplicate_candidates(event: Event, *, limit: int = 5) -> list[DuplicateCandidate]:
     """疑似重复 for a person to judge: reports near ``event`` (twice the automatic distance), within twice
     the automatic time window either side, of the same category when both have one, that are not
-    themselves duplicates — nearest first. The automatic link needs the texts to share enough wording;
+    themselves duplicates — nearest first. A closed one is shown (the problem was here before) but cannot
+    be merged into: the new report would be handled by nobody. The automatic link needs the texts to share enough wording;
     reports of one problem in different words (a hotline call and a grid worker's photo report) are found
     here, and the command centre merges them with one click."""
     from core.config import config_get
@@ -112,6 +113,6 @@ def duplicate_candidates(event: Event, *, limit: int = 5) -> list[DuplicateCandi
         metres = distance_m(event.lng, event.lat, other.lng, other.lat)
         if metres <= distance:
             found.append(DuplicateCandidate(other, round(metres), text_similarity(
-                event.title + event.text, other.title + other.text), can_merge))
+                event.title + event.text, other.title + other.text), can_merge and other.status in OPEN_STATUSES))
     found.sort(key=lambda c: (c.distance_m, c.event.received_at))
     return found[:limit]

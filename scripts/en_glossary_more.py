@@ -466,4 +466,5 @@ EN_MORE = {
     "距离": "Distance",
     "文字相似度": "Text similarity",
     "本事件合并到此": "Merge this report into it",
+    "已办结，不能合并；问题再现的按新事件办理": "Closed: cannot be merged into; a problem that is back is handled as a new report",
 }

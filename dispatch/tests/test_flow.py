@@ -388,3 +388,23 @@ def test_nearby_reports_in_other_words_are_offered_to_the_operator_to_merge(iw, 
     grid.refresh_from_db()
     assert call.duplicate_of == grid and grid.me_too_count == 1
     assert call not in [c.event for c in duplicate_candidates(grid)]  # a duplicate is not offered again
+
+
+def test_a_report_is_never_merged_into_finished_work(iw):
+    from intake.selectors import duplicate_candidates
+
+    old = report(iw, text="人民路12号门口窨井盖破损缺失", category_code="0410")
+    ins = old.instructions.get()
+    services.instruction_sign(actor=iw.zj_officer, instruction=ins)  # repairs: 住建局
+    services.instruction_feedback(actor=iw.zj_officer, instruction=ins, outcome="已更换井盖")
+    services.event_verify(actor=iw.operator, event=old, passed=True, note="现场已修复")
+    again = report(iw, text="人民路12号门口窨井盖又坏了", category_code="0410")
+    again.refresh_from_db()
+    assert again.status != EventStatus.DUPLICATE  # the first is closed: not linked automatically either
+    (shown,) = [c for c in duplicate_candidates(again) if c.event == old]
+    assert not shown.mergeable  # shown as history, not offered
+    with pytest.raises(ValidationFailed) as exc:
+        services.event_merge(actor=iw.operator, event=again, into=old)
+    assert "into" in exc.value.errors
+    again.refresh_from_db()
+    assert again.status != EventStatus.DUPLICATE and again.instructions.filter(status="issued").exists()
