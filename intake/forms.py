@@ -11,6 +11,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several photos in one field (Django's documented pattern): a plain FileField given the list the
+    widget returns refuses it as "no file was submitted". Type and size are checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data if item]
+        return [one(data, initial)] if data else []
+
+
 class ReportForm(forms.Form):
     category = forms.ModelChoiceField(EventCategory.objects.order_by("code"), label=_("类别"), required=False,
                                       empty_label=_("不确定（由系统判断）"))
@@ -20,11 +35,17 @@ class ReportForm(forms.Form):
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     address = forms.CharField(label=_("地址"), max_length=300, required=False)
     priority = forms.ChoiceField(label=_("紧急程度"), choices=Priority.choices, initial=Priority.NORMAL)
-    photos = forms.FileField(label=_("照片"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*",
-                                                                                            "capture": "environment"}))
+    photos = MultipleFileField(label=_("照片"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*",
+                                                                                              "capture": "environment"}))
+    # set by the page's script: the report's own reference (a resent report is not filed twice) and, for a
+    # report kept on the phone while offline, when it was written down there
+    client_ref = forms.RegexField(regex=r"^[0-9a-f-]{8,40}$", required=False, widget=forms.HiddenInput)
+    observed_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
 
 class PublicReportForm(ReportForm):
+    client_ref = None  # the public page keeps nothing on the device
+    observed_at = None
     reporter_name = forms.CharField(label=_("称呼（可不填）"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("联系电话（可不填，用于回访，不公开）"), max_length=30, required=False)
     confidential = forms.BooleanField(label=_("为我保密：姓名和电话只给指挥中心，不告诉办理单位"), required=False)

@@ -140,6 +140,10 @@ class Event(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
                                     name="event_external_id_unique_per_source"),
+            # a signed-in reporter's own reference (the phone form's offline queue): one event per reference
+            models.UniqueConstraint(fields=["reporter", "external_id"],
+                                    condition=Q(source__isnull=True) & ~Q(external_id=""),
+                                    name="event_external_id_unique_per_reporter"),
             models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                                    name="event_rating_1_to_5"),
         ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core import clock
@@ -306,10 +306,13 @@ def event_submit(
     creates nothing. Invalid input raises ValidationFailed (field → messages) and writes nothing.
     ``confidential``: the reporter asked that their name and phone be kept from the handling body (XF-050)."""
     external_id = (external_id or "").strip()
-    if source is not None and external_id:
-        existing = Event.objects.filter(source=source, external_id=external_id).first()
-        if existing is not None:
-            return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
+    reporter = actor if getattr(actor, "pk", None) else None
+    # the sender's reference makes a retry idempotent: a system's (source) or a signed-in reporter's own
+    same_ref = (Q(source=source) if source is not None else Q(source__isnull=True, reporter=reporter)) \
+        & Q(external_id=external_id)
+    idempotent = bool(external_id) and (source is not None or reporter is not None)
+    if idempotent and (existing := Event.objects.filter(same_ref).first()) is not None:
+        return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
     if len(external_id) > 100:
         raise ValidationFailed("来源系统编号过长", errors={"external_id": ["不能超过100个字符"]})
     now = clock.now()
@@ -325,7 +328,7 @@ def event_submit(
     if errors:
         raise ValidationFailed("事件信息有误", errors=errors)
     event = Event(
-        channel=channel, source=source, external_id=external_id, reporter=actor if getattr(actor, "pk", None) else None,
+        channel=channel, source=source, external_id=external_id, reporter=reporter,
         reporter_name=clean["reporter_name"], reporter_phone=clean["reporter_phone"], confidential=bool(confidential),
         notify_reporter=bool(notify_reporter),
         title=clean["title"], text=clean["text"], media_url=clean["media_url"],
@@ -338,7 +341,7 @@ def event_submit(
             event.save()
     except IntegrityError:
         # Same external id committed by a concurrent retry: return that one (idempotent).
-        existing = Event.objects.filter(source=source, external_id=external_id).first()
+        existing = Event.objects.filter(same_ref).first() if idempotent else None
         if existing is None:
             raise
         return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)

@@ -5,6 +5,7 @@ from intake import views
 app_name = "intake"
 urlpatterns = [
     path("report/", views.report, name="report"),
+    path("report/sw.js", views.report_service_worker, name="report_sw"),
     path("events/", views.event_list, name="events"),
     path("events/export.csv", views.event_export, name="export"),
     path("events/<int:pk>/", views.event_detail, name="event"),

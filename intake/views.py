@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from core import clock
@@ -37,6 +38,7 @@ def report(request):
                                  Role.OPERATOR, Role.ADMIN):
         raise Http404
     form = ReportForm(request.POST or None, request.FILES or None)
+    as_json = request.headers.get("Accept") == "application/json"  # the page's offline queue sending
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         channel = Channel.GRID if request.user.role == Role.GRID_WORKER else Channel.INSPECTION
@@ -46,16 +48,38 @@ def report(request):
                                   if request.user.town_id and d["lng"] is None else None,
                                   category_code=d["category"].code if d["category"] else None,
                                   priority=d["priority"], reporter_name=str(request.user),
-                                  attachments=_attachments(request))
+                                  attachments=_attachments(request), external_id=d["client_ref"],
+                                  occurred_at=d["observed_at"])
         except ValidationFailed as exc:
             errors_into_form(form, exc)
         else:
+            event = result.event
+            notice = f"已受理 {event.ticket}" if result.created else f"此前已受理 {event.ticket}（重复提交未新建）"
             if result.duplicate_of:
-                messages.info(request, f"已受理 {result.event.ticket}：与 {result.duplicate_of.ticket} 为同一问题，已关联（附议）")
-            else:
-                messages.success(request, f"已受理 {result.event.ticket}")
-            return redirect("intake:event", result.event.pk)
-    return render(request, "intake/report.html", {"form": form})
+                notice += f"：与 {result.duplicate_of.ticket} 为同一问题，已关联（附议）"
+            if as_json:
+                return JsonResponse({"ticket": event.ticket, "url": event.get_absolute_url(), "notice": notice,
+                                     "created": result.created}, status=201 if result.created else 200)
+            messages.success(request, notice)
+            return redirect("intake:event", event.pk)
+    if request.method == "POST" and as_json:
+        return JsonResponse({"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}, status=422)
+    return render(request, "intake/report.html", {"form": form, "queue_text": {
+        "kept": gettext("本机暂存 %s 条报告，联网后自动提交"), "offline": gettext("（当前无网络）"),
+        "photos": gettext("照片 %s 张"), "refused": gettext("未被受理："), "drop": gettext("删除"),
+        "confirmDrop": gettext("删除这条暂存的报告？删除后无法恢复。"), "sent": gettext("已提交"),
+        "saved": gettext("没有网络：报告已暂存在本机，联网后自动提交。可以继续上报下一条。")}})
+
+
+def report_service_worker(request):
+    """The report page's service worker, served from the page's own path so it may control it offline."""
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    script = (settings.BASE_DIR / "static" / "js" / "report-sw.js").read_text(encoding="utf-8")
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

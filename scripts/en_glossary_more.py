@@ -467,4 +467,12 @@ EN_MORE = {
     "文字相似度": "Text similarity",
     "本事件合并到此": "Merge this report into it",
     "已办结，不能合并；问题再现的按新事件办理": "Closed: cannot be merged into; a problem that is back is handled as a new report",
+    "本机暂存 %s 条报告，联网后自动提交": "%s reports kept on this device, sent when the network is back",
+    "（当前无网络）": "(no network now)",
+    "照片 %s 张": "%s photos",
+    "未被受理：": "Not accepted: ",
+    "删除": "Delete",
+    "删除这条暂存的报告？删除后无法恢复。": "Delete this kept report? It cannot be recovered.",
+    "已提交": "Sent",
+    "没有网络：报告已暂存在本机，联网后自动提交。可以继续上报下一条。": "No network: the report is kept on this device and sent when the network is back. You can write the next one.",
 }
