@@ -116,9 +116,8 @@
           return send(entry).then(function (res) {
             if (res.outcome === "sent") {
               var a = document.createElement("p"), link = document.createElement("a");
-              link.href = res.url; link.textContent = res.ticket;
-              a.appendChild(document.createTextNode(T.sent + " ")); a.appendChild(link);
-              a.appendChild(document.createTextNode(" " + res.notice));
+              link.href = res.url; link.textContent = res.notice;  // names the ticket
+              a.appendChild(document.createTextNode(T.sent + "：")); a.appendChild(link);
               done.push(a);
               return run("readwrite", function (s) { return s.delete(entry.ref); }).then(function () { return true; });
             }
