@@ -252,14 +252,26 @@ class EvidenceForm(StepForm):
                                                 widget=forms.CheckboxSelectMultiple)
     method = forms.CharField(label=_("收集方式"), max_length=200)
     file = forms.FileField(label=_("文件（照片、扫描件、音视频）"), required=False)
+    report_file = forms.ModelChoiceField(None, label=_("或：调取关联事件的照片/附件"), required=False)
     lawful = forms.BooleanField(label=_("合法取得"), required=False, initial=True)
     source = forms.CharField(label=_("来源"), required=False, max_length=200)
     device = forms.ModelChoiceField(MonitoringDevice.objects.none(), label=_("电子技术监控设备（非现场执法记录）"),
                                     required=False)
 
     def setup(self):
+        from intake.models import Attachment
+
         officers_field(self.fields["collectors"], self.case)
         self.fields["device"].queryset = MonitoringDevice.objects.filter(department=self.case.department, active=True)
+        self.fields["report_file"].queryset = Attachment.objects.filter(event__cases=self.case).select_related("event")
+        self.fields["report_file"].label_from_instance = lambda a: (
+            f"{a.event.ticket} · {a.get_stage_display()} · {a.original_name or a.content_type} · {a.uploaded_at:%Y-%m-%d %H:%M}")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("file") and data.get("report_file"):
+            self.add_error("report_file", _("上传文件和调取事件附件只能选一项"))
+        return data
 
     def clean_file(self):
         f = self.cleaned_data.get("file")

@@ -821,13 +821,29 @@ def seizure_release(*, actor, case: Case, act: Act, on: dt.date, reason: str) ->
 @transaction.atomic
 def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on: dt.date, collectors: list[Officer],
                  method: str, data: bytes | None = None, filename: str = "", lawful: bool = True, source: str = "",
-                 act: Act | None = None, device=None) -> Evidence:
+                 act: Act | None = None, device=None, report_file=None) -> Evidence:
     """XF-046: one of the eight kinds, how it was collected, SHA-256 of the file. A record from an
     electronic monitoring device (XF-041) is accepted only from a device that passed legal and technical
     review, meets a standard, is signposted and whose location was published by the recording day; it
-    is not usable until the agency reviewed the record (``device_record_review``)."""
+    is not usable until the agency reviewed the record (``device_record_review``).
+
+    ``report_file``: a photo or file of a report linked to this case (调取), copied with its provenance
+    (ticket, stage, who provided it) after its stored bytes are checked against the hash taken on intake;
+    like any evidence it must still be verified (查证) before it may be relied on."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    if report_file is not None:
+        _guard(data is None, "XF-046", "上传文件和调取事件附件只能选一项", field="report_file")
+        _guard(case.events.filter(pk=report_file.event_id).exists(), "XF-046", "只能调取本案关联事件的附件",
+               field="report_file")
+        with report_file.file.open("rb") as handle:
+            data = handle.read()
+        _guard(hashlib.sha256(data).hexdigest() == report_file.sha256, "XF-046",
+               f"附件“{report_file.original_name}”与受理时的哈希值不符，不能作为证据", field="report_file")
+        event = report_file.event
+        provider = report_file.added_by or ("报告人" if report_file.stage == "report" else "")
+        source = source.strip() or f"事件{event.ticket}（{event.get_channel_display()}）{report_file.get_stage_display()}附件，{provider}提供"[:200]
+        filename = report_file.original_name or f"{report_file.sha256[:12]}"
     _guard(kind in EvidenceKind.values, "XF-046", f"证据种类“{kind}”不是法定的八种之一")
     _guard(not _evidence_locked(case), "FY-048-054", "行政复议期间不得自行收集证据")
     _guard(bool(method.strip()), "XF-046", "须写明证据收集方式")
@@ -843,8 +859,9 @@ def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on
         ev.sha256 = hashlib.sha256(data).hexdigest()
         ev.file.save(f"{ev.sha256}-{filename or 'file'}"[-100:], ContentFile(data), save=False)
         Evidence.objects.filter(pk=ev.pk).update(sha256=ev.sha256, file=ev.file.name)
-    audit_log(actor=actor, action="cases.evidence.add", obj=ev, after={"kind": kind, "sha256": ev.sha256,
-                                                                       "lawful": lawful})
+    audit_log(actor=actor, action="cases.evidence.add", obj=ev, after={
+        "kind": kind, "sha256": ev.sha256, "lawful": lawful,
+        "from_report": {"event": report_file.event.ticket, "attachment": report_file.pk} if report_file else None})
     return ev
 
 

@@ -86,7 +86,7 @@ def _evidence(actor, case, d, files):
     S.evidence_add(actor=actor, case=case, kind=d["kind"], description=d["description"], collected_on=d["collected_on"],
                    collectors=list(d["collectors"]), method=d["method"], lawful=d["lawful"], source=d["source"],
                    data=upload.read() if upload else None, filename=upload.name if upload else "",
-                   device=d.get("device"))
+                   device=d.get("device"), report_file=d.get("report_file"))
     return "证据已登记" + ("，设备记录须经审核后方可使用（XF-041）" if d.get("device") else "")
 
 

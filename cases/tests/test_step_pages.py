@@ -476,3 +476,49 @@ def test_a_late_hearing_request_goes_to_the_head_through_the_forms(cw, client):
     assert "承办人意见：住院" in page
     ok(post_step(client, case, "late_hearing", {"approved": "1", "on": "2026-03-27"}))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.HEARING_REQUESTED
+
+
+def test_XF_046_a_reports_photo_becomes_evidence_with_its_provenance(cw, client, settings, tmp_path):
+    """调取: the photo a citizen sent with the report the case was opened from is registered as evidence —
+    the same bytes (hash checked against intake), who provided it, still to be verified."""
+    import pytest
+
+    from cases import services as S
+    from cases.models import Evidence
+    from cases.tests.helpers import file_case
+    from core.exceptions import RuleViolation
+    from intake.services import NewAttachment, event_submit
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = b"\x89PNG\r\n\x1a\n" + b"\x01" * 80
+    event = event_submit(channel="citizen", text="人民路1号无证经营熟食，卫生很差", lng=118.7, lat=28.9,
+                         attachments=[NewAttachment("shop.png", photo)]).event
+    other = event_submit(channel="citizen", text="另一处的问题，与本案无关", lng=118.2, lat=28.3,
+                         attachments=[NewAttachment("other.png", photo + b"2")]).event
+    case = open_case(cw, events=[event])
+    file_case(cw, case)
+    attachment, unrelated = event.attachments.get(), other.attachments.get()
+    client.force_login(cw.bureau_officer)
+    url = reverse(STEP, args=[case.pk, "evidence"])
+    page = client.get(url).content.decode()
+    assert f"{event.ticket} · 上报 · shop.png" in page and "other.png" not in page
+    data = {"kind": "audiovisual", "description": "群众拍摄的经营现场照片", "collected_on": "2026-03-09",
+            "collectors": [cw.o1.pk, cw.o2.pk], "method": "调取群众报告所附照片", "lawful": "on"}
+    refused = client.post(url, {**data, "report_file": unrelated.pk})
+    assert refused.status_code in (400, 422) and not Evidence.objects.filter(case=case).exists()
+    ok(client.post(url, {**data, "report_file": attachment.pk}))
+    ev = Evidence.objects.get(case=case)
+    assert ev.sha256 == attachment.sha256 and ev.file.read() == photo and not ev.verified
+    assert event.ticket in ev.source and "报告人提供" in ev.source
+    # the stored report file no longer matches the hash taken on intake: it is not evidence
+    with open(attachment.file.path, "wb") as handle:
+        handle.write(photo + b"tampered")
+    with pytest.raises(RuleViolation) as exc:
+        S.evidence_add(actor=cw.bureau_officer, case=case, kind="audiovisual", description="再次调取",
+                       collected_on=dt.date(2026, 3, 9), collectors=[cw.o1, cw.o2], method="调取",
+                       report_file=attachment)
+    assert "哈希值不符" in exc.value.message and Evidence.objects.filter(case=case).count() == 1
+    with pytest.raises(RuleViolation):
+        S.evidence_add(actor=cw.bureau_officer, case=case, kind="audiovisual", description="调取无关附件",
+                       collected_on=dt.date(2026, 3, 9), collectors=[cw.o1, cw.o2], method="调取",
+                       report_file=unrelated)
