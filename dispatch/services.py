@@ -4,8 +4,11 @@ audit rows; deadlines are rows (core.Deadline) evaluated by ``deadlines_sweep``.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import secrets
 from collections import Counter
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.urls import reverse
@@ -32,8 +35,8 @@ from dispatch.models import (
     WhistleCall,
 )
 from dispatch.selectors import current_instruction
-from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus
-from intake.models import Event, Verification
+from intake.choices import OPEN_STATUSES, PUBLIC_CHANNELS, VERIFY_CHANNELS, AttachmentStage, EventStatus
+from intake.models import Attachment, Event, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments
 from org.choices import DepartmentKind, Role, TeamKind
 from org.models import Department, Team
@@ -801,8 +804,6 @@ PUBLIC_PHOTO_MAX_SIDE = 1600
 def _public_copy(attachment) -> bytes:
     """The photo as the public may see it: turned upright, at most PUBLIC_PHOTO_MAX_SIDE pixels a side,
     re-encoded as JPEG without EXIF (no GPS position of the reporter's phone, no camera serial)."""
-    import io
-
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
@@ -818,17 +819,10 @@ def _public_copy(attachment) -> bytes:
 
 
 @transaction.atomic
-def attachment_publish(*, actor, attachment) -> object:
+def attachment_publish(*, actor, attachment: Attachment) -> Attachment:
     """公开照片: the command centre, having looked at a photo, shows a cleaned copy of it on the public ticket
     page and as Open311 ``media_url``. Only photos of reports the public may see (not referrals or
     inspection findings, XF-050), never of a reporter who asked for confidentiality."""
-    import secrets
-
-    from django.core.files.base import ContentFile
-
-    from intake.choices import PUBLIC_CHANNELS
-    from intake.models import Attachment
-
     require_command(actor)
     attachment = Attachment.objects.select_for_update().select_related("event").get(pk=attachment.pk)
     event = attachment.event
@@ -853,10 +847,8 @@ def attachment_publish(*, actor, attachment) -> object:
 
 
 @transaction.atomic
-def attachment_unpublish(*, actor, attachment) -> object:
+def attachment_unpublish(*, actor, attachment: Attachment) -> Attachment:
     """取消公开: the public copy is deleted at once; its address stops answering."""
-    from intake.models import Attachment
-
     require_command(actor)
     attachment = Attachment.objects.select_for_update().select_related("event").get(pk=attachment.pk)
     if attachment.published_at is None:

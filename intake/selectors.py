@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.config import config_get
 from dispatch.access import events_visible_to
+from intake.choices import OPEN_STATUSES, EventStatus
 from intake.models import Event
+from intake.services import distance_m, near, text_similarity
 
 
 def _day_start(day: dt.date):
@@ -87,21 +89,14 @@ def duplicate_candidates(event: Event, *, limit: int = 5) -> list[DuplicateCandi
     """疑似重复 for a person to judge: reports near ``event`` (twice the automatic distance), within twice
     the automatic time window either side, of the same category when both have one, that are not
     themselves duplicates — nearest first. A closed one is shown (the problem was here before) but cannot
-    be merged into: the new report would be handled by nobody. The automatic link needs the texts to share enough wording;
-    reports of one problem in different words (a hotline call and a grid worker's photo report) are found
-    here, and the command centre merges them with one click."""
-    from core.config import config_get
-    from intake.choices import OPEN_STATUSES, EventStatus
-    from intake.services import distance_m, text_similarity
-
+    be merged into: the new report would be handled by nobody. The automatic link needs the texts to
+    share enough wording; reports of one problem in different words (a hotline call and a grid worker's
+    photo report) are found here, and the command centre merges them with one click."""
     if event.lng is None or event.lat is None:
         return []
     distance = 2 * config_get("intake.duplicate.distance_m")
     window = dt.timedelta(hours=2 * config_get("intake.duplicate.window_hours"))
-    dlat = distance / 111000.0
-    dlng = distance / (111000.0 * max(math.cos(math.radians(event.lat)), 0.1))
-    qs = (Event.objects.filter(duplicate_of__isnull=True, lat__range=(event.lat - dlat, event.lat + dlat),
-                               lng__range=(event.lng - dlng, event.lng + dlng),
+    qs = (Event.objects.filter(near(event.lng, event.lat, distance), duplicate_of__isnull=True,
                                received_at__range=(event.received_at - window, event.received_at + window))
           .filter(Q(status__in=OPEN_STATUSES) | Q(status=EventStatus.CLOSED))
           .exclude(pk=event.pk).select_related("category", "department"))

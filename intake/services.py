@@ -62,6 +62,14 @@ def sniff_attachment(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def near(lng: float, lat: float, metres: float) -> Q:
+    """Events inside the box around a point that holds every point within ``metres`` (an index-friendly
+    first cut; ``distance_m`` decides)."""
+    dlat = metres / 111000.0
+    dlng = metres / (111000.0 * max(math.cos(math.radians(lat)), 0.1))
+    return Q(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
+
+
 def distance_m(lng1, lat1, lng2, lat2) -> float:
     r = 6371000.0
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -227,9 +235,7 @@ def find_duplicate(*, category, lng, lat, text, town, at, exclude_pk=None) -> Ev
         qs = qs.filter(town=town)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    dlat = distance / 111000.0
-    dlng = distance / (111000.0 * max(math.cos(math.radians(lat)), 0.1))
-    qs = qs.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng)).order_by("received_at")
+    qs = qs.filter(near(lng, lat, distance)).order_by("received_at")
     for candidate in qs[:50]:
         if distance_m(lng, lat, candidate.lng, candidate.lat) <= distance and \
                 text_similarity(text, candidate.title + candidate.text) >= threshold:
