@@ -4,7 +4,7 @@ the cluster view and the heat view, and the time a pan and a zoom step take to t
 It copies the demo database (``var/openenforce.sqlite3``) to a scratch file, adds N synthetic open
 events there (``bench/command_reads.add_synthetic``, committed in the copy only), serves the copy with
 Django's server on a free port and drives headless Chromium (Playwright, ``pip install -e
-'.[screenshots]'``, Debian's ``chromium``) as the demo operator. The demo database is not changed.
+'.[dev]'``, Debian's ``chromium``) as the demo operator. The demo database is not changed.
 
 Run after ``make demo``: ``.venv/bin/python bench/map_browser.py [--synthetic 30000] [--runs 3]``
 """
