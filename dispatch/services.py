@@ -362,8 +362,9 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
 
 
 @transaction.atomic
-def event_reopen(*, event: Event, reason: str, actor=None) -> Event:
-    """The reporter says “not fixed” within ``intake.reopen_days`` of closure: back to the same body."""
+def event_reopen(*, event: Event, reason: str, actor=None, attachments: list[NewAttachment] | None = None) -> Event:
+    """The reporter says “not fixed” within ``intake.reopen_days`` of closure, with photos if taken: back to
+    the same body."""
     event.refresh_from_db()
     if event.status != EventStatus.CLOSED:
         raise InvalidTransition("只有已办结的事件可以申请重新处理", errors={"status": [event.get_status_display()]})
@@ -373,13 +374,18 @@ def event_reopen(*, event: Event, reason: str, actor=None) -> Event:
     if until is not None and clock.now() > until:
         days = config_get("intake.reopen_days")
         raise InvalidTransition(f"办结已超过{days}天，请重新报告", errors={"ticket": [f"超过{days}天"]})
+    errors: dict[str, list[str]] = {}
     if len(reason.strip()) < 4:
-        raise ValidationFailed("请说明未解决的情况", errors={"reason": ["不少于4个字"]})
+        errors["reason"] = ["不少于4个字"]
+    files = check_attachments(attachments or [], errors)
+    if errors:
+        raise ValidationFailed("请说明未解决的情况" if "reason" in errors else "照片有误", errors=errors)
+    photos = store_attachments(event, files, stage=AttachmentStage.REOPEN, actor=actor)
     _assign(event, RoutingDecision.Method.REOPEN, department=event.department, team=event.team, item=event.item,
             actor=actor, explanation={"summary": f"报告人反映问题未解决：{reason}"}, reason=f"报告人申请重新处理：{reason}",
             content=f"报告人反映问题未解决，请重新处置（{event.ticket}）：{reason}")
     Event.objects.filter(pk=event.pk).update(closed_at=None, rating=None)
-    audit_log(actor=actor, action="intake.event.reopen", obj=event, after={"reason": reason})
+    audit_log(actor=actor, action="intake.event.reopen", obj=event, after={"reason": reason, "attachments": photos})
     return event
 
 

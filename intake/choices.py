@@ -18,11 +18,13 @@ PUBLIC_CHANNELS = (Channel.GRID, Channel.CITIZEN, Channel.HOTLINE, Channel.DRONE
 
 
 class AttachmentStage(models.TextChoices):
-    """When a photo or file was added: with the report, with the body's feedback (处置后照片), at 核查."""
+    """When a photo or file was added: with the report, with the body's feedback (处置后照片), at 核查, or
+    with the reporter's "not fixed" (申请重办)."""
 
     REPORT = "report", _("上报")
     FEEDBACK = "feedback", _("处置后")
     VERIFY = "verify", _("核查")
+    REOPEN = "reopen", _("申请重办")
 
 
 class Priority(models.TextChoices):

@@ -270,7 +270,7 @@ def public_track(request, ticket):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "reopen":
-                dispatch.event_reopen(event=event, reason=request.POST.get("reason", ""))
+                dispatch.event_reopen(event=event, reason=request.POST.get("reason", ""), attachments=_attachments(request))
                 messages.success(request, "已申请重新处理")
             elif request.POST.get("action") == "rate":
                 score = int(request.POST.get("score", "0") or 0)

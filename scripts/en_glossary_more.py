@@ -477,4 +477,6 @@ EN_MORE = {
     "没有网络：报告已暂存在本机，联网后自动提交。可以继续上报下一条。": "No network: the report is kept on this device and sent when the network is back. You can write the next one.",
     "或：调取关联事件的照片/附件": "Or: take a photo or file from a linked report",
     "上传文件和调取事件附件只能选一项": "Upload a file or take one from a report, not both",
+    "申请重办": "Reopened by the reporter",
+    "现场照片（可不附）": "Photos of the spot (optional)",
 }

@@ -408,3 +408,30 @@ def test_a_report_is_never_merged_into_finished_work(iw):
     assert "into" in exc.value.errors
     again.refresh_from_db()
     assert again.status != EventStatus.DUPLICATE and again.instructions.filter(status="issued").exists()
+
+
+def test_the_reporter_says_not_fixed_with_a_photo_from_the_ticket_page(iw, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    e = report(iw, channel="inspection", actor=iw.tianma_officer)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离，恢复通行")
+    page = client.get(f"/public/track/{e.ticket}/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="photos"' in page
+    client.post(f"/public/track/{e.ticket}/", {"action": "reopen", "reason": "摊贩第二天又回来了",
+                                                "photos": SimpleUploadedFile("again.png", PNG)})
+    e.refresh_from_db()
+    assert e.status == EventStatus.ROUTED and e.attachments.get().stage == "reopen"
+    assert AuditRecord.objects.filter(action="intake.event.reopen").get().after["attachments"] == [
+        e.attachments.get().sha256]
+    # a bad file: told why, nothing reopened
+    services.instruction_sign(actor=iw.tianma_officer, instruction=e.instructions.get(status="issued"))
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=e.instructions.get(status="signed"),
+                                  outcome="再次劝离")
+    response = client.post(f"/public/track/{e.ticket}/", {"action": "reopen", "reason": "还是没解决，又来了",
+                                                           "photos": SimpleUploadedFile("x.exe", b"MZ\x90\x00")},
+                           follow=True)
+    e.refresh_from_db()
+    assert e.status == EventStatus.CLOSED and e.attachments.count() == 1
+    assert "类型不支持" in response.content.decode()
