@@ -52,6 +52,7 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
     events = events_visible_to(user)
     today = events.filter(received_at__gte=local_midnight)
     overdue = overdue_deadlines(now)
+    to_verify = events.filter(status=EventStatus.RESOLVED, channel__in=VERIFY_CHANNELS)
     return {
         "now": now,
         "today_total": today.count(),
@@ -60,6 +61,9 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
         "open_total": events.filter(status__in=OPEN_STATUSES).count(),
         "triage": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).order_by("received_at")[:50],
         "triage_count": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).count(),
+        # 核查: reports that grid workers, citizens and the hotline sent, fed back and not yet checked
+        "to_verify": to_verify.select_related("town", "department").order_by("resolved_at")[:50],
+        "to_verify_count": to_verify.count(),
         "overdue": overdue.order_by("due_at")[:50],
         "overdue_count": overdue.count(),
         "disputes": Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event")[:20],

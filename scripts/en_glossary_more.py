@@ -479,4 +479,6 @@ EN_MORE = {
     "上传文件和调取事件附件只能选一项": "Upload a file or take one from a report, not both",
     "申请重办": "Reopened by the reporter",
     "现场照片（可不附）": "Photos of the spot (optional)",
+    "已反馈，核查后办结": "answered; closed once checked",
+    "反馈于": "answered",
 }

@@ -234,3 +234,21 @@ def test_the_map_offers_points_clusters_and_heat_from_vendored_files(iw, client)
     static = Path(settings.BASE_DIR) / "static"
     assert all((static / a).is_file() for a in assets), assets
     assert "maxZoom:18" in page and "L.markerClusterGroup(" in page
+
+
+def test_the_command_centre_sees_reports_waiting_for_verification(iw, client):
+    from dispatch.selectors import command_snapshot
+
+    grid = report(iw)  # a grid worker's report: verified before closing
+    own = report(iw, channel="inspection", actor=iw.tianma_officer, text="巡查发现府前路店家占道经营")  # closes at once
+    for e in (grid, own):
+        ins = e.instructions.get()
+        services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+        services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    snap = command_snapshot(user=iw.operator)
+    assert list(snap["to_verify"]) == [grid] and snap["to_verify_count"] == 1
+    client.force_login(iw.operator)
+    page = client.get("/command/").content.decode()
+    assert "待核查（1）" in page and grid.ticket in page and own.ticket not in page
+    services.event_verify(actor=iw.operator, event=grid, passed=True, note="现场已无摊点")
+    assert command_snapshot(user=iw.operator)["to_verify_count"] == 0
