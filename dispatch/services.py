@@ -529,15 +529,20 @@ def whistle_close(*, actor, whistle: Whistle, outcome: str, done_call_ids: list[
         raise NotPermitted("只有吹哨队伍可以结束联合行动", errors={"__all__": ["无权操作"]})
     if len(outcome.strip()) < 4:
         raise ValidationFailed("请填写行动结果", errors={"outcome": ["不少于4个字"]})
+    if set(done_call_ids or []) - set(whistle.calls.values_list("pk", flat=True)):
+        raise ValidationFailed("完成任务的部门不属于本次行动", errors={"done": ["无效的部门"]})
     WhistleCall.objects.filter(whistle=whistle, pk__in=done_call_ids or []).update(task_done=True)
     moved = Whistle.objects.filter(pk=whistle.pk, status=Whistle.Status.OPEN).update(
         status=Whistle.Status.CLOSED, outcome=outcome, closed_at=clock.now())
     if not moved:
         raise InvalidTransition("联合行动已结束", errors={"status": ["已结束"]})
     whistle.refresh_from_db()
-    unreported = list(whistle.calls.filter(reported_at__isnull=True).values_list("department__name", flat=True))
+    unreported = list(whistle.calls.filter(reported_at__isnull=True))
+    for call in unreported:  # the action is over: nobody is chased to report to it any more (the page and
+        deadlines_cancel(call)  # the audit keep that they never did)
     audit_log(actor=actor, action="dispatch.whistle.close", obj=whistle,
-              after={"outcome": outcome, "unreported": unreported})
+              after={"outcome": outcome, "unreported": [c.department.name for c in unreported],
+                     "done": sorted(done_call_ids or [])})
     return whistle
 
 

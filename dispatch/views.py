@@ -102,7 +102,7 @@ def event_points(request):
 @login_required
 @handle_application_errors
 def whistle_list(request):
-    whistles = Whistle.objects.select_related("team", "town").prefetch_related("calls__department")
+    whistles = Whistle.objects.select_related("team", "town", "event").prefetch_related("calls__department")
     if request.user.role == Role.TOWN_OFFICER:
         whistles = whistles.filter(team=request.user.team)
     elif not (request.user.is_superuser or request.user.role in {Role.OPERATOR, Role.GUIDANCE, Role.LEADER}):
@@ -112,6 +112,7 @@ def whistle_list(request):
         "whistles": whistles.order_by("-created_at")[:100], "towns": towns,
         "departments": Department.objects.filter(kind__in=["department", "bureau"]).order_by("code"),
         "can_blow": request.user.role == Role.TOWN_OFFICER,
+        "my_departments": set(departments_acted_for(request.user).values_list("pk", flat=True)),
         "now": timezone.localtime() + dt.timedelta(hours=2)})
 
 
@@ -143,8 +144,11 @@ def whistle_action(request, pk, action):
             call = get_object_or_404(WhistleCall, pk=request.POST.get("call"), whistle=whistle)
             services.whistle_report(actor=request.user, call=call, note=request.POST.get("note", ""))
         elif action == "close":
+            done = request.POST.getlist("done")
+            if not all(x.isdigit() for x in done):
+                raise ValidationFailed("完成任务的部门有误", errors={"done": ["无效的部门"]})
             services.whistle_close(actor=request.user, whistle=whistle, outcome=request.POST.get("outcome", ""),
-                                   done_call_ids=[int(x) for x in request.POST.getlist("done")])
+                                   done_call_ids=[int(x) for x in done])
         else:
             raise Http404
         messages.success(request, "已完成")

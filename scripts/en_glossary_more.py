@@ -481,4 +481,9 @@ EN_MORE = {
     "现场照片（可不附）": "Photos of the spot (optional)",
     "已反馈，核查后办结": "answered; closed once checked",
     "反馈于": "answered",
+    "关联事件": "Linked report",
+    "任务完成": "Task done",
+    "待报到": "Not yet reported",
+    "未完成": "Not done",
+    "完成任务的部门": "Departments that did their task",
 }
