@@ -11,7 +11,7 @@ from catalogue import selectors, services
 from catalogue.choices import PenaltyType
 from catalogue.forms import CandidateAcceptForm, CandidateRejectForm, EntrustmentForm, ItemFilterForm
 from catalogue.models import ClauseCandidate, Law
-from core.http import handle_application_errors
+from core.http import handle_application_errors, safe_next
 from org.access import has_perm, require
 from org.models import Department
 from org.selectors import towns
@@ -116,7 +116,7 @@ def candidate_accept(request, pk):
         supervising_department=d.get("supervising_department"), note=d.get("note") or "",
     )
     messages.success(request, f"已采纳为事项 {item.code}")
-    return redirect(request.POST.get("next") or "catalogue:candidates")
+    return redirect(safe_next(request, "catalogue:candidates"))
 
 
 @login_required
@@ -131,7 +131,7 @@ def candidate_reject(request, pk):
         return redirect("catalogue:candidates")
     services.candidate_reject(actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"])
     messages.success(request, "已驳回")
-    return redirect(request.POST.get("next") or "catalogue:candidates")
+    return redirect(safe_next(request, "catalogue:candidates"))
 
 
 @login_required

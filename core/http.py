@@ -69,3 +69,15 @@ def stored_file_response(field_file, *, content_type: str | None = None, filenam
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def safe_next(request, default: str) -> str:
+    """Where to go after a form: the ``next`` the page sent, if it stays on this site, else ``default`` (a URL
+    name or path). An address elsewhere would make the form an open redirect."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
