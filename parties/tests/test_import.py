@@ -125,3 +125,16 @@ def test_export_is_formula_safe_audited_and_imports_back_unchanged(world, fmt):
                       filename=f"e.{fmt}")
     assert back.ok, back.errors
     assert Enterprise.objects.get(uscc=code(7)).name == '=HYPERLINK("http://x","常山己公司")'
+
+
+def test_export_page_for_the_guidance_office_only(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.guidance)
+    response = client.get(reverse("imports:export", args=["items", "csv"]))
+    assert response.status_code == 200 and response["Content-Disposition"] == 'attachment; filename="items.csv"'
+    assert world.item_litter.code in response.content.decode("utf-8-sig")
+    assert client.get(reverse("imports:export", args=["passwords", "csv"])).status_code == 404
+    assert client.get(reverse("imports:export", args=["items", "exe"])).status_code == 404
+    client.force_login(world.tianma_officer)
+    assert client.get(reverse("imports:export", args=["items", "csv"])).status_code == 403
