@@ -87,3 +87,22 @@ def test_api_items_requires_login_and_lists(world, client):
     assert data["items"][0]["holders"][0]["department"] == "常山县综合行政执法局"
     client.force_login(world.citizen)
     assert client.get("/api/catalogue/items").status_code == 403
+
+
+def test_api_enterprises_are_scoped_like_the_pages(world, client):
+    """The JSON API answers a town officer with their own town's enterprises only, as the pages do."""
+    mine = Enterprise.objects.create(uscc=code(11), name="天马小吃店", town=world.tianma)
+    other = Enterprise.objects.create(uscc=code(12), name="辉埠石材厂", town=world.huibu)
+    assert client.get("/api/parties/enterprises").status_code == 401
+    client.force_login(world.tianma_officer)
+    listed = client.get("/api/parties/enterprises").json()
+    assert [e["name"] for e in listed["items"]] == ["天马小吃店"] and listed["count"] == 1
+    assert client.get(f"/api/parties/enterprises/{mine.pk}").json()["name"] == "天马小吃店"
+    assert client.get(f"/api/parties/enterprises/{other.pk}").status_code == 404
+    client.force_login(world.guidance)
+    assert {e["name"] for e in client.get("/api/parties/enterprises?q=厂").json()["items"]} == {"辉埠石材厂"}
+    item = client.get(f"/api/catalogue/items/{world.item_stall.code}").json()
+    assert item["code"] == world.item_stall.code and item["name"] == world.item_stall.name
+    assert client.get("/api/catalogue/items/000000000000").status_code == 404
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/intake/events" in spec["paths"] and "media_url" in str(spec["components"])
