@@ -5,6 +5,7 @@ sent by itself when the network returns — once. Skipped where Chromium or Play
 import shutil
 
 import pytest
+from django.db import connections
 
 from intake.models import Event
 
@@ -55,3 +56,6 @@ def test_a_report_written_offline_is_sent_when_the_network_returns(iw, live_serv
             assert Event.objects.count() == 1 and "本机暂存" not in page.inner_text("#queue")
         finally:
             browser.close()
+            # inside Playwright's loop the ORM ran on a connection of its own (asgiref's context-local
+            # storage); close it here, or the test database cannot be dropped at the end of the run
+            connections.close_all()
