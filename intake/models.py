@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
@@ -190,7 +191,7 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     original_name = models.CharField(max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)  # set by the services from core.clock
     stage = models.CharField(_("阶段"), max_length=8, choices=AttachmentStage.choices, default=AttachmentStage.REPORT)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("上传人"))

@@ -213,7 +213,7 @@ def store_attachments(event: Event, files: list, *, stage: str = AttachmentStage
     for att, (ctype, ext) in files:
         digest = hashlib.sha256(att.data).hexdigest()
         stored = Attachment(event=event, sha256=digest, content_type=ctype, size=len(att.data),
-                            original_name=att.name[:200], stage=stage,
+                            original_name=att.name[:200], stage=stage, uploaded_at=clock.now(),
                             added_by=actor if getattr(actor, "pk", None) else None)
         stored.file.save(f"{digest}.{ext}", ContentFile(att.data), save=False)
         stored.save()

@@ -44,6 +44,11 @@ def test_demo_manhole_burst_and_campaign(demo_events):
     assert photos.filter(stage="report", event__channel__in=["grid", "citizen"]).exists()
     assert not photos.filter(stage="report").exclude(event__channel__in=["grid", "citizen"]).exists()
     assert photos.filter(stage="feedback").exists()
+    # each photo carries the time it was taken in the replayed history, not the time the demo was loaded
+    for photo in photos.filter(stage="report").select_related("event"):
+        assert photo.uploaded_at == photo.event.received_at
+    for photo in photos.filter(stage="feedback").select_related("event"):
+        assert photo.uploaded_at in set(photo.event.instructions.values_list("feedback_at", flat=True))
     published = photos.filter(published_at__isnull=False)
     assert published.values("event").distinct().count() == 2 and published.filter(stage="feedback").count() == 2
 
