@@ -68,7 +68,9 @@ def report(request):
         "kept": gettext("本机暂存 %s 条报告，联网后自动提交"), "offline": gettext("（当前无网络）"),
         "photos": gettext("照片 %s 张"), "refused": gettext("未被受理："), "drop": gettext("删除"),
         "confirmDrop": gettext("删除这条暂存的报告？删除后无法恢复。"), "sent": gettext("已提交"),
-        "saved": gettext("没有网络：报告已暂存在本机，联网后自动提交。可以继续上报下一条。")}})
+        "saved": gettext("没有网络：报告已暂存在本机，联网后自动提交。可以继续上报下一条。"),
+        "signin": gettext("登录已失效：报告已暂存在本机，请重新登录，之后打开本页即自动提交。"),
+        "server": gettext("服务器暂时无法受理（%s）：报告已暂存在本机，稍后自动重试。")}})
 
 
 def report_service_worker(request):

@@ -486,4 +486,6 @@ EN_MORE = {
     "待报到": "Not yet reported",
     "未完成": "Not done",
     "完成任务的部门": "Departments that did their task",
+    "登录已失效：报告已暂存在本机，请重新登录，之后打开本页即自动提交。": "Signed out: the report is kept on this device; sign in again and open this page to send it.",
+    "服务器暂时无法受理（%s）：报告已暂存在本机，稍后自动重试。": "The server could not take it (%s): the report is kept on this device and will be sent later.",
 }

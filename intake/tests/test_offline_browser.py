@@ -59,3 +59,39 @@ def test_a_report_written_offline_is_sent_when_the_network_returns(iw, live_serv
             # inside Playwright's loop the ORM ran on a connection of its own (asgiref's context-local
             # storage); close it here, or the test database cannot be dropped at the end of the run
             connections.close_all()
+
+
+def test_a_report_written_after_the_session_ended_waits_for_the_next_sign_in(iw, live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from conftest import PASSWORD
+
+    base = live_server.url.replace("127.0.0.1", "localhost")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+
+            def sign_in():
+                page.goto(f"{base}/accounts/login/")
+                page.fill("input[name=username]", iw.grid_tianma.username)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+
+            sign_in()
+            page.goto(f"{base}/intake/report/")
+            context.clear_cookies()  # the session ends while the form is open
+            page.fill("textarea[name=text]", "登录过期测试：府前路路灯不亮")
+            page.fill("input[name=address]", "府前路")
+            page.click("#report-form button[type=submit]")
+            page.wait_for_function("document.getElementById('queue').innerText.indexOf('登录已失效') >= 0")
+            assert not Event.objects.exists()  # kept on the device, told why: not "no network"
+            sign_in()
+            page.goto(f"{base}/intake/report/")  # opening the page sends what was kept
+            page.wait_for_function("document.getElementById('queue').innerText.indexOf('已提交') >= 0",
+                                   timeout=15000)
+            event = Event.objects.get()
+            assert event.text == "登录过期测试：府前路路灯不亮" and event.reporter == iw.grid_tianma
+        finally:
+            browser.close()
+            connections.close_all()

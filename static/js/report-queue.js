@@ -71,9 +71,11 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrf() }
     }).then(function (resp) {
-      if (resp.status === 200 || resp.status === 201) return resp.json().then(function (j) { j.outcome = "sent"; return j; });
-      if (resp.status === 422) return resp.json().then(function (j) { j.outcome = "invalid"; return j; });
-      return { outcome: "later", status: resp.status };  // signed out, CSRF, server error: keep it
+      var json = (resp.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (resp.redirected || resp.status === 403) return { outcome: "later", why: T.signin };  // signed out: keep it
+      if (json && (resp.status === 200 || resp.status === 201)) return resp.json().then(function (j) { j.outcome = "sent"; return j; });
+      if (json && resp.status === 422) return resp.json().then(function (j) { j.outcome = "invalid"; return j; });
+      return { outcome: "later", why: T.server.replace("%s", resp.status) };  // the server failed: keep it
     });
   }
   function errorsText(errors) {
@@ -125,6 +127,7 @@
               entry.error = errorsText(res.errors);
               return run("readwrite", function (s) { return s.put(entry); }).then(function () { return true; });
             }
+            if (res.why) done.push(document.createTextNode(res.why));
             return false;
           }, function () { return false; });  // no network: try again later
         });
@@ -140,18 +143,19 @@
     send(entry).then(function (res) {
       if (res.outcome === "sent") { window.location.href = res.url; return; }
       if (res.outcome === "invalid") { HTMLFormElement.prototype.submit.call(form); return; }  // the server shows why
-      throw new Error("later");
-    }).catch(function () {
-      run("readwrite", function (s) { return s.put(entry); }).then(function () {
-        form.reset();
-        form.elements.client_ref.value = newRef();
-        form.elements.observed_at.value = "";
-        var gps = document.getElementById("gps-btn");
-        if (gps) gps.click();  // the next report gets its own position
-        return render([document.createTextNode(T.saved)]);
-      });
-    });
+      keep(entry, res.why);
+    }, function () { keep(entry, T.saved); });  // no network
   });
+  function keep(entry, why) {  // on this device until it can be sent; the form is ready for the next report
+    run("readwrite", function (s) { return s.put(entry); }).then(function () {
+      form.reset();
+      form.elements.client_ref.value = newRef();
+      form.elements.observed_at.value = "";
+      var gps = document.getElementById("gps-btn");
+      if (gps) gps.click();  // the next report gets its own position
+      return render([document.createTextNode(why)]);
+    });
+  }
   window.addEventListener("online", flush);
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(form.getAttribute("data-sw"), { scope: window.location.pathname }).catch(function () {});
   flush();
