@@ -53,6 +53,21 @@ def require_command(user) -> None:
         raise NotPermitted("仅指挥中心或指导办可执行此操作", errors={"__all__": ["需要指挥中心权限"]})
 
 
+def photo_publication_refused(user, event: Event) -> str:
+    """Why ``user`` may not publish this report's photos, or "" if they may: the command centre only, and
+    only for reports the public may see (not referrals or inspection findings, XF-050) whose reporter did
+    not ask for confidentiality. The page offers the buttons and the service decides by the same rule."""
+    from intake.choices import PUBLIC_CHANNELS
+
+    if not is_command(user):
+        return "仅指挥中心或指导办可执行此操作"
+    if event.channel not in PUBLIC_CHANNELS:
+        return "部门移送和检查发现的事件涉及调查对象，照片不公开"
+    if event.confidential:
+        return "报告人要求保密，照片不公开"
+    return ""
+
+
 def require_guidance(user) -> None:
     if not (user and user.is_authenticated and (user.is_superuser or user.role in {Role.GUIDANCE, Role.ADMIN})):
         raise NotPermitted("仅综合行政执法指导办可裁定职责争议", errors={"__all__": ["需要指导办权限"]})

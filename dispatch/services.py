@@ -23,7 +23,13 @@ from core.exceptions import InvalidTransition, NotFound, NotPermitted, Validatio
 from core.models import Deadline, Notification, NotificationRead
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
-from dispatch.access import acts_for, reporter_contact, require_command, require_guidance
+from dispatch.access import (
+    acts_for,
+    photo_publication_refused,
+    reporter_contact,
+    require_command,
+    require_guidance,
+)
 from dispatch.models import (
     Campaign,
     CampaignTask,
@@ -35,7 +41,7 @@ from dispatch.models import (
     WhistleCall,
 )
 from dispatch.selectors import current_instruction
-from intake.choices import OPEN_STATUSES, PUBLIC_CHANNELS, VERIFY_CHANNELS, AttachmentStage, EventStatus
+from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus
 from intake.models import Attachment, Event, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments
 from org.choices import DepartmentKind, Role, TeamKind
@@ -834,16 +840,12 @@ def attachment_publish(*, actor, attachment: Attachment) -> Attachment:
     """公开照片: the command centre, having looked at a photo, shows a cleaned copy of it on the public ticket
     page and as Open311 ``media_url``. Only photos of reports the public may see (not referrals or
     inspection findings, XF-050), never of a reporter who asked for confidentiality."""
-    require_command(actor)
     attachment = Attachment.objects.select_for_update().select_related("event").get(pk=attachment.pk)
     event = attachment.event
+    if refused := photo_publication_refused(actor, event):
+        raise NotPermitted(refused, errors={"attachment": [refused]})
     if not attachment.content_type.startswith("image/"):
         raise ValidationFailed("只有照片可以公开", errors={"attachment": ["不是图片"]})
-    if event.channel not in PUBLIC_CHANNELS:
-        raise NotPermitted("部门移送和检查发现的事件涉及调查对象，照片不公开",
-                           errors={"attachment": [f"{event.get_channel_display()}的事件不公开"]})
-    if event.confidential:
-        raise NotPermitted("报告人要求保密，照片不公开", errors={"attachment": ["报告人要求保密"]})
     if attachment.published_at is not None:
         raise InvalidTransition("这张照片已公开", errors={"attachment": ["已公开"]})
     data = _public_copy(attachment)

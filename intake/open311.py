@@ -29,7 +29,8 @@ from django.views.decorators.http import require_http_methods
 from core.exceptions import ApplicationError, ValidationFailed
 from core.privacy import public_coordinate, redact_public
 from intake.choices import OPEN311_UPDATE_STATUS, OPEN_STATUSES, PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel
-from intake.models import Attachment, Event, EventCategory, EventTransition
+from intake.models import Event, EventCategory, EventTransition
+from intake.selectors import published_photos
 from intake.services import api_client_for_key, event_submit
 
 JURISDICTION = "changshan.quzhou.zj.cn"
@@ -214,8 +215,7 @@ def _public_events():
 
     due = Instruction.objects.filter(event=OuterRef("pk"), status__in=Instruction.OPEN) \
         .order_by("-issued_at").values("feedback_due")[:1]
-    photo = Attachment.objects.filter(event=OuterRef("pk"), published_at__isnull=False).exclude(public_token="") \
-        .order_by("pk").values("public_token")[:1]
+    photo = published_photos().filter(event=OuterRef("pk")).values("public_token")[:1]
     return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department") \
         .annotate(expected_at=Subquery(due), photo_token=Subquery(photo))
 

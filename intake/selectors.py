@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.config import config_get
 from dispatch.access import events_visible_to
 from intake.choices import OPEN_STATUSES, EventStatus
-from intake.models import Event
+from intake.models import Attachment, Event
 from intake.services import distance_m, near, text_similarity
 
 
@@ -111,3 +111,10 @@ def duplicate_candidates(event: Event, *, limit: int = 5) -> list[DuplicateCandi
                 event.title + event.text, other.title + other.text), can_merge and other.status in OPEN_STATUSES))
     found.sort(key=lambda c: (c.distance_m, c.event.received_at))
     return found[:limit]
+
+
+def published_photos(event: Event | None = None) -> QuerySet[Attachment]:
+    """Photos the command centre published (``dispatch.services.attachment_publish``), oldest first; of one
+    event when given. Publishing sets the time and the token together and withdrawing clears both."""
+    qs = Attachment.objects.filter(published_at__isnull=False)
+    return (qs.filter(event=event) if event is not None else qs).order_by("pk")

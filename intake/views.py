@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,13 +15,19 @@ from core.http import errors_as_text, errors_into_form, handle_application_error
 from core.privacy import redact_public
 from core.tabular import stream_csv
 from dispatch import services as dispatch
-from dispatch.access import COMMAND_ROLES, access_event, acts_for, reporter_contact
+from dispatch.access import COMMAND_ROLES, access_event, acts_for, photo_publication_refused, reporter_contact
 from dispatch.models import Dispute
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
-from intake.choices import PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel, EventStatus
+from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PublicReportForm, ReportForm
-from intake.models import Attachment, Event
-from intake.selectors import EXPORT_HEADER, duplicate_candidates, event_export_rows, event_search
+from intake.models import Event
+from intake.selectors import (
+    EXPORT_HEADER,
+    duplicate_candidates,
+    event_export_rows,
+    event_search,
+    published_photos,
+)
 from intake.services import NewAttachment, event_export_record, event_submit
 from org.choices import Role
 from org.models import Department, Team
@@ -75,9 +82,6 @@ def report(request):
 
 def report_service_worker(request):
     """The report page's service worker, served from the page's own path so it may control it offline."""
-    from django.conf import settings
-    from django.http import HttpResponse
-
     script = (settings.BASE_DIR / "static" / "js" / "report-sw.js").read_text(encoding="utf-8")
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
@@ -167,7 +171,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "contact": reporter_contact(user, event, revealed=revealed), "revealed": revealed,
         "attachments": event.attachments.select_related("added_by"),
         "photo_required": config_get("dispatch.feedback_photo_required"),
-        "can_publish": is_command and event.channel in PUBLIC_CHANNELS and not event.confidential,
+        "can_publish": not photo_publication_refused(user, event),
         "candidates": duplicate_candidates(event) if is_command and event.status not in (
             EventStatus.DUPLICATE, EventStatus.INVALID) else [],
         "can_open_case": acts_for(user, event.department) and user.role in (
@@ -255,8 +259,7 @@ def public_report(request):
 
 def public_photo(request, token):
     """A photo the command centre published: the cleaned copy only, by its token; gone once unpublished."""
-    attachment = Attachment.objects.filter(public_token=token, published_at__isnull=False).exclude(
-        public_token="").first()
+    attachment = published_photos().filter(public_token=token).first()
     if attachment is None:
         raise Http404("没有这张照片")
     response = stored_file_response(attachment.public_file, content_type="image/jpeg")
@@ -286,5 +289,5 @@ def public_track(request, ticket):
     return render(request, "intake/public_track.html", {
         "e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
         "outcome": redact_public(event.outcome), "reopen_until": reopen_until(event),
-        "photos": event.attachments.filter(published_at__isnull=False).exclude(public_token=""),
+        "photos": published_photos(event),
         "can_reopen": reopen_open(event, clock.now())})
