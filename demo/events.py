@@ -295,7 +295,7 @@ class EventReplay:
             try:
                 with self._when(event.closed_at + dt.timedelta(hours=1)):
                     for photo in event.attachments.filter(content_type="image/jpeg"):
-                        dispatch.attachment_publish(actor=self.operator, attachment=photo)
+                        dispatch.attachment_publish(actor=self.operator, attachment=photo, checked=True)
             except _NotYet:
                 pass
         with clock.frozen(base + dt.timedelta(days=7)):

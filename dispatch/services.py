@@ -816,30 +816,79 @@ def notifications_mark_read(*, actor, pk: int | None = None) -> int:
 
 
 PUBLIC_PHOTO_MAX_SIDE = 1600
+MAX_REDACTIONS = 30
 
 
-def _public_copy(attachment) -> bytes:
-    """The photo as the public may see it: turned upright, at most PUBLIC_PHOTO_MAX_SIDE pixels a side,
-    re-encoded as JPEG without EXIF (no GPS position of the reporter's phone, no camera serial)."""
+def _redaction_boxes(redactions) -> list[tuple[float, float, float, float]]:
+    """打码区域: rectangles ``[x, y, width, height]`` as fractions (0–1) of the upright photo, so that they
+    mean the same whatever size the publisher's screen showed it at. Each must lie inside the photo."""
+    message = "打码区域须为照片内的矩形 [x, y, 宽, 高]，各值为 0 到 1 之间的比例"
+    if not isinstance(redactions, (list, tuple)):
+        raise ValidationFailed(message, errors={"redactions": [message]})
+    if len(redactions) > MAX_REDACTIONS:
+        too_many = f"打码区域最多 {MAX_REDACTIONS} 处，现有 {len(redactions)} 处"
+        raise ValidationFailed(too_many, errors={"redactions": [too_many]})
+    boxes = []
+    for n, box in enumerate(redactions, 1):
+        ok = isinstance(box, (list, tuple)) and len(box) == 4 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in box)
+        if ok:
+            x, y, w, h = (float(v) for v in box)
+            ok = w > 0 and h > 0 and x + w <= 1.001 and y + h <= 1.001
+        if not ok:
+            bad = f"第 {n} 处：{message}"
+            raise ValidationFailed(bad, errors={"redactions": [bad]})
+        boxes.append((x, y, w, h))
+    return boxes
+
+
+def _pixelate(image, boxes) -> None:
+    """马赛克 in place: each box is reduced to blocks of at least 12 px (an eighth of the box's longer side
+    when that is more) and enlarged back, so a face or number plate cannot be read or sharpened back."""
+    from PIL import Image
+
+    width, height = image.size
+    for x, y, w, h in boxes:
+        left, top = int(x * width), int(y * height)
+        right = min(width, max(left + 1, round((x + w) * width)))
+        bottom = min(height, max(top + 1, round((y + h) * height)))
+        region = image.crop((left, top, right, bottom))
+        block = max(12, max(region.size) // 8)
+        small = region.resize((max(1, region.width // block), max(1, region.height // block)), Image.Resampling.BOX)
+        image.paste(small.resize(region.size, Image.Resampling.NEAREST), (left, top))
+
+
+def _public_copy(attachment, boxes=()) -> bytes:
+    """The photo as the public may see it: turned upright, at most PUBLIC_PHOTO_MAX_SIDE pixels a side, the
+    publisher's 打码 regions pixelated, re-encoded as JPEG without EXIF (no GPS position of the reporter's
+    phone, no camera serial)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with attachment.file.open("rb") as handle, Image.open(handle) as image:
             image = ImageOps.exif_transpose(image)
             image.thumbnail((PUBLIC_PHOTO_MAX_SIDE, PUBLIC_PHOTO_MAX_SIDE))
+            image = image.convert("RGB")
+            _pixelate(image, boxes)
             out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            image.save(out, "JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValidationFailed("图片无法读取，不能公开", errors={"attachment": [f"“{attachment.original_name}”不是可读的图片"]}) \
             from exc
     return out.getvalue()
 
 
+PUBLICATION_CHECK = "请先查看照片：确认没有可辨认的人脸、车牌、门牌或证件，或已将其打码"
+
+
 @transaction.atomic
-def attachment_publish(*, actor, attachment: Attachment) -> Attachment:
+def attachment_publish(*, actor, attachment: Attachment, checked: bool, redactions=()) -> Attachment:
     """公开照片: the command centre, having looked at a photo, shows a cleaned copy of it on the public ticket
     page and as Open311 ``media_url``. Only photos of reports the public may see (not referrals or
-    inspection findings, XF-050), never of a reporter who asked for confidentiality."""
+    inspection findings, XF-050), never of a reporter who asked for confidentiality. The publisher confirms
+    (``checked``) that no face, number plate, house number or document can be recognised in the copy, and
+    marks those that can as ``redactions`` to be pixelated (个人信息保护: the public copy is the only one
+    that leaves the system)."""
     attachment = Attachment.objects.select_for_update().select_related("event").get(pk=attachment.pk)
     event = attachment.event
     if refused := photo_publication_refused(actor, event):
@@ -848,14 +897,19 @@ def attachment_publish(*, actor, attachment: Attachment) -> Attachment:
         raise ValidationFailed("只有照片可以公开", errors={"attachment": ["不是图片"]})
     if attachment.published_at is not None:
         raise InvalidTransition("这张照片已公开", errors={"attachment": ["已公开"]})
-    data = _public_copy(attachment)
+    boxes = _redaction_boxes(redactions)
+    if checked is not True:
+        raise ValidationFailed(PUBLICATION_CHECK, errors={"checked": [PUBLICATION_CHECK]})
+    data = _public_copy(attachment, boxes)
     token = secrets.token_hex(16)
     attachment.public_file.save(f"{token}.jpg", ContentFile(data), save=False)
     attachment.public_token, attachment.published_at, attachment.published_by = token, clock.now(), actor
-    attachment.save(update_fields=["public_file", "public_token", "published_at", "published_by"])
+    attachment.public_redactions = [list(box) for box in boxes]
+    attachment.save(update_fields=["public_file", "public_token", "published_at", "published_by",
+                                   "public_redactions"])
     audit_log(actor=actor, action="intake.attachment.publish", obj=event,
               after={"attachment": attachment.pk, "sha256": attachment.sha256, "stage": attachment.stage,
-                     "public_bytes": len(data)})
+                     "public_bytes": len(data), "redactions": attachment.public_redactions})
     return attachment
 
 
@@ -868,7 +922,7 @@ def attachment_unpublish(*, actor, attachment: Attachment) -> Attachment:
         raise InvalidTransition("这张照片没有公开", errors={"attachment": ["未公开"]})
     public_file = attachment.public_file
     Attachment.objects.filter(pk=attachment.pk).update(public_file="", public_token="", published_at=None,
-                                                        published_by=None)
+                                                        published_by=None, public_redactions=[])
     transaction.on_commit(lambda: public_file.delete(save=False))
     audit_log(actor=actor, action="intake.attachment.unpublish", obj=attachment.event,
               after={"attachment": attachment.pk, "sha256": attachment.sha256})

@@ -75,3 +75,23 @@ class EventFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("received_to", _("结束日期不能早于开始日期"))
         return data
+
+
+class PhotoPublishForm(forms.Form):
+    """公开照片 with 打码: the regions come from the drawing on the page (``static/js/redact.js``) as JSON."""
+
+    redactions = forms.CharField(required=False, widget=forms.HiddenInput)
+    checked = forms.BooleanField(
+        required=False, label=_("我已查看照片：没有可辨认的人脸、车牌、门牌或证件，或已在上面打码"))
+
+    def clean_redactions(self):
+        import json
+
+        raw = self.cleaned_data["redactions"].strip()
+        if not raw:
+            return []
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError(_("打码区域的格式无法识别，请重新框选")) from None
+        return value

@@ -202,6 +202,8 @@ class Attachment(models.Model):
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("公开人"))
+    # 打码: the regions pixelated in the public copy, [x, y, width, height] as fractions of the photo.
+    public_redactions = models.JSONField(_("打码区域"), default=list, blank=True)
 
     class Meta:
         ordering = ["id"]

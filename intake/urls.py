@@ -11,5 +11,6 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/contact/", views.event_contact, name="contact"),
     path("events/<int:pk>/attachments/<int:attachment_pk>", views.event_attachment, name="attachment"),
+    path("events/<int:pk>/attachments/<int:attachment_pk>/publish/", views.photo_publish, name="photo_publish"),
     path("events/<int:pk>/<str:action>/", views.event_action, name="action"),
 ]

@@ -19,7 +19,7 @@ from dispatch.access import COMMAND_ROLES, access_event, acts_for, photo_publica
 from dispatch.models import Dispute
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
 from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
-from intake.forms import EventFilterForm, PublicReportForm, ReportForm
+from intake.forms import EventFilterForm, PhotoPublishForm, PublicReportForm, ReportForm
 from intake.models import Event
 from intake.selectors import (
     EXPORT_HEADER,
@@ -154,6 +154,35 @@ def event_attachment(request, pk, attachment_pk):
                                 filename=attachment.original_name)
 
 
+@login_required
+@handle_application_errors
+def photo_publish(request, pk, attachment_pk):
+    """公开照片: the operator looks at the photo, pixelates (打码) faces, plates and house numbers by drawing
+    boxes on it, confirms, and the cleaned copy goes to the ticket page and Open311."""
+    event = access_event(user=request.user, pk=pk)
+    attachment = get_object_or_404(event.attachments, pk=attachment_pk, content_type__startswith="image/")
+    refused = photo_publication_refused(request.user, event)
+    form = PhotoPublishForm(request.POST or None)
+    status = 403 if refused else 200
+    if request.method == "POST" and not refused and form.is_valid():
+        try:
+            dispatch.attachment_publish(actor=request.user, attachment=attachment,
+                                        checked=form.cleaned_data["checked"],
+                                        redactions=form.cleaned_data["redactions"])
+        except ApplicationError as exc:
+            errors_into_form(form, exc)
+            status = 400
+        else:
+            count = len(form.cleaned_data["redactions"])
+            messages.success(request, gettext("照片已公开（打码 %(count)s 处）") % {"count": count})
+            return redirect("intake:event", event.pk)
+    elif request.method == "POST" and not refused:
+        status = 400
+    return render(request, "intake/photo_publish.html", {
+        "e": event, "a": attachment, "form": form, "refused": refused,
+        "max_redactions": dispatch.MAX_REDACTIONS}, status=status)
+
+
 def _render_detail(request, event, *, revealed: bool = False):
     user = request.user
     current = current_instruction(event)
@@ -206,10 +235,9 @@ def event_action(request, pk, action):
             team = Team.objects.filter(pk=p.get("team") or 0).first()
             dispatch.instruction_transfer(actor=user, instruction=current, department=dept, team=team,
                                           reason=p.get("reason", ""))
-        elif action in ("publish", "unpublish"):
+        elif action == "unpublish":
             attachment = get_object_or_404(event.attachments, pk=p.get("attachment") or 0)
-            publish = dispatch.attachment_publish if action == "publish" else dispatch.attachment_unpublish
-            publish(actor=user, attachment=attachment)
+            dispatch.attachment_unpublish(actor=user, attachment=attachment)
         elif action == "unmerge":
             dispatch.event_unmerge(actor=user, event=event)
         elif action == "merge":

@@ -127,6 +127,7 @@ PLURALS = {
     "共 %(n)s 项": ("%(n)s item", "%(n)s items"),
     "%(n)s 条": ("%(n)s entry", "%(n)s entries"),
     "共 %(n)s 处错误：": ("%(n)s error:", "%(n)s errors:"),
+    "打码 %(n)s 处": ("%(n)s region masked", "%(n)s regions masked"),
 }
 
 
