@@ -133,10 +133,13 @@ def town_body(town) -> tuple[Department | None, Team | None]:
 
 
 def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
-           exclude_departments: set[int] | None = None) -> Decision:
+           exclude_departments: set[int] | None = None, town_source: str = "") -> Decision:
+    """``town_source`` says how the town was found (定位, 所填, 地址) for the explanation."""
     exclude = exclude_departments or set()
     d = Decision()
     expl: dict = {}
+    if town is not None:
+        expl["town"] = {"name": town.name, "source": town_source}
     clean = "".join(text.split())
 
     # 1. boundary list

@@ -134,7 +134,8 @@ def _assign(event: Event, decision_method: str, *, department, team, item=None, 
 def route_event(*, event: Event, actor=None, exclude_departments: set[int] | None = None) -> RoutingDecision | None:
     """Automatic routing right after intake (or after a return). Low confidence → triage queue."""
     d = routing.decide(text=f"{event.title} {event.text}", town=event.town, category=event.category,
-                       on=_local_today(event.received_at), exclude_departments=exclude_departments)
+                       on=_local_today(event.received_at), exclude_departments=exclude_departments,
+                       town_source=event.get_town_source_display() if event.town_source else "")
     if d.category is not None and event.category_id is None:
         Event.objects.filter(pk=event.pk).update(category=d.category)
         event.category = d.category

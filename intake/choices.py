@@ -17,6 +17,14 @@ class Channel(models.TextChoices):
 PUBLIC_CHANNELS = (Channel.GRID, Channel.CITIZEN, Channel.HOTLINE, Channel.DRONE, Channel.SENSOR)
 
 
+class TownSource(models.TextChoices):
+    """How the 镇街 of an event was found: it decides whether a town team is responsible, so staff see it."""
+
+    POINT = "point", _("按定位")
+    GIVEN = "given", _("报告人或来源系统所填")
+    ADDRESS = "address", _("按地址中的镇街名")
+
+
 class AttachmentStage(models.TextChoices):
     """When a photo or file was added: with the report, with the body's feedback (处置后照片), at 核查, or
     with the reporter's "not fixed" (申请重办)."""

@@ -46,6 +46,11 @@ class ReportForm(forms.Form):
 class PublicReportForm(ReportForm):
     client_ref = None  # the public page keeps nothing on the device
     observed_at = None
+    # without a position, the town decides whether the town team or a county body is responsible
+    town = forms.ModelChoiceField(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"),
+                                  label=_("所在乡镇（街道）"), required=False,
+                                  empty_label=_("按定位或地址确定"))
+    field_order = ["category", "title", "text", "address", "town"]
     reporter_name = forms.CharField(label=_("称呼（可不填）"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("联系电话（可不填，用于回访，不公开）"), max_length=30, required=False)
     confidential = forms.BooleanField(label=_("为我保密：姓名和电话只给指挥中心，不告诉办理单位"), required=False)

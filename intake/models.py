@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from intake.choices import AttachmentStage, Channel, EventStatus, Priority
+from intake.choices import AttachmentStage, Channel, EventStatus, Priority, TownSource
 
 
 class EventCategory(models.Model):
@@ -107,6 +107,7 @@ class Event(models.Model):
     address = models.CharField(_("地址"), max_length=300, blank=True)
     town = models.ForeignKey("org.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="events",
                              verbose_name=_("镇街"))
+    town_source = models.CharField(_("镇街依据"), max_length=8, choices=TownSource.choices, blank=True)
     occurred_at = models.DateTimeField(_("发生时间"), null=True, blank=True)
     received_at = models.DateTimeField(_("受理时间"))
     category = models.ForeignKey(EventCategory, on_delete=models.PROTECT, null=True, blank=True,

@@ -20,7 +20,15 @@ from core.exceptions import InvalidTransition, TooManyRequests, ValidationFailed
 from core.models import AuditRecord
 from core.origin import current_origin
 from core.validators import validate_phone
-from intake.choices import OPEN_STATUSES, TRANSITIONS, AttachmentStage, Channel, EventStatus, Priority
+from intake.choices import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    AttachmentStage,
+    Channel,
+    EventStatus,
+    Priority,
+    TownSource,
+)
 from intake.messaging import queue_reporter_message
 from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition, ReporterMessage
 from org import geo
@@ -119,7 +127,7 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
     except DjangoValidationError as exc:
         err("reporter_phone", exc.messages[0])
         clean["reporter_phone"] = ""
-    town = None
+    town, town_source = None, ""
     if lng is not None or lat is not None:
         try:
             lng, lat = float(lng), float(lat)
@@ -133,6 +141,7 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
                 err("location", f"位置({lng:.5f}, {lat:.5f})不在本县范围内")
             else:
                 town = geo.locate_town(lng, lat)
+                town_source = TownSource.POINT if town else ""
     clean["lng"], clean["lat"] = lng, lat
     if town_code:
         named = Region.objects.filter(level=RegionLevel.TOWNSHIP).filter(code=town_code).first() or \
@@ -140,13 +149,16 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
         if named is None:
             err("town", f"“{town_code}”不是本县的乡镇(街道)")
         elif town is None:
-            town = named
+            town, town_source = named, TownSource.GIVEN
     address = (address or "").strip()
     if lng is None and not address:
         err("location", "请提供位置（经纬度）或地址")
+    if town is None and not town_code:  # no point in a town, no town given: the address may name one
+        town = geo.town_named_in(address)
+        town_source = TownSource.ADDRESS if town else ""
     if len(address) > 300:
         err("address", "地址不能超过300字")
-    clean["address"], clean["town"] = address, town
+    clean["address"], clean["town"], clean["town_source"] = address, town, town_source
     if occurred_at is not None:
         if isinstance(occurred_at, str):
             try:
@@ -339,6 +351,7 @@ def event_submit(
         notify_reporter=bool(notify_reporter),
         title=clean["title"], text=clean["text"], media_url=clean["media_url"],
         lng=clean["lng"], lat=clean["lat"], address=clean["address"], town=clean["town"],
+        town_source=clean["town_source"],
         occurred_at=clean["occurred_at"], received_at=received_at or now, category=clean["category"],
         priority=clean["priority"], status=EventStatus.TRIAGE, synthetic=synthetic,
     )

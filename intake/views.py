@@ -268,7 +268,8 @@ def public_report(request):
         d = form.cleaned_data
         try:
             result = event_submit(channel=Channel.CITIZEN, text=d["text"], title=d["title"], lng=d["lng"], lat=d["lat"],
-                                  address=d["address"], category_code=d["category"].code if d["category"] else None,
+                                  address=d["address"], town_code=d["town"].code if d["town"] else None,
+                                  category_code=d["category"].code if d["category"] else None,
                                   priority=d["priority"], reporter_name=d["reporter_name"],
                                   reporter_phone=d["reporter_phone"], confidential=d["confidential"],
                                   notify_reporter=d["notify_reporter"],

@@ -42,3 +42,30 @@ def locate_town(lng: float, lat: float):
         if geom.contains(pt):
             return Region.objects.get(pk=pk)
     return None
+
+
+TOWN_SUFFIXES = ("街道", "镇", "乡")
+
+
+def town_named_in(text: str):
+    """The one 乡镇(街道) an address names, or None: by its full name (辉埠镇), else by its name without
+    镇/乡/街道 (辉埠) when that is at least two characters. None when no town or more than one is named,
+    so an address that mentions two places is left to a person rather than guessed."""
+    from org.choices import RegionLevel
+    from org.models import Region
+
+    text = "".join((text or "").split())
+    if not text:
+        return None
+    towns = list(Region.objects.filter(level=RegionLevel.TOWNSHIP))
+    full = {t.pk: t for t in towns if t.name in text}
+    if len(full) == 1:
+        return next(iter(full.values()))
+    if full:
+        return None
+    short = {}
+    for t in towns:
+        stem = next((t.name[: -len(s)] for s in TOWN_SUFFIXES if t.name.endswith(s)), t.name)
+        if len(stem) >= 2 and stem in text:
+            short[t.pk] = t
+    return next(iter(short.values())) if len(short) == 1 else None

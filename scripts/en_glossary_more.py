@@ -503,4 +503,11 @@ EN_MORE = {
     "打码并公开": "Mask and publish",
     "照片已公开（打码 %(count)s 处）": "Photo published (%(count)s region(s) masked)",
     "取消这一处打码": "Remove this masked region",
+    "按定位": "From the position",
+    "报告人或来源系统所填": "As given by the reporter or the sending system",
+    "按地址中的镇街名": "From the town named in the address",
+    "所在乡镇（街道）": "Town (township or subdistrict)",
+    "按定位或地址确定": "Find it from the position or address",
+    "镇街依据": "How the town was found",
+    "发生地镇街": "Town where it happened",
 }

@@ -1,0 +1,66 @@
+"""The 镇街 of a report decides whether the town team (赋权, ZJ-009) or a county body is responsible: from the
+position, else the town the reporter or sending system names, else the one town the address names; how it
+was found is kept on the event and shown in the routing explanation."""
+
+import pytest
+
+from dispatch.models import RoutingDecision
+from intake.models import Event
+from intake.services import event_submit
+from org.geo import town_named_in
+
+STALL = "有人占道摆摊经营，影响通行"  # 占道经营: delegated to 天马街道 in the test world
+
+
+@pytest.mark.parametrize("address, town", [
+    ("辉埠镇东山村村委会门口", "辉埠镇"),
+    ("常山县天马街道人民路58号", "天马街道"),
+    ("天马人民路58号", "天马街道"),  # without 街道
+    ("辉埠 东山村", "辉埠镇"),
+    ("天马街道和辉埠镇交界的路口", None),  # two towns: a person decides
+    ("人民路58号", None),
+    ("", None),
+])
+def test_the_one_town_an_address_names(iw, address, town):
+    found = town_named_in(address)
+    assert (found.name if found else None) == town
+
+
+def test_a_report_without_a_position_goes_to_the_town_its_address_names(iw):
+    event = event_submit(channel="citizen", text=STALL, category_code="0504", address="天马街道人民路58号").event
+    assert event.town == iw.tianma and event.town_source == "address"
+    decision = event.decisions.get()
+    assert decision.method == RoutingDecision.Method.AUTO and event.department == iw.tianma_gov
+    assert decision.explanation["town"] == {"name": "天马街道", "source": "按地址中的镇街名"}
+
+
+def test_without_position_or_town_the_report_waits_for_a_person(iw):
+    event = event_submit(channel="citizen", text=STALL, category_code="0504", address="人民路58号").event
+    assert event.town is None and event.town_source == ""
+    assert event.status == "triage"
+    assert "无法确定发生地所在镇街" in event.decisions.get().explanation["triage_reasons"]
+
+
+def test_the_position_wins_and_a_named_town_comes_before_the_address(iw):
+    at_point = event_submit(channel="citizen", text=STALL, category_code="0504", address="辉埠镇东山村", lng=iw.tianma_point[0],
+                            lat=iw.tianma_point[1]).event
+    assert (at_point.town, at_point.town_source) == (iw.tianma, "point")
+    assert at_point.decisions.get().explanation["town"]["source"] == "按定位"
+    given = event_submit(channel="hotline", source=iw.hotline, external_id="H-1", text=STALL, category_code="0504",
+                         address="天马街道人民路", town_code="330822115").event
+    assert (given.town, given.town_source) == (iw.huibu, "given")
+
+
+def test_the_public_page_offers_the_towns_for_a_report_without_a_position(iw, client):
+    page = client.get("/public/report/").content.decode()
+    assert 'name="town"' in page and "辉埠镇" in page and "按定位或地址确定" in page
+    r = client.post("/public/report/", {"text": STALL, "priority": "normal", "category": iw.cat_stall.pk, "address": "东山村口",
+                                        "town": iw.tianma.pk})
+    assert r.status_code == 302, r.content.decode()[:300]
+    event = Event.objects.get()
+    assert (event.town, event.town_source) == (iw.tianma, "given") and event.department == iw.tianma_gov
+    assert client.post("/public/report/", {"text": STALL, "priority": "normal", "address": "x",
+                                           "town": 999999}).status_code == 200  # not a town: the form says so
+    assert Event.objects.count() == 1
+    client.force_login(iw.operator)  # the routing explanation says how the town was found
+    assert "发生地镇街：天马街道（报告人或来源系统所填）" in client.get(f"/intake/events/{event.pk}/").content.decode()
