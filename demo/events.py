@@ -176,8 +176,9 @@ class EventReplay:
         if event.status == EventStatus.RESOLVED and verify:
             verifier = self.grid if event.town_id == self.grid.town_id else self.operator
             with self._when(fb_at + dt.timedelta(hours=self.rng.randint(2, 30))):
-                dispatch.event_verify(actor=verifier, event=event, passed=self.rng.random() > 0.05,
-                                      note="现场核查，问题已解决")
+                passed = self.rng.random() > 0.05
+                dispatch.event_verify(actor=verifier, event=event, passed=passed,
+                                      note="现场核查，问题已解决" if passed else "现场核查，问题仍然存在，未整改到位")
             event.refresh_from_db()
             if event.status == EventStatus.ACCEPTED:  # failed verification, handled again
                 ins2 = event.instructions.filter(status="signed").order_by("-id").first()

@@ -13,7 +13,7 @@ from core.config import config_get
 from dispatch.access import events_visible_to
 from intake.choices import OPEN_STATUSES, EventStatus
 from intake.models import Attachment, Event
-from intake.services import distance_m, near, text_similarity
+from intake.services import ADDRESS_KEY_MIN, address_key, distance_m, near, text_similarity
 
 
 def _day_start(day: dt.date):
@@ -80,36 +80,53 @@ def event_export_rows(qs: QuerySet[Event]):
 @dataclass
 class DuplicateCandidate:
     event: Event
-    distance_m: int
+    distance_m: int | None  # None: found by its address (one of the two has no position)
     similarity: float  # character-bigram Jaccard of title + text, as the automatic linking uses
     mergeable: bool  # this event can be merged into it now (``dispatch.services.event_merge``)
+    address_similarity: float | None = None  # bigram Jaccard of the two ``address_key``s
 
 
 def duplicate_candidates(event: Event, *, limit: int = 5) -> list[DuplicateCandidate]:
-    """疑似重复 for a person to judge: reports near ``event`` (twice the automatic distance), within twice
-    the automatic time window either side, of the same category when both have one, that are not
-    themselves duplicates — nearest first. A closed one is shown (the problem was here before) but cannot
-    be merged into: the new report would be handled by nobody. The automatic link needs the texts to
-    share enough wording; reports of one problem in different words (a hotline call and a grid worker's
-    photo report) are found here, and the command centre merges them with one click."""
-    if event.lng is None or event.lat is None:
-        return []
+    """疑似重复 for a person to judge: reports within twice the automatic time window either side, of the same
+    category when both have one, that are not themselves duplicates — near ``event`` (twice the automatic
+    distance), nearest first; then, where one of the two has no position (a hotline call gives an address),
+    reports of the same town whose address is alike (``address_key`` bigram Jaccard ≥ 0.5), most alike
+    first. A closed one is shown (the problem was here before) but cannot be merged into: the new report
+    would be handled by nobody. The automatic link needs the texts to share enough wording; reports of one
+    problem in different words (a hotline call and a grid worker's photo report) are found here, and the
+    command centre merges them with one click."""
     distance = 2 * config_get("intake.duplicate.distance_m")
     window = dt.timedelta(hours=2 * config_get("intake.duplicate.window_hours"))
-    qs = (Event.objects.filter(near(event.lng, event.lat, distance), duplicate_of__isnull=True,
+    qs = (Event.objects.filter(duplicate_of__isnull=True,
                                received_at__range=(event.received_at - window, event.received_at + window))
           .filter(Q(status__in=OPEN_STATUSES) | Q(status=EventStatus.CLOSED))
           .exclude(pk=event.pk).select_related("category", "department"))
     if event.category_id:
         qs = qs.filter(Q(category=event.category_id) | Q(category__isnull=True))
     can_merge = event.status in OPEN_STATUSES and not event.duplicates.exists()
+    text = event.title + event.text
     found = []
-    for other in qs.order_by("received_at")[:100]:
-        metres = distance_m(event.lng, event.lat, other.lng, other.lat)
-        if metres <= distance:
-            found.append(DuplicateCandidate(other, round(metres), text_similarity(
-                event.title + event.text, other.title + other.text), can_merge and other.status in OPEN_STATUSES))
+    if event.lng is not None and event.lat is not None:
+        for other in qs.filter(near(event.lng, event.lat, distance)).order_by("received_at")[:100]:
+            metres = distance_m(event.lng, event.lat, other.lng, other.lat)
+            if metres <= distance:
+                found.append(DuplicateCandidate(other, round(metres), text_similarity(text, other.title + other.text),
+                                                can_merge and other.status in OPEN_STATUSES))
     found.sort(key=lambda c: (c.distance_m, c.event.received_at))
+    key = address_key(event.address)
+    if event.town_id and len(key) >= ADDRESS_KEY_MIN:
+        by_address = qs.filter(town=event.town_id).exclude(address="")
+        if event.lng is not None:
+            by_address = by_address.filter(lng__isnull=True)
+        alike = []
+        for other in by_address.order_by("received_at")[:200]:
+            other_key = address_key(other.address)
+            score = 1.0 if other_key == key else text_similarity(key, other_key)
+            if score >= 0.5:
+                alike.append(DuplicateCandidate(other, None, text_similarity(text, other.title + other.text),
+                                                can_merge and other.status in OPEN_STATUSES, round(score, 2)))
+        alike.sort(key=lambda c: (-c.address_similarity, c.event.received_at))
+        found += alike
     return found[:limit]
 
 

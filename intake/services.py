@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -89,6 +90,19 @@ def distance_m(lng1, lat1, lng2, lat2) -> float:
 def _bigrams(text: str) -> set[str]:
     text = "".join(text.split())
     return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+_ADDRESS_PREFIX = re.compile(r"^(?:浙江省)?(?:衢州市)?(?:常山县)?(?:[\u4e00-\u9fff]{2,3}?(?:街道|镇|乡))?")
+_ADDRESS_NOISE = re.compile(r"[\s,，.。、;；:：()（）\[\]【】<>《》\-—_/#]+")
+ADDRESS_KEY_MIN = 4  # 村口, 路边: too vague to say two reports are at one place
+
+
+def address_key(address: str) -> str:
+    """The place an address names without what every address here shares: 浙江省衢州市常山县天马街道人民路58号
+    and “人民路 58号” both give 人民路58号 (spaces, punctuation and the province/city/county/town prefix
+    removed). Reports from a hotline carry an address but rarely a position; this is how they are compared."""
+    text = _ADDRESS_NOISE.sub("", address or "")
+    return _ADDRESS_PREFIX.sub("", text, count=1)
 
 
 def text_similarity(a: str, b: str) -> float:
@@ -233,24 +247,33 @@ def store_attachments(event: Event, files: list, *, stage: str = AttachmentStage
     return digests
 
 
-def find_duplicate(*, category, lng, lat, text, town, at, exclude_pk=None) -> Event | None:
-    if lng is None:
-        return None
+def find_duplicate(*, category, lng, lat, text, town, at, address: str = "", exclude_pk=None) -> Event | None:
+    """The open report this one repeats, or None: within the window, the same category and town, text similar
+    enough, and at the same place — within the distance when both have a position, else (a hotline call
+    with only an address) the same address (``address_key``), which needs a known category and town."""
     window = dt.timedelta(hours=config_get("intake.duplicate.window_hours"))
     distance = config_get("intake.duplicate.distance_m")
     threshold = config_get("intake.duplicate.text_similarity")
-    qs = Event.objects.filter(duplicate_of__isnull=True, status__in=OPEN_STATUSES, received_at__gte=at - window,
-                              lng__isnull=False)
+    qs = Event.objects.filter(duplicate_of__isnull=True, status__in=OPEN_STATUSES, received_at__gte=at - window)
     if category is not None:
         qs = qs.filter(category=category)
     if town is not None:
         qs = qs.filter(town=town)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    qs = qs.filter(near(lng, lat, distance)).order_by("received_at")
-    for candidate in qs[:50]:
-        if distance_m(lng, lat, candidate.lng, candidate.lat) <= distance and \
-                text_similarity(text, candidate.title + candidate.text) >= threshold:
+    if lng is not None:
+        for candidate in qs.filter(near(lng, lat, distance), lng__isnull=False).order_by("received_at")[:50]:
+            if distance_m(lng, lat, candidate.lng, candidate.lat) <= distance and \
+                    text_similarity(text, candidate.title + candidate.text) >= threshold:
+                return candidate
+    key = address_key(address)
+    if len(key) < ADDRESS_KEY_MIN or category is None or town is None:
+        return None
+    by_address = qs.exclude(address="")
+    if lng is not None:
+        by_address = by_address.filter(lng__isnull=True)  # two positions were compared by distance above
+    for candidate in by_address.order_by("received_at")[:200]:
+        if address_key(candidate.address) == key and text_similarity(text, candidate.title + candidate.text) >= threshold:
             return candidate
     return None
 
@@ -367,7 +390,7 @@ def event_submit(
     record_transition(event, "", EventStatus.TRIAGE, actor=actor, reason=f"受理（{event.get_channel_display()}）")
     store_attachments(event, clean["files"], actor=actor)
     duplicate = find_duplicate(category=event.category, lng=event.lng, lat=event.lat, text=event.title + event.text,
-                               town=event.town, at=event.received_at, exclude_pk=event.pk)
+                               town=event.town, at=event.received_at, address=event.address, exclude_pk=event.pk)
     audit_log(actor=actor or source, action="intake.event.submit", obj=event,
               after={"ticket": event.ticket, "channel": channel, "anonymous": actor is None and source is None,
                      "external_id": external_id, "town": event.town_id,

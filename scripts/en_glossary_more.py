@@ -461,7 +461,6 @@ EN_MORE = {
     "取消公开": "Unpublish",
     "公开的是去除位置等信息后的副本，显示在查询页和 Open311": "Publishes a copy without location and camera data, shown on the ticket page and in Open311",
     "公开": "Publish",
-    "疑似重复：附近的同类报告": "Possible duplicates: similar reports nearby",
     "位置、时间相近且类别相同（或未分类）的报告，由值班员判断是否为同一问题；合并后本事件随主事件办理，报告人可查看主事件进度，可随时取消关联。": "Reports close in place and time, of the same category (or none yet): the operator judges whether they are one problem. Once merged, this report follows the main one, its reporter can track the main one, and the link can be undone at any time.",
     "距离": "Distance",
     "文字相似度": "Text similarity",
@@ -510,4 +509,6 @@ EN_MORE = {
     "按定位或地址确定": "Find it from the position or address",
     "镇街依据": "How the town was found",
     "发生地镇街": "Town where it happened",
+    "疑似重复：附近或同一地址的同类报告": "Possible duplicates: reports of the same kind nearby or at the same address",
+    "地址相近": "Similar address",
 }

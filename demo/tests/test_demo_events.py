@@ -28,6 +28,10 @@ def test_demo_events_cover_channels_towns_and_states(demo_events):
     statuses = set(events.values_list("status", flat=True))
     assert {"closed", "routed", "accepted", "resolved", "duplicate"} <= statuses  # resolved: 待核查 queue
     assert not events.filter(synthetic=False).exists()
+    from intake.models import Verification
+
+    verdicts = set(Verification.objects.values_list("passed", "note"))  # a failed 核查 does not say it is fixed
+    assert not [note for passed, note in verdicts if not passed and "已解决" in note]
 
 
 @pytest.mark.django_db
