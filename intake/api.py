@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 
 from django.db import transaction
 from ninja import Router, Status
 from ninja.security import APIKeyHeader
 
+from core import clock
 from core.exceptions import NotFound, ValidationFailed
+from intake.choices import EventStatus
 from intake.models import ApiClient, Event
-from intake.schemas import BatchIn, BatchOut, EventIn, EventOut
+from intake.schemas import BatchIn, BatchOut, EventIn, EventOut, UpdatesOut
+from intake.selectors import updates_for
 from intake.services import NewAttachment, api_client_for_key, event_submit
 
 MAX_BATCH = 500
@@ -32,8 +36,9 @@ class ApiKey(APIKeyHeader):
 router = Router(tags=["intake"], auth=ApiKey())
 
 
-def event_out(event: Event, created: bool) -> dict:
-    decision = event.decisions.order_by("-at", "-id").first()
+def event_out(event: Event, created: bool, decision=...) -> dict:
+    if decision is ...:
+        decision = event.decisions.order_by("-at", "-id").first()
     return {
         "ticket": event.ticket, "status": event.status, "status_label": str(event.get_status_display()),
         "created": created, "duplicate_of": event.duplicate_of.ticket if event.duplicate_of_id else None,
@@ -42,6 +47,8 @@ def event_out(event: Event, created: bool) -> dict:
         "department": event.department.name if event.department else None,
         "team": event.team.name if event.team else None,
         "explanation": decision.explanation.get("summary") if decision else None, "received_at": event.received_at,
+        "external_id": event.external_id, "outcome": event.outcome, "resolved_at": event.resolved_at,
+        "closed_at": event.closed_at,
     }
 
 
@@ -97,6 +104,27 @@ def create_batch(request, payload: BatchIn):
     body = {"created": created, "existing": len(results) - created,
             "events": [event_out(r.event, r.created) for r in results]}
     return Status(201 if created else 200, body)
+
+
+UPDATES_SETTLE = dt.timedelta(seconds=10)
+MAX_UPDATES = 500
+
+
+@router.get("/updates", response=UpdatesOut)
+def updates(request, after: int = 0, limit: int = 100):
+    """What happened to this system's reports since change ``after`` (回传: 受理, 分派, 退单, 办结 …), oldest
+    first, each with the report as it is now (department, outcome). Poll with the last ``next_after``.
+    Changes younger than 10 seconds are held back, so one still being committed cannot be skipped."""
+    if not 1 <= limit <= MAX_UPDATES:
+        raise ValidationFailed("limit 超出范围", errors={"limit": [f"应为 1 到 {MAX_UPDATES}"]})
+    if after < 0:
+        raise ValidationFailed("after 不能为负数", errors={"after": ["应为上次返回的 next_after，首次为 0"]})
+    rows = list(updates_for(request.auth, after=after, before=clock.now() - UPDATES_SETTLE)[:limit])
+    return {"updates": [{"id": t.pk, "ticket": t.event.ticket, "external_id": t.event.external_id, "old": t.old,
+                         "new": t.new, "new_label": str(EventStatus(t.new).label), "reason": t.reason, "at": t.at,
+                         "event": event_out(t.event, created=False, decision=next(iter(t.event.latest), None))}
+                        for t in rows],
+            "next_after": rows[-1].pk if rows else after}
 
 
 @router.get("/events/{ticket}", response=EventOut)

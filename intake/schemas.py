@@ -16,7 +16,7 @@ class EventIn(Schema):
     lng: float | None = None
     lat: float | None = None
     address: str = ""
-    town: str | None = Field(None, description="乡镇(街道)名称或9位代码（无经纬度时必填）")
+    town: str | None = Field(None, description="乡镇(街道)名称或9位代码；无经纬度时应填写，未填则按地址中的镇街名确定")
     occurred_at: dt.datetime | None = None
     category: str | None = Field(None, description="事件类别编码")
     priority: str = "normal"
@@ -46,6 +46,27 @@ class EventOut(Schema):
     team: str | None
     explanation: str | None
     received_at: dt.datetime
+    external_id: str = Field("", description="发送方系统中的编号")
+    outcome: str = Field("", description="处置结果（办理单位反馈，供热线回复报告人）")
+    resolved_at: dt.datetime | None = Field(None, description="处置完毕时间")
+    closed_at: dt.datetime | None = Field(None, description="办结时间")
+
+
+class UpdateOut(Schema):
+    id: int = Field(..., description="变更编号：下次以 after=此编号 继续读取")
+    ticket: str
+    external_id: str
+    old: str
+    new: str
+    new_label: str
+    reason: str
+    at: dt.datetime
+    event: EventOut
+
+
+class UpdatesOut(Schema):
+    updates: list[UpdateOut]
+    next_after: int = Field(..., description="下次请求的 after 值（无新变更时不变）")
 
 
 class BatchOut(Schema):

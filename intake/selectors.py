@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.config import config_get
 from dispatch.access import events_visible_to
 from intake.choices import OPEN_STATUSES, EventStatus
-from intake.models import Attachment, Event
+from intake.models import Attachment, Event, EventTransition
 from intake.services import ADDRESS_KEY_MIN, address_key, distance_m, near, text_similarity
 
 
@@ -135,3 +135,18 @@ def published_photos(event: Event | None = None) -> QuerySet[Attachment]:
     event when given. Publishing sets the time and the token together and withdrawing clears both."""
     qs = Attachment.objects.filter(published_at__isnull=False)
     return (qs.filter(event=event) if event is not None else qs).order_by("pk")
+
+
+def updates_for(client, *, after: int, before) -> QuerySet[EventTransition]:
+    """A sending system's 回传 feed: status changes of the reports it sent, after change ``after`` and
+    recorded before ``before``, in order, with each report's current state and latest routing decision
+    (``event.latest``) loaded in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from dispatch.models import RoutingDecision
+
+    return (EventTransition.objects.filter(event__source=client, pk__gt=after, at__lt=before).order_by("pk")
+            .select_related("event__town", "event__category", "event__department", "event__team",
+                            "event__duplicate_of")
+            .prefetch_related(Prefetch("event__decisions", to_attr="latest",
+                                       queryset=RoutingDecision.objects.order_by("-at", "-id"))))
