@@ -84,9 +84,10 @@ class EventReplay:
     def point(self, town):
         return self.L.point_in(town)
 
-    def text_for(self, code, town=None):
+    def text_for(self, code, town=None) -> tuple[str, str]:
         """A report's text, naming a road of the town it happened in (a town's own road, or the county
-        seat's streets for the three 街道), so the text and the map agree."""
+        seat's streets for the three 街道), so the text and the map agree; and its address (town, road and,
+        where the text names one, the place)."""
         template = self.rng.choice(D.EVENT_TEMPLATES[code])
         roads = D.ROADS
         if town is not None:
@@ -94,15 +95,21 @@ class EventReplay:
             if town.name.endswith("街道"):
                 roads += D.COUNTY_SEAT_ROADS
             roads = roads or D.ROADS
-        return template.format(road=self.rng.choice(roads), place=self.rng.choice(D.PLACES))
+        road, place = self.rng.choice(roads), self.rng.choice(D.PLACES)
+        address = f"{town.name if town else ''}{road}{place if '{place}' in template else ''}"
+        return template.format(road=road, place=place), address
 
     def submit(self, *, at, code, town, channel, give_category=True, lnglat=None, priority="normal", attachments=None):
         lng, lat = lnglat or self.point(town)
         source = {"hotline": "hotline", "drone": "drone", "sensor": "sensor", "referral": "department"}.get(channel)
-        text = self.text_for(code, town)
+        text, address = self.text_for(code, town)
+        if channel == "hotline" and lnglat is None and at.minute % 4 == 0:
+            lng = lat = None  # a call with an address the operator could not place on the map
+        if channel in ("drone", "sensor"):
+            address = ""  # devices send their position
         with clock.frozen(at):
             return event_submit(
-                channel=channel, text=text, title=text[:18], lng=lng, lat=lat, received_at=at,
+                channel=channel, text=text, title=text[:18], lng=lng, lat=lat, address=address, received_at=at,
                 occurred_at=at - dt.timedelta(minutes=self.rng.randint(5, 600)),
                 category_code=code if give_category else None, priority=priority,
                 source=self.clients.get(source), external_id=f"{channel}-{at:%Y%m%d%H%M%S}-{self.rng.randint(0, 10**6)}"
