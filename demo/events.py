@@ -266,8 +266,9 @@ class EventReplay:
                     self.handle(event, at=at)
                 elif age >= 1 and i % 4 == 1 and channel in ("grid", "citizen", "hotline"):
                     self.handle(event, at=at, verify=False)  # fed back, waiting for 核查
-                elif age > 1 and (i % 2 or (age > 5 and i % 5)):
-                    self.handle(event, at=at, close=False)  # signed, being handled; a few left unsigned
+                elif age >= 1 and (i % 5 or age > 5):
+                    self.handle(event, at=at, close=False)  # signed, being handled; one in five of the
+                    # last days' left unsigned, for 督办 to chase
         for _ in range(max(3, self.count // 300)):  # a few already today
             at = timezone.now() - dt.timedelta(minutes=self.rng.randint(5, 300))
             town = self.rng.choices(self.towns, town_weights)[0]

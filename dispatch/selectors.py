@@ -177,21 +177,24 @@ MAP_PERIODS = (7, 30, 365)  # days of reports on the map besides "open now"
 def event_points(*, user, days: int | None = None, category_id: int | None = None, limit: int = 20000) -> dict:
     """Points for the command-centre map: the open reports (``days`` None), or every report received in
     the last ``days`` days, closed ones included (where problems keep coming back). At most ``limit``
-    points, newest first; ``total`` says how many matched."""
-    qs = events_visible_to(user).filter(lng__isnull=False, duplicate_of__isnull=True)
+    points, newest first; ``total`` says how many matched, ``unplaced`` how many more have only an address
+    (a 12345 call nobody could place) and so are not on the map."""
+    qs = events_visible_to(user).filter(duplicate_of__isnull=True)
     if days is None:
         qs = qs.filter(status__in=OPEN_STATUSES)
     else:
         qs = qs.filter(received_at__gte=timezone.now() - dt.timedelta(days=days))
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
+    unplaced = qs.filter(lng__isnull=True).count()
+    qs = qs.filter(lng__isnull=False)
     total = qs.count()
     rows = qs.order_by("-received_at").values("pk", "ticket", "lng", "lat", "status", "title", "text", "me_too_count",
                                                "category__name")[:limit]
     points = [{"id": r["pk"], "t": r["ticket"], "x": r["lng"], "y": r["lat"], "s": r["status"],
                "n": (r["title"] or r["text"])[:30], "c": r["category__name"] or "", "m": r["me_too_count"]}
               for r in rows]
-    return {"points": points, "total": total}
+    return {"points": points, "total": total, "unplaced": unplaced}
 
 
 def notifications_for(user) -> QuerySet[Notification]:

@@ -511,4 +511,6 @@ EN_MORE = {
     "发生地镇街": "Town where it happened",
     "疑似重复：附近或同一地址的同类报告": "Possible duplicates: reports of the same kind nearby or at the same address",
     "地址相近": "Similar address",
+    "另有无定位（仅地址）的": "plus",
+    "件未上图，见事件列表": "with only an address, not on the map (see the event list)",
 }

@@ -138,6 +138,12 @@ def test_map_points_open_now_or_a_recent_period_and_a_category(iw, client):
     client.force_login(iw.operator)
     now_open = client.get("/command/points.json").json()
     assert [p["t"] for p in now_open["points"]] == [open_report.ticket] and now_open["total"] == 1
+    assert now_open["unplaced"] == 0
+    call = report(iw, channel="hotline", source=iw.hotline, external_id="12345-9", lng=None, lat=None,
+                  address="辉埠镇东山村村委会", text="村委会门口有人焚烧垃圾")  # only an address: not on the map
+    assert call.town == iw.huibu and call.lng is None
+    now_open = client.get("/command/points.json").json()
+    assert now_open["total"] == 1 and now_open["unplaced"] == 1
     week = client.get("/command/points.json", {"days": 7}).json()
     assert {p["t"] for p in week["points"]} == {open_report.ticket, old.ticket}
     assert {p["s"] for p in week["points"]} == {"routed", "closed"}
