@@ -16,6 +16,7 @@ from ninja import Router, Status
 from ninja.security import APIKeyHeader
 
 from core import clock
+from core.config import config_get
 from core.exceptions import NotFound, ValidationFailed
 from intake.choices import EventStatus
 from intake.models import ApiClient, Event
@@ -106,7 +107,6 @@ def create_batch(request, payload: BatchIn):
     return Status(201 if created else 200, body)
 
 
-UPDATES_SETTLE = dt.timedelta(seconds=10)
 MAX_UPDATES = 500
 
 
@@ -114,12 +114,15 @@ MAX_UPDATES = 500
 def updates(request, after: int = 0, limit: int = 100):
     """What happened to this system's reports since change ``after`` (回传: 受理, 分派, 退单, 办结 …), oldest
     first, each with the report as it is now (department, outcome). Poll with the last ``next_after``.
-    Changes younger than 10 seconds are held back, so one still being committed cannot be skipped."""
+    Changes younger than ``intake.updates_settle_seconds`` (300) are held back: a change is numbered when it
+    is written and seen when its transaction commits, so without the hold-back a reader could move past
+    the number of a change still inside a long transaction (a drone batch of 500 takes about 16 s)."""
     if not 1 <= limit <= MAX_UPDATES:
         raise ValidationFailed("limit 超出范围", errors={"limit": [f"应为 1 到 {MAX_UPDATES}"]})
     if after < 0:
         raise ValidationFailed("after 不能为负数", errors={"after": ["应为上次返回的 next_after，首次为 0"]})
-    rows = list(updates_for(request.auth, after=after, before=clock.now() - UPDATES_SETTLE)[:limit])
+    settle = dt.timedelta(seconds=config_get("intake.updates_settle_seconds"))
+    rows = list(updates_for(request.auth, after=after, before=clock.now() - settle)[:limit])
     return {"updates": [{"id": t.pk, "ticket": t.event.ticket, "external_id": t.event.external_id, "old": t.old,
                          "new": t.new, "new_label": str(EventStatus(t.new).label), "reason": t.reason, "at": t.at,
                          "event": event_out(t.event, created=False, decision=next(iter(t.event.latest), None))}
