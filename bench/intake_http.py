@@ -38,6 +38,9 @@ def main():
     ap.add_argument("--requests", type=int, default=100, help="per client")
     ap.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--address-only-every", type=int, default=0,
+                    help="every Nth event carries only an address (a 12345 call): town from the address, "
+                         "duplicates compared by address (0: every event has a point)")
     args = ap.parse_args()
     env = dict(os.environ, DATABASE_URL=args.database_url, OPENENFORCE_VAR_DIR=str(ROOT / "var" / "bench"),
                OPENENFORCE_DEMO_PASSWORD="bench-pass-2026")
@@ -71,8 +74,13 @@ def main():
         while not inside_county(lng, lat):  # the simplified town areas overhang the outline slightly
             lng, lat = loader.point_in(town)
         code = rng.choice(list(D.EVENT_TEMPLATES))
-        text = rng.choice(D.EVENT_TEMPLATES[code]).format(road=rng.choice(D.ROADS), place=rng.choice(D.PLACES))
-        payloads.append(json.dumps({"external_id": f"bench-{i}", "text": text + f"（第{i}号）", "lng": lng, "lat": lat, "category": code if i % 2 else None}, ensure_ascii=False).encode())
+        road, place = rng.choice(D.ROADS), rng.choice(D.PLACES)
+        text = rng.choice(D.EVENT_TEMPLATES[code]).format(road=road, place=place)
+        body = {"external_id": f"bench-{i}", "text": text + f"（第{i}号）", "lng": lng, "lat": lat,
+                "category": code if i % 2 else None}
+        if args.address_only_every and i % args.address_only_every == 0:
+            body.update(lng=None, lat=None, address=f"{town.name}{road}{place}")
+        payloads.append(json.dumps(body, ensure_ascii=False).encode())
     from django.db import connections
 
     connections.close_all()
@@ -121,7 +129,8 @@ def main():
             th.join()
         wall = time.perf_counter() - started
         n = len(latencies)
-        print(f"gunicorn workers {args.workers}, PostgreSQL, {args.clients} concurrent clients, {n} POSTs")
+        share = f", every {args.address_only_every}th address-only" if args.address_only_every else ""
+        print(f"gunicorn workers {args.workers}, PostgreSQL, {args.clients} concurrent clients, {n} POSTs{share}")
         print(f"throughput {n / wall:.1f} events/s; latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
               f"p95 {percentile(latencies, 95) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms; "
               f"errors {len(errors)}")

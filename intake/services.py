@@ -393,7 +393,7 @@ def event_submit(
                                town=event.town, at=event.received_at, address=event.address, exclude_pk=event.pk)
     audit_log(actor=actor or source, action="intake.event.submit", obj=event,
               after={"ticket": event.ticket, "channel": channel, "anonymous": actor is None and source is None,
-                     "external_id": external_id, "town": event.town_id,
+                     "external_id": external_id, "town": event.town_id, "town_source": event.town_source,
                      "category": event.category_id, "confidential": event.confidential,
                      "attachments": [a.sha256 for a in event.attachments.all()]})
     if duplicate is not None:

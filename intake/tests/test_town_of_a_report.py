@@ -32,6 +32,10 @@ def test_a_report_without_a_position_goes_to_the_town_its_address_names(iw):
     decision = event.decisions.get()
     assert decision.method == RoutingDecision.Method.AUTO and event.department == iw.tianma_gov
     assert decision.explanation["town"] == {"name": "天马街道", "source": "按地址中的镇街名"}
+    from core.models import AuditRecord
+
+    record = AuditRecord.objects.get(action="intake.event.submit")
+    assert (record.after["town"], record.after["town_source"]) == (iw.tianma.pk, "address")
 
 
 def test_without_position_or_town_the_report_waits_for_a_person(iw):
