@@ -116,7 +116,7 @@ def updates(request, after: int = 0, limit: int = 100):
     first, each with the report as it is now (department, outcome). Poll with the last ``next_after``.
     Changes younger than ``intake.updates_settle_seconds`` (300) are held back: a change is numbered when it
     is written and seen when its transaction commits, so without the hold-back a reader could move past
-    the number of a change still inside a long transaction (a drone batch of 500 takes about 16 s)."""
+    the number of a change still inside a long transaction (a drone batch of 500 takes 8–16 s)."""
     if not 1 <= limit <= MAX_UPDATES:
         raise ValidationFailed("limit 超出范围", errors={"limit": [f"应为 1 到 {MAX_UPDATES}"]})
     if after < 0:

@@ -11,7 +11,7 @@ for default in [
                   "反馈处置结果须附处置后照片（数字城管的做法；默认不强制，部分事件无从拍照）", "—", "PRACTICE"),
     ConfigDefault("intake.text.max_chars", 2000, "事件描述最大字数", "—", "PRACTICE"),
     ConfigDefault("intake.updates_settle_seconds", 300,
-                  "回传接口暂不提供最近多少秒内的变更（须长于最长的写入事务，如500条的无人机批量约16秒），以免漏读",
+                  "回传接口暂不提供最近多少秒内的变更（须长于最长的写入事务，如500条的无人机批量约8–16秒），以免漏读",
                   "—", "PRACTICE"),
     ConfigDefault("intake.reopen_days", 15, "办结后群众可申请重新处理的天数", "—", "PRACTICE"),
     ConfigDefault("intake.public.max_per_hour", 5,
