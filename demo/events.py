@@ -317,14 +317,17 @@ class EventReplay:
                 end=self.today + dt.timedelta(days=28), category=self.categories.get("0410"),
                 partners=list(Department.objects.filter(code__in=["GA", "JT", "ZJ"])),
                 targets={t: (80 if t.name.endswith("街道") else 30) for t in self.towns})
-        for task in campaign.tasks.all()[:9]:  # these teams signed for the task and report progress
+        for n, task in enumerate(campaign.tasks.all()[:9]):  # these teams signed for the task and report progress
             found = self.rng.randint(3, 20)
             with clock.frozen(base + dt.timedelta(days=7, hours=3)):
                 dispatch.instruction_sign(actor=self.duty[task.team.department_id],
                                           instruction=task.instructions.get(status="issued"))
+            fixed = self.rng.randint(0, found)
             with clock.frozen(base + dt.timedelta(days=8)):
-                dispatch.campaign_task_update(actor=self.duty[task.team.department_id], task=task, found=found,
-                                              fixed=self.rng.randint(0, found))
+                dispatch.campaign_task_update(
+                    actor=self.duty[task.team.department_id], task=task, found=found, fixed=fixed,
+                    note=f"已排查{task.town.name}主要道路，发现隐患{found}处，已整改{fixed}处",
+                    attachments=[NewAttachment(f"整改_{n:02d}.jpg", manhole_photo(1000 + n, fixed=True))] if fixed else [])
 
     def whistles(self):
         tianma = User.objects.get(username="tianma_officer")

@@ -48,6 +48,11 @@ def is_command(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or user.role in COMMAND_ROLES))
 
 
+def sees_campaign_photos(user) -> bool:
+    """整改照片 of a campaign are for staff: whoever works in the administration, not the public accounts."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role != Role.CITIZEN))
+
+
 def require_command(user) -> None:
     if not is_command(user):
         raise NotPermitted("仅指挥中心或指导办可执行此操作", errors={"__all__": ["需要指挥中心权限"]})

@@ -33,6 +33,7 @@ from dispatch.access import (
 from dispatch.models import (
     Campaign,
     CampaignTask,
+    CampaignTaskPhoto,
     Dispute,
     EventReturn,
     Instruction,
@@ -43,7 +44,7 @@ from dispatch.models import (
 from dispatch.selectors import current_instruction
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus
 from intake.models import Attachment, Event, Verification
-from intake.services import NewAttachment, check_attachments, event_transition, store_attachments
+from intake.services import NewAttachment, check_attachments, event_transition, store_attachments, store_files
 from org.choices import DepartmentKind, Role, TeamKind
 from org.models import Department, Team
 
@@ -303,7 +304,7 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
         errors["outcome"] = ["反馈须写明处置结果（不少于4个字）"]
     files = check_attachments(attachments or [], errors)
     if instruction.event_id is None and attachments:
-        errors.setdefault("attachments", []).append("专项任务的反馈不收照片，请写明结果")
+        errors.setdefault("attachments", []).append("专项任务的照片请随进度填报上传，反馈请写明结果")
     elif instruction.event_id and not attachments and config_get("dispatch.feedback_photo_required"):
         errors.setdefault("attachments", []).append("须附处置后照片")
     if errors:
@@ -619,18 +620,28 @@ def campaign_finish(*, actor, campaign: Campaign, results: str) -> Campaign:
 
 
 @transaction.atomic
-def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, note: str = "") -> CampaignTask:
+def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, note: str = "",
+                         attachments: list[NewAttachment] | None = None) -> CampaignTask:
+    """专项整治 progress by the task's team: hazards found and fixed, a note, and photos of them (整改照片)."""
     if not (acts_for(actor, task.team.department) or actor.team_id == task.team_id):
         raise NotPermitted("只有承担任务的队伍可以填报进度", errors={"__all__": ["无权填报"]})
     if task.campaign.status != Campaign.Status.ACTIVE:
         raise ValidationFailed("专项整治已结束，不能再填报进度", errors={"__all__": ["专项整治已结束"]})
+    errors: dict[str, list[str]] = {}
     if found < 0 or fixed < 0 or fixed > found:
-        raise ValidationFailed("进度数据有误", errors={"fixed": ["已整改数不能超过发现数，且不能为负"]})
-    before = {"found": task.found, "fixed": task.fixed}
-    CampaignTask.objects.filter(pk=task.pk).update(found=found, fixed=fixed, note=note[:300])
+        errors["fixed"] = ["已整改数不能超过发现数，且不能为负"]
+    note = (note or "").strip()
+    if len(note) > 300:
+        errors["note"] = [f"不能超过300个字符（现有{len(note)}个）"]
+    files = check_attachments(attachments or [], errors)
+    if errors:
+        raise ValidationFailed("进度数据有误", errors=errors)
+    before = {"found": task.found, "fixed": task.fixed, "note": task.note}
+    CampaignTask.objects.filter(pk=task.pk).update(found=found, fixed=fixed, note=note)
+    photos = store_files(files, lambda **f: CampaignTaskPhoto(task=task, added_by=actor, **f))
     task.refresh_from_db()
     audit_log(actor=actor, action="dispatch.campaign.progress", obj=task, before=before,
-              after={"found": found, "fixed": fixed})
+              after={"found": found, "fixed": fixed, "note": note, "photos": photos})
     return task
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/finish/", views.campaign_finish, name="campaign_finish"),
     path("campaigns/tasks/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
+    path("campaigns/photos/<int:pk>", views.campaign_photo, name="campaign_photo"),
     path("campaigns/instructions/<int:pk>/<str:action>/", views.campaign_instruction, name="campaign_instruction"),
 ]

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from core.config import config_get
 from core.exceptions import ApplicationError, ValidationFailed
-from core.http import errors_as_text, errors_into_form, handle_application_errors
+from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
 from core.tabular import write_csv
 from dispatch import selectors, services
-from dispatch.access import departments_acted_for, is_command, sees_county
+from dispatch.access import departments_acted_for, is_command, sees_campaign_photos, sees_county
 from dispatch.forms import CampaignForm, PeriodForm
-from dispatch.models import Campaign, CampaignTask, Instruction, Whistle, WhistleCall
+from dispatch.models import Campaign, CampaignTask, CampaignTaskPhoto, Instruction, Whistle, WhistleCall
 from intake.models import EventCategory
+from intake.services import NewAttachment
 from org.choices import RegionLevel, Role, TeamKind
 from org.models import Department, Region
 
@@ -160,7 +161,7 @@ def whistle_action(request, pk, action):
 @login_required
 @handle_application_errors
 def campaign_list(request):
-    campaigns = Campaign.objects.prefetch_related("tasks__town", "tasks__team").select_related(
+    campaigns = Campaign.objects.prefetch_related("tasks__town", "tasks__team", "tasks__photos").select_related(
         "lead_department", "category").annotate(target_sum=Sum("tasks__target"), found_sum=Sum("tasks__found"),
                                                 fixed_sum=Sum("tasks__fixed"))
     bodies = departments_acted_for(request.user)
@@ -169,7 +170,8 @@ def campaign_list(request):
         status__in=Instruction.OPEN).order_by("issued_at")}
     return render(request, "dispatch/campaigns.html", {"campaigns": campaigns, "user_team": request.user.team_id,
                                                        "open_instructions": open_instructions,
-                                                       "can_command": is_command(request.user)})
+                                                       "can_command": is_command(request.user),
+                                                       "sees_photos": sees_campaign_photos(request.user)})
 
 
 def _campaign_towns():
@@ -249,9 +251,11 @@ def campaign_instruction(request, pk, action):
 @require_POST
 def campaign_progress(request, pk):
     task = get_object_or_404(CampaignTask, pk=pk)
+    photos = [NewAttachment(f.name, f.read()) for f in request.FILES.getlist("photos")]
     try:
         services.campaign_task_update(actor=request.user, task=task, found=int(request.POST.get("found", 0)),
-                                      fixed=int(request.POST.get("fixed", 0)), note=request.POST.get("note", ""))
+                                      fixed=int(request.POST.get("fixed", 0)), note=request.POST.get("note", ""),
+                                      attachments=photos)
         messages.success(request, "已更新进度")
     except ValueError:
         messages.error(request, "请填写数字")
@@ -260,3 +264,12 @@ def campaign_progress(request, pk):
     return redirect("dispatch:campaigns")
 
 
+
+
+@login_required
+def campaign_photo(request, pk):
+    """A campaign task's 整改照片, to staff (not MEDIA_URL: media is not served)."""
+    if not sees_campaign_photos(request.user):
+        raise Http404
+    photo = get_object_or_404(CampaignTaskPhoto, pk=pk)
+    return stored_file_response(photo.file, content_type=photo.content_type, filename=photo.original_name)

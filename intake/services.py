@@ -233,18 +233,24 @@ def check_attachments(attachments: list[NewAttachment], errors: dict[str, list[s
     return files
 
 
-def store_attachments(event: Event, files: list, *, stage: str = AttachmentStage.REPORT, actor=None) -> list[str]:
-    """Save checked files (``check_attachments``) under their SHA-256; returns the digests."""
+def store_files(files: list, make) -> list[str]:
+    """Save checked files (``check_attachments``) under their SHA-256, each as the row ``make(**fields)``
+    builds (an event's attachment, a campaign task's photo); returns the digests."""
     digests = []
     for att, (ctype, ext) in files:
         digest = hashlib.sha256(att.data).hexdigest()
-        stored = Attachment(event=event, sha256=digest, content_type=ctype, size=len(att.data),
-                            original_name=att.name[:200], stage=stage, uploaded_at=clock.now(),
-                            added_by=actor if getattr(actor, "pk", None) else None)
+        stored = make(sha256=digest, content_type=ctype, size=len(att.data), original_name=att.name[:200],
+                      uploaded_at=clock.now())
         stored.file.save(f"{digest}.{ext}", ContentFile(att.data), save=False)
         stored.save()
         digests.append(digest)
     return digests
+
+
+def store_attachments(event: Event, files: list, *, stage: str = AttachmentStage.REPORT, actor=None) -> list[str]:
+    """An event's checked files, at a stage of its handling, by whoever added them."""
+    added_by = actor if getattr(actor, "pk", None) else None
+    return store_files(files, lambda **f: Attachment(event=event, stage=stage, added_by=added_by, **f))
 
 
 def find_duplicate(*, category, lng, lat, text, town, at, address: str = "", exclude_pk=None) -> Event | None:

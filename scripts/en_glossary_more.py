@@ -513,4 +513,5 @@ EN_MORE = {
     "地址相近": "Similar address",
     "另有无定位（仅地址）的": "plus",
     "件未上图，见事件列表": "with only an address, not on the map (see the event list)",
+    "整改照片": "Photos of the work",
 }

@@ -41,6 +41,7 @@ def test_demo_manhole_burst_and_campaign(demo_events):
     assert burst.filter(status="duplicate").exists()  # neighbours' reports linked as me-too
     campaign = Campaign.objects.get(name="窨井盖安全隐患专项排查")
     assert campaign.tasks.count() == 14
+    assert campaign.tasks.filter(photos__isnull=False).exists()  # 整改照片 with the teams' progress
     # phone reports carry a photo, the repairs a photo after the work; two repairs are shown to the public
     from intake.models import Attachment
 

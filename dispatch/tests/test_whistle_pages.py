@@ -110,3 +110,45 @@ def test_campaign_progress_through_the_page(iw, client):
     client.post(url, {"found": "30", "fixed": "30"})
     task.refresh_from_db()
     assert (task.found, task.fixed) == (12, 9)
+
+
+def test_campaign_progress_carries_a_note_and_photos_staff_can_see(iw, client, settings, tmp_path):
+    """整改照片: the team uploads photos with its progress; a bad file or an overlong note changes nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dispatch import services
+    from dispatch.models import CampaignTaskPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    campaign = services.campaign_create(
+        actor=iw.operator, name="窨井盖专项排查", description="全县排查", lead=iw.zf,
+        start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30), category=iw.cat_repair,
+        partners=[iw.zj], targets={iw.tianma: 20})
+    task = CampaignTask.objects.get(campaign=campaign)
+    url = reverse("dispatch:campaign_progress", args=[task.pk])
+    client.force_login(iw.tianma_officer)
+    page = client.post(url, {"found": "3", "fixed": "1", "note": "人民路",
+                             "photos": SimpleUploadedFile("x.exe", b"MZ\x90\x00")}, follow=True).content.decode()
+    assert "类型不支持" in page
+    page = client.post(url, {"found": "3", "fixed": "1", "note": "长" * 301}, follow=True).content.decode()
+    assert "不能超过300个字符" in page
+    task.refresh_from_db()
+    assert (task.found, task.fixed, task.note) == (0, 0, "") and not CampaignTaskPhoto.objects.exists()
+    client.post(url, {"found": "3", "fixed": "2", "note": "人民路3处，已换盖2处",
+                      "photos": [SimpleUploadedFile("a.png", png), SimpleUploadedFile("b.png", png + b"1")]})
+    task.refresh_from_db()
+    assert (task.found, task.fixed, task.note) == (3, 2, "人民路3处，已换盖2处")
+    photo = task.photos.order_by("pk").first()
+    assert task.photos.count() == 2 and photo.added_by == iw.tianma_officer and photo.content_type == "image/png"
+    record = AuditRecord.objects.filter(action="dispatch.campaign.progress").latest("pk")
+    assert record.after["photos"] == list(task.photos.order_by("pk").values_list("sha256", flat=True))
+    photo_url = reverse("dispatch:campaign_photo", args=[photo.pk])
+    client.force_login(iw.operator)
+    page = client.get(reverse("dispatch:campaigns")).content.decode()
+    assert photo_url in page and "人民路3处，已换盖2处" in page
+    response = client.get(photo_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == png
+    client.force_login(iw.citizen)  # not the public's
+    assert photo_url not in client.get(reverse("dispatch:campaigns")).content.decode()
+    assert client.get(photo_url).status_code == 404
