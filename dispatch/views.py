@@ -264,8 +264,6 @@ def campaign_progress(request, pk):
     return redirect("dispatch:campaigns")
 
 
-
-
 @login_required
 def campaign_photo(request, pk):
     """A campaign task's 整改照片, to staff (not MEDIA_URL: media is not served)."""

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -90,8 +92,6 @@ class PhotoPublishForm(forms.Form):
         required=False, label=_("我已查看照片：没有可辨认的人脸、车牌、门牌或证件，或已在上面打码"))
 
     def clean_redactions(self):
-        import json
-
         raw = self.cleaned_data["redactions"].strip()
         if not raw:
             return []
