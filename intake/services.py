@@ -426,8 +426,16 @@ def api_client_create(*, actor, name: str, kind: str, department=None) -> tuple[
     from org.access import require
 
     require(actor, "org.manage")
+    name = (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not name or len(name) > 100:
+        errors["name"] = ["不能为空，且不超过100个字符"]
+    elif ApiClient.objects.filter(name=name).exists():
+        errors["name"] = [f"已有名为“{name}”的接入系统"]
     if kind not in ApiClient.Kind.values:
-        raise ValidationFailed("类型无效", errors={"kind": [f"应为 {'/'.join(ApiClient.Kind.values)}"]})
+        errors["kind"] = [f"应为 {'/'.join(ApiClient.Kind.values)}"]
+    if errors:
+        raise ValidationFailed("接入系统信息有误", errors=errors)
     key = "oe_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         client = ApiClient.objects.create(name=name, kind=kind, key_prefix=key[:8], key_hash=ApiClient.hash_key(key),
@@ -435,6 +443,22 @@ def api_client_create(*, actor, name: str, kind: str, department=None) -> tuple[
         audit_log(actor=actor, action="intake.api_client.create", obj=client, after={"name": name, "kind": kind,
                                                                                       "prefix": key[:8]})
     return client, key
+
+
+@transaction.atomic
+def api_client_deactivate(*, actor, client: ApiClient) -> ApiClient:
+    """停用: the system's key stops working at once (a leaked key, a system retired). Its reports stay."""
+    from org.access import require
+
+    require(actor, "org.manage")
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if not client.active:
+        raise InvalidTransition("该接入系统已停用", errors={"name": [f"“{client.name}”已停用"]})
+    ApiClient.objects.filter(pk=client.pk).update(active=False)
+    audit_log(actor=actor, action="intake.api_client.deactivate", obj=client, before={"active": True},
+              after={"active": False, "prefix": client.key_prefix})
+    client.refresh_from_db()
+    return client
 
 
 def api_client_for_key(key: str | None) -> ApiClient | None:
