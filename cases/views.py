@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases import documents as docs
 from cases import selectors
@@ -187,7 +188,7 @@ def case_new(request):
                     raise PermissionDenied(exc.message) from None
                 _errors_into_form(form, exc)
             else:
-                messages.success(request, "线索已登记，请指派两名以上持证执法人员并核查立案")
+                messages.success(request, gettext("线索已登记，请指派两名以上持证执法人员并核查立案"))
                 return redirect("cases:case", case.pk)
     return render(request, "cases/new.html", {"form": form, "events": events,
                                               "confidential": any(e.confidential for e in events)}, status=status)
@@ -220,11 +221,11 @@ def spot_form(request):
                 party_refused_to_sign=bool(p.get("refused")), refusal_note=p.get("refusal_note", ""),
                 town=user.town)
         except (InvalidOperation, ValueError):
-            messages.error(request, "罚款金额应为数字")
+            messages.error(request, gettext("罚款金额应为数字"))
         except ApplicationError as exc:
             messages.error(request, errors_as_text(exc))
         else:
-            messages.success(request, f"已作出当场处罚决定 {case.number}，请打印或出示决定书交付当事人")
+            messages.success(request, gettext("已作出当场处罚决定 %(number)s，请打印或出示决定书交付当事人") % {"number": case.number})
             return redirect("cases:case", case.pk)
     return render(request, "cases/spot.html", {"items": items, "officers": team_officers, "me": getattr(user, "officer", None),
                                                "dept": dept, "now": dt.datetime.now()})

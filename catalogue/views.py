@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from catalogue import selectors, services
@@ -115,7 +116,7 @@ def candidate_accept(request, pk):
         holder_team=d.get("holder_team"), effective_date=d["effective_date"], name=d.get("name") or None,
         supervising_department=d.get("supervising_department"), note=d.get("note") or "",
     )
-    messages.success(request, f"已采纳为事项 {item.code}")
+    messages.success(request, gettext("已采纳为事项 %(code)s") % {"code": item.code})
     return redirect(safe_next(request, "catalogue:candidates"))
 
 
@@ -127,10 +128,10 @@ def candidate_reject(request, pk):
     candidate = get_object_or_404(ClauseCandidate, pk=pk)
     form = CandidateRejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写驳回理由")
+        messages.error(request, gettext("请填写驳回理由"))
         return redirect("catalogue:candidates")
     services.candidate_reject(actor=request.user, candidate=candidate, reason=form.cleaned_data["reason"])
-    messages.success(request, "已驳回")
+    messages.success(request, gettext("已驳回"))
     return redirect(safe_next(request, "catalogue:candidates"))
 
 
@@ -175,7 +176,7 @@ def entrustments(request):
             except ApplicationError as exc:
                 messages.error(request, exc.message + " " + "；".join(m for ms in exc.errors.values() for m in ms))
             else:
-                messages.success(request, f"已终止委托 {e.instrument_no}")
+                messages.success(request, gettext("已终止委托 %(no)s") % {"no": e.instrument_no})
             return redirect("catalogue:entrustments")
         if form.is_valid():
             d = form.cleaned_data
@@ -190,7 +191,7 @@ def entrustments(request):
                                    list(msgs))
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"已登记委托 {e.instrument_no}")
+                messages.success(request, gettext("已登记委托 %(no)s") % {"no": e.instrument_no})
                 return redirect("catalogue:entrustments")
     rows = Entrustment.objects.select_related("principal", "agent").prefetch_related("items")
     in_force = set(selectors.entrustments_in_force(dt.date.today()).values_list("pk", flat=True))

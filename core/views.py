@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from catalogue.models import ClauseCandidate, EnforcementItem, Law
@@ -50,7 +51,7 @@ def notifications_read(request, pk: int | None = None):
 
     count = notifications_mark_read(actor=request.user, pk=pk)
     if pk is None:
-        messages.success(request, f"已将 {count} 条通知标为已读")
+        messages.success(request, gettext("已将 %(count)s 条通知标为已读") % {"count": count})
     back = request.POST.get("next", "")
     return redirect(back if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else "home")
 

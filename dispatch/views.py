@@ -128,9 +128,9 @@ def whistle_blow(request):
         services.whistle_blow(actor=request.user, title=p.get("title", ""), description=p.get("description", ""),
                               town=town, action_at=action_at, place=p.get("place", ""),
                               calls=[(d, p.get("task", "") or "参加联合行动") for d in depts])
-        messages.success(request, "已吹哨，被呼叫部门已收到通知")
+        messages.success(request, _("已吹哨，被呼叫部门已收到通知"))
     except ValueError:
-        messages.error(request, "联合行动时间格式有误")
+        messages.error(request, _("联合行动时间格式有误"))
     except ApplicationError as exc:
         messages.error(request, errors_as_text(exc))
     return redirect("dispatch:whistles")
@@ -152,7 +152,7 @@ def whistle_action(request, pk, action):
                                    done_call_ids=[int(x) for x in done])
         else:
             raise Http404
-        messages.success(request, "已完成")
+        messages.success(request, _("已完成"))
     except ApplicationError as exc:
         messages.error(request, errors_as_text(exc))
     return redirect("dispatch:whistles")
@@ -235,11 +235,11 @@ def campaign_instruction(request, pk, action):
     try:
         if action == "sign":
             services.instruction_sign(actor=request.user, instruction=instruction)
-            messages.success(request, "已签收")
+            messages.success(request, _("已签收"))
         elif action == "feedback":
             services.instruction_feedback(actor=request.user, instruction=instruction,
                                           outcome=request.POST.get("outcome", ""))
-            messages.success(request, "已反馈")
+            messages.success(request, _("已反馈"))
         else:
             raise Http404
     except ApplicationError as exc:
@@ -256,9 +256,9 @@ def campaign_progress(request, pk):
         services.campaign_task_update(actor=request.user, task=task, found=int(request.POST.get("found", 0)),
                                       fixed=int(request.POST.get("fixed", 0)), note=request.POST.get("note", ""),
                                       attachments=photos)
-        messages.success(request, "已更新进度")
+        messages.success(request, _("已更新进度"))
     except ValueError:
-        messages.error(request, "请填写数字")
+        messages.error(request, _("请填写数字"))
     except ApplicationError as exc:
         messages.error(request, errors_as_text(exc))
     return redirect("dispatch:campaigns")

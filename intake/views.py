@@ -257,7 +257,7 @@ def event_action(request, pk, action):
     except ApplicationError as exc:
         messages.error(request, errors_as_text(exc))
     else:
-        messages.success(request, "已完成")
+        messages.success(request, gettext("已完成"))
     return redirect("intake:event", event.pk)
 
 
@@ -281,7 +281,7 @@ def public_report(request):
             return render(request, "intake/public_report.html", {"form": form}, status=429)
         else:
             if result.duplicate_of:
-                messages.info(request, f"该问题已有人反映（{result.duplicate_of.ticket}），您的报告已关联并计入附议。")
+                messages.info(request, gettext("该问题已有人反映（%(ticket)s），您的报告已关联并计入附议。") % {"ticket": result.duplicate_of.ticket})
             return redirect("public_track", result.event.ticket)
     return render(request, "intake/public_report.html", {"form": form})
 
@@ -305,13 +305,13 @@ def public_track(request, ticket):
         try:
             if request.POST.get("action") == "reopen":
                 dispatch.event_reopen(event=event, reason=request.POST.get("reason", ""), attachments=_attachments(request))
-                messages.success(request, "已申请重新处理")
+                messages.success(request, gettext("已申请重新处理"))
             elif request.POST.get("action") == "rate":
                 score = int(request.POST.get("score", "0") or 0)
                 dispatch.event_rate(event=event, score=score, comment=request.POST.get("comment", ""))
-                messages.success(request, "感谢您的评价")
+                messages.success(request, gettext("感谢您的评价"))
         except (ApplicationError, ValueError) as exc:
-            messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else "评分无效")
+            messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else gettext("评分无效"))
         return redirect("public_track", event.ticket)
     public_steps = [{"at": t.at, "text": PUBLIC_STEP_TEXT.get(t.new, t.new)} for t in event.transitions.order_by("at", "pk")]
     current = current_instruction(event)

@@ -152,3 +152,19 @@ def test_campaign_progress_carries_a_note_and_photos_staff_can_see(iw, client, s
     client.force_login(iw.citizen)  # not the public's
     assert photo_url not in client.get(reverse("dispatch:campaigns")).content.decode()
     assert client.get(photo_url).status_code == 404
+
+
+def test_page_messages_follow_the_users_language(iw, client):
+    from dispatch import services
+
+    campaign = services.campaign_create(
+        actor=iw.operator, name="窨井盖专项排查", description="全县排查", lead=iw.zf,
+        start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30), category=iw.cat_repair,
+        partners=[iw.zj], targets={iw.tianma: 20})
+    url = reverse("dispatch:campaign_progress", args=[CampaignTask.objects.get(campaign=campaign).pk])
+    client.force_login(iw.tianma_officer)
+    assert "已更新进度" in client.post(url, {"found": "2", "fixed": "1"}, follow=True).content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.post(url, {"found": "3", "fixed": "1"}, follow=True).content.decode()
+    assert "Progress updated" in page and "已更新进度" not in page
+    assert "Enter numbers" in client.post(url, {"found": "x", "fixed": "1"}, follow=True).content.decode()
