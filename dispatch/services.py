@@ -42,10 +42,10 @@ from dispatch.models import (
     WhistleCall,
 )
 from dispatch.selectors import current_instruction
-from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus
+from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus, TownSource
 from intake.models import Attachment, Event, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments, store_files
-from org.choices import DepartmentKind, Role, TeamKind
+from org.choices import DepartmentKind, RegionLevel, Role, TeamKind
 from org.models import Department, Team
 
 LOCAL = timezone.get_fixed_timezone(8 * 60)
@@ -161,12 +161,16 @@ def route_event(*, event: Event, actor=None, exclude_departments: set[int] | Non
 
 @transaction.atomic
 def triage_assign(*, actor, event: Event, department: Department, team: Team | None = None, item=None,
-                  reason: str) -> Event:
-    """The command centre routes an event by hand (from triage, after a return, or to re-route)."""
+                  reason: str, town=None) -> Event:
+    """The command centre routes an event by hand (from triage, after a return, or to re-route). ``town``
+    records where it happened when the report could not say (a call with only a village's name): the
+    operator's finding (指挥中心核定), kept for duplicates, the map's statistics and 热点预警."""
     event.refresh_from_db()
     require_command(actor)
     if not reason.strip():
         raise ValidationFailed("请填写分拨理由", errors={"reason": ["人工分拨须写明理由"]})
+    if town is not None and town.level != RegionLevel.TOWNSHIP:
+        raise ValidationFailed("镇街无效", errors={"town": [f"“{town}”不是乡镇(街道)"]})
     if team is not None and team.department_id != department.pk and not (
             department.kind == DepartmentKind.TOWN_GOVERNMENT and team.towns.filter(pk=department.region_id).exists()):
         raise ValidationFailed("承办队伍不属于该责任主体", errors={"team": [f"{team}不承办{department}的事项"]})
@@ -174,10 +178,17 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
     if current is not None:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
         deadlines_cancel(current)
+    town_before = event.town_id
+    if town is not None and town.pk != event.town_id:
+        Event.objects.filter(pk=event.pk).update(town=town, town_source=TownSource.STAFF)
+        event.town, event.town_source = town, TownSource.STAFF
+    explanation = {"summary": f"指挥中心人工分拨：{reason}", "operator": str(actor)}
+    if event.town is not None:
+        explanation["town"] = {"name": event.town.name, "source": event.get_town_source_display()}
     _assign(event, RoutingDecision.Method.MANUAL, department=department, team=team, item=item, actor=actor,
-            explanation={"summary": f"指挥中心人工分拨：{reason}", "operator": str(actor)}, reason=reason)
-    audit_log(actor=actor, action="dispatch.route.manual", obj=event, after={"department": department.pk,
-                                                                            "reason": reason})
+            explanation=explanation, reason=reason)
+    audit_log(actor=actor, action="dispatch.route.manual", obj=event, before={"town": town_before},
+              after={"department": department.pk, "reason": reason, "town": event.town_id})
     return event
 
 

@@ -23,6 +23,7 @@ class TownSource(models.TextChoices):
     POINT = "point", _("按定位")
     GIVEN = "given", _("报告人或来源系统所填")
     ADDRESS = "address", _("按地址中的镇街名")
+    STAFF = "staff", _("指挥中心核定")
 
 
 class AttachmentStage(models.TextChoices):

@@ -29,8 +29,8 @@ from intake.selectors import (
     published_photos,
 )
 from intake.services import NewAttachment, event_export_record, event_submit
-from org.choices import Role
-from org.models import Department, Team
+from org.choices import RegionLevel, Role
+from org.models import Department, Region, Team
 
 
 def _attachments(request) -> list[NewAttachment]:
@@ -197,6 +197,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "can_verify": event.status == EventStatus.RESOLVED and not acts_for(user, event.department) and (
             is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
         "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
+        "towns": Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code") if is_command else [],
         "contact": reporter_contact(user, event, revealed=revealed), "revealed": revealed,
         "attachments": event.attachments.select_related("added_by"),
         "photo_required": config_get("dispatch.feedback_photo_required"),
@@ -229,7 +230,14 @@ def event_action(request, pk, action):
         elif action == "assign":
             dept = get_object_or_404(Department, pk=p.get("department"))
             team = Team.objects.filter(pk=p.get("team") or 0).first()
-            dispatch.triage_assign(actor=user, event=event, department=dept, team=team, reason=p.get("reason", ""))
+            town = None
+            if p.get("town"):
+                town = Region.objects.filter(pk=p["town"] if p["town"].isdigit() else 0,
+                                             level=RegionLevel.TOWNSHIP).first()
+                if town is None:
+                    raise ValidationFailed(gettext("镇街无效"), errors={"town": [gettext("不是本县的乡镇(街道)")]})
+            dispatch.triage_assign(actor=user, event=event, department=dept, team=team, reason=p.get("reason", ""),
+                                   town=town)
         elif action == "transfer" and current:
             dept = get_object_or_404(Department, pk=p.get("department"))
             team = Team.objects.filter(pk=p.get("team") or 0).first()

@@ -530,4 +530,8 @@ EN_MORE = {
     "已申请重新处理": "Reopening requested",
     "感谢您的评价": "Thank you for your rating",
     "评分无效": "The rating is not valid",
+    "指挥中心核定": "Determined by the command centre",
+    "镇街无效": "Not a valid town",
+    "不是本县的乡镇(街道)": "Not a town (township or subdistrict) of this county",
+    "未确定": "Not determined",
 }

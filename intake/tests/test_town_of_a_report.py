@@ -68,3 +68,24 @@ def test_the_public_page_offers_the_towns_for_a_report_without_a_position(iw, cl
     assert Event.objects.count() == 1
     client.force_login(iw.operator)  # the routing explanation says how the town was found
     assert "发生地镇街：天马街道（报告人或来源系统所填）" in client.get(f"/intake/events/{event.pk}/").content.decode()
+
+
+def test_the_command_centre_records_the_town_when_it_routes_by_hand(iw, client):
+    event = event_submit(channel="citizen", text=STALL, category_code="0504", address="东山村村口").event
+    assert event.town is None and event.status == "triage"
+    client.force_login(iw.operator)
+    url = f"/intake/events/{event.pk}/assign/"
+    page = client.post(url, {"department": iw.huibu_gov.pk, "reason": "电话回访：东山村属辉埠镇", "town": "x"},
+                       follow=True).content.decode()
+    assert "不是本县的乡镇(街道)" in page
+    event.refresh_from_db()
+    assert event.town is None and event.status == "triage"  # nothing written
+    client.post(url, {"department": iw.huibu_gov.pk, "reason": "电话回访：东山村属辉埠镇", "town": iw.huibu.pk})
+    event.refresh_from_db()
+    assert (event.town, event.town_source, event.department) == (iw.huibu, "staff", iw.huibu_gov)
+    assert event.decisions.last().explanation["town"] == {"name": "辉埠镇", "source": "指挥中心核定"}
+    from core.models import AuditRecord
+
+    record = AuditRecord.objects.filter(action="dispatch.route.manual").get()
+    assert (record.before["town"], record.after["town"]) == (None, iw.huibu.pk)
+    assert "发生地镇街：辉埠镇（指挥中心核定）" in client.get(f"/intake/events/{event.pk}/").content.decode()
