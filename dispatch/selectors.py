@@ -180,10 +180,12 @@ def event_points(*, user, days: int | None = None, category_id: int | None = Non
     points, newest first; ``total`` says how many matched, ``unplaced`` how many more have only an address
     (a 12345 call nobody could place) and so are not on the map."""
     qs = events_visible_to(user).filter(duplicate_of__isnull=True)
+    since = None
     if days is None:
         qs = qs.filter(status__in=OPEN_STATUSES)
     else:
-        qs = qs.filter(received_at__gte=timezone.now() - dt.timedelta(days=days))
+        since = timezone.now() - dt.timedelta(days=days)
+        qs = qs.filter(received_at__gte=since)
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
     unplaced = qs.filter(lng__isnull=True).count()
@@ -194,7 +196,8 @@ def event_points(*, user, days: int | None = None, category_id: int | None = Non
     points = [{"id": r["pk"], "t": r["ticket"], "x": r["lng"], "y": r["lat"], "s": r["status"],
                "n": (r["title"] or r["text"])[:30], "c": r["category__name"] or "", "m": r["me_too_count"]}
               for r in rows]
-    return {"points": points, "total": total, "unplaced": unplaced}
+    return {"points": points, "total": total, "unplaced": unplaced,
+            "since": timezone.localdate(since).isoformat() if since else None}
 
 
 def notifications_for(user) -> QuerySet[Notification]:

@@ -63,7 +63,8 @@ class EventFilterForm(forms.Form):
     """The staff event list and its CSV export share these filters."""
 
     q = forms.CharField(label=_("关键词/编号"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + EventStatus.choices)
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部")), ("open", _("在办（未办结）"))] + EventStatus.choices)
     channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部"))] + Channel.choices)
     town = forms.ModelChoiceField(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"), label=_("镇街"),
                                   required=False, empty_label=_("全部"))
@@ -74,6 +75,8 @@ class EventFilterForm(forms.Form):
     received_from = forms.DateField(label=_("受理日期自"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    located = forms.ChoiceField(label=_("定位"), required=False, choices=[
+        ("", _("全部")), ("yes", _("有定位")), ("no", _("仅地址（未上图）"))])
     mine = forms.BooleanField(label=_("本单位的"), required=False)
 
     def clean(self):

@@ -22,15 +22,20 @@ def _day_start(day: dt.date):
 
 def event_search(*, user, q: str = "", status: str = "", channel: str = "", town=None, category=None,
                  department=None, received_from: dt.date | None = None, received_to: dt.date | None = None,
-                 mine: bool = False) -> QuerySet[Event]:
+                 mine: bool = False, located: str = "") -> QuerySet[Event]:
     """The events ``user`` may see that match the filters, newest first. Dates are whole local days,
-    both ends included."""
+    both ends included. ``status`` "open" is every status not yet ended (在办); ``located`` "yes"/"no":
+    with a position, or with only an address (not on the command centre's map)."""
     qs = events_visible_to(user)
     if q := q.strip():
         qs = qs.filter(Q(ticket__iexact=q) | Q(external_id=q) | Q(title__icontains=q) | Q(text__icontains=q)
                        | Q(address__icontains=q))
-    if status:
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
+    if located in ("yes", "no"):
+        qs = qs.filter(lng__isnull=located == "no")
     if channel:
         qs = qs.filter(channel=channel)
     if town is not None:

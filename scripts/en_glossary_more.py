@@ -534,4 +534,8 @@ EN_MORE = {
     "镇街无效": "Not a valid town",
     "不是本县的乡镇(街道)": "Not a town (township or subdistrict) of this county",
     "未确定": "Not determined",
+    "在办（未办结）": "Open (not ended)",
+    "定位": "Position",
+    "有定位": "With a position",
+    "仅地址（未上图）": "Address only (not on the map)",
 }

@@ -143,7 +143,15 @@ def test_map_points_open_now_or_a_recent_period_and_a_category(iw, client):
                   address="辉埠镇东山村村委会", text="村委会门口有人焚烧垃圾")  # only an address: not on the map
     assert call.town == iw.huibu and call.lng is None
     now_open = client.get("/command/points.json").json()
-    assert now_open["total"] == 1 and now_open["unplaced"] == 1
+    assert now_open["total"] == 1 and now_open["unplaced"] == 1 and now_open["since"] is None
+    # the caption's link: the event list of open reports with only an address
+    listed = client.get("/intake/events/", {"status": "open", "located": "no"}).content.decode()
+    assert call.ticket in listed and open_report.ticket not in listed and old.ticket not in listed
+    assert '<option value="no" selected>' in listed  # the filter shows what it filters
+    located = client.get("/intake/events/", {"status": "open", "located": "yes"}).content.decode()
+    assert open_report.ticket in located and call.ticket not in located and old.ticket not in located
+    assert "选择一个有效的选项" in client.get("/intake/events/", {"located": "maybe"}).content.decode()
+    assert "command/points.json" in client.get("/command/").content.decode()
     week = client.get("/command/points.json", {"days": 7}).json()
     assert {p["t"] for p in week["points"]} == {open_report.ticket, old.ticket}
     assert {p["s"] for p in week["points"]} == {"routed", "closed"}
