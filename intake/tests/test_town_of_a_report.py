@@ -89,3 +89,14 @@ def test_the_command_centre_records_the_town_when_it_routes_by_hand(iw, client):
     record = AuditRecord.objects.filter(action="dispatch.route.manual").get()
     assert (record.before["town"], record.after["town"]) == (None, iw.huibu.pk)
     assert "发生地镇街：辉埠镇（指挥中心核定）" in client.get(f"/intake/events/{event.pk}/").content.decode()
+
+
+def test_an_open311_request_with_only_an_address_string_gets_its_town(iw, client):
+    r = client.post("/open311/v2/requests.json", {"api_key": iw.open311_key, "service_code": "0504",
+                                                  "description": STALL, "address_string": "天马街道人民路58号"})
+    assert r.status_code == 201, r.content
+    event = Event.objects.get(ticket=r.json()[0]["service_request_id"])
+    assert (event.town, event.town_source, event.lng) == (iw.tianma, "address", None)
+    assert event.department == iw.tianma_gov  # delegated to the town: its body, not the county bureau
+    public = client.get(f"/open311/v2/requests/{event.ticket}.json").json()[0]
+    assert public["address"] == "天马街道人民路58号" and public["lat"] is None
