@@ -235,3 +235,23 @@ def test_media_url_from_a_sending_system_is_a_link_for_staff_only(iw, client):
                                            "media_url": "ftp://camera/1.jpg"},
                     content_type="application/json", HTTP_X_API_KEY=iw.hotline_key)
     assert r.status_code in (400, 422) and "media_url" in r.content.decode()
+
+
+def test_boxes_are_drawn_on_the_photo_as_it_stands_upright(iw, client, media):
+    """Phones store a portrait photo on its side with an orientation tag; the browser shows it upright and
+    the boxes are drawn on what it shows, so the server pixelates the upright photo, not the stored one."""
+    import random
+
+    rng = random.Random(3)
+    sideways = Image.frombytes("L", (800, 600), bytes(rng.randrange(256) for _ in range(800 * 600))).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    out = io.BytesIO()
+    sideways.save(out, "JPEG", quality=95, exif=exif)
+    photo = report(iw, photo=out.getvalue()).attachments.get()
+    photo = services.attachment_publish(actor=iw.operator, attachment=photo, checked=True,
+                                        redactions=[[0, 0, 1, 0.25]])  # the top quarter of the upright photo
+    public = Image.open(io.BytesIO(b"".join(client.get(f"/public/photos/{photo.public_token}.jpg").streaming_content)))
+    assert public.size == (600, 800)  # upright: portrait
+    assert spread(public, (10, 10, 590, 190)) < 15  # the top quarter is pixelated
+    assert spread(public, (10, 220, 590, 790)) > 60  # the rest is not
