@@ -49,7 +49,7 @@ def event_out(event: Event, created: bool, decision=...) -> dict:
         "team": event.team.name if event.team else None,
         "explanation": decision.explanation.get("summary") if decision else None, "received_at": event.received_at,
         "external_id": event.external_id, "outcome": event.outcome, "resolved_at": event.resolved_at,
-        "closed_at": event.closed_at,
+        "closed_at": event.closed_at, "town_source": event.town_source,
     }
 
 

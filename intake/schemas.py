@@ -50,6 +50,7 @@ class EventOut(Schema):
     outcome: str = Field("", description="处置结果（办理单位反馈，供热线回复报告人）")
     resolved_at: dt.datetime | None = Field(None, description="处置完毕时间")
     closed_at: dt.datetime | None = Field(None, description="办结时间")
+    town_source: str = Field("", description="镇街依据：point 按定位，given 按所填，address 按地址中的镇街名，staff 指挥中心核定")
 
 
 class UpdateOut(Schema):

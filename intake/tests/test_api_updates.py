@@ -41,6 +41,7 @@ def test_the_hotline_follows_its_report_to_the_outcome(iw, client):
     assert last["ticket"] == event.ticket and last["external_id"] == "12345-1" and last["new_label"] == "已办结"
     assert last["event"]["outcome"] == "已劝离摊贩，恢复通行" and last["event"]["closed_at"]
     assert last["event"]["department"] == "常山县天马街道办事处" and last["event"]["explanation"]
+    assert last["event"]["town"] == "天马街道" and last["event"]["town_source"] == "given"  # the payload's town
     assert body["next_after"] == last["id"]
     again = read(client, iw.hotline_key, after=body["next_after"]).json()
     assert again == {"updates": [], "next_after": body["next_after"]}  # nothing new: the same place
