@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from intake.choices import Priority
+from intake.models import StoredFile
 
 
 class RoutingDecision(models.Model):
@@ -223,16 +224,12 @@ class CampaignTask(models.Model):
         return f"{self.campaign_id}/{self.town_id}"
 
 
-class CampaignTaskPhoto(models.Model):
+class CampaignTaskPhoto(StoredFile):
     """整改照片: what a town team found and fixed in a 专项整治, uploaded with its progress (content-hashed,
     type read from the bytes, like a report's photos); staff only."""
 
     task = models.ForeignKey(CampaignTask, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(upload_to="campaigns/%Y/%m/")
-    sha256 = models.CharField(max_length=64, db_index=True)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    original_name = models.CharField(max_length=200, blank=True)
     uploaded_at = models.DateTimeField()
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("上传人"))

@@ -185,13 +185,23 @@ class EventTransition(models.Model):
         return str(EventStatus(self.new).label) if self.new in EventStatus.values else self.new
 
 
-class Attachment(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="events/%Y/%m/")
+class StoredFile(models.Model):
+    """What ``intake.services.store_files`` writes for every checked upload: the content's SHA-256, the type
+    read from its bytes, its size and the name it came with. Subclasses add ``file`` (where it is kept),
+    ``uploaded_at`` and what it belongs to."""
+
     sha256 = models.CharField(max_length=64, db_index=True)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     original_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Attachment(StoredFile):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="events/%Y/%m/")
     uploaded_at = models.DateTimeField(default=timezone.now)  # set by the services from core.clock
     stage = models.CharField(_("阶段"), max_length=8, choices=AttachmentStage.choices, default=AttachmentStage.REPORT)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

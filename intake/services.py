@@ -234,7 +234,7 @@ def check_attachments(attachments: list[NewAttachment], errors: dict[str, list[s
 
 
 def store_files(files: list, make) -> list[str]:
-    """Save checked files (``check_attachments``) under their SHA-256, each as the row ``make(**fields)``
+    """Save checked files (``check_attachments``) under their SHA-256, each as the ``StoredFile`` row ``make(**fields)``
     builds (an event's attachment, a campaign task's photo); returns the digests."""
     digests = []
     for att, (ctype, ext) in files:
