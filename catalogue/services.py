@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalogue.choices import (
     DISALLOWED_PENALTY_TYPES,
@@ -53,7 +54,7 @@ def law_import_file(*, actor, path: Path, source: str = "") -> Law:
     existing = Law.objects.filter(source_file=parsed.source_file).first()
     if existing is not None:
         if existing.articles.filter(items__isnull=False).exists():
-            raise Conflict(f"《{existing.short_title}》已被事项引用，不能重新导入；请导入新版本文件",
+            raise Conflict(_("《%(short_title)s》已被事项引用，不能重新导入；请导入新版本文件") % {"short_title": existing.short_title},
                            errors={"file": [parsed.source_file]})
         existing.delete()
     law = Law.objects.create(
@@ -89,7 +90,8 @@ def law_import_dir(*, actor, directory: Path, source: str = "") -> list[Law]:
 def candidates_generate(*, actor, law: Law, domain: Domain | None = None) -> list[ClauseCandidate]:
     """Find penalty clauses in the law's 法律责任 chapter (or anywhere when it has no chapters)."""
     if law.candidates_exist():
-        raise Conflict(f"《{law.short_title}》已生成过候选事项", errors={"law": [law.short_title]})
+        raise Conflict(_("《%(short_title)s》已生成过候选事项") % {"short_title": law.short_title},
+                       errors={"law": [law.short_title]})
     has_chapters = law.chapters.exists()
     created = []
     for article in law.articles.select_related("chapter").order_by("number"):
@@ -119,17 +121,17 @@ def _fine_bounds(tiers: list[dict]) -> tuple[Decimal | None, Decimal | None]:
 def _validate_item_fields(*, name: str, penalty_types: list[str], fine_min, fine_max) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = ["事项名称不能为空"]
+        errors["name"] = [_("事项名称不能为空")]
     unknown = [t for t in penalty_types if t not in PenaltyType.values]
     if unknown:
-        errors["penalty_types"] = [f"处罚种类“{t}”不在行政处罚法第九条所列种类中（XF-009）" for t in unknown]
+        errors["penalty_types"] = [_("处罚种类“%(t)s”不在行政处罚法第九条所列种类中（XF-009）") % {"t": t} for t in unknown]
     banned = [t for t in penalty_types if t in DISALLOWED_PENALTY_TYPES]
     if banned:
-        errors.setdefault("penalty_types", []).append("行政拘留只能由公安机关决定，本平台不得设定（XF-009，第十八条第三款）")
+        errors.setdefault("penalty_types", []).append(_("行政拘留只能由公安机关决定，本平台不得设定（XF-009，第十八条第三款）"))
     if fine_min is not None and fine_min < 0:
-        errors["fine_min"] = ["罚款下限不能为负数"]
+        errors["fine_min"] = [_("罚款下限不能为负数")]
     if fine_min is not None and fine_max is not None and fine_min > fine_max:
-        errors["fine_max"] = ["罚款上限不得低于下限"]
+        errors["fine_max"] = [_("罚款上限不得低于下限")]
     return errors
 
 
@@ -164,7 +166,7 @@ def candidate_accept(
         status=CandidateStatus.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note[:300]
     )
     if not moved:
-        raise InvalidTransition("该候选事项已审核过", errors={"candidate": ["状态不是“待审核”"]})
+        raise InvalidTransition(_("该候选事项已审核过"), errors={"candidate": [_("状态不是“待审核”")]})
     article = candidate.article
     law = article.law
     edited = name is not None or penalty_types is not None or fine_tiers is not None
@@ -174,7 +176,7 @@ def candidate_accept(
     fine_min, fine_max = _fine_bounds(fine_tiers)
     errors = _validate_item_fields(name=name, penalty_types=penalty_types, fine_min=fine_min, fine_max=fine_max)
     if errors:
-        raise ValidationFailed("候选事项数据有误", errors=errors)
+        raise ValidationFailed(_("候选事项数据有误"), errors=errors)
     item = EnforcementItem.objects.create(
         code=next_item_code(domain), name=name, item_type=ItemType.PENALTY, domain=domain,
         violation=candidate.violation, penalty_types=penalty_types, fine_min=fine_min, fine_max=fine_max,
@@ -199,12 +201,12 @@ def candidate_accept(
 def candidate_reject(*, actor, candidate: ClauseCandidate, reason: str) -> ClauseCandidate:
     require(actor, "catalogue.review_candidates")
     if not reason.strip():
-        raise ValidationFailed("请填写驳回理由", errors={"reason": ["驳回必须写明理由"]})
+        raise ValidationFailed(_("请填写驳回理由"), errors={"reason": [_("驳回必须写明理由")]})
     moved = ClauseCandidate.objects.filter(pk=candidate.pk, status=CandidateStatus.PENDING).update(
         status=CandidateStatus.REJECTED, reviewed_by=actor, reviewed_at=timezone.now(), review_note=reason[:300]
     )
     if not moved:
-        raise InvalidTransition("该候选事项已审核过", errors={"candidate": ["状态不是“待审核”"]})
+        raise InvalidTransition(_("该候选事项已审核过"), errors={"candidate": [_("状态不是“待审核”")]})
     candidate.refresh_from_db()
     audit_log(actor=actor, action="catalogue.candidate.reject", obj=candidate,
               before={"status": CandidateStatus.PENDING}, after={"status": candidate.status, "reason": reason})
@@ -216,7 +218,7 @@ def candidate_reject(*, actor, candidate: ClauseCandidate, reason: str) -> Claus
 
 def _check_effective(effective_date: dt.date, field: str = "effective_date") -> None:
     if effective_date is None:
-        raise ValidationFailed("请填写生效日期", errors={field: ["生效日期不能为空"]})
+        raise ValidationFailed(_("请填写生效日期"), errors={field: [_("生效日期不能为空")]})
 
 
 @transaction.atomic
@@ -226,22 +228,24 @@ def item_transfer(*, actor, item: EnforcementItem, to_department: Department, to
     require(actor, "catalogue.manage")
     _check_effective(effective_date)
     if to_team is not None and to_team.department_id != to_department.pk:
-        raise ValidationFailed("承办队伍不属于实施主体", errors={"to_team": [f"{to_team}不属于{to_department}"]})
+        raise ValidationFailed(_("承办队伍不属于实施主体"),
+                               errors={"to_team": [_("%(to_team)s不属于%(to_department)s")
+                                                     % {"to_team": to_team, "to_department": to_department}]})
     if not document_no.strip():
-        raise ValidationFailed("请填写依据文件", errors={"document_no": ["划转须有依据文件"]})
+        raise ValidationFailed(_("请填写依据文件"), errors={"document_no": [_("划转须有依据文件")]})
     current = list(ItemHolding.objects.filter(item=item, valid_from__lte=effective_date)
                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=effective_date)))
     later = ItemHolding.objects.filter(item=item, valid_from__gt=effective_date).exists()
     if later:
-        raise Conflict("该事项在此日期之后已有划转安排，请先撤销", errors={"effective_date": [str(effective_date)]})
+        raise Conflict(_("该事项在此日期之后已有划转安排，请先撤销"), errors={"effective_date": [str(effective_date)]})
     if any(h.department_id == to_department.pk and h.team_id == (to_team.pk if to_team else None) for h in current):
-        raise ValidationFailed("新旧实施主体相同", errors={"to_department": ["与当前实施主体相同"]})
+        raise ValidationFailed(_("新旧实施主体相同"), errors={"to_department": [_("与当前实施主体相同")]})
     change = CatalogueChange.objects.create(kind=ChangeKind.TRANSFER, effective_date=effective_date,
                                             document_no=document_no, reason=reason, actor=actor)
     before = [{"department": h.department_id, "team": h.team_id, "valid_from": h.valid_from} for h in current]
     for h in current:
         if h.valid_from == effective_date:
-            raise Conflict("同一天已有实施主体生效，请修改生效日期", errors={"effective_date": [str(effective_date)]})
+            raise Conflict(_("同一天已有实施主体生效，请修改生效日期"), errors={"effective_date": [str(effective_date)]})
         h.valid_to = effective_date
         h.closed_by = change
         h.save(update_fields=["valid_to", "closed_by"])
@@ -261,16 +265,16 @@ def item_set_towns(*, actor, item: EnforcementItem, towns: list[Region], effecti
     _check_effective(effective_date)
     bad = [t.name for t in towns if t.level != RegionLevel.TOWNSHIP]
     if bad:
-        raise ValidationFailed("只能赋权给乡镇(街道)", errors={"towns": [f"“{n}”不是乡镇或街道" for n in bad]})
+        raise ValidationFailed(_("只能赋权给乡镇(街道)"), errors={"towns": [_("“%(n)s”不是乡镇或街道") % {"n": n} for n in bad]})
     if not document_no.strip():
-        raise ValidationFailed("请填写依据文件", errors={"document_no": ["赋权须有公布文件（行政处罚法第二十四条）"]})
+        raise ValidationFailed(_("请填写依据文件"), errors={"document_no": [_("赋权须有公布文件（行政处罚法第二十四条）")]})
     wanted = {t.pk for t in towns}
     open_rows = list(ItemDelegation.objects.filter(item=item, valid_to__isnull=True))
     if any(r.valid_from > effective_date for r in open_rows):
-        raise Conflict("已有晚于该日期的赋权安排", errors={"effective_date": [str(effective_date)]})
+        raise Conflict(_("已有晚于该日期的赋权安排"), errors={"effective_date": [str(effective_date)]})
     current = {r.town_id for r in open_rows}
     if wanted == current:
-        raise ValidationFailed("赋权镇街没有变化", errors={"towns": ["与当前赋权镇街相同"]})
+        raise ValidationFailed(_("赋权镇街没有变化"), errors={"towns": [_("与当前赋权镇街相同")]})
     kind = ChangeKind.DELEGATE if wanted - current else ChangeKind.REVOKE_DELEGATION
     change = CatalogueChange.objects.create(kind=kind, effective_date=effective_date, document_no=document_no,
                                             reason=reason, actor=actor)
@@ -298,19 +302,19 @@ def discretion_publish(*, actor, item: EnforcementItem, effective_from: dt.date,
     require(actor, "catalogue.manage")
     errors: dict[str, list[str]] = {}
     if not bands:
-        errors["bands"] = ["至少需要一个裁量阶次"]
+        errors["bands"] = [_("至少需要一个裁量阶次")]
     for i, band in enumerate(bands, start=1):
         lo, hi = band.get("fine_min"), band.get("fine_max")
         if not band.get("level") or not band.get("circumstances"):
-            errors.setdefault(f"bands[{i}]", []).append("阶次和适用情形不能为空")
+            errors.setdefault(f"bands[{i}]", []).append(_("阶次和适用情形不能为空"))
         if lo is not None and hi is not None and Decimal(lo) > Decimal(hi):
-            errors.setdefault(f"bands[{i}]", []).append("罚款下限高于上限")
+            errors.setdefault(f"bands[{i}]", []).append(_("罚款下限高于上限"))
         if item.fine_max is not None and hi is not None and Decimal(hi) > item.fine_max:
-            errors.setdefault(f"bands[{i}]", []).append(f"上限超出法定上限 {item.fine_max} 元")
+            errors.setdefault(f"bands[{i}]", []).append(_("上限超出法定上限 %(fine_max)s 元") % {"fine_max": item.fine_max})
         if item.fine_min is not None and lo is not None and Decimal(lo) < item.fine_min:
-            errors.setdefault(f"bands[{i}]", []).append(f"下限低于法定下限 {item.fine_min} 元")
+            errors.setdefault(f"bands[{i}]", []).append(_("下限低于法定下限 %(fine_min)s 元") % {"fine_min": item.fine_min})
     if errors:
-        raise ValidationFailed("裁量基准有误", errors=errors)
+        raise ValidationFailed(_("裁量基准有误"), errors=errors)
     last = item.discretion_standards.order_by("-version").first()
     standard = DiscretionStandard.objects.create(item=item, version=(last.version + 1) if last else 1,
                                                  effective_from=effective_from, publication_url=publication_url,
@@ -339,12 +343,12 @@ def boundary_rule_add(*, actor, code: str, matter: str, criteria: str, penalisin
     try:
         rule.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed("职责边界数据有误", errors=exc.message_dict) from None
+        raise ValidationFailed(_("职责边界数据有误"), errors=exc.message_dict) from None
     try:
         with transaction.atomic():
             rule.save()
     except IntegrityError:
-        raise Conflict("编号已存在", errors={"code": [f"职责边界编号“{code}”已存在"]}) from None
+        raise Conflict(_("编号已存在"), errors={"code": [_("职责边界编号“%(code)s”已存在") % {"code": code}]}) from None
     audit_log(actor=actor, action="catalogue.boundary.add", obj=rule, after=snapshot(rule))
     return rule
 
@@ -353,7 +357,7 @@ def boundary_rule_add(*, actor, code: str, matter: str, criteria: str, penalisin
 def domain_create(*, actor, code: str, name: str, description: str = "") -> Domain:
     require(actor, "catalogue.manage")
     if Domain.objects.filter(Q(code=code) | Q(name=name)).exists():
-        raise Conflict("领域已存在", errors={"code": [code], "name": [name]})
+        raise Conflict(_("领域已存在"), errors={"code": [code], "name": [name]})
     domain = Domain.objects.create(code=code, name=name, description=description)
     audit_log(actor=actor, action="catalogue.domain.create", obj=domain, after=snapshot(domain))
     return domain
@@ -371,27 +375,28 @@ def entrustment_create(*, actor, principal: Department, agent: Department, items
     require(actor, "catalogue.manage")
     errors: dict[str, list[str]] = {}
     if not instrument_no.strip():
-        errors["instrument_no"] = ["委托应当采取书面形式，须填写委托书文号"]
+        errors["instrument_no"] = [_("委托应当采取书面形式，须填写委托书文号")]
     if not powers.strip():
-        errors["powers"] = ["委托书应当载明委托的具体事项、权限"]
+        errors["powers"] = [_("委托书应当载明委托的具体事项、权限")]
     if not items:
-        errors["items"] = ["至少一项委托事项"]
+        errors["items"] = [_("至少一项委托事项")]
     if valid_to is None or valid_from is None or valid_to <= valid_from:
-        errors["valid_to"] = ["委托书应当载明期限，截止日期须晚于起始日期"]
+        errors["valid_to"] = [_("委托书应当载明期限，截止日期须晚于起始日期")]
     if published_on is None or (valid_from and published_on > valid_from):
-        errors["published_on"] = ["委托应当向社会公布，公布日期不能晚于起始日期"]
+        errors["published_on"] = [_("委托应当向社会公布，公布日期不能晚于起始日期")]
     if agent.kind != DepartmentKind.ENTRUSTED_ORG:
-        errors["agent"] = ["受委托的应当是依法成立并具有管理公共事务职能的组织（受委托组织）"]
+        errors["agent"] = [_("受委托的应当是依法成立并具有管理公共事务职能的组织（受委托组织）")]
     if principal.kind == DepartmentKind.ENTRUSTED_ORG:
-        errors["principal"] = ["受委托组织不得再委托其他组织或者个人实施行政处罚"]
+        errors["principal"] = [_("受委托组织不得再委托其他组织或者个人实施行政处罚")]
     if errors:
-        raise ValidationFailed("委托信息有误（XF-020-021）", errors=errors)
+        raise ValidationFailed(_("委托信息有误（XF-020-021）"), errors=errors)
     outside = [i.code for i in items if not ItemHolding.objects.filter(item=i, department=principal,
                                                                         valid_from__lte=valid_from)
                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)).exists()]
     if outside:
-        raise ValidationFailed("超出委托机关的法定权限（XF-020-021）",
-                               errors={"items": [f"{principal}在{valid_from}不实施事项 {'、'.join(outside)}"]})
+        raise ValidationFailed(_("超出委托机关的法定权限（XF-020-021）"),
+                               errors={"items": [_("%(principal)s在%(date)s不实施事项 %(items)s") % {
+                                   "principal": principal, "date": valid_from, "items": "、".join(outside)}]})
     e = Entrustment.objects.create(principal=principal, agent=agent, powers=powers, instrument_no=instrument_no,
                                    valid_from=valid_from, valid_to=valid_to, published_on=published_on,
                                    public_url=public_url)
@@ -406,9 +411,9 @@ def entrustment_create(*, actor, principal: Department, agent: Department, items
 def entrustment_revoke(*, actor, entrustment: Entrustment, on: dt.date, reason: str) -> Entrustment:
     require(actor, "catalogue.manage")
     if not reason.strip():
-        raise ValidationFailed("请写明终止委托的理由", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明终止委托的理由"), errors={"reason": [_("不能为空")]})
     if not Entrustment.objects.filter(pk=entrustment.pk, revoked_on__isnull=True).update(revoked_on=on):
-        raise InvalidTransition("该委托已终止", errors={"__all__": ["已终止"]})
+        raise InvalidTransition(_("该委托已终止"), errors={"__all__": [_("已终止")]})
     entrustment.refresh_from_db()
     audit_log(actor=actor, action="catalogue.entrustment.revoke", obj=entrustment, after={"on": on, "reason": reason})
     return entrustment

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_log
 from core.config import DEFAULTS, clear_cache
@@ -29,18 +30,18 @@ def holiday_notice_load(
     weekend days rest days."""
     errors: dict[str, list[str]] = {}
     if not title.strip():
-        errors.setdefault("title", []).append("通知标题不能为空")
+        errors.setdefault("title", []).append(_("通知标题不能为空"))
     seen = set()
     for i, (day, kind, _name) in enumerate(days, start=1):
         if day.year != year:
-            errors.setdefault(f"days[{i}]", []).append(f"日期 {day} 不属于 {year} 年")
+            errors.setdefault(f"days[{i}]", []).append(_("日期 %(day)s 不属于 %(year)s 年") % {"day": day, "year": year})
         if kind not in CalendarDay.Kind.values:
-            errors.setdefault(f"days[{i}]", []).append(f"类型“{kind}”无效，应为 holiday 或 workday")
+            errors.setdefault(f"days[{i}]", []).append(_("类型“%(kind)s”无效，应为 holiday 或 workday") % {"kind": kind})
         if day in seen:
-            errors.setdefault(f"days[{i}]", []).append(f"日期 {day} 重复")
+            errors.setdefault(f"days[{i}]", []).append(_("日期 %(day)s 重复") % {"day": day})
         seen.add(day)
     if errors:
-        raise ValidationFailed("节假日通知数据有误", errors=errors)
+        raise ValidationFailed(_("节假日通知数据有误"), errors=errors)
     before = None
     existing = HolidayNotice.objects.filter(year=year).first()
     if existing:
@@ -66,14 +67,14 @@ def config_set(*, actor, key: str, value, valid_from: dt.date, reason: str) -> C
 
     require(actor, "org.manage")  # the guidance office (指导办) or an administrator
     if key not in DEFAULTS:
-        raise ValidationFailed("未知配置项", errors={"key": [f"配置项“{key}”不存在"]})
+        raise ValidationFailed(_("未知配置项"), errors={"key": [_("配置项“%(key)s”不存在") % {"key": key}]})
     default = DEFAULTS[key].default
     if isinstance(default, bool) and not isinstance(value, bool):
-        raise ValidationFailed("配置值类型错误", errors={"value": ["应为 true 或 false"]})
+        raise ValidationFailed(_("配置值类型错误"), errors={"value": [_("应为 true 或 false")]})
     if isinstance(default, int | float) and not isinstance(value, int | float):
-        raise ValidationFailed("配置值类型错误", errors={"value": ["应为数字"]})
+        raise ValidationFailed(_("配置值类型错误"), errors={"value": [_("应为数字")]})
     if not reason.strip():
-        raise ValidationFailed("请填写依据", errors={"reason": ["修改配置必须写明依据或理由"]})
+        raise ValidationFailed(_("请填写依据"), errors={"reason": [_("修改配置必须写明依据或理由")]})
     row = ConfigValue.objects.create(key=key, value=value, valid_from=valid_from, reason=reason, set_by=actor)
     transaction.on_commit(clear_cache)
     clear_cache()

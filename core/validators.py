@@ -1,4 +1,4 @@
-"""Code validators with messages that say, in Chinese, exactly what is wrong.
+"""Code validators with messages that say, in the user's language (Chinese by default), exactly what is wrong.
 
 - 统一社会信用代码 (GB 32100-2015): 18 characters, check character over the first 17.
 - Legacy 15-digit 工商注册号 (GB/T 17710 ISO 7064 MOD 11,10 check digit).
@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -38,21 +39,23 @@ def validate_uscc(value) -> str:
     """Return the normalised 统一社会信用代码 or raise ``ValidationError`` saying what is wrong."""
     code = _clean(value)
     if not code:
-        raise ValidationError("统一社会信用代码不能为空", code="required")
+        raise ValidationError(_("统一社会信用代码不能为空"), code="required")
     if len(code) != 18:
-        raise ValidationError(f"统一社会信用代码应为18位，实际为{len(code)}位", code="length")
+        raise ValidationError(_("统一社会信用代码应为18位，实际为%(n)s位") % {"n": len(code)}, code="length")
     for i, c in enumerate(code, start=1):
         if c not in USCC_CHARSET:
             raise ValidationError(
-                f"统一社会信用代码第{i}位“{c}”不是允许的字符（不使用I、O、Z、S、V）", code="charset"
+                _("统一社会信用代码第%(i)s位“%(c)s”不是允许的字符（不使用I、O、Z、S、V）") % {"i": i, "c": c}, code="charset"
             )
     if code[0] not in USCC_AUTHORITIES:
-        raise ValidationError(f"统一社会信用代码第1位登记管理部门代码“{code[0]}”无效", code="authority")
+        raise ValidationError(_("统一社会信用代码第1位登记管理部门代码“%(c)s”无效") % {"c": code[0]}, code="authority")
     if not code[2:8].isdigit() or code[2:4] not in PROVINCE_CODES:
-        raise ValidationError(f"统一社会信用代码第3-8位登记管理机关行政区划码“{code[2:8]}”无效", code="region")
+        raise ValidationError(_("统一社会信用代码第3-8位登记管理机关行政区划码“%(c)s”无效") % {"c": code[2:8]},
+                              code="region")
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        raise ValidationError(f"统一社会信用代码校验位错误：第18位应为“{expected}”，实际为“{code[17]}”", code="check")
+        raise ValidationError(_("统一社会信用代码校验位错误：第18位应为“%(expected)s”，实际为“%(actual)s”")
+                              % {"expected": expected, "actual": code[17]}, code="check")
     return code
 
 
@@ -68,14 +71,16 @@ def validate_legacy_reg_no(value) -> str:
     """Return the normalised 15-digit 注册号 or raise ``ValidationError``."""
     code = _clean(value)
     if not code:
-        raise ValidationError("注册号不能为空", code="required")
+        raise ValidationError(_("注册号不能为空"), code="required")
     if len(code) != 15 or not code.isdigit():
-        raise ValidationError(f"旧版工商注册号应为15位数字，实际为“{code}”（{len(code)}位）", code="length")
+        raise ValidationError(_("旧版工商注册号应为15位数字，实际为“%(code)s”（%(n)s位）") % {"code": code, "n": len(code)},
+                              code="length")
     if code[:2] not in PROVINCE_CODES:
-        raise ValidationError(f"注册号前6位登记机关代码“{code[:6]}”无效", code="region")
+        raise ValidationError(_("注册号前6位登记机关代码“%(c)s”无效") % {"c": code[:6]}, code="region")
     expected = mod11_10_check_digit(code[:14])
     if code[14] != expected:
-        raise ValidationError(f"注册号校验位错误：第15位应为“{expected}”，实际为“{code[14]}”", code="check")
+        raise ValidationError(_("注册号校验位错误：第15位应为“%(expected)s”，实际为“%(actual)s”")
+                              % {"expected": expected, "actual": code[14]}, code="check")
     return code
 
 
@@ -95,22 +100,23 @@ def validate_id_number(value, *, today: dt.date | None = None) -> str:
     """Return the normalised 18-digit 居民身份证号码 or raise ``ValidationError``."""
     code = _clean(value)
     if not code:
-        raise ValidationError("身份证号码不能为空", code="required")
+        raise ValidationError(_("身份证号码不能为空"), code="required")
     if len(code) != 18:
-        raise ValidationError(f"身份证号码应为18位，实际为{len(code)}位", code="length")
+        raise ValidationError(_("身份证号码应为18位，实际为%(n)s位") % {"n": len(code)}, code="length")
     if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
-        raise ValidationError("身份证号码前17位应为数字，第18位应为数字或X", code="charset")
+        raise ValidationError(_("身份证号码前17位应为数字，第18位应为数字或X"), code="charset")
     if code[:2] not in PROVINCE_CODES:
-        raise ValidationError(f"身份证号码前6位地址码“{code[:6]}”无效", code="region")
+        raise ValidationError(_("身份证号码前6位地址码“%(c)s”无效") % {"c": code[:6]}, code="region")
     try:
         birth = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
     except ValueError:
-        raise ValidationError(f"身份证号码第7-14位出生日期“{code[6:14]}”不是有效日期", code="birth") from None
+        raise ValidationError(_("身份证号码第7-14位出生日期“%(c)s”不是有效日期") % {"c": code[6:14]}, code="birth") from None
     if birth > (today or dt.date.today()) or birth.year < 1900:
-        raise ValidationError(f"身份证号码出生日期“{code[6:14]}”超出合理范围", code="birth")
+        raise ValidationError(_("身份证号码出生日期“%(c)s”超出合理范围") % {"c": code[6:14]}, code="birth")
     expected = id_check_char(code[:17])
     if code[17] != expected:
-        raise ValidationError(f"身份证号码校验位错误：第18位应为“{expected}”，实际为“{code[17]}”", code="check")
+        raise ValidationError(_("身份证号码校验位错误：第18位应为“%(expected)s”，实际为“%(actual)s”")
+                              % {"expected": expected, "actual": code[17]}, code="check")
     return code
 
 
@@ -124,11 +130,12 @@ def validate_region_code(value, *, known: set[str] | None = None) -> str:
     ``known`` (the region table's codes) additionally checks that the code exists."""
     code = _clean(value)
     if not code.isdigit() or len(code) not in (2, 4, 6, 9, 12):
-        raise ValidationError(f"行政区划代码“{code}”应为6位数字（统计用代码可为9或12位）", code="format")
+        raise ValidationError(_("行政区划代码“%(code)s”应为6位数字（统计用代码可为9或12位）") % {"code": code}, code="format")
     if code[:2] not in PROVINCE_CODES:
-        raise ValidationError(f"行政区划代码“{code}”的省级代码“{code[:2]}”不存在", code="province")
+        raise ValidationError(_("行政区划代码“%(code)s”的省级代码“%(p)s”不存在") % {"code": code, "p": code[:2]},
+                              code="province")
     if known is not None and code not in known:
-        raise ValidationError(f"行政区划代码“{code}”不在本系统的区划表中", code="unknown")
+        raise ValidationError(_("行政区划代码“%(code)s”不在本系统的区划表中") % {"code": code}, code="unknown")
     return code
 
 
@@ -157,8 +164,8 @@ def validate_phone(value) -> str:
     phone = phone.lstrip("-")
     if PHONE_MOBILE.fullmatch(phone) or PHONE_FIXED.fullmatch(phone):
         return phone
-    raise ValidationError(f"“{raw}”不是有效的电话号码：应为11位手机号码或带区号的固定电话（如0570-8765432）",
-                          code="invalid")
+    raise ValidationError(_("“%(raw)s”不是有效的电话号码：应为11位手机号码或带区号的固定电话（如0570-8765432）")
+                          % {"raw": raw}, code="invalid")
 
 
 def mask_phone(phone: str) -> str:

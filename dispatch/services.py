@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalogue.models import BoundaryRule
 from catalogue.services import boundary_rule_add
@@ -168,12 +170,13 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
     event.refresh_from_db()
     require_command(actor)
     if not reason.strip():
-        raise ValidationFailed("请填写分拨理由", errors={"reason": ["人工分拨须写明理由"]})
+        raise ValidationFailed(_("请填写分拨理由"), errors={"reason": [_("人工分拨须写明理由")]})
     if town is not None and town.level != RegionLevel.TOWNSHIP:
-        raise ValidationFailed("镇街无效", errors={"town": [f"“{town}”不是乡镇(街道)"]})
+        raise ValidationFailed(_("镇街无效"), errors={"town": [_("“%(town)s”不是乡镇(街道)") % {"town": town}]})
     if team is not None and team.department_id != department.pk and not (
             department.kind == DepartmentKind.TOWN_GOVERNMENT and team.towns.filter(pk=department.region_id).exists()):
-        raise ValidationFailed("承办队伍不属于该责任主体", errors={"team": [f"{team}不承办{department}的事项"]})
+        raise ValidationFailed(_("承办队伍不属于该责任主体"), errors={"team": [
+            _("%(team)s不承办%(department)s的事项") % {"team": team, "department": department}]})
     current = current_instruction(event)
     if current is not None:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
@@ -196,12 +199,13 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
 def instruction_sign(*, actor, instruction: Instruction) -> Instruction:
     instruction.refresh_from_db()
     if not acts_for(actor, instruction.department):
-        raise NotPermitted("只有受令单位可以签收", errors={"__all__": [f"该指令下达给{instruction.department}"]})
+        raise NotPermitted(_("只有受令单位可以签收"), errors={"__all__": [
+            _("该指令下达给%(department)s") % {"department": instruction.department}]})
     now = clock.now()
     moved = Instruction.objects.filter(pk=instruction.pk, status=Instruction.Status.ISSUED).update(
         status=Instruction.Status.SIGNED, signed_at=now, signed_by=actor)
     if not moved:
-        raise InvalidTransition("该指令不是待签收状态", errors={"status": [instruction.get_status_display()]})
+        raise InvalidTransition(_("该指令不是待签收状态"), errors={"status": [instruction.get_status_display()]})
     instruction.refresh_from_db()
     deadline_close(kind="instruction.sign", obj=instruction, at=now)
     if instruction.event_id:
@@ -225,11 +229,11 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
     guidance office; before that it goes back to the triage queue with the reason."""
     event.refresh_from_db()
     if not acts_for(actor, event.department):
-        raise NotPermitted("只有被分派的单位可以退单", errors={"__all__": ["无权退单"]})
+        raise NotPermitted(_("只有被分派的单位可以退单"), errors={"__all__": [_("无权退单")]})
     if len(reason.strip()) < 4:
-        raise ValidationFailed("请写明退单理由", errors={"reason": ["退单须说明理由（不少于4个字）"]})
+        raise ValidationFailed(_("请写明退单理由"), errors={"reason": [_("退单须说明理由（不少于4个字）")]})
     if event.status not in (EventStatus.ROUTED, EventStatus.ACCEPTED):
-        raise InvalidTransition("当前状态不能退单", errors={"status": [event.get_status_display()]})
+        raise InvalidTransition(_("当前状态不能退单"), errors={"status": [event.get_status_display()]})
     now = clock.now()
     department = event.department
     EventReturn.objects.create(event=event, department=department, reason=reason, actor=actor, at=now)
@@ -266,13 +270,13 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
     dispute.refresh_from_db()
     require_guidance(actor)
     if not ruling.strip():
-        raise ValidationFailed("请填写裁定意见", errors={"ruling": ["裁定意见不能为空"]})
+        raise ValidationFailed(_("请填写裁定意见"), errors={"ruling": [_("裁定意见不能为空")]})
     now = clock.now()
     rule = None
     if new_boundary_rule:
         keywords = [k for k in new_boundary_rule.get("keywords", []) if k.strip()]
         if not keywords:
-            raise ValidationFailed("新增职责边界须有关键词", errors={"keywords": ["至少一个关键词，用于今后自动分派"]})
+            raise ValidationFailed(_("新增职责边界须有关键词"), errors={"keywords": [_("至少一个关键词，用于今后自动分派")]})
         count = BoundaryRule.objects.filter(source=BoundaryRule.Source.RULING).count() + 1
         rule = boundary_rule_add(
             actor=actor, code=f"CD-{now:%Y}-{count:04d}", matter=new_boundary_rule["matter"],
@@ -284,7 +288,7 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
         status=Dispute.Status.RULED, ruling=ruling, ruled_department=department, boundary_rule=rule, ruled_by=actor,
         ruled_at=now)
     if not moved:
-        raise InvalidTransition("该争议已裁定", errors={"status": ["已裁定"]})
+        raise InvalidTransition(_("该争议已裁定"), errors={"status": [_("已裁定")]})
     dispute.refresh_from_db()
     event = dispute.event
     if team is None:
@@ -309,22 +313,22 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
     ``dispatch.feedback_photo_required``). Events from grid workers, citizens and the hotline then wait for 核查."""
     instruction.refresh_from_db()
     if not acts_for(actor, instruction.department):
-        raise NotPermitted("只有受令单位可以反馈", errors={"__all__": ["无权反馈"]})
+        raise NotPermitted(_("只有受令单位可以反馈"), errors={"__all__": [_("无权反馈")]})
     errors: dict[str, list[str]] = {}
     if len(outcome.strip()) < 4:
-        errors["outcome"] = ["反馈须写明处置结果（不少于4个字）"]
+        errors["outcome"] = [_("反馈须写明处置结果（不少于4个字）")]
     files = check_attachments(attachments or [], errors)
     if instruction.event_id is None and attachments:
-        errors.setdefault("attachments", []).append("专项任务的照片请随进度填报上传，反馈请写明结果")
+        errors.setdefault("attachments", []).append(_("专项任务的照片请随进度填报上传，反馈请写明结果"))
     elif instruction.event_id and not attachments and config_get("dispatch.feedback_photo_required"):
-        errors.setdefault("attachments", []).append("须附处置后照片")
+        errors.setdefault("attachments", []).append(_("须附处置后照片"))
     if errors:
-        raise ValidationFailed("反馈信息有误" if "outcome" not in errors else "请填写处置结果", errors=errors)
+        raise ValidationFailed(_("反馈信息有误") if "outcome" not in errors else _("请填写处置结果"), errors=errors)
     now = clock.now()
     moved = Instruction.objects.filter(pk=instruction.pk, status=Instruction.Status.SIGNED).update(
         status=Instruction.Status.DONE, feedback=outcome, feedback_at=now)
     if not moved:
-        raise InvalidTransition("须先签收指令再反馈", errors={"status": [instruction.get_status_display()]})
+        raise InvalidTransition(_("须先签收指令再反馈"), errors={"status": [instruction.get_status_display()]})
     instruction.refresh_from_db()
     deadline_close(kind="instruction.feedback", obj=instruction, at=now)
     event = instruction.event
@@ -351,17 +355,17 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
     allowed = actor.role in {Role.OPERATOR, Role.GUIDANCE, Role.ADMIN} or actor.is_superuser or (
         actor.role == Role.GRID_WORKER and actor.town_id == event.town_id)
     if not allowed or acts_for(actor, event.department):
-        raise NotPermitted("核查须由指挥中心或属地网格员进行，处置单位不能自行核查", errors={"__all__": ["无权核查"]})
+        raise NotPermitted(_("核查须由指挥中心或属地网格员进行，处置单位不能自行核查"), errors={"__all__": [_("无权核查")]})
     if event.status != EventStatus.RESOLVED:
-        raise InvalidTransition("只有已处置的事件可以核查", errors={"status": [event.get_status_display()]})
+        raise InvalidTransition(_("只有已处置的事件可以核查"), errors={"status": [event.get_status_display()]})
     if not event.outcome.strip():
-        raise ValidationFailed("没有处置结果不能办结", errors={"outcome": ["缺少处置结果"]})
+        raise ValidationFailed(_("没有处置结果不能办结"), errors={"outcome": [_("缺少处置结果")]})
     errors: dict[str, list[str]] = {}
     if len(note.strip()) < 2:
-        errors["note"] = ["核查情况不能为空"]
+        errors["note"] = [_("核查情况不能为空")]
     files = check_attachments(attachments or [], errors)
     if errors:
-        raise ValidationFailed("请填写核查情况" if "note" in errors else "核查照片有误", errors=errors)
+        raise ValidationFailed(_("请填写核查情况") if "note" in errors else _("核查照片有误"), errors=errors)
     now = clock.now()
     Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
     photos = store_attachments(event, files, stage=AttachmentStage.VERIFY, actor=actor)
@@ -386,19 +390,20 @@ def event_reopen(*, event: Event, reason: str, actor=None, attachments: list[New
     the same body."""
     event.refresh_from_db()
     if event.status != EventStatus.CLOSED:
-        raise InvalidTransition("只有已办结的事件可以申请重新处理", errors={"status": [event.get_status_display()]})
+        raise InvalidTransition(_("只有已办结的事件可以申请重新处理"), errors={"status": [event.get_status_display()]})
     from dispatch.selectors import reopen_until
 
     until = reopen_until(event)
     if until is not None and clock.now() > until:
         days = config_get("intake.reopen_days")
-        raise InvalidTransition(f"办结已超过{days}天，请重新报告", errors={"ticket": [f"超过{days}天"]})
+        raise InvalidTransition(_("办结已超过%(days)s天，请重新报告") % {"days": days},
+                                errors={"ticket": [_("超过%(days)s天") % {"days": days}]})
     errors: dict[str, list[str]] = {}
     if len(reason.strip()) < 4:
-        errors["reason"] = ["不少于4个字"]
+        errors["reason"] = [_("不少于4个字")]
     files = check_attachments(attachments or [], errors)
     if errors:
-        raise ValidationFailed("请说明未解决的情况" if "reason" in errors else "照片有误", errors=errors)
+        raise ValidationFailed(_("请说明未解决的情况") if "reason" in errors else _("照片有误"), errors=errors)
     photos = store_attachments(event, files, stage=AttachmentStage.REOPEN, actor=actor)
     _assign(event, RoutingDecision.Method.REOPEN, department=event.department, team=event.team, item=event.item,
             actor=actor, explanation={"summary": f"报告人反映问题未解决：{reason}"}, reason=f"报告人申请重新处理：{reason}",
@@ -412,12 +417,12 @@ def event_reopen(*, event: Event, reason: str, actor=None, attachments: list[New
 def event_rate(*, event: Event, score: int, comment: str = "", actor=None) -> Event:
     event.refresh_from_db()
     if event.status != EventStatus.CLOSED:
-        raise InvalidTransition("办结后才能评价", errors={"status": [event.get_status_display()]})
+        raise InvalidTransition(_("办结后才能评价"), errors={"status": [event.get_status_display()]})
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationFailed("评价应为1到5分", errors={"score": ["应为1到5之间的整数"]})
+        raise ValidationFailed(_("评价应为1到5分"), errors={"score": [_("应为1到5之间的整数")]})
     moved = Event.objects.filter(pk=event.pk, rating__isnull=True).update(rating=score, rating_comment=comment[:300])
     if not moved:
-        raise InvalidTransition("已经评价过", errors={"score": ["每次办结只能评价一次"]})
+        raise InvalidTransition(_("已经评价过"), errors={"score": [_("每次办结只能评价一次")]})
     event.refresh_from_db()
     audit_log(actor=actor, action="intake.event.rate", obj=event, after={"score": score, "comment": comment[:300]})
     return event
@@ -430,11 +435,11 @@ def instruction_transfer(*, actor, instruction: Instruction, department: Departm
     instruction.refresh_from_db()
     require_command(actor)
     if instruction.status not in (Instruction.Status.ISSUED, Instruction.Status.SIGNED):
-        raise InvalidTransition("该指令已结束，不能流转", errors={"status": [instruction.get_status_display()]})
+        raise InvalidTransition(_("该指令已结束，不能流转"), errors={"status": [instruction.get_status_display()]})
     if department.pk == instruction.department_id:
-        raise ValidationFailed("流转对象与原单位相同", errors={"department": ["请选择其他单位"]})
+        raise ValidationFailed(_("流转对象与原单位相同"), errors={"department": [_("请选择其他单位")]})
     if not reason.strip():
-        raise ValidationFailed("请填写流转理由", errors={"reason": ["流转须写明理由"]})
+        raise ValidationFailed(_("请填写流转理由"), errors={"reason": [_("流转须写明理由")]})
     Instruction.objects.filter(pk=instruction.pk).update(status=Instruction.Status.TRANSFERRED)
     deadlines_cancel(instruction)
     new = instruction_issue(event=instruction.event, department=department, team=team, priority=instruction.priority,
@@ -458,12 +463,12 @@ def event_merge(*, actor, event: Event, into: Event) -> Event:
     event.refresh_from_db()
     require_command(actor)
     if into.pk == event.pk or into.duplicate_of_id:
-        raise ValidationFailed("合并目标无效", errors={"into": ["须合并到一个主事件"]})
+        raise ValidationFailed(_("合并目标无效"), errors={"into": [_("须合并到一个主事件")]})
     if into.status not in OPEN_STATUSES:  # merged into finished work, the report would be handled by nobody
-        raise ValidationFailed("主事件已办结或无效，不能合并；问题再次出现的，按新事件办理",
+        raise ValidationFailed(_("主事件已办结或无效，不能合并；问题再次出现的，按新事件办理"),
                                errors={"into": [f"{into.ticket} {into.get_status_display()}"]})
     if event.duplicates.exists():
-        raise ValidationFailed("该事件已有关联的重复事件，请先合并到它", errors={"event": ["是主事件"]})
+        raise ValidationFailed(_("该事件已有关联的重复事件，请先合并到它"), errors={"event": [_("是主事件")]})
     current = current_instruction(event)
     if current is not None:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
@@ -482,7 +487,7 @@ def event_unmerge(*, actor, event: Event) -> Event:
     require_command(actor)
     root = event.duplicate_of
     if event.status != EventStatus.DUPLICATE or root is None:
-        raise InvalidTransition("该事件不是重复事件", errors={"status": [event.get_status_display()]})
+        raise InvalidTransition(_("该事件不是重复事件"), errors={"status": [event.get_status_display()]})
     event_transition(event=event, new=EventStatus.TRIAGE, actor=actor, duplicate_of=None,
                      reason=f"取消与 {root.ticket} 的关联")
     Event.objects.filter(pk=root.pk, me_too_count__gt=0).update(me_too_count=F("me_too_count") - 1)
@@ -501,19 +506,19 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
     (报到) within ``whistle.report_hours``."""
     team = actor.team
     if actor.role != Role.TOWN_OFFICER or team is None or not team.towns.filter(pk=town.pk).exists():
-        raise NotPermitted("只有该镇街的执法队可以吹哨", errors={"__all__": ["无权吹哨"]})
+        raise NotPermitted(_("只有该镇街的执法队可以吹哨"), errors={"__all__": [_("无权吹哨")]})
     errors: dict[str, list[str]] = {}
     if not title.strip():
-        errors["title"] = ["请填写事由"]
+        errors["title"] = [_("请填写事由")]
     if not calls:
-        errors["calls"] = ["至少呼叫一个部门"]
+        errors["calls"] = [_("至少呼叫一个部门")]
     if len({d.pk for d, _t in calls}) != len(calls):
-        errors["calls"] = ["同一部门只能呼叫一次"]
+        errors["calls"] = [_("同一部门只能呼叫一次")]
     now = clock.now()
     if action_at < now - dt.timedelta(hours=1):
-        errors["action_at"] = ["联合行动时间不能早于现在"]
+        errors["action_at"] = [_("联合行动时间不能早于现在")]
     if errors:
-        raise ValidationFailed("吹哨信息有误", errors=errors)
+        raise ValidationFailed(_("吹哨信息有误"), errors=errors)
     whistle = Whistle.objects.create(title=title, description=description, team=team, town=town, event=event,
                                      action_at=action_at, place=place, created_by=actor, created_at=now)
     due = now + dt.timedelta(hours=config_get("whistle.report_hours"))
@@ -530,12 +535,12 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
 @transaction.atomic
 def whistle_report(*, actor, call: WhistleCall, note: str = "") -> WhistleCall:
     if not acts_for(actor, call.department):
-        raise NotPermitted("只有被呼叫的部门可以报到", errors={"__all__": ["无权报到"]})
+        raise NotPermitted(_("只有被呼叫的部门可以报到"), errors={"__all__": [_("无权报到")]})
     now = clock.now()
     moved = WhistleCall.objects.filter(pk=call.pk, reported_at__isnull=True).update(reported_at=now, reported_by=actor,
                                                                                     report_note=note[:300])
     if not moved:
-        raise InvalidTransition("已经报到", errors={"call": ["已报到"]})
+        raise InvalidTransition(_("已经报到"), errors={"call": [_("已报到")]})
     call.refresh_from_db()
     deadline_close(kind="whistle.report", obj=call, at=now)
     audit_log(actor=actor, action="dispatch.whistle.report", obj=call, after={"note": note, "late": now > call.report_due})
@@ -545,16 +550,16 @@ def whistle_report(*, actor, call: WhistleCall, note: str = "") -> WhistleCall:
 @transaction.atomic
 def whistle_close(*, actor, whistle: Whistle, outcome: str, done_call_ids: list[int] | None = None) -> Whistle:
     if actor.team_id != whistle.team_id:
-        raise NotPermitted("只有吹哨队伍可以结束联合行动", errors={"__all__": ["无权操作"]})
+        raise NotPermitted(_("只有吹哨队伍可以结束联合行动"), errors={"__all__": [_("无权操作")]})
     if len(outcome.strip()) < 4:
-        raise ValidationFailed("请填写行动结果", errors={"outcome": ["不少于4个字"]})
+        raise ValidationFailed(_("请填写行动结果"), errors={"outcome": [_("不少于4个字")]})
     if set(done_call_ids or []) - set(whistle.calls.values_list("pk", flat=True)):
-        raise ValidationFailed("完成任务的部门不属于本次行动", errors={"done": ["无效的部门"]})
+        raise ValidationFailed(_("完成任务的部门不属于本次行动"), errors={"done": [_("无效的部门")]})
     WhistleCall.objects.filter(whistle=whistle, pk__in=done_call_ids or []).update(task_done=True)
     moved = Whistle.objects.filter(pk=whistle.pk, status=Whistle.Status.OPEN).update(
         status=Whistle.Status.CLOSED, outcome=outcome, closed_at=clock.now())
     if not moved:
-        raise InvalidTransition("联合行动已结束", errors={"status": ["已结束"]})
+        raise InvalidTransition(_("联合行动已结束"), errors={"status": [_("已结束")]})
     whistle.refresh_from_db()
     unreported = list(whistle.calls.filter(reported_at__isnull=True))
     for call in unreported:  # the action is over: nobody is chased to report to it any more (the page and
@@ -575,19 +580,19 @@ def campaign_create(*, actor, name: str, description: str, lead: Department, sta
     require_command(actor)
     errors = {}
     if not name.strip():
-        errors["name"] = ["名称不能为空"]
+        errors["name"] = [_("名称不能为空")]
     elif len(name) > 100:
-        errors["name"] = [f"不能超过100个字符（现有{len(name)}个）"]
+        errors["name"] = [_("不能超过100个字符（现有%(n)s个）") % {"n": len(name)}]
     if end < start:
-        errors["end"] = ["结束日期早于开始日期"]
+        errors["end"] = [_("结束日期早于开始日期")]
     if not description.strip():
-        errors["description"] = ["说明不能为空：写明为什么整治、整治什么"]
+        errors["description"] = [_("说明不能为空：写明为什么整治、整治什么")]
     if not targets:
-        errors["targets"] = ["至少一个镇街"]
+        errors["targets"] = [_("至少一个镇街")]
     elif any(not isinstance(n, int) or n < 1 for n in targets.values()):
-        errors["targets"] = ["排查目标须为正整数"]
+        errors["targets"] = [_("排查目标须为正整数")]
     if errors:
-        raise ValidationFailed("专项整治信息有误", errors=errors)
+        raise ValidationFailed(_("专项整治信息有误"), errors=errors)
     partners = [d for d in partners if d.pk != lead.pk]
     campaign = Campaign.objects.create(name=name, description=description, lead_department=lead, start=start, end=end,
                                        category=category, created_by=actor, created_at=clock.now())
@@ -595,7 +600,7 @@ def campaign_create(*, actor, name: str, description: str, lead: Department, sta
     for town, target in targets.items():
         team = Team.objects.filter(kind=TeamKind.TOWN, towns=town, active=True).first()
         if team is None:
-            raise ValidationFailed("镇街没有执法队伍", errors={"targets": [f"{town.name}没有镇街执法队"]})
+            raise ValidationFailed(_("镇街没有执法队伍"), errors={"targets": [_("%(name)s没有镇街执法队") % {"name": town.name}]})
         task = CampaignTask.objects.create(campaign=campaign, town=town, team=team, target=target)
         instruction_issue(event=None, campaign_task=task, department=team.department, team=team, priority="normal",
                           actor=actor, content=f"专项整治“{name}”：{town.name}排查 {target} 处")
@@ -611,11 +616,11 @@ def campaign_finish(*, actor, campaign: Campaign, results: str) -> Campaign:
     require_command(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.ACTIVE:
-        raise ValidationFailed("专项整治已结束", errors={"__all__": ["已结束的专项整治不能再次结束"]})
+        raise ValidationFailed(_("专项整治已结束"), errors={"__all__": [_("已结束的专项整治不能再次结束")]})
     if not results.strip():
-        raise ValidationFailed("请填写整治成效", errors={"results": ["不能为空：写明排查、整改的结果"]})
+        raise ValidationFailed(_("请填写整治成效"), errors={"results": [_("不能为空：写明排查、整改的结果")]})
     if len(results) > 2000:
-        raise ValidationFailed("整治成效过长", errors={"results": [f"不能超过2000个字符（现有{len(results)}个）"]})
+        raise ValidationFailed(_("整治成效过长"), errors={"results": [_("不能超过2000个字符（现有%(n)s个）") % {"n": len(results)}]})
     cancelled = []
     for ins in Instruction.objects.filter(campaign_task__campaign=campaign, status__in=Instruction.OPEN):
         Instruction.objects.filter(pk=ins.pk).update(status=Instruction.Status.CANCELLED)
@@ -635,18 +640,18 @@ def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, n
                          attachments: list[NewAttachment] | None = None) -> CampaignTask:
     """专项整治 progress by the task's team: hazards found and fixed, a note, and photos of them (整改照片)."""
     if not (acts_for(actor, task.team.department) or actor.team_id == task.team_id):
-        raise NotPermitted("只有承担任务的队伍可以填报进度", errors={"__all__": ["无权填报"]})
+        raise NotPermitted(_("只有承担任务的队伍可以填报进度"), errors={"__all__": [_("无权填报")]})
     if task.campaign.status != Campaign.Status.ACTIVE:
-        raise ValidationFailed("专项整治已结束，不能再填报进度", errors={"__all__": ["专项整治已结束"]})
+        raise ValidationFailed(_("专项整治已结束，不能再填报进度"), errors={"__all__": [_("专项整治已结束")]})
     errors: dict[str, list[str]] = {}
     if found < 0 or fixed < 0 or fixed > found:
-        errors["fixed"] = ["已整改数不能超过发现数，且不能为负"]
+        errors["fixed"] = [_("已整改数不能超过发现数，且不能为负")]
     note = (note or "").strip()
     if len(note) > 300:
-        errors["note"] = [f"不能超过300个字符（现有{len(note)}个）"]
+        errors["note"] = [_("不能超过300个字符（现有%(n)s个）") % {"n": len(note)}]
     files = check_attachments(attachments or [], errors)
     if errors:
-        raise ValidationFailed("进度数据有误", errors=errors)
+        raise ValidationFailed(_("进度数据有误"), errors=errors)
     before = {"found": task.found, "fixed": task.fixed, "note": task.note}
     CampaignTask.objects.filter(pk=task.pk).update(found=found, fixed=fixed, note=note)
     photos = store_files(files, lambda **f: CampaignTaskPhoto(task=task, added_by=actor, **f))
@@ -810,7 +815,7 @@ def event_reveal_contact(*, actor, event: Event) -> str:
     """Show ``actor`` the reporter's full phone number, for a call back; every look is audited (XF-050)."""
     contact = reporter_contact(actor, event, revealed=True)
     if not contact.can_reveal:
-        raise NotPermitted("无权查看报告人电话", errors={"reporter_phone": ["报告人要求保密或您不是办理单位、指挥中心人员"]})
+        raise NotPermitted(_("无权查看报告人电话"), errors={"reporter_phone": [_("报告人要求保密或您不是办理单位、指挥中心人员")]})
     audit_log(actor=actor, action="intake.event.contact_view", obj=event,
               after={"ticket": event.ticket, "confidential": event.confidential})
     return contact.phone
@@ -826,7 +831,7 @@ def notifications_mark_read(*, actor, pk: int | None = None) -> int:
     unread = unread_notifications_for(actor)
     if pk is not None:
         if not notifications_for(actor).filter(pk=pk).exists():
-            raise NotFound("没有这条通知", errors={"notification": ["不存在或无权查看"]})
+            raise NotFound(_("没有这条通知"), errors={"notification": [_("不存在或无权查看")]})
         unread = unread.filter(pk=pk)
     ids = list(unread.values_list("pk", flat=True))
     now = clock.now()
@@ -845,11 +850,11 @@ MAX_REDACTIONS = 30
 def _redaction_boxes(redactions) -> list[tuple[float, float, float, float]]:
     """打码区域: rectangles ``[x, y, width, height]`` as fractions (0–1) of the upright photo, so that they
     mean the same whatever size the publisher's screen showed it at. Each must lie inside the photo."""
-    message = "打码区域须为照片内的矩形 [x, y, 宽, 高]，各值为 0 到 1 之间的比例"
+    message = _("打码区域须为照片内的矩形 [x, y, 宽, 高]，各值为 0 到 1 之间的比例")
     if not isinstance(redactions, (list, tuple)):
         raise ValidationFailed(message, errors={"redactions": [message]})
     if len(redactions) > MAX_REDACTIONS:
-        too_many = f"打码区域最多 {MAX_REDACTIONS} 处，现有 {len(redactions)} 处"
+        too_many = _("打码区域最多 %(max)s 处，现有 %(n)s 处") % {"max": MAX_REDACTIONS, "n": len(redactions)}
         raise ValidationFailed(too_many, errors={"redactions": [too_many]})
     boxes = []
     for n, box in enumerate(redactions, 1):
@@ -859,7 +864,7 @@ def _redaction_boxes(redactions) -> list[tuple[float, float, float, float]]:
             x, y, w, h = (float(v) for v in box)
             ok = w > 0 and h > 0 and x + w <= 1.001 and y + h <= 1.001
         if not ok:
-            bad = f"第 {n} 处：{message}"
+            bad = _("第 %(n)s 处：%(message)s") % {"n": n, "message": message}
             raise ValidationFailed(bad, errors={"redactions": [bad]})
         boxes.append((x, y, w, h))
     return boxes
@@ -896,12 +901,12 @@ def _public_copy(attachment, boxes=()) -> bytes:
             out = io.BytesIO()
             image.save(out, "JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ValidationFailed("图片无法读取，不能公开", errors={"attachment": [f"“{attachment.original_name}”不是可读的图片"]}) \
-            from exc
+        unreadable = _("“%(name)s”不是可读的图片") % {"name": attachment.original_name}
+        raise ValidationFailed(_("图片无法读取，不能公开"), errors={"attachment": [unreadable]}) from exc
     return out.getvalue()
 
 
-PUBLICATION_CHECK = "请先查看照片：确认没有可辨认的人脸、车牌、门牌或证件，或已将其打码"
+PUBLICATION_CHECK = gettext_lazy("请先查看照片：确认没有可辨认的人脸、车牌、门牌或证件，或已将其打码")
 
 
 @transaction.atomic
@@ -917,12 +922,12 @@ def attachment_publish(*, actor, attachment: Attachment, checked: bool, redactio
     if refused := photo_publication_refused(actor, event):
         raise NotPermitted(refused, errors={"attachment": [refused]})
     if not attachment.content_type.startswith("image/"):
-        raise ValidationFailed("只有照片可以公开", errors={"attachment": ["不是图片"]})
+        raise ValidationFailed(_("只有照片可以公开"), errors={"attachment": [_("不是图片")]})
     if attachment.published_at is not None:
-        raise InvalidTransition("这张照片已公开", errors={"attachment": ["已公开"]})
+        raise InvalidTransition(_("这张照片已公开"), errors={"attachment": [_("已公开")]})
     boxes = _redaction_boxes(redactions)
     if checked is not True:
-        raise ValidationFailed(PUBLICATION_CHECK, errors={"checked": [PUBLICATION_CHECK]})
+        raise ValidationFailed(str(PUBLICATION_CHECK), errors={"checked": [str(PUBLICATION_CHECK)]})
     data = _public_copy(attachment, boxes)
     token = secrets.token_hex(16)
     attachment.public_file.save(f"{token}.jpg", ContentFile(data), save=False)
@@ -942,7 +947,7 @@ def attachment_unpublish(*, actor, attachment: Attachment) -> Attachment:
     require_command(actor)
     attachment = Attachment.objects.select_for_update().select_related("event").get(pk=attachment.pk)
     if attachment.published_at is None:
-        raise InvalidTransition("这张照片没有公开", errors={"attachment": ["未公开"]})
+        raise InvalidTransition(_("这张照片没有公开"), errors={"attachment": [_("未公开")]})
     public_file = attachment.public_file
     Attachment.objects.filter(pk=attachment.pk).update(public_file="", public_token="", published_at=None,
                                                         published_by=None, public_redactions=[])

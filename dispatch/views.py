@@ -91,10 +91,11 @@ def event_points(request):
         raise Http404
     period, category = request.GET.get("days", ""), request.GET.get("category", "")
     if period and (not period.isdigit() or int(period) not in selectors.MAP_PERIODS):
-        return JsonResponse({"code": "invalid", "message": "时间范围无效", "errors": {
-            "days": [f"应为 {'、'.join(map(str, selectors.MAP_PERIODS))} 之一或留空（在办）"]}}, status=400)
+        return JsonResponse({"code": "invalid", "message": _("时间范围无效"), "errors": {
+            "days": [_("应为 %(periods)s 之一或留空（在办）") % {"periods": "、".join(map(str, selectors.MAP_PERIODS))}]}},
+            status=400)
     if category and not category.isdigit():
-        return JsonResponse({"code": "invalid", "message": "类别无效", "errors": {"category": ["应为类别编号"]}},
+        return JsonResponse({"code": "invalid", "message": _("类别无效"), "errors": {"category": [_("应为类别编号")]}},
                             status=400)
     return JsonResponse(selectors.event_points(user=request.user, days=int(period) if period else None,
                                                category_id=int(category) if category else None))
@@ -147,7 +148,7 @@ def whistle_action(request, pk, action):
         elif action == "close":
             done = request.POST.getlist("done")
             if not all(x.isdigit() for x in done):
-                raise ValidationFailed("完成任务的部门有误", errors={"done": ["无效的部门"]})
+                raise ValidationFailed(_("完成任务的部门有误"), errors={"done": [_("无效的部门")]})
             services.whistle_close(actor=request.user, whistle=whistle, outcome=request.POST.get("outcome", ""),
                                    done_call_ids=[int(x) for x in done])
         else:

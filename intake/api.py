@@ -12,6 +12,7 @@ import binascii
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import APIKeyHeader
 
@@ -59,8 +60,8 @@ def _attachments(payload: EventIn, prefix: str = "") -> list[NewAttachment]:
         try:
             data = base64.b64decode(att.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ValidationFailed("附件编码有误", errors={f"{prefix}attachments[{i}]": ["content_base64 不是有效的 Base64"]}) \
-                from None
+            raise ValidationFailed(_("附件编码有误"),
+                                   errors={f"{prefix}attachments[{i}]": [_("content_base64 不是有效的 Base64")]}) from None
         out.append(NewAttachment(att.name, data))
     return out
 
@@ -91,9 +92,9 @@ def create_event(request, payload: EventIn):
 def create_batch(request, payload: BatchIn):
     """A drone flight's detections, all or nothing: any invalid detection → 422 naming its index."""
     if not payload.detections:
-        raise ValidationFailed("没有检测结果", errors={"detections": ["至少一条"]})
+        raise ValidationFailed(_("没有检测结果"), errors={"detections": [_("至少一条")]})
     if len(payload.detections) > MAX_BATCH:
-        raise ValidationFailed("批量过大", errors={"detections": [f"一次最多{MAX_BATCH}条"]})
+        raise ValidationFailed(_("批量过大"), errors={"detections": [_("一次最多%(n)s条") % {"n": MAX_BATCH}]})
     results = []
     with transaction.atomic():
         for i, det in enumerate(payload.detections):
@@ -118,9 +119,9 @@ def updates(request, after: int = 0, limit: int = 100):
     is written and seen when its transaction commits, so without the hold-back a reader could move past
     the number of a change still inside a long transaction (a drone batch of 500 takes 8–16 s)."""
     if not 1 <= limit <= MAX_UPDATES:
-        raise ValidationFailed("limit 超出范围", errors={"limit": [f"应为 1 到 {MAX_UPDATES}"]})
+        raise ValidationFailed(_("limit 超出范围"), errors={"limit": [_("应为 1 到 %(max)s") % {"max": MAX_UPDATES}]})
     if after < 0:
-        raise ValidationFailed("after 不能为负数", errors={"after": ["应为上次返回的 next_after，首次为 0"]})
+        raise ValidationFailed(_("after 不能为负数"), errors={"after": [_("应为上次返回的 next_after，首次为 0")]})
     settle = dt.timedelta(seconds=config_get("intake.updates_settle_seconds"))
     rows = list(updates_for(request.auth, after=after, before=clock.now() - settle)[:limit])
     return {"updates": [{"id": t.pk, "ticket": t.event.ticket, "external_id": t.event.external_id, "old": t.old,
@@ -134,5 +135,5 @@ def updates(request, after: int = 0, limit: int = 100):
 def get_event(request, ticket: str):
     event = Event.objects.filter(ticket=ticket, source=request.auth).first()
     if event is None:
-        raise NotFound("未找到该事件", errors={"ticket": [ticket]})
+        raise NotFound(_("未找到该事件"), errors={"ticket": [ticket]})
     return event_out(event, created=False)

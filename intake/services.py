@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import clock
 from core.audit import audit_log
@@ -122,19 +123,19 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
         errors.setdefault(field_name, []).append(msg)
 
     if channel not in Channel.values:
-        err("channel", f"渠道“{channel}”无效")
+        err("channel", _("渠道“%(channel)s”无效") % {"channel": channel})
     text = (text or "").strip()
     max_chars = config_get("intake.text.max_chars")
     if not text:
-        err("text", "请填写事件描述")
+        err("text", _("请填写事件描述"))
     elif len(text) > max_chars:
-        err("text", f"事件描述不能超过{max_chars}字（当前{len(text)}字）")
+        err("text", _("事件描述不能超过%(max)s字（当前%(n)s字）") % {"max": max_chars, "n": len(text)})
     if title and len(title) > 100:
-        err("title", "标题不能超过100字")
+        err("title", _("标题不能超过100字"))
     clean["text"], clean["title"] = text, (title or "").strip()[:100]
     reporter_name = (reporter_name or "").strip()
     if len(reporter_name) > 50:
-        err("reporter_name", "报告人称呼不能超过50字")
+        err("reporter_name", _("报告人称呼不能超过50字"))
     clean["reporter_name"] = reporter_name
     try:
         clean["reporter_phone"] = validate_phone(reporter_phone)
@@ -146,13 +147,13 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
         try:
             lng, lat = float(lng), float(lat)
         except (TypeError, ValueError):
-            err("location", "经纬度须同时填写且为数字")
+            err("location", _("经纬度须同时填写且为数字"))
             lng = lat = None
         if lng is not None:
             if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-                err("location", "经纬度超出范围")
+                err("location", _("经纬度超出范围"))
             elif not geo.inside_county(lng, lat):
-                err("location", f"位置({lng:.5f}, {lat:.5f})不在本县范围内")
+                err("location", _("位置(%(lng).5f, %(lat).5f)不在本县范围内") % {"lng": lng, "lat": lat})
             else:
                 town = geo.locate_town(lng, lat)
                 town_source = TownSource.POINT if town else ""
@@ -161,41 +162,42 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
         named = Region.objects.filter(level=RegionLevel.TOWNSHIP).filter(code=town_code).first() or \
             Region.objects.filter(level=RegionLevel.TOWNSHIP, name=town_code).first()
         if named is None:
-            err("town", f"“{town_code}”不是本县的乡镇(街道)")
+            err("town", _("“%(town)s”不是本县的乡镇(街道)") % {"town": town_code})
         elif town is None:
             town, town_source = named, TownSource.GIVEN
     address = (address or "").strip()
     if lng is None and not address:
-        err("location", "请提供位置（经纬度）或地址")
+        err("location", _("请提供位置（经纬度）或地址"))
     if town is None and not town_code:  # no point in a town, no town given: the address may name one
         town = geo.town_named_in(address)
         town_source = TownSource.ADDRESS if town else ""
     if len(address) > 300:
-        err("address", "地址不能超过300字")
+        err("address", _("地址不能超过300字"))
     clean["address"], clean["town"], clean["town_source"] = address, town, town_source
     if occurred_at is not None:
         if isinstance(occurred_at, str):
             try:
                 occurred_at = dt.datetime.fromisoformat(occurred_at.replace("Z", "+00:00"))
             except ValueError:
-                err("occurred_at", "发生时间格式应为 ISO 8601，如 2026-11-26T09:30:00+08:00")
+                err("occurred_at", _("发生时间格式应为 ISO 8601，如 2026-11-26T09:30:00+08:00"))
                 occurred_at = None
         if occurred_at is not None:
             if timezone.is_naive(occurred_at):
                 occurred_at = timezone.make_aware(occurred_at)
             if occurred_at > now + CLOCK_SKEW:
-                err("occurred_at", "发生时间不能晚于当前时间")
+                err("occurred_at", _("发生时间不能晚于当前时间"))
             elif occurred_at < now - dt.timedelta(days=365 * 2):
-                err("occurred_at", "发生时间早于两年前，请核实")
+                err("occurred_at", _("发生时间早于两年前，请核实"))
     clean["occurred_at"] = occurred_at
     category = None
     if category_code:
         category = EventCategory.objects.filter(code=category_code).first()
         if category is None:
-            err("category", f"类别编码“{category_code}”不存在")
+            err("category", _("类别编码“%(code)s”不存在") % {"code": category_code})
     clean["category"] = category
     if priority not in Priority.values:
-        err("priority", f"紧急程度“{priority}”无效，应为 {'/'.join(Priority.values)}")
+        err("priority", _("紧急程度“%(value)s”无效，应为 %(allowed)s") % {"value": priority,
+                                                                      "allowed": "/".join(Priority.values)})
     clean["priority"] = priority
     clean["files"] = check_attachments(attachments, errors)
     clean["media_url"] = (media_url or "").strip()
@@ -207,7 +209,7 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
                 raise DjangoValidationError("too long")
             URLValidator(schemes=["http", "https"])(clean["media_url"])
         except DjangoValidationError:
-            err("media_url", "应为不超过500个字符的 http(s) 链接")
+            err("media_url", _("应为不超过500个字符的 http(s) 链接"))
     return clean, errors
 
 
@@ -216,16 +218,16 @@ def check_attachments(attachments: list[NewAttachment], errors: dict[str, list[s
     field (``attachments[i]``). Returns the acceptable files with their sniffed type."""
     max_bytes = config_get("intake.attachment.max_bytes")
     if len(attachments) > MAX_ATTACHMENTS:
-        errors.setdefault("attachments", []).append(f"附件最多{MAX_ATTACHMENTS}个")
+        errors.setdefault("attachments", []).append(_("附件最多%(n)s个") % {"n": MAX_ATTACHMENTS})
     files = []
     for i, att in enumerate(attachments, start=1):
         kind = sniff_attachment(att.data)
         if len(att.data) == 0:
-            problem = f"“{att.name}”是空文件"
+            problem = _("“%(name)s”是空文件") % {"name": att.name}
         elif len(att.data) > max_bytes:
-            problem = f"“{att.name}”超过{max_bytes // (1024 * 1024)}MB"
+            problem = _("“%(name)s”超过%(mb)sMB") % {"name": att.name, "mb": max_bytes // (1024 * 1024)}
         elif kind is None:
-            problem = f"“{att.name}”类型不支持（仅限 JPEG/PNG/WebP 图片、MP4 视频、PDF）"
+            problem = _("“%(name)s”类型不支持（仅限 JPEG/PNG/WebP 图片、MP4 视频、PDF）") % {"name": att.name}
         else:
             files.append((att, kind))
             continue
@@ -294,11 +296,12 @@ def event_transition(*, event: Event, new: str, actor=None, reason: str = "", ac
     """Compare-and-set a status change checked against TRANSITIONS; writes the transition row."""
     old = event.status
     if new not in TRANSITIONS.get(old, set()):
-        raise InvalidTransition(f"事件状态“{event.get_status_display()}”不能变为“{EventStatus(new).label}”",
-                                errors={"status": [f"{old} → {new} 不允许"]})
+        raise InvalidTransition(_("事件状态“%(old)s”不能变为“%(new)s”") % {"old": event.get_status_display(),
+                                                                       "new": EventStatus(new).label},
+                                errors={"status": [_("%(old)s → %(new)s 不允许") % {"old": old, "new": new}]})
     moved = Event.objects.filter(pk=event.pk, status=old).update(status=new, updated_at=clock.now(), **fields)
     if not moved:
-        raise InvalidTransition("事件已被他人处理，请刷新后重试", errors={"status": ["状态已变化"]})
+        raise InvalidTransition(_("事件已被他人处理，请刷新后重试"), errors={"status": [_("状态已变化")]})
     event.status = new
     for k, v in fields.items():
         setattr(event, k, v)
@@ -319,8 +322,8 @@ def _check_public_rate(now: dt.datetime) -> None:
     recent = AuditRecord.objects.filter(action="intake.event.submit", at__gte=now - dt.timedelta(hours=1),
                                         origin__ip=ip, after__anonymous=True).count()
     if recent >= limit:
-        raise TooManyRequests(f"提交过于频繁：同一网络每小时最多提交{limit}件，请稍后再试或拨打12345",
-                              errors={"__all__": [f"每小时最多{limit}件"]})
+        raise TooManyRequests(_("提交过于频繁：同一网络每小时最多提交%(n)s件，请稍后再试或拨打12345") % {"n": limit},
+                              errors={"__all__": [_("每小时最多%(n)s件") % {"n": limit}]})
 
 
 @transaction.atomic
@@ -361,7 +364,7 @@ def event_submit(
     if idempotent and (existing := Event.objects.filter(same_ref).first()) is not None:
         return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
     if len(external_id) > 100:
-        raise ValidationFailed("来源系统编号过长", errors={"external_id": ["不能超过100个字符"]})
+        raise ValidationFailed(_("来源系统编号过长"), errors={"external_id": [_("不能超过100个字符")]})
     now = clock.now()
     if channel == Channel.CITIZEN and source is None and actor is None:
         _check_public_rate(now)
@@ -371,9 +374,9 @@ def event_submit(
                                         reporter_name=reporter_name, reporter_phone=reporter_phone,
                                         media_url=media_url)
     if notify_reporter and not clean.get("reporter_phone") and "reporter_phone" not in errors:
-        errors.setdefault("reporter_phone", []).append("选择短信告知办理结果的，须填写手机号码")
+        errors.setdefault("reporter_phone", []).append(_("选择短信告知办理结果的，须填写手机号码"))
     if errors:
-        raise ValidationFailed("事件信息有误", errors=errors)
+        raise ValidationFailed(_("事件信息有误"), errors=errors)
     event = Event(
         channel=channel, source=source, external_id=external_id, reporter=reporter,
         reporter_name=clean["reporter_name"], reporter_phone=clean["reporter_phone"], confidential=bool(confidential),
@@ -429,13 +432,13 @@ def api_client_create(*, actor, name: str, kind: str, department=None) -> tuple[
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
     if not name or len(name) > 100:
-        errors["name"] = ["不能为空，且不超过100个字符"]
+        errors["name"] = [_("不能为空，且不超过100个字符")]
     elif ApiClient.objects.filter(name=name).exists():
-        errors["name"] = [f"已有名为“{name}”的接入系统"]
+        errors["name"] = [_("已有名为“%(name)s”的接入系统") % {"name": name}]
     if kind not in ApiClient.Kind.values:
-        errors["kind"] = [f"应为 {'/'.join(ApiClient.Kind.values)}"]
+        errors["kind"] = [_("应为 %(allowed)s") % {"allowed": "/".join(ApiClient.Kind.values)}]
     if errors:
-        raise ValidationFailed("接入系统信息有误", errors=errors)
+        raise ValidationFailed(_("接入系统信息有误"), errors=errors)
     key = "oe_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         client = ApiClient.objects.create(name=name, kind=kind, key_prefix=key[:8], key_hash=ApiClient.hash_key(key),
@@ -453,7 +456,7 @@ def api_client_deactivate(*, actor, client: ApiClient) -> ApiClient:
     require(actor, "org.manage")
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not client.active:
-        raise InvalidTransition("该接入系统已停用", errors={"name": [f"“{client.name}”已停用"]})
+        raise InvalidTransition(_("该接入系统已停用"), errors={"name": [_("“%(name)s”已停用") % {"name": client.name}]})
     ApiClient.objects.filter(pk=client.pk).update(active=False)
     audit_log(actor=actor, action="intake.api_client.deactivate", obj=client, before={"active": True},
               after={"active": False, "prefix": client.key_prefix})

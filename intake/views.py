@@ -61,9 +61,10 @@ def report(request):
             errors_into_form(form, exc)
         else:
             event = result.event
-            notice = f"已受理 {event.ticket}" if result.created else f"此前已受理 {event.ticket}（重复提交未新建）"
+            notice = (gettext("已受理 %(ticket)s") if result.created
+                      else gettext("此前已受理 %(ticket)s（重复提交未新建）")) % {"ticket": event.ticket}
             if result.duplicate_of:
-                notice += f"：与 {result.duplicate_of.ticket} 为同一问题，已关联（附议）"
+                notice += gettext("：与 %(ticket)s 为同一问题，已关联（附议）") % {"ticket": result.duplicate_of.ticket}
             if as_json:
                 return JsonResponse({"ticket": event.ticket, "url": event.get_absolute_url(), "notice": notice,
                                      "created": result.created}, status=201 if result.created else 200)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import NotPermitted
 from org.choices import COUNTY_WIDE_ROLES, Role
 
@@ -74,4 +76,5 @@ def has_perm(user, action: str) -> bool:
 
 def require(user, action: str) -> None:
     if not has_perm(user, action):
-        raise NotPermitted("您没有执行此操作的权限", errors={"__all__": [f"需要权限：{action}"]})
+        raise NotPermitted(_("您没有执行此操作的权限"),
+                           errors={"__all__": [_("需要权限：%(action)s") % {"action": action}]})

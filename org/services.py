@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, ValidationFailed
@@ -33,13 +34,13 @@ def regions_load(*, actor, divisions_csv: Path, county_outline: Path | None = No
             try:
                 code = validate_region_code(row["code"])
             except ValidationError as exc:
-                raise ValidationFailed("区划数据有误", errors={f"第{i}行 code": exc.messages}) from None
+                raise ValidationFailed(_("区划数据有误"), errors={f"第{i}行 code": exc.messages}) from None
             level = LEVELS.get(row["level"])
             if level is None:
-                raise ValidationFailed("区划数据有误", errors={f"第{i}行 level": [f"未知层级“{row['level']}”"]})
+                raise ValidationFailed(_("区划数据有误"), errors={f"第{i}行 level": [_("未知层级“%(v)s”") % {"v": row['level']}]})
             parent = by_code.get(row["parent_code"]) if row.get("parent_code") else None
             if row.get("parent_code") and parent is None:
-                raise ValidationFailed("区划数据有误", errors={f"第{i}行 parent_code": ["上级区划不存在（须先于下级出现）"]})
+                raise ValidationFailed(_("区划数据有误"), errors={f"第{i}行 parent_code": [_("上级区划不存在（须先于下级出现）")]})
             region, was_created = Region.objects.update_or_create(
                 code=code, defaults={"name": row["name"], "level": level, "parent": parent,
                                      "township_type": row.get("township_type", ""), "source": row.get("source", "")[:300]})
@@ -67,12 +68,12 @@ def _save(obj, *, actor, action: str):
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed("数据有误", errors=exc.message_dict) from None
+        raise ValidationFailed(_("数据有误"), errors=exc.message_dict) from None
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise Conflict("与已有记录冲突", errors={"__all__": [str(exc)[:200]]}) from None
+        raise Conflict(_("与已有记录冲突"), errors={"__all__": [str(exc)[:200]]}) from None
     audit_log(actor=actor, action=action, obj=obj, after=snapshot(obj))
     return obj
 
@@ -98,7 +99,7 @@ def team_create(*, actor, towns: list[Region] | None = None, **fields) -> Team:
     if towns:
         bad = [t.name for t in towns if t.level != RegionLevel.TOWNSHIP]
         if bad:
-            raise ValidationFailed("服务范围只能是乡镇(街道)", errors={"towns": bad})
+            raise ValidationFailed(_("服务范围只能是乡镇(街道)"), errors={"towns": bad})
         team.towns.set(towns)
     return team
 
@@ -108,9 +109,9 @@ def officer_create(*, actor, competences=(), **fields) -> Officer:
     require(actor, "org.manage")
     officer = Officer(**fields)
     if officer.is_auxiliary and officer.certificate_no:
-        raise ValidationFailed("辅助人员不得持有执法证", errors={"certificate_no": ["辅助人员不得持有执法证（ZJ-030）"]})
+        raise ValidationFailed(_("辅助人员不得持有执法证"), errors={"certificate_no": [_("辅助人员不得持有执法证（ZJ-030）")]})
     if not officer.is_auxiliary and (not officer.certificate_no or not officer.certificate_expiry):
-        raise ValidationFailed("执法人员须有执法证", errors={"certificate_no": ["执法人员须填写执法证号和有效期"]})
+        raise ValidationFailed(_("执法人员须有执法证"), errors={"certificate_no": [_("执法人员须填写执法证号和有效期")]})
     officer = _save(officer, actor=actor, action="org.officer.create")
     if competences:
         officer.competences.set(competences)
@@ -121,7 +122,7 @@ def officer_create(*, actor, competences=(), **fields) -> Officer:
 def officer_renew_certificate(*, actor, officer: Officer, certificate_no: str, expiry: dt.date) -> Officer:
     require(actor, "org.manage")
     if officer.is_auxiliary:
-        raise ValidationFailed("辅助人员不得持有执法证", errors={"certificate_no": ["辅助人员不得持有执法证（ZJ-030）"]})
+        raise ValidationFailed(_("辅助人员不得持有执法证"), errors={"certificate_no": [_("辅助人员不得持有执法证（ZJ-030）")]})
     before = snapshot(officer, ["certificate_no", "certificate_expiry"])
     officer.certificate_no = certificate_no
     officer.certificate_expiry = expiry
@@ -136,9 +137,9 @@ def user_create(*, actor, username: str, password: str, role: str, **fields) -> 
     if actor is not None:
         require(actor, "org.manage")
     if role not in Role.values:
-        raise ValidationFailed("角色无效", errors={"role": [f"未知角色“{role}”"]})
+        raise ValidationFailed(_("角色无效"), errors={"role": [_("未知角色“%(role)s”") % {"role": role}]})
     if User.objects.filter(username=username).exists():
-        raise Conflict("用户名已存在", errors={"username": [username]})
+        raise Conflict(_("用户名已存在"), errors={"username": [username]})
     user = User(username=username, role=role, **fields)
     user.set_password(password)
     user.save()

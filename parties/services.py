@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, NotPermitted, ValidationFailed
@@ -20,7 +21,7 @@ def _code_fields(code: str) -> dict:
     try:
         kind, normalised = validate_enterprise_code(code)
     except ValidationError as exc:
-        raise ValidationFailed("企业代码有误", errors={"code": exc.messages}) from None
+        raise ValidationFailed(_("企业代码有误"), errors={"code": exc.messages}) from None
     return {"uscc": normalised, "legacy_reg_no": ""} if kind == "uscc" else {"uscc": "", "legacy_reg_no": normalised}
 
 
@@ -31,12 +32,12 @@ def enterprise_create(*, actor, code: str, name: str, **fields) -> Enterprise:
     try:
         ent.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise ValidationFailed("企业信息有误", errors=exc.message_dict) from None
+        raise ValidationFailed(_("企业信息有误"), errors=exc.message_dict) from None
     try:
         with transaction.atomic():
             ent.save()
     except IntegrityError:
-        raise Conflict("该代码的企业已存在", errors={"code": [f"代码“{ent.code}”已登记"]}) from None
+        raise Conflict(_("该代码的企业已存在"), errors={"code": [_("代码“%(code)s”已登记") % {"code": ent.code}]}) from None
     audit_log(actor=actor, action="parties.enterprise.create", obj=ent, after=snapshot(ent))
     return ent
 
@@ -46,14 +47,14 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
     require(actor, "parties.manage")
     unknown = set(changes) - set(ENTERPRISE_FIELDS)
     if unknown:
-        raise ValidationFailed("不可修改的字段", errors={f: ["该字段不可修改"] for f in unknown})
+        raise ValidationFailed(_("不可修改的字段"), errors={f: [_("该字段不可修改")] for f in unknown})
     before = snapshot(enterprise, list(changes))
     for k, v in changes.items():
         setattr(enterprise, k, v)
     try:
         enterprise.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise ValidationFailed("企业信息有误", errors=exc.message_dict) from None
+        raise ValidationFailed(_("企业信息有误"), errors=exc.message_dict) from None
     enterprise.save(update_fields=[*changes, "updated_at"])
     audit_log(actor=actor, action="parties.enterprise.update", obj=enterprise, before=before,
               after=snapshot(enterprise, list(changes)))
@@ -66,16 +67,16 @@ def person_create(*, actor, name: str, id_number: str, **fields) -> Person:
     try:
         code = validate_id_number(id_number)
     except ValidationError as exc:
-        raise ValidationFailed("身份证号码有误", errors={"id_number": exc.messages}) from None
+        raise ValidationFailed(_("身份证号码有误"), errors={"id_number": exc.messages}) from None
     if not name.strip():
-        raise ValidationFailed("姓名不能为空", errors={"name": ["姓名不能为空"]})
+        raise ValidationFailed(_("姓名不能为空"), errors={"name": [_("姓名不能为空")]})
     try:
         with transaction.atomic():
             person = Person.objects.create(name=name.strip(), id_number=code, birth_date=id_birth_date(code),
                                            **{k: v for k, v in fields.items() if k in ("phone", "address", "town",
                                                                                      "synthetic")})
     except IntegrityError:
-        raise Conflict("该身份证号码已登记", errors={"id_number": [f"{mask_id_number(code)} 已登记"]}) from None
+        raise Conflict(_("该身份证号码已登记"), errors={"id_number": [_("%(v)s 已登记") % {"v": mask_id_number(code)}]}) from None
     # The audit trail never stores the full ID number.
     audit_log(actor=actor, action="parties.person.create", obj=person,
               after={"name": person.name, "id_number": mask_id_number(code), "town": person.town_id})
@@ -86,8 +87,8 @@ def person_create(*, actor, name: str, id_number: str, **fields) -> Person:
 def person_reveal_id(*, actor, person: Person, purpose: str) -> str:
     """Return the full ID number to a user allowed to see it, recording who looked and why (XF-050)."""
     if not can_view_full_id(actor, person):
-        raise NotPermitted("您无权查看完整身份证号码", errors={"id_number": ["仅办案人员和法制审核人员可查看"]})
+        raise NotPermitted(_("您无权查看完整身份证号码"), errors={"id_number": [_("仅办案人员和法制审核人员可查看")]})
     if not purpose.strip():
-        raise ValidationFailed("请说明查看用途", errors={"purpose": ["查看完整身份证号码须说明用途"]})
+        raise ValidationFailed(_("请说明查看用途"), errors={"purpose": [_("查看完整身份证号码须说明用途")]})
     audit_log(actor=actor, action="parties.person.reveal_id", obj=person, after={"purpose": purpose[:200]})
     return person.id_number

@@ -118,10 +118,13 @@ EN = {
 "演示账号见 README 或 make demo 的输出。": "Demo accounts are listed in the README and printed by make demo.",
 }
 try:
+    from en_glossary_errors import EN_ERRORS
     from en_glossary_more import EN_MORE
 except ModuleNotFoundError:  # run from another directory
+    from scripts.en_glossary_errors import EN_ERRORS
     from scripts.en_glossary_more import EN_MORE
 EN.update(EN_MORE)
+EN.update(EN_ERRORS)
 
 PLURALS = {
     "共 %(n)s 项": ("%(n)s item", "%(n)s items"),
