@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -249,17 +250,17 @@ class MonitoringDevice(models.Model):
         """What keeps the device's records from being evidence on ``day`` (XF-041); empty when usable."""
         out = []
         if not self.active:
-            out.append("设备已停用")
+            out.append(gettext("设备已停用"))
         if not self.legal_review_ref.strip():
-            out.append("未经法制审核")
+            out.append(gettext("未经法制审核"))
         if not self.technical_review_ref.strip():
-            out.append("未经技术审核")
+            out.append(gettext("未经技术审核"))
         if not self.standard.strip():
-            out.append("未载明符合的标准")
+            out.append(gettext("未载明符合的标准"))
         if not self.signposted:
-            out.append("未设置明显可见的标识")
+            out.append(gettext("未设置明显可见的标识"))
         if self.published_on is None or self.published_on > day:
-            out.append("设置地点未向社会公布")
+            out.append(gettext("设置地点未向社会公布"))
         return out
 
 

@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from catalogue.choices import DISALLOWED_PENALTY_TYPES, PenaltyType
 from core.config import config_get
 from core.workdays import Deadline, add_calendar_days, add_months, add_working_days
@@ -44,9 +46,9 @@ def invalid_penalty_types(types: list[str]) -> list[str]:
     problems = []
     for t in types:
         if t not in PenaltyType.values:
-            problems.append(f"“{t}”不是行政处罚法第九条规定的处罚种类（XF-009）")
+            problems.append(_("“%(type)s”不是行政处罚法第九条规定的处罚种类（XF-009）") % {"type": t})
         elif t in DISALLOWED_PENALTY_TYPES:
-            problems.append("行政拘留只能由公安机关决定，本平台不得作出（XF-009，第十八条第三款）")
+            problems.append(_("行政拘留只能由公安机关决定，本平台不得作出（XF-009，第十八条第三款）"))
     return problems
 
 
@@ -63,16 +65,16 @@ def simple_procedure_limit(party_kind: str) -> Decimal:
 def simple_procedure_problems(*, party_kind: str, types: list[str], fine: Decimal | None) -> list[str]:
     problems = invalid_penalty_types(types)
     if not types:
-        problems.append("请选择处罚种类")
+        problems.append(_("请选择处罚种类"))
     extra = [t for t in types if t not in (PenaltyType.WARNING, PenaltyType.FINE)]
     if extra:
-        problems.append("简易程序只能给予警告或者罚款（XF-051）")
+        problems.append(_("简易程序只能给予警告或者罚款（XF-051）"))
     if PenaltyType.FINE in types:
         limit = simple_procedure_limit(party_kind)
         if fine is None or fine <= 0:
-            problems.append("罚款须填写金额")
+            problems.append(_("罚款须填写金额"))
         elif fine > limit:
-            problems.append(f"简易程序罚款不得超过{limit}元（XF-051），请适用普通程序")
+            problems.append(_("简易程序罚款不得超过%(limit)s元（XF-051），请适用普通程序") % {"limit": limit})
     return problems
 
 
@@ -264,13 +266,13 @@ def remedy_text_problems(text: str, *, body: str, simple: bool) -> list[str]:
     6 months or (on-the-spot) reconsideration first."""
     problems = []
     if body not in text:
-        problems.append("救济途径须写明行政复议机关（FY-024-027）")
+        problems.append(_("救济途径须写明行政复议机关（FY-024-027）"))
     if "六十日" not in text:
-        problems.append("救济途径须写明六十日复议期限（FY-020）")
+        problems.append(_("救济途径须写明六十日复议期限（FY-020）"))
     if simple and "应当" not in text:
-        problems.append("当场处罚决定须告知先申请行政复议（FY-023）")
+        problems.append(_("当场处罚决定须告知先申请行政复议（FY-023）"))
     if not simple and "六个月" not in text:
-        problems.append("救济途径须写明六个月诉讼期限（SS-046-045）")
+        problems.append(_("救济途径须写明六个月诉讼期限（SS-046-045）"))
     return problems
 
 

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases import documents as docs
 from cases import rules
@@ -77,7 +79,8 @@ PENALTY_LABELS = dict(PenaltyType.choices)
 
 def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
     if not ok:
-        raise RuleViolation(f"{message}（{rule}）", errors={field: [f"{message}（{rule}）"]}, rule=rule)
+        said = _("%(message)s（%(rule)s）") % {"message": message, "rule": rule}
+        raise RuleViolation(said, errors={field: [said]}, rule=rule)
 
 
 HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
@@ -113,9 +116,11 @@ def _require_handler(actor, case: Case) -> None:
     if how in ("body", "entrusted"):
         return
     if how == "lapsed":
-        raise RuleViolation("委托已到期、终止或不包括本案事项，受委托组织不得继续办理（XF-020-021）",
-                            errors={"__all__": [f"本案由{case.department}办理"]}, rule="XF-020-021")
-    raise NotPermitted("只有办案机关的执法人员可以办理本案", errors={"__all__": [f"本案由{case.department}办理"]})
+        raise RuleViolation(_("委托已到期、终止或不包括本案事项，受委托组织不得继续办理（XF-020-021）"),
+                            errors={"__all__": [_("本案由%(department)s办理")
+                                                  % {"department": case.department}]}, rule="XF-020-021")
+    raise NotPermitted(_("只有办案机关的执法人员可以办理本案"),
+                       errors={"__all__": [_("本案由%(department)s办理") % {"department": case.department}]})
 
 
 def _require_head(actor, case: Case, rule: str, what: str) -> None:
@@ -123,19 +128,20 @@ def _require_head(actor, case: Case, rule: str, what: str) -> None:
     if actor.is_superuser:
         return
     if actor.role != Role.AGENCY_HEAD or not acts_for(actor, case.department):
-        raise NotPermitted(f"{what}由{case.department}负责人决定（{rule}）",
-                           errors={"__all__": [f"{what}须由行政机关负责人作出（{rule}）"]})
+        raise NotPermitted(_("%(what)s由%(department)s负责人决定（%(rule)s）")
+                             % {"what": what, "department": case.department, "rule": rule},
+                           errors={"__all__": [_("%(what)s须由行政机关负责人作出（%(rule)s）") % {"what": what, "rule": rule}]})
 
 
 def _check_step_date(case: Case, on: dt.date, field: str = "on") -> None:
     """A recorded step is dated neither in the future nor before the case's previous step (XF-047)."""
     today = clock.now().astimezone(LOCAL).date()
     if on > today:
-        raise ValidationFailed(f"日期{on}晚于今天", errors={field: ["不能晚于今天"]})
+        raise ValidationFailed(_("日期%(on)s晚于今天") % {"on": on}, errors={field: [_("不能晚于今天")]})
     last = CaseTransition.objects.filter(case=case).order_by("-on").values_list("on", flat=True).first()
     if last and on < last:
-        raise ValidationFailed(f"日期{on}早于本案上一步骤的日期（{last}）",
-                               errors={field: [f"不能早于本案上一步骤的日期（{last}）"]})
+        raise ValidationFailed(_("日期%(on)s早于本案上一步骤的日期（%(last)s）") % {"on": on, "last": last},
+                               errors={field: [_("不能早于本案上一步骤的日期（%(last)s）") % {"last": last}]})
 
 
 def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", **fields) -> Case:
@@ -144,11 +150,12 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", *
     old = case.status
     _check_step_date(case, on)
     if new not in TRANSITIONS.get(old, set()):
-        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能变为“{CaseStatus(new).label}”",
-                                errors={"status": [f"{old} → {new} 不允许"]})
+        raise InvalidTransition(_("案件状态“%(status)s”不能变为“%(label)s”")
+                                  % {"status": case.get_status_display(), "label": CaseStatus(new).label},
+                                errors={"status": [_("%(old)s → %(new)s 不允许") % {"old": old, "new": new}]})
     moved = Case.objects.filter(pk=case.pk, status=old).update(status=new, **fields)
     if not moved:
-        raise InvalidTransition("案件已被他人处理，请刷新后重试", errors={"status": ["状态已变化"]})
+        raise InvalidTransition(_("案件已被他人处理，请刷新后重试"), errors={"status": [_("状态已变化")]})
     case.status = new
     for k, v in fields.items():
         setattr(case, k, v)
@@ -198,11 +205,11 @@ def _check_two_officers(officers, on: dt.date, what: str) -> None:
     """XF-042 / ZJ-030: at least two officers with a certificate valid on the day; auxiliary staff
     never count."""
     aux = [o.name for o in officers if o.is_auxiliary]
-    _guard(not aux, "ZJ-030", f"辅助人员（{'、'.join(aux)}）不能作为执法人员{what}")
+    _guard(not aux, "ZJ-030", _("辅助人员（%(v)s）不能作为执法人员%(what)s") % {"v": '、'.join(aux), "what": what})
     qualified = [o for o in officers if o.is_qualified_on(on)]
     expired = [o.name for o in officers if not o.is_auxiliary and not o.is_qualified_on(on)]
-    _guard(not expired, "XF-042", f"{'、'.join(expired)}的执法证在{on}无效，不能{what}")
-    _guard(len(qualified) >= 2, "XF-042", f"{what}须有两名以上持有有效执法证的执法人员")
+    _guard(not expired, "XF-042", _("%(v)s的执法证在%(on)s无效，不能%(what)s") % {"v": '、'.join(expired), "on": on, "what": what})
+    _guard(len(qualified) >= 2, "XF-042", _("%(what)s须有两名以上持有有效执法证的执法人员") % {"what": what})
 
 
 def in_catalogue(department: Department, item: EnforcementItem, town, on: dt.date) -> bool:
@@ -225,13 +232,13 @@ def _party_fields(kind: str, code: str) -> dict:
         _k, code = validate_enterprise_code(code)
         return {"party_code": code}
     except ValidationError as exc:
-        raise ValidationFailed("当事人证件号码有误", errors={"party_code": exc.messages}) from None
+        raise ValidationFailed(_("当事人证件号码有误"), errors={"party_code": exc.messages}) from None
 
 
 def _remedy_body(case: Case) -> str:
     body = case.department.reconsideration_body
     if body is None:
-        raise RuleViolation("办案机关未配置行政复议机关（FY-024-027）", errors={"department": ["缺少复议机关"]},
+        raise RuleViolation(_("办案机关未配置行政复议机关（FY-024-027）"), errors={"department": [_("缺少复议机关")]},
                             rule="FY-024-027")
     return body.name
 
@@ -271,22 +278,22 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
         entrustment = entrustment_for(agent_id=actor.department_id, principal=department, item=item,
                                       on=clock.now().astimezone(LOCAL).date())
         if entrustment is None:
-            raise NotPermitted("只能为本单位（或在有效委托范围内为委托机关）登记案件线索",
+            raise NotPermitted(_("只能为本单位（或在有效委托范围内为委托机关）登记案件线索"),
                                errors={"department": [str(department)]})
     errors = {}
     today = clock.now().astimezone(LOCAL).date()
     for f, v in (("party_name", party_name), ("cause", cause), ("location", location), ("party_address", party_address),
                  ("source", source), ("summary", summary)):
         if not str(v).strip():
-            errors[f] = ["不能为空"]
+            errors[f] = [_("不能为空")]
     if party_kind not in PartyKind.values:
-        errors["party_kind"] = ["当事人类型无效"]
+        errors["party_kind"] = [_("当事人类型无效")]
     if act_date > today:
-        errors["act_date"] = ["违法行为发生日不能晚于今天"]
+        errors["act_date"] = [_("违法行为发生日不能晚于今天")]
     if discovery_date > today or discovery_date < act_date:
-        errors["discovery_date"] = ["发现日期应在违法行为发生日之后、今天之前"]
+        errors["discovery_date"] = [_("发现日期应在违法行为发生日之后、今天之前")]
     if errors:
-        raise ValidationFailed("线索登记信息有误", errors=errors)
+        raise ValidationFailed(_("线索登记信息有误"), errors=errors)
     case = Case.objects.create(
         department=department, item=item, party_kind=party_kind, party_name=party_name, party_address=party_address,
         party_phone=party_phone, cause=cause, facts=summary, act_date=act_date, act_end_date=act_end_date,
@@ -319,11 +326,11 @@ def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict
     """Assign an officer, who declares no conflict of interest (XF-043). Auxiliary staff cannot be
     assigned as investigators (ZJ-030); the certificate must be valid (XF-042)."""
     _require_handler(actor, case)
-    _guard(not officer.is_auxiliary, "ZJ-030", f"{officer.name}是辅助人员，不能承办案件")
-    _guard(officer.is_qualified_on(on), "XF-042", f"{officer.name}的执法证在{on}无效")
-    _guard(no_conflict_declared, "XF-043", f"{officer.name}须声明与本案无利害关系")
+    _guard(not officer.is_auxiliary, "ZJ-030", _("%(name)s是辅助人员，不能承办案件") % {"name": officer.name})
+    _guard(officer.is_qualified_on(on), "XF-042", _("%(name)s的执法证在%(on)s无效") % {"name": officer.name, "on": on})
+    _guard(no_conflict_declared, "XF-043", _("%(name)s须声明与本案无利害关系") % {"name": officer.name})
     if CaseOfficer.objects.filter(case=case, officer=officer, role=role, released_on__isnull=True).exists():
-        raise Conflict(f"{officer.name}已是本案承办人员", errors={"officer": ["已指派"]})
+        raise Conflict(_("%(name)s已是本案承办人员") % {"name": officer.name}, errors={"officer": [_("已指派")]})
     assignment = CaseOfficer.objects.create(case=case, officer=officer, role=role, no_conflict_declared=True,
                                             assigned_on=on)
     audit_log(actor=actor, action="cases.case.assign", obj=case, after={"officer": officer.pk, "role": role})
@@ -338,26 +345,29 @@ def _filing_guards(case: Case, on: dt.date, limitation_citation: str) -> None:
     catalogue on that date (XF-017-018, ZJ-006-008), limitation (XF-036), two qualified investigators
     (XF-042), no undeclared conflict (XF-043), one body per act (XF-022-025). Writes nothing."""
     if case.status not in FILE_FROM:
-        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能立案", errors={"status": ["不能立案"]})
-    _guard(case.procedure == Procedure.GENERAL, "XF-054", "简易程序案件无须立案")
+        raise InvalidTransition(_("案件状态“%(status)s”不能立案") % {"status": case.get_status_display()},
+                                errors={"status": [_("不能立案")]})
+    _guard(case.procedure == Procedure.GENERAL, "XF-054", _("简易程序案件无须立案"))
     _guard(in_catalogue(case.department, case.item, case.town, on), "ZJ-006-007-008",
-           f"事项{case.item.code}在{on}不属于{case.department}的执法事项目录")
+           _("事项%(code)s在%(on)s不属于%(department)s的执法事项目录")
+             % {"code": case.item.code, "on": on, "department": case.department})
     if not rules.within_limitation(act_date=case.act_date, act_end_date=case.act_end_date, discovery_date=case.discovery_date,
                                    life_health_with_harm=case.life_health_with_harm):
         end = rules.limitation_end(case.act_date, case.act_end_date, life_health_with_harm=case.life_health_with_harm)
         if not limitation_citation.strip():
-            raise RuleViolation(f"违法行为在{end}后才被发现，已超过追责时效（XF-036）",
-                                errors={"discovery_date": [f"时效截止 {end}"]}, rule="XF-036")
+            raise RuleViolation(_("违法行为在%(end)s后才被发现，已超过追责时效（XF-036）") % {"end": end},
+                                errors={"discovery_date": [_("时效截止 %(end)s") % {"end": end}]}, rule="XF-036")
         passed = case.legal_reviews.filter(result=LegalReview.Result.PASS).exists()
-        _guard(passed, "XF-036", "援引“法律另有规定”的时效须经法制审核通过")
-    _check_two_officers(investigators(case), on, "立案")
+        _guard(passed, "XF-036", _("援引“法律另有规定”的时效须经法制审核通过"))
+    _check_two_officers(investigators(case), on, pgettext("action", "立案"))
     _guard(not case.case_officers.filter(no_conflict_declared=False, released_on__isnull=True).exists(), "XF-043",
-           "承办人员须声明无利害关系")
+           _("承办人员须声明无利害关系"))
     other = Case.objects.filter(party_code=case.party_code, item=case.item, act_date=case.act_date,
                                 filed_on__isnull=False).exclude(pk=case.pk).exclude(department=case.department)
     if case.party_code and other.exists():
-        raise RuleViolation(f"{other.first().department}已就同一违法行为立案，由先立案的机关管辖（XF-022-025）",
-                            errors={"__all__": ["管辖冲突，请提交管辖争议"]}, rule="XF-022-025")
+        raise RuleViolation(_("%(department)s已就同一违法行为立案，由先立案的机关管辖（XF-022-025）")
+                              % {"department": other.first().department},
+                            errors={"__all__": [_("管辖冲突，请提交管辖争议")]}, rule="XF-022-025")
 
 
 def pending_approval(case: Case, kind: str) -> CaseApproval | None:
@@ -377,8 +387,8 @@ def _ask_head(**fields) -> CaseApproval:
     case = fields["case"]
     heads = list(User.objects.filter(role=Role.AGENCY_HEAD, department=case.department, is_active=True))
     if not heads and fields["kind"] != CaseApproval.Kind.EMERGENCY:
-        message = (f"{case.department.name}尚无启用的机关负责人账号，{CaseApproval.Kind(fields['kind']).label}申请无人接收；"
-                   f"请系统管理员先为本机关设置机关负责人")
+        message = _("%(department)s尚无启用的机关负责人账号，%(kind)s申请无人接收；请系统管理员先为本机关设置机关负责人") % {
+            "department": case.department.name, "kind": CaseApproval.Kind(fields["kind"]).label}
         raise ValidationFailed(message, errors={"__all__": [message]})
     approval = CaseApproval.objects.create(**fields)
     for head in heads:
@@ -408,12 +418,13 @@ def _pending_to_decide(case: Case, kind: str, on: dt.date, *, approval: CaseAppr
     else:
         approval = case.approvals.select_for_update().filter(kind=kind, status=CaseApproval.Status.PENDING).first()
     if approval is None:
-        raise ValidationFailed(f"没有待决定的{label}申请", errors={"__all__": [f"没有待决定的{label}申请，承办人员须先提出"]})
+        raise ValidationFailed(_("没有待决定的%(label)s申请") % {"label": label},
+                               errors={"__all__": [_("没有待决定的%(label)s申请，承办人员须先提出") % {"label": label}]})
     if on < approval.requested_on:
-        raise ValidationFailed(f"决定日期早于申请日期（{approval.requested_on}）",
-                               errors={"on": [f"不能早于 {approval.requested_on}"]})
+        raise ValidationFailed(_("决定日期早于申请日期（%(requested_on)s）") % {"requested_on": approval.requested_on},
+                               errors={"on": [_("不能早于 %(requested_on)s") % {"requested_on": approval.requested_on}]})
     if not approved and not opinion.strip():
-        raise ValidationFailed("请写明不批准的理由", errors={"opinion": ["不能为空"]})
+        raise ValidationFailed(_("请写明不批准的理由"), errors={"opinion": [_("不能为空")]})
     _check_step_date(case, on)
     return approval
 
@@ -422,8 +433,8 @@ def _no_pending(case: Case, *kinds: str) -> None:
     """One request of these kinds before the head at a time (to file and not to file count as one)."""
     pending = case.approvals.filter(kind__in=kinds, status=CaseApproval.Status.PENDING).first()
     if pending:
-        raise ValidationFailed(f"{pending.get_kind_display()}申请已提交，等待负责人决定",
-                               errors={"__all__": [f"已有待决定的{pending.get_kind_display()}申请"]})
+        raise ValidationFailed(_("%(kind)s申请已提交，等待负责人决定") % {"kind": pending.get_kind_display()},
+                               errors={"__all__": [_("已有待决定的%(kind)s申请") % {"kind": pending.get_kind_display()}]})
 
 
 def _approval_fields(approval: CaseApproval, *, actor, on: dt.date, opinion: str) -> dict:
@@ -440,7 +451,7 @@ def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_
     case.refresh_from_db()
     _require_handler(actor, case)
     if not basis.strip():
-        raise ValidationFailed("请写明立案依据（承办人意见）", errors={"basis": ["不能为空"]})
+        raise ValidationFailed(_("请写明立案依据（承办人意见）"), errors={"basis": [_("不能为空")]})
     _check_step_date(case, on)
     _no_pending(case, CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING)
     _filing_guards(case, on, limitation_citation)
@@ -457,7 +468,7 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
     filing date is the approval date and starts the 90-day timer (XF-060). Only the head of the deciding
     body — for an entrusted organisation's case, the entrusting body, which answers for it (XF-020-021)."""
     case.refresh_from_db()
-    _require_head(actor, case, "XF-054", "立案")
+    _require_head(actor, case, "XF-054", pgettext("action", "立案"))
     approval = _pending_to_decide(case, CaseApproval.Kind.FILING, on)
     limitation_citation = approval.details.get("limitation_citation", "")
     _filing_guards(case, on, limitation_citation)
@@ -489,7 +500,7 @@ def case_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApp
     """The head does not approve the filing request, with reasons; the officers may then decide not to
     file (不予立案) or ask again once the reasons are met. The refused request stays on the case."""
     case.refresh_from_db()
-    _require_head(actor, case, "XF-054", "立案")
+    _require_head(actor, case, "XF-054", pgettext("action", "立案"))
     return _refuse(actor, case, CaseApproval.Kind.FILING, on, opinion, "cases.filing.refuse")
 
 
@@ -499,9 +510,10 @@ def case_not_file_request(*, actor, case: Case, on: dt.date, reason: str) -> Cas
     case.refresh_from_db()
     _require_handler(actor, case)
     if not reason.strip():
-        raise ValidationFailed("请写明不予立案理由", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明不予立案理由"), errors={"reason": [_("不能为空")]})
     if case.status not in FILE_FROM:
-        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能不予立案", errors={"status": ["不能不予立案"]})
+        raise InvalidTransition(_("案件状态“%(status)s”不能不予立案") % {"status": case.get_status_display()},
+                                errors={"status": [_("不能不予立案")]})
     _check_step_date(case, on)
     _no_pending(case, CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING)
     approval = _ask_head(case=case, kind=CaseApproval.Kind.NOT_FILING, requested_by=actor, requested_on=on,
@@ -515,7 +527,7 @@ def case_not_file_request(*, actor, case: Case, on: dt.date, reason: str) -> Cas
 def case_not_file(*, actor, case: Case, on: dt.date, opinion: str = "同意不予立案") -> Case:
     """不予立案: the deciding body's head approves the officers' request (WS-FILE); the reasons are theirs."""
     case.refresh_from_db()
-    _require_head(actor, case, "XF-054", "不予立案")
+    _require_head(actor, case, "XF-054", pgettext("action", "不予立案"))
     approval = _pending_to_decide(case, CaseApproval.Kind.NOT_FILING, on)
     reason = approval.opinion
     _transition(case, CaseStatus.NOT_FILED, actor=actor, on=on, reason=reason, not_filed_reason=reason[:300])
@@ -530,7 +542,7 @@ def case_not_file(*, actor, case: Case, on: dt.date, opinion: str = "同意不�
 @transaction.atomic
 def case_not_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApproval:
     case.refresh_from_db()
-    _require_head(actor, case, "XF-054", "不予立案")
+    _require_head(actor, case, "XF-054", pgettext("action", "不予立案"))
     return _refuse(actor, case, CaseApproval.Kind.NOT_FILING, on, opinion, "cases.not_filing.refuse")
 
 
@@ -545,9 +557,9 @@ def case_transfer_out(*, actor, case: Case, to_department: Department, on: dt.da
     case's own timers stop; the case can then be closed."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(to_department.pk != case.department_id, "XF-022-025", "不能移送本机关", field="to_department")
+    _guard(to_department.pk != case.department_id, "XF-022-025", _("不能移送本机关"), field="to_department")
     if not reason.strip():
-        raise ValidationFailed("请写明移送理由和依据", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明移送理由和依据"), errors={"reason": [_("不能为空")]})
     _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on, reason=f"移送{to_department}：{reason}",
                 transferred_to=to_department)
     for kind in ("case.verify", "case.decide"):
@@ -564,9 +576,9 @@ def jurisdiction_dispute(*, actor, case: Case, other: Department, on: dt.date, r
     to coordinate and rules who handles it."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(other.pk != case.department_id, "XF-022-025", "争议对方不能是本机关", field="other")
+    _guard(other.pk != case.department_id, "XF-022-025", _("争议对方不能是本机关"), field="other")
     if not reason.strip():
-        raise ValidationFailed("请写明争议事项", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明争议事项"), errors={"reason": [_("不能为空")]})
     _transition(case, CaseStatus.JURISDICTION_DISPUTE, actor=actor, on=on, reason=f"与{other}管辖争议：{reason}",
                 dispute_with=other)
     guidance = Department.objects.filter(kind="guidance").first()
@@ -581,10 +593,10 @@ def jurisdiction_dispute(*, actor, case: Case, other: Department, on: dt.date, r
 def jurisdiction_rule(*, actor, case: Case, handler: Department, on: dt.date, reason: str) -> Case:
     """The guidance office's ruling (协调/指定管辖): the case stays (back to 核查) or moves to ``handler``."""
     case.refresh_from_db()
-    _guard(actor.is_superuser or actor.role == Role.GUIDANCE, "ZJ-017", "管辖争议由综合行政执法指导机构协调")
+    _guard(actor.is_superuser or actor.role == Role.GUIDANCE, "ZJ-017", _("管辖争议由综合行政执法指导机构协调"))
     if not reason.strip():
-        raise ValidationFailed("请写明协调意见", errors={"reason": ["不能为空"]})
-    _guard(handler.pk in (case.department_id, case.dispute_with_id), "XF-022-025", "只能在争议双方中指定",
+        raise ValidationFailed(_("请写明协调意见"), errors={"reason": [_("不能为空")]})
+    _guard(handler.pk in (case.department_id, case.dispute_with_id), "XF-022-025", _("只能在争议双方中指定"),
            field="handler")
     if handler.pk == case.department_id:
         _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, reason=f"指导办协调：由{handler}管辖。{reason}")
@@ -612,30 +624,30 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
     evidence while reconsideration is pending)."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", "只有立案调查中的案件可以调查取证")
-    _guard(not _evidence_locked(case), "FY-048-054", "行政复议期间不得自行收集证据")
+    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", _("只有立案调查中的案件可以调查取证"))
+    _guard(not _evidence_locked(case), "FY-048-054", _("行政复议期间不得自行收集证据"))
     on = started_at.astimezone(LOCAL).date()
     _check_two_officers(officers, on, ActKind(kind).label)
-    _guard(id_shown, "XF-055", "调查检查时须出示执法证件")
-    _guard(bool(record.strip()), "XF-055", "询问或者检查应当制作笔录")
-    _guard(ended_at >= started_at, "XF-055", "结束时间早于开始时间")
+    _guard(id_shown, "XF-055", _("调查检查时须出示执法证件"))
+    _guard(bool(record.strip()), "XF-055", _("询问或者检查应当制作笔录"))
+    _guard(ended_at >= started_at, "XF-055", _("结束时间早于开始时间"))
     if kind == ActKind.INQUIRY:
-        _guard(bool(interviewee.strip()), "XF-055", "询问笔录须写明被询问人")
-        _guard(rights_told, "XF-043", "询问前须告知申请回避的权利和如实回答的义务")
+        _guard(bool(interviewee.strip()), "XF-055", _("询问笔录须写明被询问人"))
+        _guard(rights_told, "XF-043", _("询问前须告知申请回避的权利和如实回答的义务"))
     if not party_present or not party_signed:
         _guard(bool(refusal_note.strip()) or bool(witness.strip()), "QZ-018-019",
-               "当事人不在场或拒绝签名的，须注明情况并由见证人签名")
+               _("当事人不在场或拒绝签名的，须注明情况并由见证人签名"))
     if approval is not None:
         approval, approval_ref = _use_measure_approval(case, approval, kind, on)
     if kind in COERCIVE:
-        _guard(bool(approval_ref.strip()) or emergency, "QZ-018-019", "实施行政强制措施须事先报经负责人批准")
+        _guard(bool(approval_ref.strip()) or emergency, "QZ-018-019", _("实施行政强制措施须事先报经负责人批准"))
         if not party_present:
-            _guard(bool(witness.strip()), "QZ-018-019", "当事人不到场的，须邀请见证人到场")
+            _guard(bool(witness.strip()), "QZ-018-019", _("当事人不到场的，须邀请见证人到场"))
     warnings = []
     if kind in AV_REQUIRED:
         ok = bool(av_sha256) and av_started_at is not None and av_ended_at is not None and \
             av_started_at <= started_at and av_ended_at >= ended_at
-        _guard(ok, "SX-4", "查封、扣押、强制拆除须全程音像记录（音像文件哈希及起止时间覆盖整个过程）")
+        _guard(ok, "SX-4", _("查封、扣押、强制拆除须全程音像记录（音像文件哈希及起止时间覆盖整个过程）"))
     elif kind in AV_WARN and not av_sha256:
         warnings.append("SX-4：建议对该环节进行音像记录")
     act = Act.objects.create(case=case, kind=kind, started_at=started_at, ended_at=ended_at, place=place,
@@ -649,7 +661,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
     officer_text = [f"{o.name}（{o.certificate_no}）" for o in officers]
     doc_type = DocType.INQUIRY if kind == ActKind.INQUIRY else DocType.ONSITE
     if kind == ActKind.PRESERVATION:
-        _guard(bool(approval_ref.strip()), "XF-056", "先行登记保存须经行政机关负责人批准")
+        _guard(bool(approval_ref.strip()), "XF-056", _("先行登记保存须经行政机关负责人批准"))
         doc_type = DocType.PRESERVATION
         due = rules.preservation_deadline(on)
         from core.workdays import add_working_days
@@ -693,8 +705,8 @@ def _use_measure_approval(case: Case, approval: CaseApproval, kind: str, on: dt.
           and approval.status == CaseApproval.Status.APPROVED and approval.details.get("measure") == kind
           and "used_by_act" not in approval.details and approval.decided_on is not None and approval.decided_on <= on)
     if not ok:
-        raise RuleViolation(f"所选审批不能用于本次{ActKind(kind).label}（须为本案、同一措施、已批准、未使用且不晚于实施日期）",
-                            errors={"approval": ["审批不适用"]}, rule=rule)
+        raise RuleViolation(_("所选审批不能用于本次%(label)s（须为本案、同一措施、已批准、未使用且不晚于实施日期）") % {"label": ActKind(kind).label},
+                            errors={"approval": [_("审批不适用")]}, rule=rule)
     return approval, f"{approval.decided_by}于{approval.decided_on}批准（审批#{approval.pk}）"[:100]
 
 
@@ -704,10 +716,10 @@ def measure_approval_request(*, actor, case: Case, kind: str, on: dt.date, reaso
     case.refresh_from_db()
     _require_handler(actor, case)
     if kind not in MEASURES:
-        raise ValidationFailed("只有先行登记保存、查封、扣押须事先报批", errors={"kind": ["该措施无须报批"]})
-    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", "只有立案调查中的案件可以采取措施")
+        raise ValidationFailed(_("只有先行登记保存、查封、扣押须事先报批"), errors={"kind": [_("该措施无须报批")]})
+    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", _("只有立案调查中的案件可以采取措施"))
     if not reason.strip():
-        raise ValidationFailed("请写明采取措施的理由和对象", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明采取措施的理由和对象"), errors={"reason": [_("不能为空")]})
     _check_step_date(case, on)
     approval = _ask_head(case=case, kind=CaseApproval.Kind.MEASURE, requested_by=actor, requested_on=on,
                          opinion=f"拟{ActKind(kind).label}：{reason.strip()}", details={"measure": kind})
@@ -722,7 +734,7 @@ def measure_approval_decide(*, actor, case: Case, approval: CaseApproval, on: dt
     """The head approves a preservation or coercive measure before it is taken, or refuses with reasons."""
     case.refresh_from_db()
     rule = "XF-056" if approval.details.get("measure") == ActKind.PRESERVATION else "QZ-018-019"
-    _require_head(actor, case, rule, "先行登记保存和行政强制措施")
+    _require_head(actor, case, rule, pgettext("action", "先行登记保存和行政强制措施"))
     approval = _pending_to_decide(case, CaseApproval.Kind.MEASURE, on, approval=approval, approved=approved,
                                   opinion=opinion)
     text = opinion.strip() or "同意"
@@ -740,7 +752,7 @@ def emergency_approval_decide(*, actor, case: Case, approval: CaseApproval, on: 
     approves it within 24 hours — or disagrees, and the measure is released at once (its period closes,
     the release is recorded). Late approval is still recorded, and the 24-hour row shows it late."""
     case.refresh_from_db()
-    _require_head(actor, case, "QZ-018-019", "紧急强制措施补办批准")
+    _require_head(actor, case, "QZ-018-019", pgettext("action", "紧急强制措施补办批准"))
     approval = _pending_to_decide(case, CaseApproval.Kind.EMERGENCY, on, approval=approval, approved=approved,
                                   opinion=opinion)
     act = Act.objects.get(pk=approval.details["act"], case=case)
@@ -764,14 +776,14 @@ def seizure_extend(*, actor, case: Case, act: Act, on: dt.date, reason: str, app
     """QZ-024-028: a complex case may extend a seizure once, by at most 30 days, with the head's approval
     (the head extends it here; ``approval_ref`` is an optional 审批表 number), notified in writing with reasons."""
     case.refresh_from_db()
-    _require_head(actor, case, "QZ-024-028", "延长查封、扣押期限")
-    _guard(act.kind in COERCIVE, "QZ-024-028", "只有查封、扣押可以延长期限")
-    _guard(bool(reason.strip()), "QZ-024-028", "延长须书面告知理由")
+    _require_head(actor, case, "QZ-024-028", pgettext("action", "延长查封、扣押期限"))
+    _guard(act.kind in COERCIVE, "QZ-024-028", _("只有查封、扣押可以延长期限"))
+    _guard(bool(reason.strip()), "QZ-024-028", _("延长须书面告知理由"))
     approval_ref = f"{actor}于{on}批准" + (f"（{approval_ref.strip()}）" if approval_ref.strip() else "")
     row = case_rows(case, kind=f"case.seizure.{act.pk}").first()
-    _guard(row is not None, "QZ-024-028", "该措施已解除或已作出处理决定")
-    _guard(not row.rule.endswith("(延长)"), "QZ-024-028", "查封、扣押期限只能延长一次，延长不得超过30日")
-    _guard(on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", "期限已届满，不能再延长")
+    _guard(row is not None, "QZ-024-028", _("该措施已解除或已作出处理决定"))
+    _guard(not row.rule.endswith("(延长)"), "QZ-024-028", _("查封、扣押期限只能延长一次，延长不得超过30日"))
+    _guard(on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", _("期限已届满，不能再延长"))
     new_due = rules.seizure_deadline(act.started_at.astimezone(LOCAL).date(), extended=True)
     Deadline.objects.filter(pk=row.pk).update(due_at=end_of_day(new_due.due), remind_at=end_of_day(new_due.due) -
                                               dt.timedelta(days=3), rule="QZ-024-028(延长)", basis=new_due.basis)
@@ -788,14 +800,14 @@ def seizure_testing(*, actor, case: Case, act: Act, started_on: dt.date, ended_o
     counted in the seizure period, but its duration must be told to the party in writing. The period row
     moves by the testing days (both ends counted)."""
     _require_handler(actor, case)
-    _guard(act.kind in COERCIVE, "QZ-024-028", "只有查封、扣押期间可以扣除检测期间")
-    _guard(ended_on >= started_on, "QZ-024-028", "检测结束日期早于开始日期", field="ended_on")
-    _guard(bool(lab.strip()), "QZ-024-028", "须写明检测、检验、检疫或者技术鉴定机构", field="lab")
-    _guard(party_notified_on is not None, "QZ-024-028", "检测、检验、检疫或者技术鉴定的期间应当书面告知当事人",
+    _guard(act.kind in COERCIVE, "QZ-024-028", _("只有查封、扣押期间可以扣除检测期间"))
+    _guard(ended_on >= started_on, "QZ-024-028", _("检测结束日期早于开始日期"), field="ended_on")
+    _guard(bool(lab.strip()), "QZ-024-028", _("须写明检测、检验、检疫或者技术鉴定机构"), field="lab")
+    _guard(party_notified_on is not None, "QZ-024-028", _("检测、检验、检疫或者技术鉴定的期间应当书面告知当事人"),
            field="party_notified_on")
     row = case_rows(case, kind=f"case.seizure.{act.pk}").first()
-    _guard(row is not None, "QZ-024-028", "该措施已解除或已作出处理决定")
-    _guard(started_on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", "检测开始时查封、扣押期限已届满",
+    _guard(row is not None, "QZ-024-028", _("该措施已解除或已作出处理决定"))
+    _guard(started_on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", _("检测开始时查封、扣押期限已届满"),
            field="started_on")
     days = (ended_on - started_on).days + 1
     Deadline.objects.filter(pk=row.pk).update(due_at=row.due_at + dt.timedelta(days=days),
@@ -813,7 +825,7 @@ def seizure_release(*, actor, case: Case, act: Act, on: dt.date, reason: str) ->
     """QZ-024-028: release (or decide) within the period; the period row closes."""
     _require_handler(actor, case)
     if not reason.strip():
-        raise ValidationFailed("请写明解除或处理理由", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明解除或处理理由"), errors={"reason": [_("不能为空")]})
     _close_deadlines(case, f"case.seizure.{act.pk}", on)
     audit_log(actor=actor, action="cases.seizure.release", obj=act, after={"on": on, "reason": reason})
 
@@ -833,25 +845,27 @@ def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on
     case.refresh_from_db()
     _require_handler(actor, case)
     if report_file is not None:
-        _guard(data is None, "XF-046", "上传文件和调取事件附件只能选一项", field="report_file")
-        _guard(case.events.filter(pk=report_file.event_id).exists(), "XF-046", "只能调取本案关联事件的附件",
+        _guard(data is None, "XF-046", _("上传文件和调取事件附件只能选一项"), field="report_file")
+        _guard(case.events.filter(pk=report_file.event_id).exists(), "XF-046", _("只能调取本案关联事件的附件"),
                field="report_file")
         with report_file.file.open("rb") as handle:
             data = handle.read()
         _guard(hashlib.sha256(data).hexdigest() == report_file.sha256, "XF-046",
-               f"附件“{report_file.original_name}”与受理时的哈希值不符，不能作为证据", field="report_file")
+               _("附件“%(original_name)s”与受理时的哈希值不符，不能作为证据")
+                 % {"original_name": report_file.original_name}, field="report_file")
         event = report_file.event
         provider = report_file.added_by or ("报告人" if report_file.stage == "report" else "")
         source = source.strip() or f"事件{event.ticket}（{event.get_channel_display()}）{report_file.get_stage_display()}附件，{provider}提供"[:200]
         filename = report_file.original_name or f"{report_file.sha256[:12]}"
-    _guard(kind in EvidenceKind.values, "XF-046", f"证据种类“{kind}”不是法定的八种之一")
-    _guard(not _evidence_locked(case), "FY-048-054", "行政复议期间不得自行收集证据")
-    _guard(bool(method.strip()), "XF-046", "须写明证据收集方式")
+    _guard(kind in EvidenceKind.values, "XF-046", _("证据种类“%(kind)s”不是法定的八种之一") % {"kind": kind})
+    _guard(not _evidence_locked(case), "FY-048-054", _("行政复议期间不得自行收集证据"))
+    _guard(bool(method.strip()), "XF-046", _("须写明证据收集方式"))
     if device is not None:
         _guard(kind in (EvidenceKind.AUDIOVISUAL, EvidenceKind.ELECTRONIC), "XF-041",
-               "电子技术监控设备的记录属于视听资料或电子数据")
+               _("电子技术监控设备的记录属于视听资料或电子数据"))
         problems = device.problems_on(collected_on)
-        _guard(not problems, "XF-041", f"设备{device.code}的记录不能作为证据：{'、'.join(problems)}", field="device")
+        _guard(not problems, "XF-041", _("设备%(code)s的记录不能作为证据：%(v)s")
+                                         % {"code": device.code, "v": '、'.join(problems)}, field="device")
     ev = Evidence.objects.create(case=case, kind=kind, description=description, collected_on=collected_on,
                                  method=method, lawful=lawful, source=source, act=act, device=device)
     ev.collected_by.set(collectors)
@@ -872,19 +886,19 @@ def device_record_review(*, actor, evidence: Evidence, result: str, on: dt.date,
     passes may be used once the party has been told of the facts and of the online channel to query,
     state views and defend (the channel used is recorded)."""
     _require_handler(actor, evidence.case)
-    _guard(evidence.device_id is not None, "XF-041", "该证据不是电子技术监控设备的记录")
-    _guard(result in Evidence.DeviceReview.values, "XF-041", "审核结论无效")
+    _guard(evidence.device_id is not None, "XF-041", _("该证据不是电子技术监控设备的记录"))
+    _guard(result in Evidence.DeviceReview.values, "XF-041", _("审核结论无效"))
     if result == Evidence.DeviceReview.PASS:
         _guard(bool(party_informed_via.strip()), "XF-041",
-               "须及时告知当事人违法事实，并提供查询、陈述和申辩的网上途径（记录告知方式）", field="party_informed_via")
+               _("须及时告知当事人违法事实，并提供查询、陈述和申辩的网上途径（记录告知方式）"), field="party_informed_via")
     elif not note.strip():
-        raise ValidationFailed("请写明不符合要求之处", errors={"note": ["不能为空"]})
+        raise ValidationFailed(_("请写明不符合要求之处"), errors={"note": [_("不能为空")]})
     moved = Evidence.objects.filter(pk=evidence.pk, device_review="").update(
         device_review=result, device_reviewed_by=actor, device_reviewed_on=on, device_review_note=note,
         party_informed_on=on if result == Evidence.DeviceReview.PASS else None,
         party_informed_via=party_informed_via if result == Evidence.DeviceReview.PASS else "")
     if not moved:
-        raise InvalidTransition("该记录已审核", errors={"evidence": ["已审核"]})
+        raise InvalidTransition(_("该记录已审核"), errors={"evidence": [_("已审核")]})
     evidence.refresh_from_db()
     audit_log(actor=actor, action="cases.evidence.device_review", obj=evidence,
               after={"result": result, "on": on, "party_informed_via": party_informed_via})
@@ -898,13 +912,13 @@ def evidence_share(*, actor, evidence: Evidence, to_case: Case, on: dt.date) -> 
     verified by the receiving body before it is used (XF-046)."""
     source = evidence.case
     _require_handler(actor, source)
-    _guard(to_case.department_id != source.department_id, "ZJ-018", "本机关案件之间无须共享证据", field="to_case")
-    _guard(evidence.verified and evidence.lawful, "ZJ-018", "只有经查证属实且合法取得的证据可以共享", field="evidence")
+    _guard(to_case.department_id != source.department_id, "ZJ-018", _("本机关案件之间无须共享证据"), field="to_case")
+    _guard(evidence.verified and evidence.lawful, "ZJ-018", _("只有经查证属实且合法取得的证据可以共享"), field="evidence")
     _guard(evidence.device_id is None or evidence.device_review == Evidence.DeviceReview.PASS, "XF-041",
-           "电子技术监控设备记录须经审核通过后才能共享", field="evidence")
+           _("电子技术监控设备记录须经审核通过后才能共享"), field="evidence")
     _guard(to_case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW), "ZJ-018",
-           "接收证据的案件须处于调查取证或审查阶段", field="to_case")
-    _guard(not _evidence_locked(to_case), "FY-048-054", "行政复议期间不得自行收集证据")
+           _("接收证据的案件须处于调查取证或审查阶段"), field="to_case")
+    _guard(not _evidence_locked(to_case), "FY-048-054", _("行政复议期间不得自行收集证据"))
     copy = Evidence.objects.create(
         case=to_case, kind=evidence.kind, description=evidence.description, collected_on=evidence.collected_on,
         method=evidence.method, lawful=True, file=evidence.file.name, sha256=evidence.sha256, shared_from=evidence,
@@ -932,7 +946,7 @@ def evidence_verify(*, actor, evidence: Evidence, on: dt.date) -> Evidence:
 def recusal_apply(*, actor, case: Case, officer: Officer, applicant: str, reason: str, on: dt.date) -> Recusal:
     """XF-043: by the party or self-declared. The investigation is not paused."""
     if not reason.strip():
-        raise ValidationFailed("请写明回避理由", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明回避理由"), errors={"reason": [_("不能为空")]})
     r = Recusal.objects.create(case=case, officer=officer, applicant=applicant, reason=reason, applied_on=on)
     audit_log(actor=actor, action="cases.recusal.apply", obj=r, after={"officer": officer.pk, "applicant": applicant})
     return r
@@ -941,11 +955,11 @@ def recusal_apply(*, actor, case: Case, officer: Officer, applicant: str, reason
 @transaction.atomic
 def recusal_decide(*, actor, recusal: Recusal, granted: bool, on: dt.date) -> Recusal:
     """XF-043: the agency head decides; the investigation is not paused meanwhile."""
-    _require_head(actor, recusal.case, "XF-043", "回避")
+    _require_head(actor, recusal.case, "XF-043", pgettext("action", "回避"))
     moved = Recusal.objects.filter(pk=recusal.pk, granted__isnull=True).update(granted=granted, decided_by=actor,
                                                                                decided_on=on)
     if not moved:
-        raise InvalidTransition("已作出回避决定", errors={"recusal": ["已决定"]})
+        raise InvalidTransition(_("已作出回避决定"), errors={"recusal": [_("已决定")]})
     if granted:
         CaseOfficer.objects.filter(case=recusal.case, officer=recusal.officer, released_on__isnull=True).update(
             released_on=on)
@@ -960,7 +974,7 @@ def investigation_close(*, actor, case: Case, on: dt.date, facts: str) -> Case:
     case.refresh_from_db()
     _require_handler(actor, case)
     if len(facts.strip()) < 10:
-        raise ValidationFailed("请写明调查认定的违法事实", errors={"facts": ["不少于10个字"]})
+        raise ValidationFailed(_("请写明调查认定的违法事实"), errors={"facts": [_("不少于10个字")]})
     _transition(case, CaseStatus.INVESTIGATION_CLOSED, actor=actor, on=on, reason="调查终结", facts=facts)
     return _transition(case, CaseStatus.REVIEW, actor=actor, on=on, reason="提交审查")
 
@@ -983,11 +997,11 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
     established facts on verified lawful evidence (XF-040, XF-046); the hearing right (XF-063)."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(outcome in Outcome.values, "XF-057", "处理结果须为四种之一")
+    _guard(outcome in Outcome.values, "XF-057", _("处理结果须为四种之一"))
     Case.objects.filter(pk=case.pk).update(is_complex_or_serious=is_complex)
     case.is_complex_or_serious = is_complex
     if outcome != Outcome.PENALTY:
-        _guard(case.status == CaseStatus.REVIEW, "XF-057", "须在案件审查阶段决定")
+        _guard(case.status == CaseStatus.REVIEW, "XF-057", _("须在案件审查阶段决定"))
         Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons)
         case.outcome = outcome
         audit_log(actor=actor, action="cases.case.propose", obj=case, after={"outcome": outcome})
@@ -995,33 +1009,34 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
     types = list(types)
     problems = rules.invalid_penalty_types(types)
     _guard(not problems, "XF-009", "；".join(problems) or "")
-    _guard(bool(types), "XF-009", "请选择处罚种类")
+    _guard(bool(types), "XF-009", _("请选择处罚种类"))
     if case.item.penalty_types:
         outside = [str(PENALTY_LABELS.get(t, t)) for t in types if t not in case.item.penalty_types]
-        _guard(not outside, "XF-038", f"事项依据的条文未规定{'、'.join(outside)}，没有法律依据")
+        _guard(not outside, "XF-038", _("事项依据的条文未规定%(v)s，没有法律依据") % {"v": '、'.join(outside)})
     if case.party_birth_date:
         age = rules.age_on(case.party_birth_date, case.act_date)
-        _guard(age >= 14, "XF-030-032", f"违法时不满十四周岁（{age}岁），不予行政处罚，责令监护人加以管教")
+        _guard(age >= 14, "XF-030-032", _("违法时不满十四周岁（%(age)s岁），不予行政处罚，责令监护人加以管教") % {"age": age})
         if age < 18:
-            _guard(bool(mitigation_reasoning.strip()), "XF-030-032", "已满十四周岁不满十八周岁的，应当从轻或者减轻处罚，须写明理由")
+            _guard(bool(mitigation_reasoning.strip()), "XF-030-032", _("已满十四周岁不满十八周岁的，应当从轻或者减轻处罚，须写明理由"))
     if PenaltyType.FINE in types:
-        _guard(fine is not None and fine > 0, "XF-009", "罚款须填写金额")
+        _guard(fine is not None and fine > 0, "XF-009", _("罚款须填写金额"))
         fixed = [t for t in case.item.fine_tiers if t.get("basis") == FineBasis.FIXED and t.get("max")]
         multiples = [t for t in case.item.fine_tiers if t.get("basis") != FineBasis.FIXED]
         if fixed and not multiples:
             top = max(Decimal(t["max"]) for t in fixed)
-            _guard(fine <= top, "XF-038", f"罚款超出法定上限{top}元，没有法律依据")
+            _guard(fine <= top, "XF-038", _("罚款超出法定上限%(top)s元，没有法律依据") % {"top": top})
         same_act = Case.objects.filter(party_code=case.party_code, item=case.item, act_date=case.act_date,
                                        final_fine__isnull=False).exclude(pk=case.pk).exclude(status=CaseStatus.NOT_FILED)
-        _guard(not (case.party_code and same_act.exists()), "XF-029", "同一违法行为已被罚款，不得再次罚款")
+        _guard(not (case.party_code and same_act.exists()), "XF-029", _("同一违法行为已被罚款，不得再次罚款"))
     if band is not None:
         standard = band.standard
         _guard(standard.item_id == case.item_id and standard.effective_from <= case.act_date, "XF-034",
-               "所选裁量阶次不属于本事项在违法行为发生时施行的裁量基准")
+               _("所选裁量阶次不属于本事项在违法行为发生时施行的裁量基准"))
         if fine is not None:
             _guard((band.fine_min is None or fine >= band.fine_min) and (band.fine_max is None or fine <= band.fine_max),
-                   "XF-034", f"罚款应在裁量阶次“{band.level}”的幅度内（{band.fine_min}–{band.fine_max}元）")
-    _guard(_usable_evidence(case).exists(), "XF-040", "没有经查证属实且合法取得的证据，违法事实不能认定")
+                   "XF-034", _("罚款应在裁量阶次“%(level)s”的幅度内（%(fine_min)s–%(fine_max)s元）")
+                               % {"level": band.level, "fine_min": band.fine_min, "fine_max": band.fine_max})
+    _guard(_usable_evidence(case).exists(), "XF-040", _("没有经查证属实且合法取得的证据，违法事实不能认定"))
     if case.status == CaseStatus.NOTICE_SERVED or case.status == CaseStatus.HEARING_CLOSED:
         _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, reason="重新拟定处罚（须重新告知）")
     else:
@@ -1072,9 +1087,9 @@ def representations_record(*, actor, case: Case, text: str, received_on: dt.date
     """XF-044-045-062: the party's statement and the agency's re-examination (复核)."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.notice_served_on is not None, "XF-044-045-062", "尚未送达告知书")
+    _guard(case.notice_served_on is not None, "XF-044-045-062", _("尚未送达告知书"))
     if not text.strip() or not review_opinion.strip():
-        raise ValidationFailed("请记录陈述申辩意见和复核意见", errors={"review_opinion": ["须对当事人提出的事实、理由和证据进行复核"]})
+        raise ValidationFailed(_("请记录陈述申辩意见和复核意见"), errors={"review_opinion": [_("须对当事人提出的事实、理由和证据进行复核")]})
     Case.objects.filter(pk=case.pk).update(representations=text, representations_received_on=received_on,
                                            review_opinion=review_opinion)
     _close_deadlines(case, "case.representation", received_on)
@@ -1092,15 +1107,15 @@ def waiver_record(*, actor, case: Case, on: dt.date, statement: bytes, filename:
 
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.notice_served_on is not None, "XF-044-045-062", "尚未送达告知书")
-    _guard(case.waived_on is None, "XF-044-045-062", f"已于{case.waived_on}记录书面放弃")
-    _guard(bool(statement), "XF-044-045-062", "须附当事人签名的书面放弃声明（扫描件或照片）", field="statement")
+    _guard(case.notice_served_on is not None, "XF-044-045-062", _("尚未送达告知书"))
+    _guard(case.waived_on is None, "XF-044-045-062", _("已于%(waived_on)s记录书面放弃") % {"waived_on": case.waived_on})
+    _guard(bool(statement), "XF-044-045-062", _("须附当事人签名的书面放弃声明（扫描件或照片）"), field="statement")
     kind = sniff_attachment(statement)
     _guard(kind is not None and kind[0] != "video/mp4", "XF-044-045-062",
-           "书面放弃声明须为PDF文件或JPEG/PNG/WebP图片", field="statement")
+           _("书面放弃声明须为PDF文件或JPEG/PNG/WebP图片"), field="statement")
     _check_step_date(case, on)
     _guard(on >= case.notice_served_on, "XF-044-045-062",
-           f"放弃日期不能早于告知书送达日（{case.notice_served_on}）", field="on")
+           _("放弃日期不能早于告知书送达日（%(notice_served_on)s）") % {"notice_served_on": case.notice_served_on}, field="on")
     digest = hashlib.sha256(statement).hexdigest()
     case.waiver_statement.save(f"{case.pk}-{digest[:16]}.{kind[1]}", ContentFile(statement), save=False)
     Case.objects.filter(pk=case.pk).update(waived_on=on, waiver_statement=case.waiver_statement.name,
@@ -1119,9 +1134,9 @@ def hearing_request(*, actor, case: Case, requested_on: dt.date) -> Hearing:
     (``hearing_request_late``)."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.hearing_right, "XF-063", "拟作出的处罚不属于听证范围")
+    _guard(case.hearing_right, "XF-063", _("拟作出的处罚不属于听证范围"))
     _guard(not (case.hearing_request_due and requested_on > case.hearing_request_due), "XF-064",
-           f"听证申请期限已于{case.hearing_request_due}届满，逾期申请须报负责人决定是否受理")
+           _("听证申请期限已于%(hearing_request_due)s届满，逾期申请须报负责人决定是否受理") % {"hearing_request_due": case.hearing_request_due})
     return _hearing_requested(case, actor, on=requested_on, requested_on=requested_on, late=False)
 
 
@@ -1139,12 +1154,12 @@ def hearing_request_late(*, actor, case: Case, requested_on: dt.date, reason: st
     the head, who decides whether to accept it (``late_hearing_decide``)."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.hearing_right, "XF-063", "拟作出的处罚不属于听证范围")
-    _guard(case.status == CaseStatus.NOTICE_SERVED, "XF-064", "只有已告知、尚未决定的案件可以申请听证")
+    _guard(case.hearing_right, "XF-063", _("拟作出的处罚不属于听证范围"))
+    _guard(case.status == CaseStatus.NOTICE_SERVED, "XF-064", _("只有已告知、尚未决定的案件可以申请听证"))
     if not (case.hearing_request_due and requested_on > case.hearing_request_due):
-        raise ValidationFailed("申请未逾期，直接登记即可", errors={"requested_on": ["未逾期"]})
+        raise ValidationFailed(_("申请未逾期，直接登记即可"), errors={"requested_on": [_("未逾期")]})
     if not reason.strip():
-        raise ValidationFailed("请写明当事人逾期的理由", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明当事人逾期的理由"), errors={"reason": [_("不能为空")]})
     _check_step_date(case, requested_on)
     _no_pending(case, CaseApproval.Kind.LATE_HEARING)
     approval = _ask_head(case=case, kind=CaseApproval.Kind.LATE_HEARING, requested_by=actor,
@@ -1158,7 +1173,7 @@ def hearing_request_late(*, actor, case: Case, requested_on: dt.date, reason: st
 def late_hearing_decide(*, actor, case: Case, on: dt.date, approved: bool, opinion: str = "") -> CaseApproval:
     """The head accepts a late hearing request (the hearing goes ahead) or does not, with reasons."""
     case.refresh_from_db()
-    _require_head(actor, case, "XF-064", "逾期听证申请")
+    _require_head(actor, case, "XF-064", pgettext("action", "逾期听证申请"))
     approval = _pending_to_decide(case, CaseApproval.Kind.LATE_HEARING, on)
     if not approved:
         return _refuse(actor, case, CaseApproval.Kind.LATE_HEARING, on, opinion, "cases.hearing.late_refuse")
@@ -1172,7 +1187,7 @@ def late_hearing_decide(*, actor, case: Case, on: dt.date, approved: bool, opini
 def _hearing_in(case: Case, status: str) -> Hearing:
     hearing = Hearing.objects.filter(case=case).first()
     if hearing is None or case.status != status:
-        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能进行此听证步骤",
+        raise InvalidTransition(_("案件状态“%(status)s”不能进行此听证步骤") % {"status": case.get_status_display()},
                                 errors={"status": [case.status]})
     return hearing
 
@@ -1188,11 +1203,11 @@ def hearing_schedule(*, actor, case: Case, notice_served_on: dt.date, scheduled_
     hearing = _hearing_in(case, CaseStatus.HEARING_REQUESTED)
     earliest = rules.earliest_hearing_date(notice_served_on)
     _guard(scheduled_for.astimezone(LOCAL).date() >= earliest, "XF-064",
-           f"听证通知须在听证七个工作日前送达：最早可于{earliest}举行")
-    _guard(not investigators(case).filter(pk=presider.pk).exists(), "XF-064", "听证主持人不得是本案调查人员")
-    _guard(presider.is_qualified_on(notice_served_on), "XF-042", "听证主持人须为持证执法人员")
-    _guard(len(agents) <= 2, "XF-064", "当事人可以委托一至二人代理")
-    _guard(public or bool(secrecy_reason.strip()), "XF-064", "不公开举行须说明涉及国家秘密、商业秘密或者个人隐私")
+           _("听证通知须在听证七个工作日前送达：最早可于%(earliest)s举行") % {"earliest": earliest})
+    _guard(not investigators(case).filter(pk=presider.pk).exists(), "XF-064", _("听证主持人不得是本案调查人员"))
+    _guard(presider.is_qualified_on(notice_served_on), "XF-042", _("听证主持人须为持证执法人员"))
+    _guard(len(agents) <= 2, "XF-064", _("当事人可以委托一至二人代理"))
+    _guard(public or bool(secrecy_reason.strip()), "XF-064", _("不公开举行须说明涉及国家秘密、商业秘密或者个人隐私"))
     Hearing.objects.filter(pk=hearing.pk).update(notice_served_on=notice_served_on, scheduled_for=scheduled_for,
                                                  place=place, presider=presider, public=public,
                                                  secrecy_reason=secrecy_reason, agents=list(agents))
@@ -1215,8 +1230,8 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
     _require_handler(actor, case)
     hearing = _hearing_in(case, CaseStatus.HEARING_SCHEDULED)
     if attended:
-        _guard(bool(record.strip()), "XF-064", "须制作听证笔录")
-        _guard(party_signed or bool(refusal_note.strip()), "XF-064", "听证笔录须由当事人签字，拒绝签字的由主持人注明")
+        _guard(bool(record.strip()), "XF-064", _("须制作听证笔录"))
+        _guard(party_signed or bool(refusal_note.strip()), "XF-064", _("听证笔录须由当事人签字，拒绝签字的由主持人注明"))
     Hearing.objects.filter(pk=hearing.pk).update(attended=attended, record=record, party_signed=party_signed,
                                                  refusal_note=refusal_note, report=report, held_on=held_on)
     _close_deadlines(case, "case.representation", held_on)  # the party was heard at the hearing
@@ -1235,15 +1250,15 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     """XF-058 / SX-5 法制审核 by a qualified legal reviewer (法律职业资格)."""
     case.refresh_from_db()
     officer = getattr(actor, "officer", None) if actor else None
-    _guard(actor.role == Role.LEGAL_REVIEWER or actor.is_superuser, "XF-058", "法制审核须由法制审核人员进行")
+    _guard(actor.role == Role.LEGAL_REVIEWER or actor.is_superuser, "XF-058", _("法制审核须由法制审核人员进行"))
     qualification = officer.legal_qualification_no if officer else ""
-    _guard(bool(qualification), "XF-058", "初次从事法制审核的人员须取得国家统一法律职业资格（须登记证书号）")
-    _guard(result in LegalReview.Result.values, "XF-058", "审核结论无效")
+    _guard(bool(qualification), "XF-058", _("初次从事法制审核的人员须取得国家统一法律职业资格（须登记证书号）"))
+    _guard(result in LegalReview.Result.values, "XF-058", _("审核结论无效"))
     if not opinion.strip():
-        raise ValidationFailed("请填写审核意见", errors={"opinion": ["不能为空"]})
+        raise ValidationFailed(_("请填写审核意见"), errors={"opinion": [_("不能为空")]})
     failed = [k for k, ok in checklist.items() if not ok]
     _guard(result != LegalReview.Result.PASS or not failed, "XF-058",
-           "结论为通过的，各审核要点须均符合" + (f"（不符合：{'、'.join(failed)}）" if failed else ""), field="checklist")
+           _("结论为通过的，各审核要点须均符合") + (_("（不符合：%(v)s）") % {"v": '、'.join(failed)} if failed else ""), field="checklist")
     triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                            fine=case.proposed_fine, types=case.proposed_types, on=on)
     review = LegalReview.objects.create(case=case, reviewer=actor, qualification_no=qualification, triggers=triggers,
@@ -1262,7 +1277,7 @@ def collective_discussion_record(*, actor, case: Case, held_on: dt.date, attende
     """XF-057: complex or serious cases are decided collectively by the heads."""
     _require_handler(actor, case)
     if len(attendees) < 3 or not opinions.strip() or not conclusion.strip():
-        raise ValidationFailed("集体讨论记录不完整", errors={"attendees": ["须记录参加人员（三人以上）、意见和结论"]})
+        raise ValidationFailed(_("集体讨论记录不完整"), errors={"attendees": [_("须记录参加人员（三人以上）、意见和结论")]})
     cd = CollectiveDiscussion.objects.create(case=case, held_on=held_on, attendees=attendees, opinions=opinions,
                                              conclusion=conclusion)
     docs.issue(case=case, doc_type=DocType.COLLECTIVE, on=held_on, actor=actor,
@@ -1294,40 +1309,43 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
     """Everything that stops a penalty decision today, as (rule, message). Empty = may decide."""
     out: list[tuple[str, str]] = []
     if case.status not in (CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED):
-        out.append(("XF-044-045-062", "须先送达行政处罚告知书"))
+        out.append(("XF-044-045-062", _("须先送达行政处罚告知书")))
         return out
     if case.notice_served_on is None:
-        out.append(("XF-044-045-062", "告知书尚未送达"))
+        out.append(("XF-044-045-062", _("告知书尚未送达")))
     heard = case.status == CaseStatus.HEARING_CLOSED
     rep_done = bool(case.representations_received_on and case.review_opinion) or case.waived_on is not None or (
         case.representation_due is not None and decided_on > case.representation_due) or heard
     if not rep_done:
-        out.append(("XF-044-045-062", f"陈述申辩期限（至{case.representation_due}）未届满，且未收到陈述申辩或书面放弃"))
+        out.append(("XF-044-045-062", _("陈述申辩期限（至%(due)s）未届满，且未收到陈述申辩或书面放弃")
+                     % {"due": case.representation_due}))
     if case.hearing_right and not heard and case.waived_on is None and case.hearing_request_due and \
             decided_on <= case.hearing_request_due:
-        out.append(("XF-064", f"听证申请期限至{case.hearing_request_due}尚未届满"))
+        out.append(("XF-064", _("听证申请期限至%(due)s尚未届满") % {"due": case.hearing_request_due}))
     if fine is not None and case.proposed_fine is not None and fine > case.proposed_fine:
-        out.append(("XF-044-045-062", "罚款高于告知的数额，须重新告知"))
+        out.append(("XF-044-045-062", _("罚款高于告知的数额，须重新告知")))
     if fine is not None and case.proposed_fine is None:
-        out.append(("XF-044-045-062", "告知书未告知罚款，须重新告知"))
+        out.append(("XF-044-045-062", _("告知书未告知罚款，须重新告知")))
     if not set(types) <= set(case.proposed_types):
-        out.append(("XF-044-045-062", "处罚种类超出告知的范围，须重新告知"))
+        out.append(("XF-044-045-062", _("处罚种类超出告知的范围，须重新告知")))
     triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                            fine=fine, types=types, on=decided_on)
     last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
     if triggers and (last is None or last.result != LegalReview.Result.PASS):
-        out.append(("XF-058", "须经法制审核且审核通过（" + "；".join(triggers) + "）"))
+        out.append(("XF-058", _("须经法制审核且审核通过（%(triggers)s）") % {"triggers": "；".join(triggers)}))
     if case.is_complex_or_serious and not case.discussions.exists():
-        out.append(("XF-057", "情节复杂或者重大违法行为须经负责人集体讨论决定"))
+        out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
     if case.filed_on and decided_on > rules.decision_deadline(case.filed_on).due:
-        out.append(("XF-060", f"已超过立案之日起九十日的决定期限（{rules.decision_deadline(case.filed_on).due}）"))
+        out.append(("XF-060", _("已超过立案之日起九十日的决定期限（%(due)s）")
+                     % {"due": rules.decision_deadline(case.filed_on).due}))
     if not _usable_evidence(case).exists():
-        out.append(("XF-046", "没有经查证属实且合法取得的证据"))
+        out.append(("XF-046", _("没有经查证属实且合法取得的证据")))
     if len(qualified_investigators(case, decided_on)) < 2:
-        out.append(("XF-042", "决定时本案须有两名以上持有效执法证的承办人员"))
+        out.append(("XF-042", _("决定时本案须有两名以上持有效执法证的承办人员")))
     changes = basis_changes(case, decided_on)
     if changes and not (temporal_note or case.temporal_note).strip():
-        out.append(("XF-037", "依据已修改：" + "；".join(changes) + "。须说明适用旧法或者较轻的新法（从旧兼从轻）"))
+        out.append(("XF-037", _("依据已修改：%(changes)s。须说明适用旧法或者较轻的新法（从旧兼从轻）")
+                     % {"changes": "；".join(changes)}))
     return out
 
 
@@ -1339,13 +1357,13 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
     above; the remedy text names the county government
     (FY-024-027), 60 days (FY-020) and 6 months (SS-046-045); the surcharge standard is stated."""
     case.refresh_from_db()
-    _require_head(actor, case, "XF-057", "行政处罚决定")
+    _require_head(actor, case, "XF-057", pgettext("action", "行政处罚决定"))
     types = list(types)
     blockers = decision_blockers(case, decided_on=decided_on, types=types, fine=fine, confiscation=confiscation,
                                  temporal_note=temporal_note)
     if blockers:
         rule, message = blockers[0]
-        raise RuleViolation(f"不能作出处罚决定：{message}（{rule}）",
+        raise RuleViolation(_("不能作出处罚决定：%(message)s（%(rule)s）") % {"message": message, "rule": rule},
                             errors={"__all__": [f"{m}（{r}）" for r, m in blockers]}, rule=rule)
     body = _remedy_body(case)
     remedy = rules.remedy_text(reconsideration_body=body, simple=False)
@@ -1397,13 +1415,13 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
                            education_content: str = "") -> Case:
     """不予行政处罚决定 (XF-033, XF-040, XF-057(二)(三)): the minor case requires the education record."""
     case.refresh_from_db()
-    _require_head(actor, case, "XF-057", "不予行政处罚决定")
-    _guard(case.status == CaseStatus.REVIEW and case.outcome in NO_PENALTY, "XF-057", "须先在审查阶段拟定不予处罚")
+    _require_head(actor, case, "XF-057", pgettext("action", "不予行政处罚决定"))
+    _guard(case.status == CaseStatus.REVIEW and case.outcome in NO_PENALTY, "XF-057", _("须先在审查阶段拟定不予处罚"))
     if not grounds.strip():
-        raise ValidationFailed("请写明不予处罚理由", errors={"grounds": ["不能为空"]})
+        raise ValidationFailed(_("请写明不予处罚理由"), errors={"grounds": [_("不能为空")]})
     if case.outcome == Outcome.NO_PENALTY_MINOR or education_method:
         _guard(bool(education_method.strip()) and bool(education_content.strip()), "XF-033",
-               "对当事人不予行政处罚的，应当对当事人进行教育，并记录教育方式和内容")
+               _("对当事人不予行政处罚的，应当对当事人进行教育，并记录教育方式和内容"))
         EducationRecord.objects.create(case=case, method=education_method, given_on=decided_on,
                                        content=education_content)
     body = _remedy_body(case)
@@ -1431,16 +1449,16 @@ def case_serve(*, actor, case: Case, served_on: dt.date, method: str, receiver: 
     public notice counts as served 30 days after publication. Starts the payment (XF-067) and remedy
     (FY-020, SS-046-045) periods."""
     case.refresh_from_db()
-    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-061", "只有办案机关可以送达")
-    _guard(method in ServiceMethod.values, "XF-061", "送达方式无效")
+    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-061", _("只有办案机关可以送达"))
+    _guard(method in ServiceMethod.values, "XF-061", _("送达方式无效"))
     if method == ServiceMethod.ELECTRONIC:
-        _guard(e_service_consent, "XF-061", "电子送达须经受送达人同意并签订送达地址确认书")
+        _guard(e_service_consent, "XF-061", _("电子送达须经受送达人同意并签订送达地址确认书"))
     if method == ServiceMethod.LEFT_AT_RESIDENCE:
-        _guard(bool(witness.strip()) or bool(refusal_note.strip()), "XF-061", "留置送达须有见证人或拍照录像记录")
+        _guard(bool(witness.strip()) or bool(refusal_note.strip()), "XF-061", _("留置送达须有见证人或拍照录像记录"))
     if method == ServiceMethod.PUBLIC_NOTICE:
-        _guard(public_notice_on is not None, "XF-061", "公告送达须记录公告日期")
+        _guard(public_notice_on is not None, "XF-061", _("公告送达须记录公告日期"))
         served_on = public_notice_on + dt.timedelta(days=30)
-    _guard(signed or bool(refusal_note.strip()), "XF-061", "受送达人拒绝签收的，须记明拒收事由和日期")
+    _guard(signed or bool(refusal_note.strip()), "XF-061", _("受送达人拒绝签收的，须记明拒收事由和日期"))
     doc = case.documents.filter(doc_type__in=[DocType.DECISION, DocType.NO_PENALTY], state="issued").last()
     _transition(case, CaseStatus.SERVED, actor=actor, on=served_on, reason=f"送达（{ServiceMethod(method).label}）",
                 served_on=served_on, service_method=method, e_service_consent=e_service_consent)
@@ -1468,8 +1486,8 @@ def correction_check_record(*, actor, case: Case, on: dt.date, corrected: bool, 
     case.refresh_from_db()
     _require_handler(actor, case)
     if not note.strip():
-        raise ValidationFailed("请记录复查情况", errors={"note": ["不能为空"]})
-    _guard(case_rows(case, kind="case.correction_check").exists(), "XF-028", "本案没有待复查的责令改正")
+        raise ValidationFailed(_("请记录复查情况"), errors={"note": [_("不能为空")]})
+    _guard(case_rows(case, kind="case.correction_check").exists(), "XF-028", _("本案没有待复查的责令改正"))
     _close_deadlines(case, "case.correction_check", on)
     audit_log(actor=actor, action="cases.correction.check", obj=case, after={"on": on, "corrected": corrected,
                                                                              "note": note})
@@ -1480,11 +1498,11 @@ def correction_check_record(*, actor, case: Case, on: dt.date, corrected: bool, 
 def payment_record(*, actor, case: Case, amount: Decimal, paid_on: dt.date, method: str = "银行缴款") -> Payment:
     """Payment of the fine plus any surcharge due on that day (XF-072/073)."""
     case.refresh_from_db()
-    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-067", "只有办案机关可以登记缴款")
-    _guard(case.final_fine is not None, "XF-067", "本案没有罚款")
+    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-067", _("只有办案机关可以登记缴款"))
+    _guard(case.final_fine is not None, "XF-067", _("本案没有罚款"))
     owed = case.final_fine + current_surcharge(case, paid_on)
     if amount < owed:
-        raise ValidationFailed("缴款金额不足", errors={"amount": [f"应缴 {owed} 元（含加处罚款）"]})
+        raise ValidationFailed(_("缴款金额不足"), errors={"amount": [_("应缴 %(owed)s 元（含加处罚款）") % {"owed": owed}]})
     pay = Payment.objects.create(case=case, amount=amount, surcharge=owed - case.final_fine, paid_on=paid_on,
                                  method=method)
     Case.objects.filter(pk=case.pk).update(paid_on=paid_on, paid_amount=amount)
@@ -1512,11 +1530,12 @@ def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.
     """XF-066: deferred or instalment payment for a party in real difficulty, approved by the agency — its
     head records the approval (``approved_by``)."""
     case.refresh_from_db()
-    _require_head(actor, case, "XF-066", "延期或分期缴纳罚款")
-    _guard(case.final_fine is not None and case.paid_on is None, "XF-066", "只有未缴清的罚款可以延期或分期")
+    _require_head(actor, case, "XF-066", pgettext("action", "延期或分期缴纳罚款"))
+    _guard(case.final_fine is not None and case.paid_on is None, "XF-066", _("只有未缴清的罚款可以延期或分期"))
     total = sum((Decimal(a) for _d, a in schedule), Decimal(0))
-    _guard(total == case.final_fine, "XF-066", f"分期金额合计{total}元与罚款{case.final_fine}元不符")
-    _guard(all(d >= on for d, _a in schedule), "XF-066", "分期日期不能早于批准日期")
+    _guard(total == case.final_fine, "XF-066", _("分期金额合计%(total)s元与罚款%(final_fine)s元不符")
+                                                 % {"total": total, "final_fine": case.final_fine})
+    _guard(all(d >= on for d, _a in schedule), "XF-066", _("分期日期不能早于批准日期"))
     deferral = Deferral.objects.create(case=case, reason=reason, approved_by=actor, approved_on=on,
                                        schedule=[[str(d), str(a)] for d, a in schedule])
     last = max(d for d, _a in schedule)
@@ -1531,7 +1550,7 @@ def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.
 @transaction.atomic
 def mark_overdue(*, case: Case, on: dt.date) -> Case:
     case.refresh_from_db()
-    _guard(case.payment_due is not None and on > case.payment_due and case.paid_on is None, "XF-072", "尚未逾期")
+    _guard(case.payment_due is not None and on > case.payment_due and case.paid_on is None, "XF-072", _("尚未逾期"))
     return _transition(case, CaseStatus.OVERDUE, actor=None, on=on, reason="逾期未缴纳罚款，开始加处罚款")
 
 
@@ -1579,9 +1598,9 @@ def court_apply(*, actor, case: Case, applied_on: dt.date) -> Case:
     recon = case.remedies.filter(kind="reconsideration").exclude(result=RemedyResult.PENDING).order_by("-closed_on").first()
     opens, closes = rules.court_application_window(served_on=case.served_on, reminder_served_on=case.reminder_served_on,
                                                    reconsideration_decided_on=recon.closed_on if recon else None)
-    _guard(opens is not None, "QZ-046-053-054", "申请强制执行前须先送达催告书")
-    _guard(applied_on >= opens, "QZ-046-053-054", f"最早可于{opens}申请法院强制执行")
-    _guard(applied_on <= closes, "QZ-046-053-054", f"申请期限已于{closes}届满")
+    _guard(opens is not None, "QZ-046-053-054", _("申请强制执行前须先送达催告书"))
+    _guard(applied_on >= opens, "QZ-046-053-054", _("最早可于%(opens)s申请法院强制执行") % {"opens": opens})
+    _guard(applied_on <= closes, "QZ-046-053-054", _("申请期限已于%(closes)s届满") % {"closes": closes})
     return _transition(case, CaseStatus.COURT_APPLIED, actor=actor, on=applied_on, reason="申请人民法院强制执行",
                        court_applied_on=applied_on)
 
@@ -1597,10 +1616,10 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
     days (``remedy_forward``) unless it corrects the decision itself."""
     case.refresh_from_db()
     if via_agency:
-        _guard(kind == "reconsideration", "FY-022-032", "只有行政复议申请可以通过作出决定的机关提交")
+        _guard(kind == "reconsideration", "FY-022-032", _("只有行政复议申请可以通过作出决定的机关提交"))
         device_based = case.evidence.filter(device__isnull=False, device_review=Evidence.DeviceReview.PASS).exists()
         _guard(case.procedure == Procedure.SIMPLE or device_based, "FY-022-032",
-               "只有当场作出或者依据电子技术监控设备记录作出的决定，可以通过作出决定的机关提交复议申请")
+               _("只有当场作出或者依据电子技术监控设备记录作出的决定，可以通过作出决定的机关提交复议申请"))
     remedy = Remedy.objects.create(case=case, kind=kind, body=body, filed_on=filed_on, copy_received_on=copy_received_on,
                                    via_agency=via_agency)
     if via_agency:
@@ -1623,10 +1642,10 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
 def remedy_forward(*, actor, remedy: Remedy, on: dt.date) -> Remedy:
     """FY-022-032: the agency keeps its decision and forwards the application to the reconsideration body."""
     _require_handler(actor, remedy.case)
-    _guard(remedy.via_agency, "FY-022-032", "该申请不是通过本机关提交的")
+    _guard(remedy.via_agency, "FY-022-032", _("该申请不是通过本机关提交的"))
     moved = Remedy.objects.filter(pk=remedy.pk, forwarded_on__isnull=True, closed_on__isnull=True).update(forwarded_on=on)
     if not moved:
-        raise InvalidTransition("该申请已转送或已办结", errors={"remedy": ["已处理"]})
+        raise InvalidTransition(_("该申请已转送或已办结"), errors={"remedy": [_("已处理")]})
     _close_deadlines(remedy.case, f"case.remedy_forward.{remedy.pk}", on)
     remedy.refresh_from_db()
     audit_log(actor=actor, action="cases.remedy.forward", obj=remedy, after={"on": on, "to": remedy.body})
@@ -1654,7 +1673,7 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
     """SX-3: publish the redacted decision (not for minors, secrets or simple-procedure decisions)."""
     pub = case.publication
     if case.party_birth_date and rules.age_on(case.party_birth_date, case.act_date) < 18:
-        raise RuleViolation("当事人为未成年人，不予公开（SX-3）", errors={"__all__": ["未成年人"]}, rule="SX-3")
+        raise RuleViolation(_("当事人为未成年人，不予公开（SX-3）"), errors={"__all__": [_("未成年人")]}, rule="SX-3")
     Publication.objects.filter(pk=pub.pk).update(published_on=on)
     _close_deadlines(case, "case.publish", on)
     audit_log(actor=actor, action="cases.publication.publish", obj=pub, after={"on": on})
@@ -1666,7 +1685,7 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
 def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publication:
     pub = case.publication
     if not reason.strip():
-        raise ValidationFailed("请公开说明撤回理由", errors={"reason": ["XF-048-039 要求说明理由"]})
+        raise ValidationFailed(_("请公开说明撤回理由"), errors={"reason": [_("XF-048-039 要求说明理由")]})
     Publication.objects.filter(pk=pub.pk).update(withdrawn_on=on, withdraw_reason=reason)
     _close_deadlines(case, "case.withdraw_publication", on)
     audit_log(actor=actor, action="cases.publication.withdraw", obj=pub, after={"on": on, "reason": reason})
@@ -1694,11 +1713,12 @@ def needs_close_approval(case: Case) -> bool:
 
 def _close_guards(case: Case, reason: str) -> None:
     if not reason.strip():
-        raise ValidationFailed("请写明结案理由", errors={"reason": ["不能为空"]})
+        raise ValidationFailed(_("请写明结案理由"), errors={"reason": [_("不能为空")]})
     if case.status == CaseStatus.SERVED and case.final_fine:
-        raise RuleViolation("罚款尚未缴纳，不能结案（XF-067）", errors={"__all__": ["未履行"]}, rule="XF-067")
+        raise RuleViolation(_("罚款尚未缴纳，不能结案（XF-067）"), errors={"__all__": [_("未履行")]}, rule="XF-067")
     if CaseStatus.CLOSED not in TRANSITIONS.get(case.status, set()):
-        raise InvalidTransition(f"案件状态“{case.get_status_display()}”不能结案", errors={"status": ["不能结案"]})
+        raise InvalidTransition(_("案件状态“%(status)s”不能结案") % {"status": case.get_status_display()},
+                                errors={"status": [_("不能结案")]})
 
 
 @transaction.atomic
@@ -1708,7 +1728,7 @@ def case_close_request(*, actor, case: Case, on: dt.date, reason: str) -> CaseAp
     case.refresh_from_db()
     _require_handler(actor, case)
     if not needs_close_approval(case):
-        raise ValidationFailed("简易程序或未立案的案件由承办人员直接结案，无须报批", errors={"__all__": ["无须报批"]})
+        raise ValidationFailed(_("简易程序或未立案的案件由承办人员直接结案，无须报批"), errors={"__all__": [_("无须报批")]})
     _check_step_date(case, on)
     _close_guards(case, reason)
     _no_pending(case, CaseApproval.Kind.CLOSING)
@@ -1728,7 +1748,7 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str
     case.refresh_from_db()
     approval = None
     if needs_close_approval(case):
-        _require_head(actor, case, "WS-CLOSE", "结案")
+        _require_head(actor, case, "WS-CLOSE", pgettext("action", "结案"))
         approval = _pending_to_decide(case, CaseApproval.Kind.CLOSING, on)
         reason = approval.opinion
     else:
@@ -1763,7 +1783,7 @@ def case_close_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseAp
     """The head does not approve closing, with reasons (e.g. the fine is not fully enforced); the request
     stays on the case and the officers may ask again."""
     case.refresh_from_db()
-    _require_head(actor, case, "WS-CLOSE", "结案")
+    _require_head(actor, case, "WS-CLOSE", pgettext("action", "结案"))
     return _refuse(actor, case, CaseApproval.Kind.CLOSING, on, opinion, "cases.closing.refuse")
 
 
@@ -1812,7 +1832,7 @@ def case_archive(*, actor, case: Case, on: dt.date) -> Case:
     hashes and the record — numbered, hashed and stored; the case becomes 已归档."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.status == CaseStatus.CLOSED, "XF-047", "结案后才能归档")
+    _guard(case.status == CaseStatus.CLOSED, "XF-047", _("结案后才能归档"))
     for d in case.documents.all():
         docs.ensure_pdf(d)
     file_doc = docs.issue(case=case, doc_type=DocType.FILE, on=on, actor=actor, fields={
@@ -1838,20 +1858,22 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
     spot, on-the-spot collection only ≤100 yuan or with a reason, the receipt, the hand-over timers, the
     filing with the agency, and the remedy text with reconsideration first (FY-023)."""
     if not acts_for(actor, department) and not actor.is_superuser:
-        raise NotPermitted("只能以本单位名义作出当场处罚", errors={"department": [str(department)]})
+        raise NotPermitted(_("只能以本单位名义作出当场处罚"), errors={"department": [str(department)]})
     on = at.astimezone(LOCAL).date()
     problems = rules.simple_procedure_problems(party_kind=party_kind, types=list(types), fine=fine)
     if problems:
         rule = "XF-009" if any("XF-009" in p for p in problems) else "XF-051"
-        raise RuleViolation("不符合简易程序条件：" + "；".join(problems), errors={"fine": problems}, rule=rule)
-    _guard(in_catalogue(department, item, town, on), "ZJ-006-007-008", f"事项{item.code}不属于{department}的执法事项目录")
-    _check_two_officers(officers, on, "当场处罚")
+        raise RuleViolation(_("不符合简易程序条件：%(problems)s") % {"problems": "；".join(problems)}, errors={"fine": problems},
+                            rule=rule)
+    _guard(in_catalogue(department, item, town, on), "ZJ-006-007-008", _("事项%(code)s不属于%(department)s的执法事项目录")
+                                                                         % {"code": item.code, "department": department})
+    _check_two_officers(officers, on, pgettext("action", "当场处罚"))
     if collected_on_spot:
         _guard(rules.on_spot_collection_allowed(fine=fine or Decimal(0), hard_to_enforce_reason=hard_to_enforce_reason,
                                                 remote_area_request=remote_area_request), "XF-053",
-               "当场收缴罚款限一百元以下，或者事后难以执行、边远地区当事人提出")
-        _guard(bool(receipt_no.strip()), "XF-070-071", "当场收缴罚款须出具财政部门统一制发的专用票据")
-    _guard(not party_refused_to_sign or bool(refusal_note.strip()), "XF-052", "当事人拒绝签收的，应当在决定书上注明")
+               _("当场收缴罚款限一百元以下，或者事后难以执行、边远地区当事人提出"))
+        _guard(bool(receipt_no.strip()), "XF-070-071", _("当场收缴罚款须出具财政部门统一制发的专用票据"))
+    _guard(not party_refused_to_sign or bool(refusal_note.strip()), "XF-052", _("当事人拒绝签收的，应当在决定书上注明"))
     body = department.reconsideration_body.name if department.reconsideration_body else ""
     remedy = rules.remedy_text(reconsideration_body=body, simple=True)
     problems = rules.remedy_text_problems(remedy.text, body=body, simple=True) if body else ["未配置复议机关"]
@@ -1917,14 +1939,14 @@ def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = N
     _require_handler(actor, payment.case)
     payment.refresh_from_db()
     if not handed_over_on and not deposited_on:
-        raise ValidationFailed("请填写交回或缴存日期", errors={"handed_over_on": ["不能都为空"]})
+        raise ValidationFailed(_("请填写交回或缴存日期"), errors={"handed_over_on": [_("不能都为空")]})
     if handed_over_on:
-        _guard(payment.handed_over_on is None, "XF-070-071", "已登记交回", field="handed_over_on")
-        _guard(handed_over_on >= payment.paid_on, "XF-070-071", "交回日期不能早于收缴日期", field="handed_over_on")
+        _guard(payment.handed_over_on is None, "XF-070-071", _("已登记交回"), field="handed_over_on")
+        _guard(handed_over_on >= payment.paid_on, "XF-070-071", _("交回日期不能早于收缴日期"), field="handed_over_on")
     if deposited_on:
         handed = handed_over_on or payment.handed_over_on
-        _guard(payment.deposited_on is None, "XF-070-071", "已登记缴存", field="deposited_on")
-        _guard(handed is not None and deposited_on >= handed, "XF-070-071", "须先交回行政机关，再缴付指定银行",
+        _guard(payment.deposited_on is None, "XF-070-071", _("已登记缴存"), field="deposited_on")
+        _guard(handed is not None and deposited_on >= handed, "XF-070-071", _("须先交回行政机关，再缴付指定银行"),
                field="deposited_on")
     if handed_over_on:
         Payment.objects.filter(pk=payment.pk).update(handed_over_on=handed_over_on)
@@ -1949,9 +1971,9 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
     from core.workdays import add_working_days
 
     _require_handler(actor, case)
-    _guard(to_department.pk != case.department_id, "XF-026", "不能向本机关请求协助")
+    _guard(to_department.pk != case.department_id, "XF-026", _("不能向本机关请求协助"))
     if not matter.strip() or not basis.strip():
-        raise ValidationFailed("请写明协助事项和依据", errors={"matter": ["协助事项和法律依据不能为空"]})
+        raise ValidationFailed(_("请写明协助事项和依据"), errors={"matter": [_("协助事项和法律依据不能为空")]})
     due = add_working_days(on, _cfg("assist.reply.max_working_days"), rule="XF-026")
     row = Deadline.objects.create(kind=f"case.assist.{to_department.pk}", object_type="cases.case",
                                   object_id=str(case.pk), department=to_department,
@@ -1972,9 +1994,9 @@ def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
     """The assisting body replies; late replies stay visible as LATE for oversight (ZJ-034-036-037)."""
     mine = assist_rows_for(case, actor)
     if not mine:
-        raise NotPermitted("只有被请求协助的机关可以答复", errors={"__all__": ["无权答复"]})
+        raise NotPermitted(_("只有被请求协助的机关可以答复"), errors={"__all__": [_("无权答复")]})
     if not reply.strip():
-        raise ValidationFailed("请填写协助结果", errors={"reply": ["不能为空"]})
+        raise ValidationFailed(_("请填写协助结果"), errors={"reply": [_("不能为空")]})
     for d in mine:
         _close_deadlines(case, d.kind, on)
     audit_log(actor=actor, action="cases.assist.reply", obj=case, after={"from": mine[0].department_id, "reply": reply})
@@ -1988,7 +2010,7 @@ def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
     """YS-310: a team of two or more officers reports; the head decides within 3 days."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _check_two_officers(investigators(case), report_at.astimezone(LOCAL).date(), "移送涉嫌犯罪案件")
+    _check_two_officers(investigators(case), report_at.astimezone(LOCAL).date(), pgettext("action", "移送涉嫌犯罪案件"))
     ct = CrimeTransfer.objects.create(case=case, report_on=report_at)
     due = rules.crime_transfer_deadlines(report_at)["head_decision_due"]
     Deadline.objects.create(kind="case.crime_head_decision", object_type="cases.case", object_id=str(case.pk),
@@ -2002,11 +2024,11 @@ def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
 @transaction.atomic
 def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: str = "") -> CrimeTransfer:
     """YS-310: the principal head approves or refuses within 3 days; a refusal is recorded with reasons."""
-    _require_head(actor, case, "YS-310", "是否移送涉嫌犯罪案件")
+    _require_head(actor, case, "YS-310", pgettext("action", "是否移送涉嫌犯罪案件"))
     ct = CrimeTransfer.objects.filter(case=case).first()
     if ct is None or ct.head_decided_at is not None:
-        raise InvalidTransition("没有待审批的移送报告", errors={"__all__": ["已审批或未报告"]})
-    _guard(approved or bool(reason.strip()), "YS-310", "不批准移送的，应当将不予批准的理由记录在案")
+        raise InvalidTransition(_("没有待审批的移送报告"), errors={"__all__": [_("已审批或未报告")]})
+    _guard(approved or bool(reason.strip()), "YS-310", _("不批准移送的，应当将不予批准的理由记录在案"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(head_decided_at=at, approved=approved, refusal_reason=reason)
     _close_deadlines(case, "case.crime_head_decision", at.astimezone(LOCAL).date())
     if approved:
@@ -2026,8 +2048,8 @@ def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str) -> Ca
     case.refresh_from_db()
     _require_handler(actor, case)
     ct = CrimeTransfer.objects.filter(case=case).first()
-    _guard(ct is not None and ct.approved is True, "YS-310", "移送须经负责人批准")
-    _guard(at <= ct.head_decided_at + dt.timedelta(hours=24), "YS-310", "批准后须在24小时内移送")
+    _guard(ct is not None and ct.approved is True, "YS-310", _("移送须经负责人批准"))
+    _guard(at <= ct.head_decided_at + dt.timedelta(hours=24), "YS-310", _("批准后须在24小时内移送"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no)
     case_rows(case, kind="case.crime_transfer").update(state=Deadline.State.MET, closed_at=clock.now())
     return _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),

@@ -118,10 +118,10 @@ EN = {
 "演示账号见 README 或 make demo 的输出。": "Demo accounts are listed in the README and printed by make demo.",
 }
 try:
-    from en_glossary_errors import EN_ERRORS
+    from en_glossary_errors import EN_CONTEXT, EN_ERRORS
     from en_glossary_more import EN_MORE
 except ModuleNotFoundError:  # run from another directory
-    from scripts.en_glossary_errors import EN_ERRORS
+    from scripts.en_glossary_errors import EN_CONTEXT, EN_ERRORS
     from scripts.en_glossary_more import EN_MORE
 EN.update(EN_MORE)
 EN.update(EN_ERRORS)
@@ -143,6 +143,14 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
                 entry.msgstr_plural = {0: PLURALS[entry.msgid][0], 1: PLURALS[entry.msgid][1]}
             else:
                 missing.append(entry.msgid)
+        elif entry.msgctxt:  # pgettext: the same Chinese may need another English in this context
+            if (entry.msgctxt, entry.msgid) in EN_CONTEXT:
+                entry.msgstr = EN_CONTEXT[(entry.msgctxt, entry.msgid)]
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+            else:
+                entry.msgstr = ""
+                missing.append(f"{entry.msgctxt}|{entry.msgid}")
         elif entry.msgid in EN:
             entry.msgstr = EN[entry.msgid]
             if "fuzzy" in entry.flags:
