@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.choices import CaseStatus
 from cases.models import Case
@@ -70,7 +72,7 @@ def _asked_to_assist(user) -> Q:
 def access_case(*, user, pk: int) -> Case:
     case = cases_visible_to(user).filter(pk=pk).first()
     if case is None:
-        raise NotFound("未找到该案件")
+        raise NotFound(_("未找到该案件"))
     return case
 
 
@@ -141,22 +143,22 @@ def review_queue() -> QuerySet[Case]:
 
 
 NEXT = {
-    CaseStatus.CLUE: ["指派承办人员（两名以上持证，声明无利害关系）", "立案或不予立案"],
-    CaseStatus.VERIFYING: ["立案或不予立案"],
-    CaseStatus.INVESTIGATING: ["现场检查/询问（出示证件、制作笔录）", "收集并查证证据", "调查终结"],
-    CaseStatus.REVIEW: ["拟定处罚（或不予处罚、移送司法机关）"],
-    CaseStatus.PENALTY_PROPOSED: ["送达行政处罚告知书"],
-    CaseStatus.NOTICE_SERVED: ["记录陈述申辩及复核意见 / 书面放弃", "当事人申请听证", "法制审核", "作出决定（期限届满后）"],
-    CaseStatus.HEARING_REQUESTED: ["送达听证通知书（七个工作日前）"],
-    CaseStatus.HEARING_SCHEDULED: ["举行听证并制作笔录"],
-    CaseStatus.HEARING_CLOSED: ["法制审核", "作出决定"],
-    CaseStatus.DECIDED: ["送达决定书（七个工作日内）"],
-    CaseStatus.SERVED: ["登记缴款", "逾期：加处罚款、催告"],
-    CaseStatus.SPOT_DECIDED: ["备案", "登记缴款"],
-    CaseStatus.OVERDUE: ["送达催告书"],
-    CaseStatus.REMINDED: ["登记缴款", "申请法院强制执行（窗口期内）"],
-    CaseStatus.EXECUTED: ["结案"],
-    CaseStatus.CLOSED: ["归档（生成卷宗）"],
+    CaseStatus.CLUE: [gettext_lazy("指派承办人员（两名以上持证，声明无利害关系）"), gettext_lazy("立案或不予立案")],
+    CaseStatus.VERIFYING: [gettext_lazy("立案或不予立案")],
+    CaseStatus.INVESTIGATING: [gettext_lazy("现场检查/询问（出示证件、制作笔录）"), gettext_lazy("收集并查证证据"), gettext_lazy("调查终结")],
+    CaseStatus.REVIEW: [gettext_lazy("拟定处罚（或不予处罚、移送司法机关）")],
+    CaseStatus.PENALTY_PROPOSED: [gettext_lazy("送达行政处罚告知书")],
+    CaseStatus.NOTICE_SERVED: [gettext_lazy("记录陈述申辩及复核意见 / 书面放弃"), gettext_lazy("当事人申请听证"), gettext_lazy("法制审核"), gettext_lazy("作出决定（期限届满后）")],
+    CaseStatus.HEARING_REQUESTED: [gettext_lazy("送达听证通知书（七个工作日前）")],
+    CaseStatus.HEARING_SCHEDULED: [gettext_lazy("举行听证并制作笔录")],
+    CaseStatus.HEARING_CLOSED: [gettext_lazy("法制审核"), gettext_lazy("作出决定")],
+    CaseStatus.DECIDED: [gettext_lazy("送达决定书（七个工作日内）")],
+    CaseStatus.SERVED: [gettext_lazy("登记缴款"), gettext_lazy("逾期：加处罚款、催告")],
+    CaseStatus.SPOT_DECIDED: [gettext_lazy("备案"), gettext_lazy("登记缴款")],
+    CaseStatus.OVERDUE: [gettext_lazy("送达催告书")],
+    CaseStatus.REMINDED: [gettext_lazy("登记缴款"), gettext_lazy("申请法院强制执行（窗口期内）")],
+    CaseStatus.EXECUTED: [gettext_lazy("结案")],
+    CaseStatus.CLOSED: [gettext_lazy("归档（生成卷宗）")],
 }
 
 
@@ -206,15 +208,21 @@ def awaiting_head(user) -> list[tuple[Case, str]]:
         cases_visible_to(user)
     to_decide = visible.filter(Q(status__in=(CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED), outcome=Outcome.PENALTY)
                                | Q(status=CaseStatus.REVIEW, outcome__in=NO_PENALTY)).order_by("filed_on")
-    out = [(c, "不予行政处罚决定（XF-057）" if c.outcome in NO_PENALTY else
-            f"行政处罚决定（XF-057）：拟{'罚款' + format(c.proposed_fine, ',.0f') + '元' if c.proposed_fine else '处罚'}，"
-            f"{'听证已结束' if c.status == CaseStatus.HEARING_CLOSED else '告知书已送达'}") for c in to_decide]
-    out += [(a.case, f"{a.get_kind_display()}（{a.rule}）：{a.requested_by} {a.requested_on:%Y-%m-%d} 申请，"
-                     f"{a.opinion[:30]}")
+    out = []
+    for c in to_decide:
+        if c.outcome in NO_PENALTY:
+            out.append((c, _("不予行政处罚决定（XF-057）")))
+            continue
+        proposed = (_("罚款%(amount)s元") % {"amount": format(c.proposed_fine, ",.0f")}) if c.proposed_fine else _("处罚")
+        stage = _("听证已结束") if c.status == CaseStatus.HEARING_CLOSED else _("告知书已送达")
+        out.append((c, _("行政处罚决定（XF-057）：拟%(proposed)s，%(stage)s") % {"proposed": proposed, "stage": stage}))
+    out += [(a.case, _("%(kind)s（%(rule)s）：%(by)s %(on)s 申请，%(opinion)s") % {
+                "kind": a.get_kind_display(), "rule": a.rule, "by": a.requested_by, "on": f"{a.requested_on:%Y-%m-%d}",
+                "opinion": a.opinion[:30]})
             for a in CaseApproval.objects.filter(case__in=visible, status=CaseApproval.Status.PENDING)
             .select_related("case", "requested_by")]
-    out += [(r.case, f"回避申请：{r.officer.name}（{r.reason[:30]}）")
-           for r in Recusal.objects.filter(case__in=visible, granted__isnull=True).select_related("case", "officer")]
-    out += [(ct.case, f"涉嫌犯罪移送审批（报告于 {ct.report_on:%Y-%m-%d %H:%M}，3日内决定）")
+    out += [(r.case, _("回避申请：%(name)s（%(reason)s）") % {"name": r.officer.name, "reason": r.reason[:30]})
+            for r in Recusal.objects.filter(case__in=visible, granted__isnull=True).select_related("case", "officer")]
+    out += [(ct.case, _("涉嫌犯罪移送审批（报告于 %(at)s，3日内决定）") % {"at": f"{ct.report_on:%Y-%m-%d %H:%M}"})
             for ct in CrimeTransfer.objects.filter(case__in=visible, head_decided_at__isnull=True).select_related("case")]
     return out

@@ -144,6 +144,7 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
             else:
                 missing.append(entry.msgid)
         elif entry.msgctxt:  # pgettext: the same Chinese may need another English in this context
+            entry.previous_msgid = entry.previous_msgctxt = None
             if (entry.msgctxt, entry.msgid) in EN_CONTEXT:
                 entry.msgstr = EN_CONTEXT[(entry.msgctxt, entry.msgid)]
                 if "fuzzy" in entry.flags:
@@ -160,7 +161,7 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
             entry.msgstr = ""
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-            entry.previous_msgid = None
+            entry.previous_msgid = entry.previous_msgctxt = None
             missing.append(entry.msgid)
     po.save(path)
     po.save_as_mofile(path[:-3] + ".mo")

@@ -433,6 +433,23 @@ EN_ERRORS = {
 "请填写协助结果": "Give the result of the assistance", "没有待审批的移送报告": "No transfer report awaits approval",
 "已审批或未报告": "Approved already, or not reported", "不批准移送的，应当将不予批准的理由记录在案": "A refusal to transfer must record its reason",
 "移送须经负责人批准": "A transfer needs the head's approval", "批准后须在24小时内移送": "Transfer within 24 hours of approval",
+# cases: next steps on the case page, and what waits for the head (cases.selectors)
+"未找到该案件": "No such case", "指派承办人员（两名以上持证，声明无利害关系）":
+    "Assign officers (two or more certified, no conflict of interest declared)",
+"立案或不予立案": "File or decide not to file", "现场检查/询问（出示证件、制作笔录）": "Inspect / question (show certificates, make records)",
+"收集并查证证据": "Gather and verify evidence", "拟定处罚（或不予处罚、移送司法机关）": "Propose a penalty (or none, or transfer to the judiciary)",
+"记录陈述申辩及复核意见 / 书面放弃": "Record representations and their re-examination / a written waiver",
+"当事人申请听证": "The party requests a hearing", "作出决定（期限届满后）": "Decide (after the period ends)",
+"送达听证通知书（七个工作日前）": "Serve the hearing notice (seven working days before)",
+"举行听证并制作笔录": "Hold the hearing and record it", "作出决定": "Decide",
+"送达决定书（七个工作日内）": "Serve the decision (within seven working days)", "逾期：加处罚款、催告": "If overdue: surcharge, reminder",
+"备案": "File with the agency", "申请法院强制执行（窗口期内）": "Apply for court enforcement (within the window)",
+"不予行政处罚决定（XF-057）": "No-penalty decision (XF-057)", "罚款%(amount)s元": "a fine of %(amount)s yuan", "处罚": "a penalty",
+"听证已结束": "hearing closed", "告知书已送达": "notice served",
+"行政处罚决定（XF-057）：拟%(proposed)s，%(stage)s": "Penalty decision (XF-057): proposed %(proposed)s, %(stage)s",
+"%(kind)s（%(rule)s）：%(by)s %(on)s 申请，%(opinion)s": "%(kind)s (%(rule)s): asked by %(by)s on %(on)s, %(opinion)s",
+"回避申请：%(name)s（%(reason)s）": "Recusal request: %(name)s (%(reason)s)",
+"涉嫌犯罪移送审批（报告于 %(at)s，3日内决定）": "Transfer of a suspected crime (reported %(at)s; decide within 3 days)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

@@ -43,3 +43,20 @@ def test_XF_042_and_XF_057_refusals_in_english(cw):
                       fine=Decimal(60000))
     assert exc.value.message == f"The penalty decision: for the head of {cw.zf} to decide (XF-057)"
     assert exc.value.errors == {"__all__": ["The penalty decision must be decided by the head of the agency (XF-057)"]}
+
+
+def test_next_steps_and_the_heads_queue_in_english(cw):
+    from cases.selectors import awaiting_head, next_steps
+    from cases.tests.helpers import file_case
+
+    case = open_case(cw)
+    file_case(cw, case)
+    today = D(2026, 3, 7)
+    assert [str(s) for s in next_steps(case, today)][1] == "收集并查证证据"
+    with translation.override("en"):
+        assert [str(s) for s in next_steps(case, today)][1] == "Gather and verify evidence"
+    decided = ready_to_decide(cw, n=2)
+    with translation.override("en"):
+        waiting = dict(awaiting_head(cw.zf_head))
+    assert waiting[decided].startswith("Penalty decision (XF-057): proposed a fine of ")
+    assert dict(awaiting_head(cw.zf_head))[decided].startswith("行政处罚决定（XF-057）：拟罚款")
