@@ -4,15 +4,20 @@ from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError, NotFound
 
 
 def errors_as_text(exc: ApplicationError) -> str:
-    parts = [exc.message]
-    for field, msgs in exc.errors.items():
-        parts.append(f"{field}: {'；'.join(msgs)}" if field != "__all__" else "；".join(msgs))
-    return " — ".join(parts)
+    """A refusal as one line for a page message: the headline, then what each field's messages add. The
+    field keys (``fixed``, ``reason`` …) are for programs and forms, not for the person reading it."""
+    details = []
+    for msgs in exc.errors.values():
+        details += [str(m) for m in msgs if str(m) != exc.message and str(m) not in details]
+    if not details:
+        return exc.message
+    return _("%(message)s：%(details)s") % {"message": exc.message, "details": _("；").join(details)}
 
 
 def errors_into_form(form, exc: ApplicationError) -> None:
