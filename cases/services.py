@@ -1245,6 +1245,13 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
     return hearing
 
 
+# 法制审核 precedes the decision (XF-058: 作出决定之前); a review recorded afterwards could make an unreviewed
+# decision look reviewed. From the lead onwards, because a special limitation period (XF-036) needs one to file.
+REVIEWABLE = {CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING,
+              CaseStatus.INVESTIGATION_CLOSED, CaseStatus.REVIEW, CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
+              CaseStatus.HEARING_REQUESTED, CaseStatus.HEARING_SCHEDULED, CaseStatus.HEARING_CLOSED}
+
+
 @transaction.atomic
 def legal_review_record(*, actor, case: Case, result: str, opinion: str, checklist: dict, on: dt.date) -> LegalReview:
     """XF-058 / SX-5 法制审核 by a qualified legal reviewer (法律职业资格)."""
@@ -1254,6 +1261,8 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     qualification = officer.legal_qualification_no if officer else ""
     _guard(bool(qualification), "XF-058", _("初次从事法制审核的人员须取得国家统一法律职业资格（须登记证书号）"))
     _guard(result in LegalReview.Result.values, "XF-058", _("审核结论无效"))
+    _guard(case.status in REVIEWABLE and case.decided_on is None, "XF-058",
+           _("法制审核在作出决定之前进行；本案已作出决定或已办结（%(status)s）") % {"status": case.get_status_display()})
     if not opinion.strip():
         raise ValidationFailed(_("请填写审核意见"), errors={"opinion": [_("不能为空")]})
     failed = [k for k, ok in checklist.items() if not ok]

@@ -450,6 +450,10 @@ EN_ERRORS = {
 "%(kind)s（%(rule)s）：%(by)s %(on)s 申请，%(opinion)s": "%(kind)s (%(rule)s): asked by %(by)s on %(on)s, %(opinion)s",
 "回避申请：%(name)s（%(reason)s）": "Recusal request: %(name)s (%(reason)s)",
 "涉嫌犯罪移送审批（报告于 %(at)s，3日内决定）": "Transfer of a suspected crime (reported %(at)s; decide within 3 days)",
+# a refusal as one line on a page (core.http.errors_as_text)
+"%(message)s：%(details)s": "%(message)s: %(details)s", "；": "; ",
+"法制审核在作出决定之前进行；本案已作出决定或已办结（%(status)s）":
+    "Legal review comes before the decision; this case has been decided or has ended (%(status)s)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

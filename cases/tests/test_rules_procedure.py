@@ -493,6 +493,13 @@ def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
                           checklist={"主体合法": True, "程序合法": True}, on=D(2026, 3, 23))
     S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert LegalReview.objects.filter(case=case).count() == 2
+    # the review comes before the decision: once decided, none can be added (found by test_properties: a
+    # "return" recorded on the decision day made the decision look unreviewed, or an unreviewed one reviewed)
+    with pytest.raises(RuleViolation) as exc:
+        S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="补充审核",
+                              checklist={"主体合法": True}, on=D(2026, 3, 23))
+    assert exc.value.rule == "XF-058" and "已作出决定" in exc.value.message
+    assert LegalReview.objects.filter(case=case).count() == 2
 
 
 def test_XF_057_complex_cases_need_collective_discussion(cw):
