@@ -22,6 +22,27 @@ _PATTERNS = (
 PUBLIC_COORDINATE_DECIMALS = 3
 
 
+# The part of an address that points at one door: a house number (12号, 12-3号, 3#楼), a building, unit,
+# room or floor (5幢, 二单元, 301室, 3层), a lane or village group (8弄, 3组). From there on the address is cut.
+_DOOR = re.compile(r"(?:[0-9０-９]+(?:[-－—][0-9０-９]+)*\s*[#＃]?\s*(?:号|幢|栋|单元|室|层|楼|弄|组|户|排)"
+                   r"|[一二三四五六七八九十]+\s*(?:幢|栋|单元|组)"
+                   r"|[0-9０-９]{2,})")
+
+
+def public_address(address: str, *, names=(), town: str = "", confidential: bool = False) -> str:
+    """An address as the public may see it: the street, village or estate, not the door — the same
+    precision as the rounded coordinates (about 100 m). "人民路12号门口" → "人民路"; "东山村3组15号" →
+    "东山村"; "新都花园5幢2单元301" → "新都花园". When the reporter asked for confidentiality only the
+    town is shown (their street may be enough to tell who complained about whom)."""
+    if confidential:
+        return town
+    text = redact_public(address or "", names=names)
+    match = _DOOR.search(text)
+    if match:
+        text = text[:match.start()]
+    return text.rstrip(" ，,、；;:：（(-—")
+
+
 def mask_identifiers(text: str) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)

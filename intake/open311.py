@@ -5,7 +5,9 @@ service_code = our event category code. service_request_id = the ticket number. 
 ``api_key`` (an ApiClient); GET is public, so (XF-050) it never returns reporter details, lists only
 reports from public channels (not department referrals or inspection findings), masks phone and
 certificate numbers and the reporter's name in the description and notes, omits the description of a
-report whose reporter asked for confidentiality, and rounds coordinates to about 100 m.
+report whose reporter asked for confidentiality, rounds coordinates to about 100 m and cuts the address
+to the same precision (the street or village, not the house number; only the town for a confidential
+report — ``core.privacy.public_address``).
 The attribute ``confidential`` (true/false) on POST is that request.
 
 Two extensions from the Open311 wiki that integrators ask for (peers §3.7): pagination of GET requests
@@ -27,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError, ValidationFailed
-from core.privacy import public_coordinate, redact_public
+from core.privacy import public_address, public_coordinate, redact_public
 from intake.choices import OPEN311_UPDATE_STATUS, OPEN_STATUSES, PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel
 from intake.models import Event, EventCategory, EventTransition
 from intake.selectors import published_photos
@@ -216,7 +218,7 @@ def _public_events():
     due = Instruction.objects.filter(event=OuterRef("pk"), status__in=Instruction.OPEN) \
         .order_by("-issued_at").values("feedback_due")[:1]
     photo = published_photos().filter(event=OuterRef("pk")).values("public_token")[:1]
-    return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department") \
+    return Event.objects.filter(channel__in=PUBLIC_CHANNELS).select_related("category", "department", "town") \
         .annotate(expected_at=Subquery(due), photo_token=Subquery(photo))
 
 
@@ -237,7 +239,8 @@ def _request_row(e: Event, media_url: str = "") -> dict:
         "service_notice": "", "requested_datetime": timezone.localtime(e.received_at).isoformat(),
         "updated_datetime": timezone.localtime(e.updated_at).isoformat(),
         "expected_datetime": timezone.localtime(e.expected_at).isoformat() if e.expected_at else "",
-        "address": redact_public(e.address, names=names), "address_id": "", "zipcode": "324200",
+        "address": public_address(e.address, names=names, town=e.town.name if e.town else "", confidential=e.confidential),
+        "address_id": "", "zipcode": "324200",
         "lat": public_coordinate(e.lat), "long": public_coordinate(e.lng), "media_url": media_url,
     }
 

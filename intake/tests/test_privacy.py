@@ -33,14 +33,16 @@ def test_XF_050_open311_get_masks_personal_data_and_blurs_the_point(iw, client):
     r = client.post(f"{BASE}/requests.json", {
         "api_key": iw.open311_key, "service_code": "0504", "lat": 28.912345, "long": 118.712345,
         "description": f"张三在人民路摆摊，我是张三的邻居，电话13912345678，身份证{ID}",
-        "last_name": "张", "first_name": "三", "phone": "13800000000"})
+        "address_string": "天马街道人民路12号门口", "last_name": "张", "first_name": "三", "phone": "13800000000"})
     assert r.status_code == 201, r.content
     one = client.get(f"{BASE}/requests/{r.json()[0]['service_request_id']}.json").json()[0]
     assert "13912345678" not in one["description"] and ID not in one["description"]
     assert "张某在人民路摆摊" in one["description"] and "[电话]" in one["description"]
     assert (one["lat"], one["long"]) == (28.912, 118.712)
+    assert one["address"] == "天马街道人民路"  # the street, not the door: the same ~100 m as the point
     event = Event.objects.get()
     assert (event.lat, event.lng) == (28.912345, 118.712345)  # staff keep the exact point
+    assert event.address == "天马街道人民路12号门口"
 
 
 def test_XF_050_confidential_report_over_open311(iw, client):
@@ -50,11 +52,12 @@ def test_XF_050_confidential_report_over_open311(iw, client):
     assert Event.objects.count() == 0
     r = client.post(f"{BASE}/requests.json", {"api_key": iw.open311_key, "service_code": "0504", "lat": 28.9,
                                               "long": 118.7, "description": "隔壁楼下占道摆摊，我住302",
-                                              "attribute[confidential]": "true"})
+                                              "address_string": "天马街道文峰路8号", "attribute[confidential]": "true"})
     assert r.status_code == 201
     assert Event.objects.get().confidential is True
     one = client.get(f"{BASE}/requests/{r.json()[0]['service_request_id']}.json").json()[0]
     assert one["description"] == "" and one["service_code"] == "0504"
+    assert one["address"] == Event.objects.get().town.name  # only the town: the street could tell who complained
     definition = client.get(f"{BASE}/services/0504.json").json()
     assert [a["code"] for a in definition["attributes"]] == ["priority", "confidential"]
 
@@ -171,3 +174,16 @@ def test_a_case_opened_from_a_confidential_report_warns_and_masks_the_prefilled_
     plain = report(iw, lng=iw.tianma_point[0] + 0.05, text="人民路有人占道摆摊经营，联系13912345678")
     page = client.get(f"/cases/new/?event={plain.pk}").content.decode()
     assert "报告人要求保密（XF-050）" not in page
+
+
+@pytest.mark.parametrize("address, public", [
+    ("人民路12号门口", "人民路"), ("辉埠镇东山村3组15号", "辉埠镇东山村"), ("新都花园5幢2单元301", "新都花园"),
+    ("天马街道人民路12-3号", "天马街道人民路"), ("文峰路与定阳路交叉口", "文峰路与定阳路交叉口"), ("二环路", "二环路"),
+    ("一号公路88号", "一号公路"), ("3#楼前", ""), ("", ""),
+])
+def test_public_address_keeps_the_street_not_the_door(address, public):
+    from core.privacy import public_address
+
+    assert public_address(address) == public
+    assert public_address(address, town="天马街道", confidential=True) == "天马街道"
+
