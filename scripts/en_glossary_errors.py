@@ -454,6 +454,10 @@ EN_ERRORS = {
 "%(message)s：%(details)s": "%(message)s: %(details)s", "；": "; ",
 "法制审核在作出决定之前进行；本案已作出决定或已办结（%(status)s）":
     "Legal review comes before the decision; this case has been decided or has ended (%(status)s)",
+# the home page's headings with a number or a name inside
+"角色：%(role)s": "Role: %(role)s", "通知（未读 %(n)s）": "Notifications (%(n)s unread)",
+"执法事项（%(n)s 个领域）": "Enforcement items (%(n)s domains)",
+"（%(value)s）": " (%(value)s)", "督办%(n)s": "escalation %(n)s",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

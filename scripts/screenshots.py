@@ -2,8 +2,10 @@
 
 Usage: python scripts/screenshots.py BASE_URL OUTDIR user:password path [path ...]
 Paths may carry a width suffix, e.g. ``/catalogue/items/@390`` for a phone-sized screenshot.
+``SCREENSHOT_LANG=en`` renders the pages in English (the language cookie a user's switch sets).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +23,9 @@ def main(base, outdir, creds, *paths):
         for spec in paths:
             path, _, width = spec.partition("@")
             page = browser.new_page(viewport={"width": int(width or 1280), "height": 900})
+            if os.environ.get("SCREENSHOT_LANG"):
+                page.context.add_cookies([{"name": "django_language", "value": os.environ["SCREENSHOT_LANG"],
+                                           "url": base}])
             page.goto(base + "/accounts/login/")
             page.fill("input[name=username]", user)
             page.fill("input[name=password]", password)

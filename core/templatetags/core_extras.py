@@ -1,0 +1,14 @@
+"""Small filters for page text that must read right in both languages."""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.filter
+def paren(value):
+    """A count or a name in brackets, as each language writes them: （3） in Chinese, " (3)" in English."""
+    return mark_safe(gettext("（%(value)s）") % {"value": conditional_escape(value)})
