@@ -72,6 +72,7 @@ def main():
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     results: dict[str, list[float]] = {}
+    bubbles: list[int] = []
     try:
         wait_for(base + "/accounts/login/")
         with sync_playwright() as p:
@@ -98,6 +99,9 @@ def main():
                                            timeout=120000)
                     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                     results.setdefault(f"{view}: switch, fetch and draw", []).append(time.perf_counter() - start)
+                    if view == "cluster":  # the bubbles on screen (the whole county) should add up to every report
+                        bubbles.append(page.evaluate("[...document.querySelectorAll('#map .marker-cluster span')]"
+                                                     ".reduce((a, s) => a + (+s.textContent), 0)"))
                     box = page.locator("#map").bounding_box()
                     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
                     start = time.perf_counter()
@@ -121,6 +125,7 @@ def main():
         server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
     print(f"map in Chromium, demo + {args.synthetic} synthetic open events; last count shown: {count}")
+    print(f"cluster view: the bubbles on screen add up to {', '.join(map(str, bubbles))} reports")
     for name, values in results.items():
         print(f"{name:<48} median {statistics.median(values) * 1000:7.0f} ms  "
               f"(runs: {', '.join(f'{v * 1000:.0f}' for v in values)})")

@@ -6,7 +6,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Floor, Least
 from django.utils import timezone
 
 from core.config import config_get
@@ -174,11 +175,27 @@ def hot_spots(*, user=None, now: dt.datetime | None = None, limit: int = 8) -> l
 MAP_PERIODS = (7, 30, 365)  # days of reports on the map besides "open now"
 
 
+MAP_CELL_PER_DEGREE = 200  # cells of 0.005° (about 490 m east–west and 555 m north–south here)
+
+
+def event_cells(qs: QuerySet[Event]) -> list[list[float]]:
+    """Every placed report of ``qs`` counted per cell of the grid, in the database whatever the volume:
+    ``[lng, lat, reports, weight]`` with the cell's centre and weight = reports + their me-too counts (each
+    capped at 9, as the heat view weighs a point). The cluster and heat views draw these when there are
+    more reports than points sent, so their counts and colours are of all reports, not of the newest."""
+    rows = qs.filter(lng__isnull=False).annotate(
+        cx=Floor(F("lng") * MAP_CELL_PER_DEGREE), cy=Floor(F("lat") * MAP_CELL_PER_DEGREE),
+    ).values("cx", "cy").annotate(n=Count("pk"), m=Sum(Least(F("me_too_count"), Value(9)))).order_by()
+    return [[round((r["cx"] + .5) / MAP_CELL_PER_DEGREE, 5), round((r["cy"] + .5) / MAP_CELL_PER_DEGREE, 5),
+             r["n"], r["n"] + (r["m"] or 0)] for r in rows]
+
+
 def event_points(*, user, days: int | None = None, category_id: int | None = None, limit: int = 20000) -> dict:
     """Points for the command-centre map: the open reports (``days`` None), or every report received in
     the last ``days`` days, closed ones included (where problems keep coming back). At most ``limit``
     points, newest first; ``total`` says how many matched, ``unplaced`` how many more have only an address
-    (a 12345 call nobody could place) and so are not on the map."""
+    (a 12345 call nobody could place) and so are not on the map. When more than ``limit`` matched,
+    ``cells`` counts all of them on a grid (``event_cells``) for the cluster and heat views."""
     qs = events_visible_to(user).filter(duplicate_of__isnull=True)
     since = None
     if days is None:
@@ -196,8 +213,11 @@ def event_points(*, user, days: int | None = None, category_id: int | None = Non
     points = [{"id": r["pk"], "t": r["ticket"], "x": r["lng"], "y": r["lat"], "s": r["status"],
                "n": (r["title"] or r["text"])[:30], "c": r["category__name"] or "", "m": r["me_too_count"]}
               for r in rows]
-    return {"points": points, "total": total, "unplaced": unplaced,
-            "since": timezone.localdate(since).isoformat() if since else None}
+    out = {"points": points, "total": total, "unplaced": unplaced,
+           "since": timezone.localdate(since).isoformat() if since else None}
+    if total > limit:
+        out["cells"] = event_cells(qs)
+    return out
 
 
 def notifications_for(user) -> QuerySet[Notification]:

@@ -1,3 +1,6 @@
+import functools
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,7 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 
 from core import clock
 from core.config import config_get
@@ -81,10 +84,18 @@ def report(request):
         "server": gettext("服务器暂时无法受理（%s）：报告已暂存在本机，稍后自动重试。")}})
 
 
-def report_service_worker(request):
-    """The report page's service worker, served from the page's own path so it may control it offline."""
+@functools.cache
+def _service_worker() -> tuple[str, str]:
+    """The script and its ETag, read once per process (it changes only with a deployment)."""
     script = (settings.BASE_DIR / "static" / "js" / "report-sw.js").read_text(encoding="utf-8")
-    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    return script, '"' + hashlib.sha256(script.encode()).hexdigest()[:32] + '"'
+
+
+@condition(etag_func=lambda request: _service_worker()[1])
+def report_service_worker(request):
+    """The report page's service worker, served from the page's own path so it may control it offline.
+    ``no-cache`` makes every phone ask on each visit; the ETag lets the answer be a bodiless 304."""
+    response = HttpResponse(_service_worker()[0], content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
 

@@ -1,4 +1,4 @@
-"""English for the services' refusals and field messages (merged into en_glossary.EN).
+"""English for the services' refusals and field messages, and for the page strings added with them (merged into en_glossary.EN).
 
 The services raise their errors through gettext, so an English request gets these; Chinese stays the
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
@@ -458,6 +458,7 @@ EN_ERRORS = {
 "角色：%(role)s": "Role: %(role)s", "通知（未读 %(n)s）": "Notifications (%(n)s unread)",
 "执法事项（%(n)s 个领域）": "Enforcement items (%(n)s domains)",
 "（%(value)s）": " (%(value)s)", "督办%(n)s": "escalation %(n)s",
+"件（约500米见方）": "reports (a cell of about 500 m)", "（聚合、热力按全部计）": " (clusters and heat count all of them)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

@@ -168,6 +168,32 @@ def test_map_points_open_now_or_a_recent_period_and_a_category(iw, client):
     assert client.get("/command/points.json").status_code == 404  # the map is the command centre's
 
 
+def test_beyond_the_points_sent_the_map_counts_every_report_per_cell(iw):
+    """More reports than the map takes as points: the cluster and heat views get every report counted on a
+    500 m grid in the database (peers: maps of more than 30k points), not the newest only."""
+    from dispatch.selectors import MAP_CELL_PER_DEGREE, event_points
+    from intake.models import Event
+
+    x, y = iw.tianma_point[0] + 0.002, iw.tianma_point[1] + 0.002  # well inside a cell, away from its edges
+    texts = ["人民路有人占道摆摊经营", "文峰路共享单车乱停放", "定阳路工地夜间施工噪声扰民", "柚香路小广告贴满电线杆",
+             "府前路窨井盖破损有人跌倒"]
+    # three in one cell (100 m apart), two in another cell 2 km east
+    spots = [(x, y), (x + 0.001, y), (x, y + 0.001), (x + 0.02, y), (x + 0.021, y)]
+    events = [report(iw, text=t, lng=a, lat=b, category_code=None) for t, (a, b) in zip(texts, spots, strict=True)]
+    assert all(e.duplicate_of_id is None for e in events)
+    Event.objects.filter(pk=events[0].pk).update(me_too_count=4)
+    Event.objects.filter(pk=events[3].pk).update(me_too_count=30)  # weighs at most 9 more, as a heat point does
+
+    small = event_points(user=iw.operator, limit=2)
+    assert small["total"] == 5 and len(small["points"]) == 2
+    cells = sorted(small["cells"])
+    assert [(n, w) for _, _, n, w in cells] == [(3, 7), (2, 11)]
+    assert sum(n for _, _, n, _ in cells) == small["total"]
+    for cx, cy, _, _ in cells:  # each centre is the middle of a 0.005° cell
+        assert abs(cx * MAP_CELL_PER_DEGREE % 1 - .5) < 1e-6 and abs(cy * MAP_CELL_PER_DEGREE % 1 - .5) < 1e-6
+    assert "cells" not in event_points(user=iw.operator)  # all sent as points: nothing more to count
+
+
 def test_notification_page_keeps_history_and_marks_one_read_for_me_only(iw, client):
     office = iw.operator.department
     first = Notification.objects.create(department=office, level=Notification.Level.ESCALATE, text="督办：第一条")

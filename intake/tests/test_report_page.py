@@ -29,6 +29,9 @@ def test_the_page_carries_the_queue(iw, client):
     sw = client.get(reverse("intake:report_sw"))
     assert sw["Content-Type"].startswith("application/javascript") and sw["Cache-Control"] == "no-cache"
     assert b'"/intake/report/"' in sw.content  # the page it keeps for offline use
+    again = client.get(reverse("intake:report_sw"), HTTP_IF_NONE_MATCH=sw["ETag"])  # a phone revalidating
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(reverse("intake:report_sw"), HTTP_IF_NONE_MATCH='"stale"').status_code == 200
     assert 'name="client_ref"' not in client.get("/public/report/").content.decode()  # the public page keeps nothing
 
 
