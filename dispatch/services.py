@@ -161,6 +161,12 @@ def route_event(*, event: Event, actor=None, exclude_departments: set[int] | Non
     return event.decisions.order_by("-at", "-id").first()
 
 
+# 人工分拨 takes a report from triage or after a return, or re-routes one in work. Not a duplicate (unlink it
+# first: routing it would leave it linked and counted as 附议), a dispute (the guidance office's ruling routes
+# it) or a closed report (the reporter reopens it; found by dispatch/tests/test_event_properties.py).
+HAND_ROUTABLE = {EventStatus.TRIAGE, EventStatus.RETURNED, EventStatus.ROUTED, EventStatus.ACCEPTED}
+
+
 @transaction.atomic
 def triage_assign(*, actor, event: Event, department: Department, team: Team | None = None, item=None,
                   reason: str, town=None) -> Event:
@@ -169,6 +175,17 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
     operator's finding (指挥中心核定), kept for duplicates, the map's statistics and 热点预警."""
     event.refresh_from_db()
     require_command(actor)
+    if event.status not in HAND_ROUTABLE:
+        if event.status == EventStatus.DUPLICATE:
+            message = _("该事件已作为 %(ticket)s 的重复事件（附议）关联，请先取消关联再分拨") % {
+                "ticket": event.duplicate_of.ticket if event.duplicate_of else "—"}
+        elif event.status == EventStatus.DISPUTED:
+            message = _("职责争议由指导办裁定，裁定即分派")
+        elif event.status == EventStatus.CLOSED:
+            message = _("已办结的事件由报告人申请重新处理；问题再次出现的，按新事件办理")
+        else:
+            message = _("当前状态（%(status)s）不能人工分拨") % {"status": event.get_status_display()}
+        raise InvalidTransition(message, errors={"status": [event.get_status_display()]})
     if not reason.strip():
         raise ValidationFailed(_("请填写分拨理由"), errors={"reason": [_("人工分拨须写明理由")]})
     if town is not None and town.level != RegionLevel.TOWNSHIP:

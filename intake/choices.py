@@ -67,7 +67,7 @@ TRANSITIONS: dict[str, set[str]] = {
     EventStatus.ACCEPTED: {EventStatus.RESOLVED, EventStatus.ROUTED},
     EventStatus.RESOLVED: {EventStatus.CLOSED, EventStatus.ACCEPTED},
     EventStatus.CLOSED: {EventStatus.ROUTED},  # reopened by the reporter within the window
-    EventStatus.DUPLICATE: {EventStatus.TRIAGE, EventStatus.ROUTED},  # unmerge
+    EventStatus.DUPLICATE: {EventStatus.TRIAGE},  # unmerge (then routed like a new report)
     EventStatus.INVALID: {EventStatus.TRIAGE},
 }
 

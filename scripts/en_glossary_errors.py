@@ -459,6 +459,12 @@ EN_ERRORS = {
 "执法事项（%(n)s 个领域）": "Enforcement items (%(n)s domains)",
 "（%(value)s）": " (%(value)s)", "督办%(n)s": "escalation %(n)s",
 "件（约500米见方）": "reports (a cell of about 500 m)", "（聚合、热力按全部计）": " (clusters and heat count all of them)",
+"该事件已作为 %(ticket)s 的重复事件（附议）关联，请先取消关联再分拨":
+    "This report is linked to %(ticket)s as a duplicate (me too); unlink it before routing it",
+"职责争议由指导办裁定，裁定即分派": "A responsibility dispute is ruled on by the guidance office; the ruling routes it",
+"已办结的事件由报告人申请重新处理；问题再次出现的，按新事件办理":
+    "A closed report is reopened by its reporter; if the problem is back, handle it as a new report",
+"当前状态（%(status)s）不能人工分拨": "It cannot be routed by hand in its present state (%(status)s)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

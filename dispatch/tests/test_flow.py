@@ -103,6 +103,31 @@ def test_return_needs_a_reason_and_the_right_body(iw):
     assert e.status == EventStatus.ROUTED and e.return_count == 0
 
 
+def test_routing_by_hand_leaves_duplicates_disputes_and_closed_reports_to_their_own_paths(iw):
+    """Found by test_event_properties: routing a linked duplicate by hand left it routed *and* counted as the
+    main report's 附议. A duplicate is unlinked first, a dispute is the guidance office's to rule on, a
+    closed report is the reporter's to reopen."""
+    main = report(iw)
+    twin = report(iw, text="天马街道人民路又有人占道摆摊经营")
+    assert twin.status == EventStatus.DUPLICATE and twin.duplicate_of == main
+    with pytest.raises(InvalidTransition) as exc:
+        services.triage_assign(actor=iw.operator, event=twin, department=iw.zf, reason="单独处理")
+    assert main.ticket in exc.value.message and "取消关联" in exc.value.message
+    twin.refresh_from_db()
+    main.refresh_from_db()
+    assert (twin.status, twin.duplicate_of, main.me_too_count) == (EventStatus.DUPLICATE, main, 1)
+    assert not twin.instructions.exists()
+    ins = main.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    services.event_verify(actor=iw.operator, event=main, passed=True, note="现场已恢复")
+    with pytest.raises(InvalidTransition) as exc:
+        services.triage_assign(actor=iw.operator, event=main, department=iw.zf, reason="再派一次")
+    assert "重新处理" in exc.value.message
+    main.refresh_from_db()
+    assert main.status == EventStatus.CLOSED and main.closed_at is not None
+
+
 def test_overdue_work_is_reminded_then_escalated_once(iw):
     e = report(iw)
     ins = e.instructions.get()

@@ -1,0 +1,128 @@
+"""Property-based: whatever the command centre, the bodies, grid workers and reporters do to reports, and in
+whatever order, the record stays honest.
+
+Hypothesis draws a sequence of (action, actor, which report) steps over three reports (two of them grid
+workers' reports in the same street, one a county bureau's inspection finding); the services refuse
+what is not allowed, and a refused step writes nothing. After every step, for every report:
+
+- the transitions form one chain (each starts where the last ended) ending in the report's status;
+- a duplicate, and only a duplicate, points at its main report; each report's me-too count is the
+  number of reports pointing at it;
+- a report in work (分派, 签收) has exactly one live instruction, to the body it is with, issued for 分派
+  and signed for 签收; any other report has none;
+- a closed report has an outcome and a closing time, and a grid worker's or citizen's report was closed
+  by a passing 核查 after its last 处置; a rating exists only on a closed report.
+"""
+
+import datetime as dt
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from core import clock
+from core.exceptions import ApplicationError
+from dispatch import services as S
+from dispatch.models import Dispute, Instruction
+from dispatch.tests.test_flow import report
+from intake.choices import VERIFY_CHANNELS, EventStatus
+from intake.models import Event, Verification
+
+# the work's own steps are drawn more often than the rarer ones, so that sequences reach 办结 and beyond
+ACTIONS = ["advance"] * 12 + ["sign", "feedback", "verify_pass", "verify_fail", "return", "return", "route_tianma",
+                              "route_bureau", "transfer", "reopen", "rate", "merge", "unmerge", "rule"]
+# "advance": the report's next ordinary step, by whoever takes it, so that sequences reach 办结, 重新处理 and 裁定
+NEXT = {EventStatus.TRIAGE: "route_tianma", EventStatus.RETURNED: "route_bureau", EventStatus.ROUTED: "sign",
+        EventStatus.ACCEPTED: "feedback", EventStatus.RESOLVED: "verify_pass", EventStatus.CLOSED: "reopen",
+        EventStatus.DISPUTED: "rule", EventStatus.DUPLICATE: "unmerge"}
+# "right": whoever the step is for (the body the report is with, the command centre, the guidance office);
+# the others try it anyway
+ACTORS = ["right"] * 5 + ["operator", "tianma_officer", "bureau_officer", "huibu_officer", "grid_tianma", "guidance"]
+RIGHT = {"verify_pass": "operator", "verify_fail": "grid_tianma", "route_tianma": "operator", "route_bureau": "operator",
+         "transfer": "operator", "merge": "operator", "unmerge": "operator", "rule": "guidance"}
+LIVE = (Instruction.Status.ISSUED, Instruction.Status.SIGNED)
+
+
+def run_step(w, events, action, who, i, j):
+    e = Event.objects.get(pk=events[i].pk)
+    if action == "advance":
+        action, who = NEXT.get(e.status, "sign"), "right"
+    if who == "right":
+        who = RIGHT.get(action) or ("bureau_officer" if e.department_id == w.zf.pk else "tianma_officer")
+    actor = getattr(w, who)
+    other = Event.objects.get(pk=events[j].pk)
+    live = e.instructions.filter(status__in=LIVE).order_by("-issued_at").first()
+    if action == "sign" and live:
+        S.instruction_sign(actor=actor, instruction=live)
+    elif action == "feedback" and live:
+        S.instruction_feedback(actor=actor, instruction=live, outcome="已到现场处置完毕，恢复原状")
+    elif action in ("verify_pass", "verify_fail"):
+        S.event_verify(actor=actor, event=e, passed=action == "verify_pass", note="现场核查情况")
+    elif action == "return":
+        S.event_return(actor=actor, event=e, reason="不属于本单位职责范围")
+    elif action == "route_tianma":
+        S.triage_assign(actor=actor, event=e, department=w.tianma_gov, team=w.tianma_team, reason="属地处置")
+    elif action == "route_bureau":
+        S.triage_assign(actor=actor, event=e, department=w.zf, reason="县局处置")
+    elif action == "transfer" and live:
+        target = w.zf if live.department_id != w.zf.pk else w.tianma_gov
+        S.instruction_transfer(actor=actor, instruction=live, department=target, team=None, reason="职责调整")
+    elif action == "reopen":
+        S.event_reopen(event=e, reason="问题仍未解决，摊贩又回来了")
+    elif action == "rate":
+        S.event_rate(event=e, score=4)
+    elif action == "merge":
+        S.event_merge(actor=actor, event=e, into=other)
+    elif action == "unmerge":
+        S.event_unmerge(actor=actor, event=e)
+    elif action == "rule":
+        for dispute in Dispute.objects.filter(event=e, status=Dispute.Status.OPEN):
+            S.dispute_rule(actor=actor, dispute=dispute, department=w.zf, ruling="由县综合执法局负责")
+
+
+def assert_honest(events):
+    for e in Event.objects.filter(pk__in=[x.pk for x in events]):
+        chain = list(e.transitions.order_by("at", "pk").values_list("old", "new"))
+        assert chain and chain[0][0] == "" and chain[-1][1] == e.status, (e.ticket, chain, e.status)
+        assert all(a[1] == b[0] for a, b in zip(chain, chain[1:], strict=False)), (e.ticket, chain)
+        assert (e.status == EventStatus.DUPLICATE) == (e.duplicate_of_id is not None), (e.ticket, e.status)
+        assert e.me_too_count == Event.objects.filter(duplicate_of=e).count(), (e.ticket, e.me_too_count)
+        live = list(e.instructions.filter(status__in=LIVE))
+        if e.status in (EventStatus.ROUTED, EventStatus.ACCEPTED):
+            assert len(live) == 1 and live[0].department_id == e.department_id, (e.ticket, e.status, live)
+            assert live[0].status == (Instruction.Status.ISSUED if e.status == EventStatus.ROUTED
+                                      else Instruction.Status.SIGNED), (e.ticket, e.status, live[0].status)
+        else:
+            assert live == [], (e.ticket, e.status, live)
+        if e.status == EventStatus.CLOSED:
+            assert e.outcome.strip() and e.closed_at is not None, e.ticket
+            if e.channel in VERIFY_CHANNELS:
+                resolved_at = e.transitions.filter(new=EventStatus.RESOLVED).order_by("-at", "-pk").first().at
+                assert Verification.objects.filter(event=e, passed=True, at__gte=resolved_at).exists(), e.ticket
+        else:
+            assert e.rating is None, (e.ticket, e.status, e.rating)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS), st.sampled_from([0, 0, 0, 1, 2]),
+                                st.integers(0, 2)), min_size=4, max_size=40))
+def test_no_sequence_of_actions_leaves_a_dishonest_record(iw, steps):
+    # each sequence starts from the same three reports; the last sequence's are moved back a year, out of the
+    # duplicate window, so the new ones are not linked to them as 附议
+    Event.objects.update(received_at=clock.now() - dt.timedelta(days=365))
+    x, y = iw.tianma_point
+    events = [report(iw, text="人民路12号门口有人占道摆摊经营", lng=x, lat=y),
+              report(iw, text="文峰路共享单车乱停放堵塞人行道", lng=x + 0.004, lat=y + 0.004, category_code=None),
+              report(iw, channel="inspection", actor=iw.bureau_officer, text="巡查发现定阳路违规户外广告",
+                     lng=x - 0.004, lat=y - 0.004, category_code=None)]
+    assert_honest(events)
+    reached = set()
+    for action, who, i, j in steps:
+        try:
+            run_step(iw, events, action, who, i, j)
+        except ApplicationError:
+            pass
+        assert_honest(events)
+        reached |= set(Event.objects.filter(pk__in=[e.pk for e in events]).values_list("status", flat=True))
+    for status in sorted(reached):
+        event(f"reached {status}")  # --hypothesis-show-statistics: which states the sequences reach
