@@ -9,7 +9,8 @@ what is not allowed, and a refused step writes nothing. After every step, for ev
 - a duplicate, and only a duplicate, points at its main report; each report's me-too count is the
   number of reports pointing at it;
 - a report in work (分派, 签收) has exactly one live instruction, to the body it is with, issued for 分派
-  and signed for 签收; any other report has none;
+  and signed for 签收; any other report has none; an issued instruction has its sign-for and feedback
+  clocks running, a signed one only the feedback clock, any other none;
 - a closed report has an outcome and a closing time, and a grid worker's or citizen's report was closed
   by a passing 核查 after its last 处置; a rating exists only on a closed report.
 """
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from core import clock
 from core.exceptions import ApplicationError
+from core.models import Deadline
 from dispatch import services as S
 from dispatch.models import Dispute, Instruction
 from dispatch.tests.test_flow import report
@@ -40,6 +42,8 @@ ACTORS = ["right"] * 5 + ["operator", "tianma_officer", "bureau_officer", "huibu
 RIGHT = {"verify_pass": "operator", "verify_fail": "grid_tianma", "route_tianma": "operator", "route_bureau": "operator",
          "transfer": "operator", "merge": "operator", "unmerge": "operator", "rule": "guidance"}
 LIVE = (Instruction.Status.ISSUED, Instruction.Status.SIGNED)
+OPEN_CLOCKS = {Instruction.Status.ISSUED: {"instruction.sign", "instruction.feedback"},
+               Instruction.Status.SIGNED: {"instruction.feedback"}}
 
 
 def run_step(w, events, action, who, i, j):
@@ -86,6 +90,10 @@ def assert_honest(events):
         assert all(a[1] == b[0] for a, b in zip(chain, chain[1:], strict=False)), (e.ticket, chain)
         assert (e.status == EventStatus.DUPLICATE) == (e.duplicate_of_id is not None), (e.ticket, e.status)
         assert e.me_too_count == Event.objects.filter(duplicate_of=e).count(), (e.ticket, e.me_too_count)
+        for ins in e.instructions.all():  # the clocks that run are those of the work still to do
+            running = set(Deadline.objects.filter(object_type="dispatch.instruction", object_id=str(ins.pk),
+                                                  state=Deadline.State.OPEN).values_list("kind", flat=True))
+            assert running == OPEN_CLOCKS.get(ins.status, set()), (e.ticket, ins.pk, ins.status, running)
         live = list(e.instructions.filter(status__in=LIVE))
         if e.status in (EventStatus.ROUTED, EventStatus.ACCEPTED):
             assert len(live) == 1 and live[0].department_id == e.department_id, (e.ticket, e.status, live)

@@ -17,6 +17,17 @@ def blow(client, w, **extra):
     return client.post(reverse("dispatch:whistle_blow"), data, follow=True)
 
 
+
+def manhole_campaign_task(w):
+    """A county-wide 窨井盖 campaign with one task, for 天马街道 (target 20); returns the task."""
+    from dispatch import services
+
+    campaign = services.campaign_create(
+        actor=w.operator, name="窨井盖专项排查", description="全县排查", lead=w.zf,
+        start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30), category=w.cat_repair,
+        partners=[w.zj], targets={w.tianma: 20})
+    return CampaignTask.objects.get(campaign=campaign)
+
 def test_a_town_team_blows_the_departments_report_and_the_team_closes_with_tasks_done(iw, client):
     client.force_login(iw.tianma_officer)
     page = client.get(reverse("dispatch:whistles")).content.decode()
@@ -87,13 +98,7 @@ def test_a_whistle_is_closed_only_by_its_team_with_its_own_departments(iw, clien
 
 
 def test_campaign_progress_through_the_page(iw, client):
-    from dispatch import services
-
-    campaign = services.campaign_create(
-        actor=iw.operator, name="窨井盖专项排查", description="全县排查", lead=iw.zf,
-        start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30), category=iw.cat_repair,
-        partners=[iw.zj], targets={iw.tianma: 20})
-    task = CampaignTask.objects.get(campaign=campaign)
+    task = manhole_campaign_task(iw)
     instruction = task.instructions.get()
     client.force_login(iw.tianma_officer)
     client.post(reverse("dispatch:campaign_instruction", args=[instruction.pk, "sign"]))
@@ -116,16 +121,11 @@ def test_campaign_progress_carries_a_note_and_photos_staff_can_see(iw, client, s
     """整改照片: the team uploads photos with its progress; a bad file or an overlong note changes nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from dispatch import services
     from dispatch.models import CampaignTaskPhoto
 
     settings.MEDIA_ROOT = tmp_path
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    campaign = services.campaign_create(
-        actor=iw.operator, name="窨井盖专项排查", description="全县排查", lead=iw.zf,
-        start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30), category=iw.cat_repair,
-        partners=[iw.zj], targets={iw.tianma: 20})
-    task = CampaignTask.objects.get(campaign=campaign)
+    task = manhole_campaign_task(iw)
     url = reverse("dispatch:campaign_progress", args=[task.pk])
     client.force_login(iw.tianma_officer)
     page = client.post(url, {"found": "3", "fixed": "1", "note": "人民路",
@@ -155,13 +155,7 @@ def test_campaign_progress_carries_a_note_and_photos_staff_can_see(iw, client, s
 
 
 def test_page_messages_follow_the_users_language(iw, client):
-    from dispatch import services
-
-    campaign = services.campaign_create(
-        actor=iw.operator, name="窨井盖专项排查", description="全县排查", lead=iw.zf,
-        start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30), category=iw.cat_repair,
-        partners=[iw.zj], targets={iw.tianma: 20})
-    url = reverse("dispatch:campaign_progress", args=[CampaignTask.objects.get(campaign=campaign).pk])
+    url = reverse("dispatch:campaign_progress", args=[manhole_campaign_task(iw).pk])
     client.force_login(iw.tianma_officer)
     assert "已更新进度" in client.post(url, {"found": "2", "fixed": "1"}, follow=True).content.decode()
     client.cookies["django_language"] = "en"

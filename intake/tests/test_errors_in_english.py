@@ -2,13 +2,10 @@
 (pages: the language cookie) or the calling system asked for it (API and Open311: ``Accept-Language``).
 Whatever the language, the fields are the same and nothing is written."""
 
-import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from dispatch.models import CampaignTask
 from intake.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -71,13 +68,9 @@ def test_public_page_refusal_in_english(iw, client):
 
 
 def test_a_dispatch_refusal_in_english(iw, client):
-    from dispatch import services
+    from dispatch.tests.test_whistle_pages import manhole_campaign_task
 
-    campaign = services.campaign_create(
-        actor=iw.operator, name="窨井盖专项排查", description="全县排查", lead=iw.zf,
-        start=timezone.localdate(), end=timezone.localdate() + dt.timedelta(days=30), category=iw.cat_repair,
-        partners=[iw.zj], targets={iw.tianma: 20})
-    task = CampaignTask.objects.get(campaign=campaign)
+    task = manhole_campaign_task(iw)
     url = reverse("dispatch:campaign_progress", args=[task.pk])
     client.force_login(iw.tianma_officer)
     client.cookies["django_language"] = "en"
