@@ -465,6 +465,8 @@ EN_ERRORS = {
 "已办结的事件由报告人申请重新处理；问题再次出现的，按新事件办理":
     "A closed report is reopened by its reporter; if the problem is back, handle it as a new report",
 "当前状态（%(status)s）不能人工分拨": "It cannot be routed by hand in its present state (%(status)s)",
+"（显示最新 %%(n)s 件）": " (the newest %%(n)s shown)",
+"另有无定位（仅地址）的 %%(n)s 件未上图，见事件列表": "%%(n)s more with only an address are not on the map: see the event list",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message
