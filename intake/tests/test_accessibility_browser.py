@@ -27,18 +27,20 @@ def test_main_pages_have_no_accessibility_violations(iw, live_server, monkeypatc
 
     e = report(iw)  # something in the queues, lists and tables
     report(iw, text="定阳路窨井盖破损，有人跌倒", category_code=None)
-    pages = [(None, "/public/report/"), (None, reverse("public_track", args=[e.ticket])),
-             (None, "/accounts/login/"), (iw.grid_tianma, reverse("intake:report")),
-             (iw.operator, "/"), (iw.operator, "/command/"), (iw.operator, reverse("intake:events")),
-             (iw.operator, e.get_absolute_url()), (iw.operator, "/notifications/"),
-             (iw.tianma_officer, "/")]
+    pages = [(None, "/public/report/", 1280), (None, reverse("public_track", args=[e.ticket]), 1280),
+             (None, "/accounts/login/", 1280), (iw.grid_tianma, reverse("intake:report"), 1280),
+             (iw.operator, "/", 1280), (iw.operator, "/command/", 1280), (iw.operator, reverse("intake:events"), 1280),
+             (iw.operator, e.get_absolute_url(), 1280), (iw.operator, "/notifications/", 1280),
+             (iw.tianma_officer, "/", 1280),
+             # on a phone: the citizen's and the grid worker's pages
+             (None, "/public/report/", 390), (iw.grid_tianma, reverse("intake:report"), 390)]
     axe = axe_module.Axe()
     found = {}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            for user, path in pages:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for user, path, width in pages:
+                page = browser.new_page(viewport={"width": width, "height": 900})
                 if user is not None:
                     page.goto(f"{live_server.url}/accounts/login/")
                     page.fill("input[name=username]", user.username)
@@ -48,7 +50,7 @@ def test_main_pages_have_no_accessibility_violations(iw, live_server, monkeypatc
                 page.wait_for_load_state("networkidle")
                 violations = axe.run(page).response["violations"]
                 if violations:
-                    found[path] = [(v["impact"], v["id"], v["nodes"][0]["target"]) for v in violations]
+                    found[f"{path}@{width}"] = [(v["impact"], v["id"], v["nodes"][0]["target"]) for v in violations]
                 page.close()
         finally:
             browser.close()
