@@ -244,8 +244,8 @@ def event_action(request, pk, action):
             team = Team.objects.filter(pk=p.get("team") or 0).first()
             town = None
             if p.get("town"):
-                town = Region.objects.filter(pk=p["town"] if p["town"].isdigit() else 0,
-                                             level=RegionLevel.TOWNSHIP).first()
+                # the form's id → the region; whether it may be a report's town is the service's rule
+                town = Region.objects.filter(pk=p["town"] if p["town"].isdigit() else 0).first()
                 if town is None:
                     raise ValidationFailed(gettext("镇街无效"), errors={"town": [gettext("不是本县的乡镇(街道)")]})
             dispatch.triage_assign(actor=user, event=event, department=dept, team=team, reason=p.get("reason", ""),

@@ -80,6 +80,11 @@ def test_the_command_centre_records_the_town_when_it_routes_by_hand(iw, client):
     assert "不是本县的乡镇(街道)" in page
     event.refresh_from_db()
     assert event.town is None and event.status == "triage"  # nothing written
+    page = client.post(url, {"department": iw.huibu_gov.pk, "reason": "电话回访", "town": iw.county.pk},
+                       follow=True).content.decode()
+    assert "不是乡镇(街道)" in page  # a region, but not a town: refused by dispatch.triage_assign
+    event.refresh_from_db()
+    assert event.town is None and event.status == "triage"
     client.post(url, {"department": iw.huibu_gov.pk, "reason": "电话回访：东山村属辉埠镇", "town": iw.huibu.pk})
     event.refresh_from_db()
     assert (event.town, event.town_source, event.department) == (iw.huibu, "staff", iw.huibu_gov)
