@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,6 +20,7 @@ from cases.choices import DocType
 from cases.models import Case, Document, DocumentSequence
 from core.audit import audit_log
 from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
+from core.records import record_language
 
 # Fields the law (L) or the rulebook's document table requires before a document may be issued.
 REQUIRED: dict[str, dict[str, str]] = {
@@ -120,16 +122,23 @@ def void(*, actor, document: Document, reason: str) -> Document:
     return document
 
 
-def _document_html(document: Document) -> str:
-    """The printed labels: the required fields, then any other non-empty field; rule ids are not printed."""
-    import re
+RULE_ID = re.compile(r"\([A-Z]{2,3}-[0-9/-]+\)")
 
+
+def _printed_labels(document: Document) -> list[tuple[str, str]]:
+    """The printed labels: the required fields, then any other non-empty field; rule ids are not printed."""
     required = REQUIRED.get(document.doc_type, {})
     labels = list(required.items()) + [(k, EXTRA_LABELS.get(k, k)) for k, v in document.fields.items()
                                        if k not in required and not k.startswith("_") and v not in ("", None, [], False)]
-    labels = [(k, re.sub(r"\([A-Z]{2,3}-[0-9/-]+\)", "", label)) for k, label in labels]
-    return render_to_string("cases/docs/document.html", {"d": document, "case": document.case, "labels": labels,
-                                                         "f": document.fields, "title": document.get_doc_type_display()})
+    return [(k, RULE_ID.sub("", label)) for k, label in labels]
+
+
+def _document_html(document: Document, case: Case | None = None) -> str:
+    """A document as printed: always in Chinese (the records' language), whatever the reader's language."""
+    with record_language():
+        return render_to_string("cases/docs/document.html", {
+            "d": document, "case": case or document.case, "labels": _printed_labels(document),
+            "f": document.fields, "title": document.get_doc_type_display()})
 
 
 def render_pdf(document: Document) -> bytes:
@@ -158,19 +167,12 @@ def render_case_file(case: Case, file_doc: Document) -> bytes:
 
     issued = list(case.documents.exclude(pk=file_doc.pk).order_by("issued_on", "id"))
     evidence = list(case.evidence.all())
-    front = render_to_string("cases/docs/case_file_front.html", {
-        "case": case, "d": file_doc, "documents": issued, "evidence": evidence,
-        "transitions": case.transitions.all()})
+    with record_language():
+        front = render_to_string("cases/docs/case_file_front.html", {
+            "case": case, "d": file_doc, "documents": issued, "evidence": evidence,
+            "transitions": case.transitions.all()})
     rendered = [HTML(string=front).render()]
     for doc in issued:
-        required = REQUIRED.get(doc.doc_type, {})
-        labels = list(required.items()) + [(k, EXTRA_LABELS.get(k, k)) for k, v in doc.fields.items()
-                                           if k not in required and not k.startswith("_") and v not in ("", None, [], False)]
-        import re
-
-        labels = [(k, re.sub(r"\\([A-Z]{2,3}-[0-9/-]+\\)", "", label)) for k, label in labels]
-        html = render_to_string("cases/docs/document.html", {"d": doc, "case": case, "labels": labels, "f": doc.fields,
-                                                             "title": doc.get_doc_type_display()})
-        rendered.append(HTML(string=html).render())
+        rendered.append(HTML(string=_document_html(doc, case)).render())
     pages = [page for r in rendered for page in r.pages]
     return rendered[0].copy(pages).write_pdf()

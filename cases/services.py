@@ -63,6 +63,7 @@ from core import clock
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
+from core.records import as_recorded, recorded_display
 from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
@@ -394,7 +395,7 @@ def _ask_head(**fields) -> CaseApproval:
     for head in heads:
         Notification.objects.create(
             user=head, level=Notification.Level.REMIND, link=case.get_absolute_url(),
-            text=f"{ASK_HEAD}{approval.get_kind_display()}（{case.label}）{approval.requested_by}：{approval.opinion}"[:300])
+            text=f"{ASK_HEAD}{recorded_display(approval, 'kind')}（{case.label}）{approval.requested_by}：{approval.opinion}"[:300])
     return approval
 
 
@@ -404,7 +405,7 @@ def _record_decision(approval: CaseApproval, *, actor, on: dt.date, approved: bo
         status=CaseApproval.Status.APPROVED if approved else CaseApproval.Status.REFUSED, decided_by=actor,
         decided_on=on, decision_opinion=opinion.strip()[:300])
     Notification.objects.filter(link=approval.case.get_absolute_url(), read_at__isnull=True,
-                                text__startswith=f"{ASK_HEAD}{approval.get_kind_display()}").update(read_at=clock.now())
+                                text__startswith=f"{ASK_HEAD}{recorded_display(approval, 'kind')}").update(read_at=clock.now())
 
 
 def _pending_to_decide(case: Case, kind: str, on: dt.date, *, approval: CaseApproval | None = None,
@@ -676,7 +677,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
               "refusal": refusal_note}
     docs.issue(case=case, doc_type=doc_type, on=on, actor=actor, fields=fields)
     if kind in COERCIVE:
-        _deadline(case, f"case.seizure.{act.pk}", rules.seizure_deadline(on), f"{ActKind(kind).label}期限（30日）")
+        _deadline(case, f"case.seizure.{act.pk}", rules.seizure_deadline(on), f"{as_recorded(ActKind(kind).label)}期限（30日）")
     if kind in COERCIVE and emergency and not approval_ref:
         from core.workdays import Deadline as D2
 
@@ -685,7 +686,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
         # reported to the head at once: the request waits under 待负责人决定 (emergency_approval_decide)
         _ask_head(case=case, kind=CaseApproval.Kind.EMERGENCY, requested_by=actor, requested_on=on,
                   opinion=f"情况紧急，于{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}在{place}当场实施"
-                          f"{ActKind(kind).label}：{record[:200]}",
+                          f"{as_recorded(ActKind(kind).label)}：{record[:200]}",
                   details={"act": act.pk})
     audit_log(actor=actor, action="cases.act.record", obj=act, after={"kind": kind, "officers": [o.pk for o in officers],
                                                                      "warnings": warnings})
@@ -722,7 +723,7 @@ def measure_approval_request(*, actor, case: Case, kind: str, on: dt.date, reaso
         raise ValidationFailed(_("请写明采取措施的理由和对象"), errors={"reason": [_("不能为空")]})
     _check_step_date(case, on)
     approval = _ask_head(case=case, kind=CaseApproval.Kind.MEASURE, requested_by=actor, requested_on=on,
-                         opinion=f"拟{ActKind(kind).label}：{reason.strip()}", details={"measure": kind})
+                         opinion=f"拟{as_recorded(ActKind(kind).label)}：{reason.strip()}", details={"measure": kind})
     audit_log(actor=actor, action="cases.measure.request", obj=case, after={"kind": kind, "on": on,
                                                                           "approval": approval.pk})
     return approval
@@ -855,7 +856,8 @@ def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on
                  % {"original_name": report_file.original_name}, field="report_file")
         event = report_file.event
         provider = report_file.added_by or ("报告人" if report_file.stage == "report" else "")
-        source = source.strip() or f"事件{event.ticket}（{event.get_channel_display()}）{report_file.get_stage_display()}附件，{provider}提供"[:200]
+        source = source.strip() or (f"事件{event.ticket}（{recorded_display(event, 'channel')}）"
+                                    f"{recorded_display(report_file, 'stage')}附件，{provider}提供")[:200]
         filename = report_file.original_name or f"{report_file.sha256[:12]}"
     _guard(kind in EvidenceKind.values, "XF-046", _("证据种类“%(kind)s”不是法定的八种之一") % {"kind": kind})
     _guard(not _evidence_locked(case), "FY-048-054", _("行政复议期间不得自行收集证据"))
@@ -1072,7 +1074,7 @@ def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = Service
               "hearing": (f"如要求听证，应当在{hearing_due.due}前提出（XF-064，5个工作日）；听证不收取费用" if hearing_due
                           else "")}
     _transition(case, CaseStatus.NOTICE_SERVED, actor=actor, on=served_on,
-                reason=f"告知书送达（{ServiceMethod(method).label}）",
+                reason=f"告知书送达（{as_recorded(ServiceMethod(method).label)}）",
                 notice_served_on=served_on, representation_due=rep_due.due,
                 hearing_request_due=hearing_due.due if hearing_due else None)
     docs.issue(case=case, doc_type=DocType.NOTICE, on=served_on, actor=actor, fields=fields)
@@ -1273,7 +1275,7 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     review = LegalReview.objects.create(case=case, reviewer=actor, qualification_no=qualification, triggers=triggers,
                                         checklist=checklist, result=result, opinion=opinion, reviewed_on=on)
     docs.issue(case=case, doc_type=DocType.LEGAL_REVIEW, on=on, actor=actor, fields={
-        "triggers": triggers or ["办案机关提请审核"], "result": LegalReview.Result(result).label, "opinion": opinion,
+        "triggers": triggers or ["办案机关提请审核"], "result": as_recorded(LegalReview.Result(result).label), "opinion": opinion,
         "reviewer": str(actor), "qualification_no": qualification,
         "checklist": [f"{k}：{'符合' if v else '不符合'}" for k, v in checklist.items()]})
     audit_log(actor=actor, action="cases.legal_review", obj=review, after={"result": result})
@@ -1378,7 +1380,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
     remedy = rules.remedy_text(reconsideration_body=body, simple=False)
     problems = rules.remedy_text_problems(remedy.text, body=body, simple=False)
     _guard(not problems, "SS-064", "；".join(problems))
-    evidence = [f"{e.get_kind_display()}：{e.description}" + (f"（SHA-256 {e.sha256[:16]}…）" if e.sha256 else "")
+    evidence = [f"{recorded_display(e, 'kind')}：{e.description}" + (f"（SHA-256 {e.sha256[:16]}…）" if e.sha256 else "")
                 for e in _usable_evidence(case)]
     fields = {
         "party": case.party_name, "party_code": case.party_code, "address": case.party_address,
@@ -1388,7 +1390,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
         "surcharge": "到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额（行政处罚法第七十二条）",
         "remedy": remedy.text, "agency": case.department.name, "date": str(decided_on),
         "order": f"{order_correction}（限{correction_due}前改正）" if order_correction else "",
-        "legal_review": "；".join(f"{r.reviewed_on} {r.get_result_display()}" for r in case.legal_reviews.all()),
+        "legal_review": "；".join(f"{r.reviewed_on} {recorded_display(r, 'result')}" for r in case.legal_reviews.all()),
         "collective": "；".join(f"{d.held_on} {d.conclusion}" for d in case.discussions.all()),
         "publication": "本决定将依法在政府网站公开" if case.publish else "",
         "discretion": f"{case.discretion_band.standard}：{case.discretion_band.level}" if case.discretion_band_id else "",
@@ -1469,11 +1471,11 @@ def case_serve(*, actor, case: Case, served_on: dt.date, method: str, receiver: 
         served_on = public_notice_on + dt.timedelta(days=30)
     _guard(signed or bool(refusal_note.strip()), "XF-061", _("受送达人拒绝签收的，须记明拒收事由和日期"))
     doc = case.documents.filter(doc_type__in=[DocType.DECISION, DocType.NO_PENALTY], state="issued").last()
-    _transition(case, CaseStatus.SERVED, actor=actor, on=served_on, reason=f"送达（{ServiceMethod(method).label}）",
+    _transition(case, CaseStatus.SERVED, actor=actor, on=served_on, reason=f"送达（{as_recorded(ServiceMethod(method).label)}）",
                 served_on=served_on, service_method=method, e_service_consent=e_service_consent)
     docs.issue(case=case, doc_type=DocType.SERVICE_RECEIPT, on=served_on, actor=actor, fields={
         "document": doc.number if doc else "", "receiver": receiver, "date": str(served_on),
-        "method": ServiceMethod(method).label, "signature": "已签收" if signed else f"拒收：{refusal_note}",
+        "method": as_recorded(ServiceMethod(method).label), "signature": "已签收" if signed else f"拒收：{refusal_note}",
         "witness": witness})
     _close_deadlines(case, "case.serve", served_on)
     if case.final_fine:
@@ -1846,7 +1848,7 @@ def case_archive(*, actor, case: Case, on: dt.date) -> Case:
         docs.ensure_pdf(d)
     file_doc = docs.issue(case=case, doc_type=DocType.FILE, on=on, actor=actor, fields={
         "cover": f"{case.number} {case.cause} {case.party_name}", "contents": [
-            f"{d.get_doc_type_display()} {d.number}" for d in case.documents.all()]})
+            f"{recorded_display(d, 'doc_type')} {d.number}" for d in case.documents.all()]})
     data = docs.render_case_file(case, file_doc)
     digest = hashlib.sha256(data).hexdigest()
     file_doc.pdf.save(f"{case.pk}-file-{on.year}-{file_doc.seq}.pdf", ContentFile(data), save=False)

@@ -21,6 +21,7 @@ from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError
 from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
 from core.privacy import mask_identifiers
+from core.records import recorded_display
 from dispatch.access import access_event
 from org.choices import Role
 from org.models import Officer
@@ -167,7 +168,7 @@ def case_new(request):
             filter(None, [e.town.name if e.town_id else "", f"({e.lng:.5f}, {e.lat:.5f})" if e.lng is not None else ""])), summary="\n".join(mask_identifiers(x.text) if x.confidential else x.text for x in events),
                        act_date=timezone.localtime(e.occurred_at).date() if e.occurred_at else received,
                        discovery_date=received,
-                       source="；".join(f"{x.get_channel_display()} {x.ticket}" for x in events))
+                       source="；".join(f"{recorded_display(x, 'channel')} {x.ticket}" for x in events))
         if e.item_id and items.filter(pk=e.item_id).exists():
             initial["item"] = e.item_id
     form = OpenForm(request.POST or None, initial=initial, departments=departments, items=items)

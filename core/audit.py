@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.models import AuditChainHead, AuditRecord
 from core.origin import current_origin
+from core.records import record_language
 
 GENESIS = "0" * 64
 
@@ -100,23 +101,26 @@ def audit_log(
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         raise RuntimeError("audit_log must be called inside the service's transaction")
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk if object_id is None else object_id
-        object_repr = object_repr if object_repr is not None else str(obj)
+    with record_language():  # str(obj) and lazy labels in before/after read as the records do
+        if obj is not None:
+            object_type = object_type or obj._meta.label_lower
+            object_id = obj.pk if object_id is None else object_id
+            object_repr = object_repr if object_repr is not None else str(obj)
+        actor_name = (getattr(actor, "username", None) or (f"{actor._meta.verbose_name}:{actor}" if hasattr(
+            actor, "_meta") else str(actor)) if actor else "system")[:150]
+        before, after = normalise(before), normalise(after)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     record = AuditRecord(
         seq=head.last_seq + 1,
         at=timezone.now(),
         actor_id=actor.pk if hasattr(actor, "username") else None,
-        actor_name=(getattr(actor, "username", None) or (f"{actor._meta.verbose_name}:{actor}" if hasattr(
-            actor, "_meta") else str(actor)) if actor else "system")[:150],
+        actor_name=actor_name,
         action=action,
         object_type=object_type or "",
         object_id=str(object_id if object_id is not None else ""),
         object_repr=(object_repr or "")[:300],
-        before=normalise(before),
-        after=normalise(after),
+        before=before,
+        after=after,
         origin=normalise(current_origin()),
         prev_hash=head.last_hash,
     )

@@ -23,6 +23,7 @@ from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification, NotificationRead
+from core.records import recorded_display
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
@@ -138,7 +139,7 @@ def route_event(*, event: Event, actor=None, exclude_departments: set[int] | Non
     """Automatic routing right after intake (or after a return). Low confidence → triage queue."""
     d = routing.decide(text=f"{event.title} {event.text}", town=event.town, category=event.category,
                        on=_local_today(event.received_at), exclude_departments=exclude_departments,
-                       town_source=event.get_town_source_display() if event.town_source else "")
+                       town_source=recorded_display(event, "town_source") if event.town_source else "")
     if d.category is not None and event.category_id is None:
         Event.objects.filter(pk=event.pk).update(category=d.category)
         event.category = d.category
@@ -204,7 +205,7 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
         event.town, event.town_source = town, TownSource.STAFF
     explanation = {"summary": f"指挥中心人工分拨：{reason}", "operator": str(actor)}
     if event.town is not None:
-        explanation["town"] = {"name": event.town.name, "source": event.get_town_source_display()}
+        explanation["town"] = {"name": event.town.name, "source": recorded_display(event, "town_source")}
     _assign(event, RoutingDecision.Method.MANUAL, department=department, team=team, item=item, actor=actor,
             explanation=explanation, reason=reason)
     audit_log(actor=actor, action="dispatch.route.manual", obj=event, before={"town": town_before},

@@ -21,6 +21,7 @@ from core.config import config_get
 from core.exceptions import InvalidTransition, TooManyRequests, ValidationFailed
 from core.models import AuditRecord
 from core.origin import current_origin
+from core.records import recorded_display
 from core.validators import validate_phone
 from intake.choices import (
     OPEN_STATUSES,
@@ -396,7 +397,7 @@ def event_submit(
         if existing is None:
             raise
         return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
-    record_transition(event, "", EventStatus.TRIAGE, actor=actor, reason=f"受理（{event.get_channel_display()}）")
+    record_transition(event, "", EventStatus.TRIAGE, actor=actor, reason=f"受理（{recorded_display(event, 'channel')}）")
     store_attachments(event, clean["files"], actor=actor)
     duplicate = find_duplicate(category=event.category, lng=event.lng, lat=event.lat, text=event.title + event.text,
                                town=event.town, at=event.received_at, address=event.address, exclude_pk=event.pk)

@@ -1,0 +1,31 @@
+"""The language of the county's records (记录语言).
+
+Pages follow each reader's language, but what the services store — transition reasons, routing
+explanations, notifications, deadline labels, approvals, the audit trail — and the legal documents they
+print (行政执法文书) are the county's record: read by everyone after the person who caused them, and
+printed in Chinese. A choice label (``ServiceMethod.LEFT_AT_RESIDENCE.label``) is a lazy translation, so
+formatted during an English request it would be stored as "Left at residence". Services that put a label
+into stored text take it through :func:`as_recorded`, or compose the text inside :func:`record_language`.
+Refusals are not records: they stay in the language of the person refused.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+
+def record_language():
+    """Context manager: the records' language (``settings.LANGUAGE_CODE``, zh-hans) for what runs inside."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def as_recorded(value) -> str:
+    """A (lazy) label as the records say it."""
+    with record_language():
+        return str(value)
+
+
+def recorded_display(instance, field: str) -> str:
+    """``instance.get_<field>_display()`` as the records say it (that method translates at once, so it must
+    run inside the records' language)."""
+    with record_language():
+        return getattr(instance, f"get_{field}_display")()

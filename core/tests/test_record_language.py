@@ -1,0 +1,141 @@
+"""Records are written in Chinese whatever language the person who caused them reads.
+
+The UI follows each user's language, but what the services store — transition reasons, routing
+explanations, notifications, deadline labels, approvals, evidence sources, the fields of legal documents —
+is the county's record and is read by everyone else (and printed on 行政执法文书). A choice label such as
+"留置送达" is a lazy translation: formatted inside a request in English it would be stored as "Left at
+residence". These tests do the work in English and then read every text column of every model for an
+English phrase from our catalogue.
+"""
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import models
+from django.utils import translation
+from django.utils.translation import trans_real
+
+from cases import services as S
+from cases.choices import ActKind, ServiceMethod
+from cases.models import CaseApproval, Document
+from cases.tests.helpers import D, at, close_case, file_case, open_case, ready_to_decide
+from core import clock
+from dispatch import services as dispatch
+from intake.models import Event
+from intake.services import event_submit
+
+OUR_APPS = {"core", "org", "catalogue", "parties", "intake", "dispatch", "cases"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def english_phrases() -> list[str]:
+    """English msgstrs of Chinese msgids, long enough not to occur by chance in Chinese text or codes."""
+    catalog = trans_real.translation("en")._catalog
+    phrases = set()
+    for key, value in catalog.items():
+        msgid = key[0] if isinstance(key, tuple) else key.split("\x04")[-1]
+        if CJK.search(msgid) and value and not CJK.search(value) and re.search(r"[A-Za-z]{4}", value):
+            text = re.split(r"%\(|\{", value)[0].strip(" :;,.")  # the fixed start of a formatted message
+            if len(text) >= 6 and (text[0].isupper() or " " in text):  # not a JSON key such as "confidence"
+                phrases.add(text)
+    return sorted(phrases, key=len, reverse=True)
+
+
+def stored_text() -> list[tuple[str, str]]:
+    """Every non-empty text value (char, text and JSON columns) in our apps' tables."""
+    out = []
+    for model in apps.get_models():
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        fields = [f for f in model._meta.concrete_fields
+                  if isinstance(f, (models.CharField, models.TextField, models.JSONField))]
+        for row in model.objects.values_list(*[f.attname for f in fields]) if fields else ():
+            for field, value in zip(fields, row, strict=True):
+                if value in (None, "", [], {}):
+                    continue
+                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                out.append((f"{model._meta.label}.{field.name}", text))
+    return out
+
+
+def english_in_records() -> list[tuple[str, str, str]]:
+    phrases = english_phrases()
+    found = []
+    for where, text in stored_text():
+        for phrase in phrases:
+            if phrase in text:
+                found.append((where, phrase, text[:120]))
+                break
+    return found
+
+
+def test_the_scanner_finds_an_english_label_stored_by_mistake(iw):
+    """The check can fail: a label formatted in English and stored is found."""
+    with translation.override("en"):
+        reason = f"受理（{Event(channel='grid').get_channel_display()}）"
+    e = event_submit(channel="grid", actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
+                     lng=iw.tianma_point[0], lat=iw.tianma_point[1], category_code="0504").event
+    assert english_in_records() == []
+    e.transitions.update(reason=reason)
+    assert {(where, phrase) for where, phrase, _ in english_in_records()} == {
+        ("intake.EventTransition.reason", "Grid worker")}
+
+
+def test_an_event_handled_in_english_is_recorded_in_chinese(iw):
+    with translation.override("en"):
+        e = event_submit(channel="grid", actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
+                         lng=iw.tianma_point[0], lat=iw.tianma_point[1], category_code="0504").event
+        ins = e.instructions.get()
+        dispatch.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+        dispatch.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+        dispatch.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
+        # a hotline call with only a village's name: the operator finds the town and routes it by hand;
+        # two returns make a dispute, which the guidance office rules
+        call = event_submit(channel="hotline", source=iw.hotline, external_id="H-1",
+                            text="小区门口有人私设地锁占用公共车位", address="辉埠镇某小区").event
+        dispatch.triage_assign(actor=iw.operator, event=call, department=iw.zf, team=iw.bureau_team,
+                               reason="疑似占道", town=iw.huibu)
+        dispatch.event_return(actor=iw.bureau_officer, event=call, reason="私设地锁属物业管理，不属城管")
+        dispatch.triage_assign(actor=iw.operator, event=call, department=iw.zj, team=iw.zj_team, reason="物业管理")
+        dispatch.event_return(actor=iw.zj_officer, event=call, reason="占用公共车位属于执法事项")
+        dispatch.dispute_rule(actor=iw.guidance, dispute=call.disputes.get(), department=iw.zf,
+                              ruling="占用公共区域私设地锁由综合行政执法部门查处",
+                              new_boundary_rule={"matter": "私设地锁", "keywords": ["地锁"]})
+        whistle = dispatch.whistle_blow(actor=iw.tianma_officer, title="人民路违建联合拆除", description="需住建协助",
+                                        town=iw.tianma, action_at=clock.now() + dt.timedelta(days=1),
+                                        place="人民路12号", calls=[(iw.zj, "提供图纸"), (iw.scjg, "查处无照经营")])
+    # the overdue sweep runs in the worker, in the default language
+    dispatch.deadlines_sweep(now=whistle.calls.first().report_due + dt.timedelta(days=30))
+    assert Event.objects.get(pk=call.pk).status == "routed"
+    print(*english_in_records(), sep="\n")
+    assert english_in_records() == []
+
+
+def test_a_case_handled_in_english_is_recorded_and_printed_in_chinese(cw):
+    with translation.override("en"):
+        case = ready_to_decide(cw)
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+        S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24),
+                     method=ServiceMethod.LEFT_AT_RESIDENCE, receiver="当事人", signed=False,
+                     refusal_note="拒绝签收", witness="村委会主任")
+        S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
+        close_case(cw, case, D(2026, 4, 2))
+        S.case_archive(actor=cw.bureau_officer, case=case, on=D(2026, 4, 3))
+        # a seizure in another case: the measure's approval, its record and its 30-day period
+        other = open_case(cw, n=2)
+        file_case(cw, other)
+        asked = S.measure_approval_request(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE,
+                                           on=D(2026, 3, 9), reason="熟食20公斤，可能转移")
+        S.measure_approval_decide(actor=cw.zf_head, case=other, approval=asked, on=D(2026, 3, 9), approved=True)
+        S.act_record(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE, approval=asked,
+                     started_at=at(D(2026, 3, 10), 9), ended_at=at(D(2026, 3, 10), 10), place="仓库",
+                     officers=[cw.o1, cw.o2], id_shown=True, record="扣押清单：熟食20公斤", party_signed=True,
+                     av_sha256="a" * 64, av_started_at=at(D(2026, 3, 10), 8), av_ended_at=at(D(2026, 3, 10), 11))
+    receipt = Document.objects.get(case=case, doc_type="service_receipt")
+    print(*english_in_records(), sep="\n")
+    assert receipt.fields["method"] == "留置送达"
+    assert CaseApproval.objects.filter(case=other, kind="measure").exists()
+    assert english_in_records() == []
