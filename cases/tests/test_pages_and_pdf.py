@@ -123,6 +123,9 @@ def test_XF_047_archive_assembles_the_case_file_with_hashes(cw):
         text = subprocess.run(["pdftotext", file_doc.pdf.path, "-"], capture_output=True, text=True).stdout
         ev = case.evidence.first()
         assert "行政处罚案卷" in text and "卷内文件目录" in text and ev.sha256[:16] in text.replace("\n", "")
+        # labels print without the rulebook's ids, as in a single document ("两名以上执法人员及证号")
+        flat = text.replace("\n", "").replace(" ", "")
+        assert "两名以上执法人员及" in flat and "XF-" not in flat
 
 
 def test_evidence_files_are_served_only_to_those_who_see_the_case(cw, client):
