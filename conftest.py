@@ -35,6 +35,18 @@ EAST = {"type": "Polygon", "coordinates": [[[118.5, 28.0], [119.0, 28.0], [119.0
 
 
 @pytest.fixture(autouse=True)
+def _records_language_between_tests():
+    """Each test starts in the default language: a page requested in English activates English for the
+    thread (Django's LocaleMiddleware does not deactivate), which would leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     from core.config import clear_cache
 

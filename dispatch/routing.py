@@ -20,10 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from catalogue.models import BoundaryRule, EnforcementItem
 from catalogue.selectors import active_on
 from core.config import config_get
+from core.records import record_language
 from intake.models import EventCategory
 from org.choices import DepartmentKind, TeamKind
 from org.models import Department, Team
@@ -162,19 +165,19 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
     if category is not None:
         d.category = category
         category_conf = 0.85
-        expl["category"] = {"code": category.code, "name": str(category), "source": "报告人选择"}
+        expl["category"] = {"code": category.code, "name": str(category), "source": gettext_noop("报告人选择")}
     elif model is not None:
         pred = model.predict_with_confidence([text])[0]
         d.category = EventCategory.objects.filter(code=pred.label).first()
         category_conf = pred.confidence
         d.model_version = f"{model.meta.get('source', 'model')}:{model.meta.get('n_train', '?')}"
-        expl["model"] = {"name": "TF-IDF 字符 n-gram + 线性SVM", "version": d.model_version,
+        expl["model"] = {"name": gettext_noop("TF-IDF 字符 n-gram + 线性SVM"), "version": d.model_version,
                          "label": pred.label, "confidence": round(pred.confidence, 3), "top": pred.top}
         if d.category:
-            expl["category"] = {"code": d.category.code, "name": str(d.category), "source": "文本分类模型"}
+            expl["category"] = {"code": d.category.code, "name": str(d.category), "source": gettext_noop("文本分类模型")}
     else:
         category_conf = 0.0
-        expl["model"] = {"name": "无可用模型", "confidence": 0}
+        expl["model"] = {"name": gettext_noop("无可用模型"), "confidence": 0}
 
     # 3. items
     rows = SNAPSHOT.item_rows().values()
@@ -223,31 +226,82 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
     d.confidence = round(confidence, 4)
     threshold = config_get("routing.auto_threshold", on=on)
     d.needs_triage = d.department is None or town is None or d.confidence < threshold
-    reasons = []
+    triage = []
     if town is None:
-        reasons.append("无法确定发生地所在镇街")
+        triage.append({"code": "no_town"})
     if d.department is None:
-        reasons.append("未找到责任主体")
+        triage.append({"code": "no_body"})
     if d.confidence < threshold:
-        reasons.append(f"置信度 {d.confidence:.2f} 低于自动分派阈值 {threshold}")
+        triage.append({"code": "low_confidence", "confidence": f"{d.confidence:.2f}", "threshold": str(threshold)})
     expl["threshold"] = threshold
-    expl["triage_reasons"] = reasons
-    expl["summary"] = summary(d, expl)
+    expl["triage"] = triage
+    if d.department is not None:
+        expl["body"] = {"department": d.department.name, "team": d.team.name if d.team else ""}
+    with record_language():  # the stored sentences are the record's (Chinese); pages re-say them in the reader's
+        expl["triage_reasons"] = [triage_reason(t) for t in triage]
+        expl["summary"] = summary(expl)
     d.explanation = expl
     return d
 
 
-def summary(d: Decision, expl: dict) -> str:
+TRIAGE_REASONS = {
+    "no_town": gettext_noop("无法确定发生地所在镇街"),
+    "no_body": gettext_noop("未找到责任主体"),
+    "low_confidence": gettext_noop("置信度 %(confidence)s 低于自动分派阈值 %(threshold)s"),
+}
+
+
+def triage_reason(reason: dict) -> str:
+    """Why an event went to triage, in the active language."""
+    return _(TRIAGE_REASONS[reason["code"]]) % reason  # a sentence without placeholders ignores the mapping
+
+
+def summary(expl: dict) -> str:
+    """The one-sentence reason of an automatic decision, in the active language, from its explanation."""
+    sep = pgettext("list", "；")
     parts = []
     if "boundary_rule" in expl:
-        parts.append(f"职责边界清单 {expl['boundary_rule']['code']}“{expl['boundary_rule']['matter']}”")
+        parts.append(_("职责边界清单 %(code)s“%(matter)s”") % {
+            "code": expl["boundary_rule"]["code"], "matter": expl["boundary_rule"]["matter"]})
     if "item" in expl:
-        parts.append(f"事项 {expl['item']['code']}（{'、'.join(expl['item']['basis'])}）")
+        parts.append(_("事项 %(code)s（%(basis)s）") % {
+            "code": expl["item"]["code"], "basis": pgettext("list", "、").join(expl["item"]["basis"])})
     if "delegation" in expl:
-        parts.append(f"该事项已赋权{expl['delegation']['town']}")
+        parts.append(_("该事项已赋权%(town)s") % {"town": expl["delegation"]["town"]})
     elif "holder" in expl:
-        parts.append(f"实施主体为{expl['holder']['department']}")
-    if d.department is not None:
-        return "依据" + "；".join(parts) + f"，由{d.department.name}{'（' + d.team.name + '）' if d.team else ''}负责" \
-            if parts else f"由{d.department.name}负责"
-    return "未能确定责任主体，转人工分拨"
+        parts.append(_("实施主体为%(department)s") % {"department": expl["holder"]["department"]})
+    body = expl.get("body")
+    if body:
+        if not parts:
+            return _("由%(department)s负责") % {"department": body["department"]}
+        who = body["department"] + (_("（%(team)s）") % {"team": body["team"]} if body["team"] else "")
+        return _("依据%(reasons)s，由%(body)s负责") % {"reasons": sep.join(parts), "body": who}
+    return _("未能确定责任主体，转人工分拨")
+
+
+# A person's routing (by hand, a ruling, a reopening, a transfer): the stored sentence is the record's;
+# ``note`` keeps its kind and free text so a page can say it in the reader's language.
+NOTES = {
+    "manual": gettext_noop("指挥中心人工分拨：%(text)s"),
+    "ruling": gettext_noop("指导办裁定：%(text)s"),
+    "reopen": gettext_noop("报告人反映问题未解决：%(text)s"),
+    "transfer": gettext_noop("流转：%(text)s"),
+}
+
+
+def noted(kind: str, text: str, **extra) -> dict:
+    """The explanation of a person's routing: the record's sentence and its parts."""
+    with record_language():
+        return {"summary": _(NOTES[kind]) % {"text": text}, "note": {"kind": kind, "text": text}, **extra}
+
+
+def explained(expl: dict) -> dict:
+    """What a page shows of an explanation, in the reader's language where the explanation says enough to
+    re-say it (decisions recorded before 2026-12-06 show their stored Chinese sentences)."""
+    out = {"summary": expl.get("summary", ""), "triage_reasons": expl.get("triage_reasons", [])}
+    if "note" in expl and expl["note"].get("kind") in NOTES:
+        out["summary"] = _(NOTES[expl["note"]["kind"]]) % {"text": expl["note"]["text"]}
+    elif "triage" in expl:
+        out["summary"] = summary(expl)
+        out["triage_reasons"] = [triage_reason(t) for t in expl["triage"]]
+    return out

@@ -203,7 +203,7 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
     if town is not None and town.pk != event.town_id:
         Event.objects.filter(pk=event.pk).update(town=town, town_source=TownSource.STAFF)
         event.town, event.town_source = town, TownSource.STAFF
-    explanation = {"summary": f"指挥中心人工分拨：{reason}", "operator": str(actor)}
+    explanation = routing.noted("manual", reason, operator=str(actor))
     if event.town is not None:
         explanation["town"] = {"name": event.town.name, "source": recorded_display(event, "town_source")}
     _assign(event, RoutingDecision.Method.MANUAL, department=department, team=team, item=item, actor=actor,
@@ -314,7 +314,7 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
             Team.objects.filter(kind=TeamKind.TOWN, towns=department.region).first()
             if department.kind == DepartmentKind.TOWN_GOVERNMENT else None)
     _assign(event, RoutingDecision.Method.RULING, department=department, team=team, boundary_rule=rule, actor=actor,
-            explanation={"summary": f"指导办裁定：{ruling}", "boundary_rule": {"code": rule.code} if rule else None},
+            explanation=routing.noted("ruling", ruling, boundary_rule={"code": rule.code} if rule else None),
             reason=f"指导办裁定：{ruling}")
     for d in dispute.departments.all():
         notify(department=d, text=f"职责争议已裁定：{event.ticket} 由{department.name}负责。{ruling[:80]}",
@@ -424,7 +424,7 @@ def event_reopen(*, event: Event, reason: str, actor=None, attachments: list[New
         raise ValidationFailed(_("请说明未解决的情况") if "reason" in errors else _("照片有误"), errors=errors)
     photos = store_attachments(event, files, stage=AttachmentStage.REOPEN, actor=actor)
     _assign(event, RoutingDecision.Method.REOPEN, department=event.department, team=event.team, item=event.item,
-            actor=actor, explanation={"summary": f"报告人反映问题未解决：{reason}"}, reason=f"报告人申请重新处理：{reason}",
+            actor=actor, explanation=routing.noted("reopen", reason), reason=f"报告人申请重新处理：{reason}",
             content=f"报告人反映问题未解决，请重新处置（{event.ticket}）：{reason}")
     Event.objects.filter(pk=event.pk).update(closed_at=None, rating=None)
     audit_log(actor=actor, action="intake.event.reopen", obj=event, after={"reason": reason, "attachments": photos})
@@ -466,7 +466,7 @@ def instruction_transfer(*, actor, instruction: Instruction, department: Departm
     event = instruction.event
     if event is not None:
         RoutingDecision.objects.create(event=event, method=RoutingDecision.Method.MANUAL, department=department,
-                                       team=team, explanation={"summary": f"流转：{reason}"}, decided_by=actor,
+                                       team=team, explanation=routing.noted("transfer", reason), decided_by=actor,
                                        at=clock.now())
         new_status = EventStatus.ROUTED
         event_transition(event=event, new=new_status, actor=actor, reason=f"流转至{department.name}：{reason}",

@@ -20,6 +20,7 @@ from core.tabular import stream_csv
 from dispatch import services as dispatch
 from dispatch.access import COMMAND_ROLES, access_event, acts_for, photo_publication_refused, reporter_contact
 from dispatch.models import Dispute
+from dispatch.routing import explained
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
 from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PhotoPublishForm, PublicReportForm, ReportForm
@@ -195,12 +196,20 @@ def photo_publish(request, pk, attachment_pk):
         "max_redactions": dispatch.MAX_REDACTIONS}, status=status)
 
 
+def _explained(decisions):
+    """Each routing decision with its reasons said in the reader's language (``d.shown``)."""
+    decisions = list(decisions)
+    for d in decisions:
+        d.shown = explained(d.explanation)
+    return decisions
+
+
 def _render_detail(request, event, *, revealed: bool = False):
     user = request.user
     current = current_instruction(event)
     is_command = user.is_superuser or user.role in COMMAND_ROLES
     ctx = {
-        "e": event, "decisions": event.decisions.select_related("department", "team", "item", "boundary_rule"),
+        "e": event, "decisions": _explained(event.decisions.select_related("department", "team", "item", "boundary_rule")),
         "transitions": event.transitions.all(), "instructions": event.instructions.select_related("department"),
         "returns": event.returns.select_related("department"), "verifications": event.verifications.all(),
         "duplicates": event.duplicates.all(), "current": current, "is_command": is_command,

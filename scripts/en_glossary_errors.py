@@ -467,6 +467,26 @@ EN_ERRORS = {
 "当前状态（%(status)s）不能人工分拨": "It cannot be routed by hand in its present state (%(status)s)",
 "（显示最新 %%(n)s 件）": " (the newest %%(n)s shown)",
 "另有无定位（仅地址）的 %%(n)s 件未上图，见事件列表": "%%(n)s more with only an address are not on the map: see the event list",
+# routing explanations, said again in the reader's language (dispatch.routing)
+"报告人选择": "chosen by the reporter",
+"TF-IDF 字符 n-gram + 线性SVM": "TF-IDF character n-grams + linear SVM",
+"文本分类模型": "text classifier",
+"无可用模型": "no model available",
+"无法确定发生地所在镇街": "the town where it happened could not be determined",
+"未找到责任主体": "no responsible body found",
+"置信度 %(confidence)s 低于自动分派阈值 %(threshold)s": "confidence %(confidence)s is below the automatic routing threshold %(threshold)s",
+"职责边界清单 %(code)s“%(matter)s”": "responsibility boundary %(code)s “%(matter)s”",
+"事项 %(code)s（%(basis)s）": "item %(code)s (%(basis)s)",
+"该事项已赋权%(town)s": "the item is delegated to %(town)s",
+"实施主体为%(department)s": "carried out by %(department)s",
+"由%(department)s负责": "%(department)s is responsible",
+"（%(team)s）": " (%(team)s)",
+"依据%(reasons)s，由%(body)s负责": "By %(reasons)s, %(body)s is responsible",
+"未能确定责任主体，转人工分拨": "No responsible body could be determined: sent to triage",
+"指挥中心人工分拨：%(text)s": "Routed by the command centre: %(text)s",
+"指导办裁定：%(text)s": "Ruling of the guidance office: %(text)s",
+"报告人反映问题未解决：%(text)s": "The reporter says the problem is not solved: %(text)s",
+"流转：%(text)s": "Transferred: %(text)s",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message
@@ -480,4 +500,5 @@ EN_CONTEXT = {
     ("action", "结案"): "Closing the case", ("action", "当场处罚"): "An on-the-spot penalty",
     ("action", "移送涉嫌犯罪案件"): "Transferring a suspected crime",
     ("action", "是否移送涉嫌犯罪案件"): "Whether to transfer a suspected crime",
+    ("list", "；"): "; ", ("list", "、"): ", ",
 }

@@ -9,6 +9,13 @@ register = template.Library()
 
 
 @register.filter
+def recorded(value):
+    """A label stored as the records say it (Chinese, a msgid of the catalogue: "按定位", "文本分类模型"), in
+    the reader's language; any other stored text is shown as written."""
+    return gettext(value) if isinstance(value, str) and value else value
+
+
+@register.filter
 def paren(value):
     """A count or a name in brackets, as each language writes them: （3） in Chinese, " (3)" in English."""
     return mark_safe(gettext("（%(value)s）") % {"value": conditional_escape(value)})

@@ -139,3 +139,33 @@ def test_a_case_handled_in_english_is_recorded_and_printed_in_chinese(cw):
     assert receipt.fields["method"] == "留置送达"
     assert CaseApproval.objects.filter(case=other, kind="measure").exists()
     assert english_in_records() == []
+
+
+def test_the_routing_explanation_is_recorded_in_chinese_and_read_in_the_readers_language(iw, client):
+    with translation.override("en"):
+        auto = event_submit(channel="grid", actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
+                            lng=iw.tianma_point[0], lat=iw.tianma_point[1], category_code="0504").event
+        hand = event_submit(channel="hotline", source=iw.hotline, external_id="H-2", text="有人私设地锁占用公共车位",
+                             address="某小区").event
+        dispatch.triage_assign(actor=iw.operator, event=hand, department=iw.zf, team=iw.bureau_team,
+                               reason="疑似占道", town=iw.huibu)
+    routed, triaged, manual = (auto.decisions.get().explanation, *[d.explanation for d in hand.decisions.all()])
+    assert routed["summary"] == ("依据事项 330822010002（《城市市容和环境卫生管理条例》第三十四条）；该事项已赋权天马街道，"
+                                 "由常山县天马街道办事处（天马片区综合行政执法队）负责")
+    low = triaged["triage"][2]
+    assert triaged["triage_reasons"] == ["无法确定发生地所在镇街", "未找到责任主体",
+                                         f"置信度 {low['confidence']} 低于自动分派阈值 {low['threshold']}"]
+    assert manual["summary"] == "指挥中心人工分拨：疑似占道" and manual["town"]["source"] == "指挥中心核定"
+
+    client.force_login(iw.operator)
+    page = client.get(f"/intake/events/{auto.pk}/").content.decode()
+    assert routed["summary"] in page and "按定位" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/intake/events/{auto.pk}/").content.decode()
+    assert ("By item 330822010002 (《城市市容和环境卫生管理条例》第三十四条); the item is delegated to 天马街道, "
+            "常山县天马街道办事处 (天马片区综合行政执法队) is responsible") in page
+    assert "(From the position)" in page  # the record of transitions below still quotes the stored sentence
+    page = client.get(f"/intake/events/{hand.pk}/").content.decode()
+    assert "Routed by the command centre: 疑似占道" in page
+    assert ("the town where it happened could not be determined; no responsible body found; "
+            f"confidence {low['confidence']} is below the automatic routing threshold {low['threshold']}") in page
