@@ -487,6 +487,7 @@ EN_ERRORS = {
 "指导办裁定：%(text)s": "Ruling of the guidance office: %(text)s",
 "报告人反映问题未解决：%(text)s": "The reporter says the problem is not solved: %(text)s",
 "流转：%(text)s": "Transferred: %(text)s",
+"自 %(since)s": "since %(since)s",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message
@@ -500,5 +501,5 @@ EN_CONTEXT = {
     ("action", "结案"): "Closing the case", ("action", "当场处罚"): "An on-the-spot penalty",
     ("action", "移送涉嫌犯罪案件"): "Transferring a suspected crime",
     ("action", "是否移送涉嫌犯罪案件"): "Whether to transfer a suspected crime",
-    ("list", "；"): "; ", ("list", "、"): ", ",
+    ("list", "；"): "; ", ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ",
 }

@@ -3,9 +3,15 @@
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 register = template.Library()
+
+
+@register.simple_tag
+def colon():
+    """The colon after a label, as each language writes it: "：" in Chinese, ": " in English."""
+    return pgettext("punctuation", "：")
 
 
 @register.filter
