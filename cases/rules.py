@@ -42,13 +42,23 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 # -------------------------------------------------------------- XF-009 penalty types
 
 
-def invalid_penalty_types(types: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class Problem:
+    """Why a proposed penalty is not allowed: the rule it breaks, the field at fault and the message."""
+
+    rule: str
+    field: str
+    message: str
+
+
+def invalid_penalty_types(types: list[str]) -> list[Problem]:
     problems = []
     for t in types:
         if t not in PenaltyType.values:
-            problems.append(_("“%(type)s”不是行政处罚法第九条规定的处罚种类（XF-009）") % {"type": t})
+            problems.append(Problem("XF-009", "types",
+                                    _("“%(type)s”不是行政处罚法第九条规定的处罚种类（XF-009）") % {"type": t}))
         elif t in DISALLOWED_PENALTY_TYPES:
-            problems.append(_("行政拘留只能由公安机关决定，本平台不得作出（XF-009，第十八条第三款）"))
+            problems.append(Problem("XF-009", "types", _("行政拘留只能由公安机关决定，本平台不得作出（XF-009，第十八条第三款）")))
     return problems
 
 
@@ -62,19 +72,20 @@ def simple_procedure_limit(party_kind: str) -> Decimal:
     return Decimal(config_get("case.simple_limit.person" if as_person else "case.simple_limit.org"))
 
 
-def simple_procedure_problems(*, party_kind: str, types: list[str], fine: Decimal | None) -> list[str]:
+def simple_procedure_problems(*, party_kind: str, types: list[str], fine: Decimal | None) -> list[Problem]:
     problems = invalid_penalty_types(types)
     if not types:
-        problems.append(_("请选择处罚种类"))
+        problems.append(Problem("XF-009", "types", _("请选择处罚种类")))
     extra = [t for t in types if t not in (PenaltyType.WARNING, PenaltyType.FINE)]
     if extra:
-        problems.append(_("简易程序只能给予警告或者罚款（XF-051）"))
+        problems.append(Problem("XF-051", "types", _("简易程序只能给予警告或者罚款（XF-051）")))
     if PenaltyType.FINE in types:
         limit = simple_procedure_limit(party_kind)
         if fine is None or fine <= 0:
-            problems.append(_("罚款须填写金额"))
+            problems.append(Problem("XF-051", "fine", _("罚款须填写金额")))
         elif fine > limit:
-            problems.append(_("简易程序罚款不得超过%(limit)s元（XF-051），请适用普通程序") % {"limit": limit})
+            problems.append(Problem("XF-051", "fine",
+                                    _("简易程序罚款不得超过%(limit)s元（XF-051），请适用普通程序") % {"limit": limit}))
     return problems
 
 

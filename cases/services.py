@@ -1010,7 +1010,7 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
         return case
     types = list(types)
     problems = rules.invalid_penalty_types(types)
-    _guard(not problems, "XF-009", "；".join(problems) or "")
+    _guard(not problems, "XF-009", "；".join(p.message for p in problems), field="types")
     _guard(bool(types), "XF-009", _("请选择处罚种类"))
     if case.item.penalty_types:
         outside = [str(PENALTY_LABELS.get(t, t)) for t in types if t not in case.item.penalty_types]
@@ -1873,9 +1873,11 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
     on = at.astimezone(LOCAL).date()
     problems = rules.simple_procedure_problems(party_kind=party_kind, types=list(types), fine=fine)
     if problems:
-        rule = "XF-009" if any("XF-009" in p for p in problems) else "XF-051"
-        raise RuleViolation(_("不符合简易程序条件：%(problems)s") % {"problems": "；".join(problems)}, errors={"fine": problems},
-                            rule=rule)
+        errors: dict[str, list[str]] = {}
+        for p in problems:
+            errors.setdefault(p.field, []).append(p.message)
+        raise RuleViolation(_("不符合简易程序条件：%(problems)s") % {"problems": "；".join(p.message for p in problems)},
+                            errors=errors, rule=problems[0].rule)
     _guard(in_catalogue(department, item, town, on), "ZJ-006-007-008", _("事项%(code)s不属于%(department)s的执法事项目录")
                                                                          % {"code": item.code, "department": department})
     _check_two_officers(officers, on, pgettext("action", "当场处罚"))

@@ -745,10 +745,17 @@ def test_XF_051_simple_procedure_limits(cw):
     with pytest.raises(RuleViolation) as exc:
         S.spot_decide(party_kind=PartyKind.PERSON, party_name="张三", party_code="", types=["fine"],
                       fine=Decimal(201), **base)
-    assert exc.value.rule == "XF-051"
-    with pytest.raises(RuleViolation):
+    assert exc.value.rule == "XF-051" and set(exc.value.errors) == {"fine"}
+    with pytest.raises(RuleViolation) as exc:
         S.spot_decide(party_kind=PartyKind.ORG, party_name="某公司", party_code="", types=["fine", "revoke_permit"],
                       fine=Decimal(100), **base)
+    assert exc.value.rule == "XF-051" and set(exc.value.errors) == {"types"}
+    # each problem carries its own rule and field: a type outside 第九条 is XF-009, named on the types
+    with pytest.raises(RuleViolation) as exc:
+        S.spot_decide(party_kind=PartyKind.PERSON, party_name="张三", party_code="", types=["detention", "fine"],
+                      fine=Decimal(500), **base)
+    assert exc.value.rule == "XF-009" and set(exc.value.errors) == {"types", "fine"}
+    assert "行政拘留" in exc.value.errors["types"][0] and "200" in exc.value.errors["fine"][0]
     case = S.spot_decide(party_kind=PartyKind.ORG, party_name="某公司", party_code="", types=["fine"],
                          fine=Decimal(3000), **base)
     assert case.status == CaseStatus.SPOT_DECIDED and case.payment_due == D(2026, 3, 24)
