@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.config import config_get
 from core.exceptions import ApplicationError, ValidationFailed
 from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
+from core.records import record_language
 from core.tabular import write_csv
 from dispatch import selectors, services
 from dispatch.access import departments_acted_for, is_command, sees_campaign_photos, sees_county
@@ -194,10 +195,11 @@ def campaign_new(request):
     category = EventCategory.objects.filter(pk=request.GET.get("category") or None).first()
     if category:
         town = towns.filter(pk=request.GET.get("town") or None).first()
-        where = town.name if town else _("全县")
-        initial.update(category=category, name=_("%(c)s专项整治") % {"c": category.name},
-                       description=_("热点预警：%(where)s近期“%(c)s”报告 %(n)s 件，明显高于常态。") % {
-                           "where": where, "c": category.name, "n": request.GET.get("n", "")[:6]})
+        with record_language():  # a proposed name and reason for the county's record, not the reader's page
+            where = town.name if town else _("全县")
+            initial.update(category=category, name=_("%(c)s专项整治") % {"c": category.name},
+                           description=_("热点预警：%(where)s近期“%(c)s”报告 %(n)s 件，明显高于常态。") % {
+                               "where": where, "c": category.name, "n": request.GET.get("n", "")[:6]})
     form = CampaignForm(request.POST or None, towns=towns, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -85,6 +85,11 @@ def test_a_campaign_is_started_on_its_page_from_a_hot_spot(iw, client):
     client.force_login(iw.operator)
     page = client.get(f"/command/campaigns/new/?category={iw.cat_repair.pk}&town={iw.tianma.pk}&n=12").content.decode()
     assert "窨井盖破损专项整治" in page and "天马街道近期“窨井盖破损”报告 12 件" in page
+    # in English the page is English, but the proposed name and reason are for the county's record
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/command/campaigns/new/?category={iw.cat_repair.pk}&town={iw.tianma.pk}&n=12").content.decode()
+    assert "窨井盖破损专项整治" in page and "热点预警：天马街道近期“窨井盖破损”报告 12 件" in page
+    del client.cookies["django_language"]
     form = {"name": "窨井盖破损专项整治", "category": iw.cat_repair.pk, "description": "热点预警：全县排查",
             "lead": iw.zf.pk, "partners": [iw.zj.pk], "start": "2026-11-20", "end": "2026-12-20",
             f"target_{iw.tianma.pk}": "40", f"target_{iw.huibu.pk}": ""}
