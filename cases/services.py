@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from cases import documents as docs
 from cases import rules
@@ -63,7 +63,7 @@ from core import clock
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
-from core.records import as_recorded, recorded_display
+from core.records import as_recorded, recorded_display, said
 from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
@@ -395,7 +395,9 @@ def _ask_head(**fields) -> CaseApproval:
     for head in heads:
         Notification.objects.create(
             user=head, level=Notification.Level.REMIND, link=case.get_absolute_url(),
-            text=f"{ASK_HEAD}{recorded_display(approval, 'kind')}（{case.label}）{approval.requested_by}：{approval.opinion}"[:300])
+            **said(gettext_noop("待审批：%(kind)s（%(case)s）%(by)s：%(opinion)s"), labels=("kind",),
+                   kind=recorded_display(approval, "kind"),
+                   case=case.label, by=str(approval.requested_by), opinion=approval.opinion[:200]))
     return approval
 
 
@@ -565,9 +567,9 @@ def case_transfer_out(*, actor, case: Case, to_department: Department, on: dt.da
                 transferred_to=to_department)
     for kind in ("case.verify", "case.decide"):
         case_rows(case, kind=kind).update(state=Deadline.State.CANCELLED, closed_at=clock.now())
-    Notification.objects.create(department=to_department, level=Notification.Level.REMIND,
-                                text=f"{case.department.short_name}移送案件线索：{case.cause}（{reason}）"[:300],
-                                link=case.get_absolute_url())
+    Notification.objects.create(department=to_department, level=Notification.Level.REMIND, link=case.get_absolute_url(),
+                                **said(gettext_noop("%(department)s移送案件线索：%(cause)s（%(reason)s）"),
+                                       department=case.department.short_name, cause=case.cause, reason=reason[:150]))
     return case
 
 
@@ -584,9 +586,9 @@ def jurisdiction_dispute(*, actor, case: Case, other: Department, on: dt.date, r
                 dispute_with=other)
     guidance = Department.objects.filter(kind="guidance").first()
     for dept in filter(None, (guidance, other)):
-        Notification.objects.create(department=dept, level=Notification.Level.REMIND,
-                                    text=f"管辖争议：{case.department.short_name}与{other.short_name}，{case.cause}"[:300],
-                                    link=case.get_absolute_url())
+        Notification.objects.create(department=dept, level=Notification.Level.REMIND, link=case.get_absolute_url(),
+                                    **said(gettext_noop("管辖争议：%(one)s与%(other)s，%(cause)s"), one=case.department.short_name,
+                                           other=other.short_name, cause=case.cause))
     return case
 
 
@@ -604,8 +606,8 @@ def jurisdiction_rule(*, actor, case: Case, handler: Department, on: dt.date, re
     else:
         _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on,
                     reason=f"指导办协调：由{handler}管辖，移送。{reason}", transferred_to=handler)
-        Notification.objects.create(department=handler, level=Notification.Level.REMIND,
-                                    text=f"指导办协调：{case.cause}由贵单位管辖"[:300], link=case.get_absolute_url())
+        Notification.objects.create(department=handler, level=Notification.Level.REMIND, link=case.get_absolute_url(),
+                                    **said(gettext_noop("指导办协调：%(cause)s由贵单位管辖"), cause=case.cause))
     audit_log(actor=actor, action="cases.jurisdiction.rule", obj=case, after={"handler": handler.pk, "reason": reason})
     return case
 
@@ -927,8 +929,9 @@ def evidence_share(*, actor, evidence: Evidence, to_case: Case, on: dt.date) -> 
         source=f"{source.department.short_name} {source.label} 共享（ZJ-018），{on}"[:200])
     copy.collected_by.set(evidence.collected_by.all())
     Notification.objects.create(department=to_case.department, level=Notification.Level.INFO,
-                                text=f"{source.department.short_name}共享证据：{evidence.description}（须查证后使用）"[:300],
-                                link=to_case.get_absolute_url())
+                                link=to_case.get_absolute_url(),
+                                **said(gettext_noop("%(department)s共享证据：%(evidence)s（须查证后使用）"),
+                                       department=source.department.short_name, evidence=evidence.description[:200]))
     audit_log(actor=actor, action="cases.evidence.share", obj=copy, after={
         "from_case": source.pk, "from_evidence": evidence.pk, "sha256": evidence.sha256, "to_case": to_case.pk})
     return copy
@@ -1577,8 +1580,8 @@ def payments_overdue_sweep(*, on: dt.date | None = None) -> int:
         except (InvalidTransition, RuleViolation):
             continue  # moved on meanwhile (paid, or another worker marked it)
         Notification.objects.create(department=case.department, level=Notification.Level.REMIND,
-                                    text=f"{case.number} 逾期未缴纳罚款，已开始加处罚款，请依法送达催告书"[:300],
-                                    link=case.get_absolute_url())
+                                    link=case.get_absolute_url(),
+                                    **said(gettext_noop("%(number)s 逾期未缴纳罚款，已开始加处罚款，请依法送达催告书"), number=case.number))
         n += 1
     return n
 
@@ -1781,7 +1784,8 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str
         .update(last_case_on=on)
     if case.referring_department_id:
         Notification.objects.create(department=case.referring_department, level=Notification.Level.INFO,
-                                    text=f"贵单位移送的{case.cause}已结案：{reason}"[:300], link=case.get_absolute_url())
+                                    link=case.get_absolute_url(),
+                                    **said(gettext_noop("贵单位移送的%(cause)s已结案：%(reason)s"), cause=case.cause, reason=reason[:150]))
         Case.objects.filter(pk=case.pk).update(referral_feedback_on=on)
         audit_log(actor=actor, action="cases.referral.feedback", obj=case, after={"to": case.referring_department_id})
     _credit_push(case, on, actor=actor)
@@ -1994,9 +1998,9 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
                                   remind_at=end_of_day(due.due) - dt.timedelta(days=1),
                                   escalate2_at=end_of_day(due.due) + dt.timedelta(days=1), rule="XF-026",
                                   basis=due.basis, provisional=due.provisional)
-    Notification.objects.create(department=to_department, level=Notification.Level.REMIND,
-                                text=f"{case.department.short_name}请求协助：{matter}（{due.due}前答复）"[:300],
-                                link=case.get_absolute_url())
+    Notification.objects.create(department=to_department, level=Notification.Level.REMIND, link=case.get_absolute_url(),
+                                **said(gettext_noop("%(department)s请求协助：%(matter)s（%(due)s前答复）"),
+                                       department=case.department.short_name, matter=matter[:200], due=str(due.due)))
     audit_log(actor=actor, action="cases.assist.request", obj=case, after={"to": to_department.pk, "matter": matter,
                                                                            "basis": basis, "due": due.due})
     return row

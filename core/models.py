@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.records import resaid
 
 
 class AuditRecord(models.Model):
@@ -172,7 +173,11 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="notifications")
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300)  # as the records say it (Chinese)
+    # The same message as a catalogue msgid and its parts (``core.records.said``), so each reader gets it in
+    # their language; empty for notices written before 2026-12-06, which show ``text``.
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now)  # the service clock: a replayed history keeps its dates
     # Settled for everyone (history loaded or replayed, or read before read state was per user). Each
@@ -184,6 +189,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown(self) -> str:
+        """The notice in the reader's (active) language where it was recorded with its parts."""
+        if not self.message:
+            return self.text
+        try:
+            return resaid(self.message, self.params)[:300]
+        except (KeyError, TypeError, ValueError):  # a catalogue that no longer fits the stored parts
+            return self.text
 
 
 class NotificationRead(models.Model):

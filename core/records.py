@@ -29,3 +29,25 @@ def recorded_display(instance, field: str) -> str:
     run inside the records' language)."""
     with record_language():
         return getattr(instance, f"get_{field}_display")()
+
+
+LABELS = "_labels"  # the params that are themselves catalogue msgids (a choice's label), said again too
+
+
+def said(message: str, labels: tuple[str, ...] = (), **params) -> dict:
+    """A message for a reader (a notification), kept two ways: ``text`` as the records say it, and
+    ``message`` (a catalogue msgid, marked with ``gettext_noop`` where it is written) with its ``params``,
+    so a page can say it again in its reader's language (:func:`resaid`). ``params`` must be JSON values;
+    ``labels`` names those that are catalogue labels (stored in Chinese, translated when said again)."""
+    with record_language():
+        text = translation.gettext(message) % params
+    if labels:
+        params = {**params, LABELS: list(labels)}
+    return {"text": text[:300], "message": message, "params": params}
+
+
+def resaid(message: str, params: dict) -> str:
+    """What :func:`said` recorded, in the active language."""
+    labels = set(params.get(LABELS, ()))
+    values = {k: translation.gettext(v) if k in labels and v else v for k, v in params.items() if k != LABELS}
+    return translation.gettext(message) % values

@@ -14,7 +14,7 @@ from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from catalogue.models import BoundaryRule
 from catalogue.services import boundary_rule_add
@@ -23,7 +23,7 @@ from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification, NotificationRead
-from core.records import recorded_display
+from core.records import recorded_display, said
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
@@ -68,8 +68,12 @@ TO_VERIFY = "待核查："
 HOTSPOT = "热点预警："  # not a call to settle: the operator decides (a campaign, a merge, nothing)
 
 
-def notify(*, department=None, user=None, level=Notification.Level.INFO, text: str, link: str = "") -> None:
-    Notification.objects.create(department=department, user=user, level=level, text=text[:300], link=link[:200])
+def notify(*, department=None, user=None, level=Notification.Level.INFO, text: str, link: str = "",
+           message: str = "", params: dict | None = None) -> None:
+    """A notice to a body's staff (or one user); ``text`` as the records say it, with ``message`` and
+    ``params`` (from ``core.records.said``) so each reader gets it in their language."""
+    Notification.objects.create(department=department, user=user, level=level, text=text[:300], link=link[:200],
+                                message=message, params=params or {})
 
 
 def deadline_open(*, kind: str, obj, department, label: str, due_at: dt.datetime, start: dt.datetime, rule: str,
@@ -114,7 +118,8 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
                   basis=f"签发后 {config_get(f'dispatch.sign_hours.{priority}')} 小时")
     deadline_open(kind="instruction.feedback", obj=instruction, department=department, label=f"{label} 反馈",
                   due_at=instruction.feedback_due, start=now, rule=fb.rule, basis=fb.basis, provisional=fb.provisional)
-    notify(department=department, text=f"{NEW_INSTRUCTION}{content[:80]}", link=event.get_absolute_url() if event else "")
+    notify(department=department, link=event.get_absolute_url() if event else "",
+           **said(gettext_noop("新指令：%(content)s"), content=content[:80]))
     audit_log(actor=actor, action="dispatch.instruction.issue", obj=instruction,
               after={"department": department.pk, "team": team.pk if team else None, "event": event.pk if event else None,
                      "sign_due": sign_due, "feedback_due": instruction.feedback_due})
@@ -269,14 +274,14 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
         dispute = Dispute.objects.create(event=event, opened_at=now)
         dispute.departments.set(set(event.returns.values_list("department", flat=True)))
         event_transition(event=event, new=EventStatus.DISPUTED, reason=f"多次退单（{event.return_count}次），提交指导办裁定")
-        notify(department=_guidance_office(), level=Notification.Level.ESCALATE,
-               text=f"职责争议待裁定：{event.ticket} {event.title or event.text[:40]}", link=event.get_absolute_url())
+        notify(department=_guidance_office(), level=Notification.Level.ESCALATE, link=event.get_absolute_url(),
+               **said(gettext_noop("职责争议待裁定：%(ticket)s %(title)s"), ticket=event.ticket, title=event.title or event.text[:40]))
         audit_log(actor=actor, action="dispatch.dispute.open", obj=dispute,
                   after={"event": event.pk, "departments": sorted(dispute.departments.values_list("pk", flat=True))})
     else:
         event_transition(event=event, new=EventStatus.TRIAGE, reason="退单后待指挥中心重新分拨")
-        notify(department=_guidance_office(), text=f"退单待重新分拨：{event.ticket}（{reason[:60]}）",
-               link=event.get_absolute_url())
+        notify(department=_guidance_office(), link=event.get_absolute_url(),
+               **said(gettext_noop("退单待重新分拨：%(ticket)s（%(reason)s）"), ticket=event.ticket, reason=reason[:60]))
     return event
 
 
@@ -317,8 +322,9 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
             explanation=routing.noted("ruling", ruling, boundary_rule={"code": rule.code} if rule else None),
             reason=f"指导办裁定：{ruling}")
     for d in dispute.departments.all():
-        notify(department=d, text=f"职责争议已裁定：{event.ticket} 由{department.name}负责。{ruling[:80]}",
-               link=event.get_absolute_url())
+        notify(department=d, link=event.get_absolute_url(),
+               **said(gettext_noop("职责争议已裁定：%(ticket)s 由%(department)s负责。%(ruling)s"), ticket=event.ticket,
+                      department=department.name, ruling=ruling[:80]))
     audit_log(actor=actor, action="dispatch.dispute.rule", obj=dispute,
               after={"department": department.pk, "ruling": ruling, "boundary_rule": rule.code if rule else None})
     return dispute
@@ -358,7 +364,8 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
         if event.channel not in VERIFY_CHANNELS:
             event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason="处置完毕，办结", closed_at=now)
         else:
-            notify(department=_guidance_office(), text=f"{TO_VERIFY}{event.ticket}", link=event.get_absolute_url())
+            notify(department=_guidance_office(), link=event.get_absolute_url(),
+                   **said(gettext_noop("待核查：%(ticket)s"), ticket=event.ticket))
     audit_log(actor=actor, action="dispatch.instruction.feedback", obj=instruction,
               after={"outcome": outcome, "attachments": photos})
     return instruction
@@ -544,7 +551,9 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
         call = WhistleCall.objects.create(whistle=whistle, department=dept, task=task, report_due=due)
         deadline_open(kind="whistle.report", obj=call, department=dept, label=f"吹哨报到：{title}", due_at=due,
                       start=now, rule="whistle.report_hours", basis=f"吹哨后 {config_get('whistle.report_hours')} 小时")
-        notify(department=dept, level=Notification.Level.REMIND, text=f"{team.name}吹哨：{title}，请于{due:%m-%d %H:%M}前报到")
+        notify(department=dept, level=Notification.Level.REMIND,
+               **said(gettext_noop("%(team)s吹哨：%(title)s，请于%(due)s前报到"), team=team.name, title=title,
+                      due=f"{timezone.localtime(due):%m-%d %H:%M}"))
     audit_log(actor=actor, action="dispatch.whistle.blow", obj=whistle,
               after={"calls": [d.pk for d, _t in calls], "town": town.pk, "action_at": action_at})
     return whistle
@@ -717,8 +726,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(state=Deadline.State.ELAPSED,
                                                                                    closed_at=now):
-                notify(department=d.department, level=Notification.Level.INFO, text=f"期间届满：{d.label}",
-                       link=links[d.pk])
+                notify(department=d.department, level=Notification.Level.INFO, link=links[d.pk],
+                       **said(gettext_noop("期间届满：%(label)s"), label=d.label))
                 audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
                 counts["elapsed"] += 1
     duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)
@@ -727,8 +736,9 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
-                notify(department=d.department, level=Notification.Level.REMIND,
-                       text=f"即将超期：{d.label}，时限 {timezone.localtime(d.due_at):%m-%d %H:%M}", link=links[d.pk])
+                notify(department=d.department, level=Notification.Level.REMIND, link=links[d.pk],
+                       **said(gettext_noop("即将超期：%(label)s，时限 %(due)s"), label=d.label,
+                              due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}"))
                 audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
                 counts["reminded"] += 1
     level1, level2 = [], []
@@ -737,9 +747,10 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
-                text = f"督办：{d.label} 已超期（时限 {timezone.localtime(d.due_at):%m-%d %H:%M}）"
-                link = links[d.pk]
-                notify(department=d.department, level=Notification.Level.ESCALATE, text=text, link=link)
+                notice = said(gettext_noop("督办：%(label)s 已超期（时限 %(due)s）"), label=d.label,
+                              due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}")
+                text, link = notice["text"], links[d.pk]
+                notify(department=d.department, level=Notification.Level.ESCALATE, link=link, **notice)
                 level1.append((d.department, f"{d.department}：{text}", link))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id, escalation_level=0).update(escalation_level=1)

@@ -488,6 +488,24 @@ EN_ERRORS = {
 "报告人反映问题未解决：%(text)s": "The reporter says the problem is not solved: %(text)s",
 "流转：%(text)s": "Transferred: %(text)s",
 "自 %(since)s": "since %(since)s",
+# notifications, said again in the reader's language (core.records.said)
+"待审批：%(kind)s（%(case)s）%(by)s：%(opinion)s": "Awaiting approval: %(kind)s (%(case)s), %(by)s: %(opinion)s",
+"%(department)s移送案件线索：%(cause)s（%(reason)s）": "%(department)s transfers a case lead: %(cause)s (%(reason)s)",
+"管辖争议：%(one)s与%(other)s，%(cause)s": "Jurisdiction dispute between %(one)s and %(other)s: %(cause)s",
+"指导办协调：%(cause)s由贵单位管辖": "Guidance office's coordination: %(cause)s is under your jurisdiction",
+"%(department)s共享证据：%(evidence)s（须查证后使用）": "%(department)s shares evidence: %(evidence)s (verify it before use)",
+"%(number)s 逾期未缴纳罚款，已开始加处罚款，请依法送达催告书": "%(number)s: the fine is overdue and the late-payment surcharge has started; serve the reminder as the law requires",
+"贵单位移送的%(cause)s已结案：%(reason)s": "The case you transferred, %(cause)s, is closed: %(reason)s",
+"%(department)s请求协助：%(matter)s（%(due)s前答复）": "%(department)s asks for assistance: %(matter)s (reply by %(due)s)",
+"新指令：%(content)s": "New instruction: %(content)s",
+"职责争议待裁定：%(ticket)s %(title)s": "Responsibility dispute awaiting a ruling: %(ticket)s %(title)s",
+"退单待重新分拨：%(ticket)s（%(reason)s）": "Returned, to be routed again: %(ticket)s (%(reason)s)",
+"职责争议已裁定：%(ticket)s 由%(department)s负责。%(ruling)s": "Responsibility dispute ruled: %(department)s is responsible for %(ticket)s. %(ruling)s",
+"待核查：%(ticket)s": "To verify: %(ticket)s",
+"%(team)s吹哨：%(title)s，请于%(due)s前报到": "%(team)s calls you in: %(title)s; report by %(due)s",
+"期间届满：%(label)s": "Period ended: %(label)s",
+"即将超期：%(label)s，时限 %(due)s": "Due soon: %(label)s, by %(due)s",
+"督办：%(label)s 已超期（时限 %(due)s）": "Overdue: %(label)s (due %(due)s)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

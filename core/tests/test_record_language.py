@@ -169,3 +169,23 @@ def test_the_routing_explanation_is_recorded_in_chinese_and_read_in_the_readers_
     assert "Routed by the command centre: 疑似占道" in page
     assert ("the town where it happened could not be determined; no responsible body found; "
             f"confidence {low['confidence']} is below the automatic routing threshold {low['threshold']}") in page
+
+
+def test_notifications_are_recorded_in_chinese_and_read_in_the_readers_language(cw, client):
+    from core.models import Notification
+
+    with translation.override("en"):
+        case = open_case(cw)
+        lead = case.label  # "线索#1" until it is filed
+        file_case(cw, case, head=None)  # asks the head: a notice to each head, by name
+    notice = Notification.objects.filter(text__startswith="待审批：").latest("pk")
+    assert notice.text == f"待审批：立案审批（{lead}）bureau_officer：符合立案条件"
+    assert notice.message == "待审批：%(kind)s（%(case)s）%(by)s：%(opinion)s"
+    client.force_login(notice.user)
+    assert notice.text in client.get("/notifications/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get("/notifications/").content.decode()
+    assert f"Awaiting approval: Filing approval ({lead}), bureau_officer: 符合立案条件" in page
+    # a notice written before its parts were kept is shown as written
+    Notification.objects.filter(pk=notice.pk).update(message="", params={})
+    assert notice.text in client.get("/notifications/").content.decode()
