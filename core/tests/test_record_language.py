@@ -186,6 +186,7 @@ def test_notifications_are_recorded_in_chinese_and_read_in_the_readers_language(
     client.cookies["django_language"] = "en"
     page = client.get("/notifications/").content.decode()
     assert f"Awaiting approval: Filing approval ({lead}), bureau_officer: 符合立案条件" in page
+    assert re.search(r"\d+ notices", page) and "Article" not in page  # 条 counts notices here, not a law's articles
     # a notice written before its parts were kept is shown as written
     Notification.objects.filter(pk=notice.pk).update(message="", params={})
     assert notice.text in client.get("/notifications/").content.decode()
