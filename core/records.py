@@ -46,6 +46,12 @@ def said(message: str, labels: tuple[str, ...] = (), **params) -> dict:
     return {"text": text[:300], "message": message, "params": params}
 
 
+def said_as(field: str, message: str, labels: tuple[str, ...] = (), **params) -> dict:
+    """:func:`said` for a record whose text lives in ``field`` (a transition's ``reason``)."""
+    kept = said(message, labels, **params)
+    return {field: kept["text"], "message": kept["message"], "params": kept["params"]}
+
+
 def resaid(message: str, params: dict) -> str:
     """What :func:`said` recorded, in the active language."""
     labels = set(params.get(LABELS, ()))

@@ -23,7 +23,7 @@ from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification, NotificationRead
-from core.records import recorded_display, said
+from core.records import recorded_display, said, said_as
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
@@ -232,7 +232,8 @@ def instruction_sign(*, actor, instruction: Instruction) -> Instruction:
     instruction.refresh_from_db()
     deadline_close(kind="instruction.sign", obj=instruction, at=now)
     if instruction.event_id:
-        event_transition(event=instruction.event, new=EventStatus.ACCEPTED, actor=actor, reason="签收指令")
+        event_transition(event=instruction.event, new=EventStatus.ACCEPTED, actor=actor,
+                         **said_as("reason", gettext_noop("签收指令")))
         settle_notifications(department=instruction.department, prefix=NEW_INSTRUCTION,
                              link=instruction.event.get_absolute_url())
     audit_log(actor=actor, action="dispatch.instruction.sign", obj=instruction, after={"signed_at": now})
@@ -265,7 +266,7 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.RETURNED)
         deadlines_cancel(current)
     if event.status == EventStatus.ACCEPTED:
-        event_transition(event=event, new=EventStatus.ROUTED, actor=actor, reason="签收后退单")
+        event_transition(event=event, new=EventStatus.ROUTED, actor=actor, **said_as("reason", gettext_noop("签收后退单")))
     event_transition(event=event, new=EventStatus.RETURNED, actor=actor, reason=reason,
                      return_count=event.return_count + 1)
     audit_log(actor=actor, action="dispatch.event.return", obj=event, after={"department": department.pk,
@@ -273,13 +274,14 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
     if event.return_count >= config_get("routing.dispute_after_returns"):
         dispute = Dispute.objects.create(event=event, opened_at=now)
         dispute.departments.set(set(event.returns.values_list("department", flat=True)))
-        event_transition(event=event, new=EventStatus.DISPUTED, reason=f"多次退单（{event.return_count}次），提交指导办裁定")
+        event_transition(event=event, new=EventStatus.DISPUTED,
+                         **said_as("reason", gettext_noop("多次退单（%(n)s次），提交指导办裁定"), n=event.return_count))
         notify(department=_guidance_office(), level=Notification.Level.ESCALATE, link=event.get_absolute_url(),
                **said(gettext_noop("职责争议待裁定：%(ticket)s %(title)s"), ticket=event.ticket, title=event.title or event.text[:40]))
         audit_log(actor=actor, action="dispatch.dispute.open", obj=dispute,
                   after={"event": event.pk, "departments": sorted(dispute.departments.values_list("pk", flat=True))})
     else:
-        event_transition(event=event, new=EventStatus.TRIAGE, reason="退单后待指挥中心重新分拨")
+        event_transition(event=event, new=EventStatus.TRIAGE, **said_as("reason", gettext_noop("退单后待指挥中心重新分拨")))
         notify(department=_guidance_office(), link=event.get_absolute_url(),
                **said(gettext_noop("退单待重新分拨：%(ticket)s（%(reason)s）"), ticket=event.ticket, reason=reason[:60]))
     return event
@@ -359,10 +361,12 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
     photos = []
     if event is not None:
         photos = store_attachments(event, files, stage=AttachmentStage.FEEDBACK, actor=actor)
-        event_transition(event=event, new=EventStatus.RESOLVED, actor=actor, reason="反馈处置结果", outcome=outcome,
+        event_transition(event=event, new=EventStatus.RESOLVED, actor=actor, outcome=outcome,
+                         **said_as("reason", gettext_noop("反馈处置结果")),
                          resolved_at=now)
         if event.channel not in VERIFY_CHANNELS:
-            event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason="处置完毕，办结", closed_at=now)
+            event_transition(event=event, new=EventStatus.CLOSED, actor=actor, closed_at=now,
+                             **said_as("reason", gettext_noop("处置完毕，办结")))
         else:
             notify(department=_guidance_office(), link=event.get_absolute_url(),
                    **said(gettext_noop("待核查：%(ticket)s"), ticket=event.ticket))
@@ -395,9 +399,11 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
     Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
     photos = store_attachments(event, files, stage=AttachmentStage.VERIFY, actor=actor)
     if passed:
-        event_transition(event=event, new=EventStatus.CLOSED, actor=actor, reason=f"核查通过：{note}", closed_at=now)
+        event_transition(event=event, new=EventStatus.CLOSED, actor=actor, closed_at=now,
+                         **said_as("reason", gettext_noop("核查通过：%(note)s"), note=note))
     else:
-        event_transition(event=event, new=EventStatus.ACCEPTED, actor=actor, reason=f"核查未通过：{note}")
+        event_transition(event=event, new=EventStatus.ACCEPTED, actor=actor,
+                         **said_as("reason", gettext_noop("核查未通过：%(note)s"), note=note))
         last = event.instructions.filter(status=Instruction.Status.DONE).order_by("-issued_at").first()
         new = instruction_issue(event=event, department=event.department, team=event.team, priority=event.priority,
                                 actor=actor, content=f"核查未通过，请继续处置：{note}", transferred_from=last)
@@ -476,8 +482,9 @@ def instruction_transfer(*, actor, instruction: Instruction, department: Departm
                                        team=team, explanation=routing.noted("transfer", reason), decided_by=actor,
                                        at=clock.now())
         new_status = EventStatus.ROUTED
-        event_transition(event=event, new=new_status, actor=actor, reason=f"流转至{department.name}：{reason}",
-                         department=department, team=team)
+        event_transition(event=event, new=new_status, actor=actor, department=department, team=team,
+                         **said_as("reason", gettext_noop("流转至%(department)s：%(reason)s"),
+                                   department=department.name, reason=reason))
     audit_log(actor=actor, action="dispatch.instruction.transfer", obj=new,
               after={"from": instruction.pk, "department": department.pk, "reason": reason})
     return new

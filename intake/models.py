@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.records import resaid
 from intake.choices import AttachmentStage, Channel, EventStatus, Priority, TownSource
 
 
@@ -167,7 +168,11 @@ class EventTransition(models.Model):
     new = models.CharField(max_length=10)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     actor_label = models.CharField(max_length=100, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=500, blank=True)  # as the records say it (Chinese)
+    # the reason as a catalogue msgid and its parts (core.records.said_as), for readers in other languages;
+    # empty when the reason is a person's own words or was written before 2026-12-06
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField()
 
     class Meta:
@@ -175,6 +180,16 @@ class EventTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.old}→{self.new}"
+
+    @property
+    def shown_reason(self) -> str:
+        """The reason in the reader's (active) language where it was recorded with its parts."""
+        if not self.message:
+            return self.reason
+        try:
+            return resaid(self.message, self.params)[:500]
+        except (KeyError, TypeError, ValueError):
+            return self.reason
 
     @property
     def old_label(self) -> str:

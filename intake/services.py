@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.audit import audit_log
@@ -21,7 +22,7 @@ from core.config import config_get
 from core.exceptions import InvalidTransition, TooManyRequests, ValidationFailed
 from core.models import AuditRecord
 from core.origin import current_origin
-from core.records import recorded_display
+from core.records import recorded_display, said_as
 from core.validators import validate_phone
 from intake.choices import (
     OPEN_STATUSES,
@@ -287,13 +288,17 @@ def find_duplicate(*, category, lng, lat, text, town, at, address: str = "", exc
     return None
 
 
-def record_transition(event: Event, old: str, new: str, *, actor=None, reason: str = "", actor_label: str = ""):
+def record_transition(event: Event, old: str, new: str, *, actor=None, reason: str = "", actor_label: str = "",
+                      message: str = "", params: dict | None = None):
+    """One row of the event's record; ``message``/``params`` (from ``core.records.said_as``) let a reader in
+    another language read the reason."""
     EventTransition.objects.create(event=event, old=old, new=new, actor=actor if getattr(actor, "pk", None) else None,
-                                   actor_label=actor_label or (str(actor) if actor else "系统"), reason=reason[:500],
-                                   at=clock.now())
+                                   actor_label=actor_label or (str(actor) if actor else gettext_noop("系统")), reason=reason[:500],
+                                   message=message, params=params or {}, at=clock.now())
 
 
-def event_transition(*, event: Event, new: str, actor=None, reason: str = "", actor_label: str = "", **fields) -> Event:
+def event_transition(*, event: Event, new: str, actor=None, reason: str = "", actor_label: str = "",
+                     message: str = "", params: dict | None = None, **fields) -> Event:
     """Compare-and-set a status change checked against TRANSITIONS; writes the transition row."""
     old = event.status
     if new not in TRANSITIONS.get(old, set()):
@@ -306,7 +311,8 @@ def event_transition(*, event: Event, new: str, actor=None, reason: str = "", ac
     event.status = new
     for k, v in fields.items():
         setattr(event, k, v)
-    record_transition(event, old, new, actor=actor, reason=reason, actor_label=actor_label)
+    record_transition(event, old, new, actor=actor, reason=reason, actor_label=actor_label, message=message,
+                      params=params)
     if new == EventStatus.CLOSED:
         queue_reporter_message(event, ReporterMessage.Kind.CLOSED)
     return event
@@ -397,7 +403,9 @@ def event_submit(
         if existing is None:
             raise
         return SubmitResult(existing, created=False, duplicate_of=existing.duplicate_of)
-    record_transition(event, "", EventStatus.TRIAGE, actor=actor, reason=f"受理（{recorded_display(event, 'channel')}）")
+    record_transition(event, "", EventStatus.TRIAGE, actor=actor,
+                      **said_as("reason", gettext_noop("受理（%(channel)s）"), labels=("channel",),
+                                channel=recorded_display(event, "channel")))
     store_attachments(event, clean["files"], actor=actor)
     duplicate = find_duplicate(category=event.category, lng=event.lng, lat=event.lat, text=event.title + event.text,
                                town=event.town, at=event.received_at, address=event.address, exclude_pk=event.pk)

@@ -506,6 +506,18 @@ EN_ERRORS = {
 "期间届满：%(label)s": "Period ended: %(label)s",
 "即将超期：%(label)s，时限 %(due)s": "Due soon: %(label)s, by %(due)s",
 "督办：%(label)s 已超期（时限 %(due)s）": "Overdue: %(label)s (due %(due)s)",
+# an event's record, said again in the reader's language (core.records.said_as)
+"系统": "System",
+"签收指令": "Instruction signed for",
+"签收后退单": "Returned after signing for it",
+"多次退单（%(n)s次），提交指导办裁定": "Returned repeatedly (%(n)s times): sent to the guidance office for a ruling",
+"退单后待指挥中心重新分拨": "Returned: waiting for the command centre to route it again",
+"反馈处置结果": "Outcome reported",
+"处置完毕，办结": "Handled and closed",
+"核查通过：%(note)s": "Verified: %(note)s",
+"核查未通过：%(note)s": "Not verified: %(note)s",
+"流转至%(department)s：%(reason)s": "Transferred to %(department)s: %(reason)s",
+"受理（%(channel)s）": "Received (%(channel)s)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

@@ -190,3 +190,23 @@ def test_notifications_are_recorded_in_chinese_and_read_in_the_readers_language(
     # a notice written before its parts were kept is shown as written
     Notification.objects.filter(pk=notice.pk).update(message="", params={})
     assert notice.text in client.get("/notifications/").content.decode()
+
+
+def test_an_events_record_is_kept_in_chinese_and_read_in_the_readers_language(iw, client):
+    e = event_submit(channel="grid", actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
+                     lng=iw.tianma_point[0], lat=iw.tianma_point[1], category_code="0504").event
+    ins = e.instructions.get()
+    dispatch.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    dispatch.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    dispatch.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
+    reasons = [t.reason for t in e.transitions.all()]
+    assert reasons[0] == "受理（网格员）" and reasons[2:] == ["签收指令", "反馈处置结果", "核查通过：现场已无摊点"]
+    client.force_login(iw.operator)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/intake/events/{e.pk}/").content.decode()
+    for said in ("Received (Grid worker)", "Instruction signed for", "Outcome reported", "Verified: 现场已无摊点",
+                 "<td>System</td>"):
+        assert said in page, said
+    # a row written before its parts were kept is shown as written
+    e.transitions.filter(reason="签收指令").update(message="", params={})
+    assert "<td>签收指令</td>" in client.get(f"/intake/events/{e.pk}/").content.decode()
