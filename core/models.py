@@ -193,12 +193,7 @@ class Notification(models.Model):
     @property
     def shown(self) -> str:
         """The notice in the reader's (active) language where it was recorded with its parts."""
-        if not self.message:
-            return self.text
-        try:
-            return resaid(self.message, self.params)[:300]
-        except (KeyError, TypeError, ValueError):  # a catalogue that no longer fits the stored parts
-            return self.text
+        return resaid(self.message, self.params, stored=self.text)[:300]
 
 
 class NotificationRead(models.Model):

@@ -52,8 +52,14 @@ def said_as(field: str, message: str, labels: tuple[str, ...] = (), **params) ->
     return {field: kept["text"], "message": kept["message"], "params": kept["params"]}
 
 
-def resaid(message: str, params: dict) -> str:
-    """What :func:`said` recorded, in the active language."""
+def resaid(message: str, params: dict, *, stored: str = "") -> str:
+    """What :func:`said` recorded, in the active language; ``stored`` (the record's text) when there is no
+    message (written before the parts were kept) or the catalogue no longer fits the stored parts."""
+    if not message:
+        return stored
     labels = set(params.get(LABELS, ()))
     values = {k: translation.gettext(v) if k in labels and v else v for k, v in params.items() if k != LABELS}
-    return translation.gettext(message) % values
+    try:
+        return translation.gettext(message) % values
+    except (KeyError, TypeError, ValueError):
+        return stored

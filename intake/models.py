@@ -184,12 +184,7 @@ class EventTransition(models.Model):
     @property
     def shown_reason(self) -> str:
         """The reason in the reader's (active) language where it was recorded with its parts."""
-        if not self.message:
-            return self.reason
-        try:
-            return resaid(self.message, self.params)[:500]
-        except (KeyError, TypeError, ValueError):
-            return self.reason
+        return resaid(self.message, self.params, stored=self.reason)[:500]
 
     @property
     def old_label(self) -> str:

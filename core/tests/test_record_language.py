@@ -72,6 +72,17 @@ def english_in_records() -> list[tuple[str, str, str]]:
     return found
 
 
+def handle_a_grid_report(iw) -> Event:
+    """A grid worker's report, signed for, handled and verified."""
+    e = event_submit(channel="grid", actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
+                     lng=iw.tianma_point[0], lat=iw.tianma_point[1], category_code="0504").event
+    ins = e.instructions.get()
+    dispatch.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    dispatch.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    dispatch.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
+    return e
+
+
 def test_the_scanner_finds_an_english_label_stored_by_mistake(iw):
     """The check can fail: a label formatted in English and stored is found."""
     with translation.override("en"):
@@ -86,12 +97,7 @@ def test_the_scanner_finds_an_english_label_stored_by_mistake(iw):
 
 def test_an_event_handled_in_english_is_recorded_in_chinese(iw):
     with translation.override("en"):
-        e = event_submit(channel="grid", actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
-                         lng=iw.tianma_point[0], lat=iw.tianma_point[1], category_code="0504").event
-        ins = e.instructions.get()
-        dispatch.instruction_sign(actor=iw.tianma_officer, instruction=ins)
-        dispatch.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
-        dispatch.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
+        handle_a_grid_report(iw)
         # a hotline call with only a village's name: the operator finds the town and routes it by hand;
         # two returns make a dispute, which the guidance office rules
         call = event_submit(channel="hotline", source=iw.hotline, external_id="H-1",
@@ -193,12 +199,7 @@ def test_notifications_are_recorded_in_chinese_and_read_in_the_readers_language(
 
 
 def test_an_events_record_is_kept_in_chinese_and_read_in_the_readers_language(iw, client):
-    e = event_submit(channel="grid", actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
-                     lng=iw.tianma_point[0], lat=iw.tianma_point[1], category_code="0504").event
-    ins = e.instructions.get()
-    dispatch.instruction_sign(actor=iw.tianma_officer, instruction=ins)
-    dispatch.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
-    dispatch.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
+    e = handle_a_grid_report(iw)
     reasons = [t.reason for t in e.transitions.all()]
     assert reasons[0] == "受理（网格员）" and reasons[2:] == ["签收指令", "反馈处置结果", "核查通过：现场已无摊点"]
     client.force_login(iw.operator)
