@@ -815,9 +815,13 @@ def hotspot_alerts(*, now: dt.datetime | None = None) -> int:
             if Notification.objects.filter(department=office, text__startswith=key + " ",
                                            created_at__gte=now - dt.timedelta(days=window)).exists():
                 continue
-            before = f"此前每周约{h.per_week_before:.1f}件" if h.before else "此前未见"
+            parts = {"category": h.category_name, "town": h.town_name or gettext_noop("全县"), "days": window,
+                     "n": h.count}
+            notice = said(gettext_noop("热点预警：%(category)s·%(town)s 近%(days)s天%(n)s件，此前每周约%(per_week)s件"),
+                          labels=("town",), per_week=f"{h.per_week_before:.1f}", **parts) if h.before else \
+                said(gettext_noop("热点预警：%(category)s·%(town)s 近%(days)s天%(n)s件，此前未见"), labels=("town",), **parts)
             notify(department=office, level=Notification.Level.REMIND,
-                   text=f"{key} 近{window}天{h.count}件，{before}", link=f"{reverse('intake:events')}?{h.events_query}")
+                   link=f"{reverse('intake:events')}?{h.events_query}", **notice)
             audit_log(actor=None, action="dispatch.hotspot.alert", object_type="intake.eventcategory",
                       object_id=h.category_id, after={"town": h.town_id, "count": h.count, "before": h.before,
                                                       "expected": round(h.expected, 3), "p": h.p_value})

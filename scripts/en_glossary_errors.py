@@ -518,6 +518,8 @@ EN_ERRORS = {
 "核查未通过：%(note)s": "Not verified: %(note)s",
 "流转至%(department)s：%(reason)s": "Transferred to %(department)s: %(reason)s",
 "受理（%(channel)s）": "Received (%(channel)s)",
+"热点预警：%(category)s·%(town)s 近%(days)s天%(n)s件，此前每周约%(per_week)s件": "Hot spot: %(category)s · %(town)s, %(n)s in the last %(days)s days; about %(per_week)s a week before",
+"热点预警：%(category)s·%(town)s 近%(days)s天%(n)s件，此前未见": "Hot spot: %(category)s · %(town)s, %(n)s in the last %(days)s days; none before",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

@@ -4,7 +4,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.exceptions import NotPermitted, ValidationFailed
 from core.models import AuditRecord, Deadline
@@ -189,6 +189,8 @@ def test_the_sweep_tells_the_command_centre_of_a_new_hot_spot_once(iw):
     assert alerts(NOW) == 1
     note = Notification.objects.get(department=iw.guidance_office, text__startswith="热点预警：")
     assert note.text == "热点预警：店外经营·天马街道 近7天6件，此前未见"
+    with translation.override("en"):
+        assert note.shown == "Hot spot: 店外经营 · 天马街道, 6 in the last 7 days; none before"
     assert note.link == f"/intake/events/?category={iw.cat_stall.pk}&town={iw.tianma.pk}&received_from=2026-11-13"
     assert alerts(NOW + dt.timedelta(hours=1)) == 0  # the next passes stay quiet
     assert AuditRecord.objects.filter(action="dispatch.hotspot.alert").count() == 1
