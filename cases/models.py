@@ -22,6 +22,7 @@ from cases.choices import (
     RemedyResult,
     ServiceMethod,
 )
+from core.records import resaid
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -170,7 +171,10 @@ class CaseTransition(models.Model):
     old = models.CharField(max_length=24, blank=True)
     new = models.CharField(max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=500, blank=True)  # as the records say it (Chinese)
+    # the reason as a catalogue msgid and its parts (core.records.said_as) where the system wrote it
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     on = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
 
@@ -179,6 +183,11 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.old}→{self.new}"
+
+    @property
+    def shown_reason(self) -> str:
+        """The reason in the reader's (active) language where it was recorded with its parts."""
+        return resaid(self.message, self.params, stored=self.reason)[:500]
 
     @property
     def new_label(self) -> str:

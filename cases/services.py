@@ -63,7 +63,7 @@ from core import clock
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
-from core.records import as_recorded, recorded_display, said
+from core.records import as_recorded, recorded_display, said, said_as
 from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
@@ -145,7 +145,8 @@ def _check_step_date(case: Case, on: dt.date, field: str = "on") -> None:
                                errors={field: [_("不能早于本案上一步骤的日期（%(last)s）") % {"last": last}]})
 
 
-def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", **fields) -> Case:
+def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", message: str = "",
+                params: dict | None = None, **fields) -> Case:
     """Every state change: allowed by TRANSITIONS, dated neither in the future nor before the case's previous
     step (the record must read in order, XF-047), compare-and-set, with its transition row and audit."""
     old = case.status
@@ -161,7 +162,7 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", *
     for k, v in fields.items():
         setattr(case, k, v)
     CaseTransition.objects.create(case=case, old=old, new=new, actor=actor if getattr(actor, "pk", None) else None,
-                                  reason=reason[:500], on=on)
+                                  reason=reason[:500], message=message, params=params or {}, on=on)
     audit_log(actor=actor, action=f"cases.case.{new}", obj=case, before={"status": old},
               after={"status": new, "reason": reason, "on": on, **{k: v for k, v in fields.items()}})
     return case
@@ -482,7 +483,7 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
     number = f"{prefix.removesuffix('罚')}案〔{on.year}〕{case.pk}号"
     _close_deadlines(case, "case.verify", on)
     if case.status == CaseStatus.CLUE:
-        _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, reason="核查")
+        _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, **said_as("reason", gettext_noop("核查")))
     _transition(case, CaseStatus.FILED, actor=actor, on=on, reason=basis, filed_on=on, filing_approved_by=actor,
                 number=number)
     _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion)
@@ -494,7 +495,7 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
     warn = _cfg("case.decision_warn_days")
     _deadline(case, "case.decide", rules.decision_deadline(on), "90日内作出决定",
               warn_at=on + dt.timedelta(days=warn[0]))
-    _transition(case, CaseStatus.INVESTIGATING, actor=actor, on=on, reason="开始调查取证")
+    _transition(case, CaseStatus.INVESTIGATING, actor=actor, on=on, **said_as("reason", gettext_noop("开始调查取证")))
     return case
 
 
@@ -563,7 +564,7 @@ def case_transfer_out(*, actor, case: Case, to_department: Department, on: dt.da
     _guard(to_department.pk != case.department_id, "XF-022-025", _("不能移送本机关"), field="to_department")
     if not reason.strip():
         raise ValidationFailed(_("请写明移送理由和依据"), errors={"reason": [_("不能为空")]})
-    _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on, reason=f"移送{to_department}：{reason}",
+    _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on, **said_as("reason", gettext_noop("移送%(department)s：%(reason)s"), department=str(to_department), reason=reason),
                 transferred_to=to_department)
     for kind in ("case.verify", "case.decide"):
         case_rows(case, kind=kind).update(state=Deadline.State.CANCELLED, closed_at=clock.now())
@@ -582,7 +583,7 @@ def jurisdiction_dispute(*, actor, case: Case, other: Department, on: dt.date, r
     _guard(other.pk != case.department_id, "XF-022-025", _("争议对方不能是本机关"), field="other")
     if not reason.strip():
         raise ValidationFailed(_("请写明争议事项"), errors={"reason": [_("不能为空")]})
-    _transition(case, CaseStatus.JURISDICTION_DISPUTE, actor=actor, on=on, reason=f"与{other}管辖争议：{reason}",
+    _transition(case, CaseStatus.JURISDICTION_DISPUTE, actor=actor, on=on, **said_as("reason", gettext_noop("与%(other)s管辖争议：%(reason)s"), other=str(other), reason=reason),
                 dispute_with=other)
     guidance = Department.objects.filter(kind="guidance").first()
     for dept in filter(None, (guidance, other)):
@@ -602,10 +603,11 @@ def jurisdiction_rule(*, actor, case: Case, handler: Department, on: dt.date, re
     _guard(handler.pk in (case.department_id, case.dispute_with_id), "XF-022-025", _("只能在争议双方中指定"),
            field="handler")
     if handler.pk == case.department_id:
-        _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, reason=f"指导办协调：由{handler}管辖。{reason}")
+        _transition(case, CaseStatus.VERIFYING, actor=actor, on=on, **said_as("reason", gettext_noop("指导办协调：由%(handler)s管辖。%(reason)s"), handler=str(handler),
+                                                                         reason=reason))
     else:
         _transition(case, CaseStatus.TRANSFERRED_OUT, actor=actor, on=on,
-                    reason=f"指导办协调：由{handler}管辖，移送。{reason}", transferred_to=handler)
+                    **said_as("reason", gettext_noop("指导办协调：由%(handler)s管辖，移送。%(reason)s"), handler=str(handler), reason=reason), transferred_to=handler)
         Notification.objects.create(department=handler, level=Notification.Level.REMIND, link=case.get_absolute_url(),
                                     **said(gettext_noop("指导办协调：%(cause)s由贵单位管辖"), cause=case.cause))
     audit_log(actor=actor, action="cases.jurisdiction.rule", obj=case, after={"handler": handler.pk, "reason": reason})
@@ -980,8 +982,8 @@ def investigation_close(*, actor, case: Case, on: dt.date, facts: str) -> Case:
     _require_handler(actor, case)
     if len(facts.strip()) < 10:
         raise ValidationFailed(_("请写明调查认定的违法事实"), errors={"facts": [_("不少于10个字")]})
-    _transition(case, CaseStatus.INVESTIGATION_CLOSED, actor=actor, on=on, reason="调查终结", facts=facts)
-    return _transition(case, CaseStatus.REVIEW, actor=actor, on=on, reason="提交审查")
+    _transition(case, CaseStatus.INVESTIGATION_CLOSED, actor=actor, on=on, **said_as("reason", gettext_noop("调查终结")), facts=facts)
+    return _transition(case, CaseStatus.REVIEW, actor=actor, on=on, **said_as("reason", gettext_noop("提交审查")))
 
 
 # ------------------------------------------------------------------ proposal, notice, hearing, review
@@ -1043,9 +1045,9 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
                                % {"level": band.level, "fine_min": band.fine_min, "fine_max": band.fine_max})
     _guard(_usable_evidence(case).exists(), "XF-040", _("没有经查证属实且合法取得的证据，违法事实不能认定"))
     if case.status == CaseStatus.NOTICE_SERVED or case.status == CaseStatus.HEARING_CLOSED:
-        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, reason="重新拟定处罚（须重新告知）")
+        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, **said_as("reason", gettext_noop("重新拟定处罚（须重新告知）")))
     else:
-        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, reason="拟给予行政处罚")
+        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, **said_as("reason", gettext_noop("拟给予行政处罚")))
     right = rules.hearing_right(party_kind=case.party_kind, types=types, fine=fine, confiscation=confiscation, on=on)
     Case.objects.filter(pk=case.pk).update(outcome=outcome, proposed_types=types, proposed_fine=fine,
                                            proposed_confiscation=confiscation, discretion_band=band, reasons=reasons,
@@ -1077,7 +1079,8 @@ def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = Service
               "hearing": (f"如要求听证，应当在{hearing_due.due}前提出（XF-064，5个工作日）；听证不收取费用" if hearing_due
                           else "")}
     _transition(case, CaseStatus.NOTICE_SERVED, actor=actor, on=served_on,
-                reason=f"告知书送达（{as_recorded(ServiceMethod(method).label)}）",
+                **said_as("reason", gettext_noop("告知书送达（%(method)s）"), labels=("method",),
+                          method=as_recorded(ServiceMethod(method).label)),
                 notice_served_on=served_on, representation_due=rep_due.due,
                 hearing_request_due=hearing_due.due if hearing_due else None)
     docs.issue(case=case, doc_type=DocType.NOTICE, on=served_on, actor=actor, fields=fields)
@@ -1216,7 +1219,7 @@ def hearing_schedule(*, actor, case: Case, notice_served_on: dt.date, scheduled_
     Hearing.objects.filter(pk=hearing.pk).update(notice_served_on=notice_served_on, scheduled_for=scheduled_for,
                                                  place=place, presider=presider, public=public,
                                                  secrecy_reason=secrecy_reason, agents=list(agents))
-    _transition(case, CaseStatus.HEARING_SCHEDULED, actor=actor, on=notice_served_on, reason="送达听证通知书")
+    _transition(case, CaseStatus.HEARING_SCHEDULED, actor=actor, on=notice_served_on, **said_as("reason", gettext_noop("送达听证通知书")))
     docs.issue(case=case, doc_type=DocType.HEARING_NOTICE, on=notice_served_on, actor=actor, fields={
         "time": f"{scheduled_for.astimezone(LOCAL):%Y年%m月%d日 %H:%M}", "place": place, "presider": presider.name,
         "recusal": "当事人认为主持人与本案有直接利害关系的，有权申请回避", "agents": "可以亲自参加，也可以委托一至二人代理",
@@ -1399,7 +1402,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
         "discretion": f"{case.discretion_band.standard}：{case.discretion_band.level}" if case.discretion_band_id else "",
         "temporal": temporal_note,
     }
-    _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, reason="作出行政处罚决定", final_types=types,
+    _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, **said_as("reason", gettext_noop("作出行政处罚决定")), final_types=types,
                 final_fine=fine, final_confiscation=confiscation, decided_on=decided_on, decided_by=actor,
                 remedy_text=remedy.text, order_correction=order_correction, correction_due=correction_due,
                 temporal_note=temporal_note)
@@ -1474,7 +1477,8 @@ def case_serve(*, actor, case: Case, served_on: dt.date, method: str, receiver: 
         served_on = public_notice_on + dt.timedelta(days=30)
     _guard(signed or bool(refusal_note.strip()), "XF-061", _("受送达人拒绝签收的，须记明拒收事由和日期"))
     doc = case.documents.filter(doc_type__in=[DocType.DECISION, DocType.NO_PENALTY], state="issued").last()
-    _transition(case, CaseStatus.SERVED, actor=actor, on=served_on, reason=f"送达（{as_recorded(ServiceMethod(method).label)}）",
+    _transition(case, CaseStatus.SERVED, actor=actor, on=served_on, **said_as("reason", gettext_noop("送达（%(method)s）"), labels=("method",),
+                          method=as_recorded(ServiceMethod(method).label)),
                 served_on=served_on, service_method=method, e_service_consent=e_service_consent)
     docs.issue(case=case, doc_type=DocType.SERVICE_RECEIPT, on=served_on, actor=actor, fields={
         "document": doc.number if doc else "", "receiver": receiver, "date": str(served_on),
@@ -1521,7 +1525,7 @@ def payment_record(*, actor, case: Case, amount: Decimal, paid_on: dt.date, meth
                                  method=method)
     Case.objects.filter(pk=case.pk).update(paid_on=paid_on, paid_amount=amount)
     _close_deadlines(case, "case.payment", paid_on)
-    _transition(case, CaseStatus.EXECUTED, actor=actor, on=paid_on, reason=f"已缴纳 {amount} 元")
+    _transition(case, CaseStatus.EXECUTED, actor=actor, on=paid_on, **said_as("reason", gettext_noop("已缴纳 %(amount)s 元"), amount=str(amount)))
     return pay
 
 
@@ -1565,7 +1569,7 @@ def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.
 def mark_overdue(*, case: Case, on: dt.date) -> Case:
     case.refresh_from_db()
     _guard(case.payment_due is not None and on > case.payment_due and case.paid_on is None, "XF-072", _("尚未逾期"))
-    return _transition(case, CaseStatus.OVERDUE, actor=None, on=on, reason="逾期未缴纳罚款，开始加处罚款")
+    return _transition(case, CaseStatus.OVERDUE, actor=None, on=on, **said_as("reason", gettext_noop("逾期未缴纳罚款，开始加处罚款")))
 
 
 def payments_overdue_sweep(*, on: dt.date | None = None) -> int:
@@ -1599,7 +1603,7 @@ def reminder_serve(*, actor, case: Case, served_on: dt.date) -> Case:
         "party": case.party_name, "address": case.party_address, "deadline": f"{deadline.due}前",
         "amount": f"罚款{case.final_fine}元，截至{served_on}加处罚款{amount - case.final_fine}元，合计{amount}元",
         "method": "到指定银行或通过电子支付缴纳", "rights": "当事人有权进行陈述和申辩"})
-    return _transition(case, CaseStatus.REMINDED, actor=actor, on=served_on, reason="送达催告书",
+    return _transition(case, CaseStatus.REMINDED, actor=actor, on=served_on, **said_as("reason", gettext_noop("送达催告书")),
                        reminder_served_on=served_on)
 
 
@@ -1615,7 +1619,7 @@ def court_apply(*, actor, case: Case, applied_on: dt.date) -> Case:
     _guard(opens is not None, "QZ-046-053-054", _("申请强制执行前须先送达催告书"))
     _guard(applied_on >= opens, "QZ-046-053-054", _("最早可于%(opens)s申请法院强制执行") % {"opens": opens})
     _guard(applied_on <= closes, "QZ-046-053-054", _("申请期限已于%(closes)s届满") % {"closes": closes})
-    return _transition(case, CaseStatus.COURT_APPLIED, actor=actor, on=applied_on, reason="申请人民法院强制执行",
+    return _transition(case, CaseStatus.COURT_APPLIED, actor=actor, on=applied_on, **said_as("reason", gettext_noop("申请人民法院强制执行")),
                        court_applied_on=applied_on)
 
 
@@ -1857,7 +1861,7 @@ def case_archive(*, actor, case: Case, on: dt.date) -> Case:
     digest = hashlib.sha256(data).hexdigest()
     file_doc.pdf.save(f"{case.pk}-file-{on.year}-{file_doc.seq}.pdf", ContentFile(data), save=False)
     type(file_doc).objects.filter(pk=file_doc.pk).update(pdf=file_doc.pdf.name, sha256=digest)
-    return _transition(case, CaseStatus.ARCHIVED, actor=actor, on=on, reason=f"归档（卷宗 SHA-256 {digest[:16]}…）")
+    return _transition(case, CaseStatus.ARCHIVED, actor=actor, on=on, **said_as("reason", gettext_noop("归档（卷宗 SHA-256 %(digest)s…）"), digest=digest[:16]))
 
 
 # ------------------------------------------------------------------ simple procedure

@@ -520,6 +520,20 @@ EN_ERRORS = {
 "受理（%(channel)s）": "Received (%(channel)s)",
 "热点预警：%(category)s·%(town)s 近%(days)s天%(n)s件，此前每周约%(per_week)s件": "Hot spot: %(category)s · %(town)s, %(n)s in the last %(days)s days; about %(per_week)s a week before",
 "热点预警：%(category)s·%(town)s 近%(days)s天%(n)s件，此前未见": "Hot spot: %(category)s · %(town)s, %(n)s in the last %(days)s days; none before",
+# a case's record, said again in the reader's language (cases.services._transition)
+"开始调查取证": "Investigation started",
+"移送%(department)s：%(reason)s": "Transferred to %(department)s: %(reason)s",
+"与%(other)s管辖争议：%(reason)s": "Jurisdiction dispute with %(other)s: %(reason)s",
+"指导办协调：由%(handler)s管辖。%(reason)s": "Guidance office's coordination: %(handler)s has jurisdiction. %(reason)s",
+"指导办协调：由%(handler)s管辖，移送。%(reason)s": "Guidance office's coordination: %(handler)s has jurisdiction; transferred. %(reason)s",
+"提交审查": "Submitted for review",
+"拟给予行政处罚": "Penalty proposed",
+"告知书送达（%(method)s）": "Notice served (%(method)s)",
+"送达（%(method)s）": "Served (%(method)s)",
+"已缴纳 %(amount)s 元": "Paid %(amount)s yuan",
+"逾期未缴纳罚款，开始加处罚款": "Fine overdue: the late-payment surcharge starts",
+"申请人民法院强制执行": "Applied to the people's court for enforcement",
+"归档（卷宗 SHA-256 %(digest)s…）": "Archived (case file SHA-256 %(digest)s…)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

@@ -211,3 +211,17 @@ def test_an_events_record_is_kept_in_chinese_and_read_in_the_readers_language(iw
     # a row written before its parts were kept is shown as written
     e.transitions.filter(reason="签收指令").update(message="", params={})
     assert "<td>签收指令</td>" in client.get(f"/intake/events/{e.pk}/").content.decode()
+
+
+def test_a_cases_record_is_kept_in_chinese_and_read_in_the_readers_language(cw, client):
+    case = ready_to_decide(cw)
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24),
+                 method=ServiceMethod.LEFT_AT_RESIDENCE, receiver="当事人", signed=False,
+                 refusal_note="拒绝签收", witness="村委会主任")
+    served = case.transitions.get(new="served")
+    assert served.reason == "送达（留置送达）" and served.message == "送达（%(method)s）"
+    client.force_login(cw.bureau_officer)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Served (Left at residence)" in page and "Investigation started" in page
