@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -61,7 +62,8 @@ def officers_field(field, case: Case, *, preselect: bool = True) -> None:
         field.widget = forms.SelectMultiple(attrs={"size": 8})  # before the queryset, which fills its choices
         field.help_text = _("★ 为本案承办人员；按住 Ctrl 可多选")
     field.queryset = qs
-    field.label_from_instance = lambda o: f"{o.name}（{o.certificate_no}）" + ("★" if o.on_case else "")
+    field.label_from_instance = lambda o: (o.name + gettext("（%(value)s）") % {"value": o.certificate_no}
+                                           + ("★" if o.on_case else ""))
     if isinstance(field, forms.ModelMultipleChoiceField):
         if preselect:
             field.initial = [o.pk for o in qs if o.on_case]
