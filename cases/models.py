@@ -22,7 +22,7 @@ from cases.choices import (
     RemedyResult,
     ServiceMethod,
 )
-from core.records import resaid
+from core.models import SaidAgain
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -166,15 +166,12 @@ class CaseOfficer(models.Model):
         return f"{self.case_id}:{self.officer_id} {self.role}"
 
 
-class CaseTransition(models.Model):
+class CaseTransition(SaidAgain):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     old = models.CharField(max_length=24, blank=True)
     new = models.CharField(max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)  # as the records say it (Chinese)
-    # the reason as a catalogue msgid and its parts (core.records.said_as) where the system wrote it
-    message = models.CharField(max_length=200, blank=True)
-    params = models.JSONField(default=dict, blank=True)
     on = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
 
@@ -187,7 +184,7 @@ class CaseTransition(models.Model):
     @property
     def shown_reason(self) -> str:
         """The reason in the reader's (active) language where it was recorded with its parts."""
-        return resaid(self.message, self.params, stored=self.reason)[:500]
+        return self.said_again(self.reason, 500)
 
     @property
     def new_label(self) -> str:

@@ -8,6 +8,20 @@ from core import clock
 from core.records import resaid
 
 
+class SaidAgain(models.Model):
+    """A stored text (Chinese, the record) kept with its catalogue msgid and parts (``core.records.said``),
+    so a reader in another language gets it said again; rows without a message show their text."""
+
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def said_again(self, stored: str, limit: int) -> str:
+        return resaid(self.message, self.params, stored=stored)[:limit]
+
+
 class AuditRecord(models.Model):
     """One append-only entry of the audit trail (执法全过程留痕, XF-047).
 
@@ -160,7 +174,7 @@ class Deadline(models.Model):
         return f"{self.kind} {self.object_type}:{self.object_id} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
-class Notification(models.Model):
+class Notification(SaidAgain):
     """A message to a department's users (or one user): reminders, escalations, returns, rulings."""
 
     class Level(models.TextChoices):
@@ -173,11 +187,7 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="notifications")
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
-    text = models.CharField(max_length=300)  # as the records say it (Chinese)
-    # The same message as a catalogue msgid and its parts (``core.records.said``), so each reader gets it in
-    # their language; empty for notices written before 2026-12-06, which show ``text``.
-    message = models.CharField(max_length=200, blank=True)
-    params = models.JSONField(default=dict, blank=True)
+    text = models.CharField(max_length=300)  # as the records say it (Chinese); see SaidAgain
     link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now)  # the service clock: a replayed history keeps its dates
     # Settled for everyone (history loaded or replayed, or read before read state was per user). Each
@@ -193,7 +203,7 @@ class Notification(models.Model):
     @property
     def shown(self) -> str:
         """The notice in the reader's (active) language where it was recorded with its parts."""
-        return resaid(self.message, self.params, stored=self.text)[:300]
+        return self.said_again(self.text, 300)
 
 
 class NotificationRead(models.Model):

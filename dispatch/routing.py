@@ -258,7 +258,7 @@ def triage_reason(reason: dict) -> str:
 
 def summary(expl: dict) -> str:
     """The one-sentence reason of an automatic decision, in the active language, from its explanation."""
-    sep = pgettext("list", "；")
+    sep = _("；")  # the catalogue's list separator (core.http uses it too)
     parts = []
     if "boundary_rule" in expl:
         parts.append(_("职责边界清单 %(code)s“%(matter)s”") % {

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.records import resaid
+from core.models import SaidAgain
 from intake.choices import AttachmentStage, Channel, EventStatus, Priority, TownSource
 
 
@@ -160,7 +160,7 @@ class Event(models.Model):
         return reverse("intake:event", args=[self.pk])
 
 
-class EventTransition(models.Model):
+class EventTransition(SaidAgain):
     """One row per status change (house style §9)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transitions")
@@ -169,10 +169,6 @@ class EventTransition(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     actor_label = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=500, blank=True)  # as the records say it (Chinese)
-    # the reason as a catalogue msgid and its parts (core.records.said_as), for readers in other languages;
-    # empty when the reason is a person's own words or was written before 2026-12-06
-    message = models.CharField(max_length=200, blank=True)
-    params = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField()
 
     class Meta:
@@ -184,7 +180,7 @@ class EventTransition(models.Model):
     @property
     def shown_reason(self) -> str:
         """The reason in the reader's (active) language where it was recorded with its parts."""
-        return resaid(self.message, self.params, stored=self.reason)[:500]
+        return self.said_again(self.reason, 500)
 
     @property
     def old_label(self) -> str:

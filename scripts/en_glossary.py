@@ -137,6 +137,8 @@ PLURALS = {
 def main(path="locale/en/LC_MESSAGES/django.po") -> int:
     po = polib.pofile(path)
     missing = []
+    for entry in po.obsolete_entries():  # strings no longer in the code: dead, and never "untranslated"
+        po.remove(entry)
     for entry in po:
         if entry.msgid_plural:
             if entry.msgid in PLURALS:

@@ -547,5 +547,5 @@ EN_CONTEXT = {
     ("action", "结案"): "Closing the case", ("action", "当场处罚"): "An on-the-spot penalty",
     ("action", "移送涉嫌犯罪案件"): "Transferring a suspected crime",
     ("action", "是否移送涉嫌犯罪案件"): "Whether to transfer a suspected crime",
-    ("list", "；"): "; ", ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ", ("notices", "条"): "notices",
+    ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ", ("notices", "条"): "notices",
 }
