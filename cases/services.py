@@ -63,7 +63,7 @@ from core import clock
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
-from core.records import as_recorded, recorded_display, said, said_as
+from core.records import as_recorded, pgettext_noop, recorded_display, said, said_as
 from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
@@ -1045,7 +1045,7 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
                                % {"level": band.level, "fine_min": band.fine_min, "fine_max": band.fine_max})
     _guard(_usable_evidence(case).exists(), "XF-040", _("没有经查证属实且合法取得的证据，违法事实不能认定"))
     if case.status == CaseStatus.NOTICE_SERVED or case.status == CaseStatus.HEARING_CLOSED:
-        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, **said_as("reason", gettext_noop("重新拟定处罚（须重新告知）")))
+        _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, **said_as("reason", pgettext_noop("case record", "重新拟定处罚（须重新告知）"), context="case record"))
     else:
         _transition(case, CaseStatus.PENALTY_PROPOSED, actor=actor, on=on, **said_as("reason", gettext_noop("拟给予行政处罚")))
     right = rules.hearing_right(party_kind=case.party_kind, types=types, fine=fine, confiscation=confiscation, on=on)
@@ -1219,7 +1219,7 @@ def hearing_schedule(*, actor, case: Case, notice_served_on: dt.date, scheduled_
     Hearing.objects.filter(pk=hearing.pk).update(notice_served_on=notice_served_on, scheduled_for=scheduled_for,
                                                  place=place, presider=presider, public=public,
                                                  secrecy_reason=secrecy_reason, agents=list(agents))
-    _transition(case, CaseStatus.HEARING_SCHEDULED, actor=actor, on=notice_served_on, **said_as("reason", gettext_noop("送达听证通知书")))
+    _transition(case, CaseStatus.HEARING_SCHEDULED, actor=actor, on=notice_served_on, **said_as("reason", pgettext_noop("case record", "送达听证通知书"), context="case record"))
     docs.issue(case=case, doc_type=DocType.HEARING_NOTICE, on=notice_served_on, actor=actor, fields={
         "time": f"{scheduled_for.astimezone(LOCAL):%Y年%m月%d日 %H:%M}", "place": place, "presider": presider.name,
         "recusal": "当事人认为主持人与本案有直接利害关系的，有权申请回避", "agents": "可以亲自参加，也可以委托一至二人代理",
@@ -1402,7 +1402,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
         "discretion": f"{case.discretion_band.standard}：{case.discretion_band.level}" if case.discretion_band_id else "",
         "temporal": temporal_note,
     }
-    _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, **said_as("reason", gettext_noop("作出行政处罚决定")), final_types=types,
+    _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, **said_as("reason", pgettext_noop("case record", "作出行政处罚决定"), context="case record"), final_types=types,
                 final_fine=fine, final_confiscation=confiscation, decided_on=decided_on, decided_by=actor,
                 remedy_text=remedy.text, order_correction=order_correction, correction_due=correction_due,
                 temporal_note=temporal_note)
@@ -1603,7 +1603,7 @@ def reminder_serve(*, actor, case: Case, served_on: dt.date) -> Case:
         "party": case.party_name, "address": case.party_address, "deadline": f"{deadline.due}前",
         "amount": f"罚款{case.final_fine}元，截至{served_on}加处罚款{amount - case.final_fine}元，合计{amount}元",
         "method": "到指定银行或通过电子支付缴纳", "rights": "当事人有权进行陈述和申辩"})
-    return _transition(case, CaseStatus.REMINDED, actor=actor, on=served_on, **said_as("reason", gettext_noop("送达催告书")),
+    return _transition(case, CaseStatus.REMINDED, actor=actor, on=served_on, **said_as("reason", pgettext_noop("case record", "送达催告书"), context="case record"),
                        reminder_served_on=served_on)
 
 

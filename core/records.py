@@ -32,23 +32,60 @@ def recorded_display(instance, field: str) -> str:
 
 
 LABELS = "_labels"  # the params that are themselves catalogue msgids (a choice's label), said again too
+CONTEXT = "_context"  # the catalogue context of the message, when it has one (pgettext)
+COUNTED = "_counted"  # a list of [name, count] pairs, said as "天马街道 3件、…" / "天马街道 (3), …"
 
 
-def said(message: str, labels: tuple[str, ...] = (), **params) -> dict:
+def pgettext_noop(context: str, message: str) -> str:
+    """Marks ``message`` for the catalogue under ``context`` (extracted by our ``makemessages``) and
+    returns it untranslated, for :func:`said` with ``context=``."""
+    return message
+
+
+def counted(pairs) -> dict:
+    """A param for :func:`said`: names with their counts, joined in the language it is said in."""
+    return {COUNTED: [[str(name), int(n)] for name, n in pairs]}
+
+
+def _values(params: dict, labels: set) -> dict:
+    """The params as they are said in the active language: catalogue labels translated, counted lists joined."""
+    values = {}
+    for k, v in params.items():
+        if k in (LABELS, CONTEXT):
+            continue
+        if isinstance(v, dict) and COUNTED in v:
+            v = translation.pgettext("list", "、").join(
+                translation.pgettext("counted", "%(name)s %(n)s件") % {"name": name, "n": n} for name, n in v[COUNTED])
+        elif k in labels and v:
+            v = translation.gettext(v)
+        values[k] = v
+    return values
+
+
+def _say(message: str, context: str, values: dict) -> str:
+    said_now = translation.pgettext(context, message) if context else translation.gettext(message)
+    return said_now % values
+
+
+def said(message: str, labels: tuple[str, ...] = (), *, context: str = "", **params) -> dict:
     """A message for a reader (a notification), kept two ways: ``text`` as the records say it, and
-    ``message`` (a catalogue msgid, marked with ``gettext_noop`` where it is written) with its ``params``,
-    so a page can say it again in its reader's language (:func:`resaid`). ``params`` must be JSON values;
-    ``labels`` names those that are catalogue labels (stored in Chinese, translated when said again)."""
+    ``message`` (a catalogue msgid, marked with ``gettext_noop`` — or ``pgettext_noop`` with ``context``
+    — where it is written) with its ``params``, so a page can say it again in its reader's language
+    (:func:`resaid`). ``params`` must be JSON values; ``labels`` names those that are catalogue labels
+    (stored in Chinese, translated when said again). ``context`` tells apart a record's wording from the
+    same Chinese elsewhere: 作出行政处罚决定 is a step to take on a form and a thing done in a case's record."""
     with record_language():
-        text = translation.gettext(message) % params
+        text = _say(message, context, _values(params, set(labels)))
     if labels:
         params = {**params, LABELS: list(labels)}
+    if context:
+        params = {**params, CONTEXT: context}
     return {"text": text[:300], "message": message, "params": params}
 
 
-def said_as(field: str, message: str, labels: tuple[str, ...] = (), **params) -> dict:
+def said_as(field: str, message: str, labels: tuple[str, ...] = (), *, context: str = "", **params) -> dict:
     """:func:`said` for a record whose text lives in ``field`` (a transition's ``reason``)."""
-    kept = said(message, labels, **params)
+    kept = said(message, labels, context=context, **params)
     return {field: kept["text"], "message": kept["message"], "params": kept["params"]}
 
 
@@ -57,9 +94,7 @@ def resaid(message: str, params: dict, *, stored: str = "") -> str:
     message (written before the parts were kept) or the catalogue no longer fits the stored parts."""
     if not message:
         return stored
-    labels = set(params.get(LABELS, ()))
-    values = {k: translation.gettext(v) if k in labels and v else v for k, v in params.items() if k != LABELS}
     try:
-        return translation.gettext(message) % values
+        return _say(message, params.get(CONTEXT, ""), _values(params, set(params.get(LABELS, ()))))
     except (KeyError, TypeError, ValueError):
         return stored

@@ -23,7 +23,7 @@ from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification, NotificationRead
-from core.records import recorded_display, said, said_as
+from core.records import counted, recorded_display, said, said_as
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
@@ -756,9 +756,10 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
             if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
                 notice = said(gettext_noop("督办：%(label)s 已超期（时限 %(due)s）"), label=d.label,
                               due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}")
-                text, link = notice["text"], links[d.pk]
+                link = links[d.pk]
                 notify(department=d.department, level=Notification.Level.ESCALATE, link=link, **notice)
-                level1.append((d.department, f"{d.department}：{text}", link))
+                level1.append((d.department, said(gettext_noop("%(body)s：督办：%(label)s 已超期（时限 %(due)s）"),
+                                                  body=str(d.department), **notice["params"]), link))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id, escalation_level=0).update(escalation_level=1)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 1})
@@ -768,30 +769,36 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=1).update(escalation_level=2):
-                level2.append((d.department, f"县级督办：{d.department} {d.label} 严重超期", links[d.pk]))
+                level2.append((d.department, said(gettext_noop("县级督办：%(body)s %(label)s 严重超期"),
+                                                  body=str(d.department), label=d.label), links[d.pk]))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id).update(escalation_level=2)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 2})
                 counts["escalated2"] += 1
     # The supervisors get one notice per pass, not one per item: the body concerned has each item, and the
     # command centre lists them all (超期督办).
-    _escalation_digest(guidance, level1, "督办")
+    _escalation_digest(guidance, level1, gettext_noop("督办"))
     county = Department.objects.filter(kind=DepartmentKind.GOVERNMENT, region__level="county").first()
-    _escalation_digest(county, level2, "县级督办")
+    _escalation_digest(county, level2, gettext_noop("县级督办"))
     return counts
 
 
 def _escalation_digest(department, items: list, title: str) -> None:
+    """One notice to a supervisor for a pass's new overdue items: the item itself when there is one, else
+    the count with the five bodies that have most (``title`` is a catalogue msgid, said in each reader's
+    language like the rest)."""
     if department is None or not items:
         return
     if len(items) == 1:
-        _body, text, link = items[0]
+        _body, notice, link = items[0]
     else:
-        by_body = Counter(str(body) for body, _text, _link in items)
-        parts = "、".join(f"{name} {n}件" for name, n in by_body.most_common(5))
-        more = f"等{len(by_body)}个单位" if len(by_body) > 5 else ""
-        text, link = f"{title}：本轮新增超期 {len(items)} 件（{parts}{more}）", reverse("dispatch:command")
-    notify(department=department, level=Notification.Level.ESCALATE, text=text, link=link)
+        by_body = Counter(str(body) for body, _notice, _link in items)
+        parts = {"title": title, "n": len(items), "bodies": counted(by_body.most_common(5))}
+        notice = said(gettext_noop("%(title)s：本轮新增超期 %(n)s 件（%(bodies)s等%(count)s个单位）"), labels=("title",),
+                      count=len(by_body), **parts) if len(by_body) > 5 else \
+            said(gettext_noop("%(title)s：本轮新增超期 %(n)s 件（%(bodies)s）"), labels=("title",), **parts)
+        link = reverse("dispatch:command")
+    notify(department=department, level=Notification.Level.ESCALATE, link=link, **notice)
 
 
 def hotspot_alerts(*, now: dt.datetime | None = None) -> int:

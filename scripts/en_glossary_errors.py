@@ -506,6 +506,12 @@ EN_ERRORS = {
 "期间届满：%(label)s": "Period ended: %(label)s",
 "即将超期：%(label)s，时限 %(due)s": "Due soon: %(label)s, by %(due)s",
 "督办：%(label)s 已超期（时限 %(due)s）": "Overdue: %(label)s (due %(due)s)",
+"%(body)s：督办：%(label)s 已超期（时限 %(due)s）": "%(body)s: overdue: %(label)s (due %(due)s)",
+"县级督办：%(body)s %(label)s 严重超期": "County escalation: %(body)s, %(label)s is long overdue",
+"%(title)s：本轮新增超期 %(n)s 件（%(bodies)s）": "%(title)s: %(n)s newly overdue this pass (%(bodies)s)",
+"%(title)s：本轮新增超期 %(n)s 件（%(bodies)s等%(count)s个单位）":
+    "%(title)s: %(n)s newly overdue this pass (%(bodies)s; %(count)s bodies in all)",
+"县级督办": "County escalation",
 # an event's record, said again in the reader's language (core.records.said_as)
 "系统": "System",
 "签收指令": "Instruction signed for",
@@ -547,5 +553,9 @@ EN_CONTEXT = {
     ("action", "结案"): "Closing the case", ("action", "当场处罚"): "An on-the-spot penalty",
     ("action", "移送涉嫌犯罪案件"): "Transferring a suspected crime",
     ("action", "是否移送涉嫌犯罪案件"): "Whether to transfer a suspected crime",
+    ("case record", "重新拟定处罚（须重新告知）"): "Penalty proposed again (a new notice is required)",
+    ("case record", "送达听证通知书"): "Hearing notice served", ("case record", "作出行政处罚决定"): "Penalty decision made",
+    ("case record", "送达催告书"): "Reminder served",
+    ("counted", "%(name)s %(n)s件"): "%(name)s (%(n)s)",
     ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ", ("notices", "条"): "notices",
 }

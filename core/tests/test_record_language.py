@@ -225,3 +225,7 @@ def test_a_cases_record_is_kept_in_chinese_and_read_in_the_readers_language(cw, 
     client.cookies["django_language"] = "en"
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "Served (Left at residence)" in page and "Investigation started" in page
+    # the record says what was done, not the step's imperative: same Chinese, the catalogue's "case record"
+    decided = case.transitions.get(new="decided")
+    assert decided.reason == "作出行政处罚决定" and decided.params == {"_context": "case record"}
+    assert "Penalty decision made" in page and "Make the penalty decision" not in page

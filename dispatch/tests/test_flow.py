@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalogue.models import BoundaryRule
 from core import clock
@@ -299,7 +299,33 @@ def test_supervisors_get_one_digest_per_sweep_the_bodies_each_item(iw):
     assert services.deadlines_sweep(now=due + dt.timedelta(minutes=1))["escalated"] == 3
     assert Notification.objects.filter(department=iw.tianma_gov, level="escalate").count() == 3  # each item
     digest = Notification.objects.get(department=iw.guidance_office, level="escalate")
-    assert "本轮新增超期 3 件" in digest.text and "天马街道办事处 3件" in digest.text and digest.link == "/command/"
+    assert digest.text == "督办：本轮新增超期 3 件（常山县天马街道办事处 3件）" and digest.link == "/command/"
+    with translation.override("en"):  # and each reader has it in their language
+        assert digest.shown == "Escalated: 3 newly overdue this pass (常山县天马街道办事处 (3))"
+    # a pass with one item tells the supervisor that item
+    sign = Deadline.objects.get(kind="instruction.sign", object_id=str(events[0].instructions.get().pk))
+    assert services.deadlines_sweep(now=sign.escalate2_at + dt.timedelta(minutes=1))["escalated2"] == 3
+    county = Notification.objects.get(level="escalate", department__region__level="county",
+                                      department__kind="government")
+    assert county.text.startswith("县级督办：本轮新增超期 3 件")
+    with translation.override("en"):
+        assert county.shown.startswith("County escalation: 3 newly overdue this pass")
+
+
+def test_a_pass_with_one_overdue_item_tells_the_supervisors_that_item(iw):
+    e = report(iw, text="人民路有人占道摆摊经营")
+    sign = Deadline.objects.get(kind="instruction.sign", object_id=str(e.instructions.get().pk))
+    services.deadlines_sweep(now=sign.due_at + dt.timedelta(minutes=1))
+    digest = Notification.objects.get(department=iw.guidance_office, level="escalate")
+    due = f"{timezone.localtime(sign.due_at):%m-%d %H:%M}"
+    assert digest.text == f"常山县天马街道办事处：督办：{sign.label} 已超期（时限 {due}）"
+    assert digest.link == Notification.objects.get(department=iw.tianma_gov, level="escalate").link != "/command/"
+    services.deadlines_sweep(now=sign.escalate2_at + dt.timedelta(minutes=1))
+    county = Notification.objects.get(level="escalate", department__kind="government", department__region__level="county")
+    assert county.text == f"县级督办：常山县天马街道办事处 {sign.label} 严重超期"
+    with translation.override("en"):
+        assert digest.shown == f"常山县天马街道办事处: overdue: {sign.label} (due {due})"
+        assert county.shown == f"County escalation: 常山县天马街道办事处, {sign.label} is long overdue"
 
 
 def test_sweep_links_each_notice_to_its_event_with_one_instruction_read_per_batch(iw):
