@@ -297,7 +297,8 @@ def redact(text: str, *, party_name: str, is_person: bool, other_names: list[str
 
     from core.privacy import redact_public
 
-    text = redact_public(text, names=[n for n in other_names if n and n != party_name])
+    # the names to hide are known here (the case's persons); a legal person's 法定代表人 is published with it
+    text = redact_public(text, names=[n for n in other_names if n and n != party_name], find_names=False)
     if is_person:
         text = re.sub(r"(住址|住所|地址)[：:][^，。；\n]*", r"\1：[已隐去]", text)
     return text

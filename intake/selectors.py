@@ -64,9 +64,9 @@ def _local(value):
 
 def event_export_rows(qs: QuerySet[Event]):
     """One row per event for the CSV export, in ``EXPORT_HEADER`` order (made spreadsheet-safe by
-    ``core.tabular.stream_csv``). The reporter is never exported;
-    phone, ID and account numbers and the reporter's name are masked in the free text (XF-050),
-    because an export leaves the system's access checks behind."""
+    ``core.tabular.stream_csv``). The reporter is never exported; phone, ID and account numbers, the
+    reporter's name and the names the text introduces are masked in the free text (XF-050), because an
+    export leaves the system's access checks behind."""
     from core.privacy import redact_public
 
     qs = qs.select_related("category", "town", "department", "team", "item", "duplicate_of")

@@ -187,3 +187,36 @@ def test_public_address_keeps_the_street_not_the_door(address, public):
     assert public_address(address) == public
     assert public_address(address, town="天马街道", confidential=True) == "天马街道"
 
+
+
+@pytest.mark.parametrize("text, public", [
+    # the names citizens introduce (examples from shared/data/complaints), wherever they recur
+    ("大家好，我叫苏波，男，3组村民", "大家好，我叫苏某，男，3组村民"),
+    ("责成该公司法人张耀照履行合同，张耀照至今未付", "责成该公司法人张某履行合同，张某至今未付"),
+    ("米粉厂（法人代表黄云满）利用地下室", "米粉厂（法人代表黄某）利用地下室"),
+    ("有个名叫吴成梓的人，他", "有个名叫吴某的人，他"), ("户主谢周自户口", "户主谢某户口"),
+    ("我叫欧阳娜娜，家住", "我叫欧阳某，家住"),
+    # titles and common words are not names
+    ("负责人王局长说", "负责人王局长说"), ("户主严重违反规定", "户主严重违反规定"), ("负责人应当引咎辞职", "负责人应当引咎辞职"),
+    ("法人和举办者", "法人和举办者"), ("张先生反映", "张先生反映"),
+])
+def test_XF_050_names_the_text_introduces_are_masked_for_the_public(text, public):
+    from core.privacy import redact_public
+
+    assert redact_public(text) == public
+
+
+def test_XF_050_open311_masks_a_third_persons_name_but_staff_and_decisions_keep_it(iw, client):
+    from cases import rules
+
+    r = client.post(f"{BASE}/requests.json", {
+        "api_key": iw.open311_key, "service_code": "0504", "lat": 28.912345, "long": 118.712345,
+        "description": "人民路饭店负责人吴平海天天占道经营，吴平海还堆放杂物"})
+    assert r.status_code == 201, r.content
+    one = client.get(f"{BASE}/requests/{r.json()[0]['service_request_id']}.json").json()[0]
+    assert one["description"] == "人民路饭店负责人吴某天天占道经营，吴某还堆放杂物"
+    assert Event.objects.get().text == "人民路饭店负责人吴平海天天占道经营，吴平海还堆放杂物"
+    # a published decision names a legal person's 法定代表人; the persons it hides are the case's own list
+    decision = "当事人常山县某某饭店有限公司，法定代表人吴平海，证人李四"
+    assert rules.redact(decision, party_name="常山县某某饭店有限公司", is_person=False, other_names=["李四"]) == \
+        "当事人常山县某某饭店有限公司，法定代表人吴平海，证人李某"
