@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from catalogue.models import ClauseCandidate, EnforcementItem, Law
 from core.http import handle_application_errors
 from core.models import Notification
+from dispatch.access import FIELD_REPORTERS
 from org.access import has_perm
 from org.models import Officer, Region, Team
 from parties.access import enterprises_visible_to
@@ -39,7 +40,12 @@ def home(request):
     work["case_overdue"] = case_selectors.overdue(user, today).count()
     work["case_due_soon"] = case_selectors.due_soon(user, today).count()
     work["head_decisions"] = len(case_selectors.awaiting_head(user))
-    return render(request, "core/home.html", {"stats": stats, "work": work})
+    from intake.selectors import my_reports
+
+    reports = my_reports(user=user)
+    can_report = user.role in FIELD_REPORTERS
+    return render(request, "core/home.html", {"stats": stats, "work": work, "reports": reports,
+                                              "can_report": can_report})
 
 
 @login_required

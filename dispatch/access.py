@@ -15,6 +15,10 @@ from org.choices import DepartmentKind, Role
 from org.models import Department
 
 COMMAND_ROLES = {Role.OPERATOR, Role.GUIDANCE, Role.ADMIN}
+# Who files a report from the field (the phone form): grid workers, officers who find something, the
+# command centre's operator taking it down; their reports are the grid or inspection channel.
+FIELD_REPORTERS = {Role.GRID_WORKER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.OPERATOR,
+                   Role.ADMIN}
 
 
 def acts_for(user, department: Department | None) -> bool:

@@ -78,6 +78,7 @@ class EventFilterForm(forms.Form):
     located = forms.ChoiceField(label=_("定位"), required=False, choices=[
         ("", _("全部")), ("yes", _("有定位")), ("no", _("仅地址（未上图）"))])
     mine = forms.BooleanField(label=_("本单位的"), required=False)
+    reported = forms.BooleanField(label=_("我上报的"), required=False)
 
     def clean(self):
         data = super().clean()

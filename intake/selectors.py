@@ -22,10 +22,11 @@ def _day_start(day: dt.date):
 
 def event_search(*, user, q: str = "", status: str = "", channel: str = "", town=None, category=None,
                  department=None, received_from: dt.date | None = None, received_to: dt.date | None = None,
-                 mine: bool = False, located: str = "") -> QuerySet[Event]:
+                 mine: bool = False, reported: bool = False, located: str = "") -> QuerySet[Event]:
     """The events ``user`` may see that match the filters, newest first. Dates are whole local days,
     both ends included. ``status`` "open" is every status not yet ended (在办); ``located`` "yes"/"no":
-    with a position, or with only an address (not on the command centre's map)."""
+    with a position, or with only an address (not on the command centre's map); ``reported``: the user's own
+    reports."""
     qs = events_visible_to(user)
     if q := q.strip():
         qs = qs.filter(Q(ticket__iexact=q) | Q(external_id=q) | Q(title__icontains=q) | Q(text__icontains=q)
@@ -46,11 +47,31 @@ def event_search(*, user, q: str = "", status: str = "", channel: str = "", town
         qs = qs.filter(department=department)
     if mine and user.department_id:
         qs = qs.filter(department_id=user.department_id)
+    if reported:
+        qs = qs.filter(reporter=user)
     if received_from:
         qs = qs.filter(received_at__gte=_day_start(received_from))
     if received_to:
         qs = qs.filter(received_at__lt=_day_start(received_to + dt.timedelta(days=1)))
     return qs.order_by("-received_at", "-pk")
+
+
+@dataclass
+class MyReports:
+    """What a reporter (a grid worker, an officer who found something) sees of their own reports on the home
+    page: the latest few with their state, how many are still being handled, how many in all."""
+
+    latest: list
+    open_count: int
+    total: int
+
+
+def my_reports(*, user, limit: int = 8) -> MyReports:
+    qs = Event.objects.filter(reporter=user)
+    latest = list(qs.select_related("category", "department").order_by("-received_at", "-pk")[:limit])
+    if len(latest) < limit:  # all of them are here: no need to count
+        return MyReports(latest, sum(e.status in OPEN_STATUSES for e in latest), len(latest))
+    return MyReports(latest, qs.filter(status__in=OPEN_STATUSES).count(), qs.count())
 
 
 EXPORT_HEADER = [_("受理编号"), _("渠道"), _("类别"), _("标题"), _("描述"), _("地址"), _("镇街"), _("经度"), _("纬度"),

@@ -18,7 +18,14 @@ from core.http import errors_as_text, errors_into_form, handle_application_error
 from core.privacy import redact_public
 from core.tabular import stream_csv
 from dispatch import services as dispatch
-from dispatch.access import COMMAND_ROLES, access_event, acts_for, photo_publication_refused, reporter_contact
+from dispatch.access import (
+    COMMAND_ROLES,
+    FIELD_REPORTERS,
+    access_event,
+    acts_for,
+    photo_publication_refused,
+    reporter_contact,
+)
 from dispatch.models import Dispute
 from dispatch.routing import explained
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
@@ -45,8 +52,7 @@ def _attachments(request) -> list[NewAttachment]:
 @handle_application_errors
 def report(request):
     """Grid worker's phone form: photo, GPS from the browser, category, text."""
-    if request.user.role not in (Role.GRID_WORKER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER, Role.PRO_OFFICER,
-                                 Role.OPERATOR, Role.ADMIN):
+    if request.user.role not in FIELD_REPORTERS:
         raise Http404
     form = ReportForm(request.POST or None, request.FILES or None)
     as_json = request.headers.get("Accept") == "application/json"  # the page's offline queue sending

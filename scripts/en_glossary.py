@@ -131,6 +131,8 @@ PLURALS = {
     "%(n)s 条": ("%(n)s entry", "%(n)s entries"),
     "共 %(n)s 处错误：": ("%(n)s error:", "%(n)s errors:"),
     "打码 %(n)s 处": ("%(n)s region masked", "%(n)s regions masked"),
+    "全部 %(n)s 件": ("all %(n)s", "all %(n)s"),
+    "%(n)s 件在办": ("%(n)s still being handled", "%(n)s still being handled"),
 }
 
 
@@ -143,6 +145,9 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
         if entry.msgid_plural:
             if entry.msgid in PLURALS:
                 entry.msgstr_plural = {0: PLURALS[entry.msgid][0], 1: PLURALS[entry.msgid][1]}
+                entry.previous_msgid = entry.previous_msgid_plural = None
+                if "fuzzy" in entry.flags:  # a fuzzy entry is not compiled: the page would stay Chinese
+                    entry.flags.remove("fuzzy")
             else:
                 missing.append(entry.msgid)
         elif entry.msgctxt:  # pgettext: the same Chinese may need another English in this context

@@ -512,6 +512,10 @@ EN_ERRORS = {
 "%(title)s：本轮新增超期 %(n)s 件（%(bodies)s等%(count)s个单位）":
     "%(title)s: %(n)s newly overdue this pass (%(bodies)s; %(count)s bodies in all)",
 "县级督办": "County escalation",
+"我上报的事件": "My reports", "我上报的": "Reported by me",
+"还没有上报过事件。发现问题时点“上报事件”：拍照、定位、说明，系统会告诉您由谁负责。":
+    "You have not reported anything yet. When you find a problem, tap “Report an event”: a photo, the "
+    "position and a few words, and the system tells you who is responsible.",
 # an event's record, said again in the reader's language (core.records.said_as)
 "系统": "System",
 "签收指令": "Instruction signed for",

@@ -77,3 +77,28 @@ def test_export_is_audited_masks_people_and_defuses_formulas(iw, client, reports
 def test_export_holds_only_what_the_user_may_see(iw, client, reports):
     client.force_login(iw.citizen)
     assert _export(client)[1:] == []
+
+
+def test_a_grid_worker_finds_their_own_reports_on_the_home_page_and_in_the_list(iw, client):
+    client.force_login(iw.grid_tianma)
+    page = client.get("/").content.decode()
+    assert 'href="/intake/report/"' in page and "还没有上报过事件" in page
+    mine = [event_submit(channel="grid", actor=iw.grid_tianma, text=f"天马街道人民路有人占道摆摊经营{i}号摊",
+                         lng=iw.tianma_point[0] + i * 0.01, lat=iw.tianma_point[1], category_code="0504",
+                         reporter_name="网格员").event for i in range(10)]
+    other = event_submit(channel="citizen", text="天马街道文峰路夜间施工噪声扰民", lng=iw.tianma_point[0],
+                         lat=iw.tianma_point[1] + 0.01, category_code="1001").event
+    page = client.get("/").content.decode()
+    assert "我上报的事件" in page and "全部 10 件" in page and "10 件在办" in page
+    assert mine[-1].ticket in page and mine[2].ticket in page and mine[1].ticket not in page  # the latest 8
+    assert other.ticket not in page
+    listed = client.get("/intake/events/", {"reported": "on"}).content.decode()
+    assert all(e.ticket in listed for e in mine) and other.ticket not in listed
+    assert other.ticket in client.get("/intake/events/").content.decode()  # their town's events stay visible
+    client.cookies["django_language"] = "en"
+    page = client.get("/").content.decode()
+    assert "My reports" in page and "all 10" in page and "10 still being handled" in page
+    # people who do not report from the field get neither the button nor the section
+    client.force_login(iw.guidance)
+    page = client.get("/").content.decode()
+    assert 'href="/intake/report/"' not in page and "My reports" not in page
