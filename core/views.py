@@ -12,6 +12,7 @@ from core.http import handle_application_errors
 from core.models import Notification
 from dispatch.access import FIELD_REPORTERS
 from org.access import has_perm
+from org.choices import Role
 from org.models import Officer, Region, Team
 from parties.access import enterprises_visible_to
 
@@ -21,7 +22,7 @@ def home(request):
     user = request.user
     stats = {}
     if has_perm(user, "catalogue.view"):
-        stats["items"] = EnforcementItem.objects.count()
+        stats["item_count"] = EnforcementItem.objects.count()
         stats["laws"] = Law.objects.count()
         stats["domains"] = EnforcementItem.objects.values("domain").distinct().count()
     if has_perm(user, "org.view"):
@@ -40,12 +41,15 @@ def home(request):
     work["case_overdue"] = case_selectors.overdue(user, today).count()
     work["case_due_soon"] = case_selectors.due_soon(user, today).count()
     work["head_decisions"] = len(case_selectors.awaiting_head(user))
+    from intake.choices import PUBLIC_STEP_TEXT
     from intake.selectors import my_reports
 
     reports = my_reports(user=user)
-    can_report = user.role in FIELD_REPORTERS
+    for e in reports.latest:  # a citizen is told the step as the ticket page tells it, not the internal state
+        e.shown_status = PUBLIC_STEP_TEXT.get(e.status) if user.role == Role.CITIZEN else e.get_status_display()
     return render(request, "core/home.html", {"stats": stats, "work": work, "reports": reports,
-                                              "can_report": can_report})
+                                              "can_report": user.role in FIELD_REPORTERS,
+                                              "is_citizen": user.role == Role.CITIZEN})
 
 
 @login_required

@@ -36,7 +36,7 @@ from intake.choices import (
 from intake.messaging import queue_reporter_message
 from intake.models import ApiClient, Attachment, Event, EventCategory, EventTransition, ReporterMessage
 from org import geo
-from org.choices import RegionLevel
+from org.choices import RegionLevel, Role
 from org.models import Region
 
 MAGIC = [
@@ -318,19 +318,24 @@ def event_transition(*, event: Event, new: str, actor=None, reason: str = "", ac
     return event
 
 
-def _check_public_rate(now: dt.datetime) -> None:
-    """The anonymous public page accepts at most ``intake.public.max_per_hour`` reports an hour from one
-    address (counted in the audit trail, which records every submission's address), so that one caller
-    cannot flood the command centre. Systems with an API key, staff and grid workers are not limited."""
-    ip = current_origin().get("ip")
-    if not ip:
-        return
+def _check_public_rate(now: dt.datetime, citizen=None) -> None:
+    """The public page accepts at most ``intake.public.max_per_hour`` reports an hour from one address
+    (counted in the audit trail, which records every submission's address), so that one caller cannot
+    flood the command centre; a signed-in citizen (``citizen``) is counted by account instead, so
+    neighbours behind one village's address do not share a limit. Systems with an API key, staff and grid
+    workers are not limited."""
     limit = config_get("intake.public.max_per_hour")
-    recent = AuditRecord.objects.filter(action="intake.event.submit", at__gte=now - dt.timedelta(hours=1),
-                                        origin__ip=ip, after__anonymous=True).count()
-    if recent >= limit:
-        raise TooManyRequests(_("提交过于频繁：同一网络每小时最多提交%(n)s件，请稍后再试或拨打12345") % {"n": limit},
-                              errors={"__all__": [_("每小时最多%(n)s件") % {"n": limit}]})
+    recent = AuditRecord.objects.filter(action="intake.event.submit", at__gte=now - dt.timedelta(hours=1))
+    if citizen is not None:
+        recent = recent.filter(actor_id=citizen.pk)
+        message = _("提交过于频繁：每个账号每小时最多提交%(n)s件，请稍后再试或拨打12345")
+    elif ip := current_origin().get("ip"):
+        recent = recent.filter(origin__ip=ip, after__anonymous=True)
+        message = _("提交过于频繁：同一网络每小时最多提交%(n)s件，请稍后再试或拨打12345")
+    else:
+        return
+    if recent.count() >= limit:
+        raise TooManyRequests(message % {"n": limit}, errors={"__all__": [_("每小时最多%(n)s件") % {"n": limit}]})
 
 
 @transaction.atomic
@@ -373,8 +378,8 @@ def event_submit(
     if len(external_id) > 100:
         raise ValidationFailed(_("来源系统编号过长"), errors={"external_id": [_("不能超过100个字符")]})
     now = clock.now()
-    if channel == Channel.CITIZEN and source is None and actor is None:
-        _check_public_rate(now)
+    if channel == Channel.CITIZEN and source is None and (actor is None or getattr(actor, "role", None) == Role.CITIZEN):
+        _check_public_rate(now, citizen=actor)
     clean, errors = validate_submission(channel=channel, text=text, title=title, lng=lng, lat=lat, address=address,
                                         town_code=town_code, occurred_at=occurred_at, category_code=category_code,
                                         priority=priority, attachments=attachments or [], now=now,

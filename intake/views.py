@@ -299,10 +299,12 @@ def event_action(request, pk, action):
 def public_report(request):
     """Anyone can report; the answer is a ticket number to track the report."""
     form = PublicReportForm(request.POST or None, request.FILES or None)
+    # a signed-in citizen's reports are theirs: listed on their home page, counted by account for the limit
+    citizen = request.user if request.user.is_authenticated and request.user.role == Role.CITIZEN else None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            result = event_submit(channel=Channel.CITIZEN, text=d["text"], title=d["title"], lng=d["lng"], lat=d["lat"],
+            result = event_submit(channel=Channel.CITIZEN, actor=citizen, text=d["text"], title=d["title"], lng=d["lng"], lat=d["lat"],
                                   address=d["address"], town_code=d["town"].code if d["town"] else None,
                                   category_code=d["category"].code if d["category"] else None,
                                   priority=d["priority"], reporter_name=d["reporter_name"],

@@ -513,6 +513,8 @@ EN_ERRORS = {
     "%(title)s: %(n)s newly overdue this pass (%(bodies)s; %(count)s bodies in all)",
 "县级督办": "County escalation",
 "我上报的事件": "My reports", "我上报的": "Reported by me",
+"我反映的问题": "My reports", "提交过于频繁：每个账号每小时最多提交%(n)s件，请稍后再试或拨打12345":
+    "Too many reports: at most %(n)s an hour from one account; try again later or call 12345",
 "还没有上报过事件。发现问题时点“上报事件”：拍照、定位、说明，系统会告诉您由谁负责。":
     "You have not reported anything yet. When you find a problem, tap “Report an event”: a photo, the "
     "position and a few words, and the system tells you who is responsible.",

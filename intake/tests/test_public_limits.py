@@ -7,6 +7,7 @@ from django.test import RequestFactory, override_settings
 
 from core import clock
 from core.origin import client_ip
+from intake.choices import PUBLIC_STEP_TEXT
 from intake.models import Event
 from intake.services import event_submit
 
@@ -65,3 +66,29 @@ def test_a_submission_is_one_transaction_outside_any_test_transaction(iw, monkey
     with pytest.raises(RuntimeError):
         event_submit(channel="citizen", text="文峰路共享单车乱停放", lng=118.71, lat=28.91, category_code="1001")
     assert Event.objects.count() == 1 and AuditRecord.objects.count() == before
+
+
+def test_a_signed_in_citizen_is_counted_by_account_not_by_the_village_address(iw, client):
+    for text in TEXTS[:5]:  # the neighbours behind the village's one address use up its anonymous limit
+        assert client.post("/public/report/", _form(iw, text), REMOTE_ADDR="203.0.113.7").status_code == 302
+    client.force_login(iw.citizen)
+    for text in TEXTS[:5]:
+        assert client.post("/public/report/", _form(iw, text + "（二）"), REMOTE_ADDR="203.0.113.7").status_code == 302
+    r = client.post("/public/report/", _form(iw, TEXTS[5]), REMOTE_ADDR="203.0.113.7")
+    assert r.status_code == 429 and "每个账号每小时最多提交5件" in r.content.decode()
+    assert Event.objects.filter(reporter=iw.citizen).count() == 5 and Event.objects.count() == 10
+
+
+def test_a_signed_in_citizen_finds_their_reports_on_the_home_page(iw, client):
+    client.force_login(iw.citizen)
+    page = client.get("/").content.decode()
+    assert 'href="/public/report/"' in page and "dict_items" not in page and "概况" not in page
+    r = client.post("/public/report/", _form(iw, TEXTS[0]), REMOTE_ADDR="203.0.113.7")
+    event = Event.objects.get()
+    assert r.status_code == 302 and event.reporter == iw.citizen
+    page = client.get("/").content.decode()
+    assert "我反映的问题" in page and f'href="/public/track/{event.ticket}/"' in page
+    told = PUBLIC_STEP_TEXT[event.status]  # the step as the ticket page tells it, not the internal state
+    assert f'tag">{told}</span>' in page and told != event.get_status_display()
+    # the staff page of their own report stays closed to them: it has the handling's internals
+    assert client.get(f"/intake/events/{event.pk}/").status_code == 404
