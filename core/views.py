@@ -49,7 +49,8 @@ def home(request):
         e.shown_status = PUBLIC_STEP_TEXT.get(e.status) if user.role == Role.CITIZEN else e.get_status_display()
     return render(request, "core/home.html", {"stats": stats, "work": work, "reports": reports,
                                               "can_report": user.role in FIELD_REPORTERS,
-                                              "is_citizen": user.role == Role.CITIZEN})
+                                              "is_citizen": user.role == Role.CITIZEN,
+                                              "is_grid_worker": user.role == Role.GRID_WORKER})
 
 
 @login_required

@@ -98,7 +98,11 @@ def test_a_grid_worker_finds_their_own_reports_on_the_home_page_and_in_the_list(
     client.cookies["django_language"] = "en"
     page = client.get("/").content.decode()
     assert "My reports" in page and "all 10" in page and "10 still being handled" in page
-    # people who do not report from the field get neither the button nor the section
+    # people who do not report from the field get neither the button nor the section; an operator who has
+    # reported nothing gets the button without the grid worker's empty-list hint
     client.force_login(iw.guidance)
     page = client.get("/").content.decode()
     assert 'href="/intake/report/"' not in page and "My reports" not in page
+    client.force_login(iw.operator)
+    page = client.get("/").content.decode()
+    assert 'href="/intake/report/"' in page and "My reports" not in page
