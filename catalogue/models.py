@@ -320,6 +320,7 @@ class BoundaryRule(models.Model):
     source_date = models.DateField(_("来源日期"))
     valid_to = models.DateField(_("失效日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)  # routing's in-process copy reloads on an edit
 
     class Meta:
         ordering = ["code"]

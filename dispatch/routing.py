@@ -6,8 +6,10 @@ Order of evidence:
 2. the category (given by the reporter, else predicted by the text classifier) gives the domain;
 3. items of that domain are ranked by how much of their wording appears in the text;
 4. the body: the town (its government and the town team) when the best item is delegated to the town
-   where it happened on that day (ZJ-009), otherwise the item's holder on that day (ZJ-006-008);
-   otherwise the category's default department (non-enforcement matters such as repairs).
+   where it happened on that day (ZJ-009), otherwise the item's holder on that day (ZJ-006-008); with a
+   boundary row but no item matched, the town when every item of the row is delegated to it, else the
+   row's penalising body; otherwise the category's default department (non-enforcement matters such as
+   repairs).
 Below ``routing.auto_threshold`` confidence, or when no body is found, the event goes to triage.
 """
 
@@ -73,7 +75,8 @@ class _Snapshot:
     def boundary_rules(self, on: dt.date) -> list[BoundaryRule]:
         from django.db.models import Count, Max
 
-        stamp = tuple(BoundaryRule.objects.aggregate(n=Count("id"), m=Max("id"), v=Max("valid_to")).values())
+        stamp = tuple(BoundaryRule.objects.aggregate(n=Count("id"), m=Max("id"), v=Max("valid_to"),
+                                                     u=Max("updated_at")).values())
         if stamp != self.rule_stamp:
             self.rules = list(BoundaryRule.objects.select_related("penalising_department", "supervising_department"))
             self.rule_stamp = stamp
@@ -208,6 +211,15 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
             d.department, d.team = holders[0].department, holders[0].team
             expl["holder"] = {"department": d.department.name, "team": d.team.name if d.team else None,
                               "since": str(holders[0].valid_from), "rule": "ZJ-006-008"}
+    if d.department is None and best_rule is not None and best_rule.item_codes and town is not None and candidates:
+        # The row names its items but the text matched the wording of none: when every one of them is
+        # delegated to the town where it happened, the town is responsible whichever it is (ZJ-009), not the
+        # row's county body (占道经营, 违法建设 in a town that holds those powers).
+        items = list(EnforcementItem.objects.filter(pk__in=[r[0] for r in candidates]).order_by("code"))
+        if all(active_on(i.delegations.filter(town=town), on).exists() for i in items):
+            d.department, d.team = town_body(town)
+            expl["delegation"] = {"town": town.name, "items": [i.code for i in items],
+                                  "rule": "ZJ-009 / 行政处罚法第二十四条"}
     if d.department is None and best_rule is not None:
         d.department = best_rule.penalising_department
         d.team = d.department.teams.filter(active=True).first()
@@ -266,7 +278,10 @@ def summary(expl: dict) -> str:
     if "item" in expl:
         parts.append(_("事项 %(code)s（%(basis)s）") % {
             "code": expl["item"]["code"], "basis": pgettext("list", "、").join(expl["item"]["basis"])})
-    if "delegation" in expl:
+    if "delegation" in expl and "items" in expl["delegation"]:
+        parts.append(_("清单所列事项（%(items)s）均已赋权%(town)s") % {
+            "items": pgettext("list", "、").join(expl["delegation"]["items"]), "town": expl["delegation"]["town"]})
+    elif "delegation" in expl:
         parts.append(_("该事项已赋权%(town)s") % {"town": expl["delegation"]["town"]})
     elif "holder" in expl:
         parts.append(_("实施主体为%(department)s") % {"department": expl["holder"]["department"]})

@@ -512,6 +512,7 @@ EN_ERRORS = {
 "%(title)s：本轮新增超期 %(n)s 件（%(bodies)s等%(count)s个单位）":
     "%(title)s: %(n)s newly overdue this pass (%(bodies)s; %(count)s bodies in all)",
 "县级督办": "County escalation",
+"清单所列事项（%(items)s）均已赋权%(town)s": "the row's items (%(items)s) are all delegated to %(town)s",
 "我上报的事件": "My reports", "我上报的": "Reported by me",
 "我反映的问题": "My reports", "提交过于频繁：每个账号每小时最多提交%(n)s件，请稍后再试或拨打12345":
     "Too many reports: at most %(n)s an hour from one account; try again later or call 12345",

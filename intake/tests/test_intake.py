@@ -167,3 +167,33 @@ def test_api_schema_errors_are_said_in_chinese_and_bad_json_in_our_shape(iw, cli
     assert errors["text"] == ["应为文本"] and errors["lng"] == ["应为数字"]
     assert errors["occurred_at"][0].startswith("应为 ISO 8601") and errors["external_id"] == ["不能超过100个字符"]
     assert Event.objects.count() == 0
+
+
+def test_a_boundary_row_whose_items_are_all_delegated_to_the_town_goes_to_the_town(iw):
+    """ZJ-009: the row names its items; the text matches none of their wording, but every one is delegated
+    to the town where it happened, so the town handles it, not the row's county body."""
+    from catalogue.models import BoundaryRule, ItemDelegation
+
+    BoundaryRule.objects.create(
+        code="ZZBJ-0009", matter="占道经营", criteria="擅自占用城市道路经营的，由综合行政执法部门查处",
+        keywords=["流动摊贩"], penalising_department=iw.zf, supervising_department=iw.zj,
+        item_codes=["330822010002"], source_document="清单", source_date=dt.date(2021, 11, 1))
+    text = "每天傍晚有流动摊贩聚集，影响通行"  # none of the item's wording (擅自占用城市道路摆摊经营)
+    e = submit(iw, category_code=None, text=text).event
+    x = e.decisions.get().explanation
+    assert "item" not in x and x["delegation"] == {"town": "天马街道", "items": ["330822010002"],
+                                                  "rule": "ZJ-009 / 行政处罚法第二十四条"}
+    assert e.department == iw.tianma_gov and e.status == EventStatus.ROUTED
+    assert x["summary"] == ("依据职责边界清单 ZZBJ-0009“占道经营”；清单所列事项（330822010002）均已赋权天马街道，"
+                            "由常山县天马街道办事处（天马片区综合行政执法队）负责")
+    # in a town without that delegation the row's county body keeps it
+    e = submit(iw, category_code=None, text=text, lng=iw.huibu_point[0], lat=iw.huibu_point[1]).event
+    assert e.department == iw.zf and "delegation" not in e.decisions.get().explanation
+    # and when only some of the row's items are delegated to the town, so does the county body (an edit of
+    # the row takes effect at once: routing's copy of the rows notices it)
+    assert not ItemDelegation.objects.filter(item=iw.item_litter).exists()
+    rule = BoundaryRule.objects.get(code="ZZBJ-0009")
+    rule.item_codes = ["330822010002", "330822010001"]
+    rule.save()
+    e = submit(iw, category_code=None, text=text + "。", lng=iw.tianma_point[0] + 0.02).event
+    assert e.department == iw.zf
