@@ -316,7 +316,8 @@ class ProposeForm(StepForm):
     def setup(self):
         self.fields["band"].queryset = DiscretionBand.objects.filter(standard__item=self.case.item).select_related(
             "standard")
-        self.fields["band"].label_from_instance = lambda b: f"{b.level}（{b.fine_min}–{b.fine_max}元）{b.circumstances}"
+        self.fields["band"].label_from_instance = lambda b: gettext("%(level)s（%(min)s–%(max)s元）%(circumstances)s") % {
+            "level": b.level, "min": b.fine_min, "max": b.fine_max, "circumstances": b.circumstances}
         c = self.case
         if c.proposed_types:
             self.fields["types"].initial = c.proposed_types
@@ -632,7 +633,8 @@ class CashHandoverForm(StepForm):
 
     def setup(self):
         self.fields["payment"].queryset = self.case.payments.exclude(receipt_no="").filter(deposited_on__isnull=True)
-        self.fields["payment"].label_from_instance = lambda p: f"{p.amount} 元 收据 {p.receipt_no}（{p.paid_on}）"
+        self.fields["payment"].label_from_instance = lambda p: gettext("%(amount)s 元 收据 %(receipt)s（%(paid_on)s）") % {
+            "amount": p.amount, "receipt": p.receipt_no, "paid_on": p.paid_on}
         self.fields["handed_over_on"].initial = None
         self.fields["deposited_on"].initial = None
 

@@ -512,6 +512,11 @@ EN_ERRORS = {
 "%(title)s：本轮新增超期 %(n)s 件（%(bodies)s等%(count)s个单位）":
     "%(title)s: %(n)s newly overdue this pass (%(bodies)s; %(count)s bodies in all)",
 "县级督办": "County escalation",
+"已办结 %(at)s。": "Closed %(at)s. ",
+"%(amount)s 元": "%(amount)s yuan", "%(level)s（%(min)s–%(max)s元）%(circumstances)s":
+    "%(level)s (%(min)s–%(max)s yuan) %(circumstances)s",
+"%(amount)s 元 收据 %(receipt)s（%(paid_on)s）": "%(amount)s yuan, receipt %(receipt)s (%(paid_on)s)",
+"（%(n)s 条赋权）": " (%(n)s delegations)", "（时限 %(due)s）": " (due %(due)s)",
 "清单所列事项（%(items)s）均已赋权%(town)s": "the row's items (%(items)s) are all delegated to %(town)s",
 "我上报的事件": "My reports", "我上报的": "Reported by me",
 "我反映的问题": "My reports", "提交过于频繁：每个账号每小时最多提交%(n)s件，请稍后再试或拨打12345":
