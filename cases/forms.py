@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -23,6 +23,17 @@ from cases.models import Case, Evidence, LegalReview, MonitoringDevice
 from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from org.models import Department, Officer
+
+
+def _colon() -> str:
+    """The colon between a label and a value in an option, as the reader's language writes it."""
+    return pgettext("punctuation", "：")
+
+
+def _paren(value) -> str:
+    """A value in brackets after an option's name, as the reader's language writes them."""
+    return gettext("（%(value)s）") % {"value": value}
+
 
 
 def DATE():  # noqa: N802 - a fresh widget for each field
@@ -62,7 +73,7 @@ def officers_field(field, case: Case, *, preselect: bool = True) -> None:
         field.widget = forms.SelectMultiple(attrs={"size": 8})  # before the queryset, which fills its choices
         field.help_text = _("★ 为本案承办人员；按住 Ctrl 可多选")
     field.queryset = qs
-    field.label_from_instance = lambda o: (o.name + gettext("（%(value)s）") % {"value": o.certificate_no}
+    field.label_from_instance = lambda o: (o.name + _paren(o.certificate_no)
                                            + ("★" if o.on_case else ""))
     if isinstance(field, forms.ModelMultipleChoiceField):
         if preselect:
@@ -178,7 +189,7 @@ class HeadDecisionForm(StepForm):
                 self.case.approvals.filter(kind=self.pending_kind, status=CaseApproval.Status.PENDING),
                 label=self.pending_label)
             self.fields["approval"].label_from_instance = \
-                lambda a: f"{a.requested_by} {a.requested_on}：{a.opinion[:60]}"
+                lambda a: f"{a.requested_by} {a.requested_on}{_colon()}{a.opinion[:60]}"
             pending = list(self.fields["approval"].queryset[:2])
             if len(pending) == 1:  # the usual case: the one waiting is chosen
                 self.fields["approval"].initial = pending[0].pk
@@ -243,7 +254,8 @@ class ActForm(StepForm):
         officers_field(self.fields["officers"], self.case)
         self.fields["approval"].queryset = self.case.approvals.filter(
             kind=CaseApproval.Kind.MEASURE, status=CaseApproval.Status.APPROVED).exclude(details__has_key="used_by_act")
-        self.fields["approval"].label_from_instance = lambda a: f"#{a.pk} {a.opinion[:50]}（{a.decided_by}，{a.decided_on}）"
+        self.fields["approval"].label_from_instance = lambda a: f"#{a.pk} {a.opinion[:50]}" + _paren(
+            f"{a.decided_by}{pgettext('list', '，')}{a.decided_on}")
 
 
 class EvidenceForm(StepForm):
@@ -288,7 +300,7 @@ class VerifyForm(StepForm):
 
     def setup(self):
         self.fields["evidence"].queryset = self.case.evidence.filter(verified=False)
-        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}：{e.description[:40]}"
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}{_colon()}{e.description[:40]}"
 
 
 class CloseInvestigationForm(StepForm):
@@ -510,7 +522,7 @@ class RecusalDecideForm(StepForm):
 
     def setup(self):
         self.fields["recusal"].queryset = self.case.recusals.filter(granted__isnull=True).select_related("officer")
-        self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}：{r.reason[:40]}（{r.applicant}）"
+        self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}{_colon()}{r.reason[:40]}" + _paren(r.applicant)
 
 
 def _coercive_acts(case):
@@ -613,7 +625,7 @@ class DeviceReviewForm(StepForm):
 
     def setup(self):
         self.fields["evidence"].queryset = self.case.evidence.filter(device__isnull=False, device_review="")
-        self.fields["evidence"].label_from_instance = lambda e: f"{e.device.code}：{e.description[:40]}"
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.device.code}{_colon()}{e.description[:40]}"
 
 
 class RemedyForwardForm(StepForm):
@@ -681,7 +693,7 @@ class ShareEvidenceForm(StepForm):
 
     def setup(self):
         self.fields["evidence"].queryset = self.case.evidence.filter(verified=True, lawful=True)
-        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}：{e.description[:40]}"
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}{_colon()}{e.description[:40]}"
 
     def clean_to_case_number(self):
         number = self.cleaned_data["to_case_number"].strip()

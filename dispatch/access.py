@@ -94,7 +94,7 @@ def events_visible_to(user) -> QuerySet[Event]:
         return qs
     if user.role == Role.GRID_WORKER:
         return qs.filter(Q(town_id__in=scope.town_ids) | Q(reporter=user))
-    if user.role == Role.CITIZEN:  # their own reports too: the staff page has the handling's internals
+    if user.role == Role.CITIZEN:  # not even their own reports: staff pages show the handling's internals
         return qs.none()
     if not has_perm(user, "parties.view"):
         return qs.filter(reporter=user)
