@@ -2074,7 +2074,8 @@ def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str) -> Ca
     CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no)
     case_rows(case, kind="case.crime_transfer").update(state=Deadline.State.MET, closed_at=clock.now())
     return _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),
-                       reason=f"移送公安机关（回执 {receipt_no}）", outcome=Outcome.TRANSFER_JUDICIAL)
+                       **said_as("reason", gettext_noop("移送公安机关（回执 %(receipt)s）"), receipt=receipt_no),
+                       outcome=Outcome.TRANSFER_JUDICIAL)
 
 
 # ------------------------------------------------------------------ export

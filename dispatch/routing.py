@@ -310,6 +310,22 @@ def noted(kind: str, text: str, **extra) -> dict:
         return {"summary": _(NOTES[kind]) % {"text": text}, "note": {"kind": kind, "text": text}, **extra}
 
 
+# An event transition written by an automatic routing keeps its decision's id in ``params`` under this key,
+# so the event's record can say the routing sentence again in the reader's language (``transition_said``).
+DECISION = "decision"
+
+
+def transition_said(transition, shown_by_decision: dict[int, dict]) -> str:
+    """A transition's reason in the reader's language: a routing's from its decision (``explained``), any
+    other as ``shown_reason`` says it."""
+    shown = shown_by_decision.get(transition.params.get(DECISION)) if not transition.message else None
+    if shown is None:
+        return transition.shown_reason
+    if transition.new == "triage":
+        return _("；").join(shown["triage_reasons"])
+    return shown["summary"]
+
+
 def explained(expl: dict) -> dict:
     """What a page shows of an explanation, in the reader's language where the explanation says enough to
     re-say it (decisions recorded before 2026-12-06 show their stored Chinese sentences)."""

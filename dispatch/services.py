@@ -128,12 +128,13 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
 
 def _assign(event: Event, decision_method: str, *, department, team, item=None, boundary_rule=None, confidence=None,
             model_version="", explanation=None, actor=None, reason: str, content: str = "") -> Event:
-    RoutingDecision.objects.create(event=event, method=decision_method, department=department, team=team, item=item,
-                                   boundary_rule=boundary_rule, confidence=confidence, model_version=model_version,
-                                   explanation=explanation or {}, decided_by=actor if getattr(actor, "pk", None) else None,
-                                   at=clock.now())
+    decision = RoutingDecision.objects.create(
+        event=event, method=decision_method, department=department, team=team, item=item, boundary_rule=boundary_rule,
+        confidence=confidence, model_version=model_version, explanation=explanation or {},
+        decided_by=actor if getattr(actor, "pk", None) else None, at=clock.now())
+    # the row is said again from its decision in the reader's language (routing.transition_said)
     event_transition(event=event, new=EventStatus.ROUTED, actor=actor, reason=reason, department=department, team=team,
-                     item=item)
+                     item=item, params={routing.DECISION: decision.pk})
     instruction_issue(event=event, department=department, team=team, priority=event.priority, actor=actor,
                       content=content or f"请处置：{event.title or event.text[:60]}（{event.ticket}）")
     return event
@@ -154,7 +155,8 @@ def route_event(*, event: Event, actor=None, exclude_departments: set[int] | Non
             boundary_rule=d.boundary_rule, confidence=d.confidence, model_version=d.model_version,
             explanation=d.explanation, at=clock.now())
         if event.status != EventStatus.TRIAGE:
-            event_transition(event=event, new=EventStatus.TRIAGE, reason="；".join(d.explanation["triage_reasons"]))
+            event_transition(event=event, new=EventStatus.TRIAGE, reason="；".join(d.explanation["triage_reasons"]),
+                             params={routing.DECISION: decision.pk})
         audit_log(actor=actor, action="dispatch.route.triage", obj=event, after={"confidence": d.confidence,
                                                                                  "reasons": d.explanation["triage_reasons"]})
         return decision
@@ -506,7 +508,7 @@ def event_merge(*, actor, event: Event, into: Event) -> Event:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
         deadlines_cancel(current)
     event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=into,
-                     reason=f"人工合并到 {into.ticket}")
+                     **said_as("reason", gettext_noop("人工合并到 %(ticket)s"), ticket=into.ticket))
     Event.objects.filter(pk=into.pk).update(me_too_count=F("me_too_count") + 1)
     audit_log(actor=actor, action="intake.event.merge", obj=event, after={"into": into.ticket})
     return event
@@ -521,7 +523,7 @@ def event_unmerge(*, actor, event: Event) -> Event:
     if event.status != EventStatus.DUPLICATE or root is None:
         raise InvalidTransition(_("该事件不是重复事件"), errors={"status": [event.get_status_display()]})
     event_transition(event=event, new=EventStatus.TRIAGE, actor=actor, duplicate_of=None,
-                     reason=f"取消与 {root.ticket} 的关联")
+                     **said_as("reason", gettext_noop("取消与 %(ticket)s 的关联"), ticket=root.ticket))
     Event.objects.filter(pk=root.pk, me_too_count__gt=0).update(me_too_count=F("me_too_count") - 1)
     audit_log(actor=actor, action="intake.event.unmerge", obj=event, after={"from": root.ticket})
     route_event(event=event, actor=actor)

@@ -421,7 +421,7 @@ def event_submit(
                      "attachments": [a.sha256 for a in event.attachments.all()]})
     if duplicate is not None:
         event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=duplicate,
-                         reason=f"与 {duplicate.ticket} 疑似重复，已关联（附议）")
+                         **said_as("reason", gettext_noop("与 %(ticket)s 疑似重复，已关联（附议）"), ticket=duplicate.ticket))
         Event.objects.filter(pk=duplicate.pk).update(me_too_count=F("me_too_count") + 1)
         duplicate.refresh_from_db(fields=["me_too_count"])
         audit_log(actor=actor or source, action="intake.event.link_duplicate", obj=event,

@@ -27,7 +27,7 @@ from dispatch.access import (
     reporter_contact,
 )
 from dispatch.models import Dispute
-from dispatch.routing import explained
+from dispatch.routing import explained, transition_said
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
 from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PhotoPublishForm, PublicReportForm, ReportForm
@@ -214,9 +214,14 @@ def _render_detail(request, event, *, revealed: bool = False):
     user = request.user
     current = current_instruction(event)
     is_command = user.is_superuser or user.role in COMMAND_ROLES
+    decisions = _explained(event.decisions.select_related("department", "team", "item", "boundary_rule"))
+    shown = {d.pk: d.shown for d in decisions}
+    transitions = list(event.transitions.all())
+    for t in transitions:
+        t.said = transition_said(t, shown)
     ctx = {
-        "e": event, "decisions": _explained(event.decisions.select_related("department", "team", "item", "boundary_rule")),
-        "transitions": event.transitions.all(), "instructions": event.instructions.select_related("department"),
+        "e": event, "decisions": decisions,
+        "transitions": transitions, "instructions": event.instructions.select_related("department"),
         "returns": event.returns.select_related("department"), "verifications": event.verifications.all(),
         "duplicates": event.duplicates.all(), "current": current, "is_command": is_command,
         "reopen_until": reopen_until(event), "can_reopen": reopen_open(event, clock.now()),

@@ -161,6 +161,7 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
                 missing.append(f"{entry.msgctxt}|{entry.msgid}")
         elif entry.msgid in EN:
             entry.msgstr = EN[entry.msgid]
+            entry.previous_msgid = entry.previous_msgctxt = None  # msgmerge's guess, now replaced
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         elif not entry.msgstr or "fuzzy" in entry.flags:

@@ -513,6 +513,9 @@ EN_ERRORS = {
     "%(title)s: %(n)s newly overdue this pass (%(bodies)s; %(count)s bodies in all)",
 "县级督办": "County escalation",
 "已办结 %(at)s。": "Closed %(at)s. ",
+"取消与 %(ticket)s 的关联": "Unlinked from %(ticket)s", "与 %(ticket)s 疑似重复，已关联（附议）":
+    "Likely the same as %(ticket)s: linked (counted as a me-too)", "人工合并到 %(ticket)s": "Merged into %(ticket)s by hand",
+"移送公安机关（回执 %(receipt)s）": "Transferred to the police (receipt %(receipt)s)",
 "%(amount)s 元": "%(amount)s yuan", "%(level)s（%(min)s–%(max)s元）%(circumstances)s":
     "%(level)s (%(min)s–%(max)s yuan) %(circumstances)s",
 "%(amount)s 元 收据 %(receipt)s（%(paid_on)s）": "%(amount)s yuan, receipt %(receipt)s (%(paid_on)s)",

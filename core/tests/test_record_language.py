@@ -208,9 +208,27 @@ def test_an_events_record_is_kept_in_chinese_and_read_in_the_readers_language(iw
     for said in ("Received (Grid worker)", "Instruction signed for", "Outcome reported", "Verified: 现场已无摊点",
                  "<td>System</td>"):
         assert said in page, said
+    # the routing's row is said again from its decision, as the card above it is
+    routed = e.transitions.get(new="routed")
+    assert routed.reason == e.decisions.get().explanation["summary"] and routed.params == {"decision": e.decisions.get().pk}
+    assert re.search(r"<td>By item 330822010002 \(.*?\) is responsible</td>", page)
     # a row written before its parts were kept is shown as written
     e.transitions.filter(reason="签收指令").update(message="", params={})
     assert "<td>签收指令</td>" in client.get(f"/intake/events/{e.pk}/").content.decode()
+    # so is a routing row from before 2026-12-06, which kept no decision
+    e.transitions.filter(new="routed").update(params={})
+    assert f"<td>{routed.reason}</td>" in client.get(f"/intake/events/{e.pk}/").content.decode()
+
+
+def test_a_triage_row_is_said_again_from_its_decisions_reasons():
+    from dispatch.routing import transition_said
+    from intake.models import EventTransition
+
+    shown = {7: {"summary": "…", "triage_reasons": ["no responsible body found", "confidence 0.20 is below 0.55"]}}
+    with translation.override("en"):
+        row = EventTransition(new="triage", reason="未找到责任主体；置信度 0.20 低于自动分派阈值 0.55", params={"decision": 7})
+        assert transition_said(row, shown) == "no responsible body found; confidence 0.20 is below 0.55"
+        assert transition_said(EventTransition(new="triage", reason="原文", params={"decision": 8}), shown) == "原文"
 
 
 def test_a_cases_record_is_kept_in_chinese_and_read_in_the_readers_language(cw, client):
