@@ -12,7 +12,7 @@ from catalogue import selectors, services
 from catalogue.choices import PenaltyType
 from catalogue.forms import CandidateAcceptForm, CandidateRejectForm, EntrustmentForm, ItemFilterForm
 from catalogue.models import ClauseCandidate, Law
-from core.http import handle_application_errors, safe_next
+from core.http import form_errors_as_text, handle_application_errors, safe_next
 from org.access import has_perm, require
 from org.models import Department
 from org.selectors import towns
@@ -108,7 +108,7 @@ def candidate_accept(request, pk):
     candidate = get_object_or_404(ClauseCandidate, pk=pk)
     form = CandidateAcceptForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[f].label}：{'，'.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, form_errors_as_text(form))
         return redirect("catalogue:candidates")
     d = form.cleaned_data
     item = services.candidate_accept(

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.exceptions import ApplicationError, NotFound
 
@@ -18,6 +19,17 @@ def errors_as_text(exc: ApplicationError) -> str:
     if not details:
         return exc.message
     return _("%(message)s：%(details)s") % {"message": exc.message, "details": _("；").join(details)}
+
+
+def form_errors_as_text(form) -> str:
+    """A form's errors as one line for a page message ("Domain: This field is required"), punctuated as the
+    reader's language writes it."""
+    colon, comma = pgettext("punctuation", "："), pgettext("list", "，")
+    parts = []
+    for field, errors in form.errors.items():
+        said = comma.join(str(m) for m in errors)
+        parts.append(f"{form.fields[field].label}{colon}{said}" if field in form.fields else said)
+    return _("；").join(parts)
 
 
 def errors_into_form(form, exc: ApplicationError) -> None:

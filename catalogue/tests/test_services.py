@@ -161,3 +161,16 @@ def test_discretion_standard_versions_and_statutory_range(world):
         services.discretion_publish(actor=world.guidance, item=world.item_litter, effective_from=D(2025, 1, 1),
                                     bands=[{"level": "从重", "circumstances": "x", "fine_min": 0, "fine_max": 80}])
     assert "超出法定上限" in exc.value.errors["bands[1]"][0]
+
+
+def test_an_incomplete_acceptance_says_which_fields_in_the_readers_language(world, client):
+    cand = _candidate(world)
+    client.force_login(world.guidance)
+    r = client.post(f"/catalogue/candidates/{cand.pk}/accept/", {"name": "随地吐痰"}, follow=True)
+    page = r.content.decode()
+    assert "领域：这个字段是必填项。" in page and "生效日期：这个字段是必填项。" in page
+    assert ClauseCandidate.objects.get(pk=cand.pk).status == "pending" and not EnforcementItem.objects.filter(
+        name="随地吐痰").exists()
+    client.cookies["django_language"] = "en"
+    page = client.post(f"/catalogue/candidates/{cand.pk}/accept/", {"name": "随地吐痰"}, follow=True).content.decode()
+    assert "Domain: This field is required." in page and "；" not in page.split("Domain: ")[1][:200]
