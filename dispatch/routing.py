@@ -310,8 +310,9 @@ def noted(kind: str, text: str, **extra) -> dict:
         return {"summary": _(NOTES[kind]) % {"text": text}, "note": {"kind": kind, "text": text}, **extra}
 
 
-# An event transition written by an automatic routing keeps its decision's id in ``params`` under this key,
-# so the event's record can say the routing sentence again in the reader's language (``transition_said``).
+# An event transition written by a routing (automatic, by hand, a ruling, a reopening) keeps its decision's id
+# in ``params`` under this key, so the event's record can say it again in the reader's language
+# (``transition_said``): the system's sentence, or "Routed by the command centre: <the operator's words>".
 DECISION = "decision"
 
 

@@ -27,13 +27,18 @@ def test_main_pages_have_no_accessibility_violations(iw, live_server, monkeypatc
 
     e = report(iw)  # something in the queues, lists and tables
     report(iw, text="定阳路窨井盖破损，有人跌倒", category_code=None)
+    from intake.services import event_submit
+
+    event_submit(channel="grid", actor=iw.grid_tianma, text="文峰路共享单车乱停放", lng=iw.tianma_point[0] + 0.01,
+                 lat=iw.tianma_point[1], reporter_name="网格员")  # the grid worker's own reports on their home page
     pages = [(None, "/public/report/", 1280), (None, reverse("public_track", args=[e.ticket]), 1280),
              (None, "/accounts/login/", 1280), (iw.grid_tianma, reverse("intake:report"), 1280),
              (iw.operator, "/", 1280), (iw.operator, "/command/", 1280), (iw.operator, reverse("intake:events"), 1280),
              (iw.operator, e.get_absolute_url(), 1280), (iw.operator, "/notifications/", 1280),
              (iw.tianma_officer, "/", 1280),
              # on a phone: the citizen's and the grid worker's pages
-             (None, "/public/report/", 390), (iw.grid_tianma, reverse("intake:report"), 390)]
+             (None, "/public/report/", 390), (iw.grid_tianma, reverse("intake:report"), 390),
+             (iw.grid_tianma, "/", 390), (iw.citizen, "/", 390)]
     axe = axe_module.Axe()
     found = {}
     with playwright.sync_playwright() as p:
@@ -50,7 +55,7 @@ def test_main_pages_have_no_accessibility_violations(iw, live_server, monkeypatc
                 page.wait_for_load_state("networkidle")
                 violations = axe.run(page).response["violations"]
                 if violations:
-                    found[f"{path}@{width}"] = [(v["impact"], v["id"], v["nodes"][0]["target"]) for v in violations]
+                    found[f"{user.username if user else 'anonymous'} {path}@{width}"] = [(v["impact"], v["id"], v["nodes"][0]["target"]) for v in violations]
                 page.close()
         finally:
             browser.close()
