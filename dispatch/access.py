@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound, NotPermitted
 from core.validators import mask_phone
+from intake.choices import Channel
 from intake.models import Event
 from org.access import has_perm, scope_for
 from org.choices import DepartmentKind, Role
@@ -19,6 +20,17 @@ COMMAND_ROLES = {Role.OPERATOR, Role.GUIDANCE, Role.ADMIN}
 # command centre's operator taking it down; their reports are the grid or inspection channel.
 FIELD_REPORTERS = {Role.GRID_WORKER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.OPERATOR,
                    Role.ADMIN}
+
+
+def field_report_channels(user) -> list[str]:
+    """The channels a field reporter files under, the first the default: a grid worker's are 网格员 reports,
+    an officer's 检查发现; the command centre finds problems on its video and sensor feeds (视频巡查) or
+    in its own checks."""
+    if user.role == Role.GRID_WORKER:
+        return [Channel.GRID]
+    if user.role in (Role.OPERATOR, Role.ADMIN):
+        return [Channel.SENSOR, Channel.INSPECTION]
+    return [Channel.INSPECTION]
 
 
 def acts_for(user, department: Department | None) -> bool:

@@ -43,11 +43,24 @@ class ReportForm(forms.Form):
     # report kept on the phone while offline, when it was written down there
     client_ref = forms.RegexField(regex=r"^[0-9a-f-]{8,40}$", required=False, widget=forms.HiddenInput)
     observed_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=_("来源"), required=False)
+
+    def __init__(self, *args, channels=(), **kwargs):
+        """``channels``: those the reporter may file under (``dispatch.access.field_report_channels``); the
+        choice is shown only when there are several."""
+        super().__init__(*args, **kwargs)
+        if len(channels) > 1:
+            self.fields["channel"].choices = [(c, Channel(c).label) for c in channels]
+            self.fields["channel"].initial = channels[0]
+            self.fields["channel"].required = True
+        else:
+            self.fields.pop("channel", None)
 
 
 class PublicReportForm(ReportForm):
     client_ref = None  # the public page keeps nothing on the device
     observed_at = None
+    channel = None
     # without a position, the town decides whether the town team or a county body is responsible
     town = forms.ModelChoiceField(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"),
                                   label=_("所在乡镇（街道）"), required=False,

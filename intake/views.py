@@ -23,6 +23,7 @@ from dispatch.access import (
     FIELD_REPORTERS,
     access_event,
     acts_for,
+    field_report_channels,
     photo_publication_refused,
     reporter_contact,
 )
@@ -54,11 +55,12 @@ def report(request):
     """Grid worker's phone form: photo, GPS from the browser, category, text."""
     if request.user.role not in FIELD_REPORTERS:
         raise Http404
-    form = ReportForm(request.POST or None, request.FILES or None)
+    channels = field_report_channels(request.user)
+    form = ReportForm(request.POST or None, request.FILES or None, channels=channels)
     as_json = request.headers.get("Accept") == "application/json"  # the page's offline queue sending
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        channel = Channel.GRID if request.user.role == Role.GRID_WORKER else Channel.INSPECTION
+        channel = d.get("channel") or channels[0]
         try:
             result = event_submit(channel=channel, actor=request.user, text=d["text"], title=d["title"], lng=d["lng"],
                                   lat=d["lat"], address=d["address"], town_code=request.user.town.code

@@ -96,3 +96,23 @@ def test_photos_go_through_the_phone_form_and_the_public_page(iw, client):
                                         "photos": SimpleUploadedFile("c.png", PNG + b"3")})
     assert r.status_code == 302, r.content.decode()[:300]
     assert Event.objects.get(channel="citizen").attachments.get().original_name == "c.png"
+
+
+def test_each_reporter_files_under_their_own_channel(iw, client):
+    """A grid worker's report is 网格员, an officer's 检查发现; the command centre chooses 视频/物联感知 (its video
+    patrol, the default) or 检查发现, and nothing else."""
+    client.force_login(iw.grid_tianma)
+    assert 'name="channel"' not in client.get(reverse("intake:report")).content.decode()
+    post(client, iw, {"text": "人民路有人占道摆摊经营"})
+    client.force_login(iw.tianma_officer)
+    assert 'name="channel"' not in client.get(reverse("intake:report")).content.decode()
+    post(client, iw, {"text": "文峰路饭店油烟直排", "lng": iw.tianma_point[0] + 0.02})
+    assert list(Event.objects.order_by("pk").values_list("channel", flat=True)) == ["grid", "inspection"]
+    client.force_login(iw.operator)
+    page = client.get(reverse("intake:report")).content.decode()
+    assert 'name="channel"' in page and '<option value="sensor" selected>' in page
+    post(client, iw, {"text": "监控发现定阳路渣土车抛洒", "channel": "sensor", "lng": iw.tianma_point[0] + 0.04})
+    assert Event.objects.latest("pk").channel == "sensor"
+    r = post(client, iw, {"text": "冒充网格员上报", "channel": "grid", "lng": iw.tianma_point[0] + 0.06},
+             HTTP_ACCEPT="application/json")
+    assert r.status_code == 422 and "channel" in r.json()["errors"] and Event.objects.count() == 3
