@@ -53,6 +53,7 @@ class ReportForm(forms.Form):
             self.fields["channel"].choices = [(c, Channel(c).label) for c in channels]
             self.fields["channel"].initial = channels[0]
             self.fields["channel"].required = True
+            self.order_fields(["channel"])  # where the report comes from, first
         else:
             self.fields.pop("channel", None)
 
