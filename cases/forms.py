@@ -22,18 +22,8 @@ from cases.choices import (
 from cases.models import Case, Evidence, LegalReview, MonitoringDevice
 from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
+from core.punctuation import bracketed, colon
 from org.models import Department, Officer
-
-
-def _colon() -> str:
-    """The colon between a label and a value in an option, as the reader's language writes it."""
-    return pgettext("punctuation", "：")
-
-
-def _paren(value) -> str:
-    """A value in brackets after an option's name, as the reader's language writes them."""
-    return gettext("（%(value)s）") % {"value": value}
-
 
 
 def DATE():  # noqa: N802 - a fresh widget for each field
@@ -73,7 +63,7 @@ def officers_field(field, case: Case, *, preselect: bool = True) -> None:
         field.widget = forms.SelectMultiple(attrs={"size": 8})  # before the queryset, which fills its choices
         field.help_text = _("★ 为本案承办人员；按住 Ctrl 可多选")
     field.queryset = qs
-    field.label_from_instance = lambda o: (o.name + _paren(o.certificate_no)
+    field.label_from_instance = lambda o: (o.name + bracketed(o.certificate_no)
                                            + ("★" if o.on_case else ""))
     if isinstance(field, forms.ModelMultipleChoiceField):
         if preselect:
@@ -189,7 +179,7 @@ class HeadDecisionForm(StepForm):
                 self.case.approvals.filter(kind=self.pending_kind, status=CaseApproval.Status.PENDING),
                 label=self.pending_label)
             self.fields["approval"].label_from_instance = \
-                lambda a: f"{a.requested_by} {a.requested_on}{_colon()}{a.opinion[:60]}"
+                lambda a: f"{a.requested_by} {a.requested_on}{colon()}{a.opinion[:60]}"
             pending = list(self.fields["approval"].queryset[:2])
             if len(pending) == 1:  # the usual case: the one waiting is chosen
                 self.fields["approval"].initial = pending[0].pk
@@ -254,7 +244,7 @@ class ActForm(StepForm):
         officers_field(self.fields["officers"], self.case)
         self.fields["approval"].queryset = self.case.approvals.filter(
             kind=CaseApproval.Kind.MEASURE, status=CaseApproval.Status.APPROVED).exclude(details__has_key="used_by_act")
-        self.fields["approval"].label_from_instance = lambda a: f"#{a.pk} {a.opinion[:50]}" + _paren(
+        self.fields["approval"].label_from_instance = lambda a: f"#{a.pk} {a.opinion[:50]}" + bracketed(
             f"{a.decided_by}{pgettext('list', '，')}{a.decided_on}")
 
 
@@ -300,7 +290,7 @@ class VerifyForm(StepForm):
 
     def setup(self):
         self.fields["evidence"].queryset = self.case.evidence.filter(verified=False)
-        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}{_colon()}{e.description[:40]}"
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}{colon()}{e.description[:40]}"
 
 
 class CloseInvestigationForm(StepForm):
@@ -522,7 +512,7 @@ class RecusalDecideForm(StepForm):
 
     def setup(self):
         self.fields["recusal"].queryset = self.case.recusals.filter(granted__isnull=True).select_related("officer")
-        self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}{_colon()}{r.reason[:40]}" + _paren(r.applicant)
+        self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}{colon()}{r.reason[:40]}" + bracketed(r.applicant)
 
 
 def _coercive_acts(case):
@@ -625,7 +615,7 @@ class DeviceReviewForm(StepForm):
 
     def setup(self):
         self.fields["evidence"].queryset = self.case.evidence.filter(device__isnull=False, device_review="")
-        self.fields["evidence"].label_from_instance = lambda e: f"{e.device.code}{_colon()}{e.description[:40]}"
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.device.code}{colon()}{e.description[:40]}"
 
 
 class RemedyForwardForm(StepForm):
@@ -693,7 +683,7 @@ class ShareEvidenceForm(StepForm):
 
     def setup(self):
         self.fields["evidence"].queryset = self.case.evidence.filter(verified=True, lawful=True)
-        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}{_colon()}{e.description[:40]}"
+        self.fields["evidence"].label_from_instance = lambda e: f"{e.get_kind_display()}{colon()}{e.description[:40]}"
 
     def clean_to_case_number(self):
         number = self.cleaned_data["to_case_number"].strip()

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core import punctuation
 from core.exceptions import ApplicationError, NotFound
 
 
@@ -24,7 +25,7 @@ def errors_as_text(exc: ApplicationError) -> str:
 def form_errors_as_text(form) -> str:
     """A form's errors as one line for a page message ("Domain: This field is required"), punctuated as the
     reader's language writes it."""
-    colon, comma = pgettext("punctuation", "："), pgettext("list", "，")
+    colon, comma = punctuation.colon(), pgettext("list", "，")
     parts = []
     for field, errors in form.errors.items():
         said = comma.join(str(m) for m in errors)

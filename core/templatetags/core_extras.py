@@ -3,7 +3,9 @@
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
+
+from core import punctuation
 
 register = template.Library()
 
@@ -11,7 +13,7 @@ register = template.Library()
 @register.simple_tag
 def colon():
     """The colon after a label, as each language writes it: "：" in Chinese, ": " in English."""
-    return pgettext("punctuation", "：")
+    return punctuation.colon()
 
 
 @register.filter
@@ -24,4 +26,4 @@ def recorded(value):
 @register.filter
 def paren(value):
     """A count or a name in brackets, as each language writes them: （3） in Chinese, " (3)" in English."""
-    return mark_safe(gettext("（%(value)s）") % {"value": conditional_escape(value)})
+    return mark_safe(punctuation.bracketed(conditional_escape(value)))
