@@ -22,10 +22,16 @@ FIELD_REPORTERS = {Role.GRID_WORKER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER, Rol
                    Role.ADMIN}
 
 
-def field_report_channels(user) -> list[str]:
-    """The channels a field reporter files under, the first the default: a grid worker's are 网格员 reports,
-    an officer's 检查发现; the command centre finds problems on its video and sensor feeds (视频巡查) or
-    in its own checks."""
+def report_channels(user) -> list[str]:
+    """The channels a signed-in person files their own reports under, the first the default; empty for posts
+    that file none (reviewers, supervisors, leaders). A grid worker's are 网格员 reports, an officer's
+    检查发现; the command centre finds problems on its video and sensor feeds (视频巡查) or in its own checks;
+    a citizen's are 群众 reports. ``intake.services.event_submit`` refuses any other (systems sending
+    through the API are not bound by it: their client decides the channel)."""
+    if user.role == Role.CITIZEN:
+        return [Channel.CITIZEN]
+    if user.role not in FIELD_REPORTERS:
+        return []
     if user.role == Role.GRID_WORKER:
         return [Channel.GRID]
     if user.role in (Role.OPERATOR, Role.ADMIN):

@@ -46,7 +46,7 @@ class ReportForm(forms.Form):
     channel = forms.ChoiceField(label=_("来源"), required=False)
 
     def __init__(self, *args, channels=(), **kwargs):
-        """``channels``: those the reporter may file under (``dispatch.access.field_report_channels``); the
+        """``channels``: those the reporter may file under (``dispatch.access.report_channels``); the
         choice is shown only when there are several."""
         super().__init__(*args, **kwargs)
         if len(channels) > 1:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from core import clock
 from core.audit import audit_log
@@ -338,6 +338,22 @@ def _check_public_rate(now: dt.datetime, citizen=None) -> None:
         raise TooManyRequests(message % {"n": limit}, errors={"__all__": [_("每小时最多%(n)s件") % {"n": limit}]})
 
 
+def _channel_refused(reporter, channel: str) -> str:
+    """Why a signed-in person may not file their own report under ``channel``, or "" if they may: a grid
+    worker's reports are 网格员 reports, an officer's 检查发现, and so on (``dispatch.access.report_channels``)."""
+    from dispatch.access import report_channels
+
+    allowed = report_channels(reporter)
+    if channel in allowed:
+        return ""
+    role = reporter.get_role_display()
+    if not allowed:
+        return _("%(role)s不能上报事件") % {"role": role}
+    return _("%(role)s不能按“%(channel)s”渠道上报（可选：%(allowed)s）") % {
+        "role": role, "channel": Channel(channel).label,
+        "allowed": pgettext("list", "、").join(str(Channel(c).label) for c in allowed)}
+
+
 @transaction.atomic
 def event_submit(
     *,
@@ -385,6 +401,9 @@ def event_submit(
                                         priority=priority, attachments=attachments or [], now=now,
                                         reporter_name=reporter_name, reporter_phone=reporter_phone,
                                         media_url=media_url)
+    if source is None and reporter is not None and channel in Channel.values:
+        if (refused := _channel_refused(reporter, channel)):
+            errors.setdefault("channel", []).append(refused)
     if notify_reporter and not clean.get("reporter_phone") and "reporter_phone" not in errors:
         errors.setdefault("reporter_phone", []).append(_("选择短信告知办理结果的，须填写手机号码"))
     if errors:

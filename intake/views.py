@@ -23,8 +23,8 @@ from dispatch.access import (
     FIELD_REPORTERS,
     access_event,
     acts_for,
-    field_report_channels,
     photo_publication_refused,
+    report_channels,
     reporter_contact,
 )
 from dispatch.models import Dispute
@@ -55,7 +55,7 @@ def report(request):
     """Grid worker's phone form: photo, GPS from the browser, category, text."""
     if request.user.role not in FIELD_REPORTERS:
         raise Http404
-    channels = field_report_channels(request.user)
+    channels = report_channels(request.user)
     form = ReportForm(request.POST or None, request.FILES or None, channels=channels)
     as_json = request.headers.get("Accept") == "application/json"  # the page's offline queue sending
     if request.method == "POST" and form.is_valid():

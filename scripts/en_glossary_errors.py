@@ -555,6 +555,9 @@ EN_ERRORS = {
 "逾期未缴纳罚款，开始加处罚款": "Fine overdue: the late-payment surcharge starts",
 "申请人民法院强制执行": "Applied to the people's court for enforcement",
 "归档（卷宗 SHA-256 %(digest)s…）": "Archived (case file SHA-256 %(digest)s…)",
+"%(role)s不能上报事件": "%(role)s may not file reports",
+"%(role)s不能按“%(channel)s”渠道上报（可选：%(allowed)s）":
+    "%(role)s may not file reports under “%(channel)s” (theirs: %(allowed)s)",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

@@ -38,7 +38,7 @@ def test_grid_photo_report_goes_to_town_team_when_item_delegated(iw):
 
 
 def test_same_matter_in_town_without_delegation_goes_to_holder(iw):
-    e = submit(iw, actor=iw.admin, lng=iw.huibu_point[0], lat=iw.huibu_point[1], text="辉埠镇街边占道摆摊经营").event
+    e = submit(iw, actor=iw.admin, channel="inspection", lng=iw.huibu_point[0], lat=iw.huibu_point[1], text="辉埠镇街边占道摆摊经营").event
     assert e.town == iw.huibu and e.department == iw.zf and e.team == iw.bureau_team
     assert e.decisions.get().explanation["holder"]["department"] == "常山县综合行政执法局"
 

@@ -116,3 +116,32 @@ def test_each_reporter_files_under_their_own_channel(iw, client):
     r = post(client, iw, {"text": "冒充网格员上报", "channel": "grid", "lng": iw.tianma_point[0] + 0.06},
              HTTP_ACCEPT="application/json")
     assert r.status_code == 422 and "channel" in r.json()["errors"] and Event.objects.count() == 3
+
+
+def test_the_service_refuses_a_channel_the_reporter_does_not_file_under(iw):
+    """The rule lives in ``event_submit``, not only in the form's choices: any caller passing a signed-in
+    reporter and another post's channel is refused with the field named, in the reader's language, and
+    nothing is written; a system sending through the API chooses its channel by its client."""
+    import pytest
+    from django.utils import translation
+
+    from core.exceptions import ValidationFailed
+    from intake.services import event_submit
+
+    where = {"lng": iw.tianma_point[0], "lat": iw.tianma_point[1]}
+    with pytest.raises(ValidationFailed) as grid_as_citizen:
+        event_submit(channel="citizen", actor=iw.grid_tianma, text="人民路有人占道摆摊经营", **where)
+    assert grid_as_citizen.value.errors["channel"] == ["网格员不能按“群众”渠道上报（可选：网格员）"]
+    with pytest.raises(ValidationFailed) as citizen_as_sensor:
+        event_submit(channel="sensor", actor=iw.citizen, text="人民路有人占道摆摊经营", **where)
+    assert list(citizen_as_sensor.value.errors) == ["channel"]
+    with translation.override("en"), pytest.raises(ValidationFailed) as leader:
+        event_submit(channel="inspection", actor=iw.leader, text="人民路有人占道摆摊经营", **where)
+    assert leader.value.errors["channel"] == ["County leader may not file reports"]
+    with pytest.raises(ValidationFailed) as operator_as_grid:
+        event_submit(channel="grid", actor=iw.operator, text="人民路有人占道摆摊经营", **where)
+    assert "视频/物联感知、检查发现" in operator_as_grid.value.errors["channel"][0]
+    assert Event.objects.count() == 0
+    assert event_submit(channel="inspection", actor=iw.tianma_officer, text="文峰路饭店油烟直排", **where).created
+    assert event_submit(channel="grid", source=iw.hotline, external_id="G-1", text="文峰路共享单车乱停放",
+                        **where).event.channel == "grid"
