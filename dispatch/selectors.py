@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Floor, Least
+from django.urls import reverse
 from django.utils import timezone
 
 from core.config import config_get
@@ -42,9 +43,40 @@ def overdue_deadlines(now: dt.datetime | None = None) -> QuerySet[Deadline]:
         .select_related("department")
 
 
+def deadline_links(deadlines: list[Deadline]) -> dict[int, str]:
+    """Where the work behind each deadline is done, by deadline pk: the event (or the campaigns page) for
+    an instruction, the case page, the whistles page. One query for all the instructions in the batch."""
+    ids = [int(d.object_id) for d in deadlines if d.object_type == "dispatch.instruction"]
+    instructions = {i["pk"]: i for i in Instruction.objects.filter(pk__in=ids).values("pk", "event_id",
+                                                                                      "campaign_task_id")}
+    links = {}
+    for d in deadlines:
+        link = ""
+        if d.object_type == "dispatch.instruction":
+            ins = instructions.get(int(d.object_id))
+            if ins and ins["event_id"]:
+                link = reverse("intake:event", args=[ins["event_id"]])
+            elif ins and ins["campaign_task_id"]:
+                link = reverse("dispatch:campaigns")
+        elif d.object_type == "cases.case":
+            link = reverse("cases:case", args=[int(d.object_id)])
+        elif d.object_type == "dispatch.whistlecall":
+            link = reverse("dispatch:whistles")
+        links[d.pk] = link
+    return links
+
+
 def current_instruction(event) -> Instruction | None:
     """The instruction in hand for an event (to sign for, or signed and not yet answered), newest first."""
     return event.instructions.filter(status__in=Instruction.OPEN).order_by("-issued_at").first()
+
+
+def _linked(deadlines: list[Deadline]) -> list[Deadline]:
+    """The deadlines, each with ``link``: the page where its work is done (``deadline_links``)."""
+    links = deadline_links(deadlines)
+    for d in deadlines:
+        d.link = links[d.pk]
+    return deadlines
 
 
 def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
@@ -65,7 +97,7 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
         # 核查: reports that grid workers, citizens and the hotline sent, fed back and not yet checked
         "to_verify": to_verify.select_related("town", "department").order_by("resolved_at")[:50],
         "to_verify_count": to_verify.count(),
-        "overdue": overdue.order_by("due_at")[:50],
+        "overdue": _linked(list(overdue.order_by("due_at")[:50])),
         "overdue_count": overdue.count(),
         "disputes": Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event")[:20],
         "whistles": Whistle.objects.filter(status=Whistle.Status.OPEN).select_related("team", "town").annotate(

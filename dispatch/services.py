@@ -44,7 +44,7 @@ from dispatch.models import (
     Whistle,
     WhistleCall,
 )
-from dispatch.selectors import current_instruction
+from dispatch.selectors import current_instruction, deadline_links
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus, TownSource
 from intake.models import Attachment, Event, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments, store_files
@@ -698,29 +698,6 @@ def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, n
 
 
 # ------------------------------------------------------------------ the sweep
-
-
-def deadline_links(deadlines: list[Deadline]) -> dict[int, str]:
-    """Where the work behind each deadline is done, by deadline pk: the event (or the campaigns page) for
-    an instruction, the case page, the whistles page. One query for all the instructions in the batch."""
-    ids = [int(d.object_id) for d in deadlines if d.object_type == "dispatch.instruction"]
-    instructions = {i["pk"]: i for i in Instruction.objects.filter(pk__in=ids).values("pk", "event_id",
-                                                                                      "campaign_task_id")}
-    links = {}
-    for d in deadlines:
-        link = ""
-        if d.object_type == "dispatch.instruction":
-            ins = instructions.get(int(d.object_id))
-            if ins and ins["event_id"]:
-                link = reverse("intake:event", args=[ins["event_id"]])
-            elif ins and ins["campaign_task_id"]:
-                link = reverse("dispatch:campaigns")
-        elif d.object_type == "cases.case":
-            link = reverse("cases:case", args=[int(d.object_id)])
-        elif d.object_type == "dispatch.whistlecall":
-            link = reverse("dispatch:whistles")
-        links[d.pk] = link
-    return links
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:

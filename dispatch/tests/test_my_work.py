@@ -127,6 +127,12 @@ def test_command_centre_lists_late_duties_not_a_partys_elapsed_period(iw, client
     client.force_login(iw.operator)
     page = client.get("/command/").content.decode()
     assert "某案 处罚决定公开" in page and "某案 缴纳罚款" not in page
+    # each late duty links to where its work is done, so the operator can chase it from the list
+    assert '<a href="/cases/1/">某案 处罚决定公开</a>' in page
+    late_sign = report(iw).instructions.get()
+    Deadline.objects.filter(kind="instruction.sign", object_id=str(late_sign.pk)).update(due_at=past)
+    page = client.get("/command/").content.decode()
+    assert f'<a href="/intake/events/{late_sign.event_id}/">' in page
 
 
 def test_map_points_open_now_or_a_recent_period_and_a_category(iw, client):
