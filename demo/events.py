@@ -276,6 +276,7 @@ class EventReplay:
                         give_category=False)
         self.manhole_burst()
         self.whistles()
+        self.boundary_questions()
         counts = dispatch.deadlines_sweep()
         self.log(f"deadline sweep: {counts}")
         self.log("recent fortnight, manhole burst, campaign and whistles generated")
@@ -350,6 +351,92 @@ class EventReplay:
                                       ("ZJ", "房屋安全鉴定"), ("ZRZY", "出具规划意见")]])
 
 
+    # -------------------------------------------------------------- the queues' work
+    def _report(self, *, at, text, town, channel="hotline", address=""):
+        """A report in its own words (not a template), as it arrives on ``channel``."""
+        lng, lat = self.point(town)
+        with clock.frozen(at):
+            return event_submit(channel=channel, text=text, title=text[:18], lng=lng, lat=lat,
+                                address=address or town.name, occurred_at=at - dt.timedelta(hours=1), received_at=at,
+                                source=self.clients["hotline"] if channel == "hotline" else None,
+                                external_id=f"demo-{at:%Y%m%d%H%M}" if channel == "hotline" else "",
+                                actor=self.grid if channel == "grid" else None,
+                                reporter_name=self.L.name() if channel != "grid" else f"网格员{self.L.name()}",
+                                reporter_phone=f"13{self.rng.randint(100000000, 999999999)}" if channel != "grid" else "",
+                                synthetic=True).event
+
+    def _bounce(self, event, steps, at):
+        """The command centre sends ``event`` to each body of ``steps`` in turn (when it is in triage) and
+        that body returns it with its reason (退单); two returns make it a dispute (ZJ-017)."""
+        for n, (code, sent_why, returned_why) in enumerate(steps):
+            event.refresh_from_db()
+            if event.status == EventStatus.TRIAGE:
+                dept = Department.objects.get(code=code)
+                with clock.frozen(at + dt.timedelta(hours=5 * n + 1)):
+                    dispatch.triage_assign(actor=self.operator, event=event, department=dept,
+                                           team=dept.teams.first(), reason=sent_why)
+                event.refresh_from_db()
+            if event.status != EventStatus.ROUTED:
+                return event
+            with clock.frozen(at + dt.timedelta(hours=5 * n + 3)):
+                dispatch.event_return(actor=self.duty[event.department_id], event=event, reason=returned_why)
+        event.refresh_from_db()
+        return event
+
+    def boundary_questions(self):
+        """What the command centre's queues hold besides overdue work: a boundary question settled by the
+        guidance office months ago, whose ruling added a boundary row that routed the next such report by
+        itself ("the same question is never argued twice"); one still waiting for its ruling (职责争议);
+        this morning's reports the model could not route (待分拨) and one a town returned (退单)."""
+        tz = timezone.get_current_timezone()
+        now = timezone.now()
+        tianma = Region.objects.get(code="330822001")
+        zigang = Region.objects.filter(name="紫港街道").first() or tianma
+        # 1. settled: poultry kept in a residential compound (物业 vs 市容)
+        at = dt.datetime.combine(self.today - dt.timedelta(days=75), dt.time(9, 20), tzinfo=tz)
+        event = self._report(at=at, text="幸福小区有住户在楼道和绿化带里养鸡养鸭，气味很大，物业劝阻无效", town=tianma,
+                             address="天马街道幸福小区")
+        event = self._bounce(event, [
+            ("ZJ", "涉及住宅小区物业管理，分拨住建部门", "小区内饲养家禽影响环境卫生，不属于物业行政监管事项"),
+            ("ZF", "退单后改派县综合执法局", "住宅小区内部事务应由物业服务企业劝阻，住建部门督促物业履责")], at)
+        dispute = event.disputes.filter(status="open").first()
+        if dispute is not None:
+            with clock.frozen(at + dt.timedelta(days=2)):
+                dispatch.dispute_rule(
+                    actor=self.guidance, dispute=dispute, department=Department.objects.get(code="TOWN-330822001"),
+                    ruling="住宅小区内饲养家畜家禽影响市容和环境卫生的，属市容环境卫生管理事项，由综合行政执法部门查处，"
+                           "已赋权镇街的由镇街查处；物业服务企业负责劝阻、报告",
+                    new_boundary_rule={"matter": "住宅小区内饲养家畜家禽",
+                                       "criteria": "住宅小区内饲养家畜家禽影响市容和环境卫生的，由综合行政执法部门查处；"
+                                                   "已赋权镇街的由镇街查处；物业服务企业负责劝阻、报告",
+                                       "keywords": ["养鸡", "养鸭", "家禽", "家畜"], "item_codes": ["330822010008"],
+                                       "supervising": Department.objects.get(code="ZJ")})
+            self.handle(Event.objects.get(pk=event.pk), at=at + dt.timedelta(days=2))
+        # ...and the next such report, a month later, went to the town by the new row, with no argument
+        at = dt.datetime.combine(self.today - dt.timedelta(days=40), dt.time(15, 5), tzinfo=tz)
+        self.handle(self._report(at=at, text="阳光小区有人在公共绿地上围栏养鸡，鸡粪很臭", town=zigang, channel="citizen",
+                                 address=f"{zigang.name}阳光小区"), at=at)
+        # 2. open: street trees cut down in a green belt (林业 vs 城市绿化)
+        at = now - dt.timedelta(days=2, hours=3)
+        self._bounce(self._report(at=at, text="定阳路绿化带的行道树被人砍了好几棵，树桩还在", town=tianma,
+                                  address="天马街道定阳路"), [
+            ("LS", "涉及林木采伐，分拨林业水利局", "城市道路绿化带树木属城市绿化，不属于林地林木管理范围"),
+            ("ZJ", "退单后改派城市绿化主管部门", "损毁城市绿化的行政处罚权已划转综合行政执法部门，应由执法部门查处")], at)
+        # 3. this morning: reports the model could not place, and one a town sent back
+        for hours, text, channel, town in [
+                (3, "小区门口有问题好几天了，请相关部门来看看", "hotline", tianma),
+                (2, "桥下堆放了很多旧轮胎，下雨积水有蚊子", "citizen", zigang),
+                (1, "楼上住户把空调外机装在公共走廊里，挡住通道", "grid", tianma)]:
+            self._report(at=now - dt.timedelta(hours=hours, minutes=self.rng.randint(0, 40)), text=text,
+                         channel=channel, town=town)
+        at = now - dt.timedelta(hours=5)
+        returned = self.submit(at=at, code="0304", town=tianma, channel="grid")
+        if returned.status == EventStatus.ROUTED:
+            with clock.frozen(at + dt.timedelta(hours=2)):
+                dispatch.event_return(actor=self.duty[returned.department_id], event=returned,
+                                      reason="经现场核实，系市政道路改造工程占道施工，已办理占道审批，不属于本单位查处范围")
+
+
 def load_categories(*, actor, domains: dict, departments: dict) -> int:
     from core.audit import audit_log
 
@@ -361,5 +448,3 @@ def load_categories(*, actor, domains: dict, departments: dict) -> int:
         audit_log(actor=actor, action="intake.category.create", obj=cat, after={"code": code, "name": name})
         n += 1
     return n
-
-

@@ -150,3 +150,27 @@ def test_demo_report_texts_name_roads_of_their_own_town(demo_events):
                 assert town_id == owner, (text, town_id)
                 checked += 1
     assert checked > 50
+
+
+@pytest.mark.django_db
+def test_demo_queues_hold_triage_returns_and_disputes(demo_events):
+    """The command centre's queues show work: reports waiting to be routed by hand (one a town sent
+    back), a dispute waiting for the guidance office, and one it settled whose ruling added a boundary
+    row that routed the next such report to the town by itself."""
+    from catalogue.models import BoundaryRule
+    from dispatch.models import Dispute, EventReturn
+    from intake.choices import EventStatus
+
+    waiting = Event.objects.filter(status=EventStatus.TRIAGE)
+    assert waiting.count() >= 4 and waiting.filter(returns__isnull=False).exists()
+    assert EventReturn.objects.filter(event__in=waiting).count() >= 1
+    open_dispute = Dispute.objects.get(status="open")
+    assert open_dispute.event.status == EventStatus.DISPUTED and open_dispute.event.return_count == 2
+    assert set(open_dispute.departments.values_list("code", flat=True)) == {"LS", "ZJ"}
+    ruled = Dispute.objects.get(status="ruled")
+    row = ruled.boundary_rule
+    assert row.source == BoundaryRule.Source.RULING and row.item_codes == ["330822010008"]
+    assert ruled.event.department.code == "TOWN-330822001" and ruled.event.status == EventStatus.CLOSED
+    later = RoutingDecision.objects.get(boundary_rule=row, method="auto")
+    assert later.event.received_at > ruled.ruled_at and later.department.name.endswith("紫港街道办事处")
+    assert later.explanation["delegation"]["town"] == "紫港街道"
