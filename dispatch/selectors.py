@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Floor, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.config import config_get
 from core.models import Deadline, Notification, NotificationRead
 from dispatch.access import departments_acted_for, events_visible_to, is_command
-from dispatch.models import Campaign, Dispute, Instruction, RoutingDecision, Whistle, WhistleCall
+from dispatch.models import Campaign, Dispute, EventReturn, Instruction, RoutingDecision, Whistle, WhistleCall
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
 from intake.models import Event
 from org.choices import DepartmentKind, RegionLevel, Role
@@ -92,14 +92,18 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
         "today_by_channel": list(today.values("channel").annotate(n=Count("id")).order_by("-n")),
         "today_closed": events.filter(closed_at__gte=local_midnight).count(),
         "open_total": events.filter(status__in=OPEN_STATUSES).count(),
-        "triage": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).order_by("received_at")[:50],
+        # a returned report shows why the body sent it back, the first thing the operator reads
+        "triage": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).annotate(
+            last_return_reason=Subquery(EventReturn.objects.filter(event=OuterRef("pk")).order_by("-at", "-pk")
+                                        .values("reason")[:1])).order_by("received_at")[:50],
         "triage_count": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).count(),
         # 核查: reports that grid workers, citizens and the hotline sent, fed back and not yet checked
         "to_verify": to_verify.select_related("town", "department").order_by("resolved_at")[:50],
         "to_verify_count": to_verify.count(),
         "overdue": _linked(list(overdue.order_by("due_at")[:50])),
         "overdue_count": overdue.count(),
-        "disputes": Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event")[:20],
+        "disputes": Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event")
+        .prefetch_related("departments").order_by("opened_at")[:20],
         "whistles": Whistle.objects.filter(status=Whistle.Status.OPEN).select_related("team", "town").annotate(
             calls_total=Count("calls"), calls_reported=Count("calls", filter=Q(calls__reported_at__isnull=False)))[:20],
         "campaigns": Campaign.objects.filter(status=Campaign.Status.ACTIVE).annotate(

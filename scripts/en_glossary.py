@@ -133,6 +133,7 @@ PLURALS = {
     "打码 %(n)s 处": ("%(n)s region masked", "%(n)s regions masked"),
     "全部 %(n)s 件": ("all %(n)s", "all %(n)s"),
     "%(n)s 件在办": ("%(n)s still being handled", "%(n)s still being handled"),
+    "退单 %(n)s 次": ("returned once", "returned %(n)s times"),
 }
 
 

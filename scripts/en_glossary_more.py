@@ -480,6 +480,7 @@ EN_MORE = {
     "现场照片（可不附）": "Photos of the spot (optional)",
     "已反馈，核查后办结": "answered; closed once checked",
     "反馈于": "answered",
+    "提交于": "raised",
     "关联事件": "Linked report",
     "任务完成": "Task done",
     "待报到": "Not yet reported",

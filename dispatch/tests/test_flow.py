@@ -62,7 +62,7 @@ def test_other_body_cannot_sign(iw):
     assert e.instructions.get().status == Instruction.Status.ISSUED
 
 
-def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw):
+def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, client):
     e = report(iw, category_code=None, text="小区门口有人私设地锁占用公共车位", lng=iw.huibu_point[0],
                lat=iw.huibu_point[1])
     assert e.status == EventStatus.TRIAGE
@@ -70,6 +70,10 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw):
     services.event_return(actor=iw.bureau_officer, event=e, reason="私设地锁属物业管理，不属城管")
     e.refresh_from_db()
     assert e.status == EventStatus.TRIAGE and e.return_count == 1
+    # the command centre's triage queue says it came back, and why
+    client.force_login(iw.operator)
+    page = client.get("/command/").content.decode()
+    assert "退单 1 次</span> <span class=\"muted\">私设地锁属物业管理，不属城管</span>" in page
     services.triage_assign(actor=iw.operator, event=e, department=iw.zj, team=iw.zj_team, reason="物业管理")
     services.event_return(actor=iw.zj_officer, event=e, reason="占用公共车位属于执法事项")
     e.refresh_from_db()
@@ -77,6 +81,9 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw):
     dispute = Dispute.objects.get(event=e, status="open")
     assert set(dispute.departments.all()) == {iw.zf, iw.zj}
     assert Notification.objects.filter(department=iw.guidance_office, level="escalate").exists()
+    disputes = client.get("/command/").content.decode().split("职责争议")[1].split("</ul>")[0]
+    assert e.ticket in disputes and {iw.zf.short_name, iw.zj.short_name} <= set(
+        disputes.split('class="muted">')[1].split(" · ")[0].split("、"))
     with pytest.raises(NotPermitted):
         services.dispute_rule(actor=iw.operator, dispute=dispute, department=iw.zf, ruling="x")
     services.dispute_rule(actor=iw.guidance, dispute=dispute, department=iw.zf,
