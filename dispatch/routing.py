@@ -108,6 +108,9 @@ class Decision:
     model_version: str = ""
     explanation: dict = field(default_factory=dict)
     needs_triage: bool = True
+    # the category is the reporter's, or the model's at or above the threshold: only then is it written on
+    # the event (a 0.06 guess would mislabel it and count it in 高频问题/热点预警); the guess stays in the explanation
+    category_certain: bool = False
 
 
 def _citations(item: EnforcementItem) -> list[str]:
@@ -238,6 +241,7 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
     d.confidence = round(confidence, 4)
     threshold = config_get("routing.auto_threshold", on=on)
     d.needs_triage = d.department is None or town is None or d.confidence < threshold
+    d.category_certain = d.category is not None and (category is not None or category_conf >= threshold)
     triage = []
     if town is None:
         triage.append({"code": "no_town"})

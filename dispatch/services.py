@@ -146,7 +146,7 @@ def route_event(*, event: Event, actor=None, exclude_departments: set[int] | Non
     d = routing.decide(text=f"{event.title} {event.text}", town=event.town, category=event.category,
                        on=_local_today(event.received_at), exclude_departments=exclude_departments,
                        town_source=recorded_display(event, "town_source") if event.town_source else "")
-    if d.category is not None and event.category_id is None:
+    if d.category_certain and event.category_id is None:
         Event.objects.filter(pk=event.pk).update(category=d.category)
         event.category = d.category
     if d.needs_triage:

@@ -62,3 +62,28 @@ def test_real_messages_smoke():
     pred = model.predict([r["tokens"] for r in test])
     accuracy = sum(p == r["label"] for p, r in zip(pred, test, strict=True)) / len(test)
     assert accuracy > 0.85
+
+
+def test_a_low_confidence_guess_is_not_written_as_the_events_category(iw, settings):
+    """The model's category goes on the event only at or above the routing threshold: a guess that sends
+    the report to triage stays in the explanation, so it neither mislabels the report nor counts in
+    高频问题 and 热点预警."""
+    from intake.choices import EventStatus
+    from intake.services import event_submit
+
+    texts = [("人民路店铺店外经营，商品摆到人行道上", "0504"), ("门口占道经营严重，堵塞人行道", "0504"),
+             ("店外经营占道摆摊", "0504"), ("超市在卖过期食品", "1001"), ("小吃店食品变质卫生条件差", "1001"),
+             ("饭店食品过期变质", "1001"), ("窨井盖破损行人有跌落危险", "0410"), ("井盖缺失很危险", "0410"),
+             ("窨井盖松动车辆经过响声很大", "0410")] * 4
+    TextClassifier().fit([t for t, _ in texts], [y for _, y in texts], source="test").save(
+        Path(settings.OPENENFORCE_ROUTING_MODEL))
+    where = {"channel": "hotline", "source": iw.hotline, "lng": iw.tianma_point[0], "lat": iw.tianma_point[1]}
+    sure = event_submit(text="天马街道人民路店铺店外经营，商品摆到人行道上", external_id="S-1", **where).event
+    guess = event_submit(text="小区门口有问题好几天了，请相关部门来看看", external_id="S-2", **where).event
+    sure.refresh_from_db()
+    guess.refresh_from_db()
+    assert sure.category == iw.cat_stall and sure.status == EventStatus.ROUTED
+    decision = guess.decisions.get()
+    assert guess.status == EventStatus.TRIAGE and guess.category is None
+    assert decision.explanation["model"]["label"] in {"0504", "1001", "0410"}
+    assert decision.explanation["model"]["confidence"] < decision.explanation["threshold"]
