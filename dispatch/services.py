@@ -177,10 +177,11 @@ HAND_ROUTABLE = {EventStatus.TRIAGE, EventStatus.RETURNED, EventStatus.ROUTED, E
 
 @transaction.atomic
 def triage_assign(*, actor, event: Event, department: Department, team: Team | None = None, item=None,
-                  reason: str, town=None) -> Event:
+                  reason: str, town=None, category=None) -> Event:
     """The command centre routes an event by hand (from triage, after a return, or to re-route). ``town``
     records where it happened when the report could not say (a call with only a village's name): the
-    operator's finding (指挥中心核定), kept for duplicates, the map's statistics and 热点预警."""
+    operator's finding (指挥中心核定), kept for duplicates, the map's statistics and 热点预警. ``category``
+    is the operator's classification (the model's guess below the threshold is not written by routing)."""
     event.refresh_from_db()
     require_command(actor)
     if event.status not in HAND_ROUTABLE:
@@ -206,17 +207,22 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
     if current is not None:
         Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
         deadlines_cancel(current)
-    town_before = event.town_id
+    town_before, category_before = event.town_id, event.category_id
     if town is not None and town.pk != event.town_id:
         Event.objects.filter(pk=event.pk).update(town=town, town_source=TownSource.STAFF)
         event.town, event.town_source = town, TownSource.STAFF
+    if category is not None and category.pk != event.category_id:
+        Event.objects.filter(pk=event.pk).update(category=category)
+        event.category = category
     explanation = routing.noted("manual", reason, operator=str(actor))
     if event.town is not None:
         explanation["town"] = {"name": event.town.name, "source": recorded_display(event, "town_source")}
     _assign(event, RoutingDecision.Method.MANUAL, department=department, team=team, item=item, actor=actor,
             explanation=explanation, reason=reason)
-    audit_log(actor=actor, action="dispatch.route.manual", obj=event, before={"town": town_before},
-              after={"department": department.pk, "reason": reason, "town": event.town_id})
+    audit_log(actor=actor, action="dispatch.route.manual", obj=event,
+              before={"town": town_before, "category": category_before},
+              after={"department": department.pk, "reason": reason, "town": event.town_id,
+                     "category": event.category_id})
     return event
 
 

@@ -32,7 +32,7 @@ from dispatch.routing import explained, transition_said
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
 from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
 from intake.forms import EventFilterForm, PhotoPublishForm, PublicReportForm, ReportForm
-from intake.models import Event
+from intake.models import Event, EventCategory
 from intake.selectors import (
     EXPORT_HEADER,
     duplicate_candidates,
@@ -241,7 +241,29 @@ def _render_detail(request, event, *, revealed: bool = False):
         "can_open_case": acts_for(user, event.department) and user.role in (
             Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
     }
+    if is_command and event.status in (EventStatus.TRIAGE, EventStatus.RETURNED):
+        # 人工分拨 proposes the last decision's body and team (routing's best guess), never a body that sent
+        # the report back; nothing proposed → the operator must choose
+        returned_by = set(event.returns.values_list("department_id", flat=True))
+        last = decisions[-1] if decisions else None
+        if last is not None and last.department_id and last.department_id not in returned_by:
+            ctx["proposed_department"], ctx["proposed_team"] = last.department_id, last.team_id
+        # the operator classifies as they route: the report's category, else the model's guess to confirm
+        ctx["categories"] = EventCategory.objects.order_by("code")
+        guess = next((d.explanation.get("model", {}).get("label") for d in reversed(decisions)
+                      if d.explanation.get("model", {}).get("label")), None)
+        ctx["category_proposed"] = event.category_id or next(
+            (c.pk for c in ctx["categories"] if guess and c.code == guess), None)
     return render(request, "intake/event_detail.html", ctx)
+
+
+def _chosen_department(post) -> Department:
+    """The body a command-centre form names (分拨给, 流转, 由谁负责); none chosen is the user's error, said."""
+    value = post.get("department", "")
+    department = Department.objects.filter(pk=value if value.isdigit() else 0).first()
+    if department is None:
+        raise ValidationFailed(gettext("请选择单位"), errors={"department": [gettext("请从列表中选择负责的单位")]})
+    return department
 
 
 @login_required
@@ -262,8 +284,13 @@ def event_action(request, pk, action):
             dispatch.event_verify(actor=user, event=event, passed=p.get("passed") == "1", note=p.get("note", ""),
                                   attachments=_attachments(request))
         elif action == "assign":
-            dept = get_object_or_404(Department, pk=p.get("department"))
+            dept = _chosen_department(p)
             team = Team.objects.filter(pk=p.get("team") or 0).first()
+            category = None
+            if p.get("category"):
+                category = EventCategory.objects.filter(pk=p["category"] if p["category"].isdigit() else 0).first()
+                if category is None:
+                    raise ValidationFailed(gettext("类别无效"), errors={"category": [gettext("请选择列表中的类别")]})
             town = None
             if p.get("town"):
                 # the form's id → the region; whether it may be a report's town is the service's rule
@@ -271,9 +298,9 @@ def event_action(request, pk, action):
                 if town is None:
                     raise ValidationFailed(gettext("镇街无效"), errors={"town": [gettext("不是本县的乡镇(街道)")]})
             dispatch.triage_assign(actor=user, event=event, department=dept, team=team, reason=p.get("reason", ""),
-                                   town=town)
+                                   town=town, category=category)
         elif action == "transfer" and current:
-            dept = get_object_or_404(Department, pk=p.get("department"))
+            dept = _chosen_department(p)
             team = Team.objects.filter(pk=p.get("team") or 0).first()
             dispatch.instruction_transfer(actor=user, instruction=current, department=dept, team=team,
                                           reason=p.get("reason", ""))
@@ -286,8 +313,8 @@ def event_action(request, pk, action):
             into = get_object_or_404(Event, ticket=p.get("into", "").strip())
             dispatch.event_merge(actor=user, event=event, into=into)
         elif action == "rule":
-            dispute = get_object_or_404(Dispute, pk=p.get("dispute"), event=event)
-            dept = get_object_or_404(Department, pk=p.get("department"))
+            dispute = get_object_or_404(Dispute, pk=p.get("dispute") or 0, event=event)
+            dept = _chosen_department(p)
             boundary = None
             if p.get("add_boundary"):
                 boundary = {"matter": p.get("matter", "") or event.title or event.text[:40],

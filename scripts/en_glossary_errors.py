@@ -556,6 +556,8 @@ EN_ERRORS = {
 "申请人民法院强制执行": "Applied to the people's court for enforcement",
 "归档（卷宗 SHA-256 %(digest)s…）": "Archived (case file SHA-256 %(digest)s…)",
 "%(role)s不能上报事件": "%(role)s may not file reports",
+"请选择列表中的类别": "Choose a category from the list",
+"请选择单位": "Choose a body", "请从列表中选择负责的单位": "Choose the responsible body from the list",
 "%(role)s不能按“%(channel)s”渠道上报（可选：%(allowed)s）":
     "%(role)s may not file reports under “%(channel)s” (theirs: %(allowed)s)",
 }

@@ -481,6 +481,7 @@ EN_MORE = {
     "已反馈，核查后办结": "answered; closed once checked",
     "反馈于": "answered",
     "提交于": "raised",
+    "请选择": "Choose…",
     "关联事件": "Linked report",
     "任务完成": "Task done",
     "待报到": "Not yet reported",

@@ -1,0 +1,82 @@
+"""The command centre's hand-routing form (人工分拨) and the guidance office's ruling form on the event
+page: what they propose, what they refuse, and that the operator classifies the report as they route it."""
+
+import re
+from pathlib import Path
+
+from core.models import AuditRecord
+from dispatch import services
+from dispatch.classifier import TextClassifier
+from dispatch.models import Dispute
+from intake.models import EventCategory
+from intake.services import event_submit
+
+VAGUE = "小区门口有问题好几天了，请相关部门来看看"
+
+
+def selected(page: str, name: str) -> list[str]:
+    """The values selected in the page's <select name=...>."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"\s*selected', select)
+
+
+def submit(iw, text, ref, **kw):
+    return event_submit(channel="hotline", source=iw.hotline, external_id=ref, text=text, lng=iw.tianma_point[0],
+                        lat=iw.tianma_point[1], **kw).event
+
+
+def test_the_operator_confirms_the_models_guess_and_the_category_is_recorded(iw, client, settings):
+    texts = [("店铺店外经营，商品摆到人行道上", "0504"), ("超市在卖过期食品", "1001"), ("窨井盖破损很危险", "0410")] * 4
+    TextClassifier().fit([t for t, _ in texts], [y for _, y in texts], source="test").save(
+        Path(settings.OPENENFORCE_ROUTING_MODEL))
+    event = submit(iw, VAGUE, "T-1")
+    assert event.status == "triage" and event.category is None  # the guess is below the threshold
+    decision = event.decisions.get()
+    guess = decision.explanation["model"]["label"]
+    client.force_login(iw.operator)
+    page = client.get(f"/intake/events/{event.pk}/").content.decode()
+    assert selected(page, "category") == [str(EventCategory.objects.get(code=guess).pk)]
+    # routing's best guess below the threshold is proposed, to confirm or change
+    assert selected(page, "department") == ([str(decision.department_id)] if decision.department_id else [])
+    url = f"/intake/events/{event.pk}/assign/"
+    page = client.post(url, {"department": iw.tianma_gov.pk, "reason": "电话回访：门口占道经营",
+                             "category": "abc"}, follow=True).content.decode()
+    assert "请选择列表中的类别" in page
+    event.refresh_from_db()
+    assert event.status == "triage" and event.category is None  # nothing written
+    page = client.post(url, {"department": "", "reason": "电话回访：门口占道经营"}, follow=True).content.decode()
+    assert "请从列表中选择负责的单位" in page
+    client.post(url, {"department": iw.tianma_gov.pk, "reason": "电话回访：门口占道经营", "category": iw.cat_stall.pk})
+    event.refresh_from_db()
+    assert (event.status, event.department, event.category) == ("routed", iw.tianma_gov, iw.cat_stall)
+    record = AuditRecord.objects.get(action="dispatch.route.manual")
+    assert (record.before["category"], record.after["category"]) == (None, iw.cat_stall.pk)
+
+
+def test_a_returned_report_does_not_propose_the_body_that_returned_it(iw, client):
+    event = submit(iw, "天马街道人民路有人占道摆摊经营", "T-2", category_code="0504")
+    event.refresh_from_db()
+    assert event.department == iw.tianma_gov
+    client.force_login(iw.operator)
+    services.event_return(actor=iw.tianma_officer, event=event, reason="该路段属县城主干道，由县局管辖")
+    page = client.get(f"/intake/events/{event.pk}/").content.decode()
+    assert selected(page, "department") == [] and selected(page, "category") == [str(iw.cat_stall.pk)]
+    other = submit(iw, VAGUE, "T-3")  # routing proposed nothing: nothing selected, not the first body in the list
+    assert selected(client.get(f"/intake/events/{other.pk}/").content.decode(), "department") == []
+
+
+def test_a_ruling_needs_the_body_chosen(iw, client):
+    event = submit(iw, VAGUE, "T-4")
+    services.triage_assign(actor=iw.operator, event=event, department=iw.zf, team=iw.bureau_team, reason="试派")
+    services.event_return(actor=iw.bureau_officer, event=event, reason="不属于执法事项")
+    services.triage_assign(actor=iw.operator, event=event, department=iw.zj, team=iw.zj_team, reason="改派")
+    services.event_return(actor=iw.zj_officer, event=event, reason="不属于住建职责")
+    dispute = Dispute.objects.get(event=event)
+    client.force_login(iw.guidance)
+    page = client.get(f"/intake/events/{event.pk}/").content.decode()
+    assert selected(page, "department") == []
+    page = client.post(f"/intake/events/{event.pk}/rule/", {"dispute": dispute.pk, "department": "",
+                                                           "ruling": "由住建部门处理"}, follow=True).content.decode()
+    assert "请从列表中选择负责的单位" in page
+    dispute.refresh_from_db()
+    assert dispute.status == "open"
