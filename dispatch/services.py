@@ -275,8 +275,10 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
         deadlines_cancel(current)
     if event.status == EventStatus.ACCEPTED:
         event_transition(event=event, new=EventStatus.ROUTED, actor=actor, **said_as("reason", gettext_noop("签收后退单")))
+    # the body that sent it back is no longer responsible: until the command centre (or the guidance
+    # office's ruling) routes it again, nobody is — the page and lists must not name the returning body
     event_transition(event=event, new=EventStatus.RETURNED, actor=actor, reason=reason,
-                     return_count=event.return_count + 1)
+                     return_count=event.return_count + 1, department=None, team=None)
     audit_log(actor=actor, action="dispatch.event.return", obj=event, after={"department": department.pk,
                                                                             "reason": reason})
     if event.return_count >= config_get("routing.dispute_after_returns"):

@@ -70,6 +70,7 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
     services.event_return(actor=iw.bureau_officer, event=e, reason="私设地锁属物业管理，不属城管")
     e.refresh_from_db()
     assert e.status == EventStatus.TRIAGE and e.return_count == 1
+    assert e.department is None and e.team is None  # the body that sent it back is not named as responsible
     # the command centre's triage queue says it came back, and why
     client.force_login(iw.operator)
     page = client.get("/command/").content.decode()
@@ -77,7 +78,8 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
     services.triage_assign(actor=iw.operator, event=e, department=iw.zj, team=iw.zj_team, reason="物业管理")
     services.event_return(actor=iw.zj_officer, event=e, reason="占用公共车位属于执法事项")
     e.refresh_from_db()
-    assert e.status == EventStatus.DISPUTED
+    assert e.status == EventStatus.DISPUTED and e.department is None
+    assert "退单后待指导办裁定" in client.get(f"/intake/events/{e.pk}/").content.decode()
     dispute = Dispute.objects.get(event=e, status="open")
     assert set(dispute.departments.all()) == {iw.zf, iw.zj}
     assert Notification.objects.filter(department=iw.guidance_office, level="escalate").exists()
