@@ -292,9 +292,13 @@ def summary(expl: dict) -> str:
     body = expl.get("body")
     if body:
         if not parts:
-            return _("由%(department)s负责") % {"department": body["department"]}
-        who = body["department"] + (_("（%(team)s）") % {"team": body["team"]} if body["team"] else "")
-        return _("依据%(reasons)s，由%(body)s负责") % {"reasons": sep.join(parts), "body": who}
+            said = _("由%(department)s负责") % {"department": body["department"]}
+        else:
+            who = body["department"] + (_("（%(team)s）") % {"team": body["team"]} if body["team"] else "")
+            said = _("依据%(reasons)s，由%(body)s负责") % {"reasons": sep.join(parts), "body": who}
+        if expl.get("triage"):  # a body found, but not surely enough to send it there: a proposal, not a decision
+            return _("转人工分拨；初步判断：%(said)s") % {"said": said}
+        return said
     return _("未能确定责任主体，转人工分拨")
 
 

@@ -534,6 +534,7 @@ EN_ERRORS = {
 "多次退单（%(n)s次），提交指导办裁定": "Returned repeatedly (%(n)s times): sent to the guidance office for a ruling",
 "退单后待指挥中心重新分拨": "Returned: waiting for the command centre to route it again",
 "退单后待指导办裁定": "Returned: waiting for the guidance office's ruling",
+"转人工分拨；初步判断：%(said)s": "Sent to triage; first assessment: %(said)s",
 "反馈处置结果": "Outcome reported",
 "处置完毕，办结": "Handled and closed",
 "核查通过：%(note)s": "Verified: %(note)s",

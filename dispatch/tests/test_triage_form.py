@@ -80,3 +80,18 @@ def test_a_ruling_needs_the_body_chosen(iw, client):
     assert "请从列表中选择负责的单位" in page
     dispute.refresh_from_db()
     assert dispute.status == "open"
+
+
+def test_a_body_found_below_the_threshold_is_said_as_a_proposal():
+    """The routing card of a report sent to triage does not say "由X负责" as if decided."""
+    from django.utils import translation
+
+    from dispatch.routing import summary
+
+    body = {"department": "常山县住房和城乡建设局", "team": ""}
+    low = [{"code": "low_confidence", "confidence": "0.06", "threshold": "0.55"}]
+    assert summary({"body": body, "triage": []}) == "由常山县住房和城乡建设局负责"
+    assert summary({"body": body, "triage": low}) == "转人工分拨；初步判断：由常山县住房和城乡建设局负责"
+    with translation.override("en"):
+        assert summary({"body": body, "triage": low}).startswith("Sent to triage; first assessment: ")
+    assert summary({"triage": [{"code": "no_body"}]}) == "未能确定责任主体，转人工分拨"
