@@ -306,8 +306,17 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
     else:
         to_verify = events_visible_to(user).none()
     unread = unread_notifications_for(user)
+    # the command centre's and the guidance office's own queues: reports to route by hand (待分拨) and
+    # responsibility disputes to rule on (ZJ-017, the guidance office's alone)
+    to_route = events_visible_to(user).filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]) if command \
+        else Event.objects.none()
+    rules = user.is_superuser or user.role in (Role.GUIDANCE, Role.ADMIN)
+    disputes = Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event").prefetch_related(
+        "departments").order_by("opened_at") if rules else Dispute.objects.none()
     return {
         "now": now,
+        "to_route_count": to_route.count(),
+        "disputes": disputes[:20], "disputes_count": disputes.count(),
         "to_sign": to_sign[:30], "to_sign_count": to_sign.count(),
         "to_answer": to_answer[:30], "to_answer_count": to_answer.count(),
         "calls": calls[:20], "calls_count": calls.count(),

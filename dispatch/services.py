@@ -65,6 +65,8 @@ def _guidance_office() -> Department | None:
 # Calls to action, settled once acted on (``settle_notifications``): the prefix names the kind.
 NEW_INSTRUCTION = "新指令："
 TO_VERIFY = "待核查："
+TO_ROUTE = "退单待重新分拨："
+TO_RULE = "职责争议待裁定："
 HOTSPOT = "热点预警："  # not a call to settle: the operator decides (a campaign, a merge, nothing)
 
 
@@ -219,6 +221,7 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
         explanation["town"] = {"name": event.town.name, "source": recorded_display(event, "town_source")}
     _assign(event, RoutingDecision.Method.MANUAL, department=department, team=team, item=item, actor=actor,
             explanation=explanation, reason=reason)
+    settle_notifications(department=_guidance_office(), prefix=TO_ROUTE, link=event.get_absolute_url())
     audit_log(actor=actor, action="dispatch.route.manual", obj=event,
               before={"town": town_before, "category": category_before},
               after={"department": department.pk, "reason": reason, "town": event.town_id,
@@ -337,6 +340,8 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
         notify(department=d, link=event.get_absolute_url(),
                **said(gettext_noop("职责争议已裁定：%(ticket)s 由%(department)s负责。%(ruling)s"), ticket=event.ticket,
                       department=department.name, ruling=ruling[:80]))
+    settle_notifications(department=_guidance_office(), prefix=TO_RULE, link=event.get_absolute_url())
+    settle_notifications(department=_guidance_office(), prefix=TO_ROUTE, link=event.get_absolute_url())
     audit_log(actor=actor, action="dispatch.dispute.rule", obj=dispute,
               after={"department": department.pk, "ruling": ruling, "boundary_rule": rule.code if rule else None})
     return dispute

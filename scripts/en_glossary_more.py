@@ -481,6 +481,7 @@ EN_MORE = {
     "已反馈，核查后办结": "answered; closed once checked",
     "反馈于": "answered",
     "提交于": "raised",
+    "职责争议待裁定": "Disputes to rule on",
     "请选择": "Choose…",
     "关联事件": "Linked report",
     "任务完成": "Task done",

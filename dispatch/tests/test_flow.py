@@ -75,7 +75,13 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
     client.force_login(iw.operator)
     page = client.get("/command/").content.decode()
     assert "退单 1 次</span> <span class=\"muted\">私设地锁属物业管理，不属城管</span>" in page
+    home = client.get("/").content.decode()
+    assert '<a class="card" href="/command/"><div class="stat">1</div><div class="stat-label">待分拨' in home
+    to_route = Notification.objects.get(text__startswith="退单待重新分拨：", link=e.get_absolute_url())
+    assert to_route.read_at is None
     services.triage_assign(actor=iw.operator, event=e, department=iw.zj, team=iw.zj_team, reason="物业管理")
+    to_route.refresh_from_db()
+    assert to_route.read_at is not None  # routed again: the call to act is settled for the whole office
     services.event_return(actor=iw.zj_officer, event=e, reason="占用公共车位属于执法事项")
     e.refresh_from_db()
     assert e.status == EventStatus.DISPUTED and e.department is None
@@ -86,6 +92,11 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
     disputes = client.get("/command/").content.decode().split("职责争议")[1].split("</ul>")[0]
     assert e.ticket in disputes and {iw.zf.short_name, iw.zj.short_name} <= set(
         disputes.split('class="muted">')[1].split(" · ")[0].split("、"))
+    client.force_login(iw.guidance)
+    home = client.get("/").content.decode()
+    assert "<h3>职责争议待裁定</h3>" in home and f'<a href="/intake/events/{e.pk}/">{e.ticket}</a>' in home
+    client.force_login(iw.operator)
+    assert "<h3>职责争议待裁定</h3>" not in client.get("/").content.decode()  # the guidance office rules, not the operator
     with pytest.raises(NotPermitted):
         services.dispute_rule(actor=iw.operator, dispute=dispute, department=iw.zf, ruling="x")
     services.dispute_rule(actor=iw.guidance, dispute=dispute, department=iw.zf,
@@ -93,6 +104,8 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
                           new_boundary_rule={"matter": "私设地锁", "keywords": ["地锁"]})
     e.refresh_from_db()
     assert e.status == EventStatus.ROUTED and e.department == iw.zf
+    assert not Notification.objects.filter(department=iw.guidance_office, link=e.get_absolute_url(),
+                                           text__startswith="职责争议待裁定：", read_at__isnull=True).exists()
     rule = BoundaryRule.objects.get(source="ruling")
     assert rule.keywords == ["地锁"] and rule.penalising_department == iw.zf
     # the same question later goes straight to the ruled body, citing the ruling
