@@ -18,8 +18,15 @@ from cases.choices import CaseStatus, PartyKind
 from cases.forms import OpenForm
 from cases.models import Document, MonitoringDevice
 from catalogue.models import EnforcementItem
-from core.exceptions import ApplicationError
-from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
+from core.exceptions import ApplicationError, ValidationFailed
+from core.http import (
+    chosen,
+    chosen_many,
+    errors_as_text,
+    errors_into_form,
+    handle_application_errors,
+    stored_file_response,
+)
 from core.privacy import mask_identifiers
 from core.records import recorded_display
 from dispatch.access import access_event
@@ -208,9 +215,14 @@ def spot_form(request):
     if request.method == "POST":
         p = request.POST
         try:
-            fine = Decimal(p.get("fine") or "0") if p.get("fine") else None
-            officers = list(Officer.objects.filter(pk__in=p.getlist("officers")))
-            item = get_object_or_404(EnforcementItem, pk=p.get("item"))
+            try:
+                fine = Decimal(p.get("fine") or "0") if p.get("fine") else None
+            except InvalidOperation:
+                raise ValidationFailed(gettext("罚款金额应为数字"), errors={"fine": [gettext("罚款金额应为数字")]}) from None
+            officers = chosen_many(Officer.objects.all(), p.getlist("officers"), field="officers",
+                                   message=gettext("请从列表中选择执法人员"))
+            item = chosen(EnforcementItem.objects.all(), p.get("item"), field="item",
+                          message=gettext("请从列表中选择执法事项"))
             case = S.spot_decide(
                 actor=user, department=dept, item=item,
                 party_kind=p.get("party_kind", PartyKind.PERSON), party_name=p.get("party_name", ""),
@@ -221,8 +233,6 @@ def spot_form(request):
                 collected_on_spot=bool(p.get("collected")), receipt_no=p.get("receipt_no", ""),
                 party_refused_to_sign=bool(p.get("refused")), refusal_note=p.get("refusal_note", ""),
                 town=user.town)
-        except (InvalidOperation, ValueError):
-            messages.error(request, gettext("罚款金额应为数字"))
         except ApplicationError as exc:
             messages.error(request, errors_as_text(exc))
         else:

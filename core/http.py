@@ -8,7 +8,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core import punctuation
-from core.exceptions import ApplicationError, NotFound
+from core.exceptions import ApplicationError, NotFound, ValidationFailed
+
+
+def chosen(queryset, value, *, field: str, message: str):
+    """The row a form's select or hidden field names (a primary key as posted), or a refusal that names the
+    field: an empty, non-numeric or unknown value is the user's error, not a server error (a bare
+    ``get_object_or_404(pk="")`` raised ValueError, which views mistook for another field's error)."""
+    value = str(value or "").strip()
+    row = queryset.filter(pk=int(value)).first() if value.isdigit() else None
+    if row is None:
+        raise ValidationFailed(message, errors={field: [message]})
+    return row
+
+
+def chosen_many(queryset, values, *, field: str, message: str) -> list:
+    """The rows a multiple select names; any value that is not one of them is refused with the field named."""
+    values = [str(v).strip() for v in values if str(v).strip()]
+    if not all(v.isdigit() for v in values):
+        raise ValidationFailed(message, errors={field: [message]})
+    rows = list(queryset.filter(pk__in=[int(v) for v in values]))
+    if len(rows) != len(set(values)):
+        raise ValidationFailed(message, errors={field: [message]})
+    return rows
 
 
 def errors_as_text(exc: ApplicationError) -> str:

@@ -12,13 +12,20 @@ from django.views.decorators.http import require_POST
 
 from core.config import config_get
 from core.exceptions import ApplicationError, ValidationFailed
-from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
+from core.http import (
+    chosen,
+    chosen_many,
+    errors_as_text,
+    errors_into_form,
+    handle_application_errors,
+    stored_file_response,
+)
 from core.records import record_language
 from core.tabular import write_csv
 from dispatch import selectors, services
 from dispatch.access import departments_acted_for, is_command, sees_campaign_photos, sees_county
 from dispatch.forms import CampaignForm, PeriodForm
-from dispatch.models import Campaign, CampaignTask, CampaignTaskPhoto, Instruction, Whistle, WhistleCall
+from dispatch.models import Campaign, CampaignTask, CampaignTaskPhoto, Instruction, Whistle
 from intake.models import EventCategory
 from intake.services import NewAttachment
 from org.choices import RegionLevel, Role, TeamKind
@@ -124,15 +131,17 @@ def whistle_list(request):
 def whistle_blow(request):
     p = request.POST
     try:
-        town = get_object_or_404(Region, pk=p.get("town"))
-        depts = Department.objects.filter(pk__in=p.getlist("departments"))
-        action_at = timezone.make_aware(dt.datetime.fromisoformat(p.get("action_at", "")))
+        town = chosen(Region.objects.all(), p.get("town"), field="town", message=_("请从列表中选择镇街"))
+        depts = chosen_many(Department.objects.all(), p.getlist("departments"), field="departments",
+                            message=_("请从列表中选择被呼叫的部门"))
+        try:
+            action_at = timezone.make_aware(dt.datetime.fromisoformat(p.get("action_at", "")))
+        except ValueError:
+            raise ValidationFailed(_("联合行动时间格式有误"), errors={"action_at": [_("联合行动时间格式有误")]}) from None
         services.whistle_blow(actor=request.user, title=p.get("title", ""), description=p.get("description", ""),
                               town=town, action_at=action_at, place=p.get("place", ""),
                               calls=[(d, p.get("task", "") or "参加联合行动") for d in depts])
         messages.success(request, _("已吹哨，被呼叫部门已收到通知"))
-    except ValueError:
-        messages.error(request, _("联合行动时间格式有误"))
     except ApplicationError as exc:
         messages.error(request, errors_as_text(exc))
     return redirect("dispatch:whistles")
@@ -144,7 +153,7 @@ def whistle_action(request, pk, action):
     whistle = get_object_or_404(Whistle, pk=pk)
     try:
         if action == "report":
-            call = get_object_or_404(WhistleCall, pk=request.POST.get("call"), whistle=whistle)
+            call = chosen(whistle.calls.all(), request.POST.get("call"), field="call", message=_("请选择报到的部门"))
             services.whistle_report(actor=request.user, call=call, note=request.POST.get("note", ""))
         elif action == "close":
             done = request.POST.getlist("done")

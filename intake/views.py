@@ -14,7 +14,13 @@ from django.views.decorators.http import condition, require_POST
 from core import clock
 from core.config import config_get
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
-from core.http import errors_as_text, errors_into_form, handle_application_errors, stored_file_response
+from core.http import (
+    chosen,
+    errors_as_text,
+    errors_into_form,
+    handle_application_errors,
+    stored_file_response,
+)
 from core.privacy import redact_public
 from core.tabular import stream_csv
 from dispatch import services as dispatch
@@ -259,11 +265,8 @@ def _render_detail(request, event, *, revealed: bool = False):
 
 def _chosen_department(post) -> Department:
     """The body a command-centre form names (分拨给, 流转, 由谁负责); none chosen is the user's error, said."""
-    value = post.get("department", "")
-    department = Department.objects.filter(pk=value if value.isdigit() else 0).first()
-    if department is None:
-        raise ValidationFailed(gettext("请选择单位"), errors={"department": [gettext("请从列表中选择负责的单位")]})
-    return department
+    return chosen(Department.objects.all(), post.get("department"), field="department",
+                  message=gettext("请从列表中选择负责的单位"))
 
 
 @login_required
@@ -286,11 +289,8 @@ def event_action(request, pk, action):
         elif action == "assign":
             dept = _chosen_department(p)
             team = Team.objects.filter(pk=p.get("team") or 0).first()
-            category = None
-            if p.get("category"):
-                category = EventCategory.objects.filter(pk=p["category"] if p["category"].isdigit() else 0).first()
-                if category is None:
-                    raise ValidationFailed(gettext("类别无效"), errors={"category": [gettext("请选择列表中的类别")]})
+            category = chosen(EventCategory.objects.all(), p["category"], field="category",
+                              message=gettext("请选择列表中的类别")) if p.get("category") else None
             town = None
             if p.get("town"):
                 # the form's id → the region; whether it may be a report's town is the service's rule

@@ -90,6 +90,15 @@ def test_simple_procedure_on_the_phone_form(cw, client):
         "item": cw.item_litter.pk, "party_kind": "person", "party_name": "李四", "party_address": "天马街道",
         "violation": "乱扔", "place": "人民路", "fine": "201", "officers": [cw.o1.pk, cw.o2.pk]}, follow=True)
     assert "XF-051" in resp.content.decode() and Case.objects.count() == 1
+    # each bad field is named for what it is (an empty item was reported as a bad fine amount)
+    good = {"item": cw.item_litter.pk, "party_kind": "person", "party_name": "李四", "party_address": "天马街道",
+            "violation": "乱扔", "place": "人民路", "fine": "50", "officers": [cw.o1.pk, cw.o2.pk]}
+    for bad, said in [({"item": ""}, "请从列表中选择执法事项"), ({"item": "abc"}, "请从列表中选择执法事项"),
+                      ({"fine": "五十"}, "罚款金额应为数字"), ({"officers": [cw.o1.pk, "x"]}, "请从列表中选择执法人员")]:
+        page = client.post(reverse("cases:spot"), {**good, **bad}, follow=True).content.decode()
+        assert said in page
+        assert said == "罚款金额应为数字" or "罚款金额应为数字" not in page
+    assert Case.objects.count() == 1
 
 
 def test_service_receipt_document(cw):

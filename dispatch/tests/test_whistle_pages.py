@@ -72,6 +72,14 @@ def test_bad_whistles_say_which_field_and_write_nothing(iw, client):
     assert "联合行动时间格式有误" in page
     page = blow(client, iw, town=iw.huibu.pk).content.decode()  # not the team's town
     assert "只有该镇街的执法队可以吹哨" in page
+    # a select's value that names nothing is the field's error (it was reported as a bad time, or a 404)
+    for bad in ["", "abc", "999999"]:
+        page = blow(client, iw, town=bad).content.decode()
+        assert "请从列表中选择镇街" in page and "联合行动时间格式有误" not in page
+    page = blow(client, iw, departments=[iw.zj.pk, "x"]).content.decode()
+    assert "请从列表中选择被呼叫的部门" in page and "联合行动时间格式有误" not in page
+    page = blow(client, iw, departments=[iw.zj.pk, 999999]).content.decode()
+    assert "请从列表中选择被呼叫的部门" in page
     assert not Whistle.objects.exists() and AuditRecord.objects.count() == audit
     client.force_login(iw.zj_officer)
     assert "只有该镇街的执法队可以吹哨" in blow(client, iw).content.decode()
