@@ -12,7 +12,7 @@ from catalogue import selectors, services
 from catalogue.choices import PenaltyType
 from catalogue.forms import CandidateAcceptForm, CandidateRejectForm, EntrustmentForm, ItemFilterForm
 from catalogue.models import ClauseCandidate, Law
-from core.http import form_errors_as_text, handle_application_errors, safe_next
+from core.http import as_pk, form_errors_as_text, handle_application_errors, safe_next
 from org.access import has_perm, require
 from org.models import Department
 from org.selectors import towns
@@ -169,7 +169,7 @@ def entrustments(request):
             raise Http404
         status = 422
         if request.POST.get("revoke"):
-            e = get_object_or_404(Entrustment, pk=request.POST["revoke"])
+            e = get_object_or_404(Entrustment, pk=as_pk(request.POST["revoke"]))
             try:
                 services.entrustment_revoke(actor=request.user, entrustment=e, on=_date(request.POST.get("on")),
                                             reason=request.POST.get("reason", ""))

@@ -11,12 +11,19 @@ from core import punctuation
 from core.exceptions import ApplicationError, NotFound, ValidationFailed
 
 
+def as_pk(value) -> int | None:
+    """A primary key as a query string or form carries it, or None when it is not one (``filter(pk=None)``
+    matches nothing, where ``filter(pk="abc")`` raises)."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def chosen(queryset, value, *, field: str, message: str):
     """The row a form's select or hidden field names (a primary key as posted), or a refusal that names the
     field: an empty, non-numeric or unknown value is the user's error, not a server error (a bare
     ``get_object_or_404(pk="")`` raised ValueError, which views mistook for another field's error)."""
-    value = str(value or "").strip()
-    row = queryset.filter(pk=int(value)).first() if value.isdigit() else None
+    pk = as_pk(value)
+    row = queryset.filter(pk=pk).first() if pk is not None else None
     if row is None:
         raise ValidationFailed(message, errors={field: [message]})
     return row

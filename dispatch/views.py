@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.config import config_get
 from core.exceptions import ApplicationError, ValidationFailed
 from core.http import (
+    as_pk,
     chosen,
     chosen_many,
     errors_as_text,
@@ -201,9 +202,10 @@ def campaign_new(request):
     towns = _campaign_towns()
     initial = {"start": timezone.localdate(), "end": timezone.localdate() + dt.timedelta(days=30),
                "lead": Department.objects.filter(code="ZF").first()}
-    category = EventCategory.objects.filter(pk=request.GET.get("category") or None).first()
+    # the hot-spot link's proposal; a link that names nothing proposes nothing (it was a server error)
+    category = EventCategory.objects.filter(pk=as_pk(request.GET.get("category"))).first()
     if category:
-        town = towns.filter(pk=request.GET.get("town") or None).first()
+        town = towns.filter(pk=as_pk(request.GET.get("town"))).first()
         with record_language():  # a proposed name and reason for the county's record, not the reader's page
             where = town.name if town else _("全县")
             initial.update(category=category, name=_("%(c)s专项整治") % {"c": category.name},

@@ -90,6 +90,11 @@ def test_a_campaign_is_started_on_its_page_from_a_hot_spot(iw, client):
     page = client.get(f"/command/campaigns/new/?category={iw.cat_repair.pk}&town={iw.tianma.pk}&n=12").content.decode()
     assert "窨井盖破损专项整治" in page and "热点预警：天马街道近期“窨井盖破损”报告 12 件" in page
     del client.cookies["django_language"]
+    # a link that names nothing proposes nothing (a letter in the category was a server error)
+    for query in ["?category=abc", f"?category={iw.cat_repair.pk}&town=x", "?category="]:
+        r = client.get(f"/command/campaigns/new/{query}")
+        assert r.status_code == 200
+    assert "天马街道近期" not in client.get(f"/command/campaigns/new/?category={iw.cat_repair.pk}&town=x").content.decode()
     form = {"name": "窨井盖破损专项整治", "category": iw.cat_repair.pk, "description": "热点预警：全县排查",
             "lead": iw.zf.pk, "partners": [iw.zj.pk], "start": "2026-11-20", "end": "2026-12-20",
             f"target_{iw.tianma.pk}": "40", f"target_{iw.huibu.pk}": ""}
