@@ -15,6 +15,7 @@ from core import clock
 from core.config import config_get
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
 from core.http import (
+    as_pk,
     chosen,
     errors_as_text,
     errors_into_form,
@@ -269,6 +270,13 @@ def _chosen_department(post) -> Department:
                   message=gettext("请从列表中选择负责的单位"))
 
 
+def _chosen_team(post) -> Team | None:
+    """The team a form names, if any (承办队伍 is optional); a value naming no team is the field's error."""
+    if not post.get("team"):
+        return None
+    return chosen(Team.objects.all(), post.get("team"), field="team", message=gettext("请从列表中选择承办队伍"))
+
+
 @login_required
 @require_POST
 def event_action(request, pk, action):
@@ -288,7 +296,7 @@ def event_action(request, pk, action):
                                   attachments=_attachments(request))
         elif action == "assign":
             dept = _chosen_department(p)
-            team = Team.objects.filter(pk=p.get("team") or 0).first()
+            team = _chosen_team(p)
             category = chosen(EventCategory.objects.all(), p["category"], field="category",
                               message=gettext("请选择列表中的类别")) if p.get("category") else None
             town = None
@@ -301,11 +309,11 @@ def event_action(request, pk, action):
                                    town=town, category=category)
         elif action == "transfer" and current:
             dept = _chosen_department(p)
-            team = Team.objects.filter(pk=p.get("team") or 0).first()
+            team = _chosen_team(p)
             dispatch.instruction_transfer(actor=user, instruction=current, department=dept, team=team,
                                           reason=p.get("reason", ""))
         elif action == "unpublish":
-            attachment = get_object_or_404(event.attachments, pk=p.get("attachment") or 0)
+            attachment = get_object_or_404(event.attachments, pk=as_pk(p.get("attachment")))
             dispatch.attachment_unpublish(actor=user, attachment=attachment)
         elif action == "unmerge":
             dispatch.event_unmerge(actor=user, event=event)
@@ -313,7 +321,7 @@ def event_action(request, pk, action):
             into = get_object_or_404(Event, ticket=p.get("into", "").strip())
             dispatch.event_merge(actor=user, event=event, into=into)
         elif action == "rule":
-            dispute = get_object_or_404(Dispute, pk=p.get("dispute") or 0, event=event)
+            dispute = get_object_or_404(Dispute, pk=as_pk(p.get("dispute")), event=event)
             dept = _chosen_department(p)
             boundary = None
             if p.get("add_boundary"):

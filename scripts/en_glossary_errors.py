@@ -562,6 +562,7 @@ EN_ERRORS = {
 "请从列表中选择镇街": "Choose a town from the list", "请从列表中选择被呼叫的部门": "Choose the departments called from the list",
 "请选择报到的部门": "Choose the department reporting in", "请从列表中选择执法人员": "Choose the officers from the list",
 "请从列表中选择执法事项": "Choose the enforcement item from the list",
+"请从列表中选择承办队伍": "Choose the team from the list",
 "请从列表中选择负责的单位": "Choose the responsible body from the list",
 "%(role)s不能按“%(channel)s”渠道上报（可选：%(allowed)s）":
     "%(role)s may not file reports under “%(channel)s” (theirs: %(allowed)s)",

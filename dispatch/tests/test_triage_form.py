@@ -95,3 +95,16 @@ def test_a_body_found_below_the_threshold_is_said_as_a_proposal():
     with translation.override("en"):
         assert summary({"body": body, "triage": low}).startswith("Sent to triage; first assessment: ")
     assert summary({"triage": [{"code": "no_body"}]}) == "未能确定责任主体，转人工分拨"
+
+
+def test_posted_values_that_name_nothing_are_refused_not_a_server_error(iw, client):
+    """A tampered or stale form: a team, photo or dispute that is not a number names nothing (it raised)."""
+    event = submit(iw, VAGUE, "T-5")
+    client.force_login(iw.operator)
+    page = client.post(f"/intake/events/{event.pk}/assign/", {"department": iw.zf.pk, "team": "t", "reason": "试派"},
+                       follow=True).content.decode()
+    assert "请从列表中选择承办队伍" in page
+    event.refresh_from_db()
+    assert event.status == "triage"
+    assert client.post(f"/intake/events/{event.pk}/unpublish/", {"attachment": "a"}).status_code == 404
+    assert client.post(f"/intake/events/{event.pk}/rule/", {"dispute": "d", "department": iw.zf.pk}).status_code == 404
