@@ -63,7 +63,7 @@ from core import clock
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
-from core.records import as_recorded, pgettext_noop, recorded_display, said, said_as
+from core.records import as_recorded, inside, pgettext_noop, recorded_display, said, said_as
 from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
@@ -173,11 +173,26 @@ PARTY_PERIODS = {"case.representation", "case.hearing_request", "case.payment", 
                  "case.litigation_period"}
 
 
-def _deadline(case: Case, kind: str, due: Due, label: str, *, warn_at: dt.date | None = None) -> Deadline:
+def _label(case: Case, what, *, name: str = "") -> dict:
+    """A case deadline's label, kept to be said again: the case (``name``, else its label) and what is due
+    (``what``: a catalogue msgid marked with ``gettext_noop``, or a :func:`said` message)."""
+    name = name or case.label
+    if isinstance(what, dict):
+        return said(gettext_noop("%(case)s %(what)s"), case=name, what=inside(what))
+    return said(gettext_noop("%(case)s %(what)s"), labels=("what",), case=name, what=what)
+
+
+def _row_label(label: dict) -> dict:
+    """A kept label as a Deadline row's columns."""
+    return {"label": label["text"][:200], "message": label["message"], "params": label["params"]}
+
+
+def _deadline(case: Case, kind: str, due: Due, what, *, warn_at: dt.date | None = None) -> Deadline:
+    """``what`` is due: a catalogue msgid (``gettext_noop``) or a :func:`said` message (see :func:`_label`)."""
     due_at = end_of_day(due.due)
     return Deadline.objects.create(kind=kind, object_type="cases.case", object_id=str(case.pk),
-                                   party_period=kind in PARTY_PERIODS,
-                                   department=case.department, label=f"{case.label} {label}"[:200],
+                                   party_period=kind in PARTY_PERIODS, **_row_label(_label(case, what)),
+                                   department=case.department,
                                    due_at=due_at, remind_at=end_of_day(warn_at) if warn_at else due_at -
                                    dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
                                    basis=due.basis[:120], provisional=due.provisional)
@@ -310,7 +325,7 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
     from core.workdays import add_working_days
 
     _deadline(case, "case.verify", add_working_days(discovery_date, _cfg("case.verification_working_days"),
-                                                    rule="XF-054"), "线索核查立案")
+                                                    rule="XF-054"), gettext_noop("线索核查立案"))
     audit_log(actor=actor, action="cases.case.open", obj=case, after=snapshot(case, [
         "department", "item", "party_name", "cause", "act_date", "discovery_date"]))
     return case
@@ -493,7 +508,7 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
         "item": f"{case.item.code} {case.item.name}", "facts": case.facts, "officers": officers, "basis": basis,
         **_approval_fields(approval, actor=actor, on=on, opinion=opinion.strip() or "同意立案")})
     warn = _cfg("case.decision_warn_days")
-    _deadline(case, "case.decide", rules.decision_deadline(on), "90日内作出决定",
+    _deadline(case, "case.decide", rules.decision_deadline(on), gettext_noop("90日内作出决定"),
               warn_at=on + dt.timedelta(days=warn[0]))
     _transition(case, CaseStatus.INVESTIGATING, actor=actor, on=on, **said_as("reason", gettext_noop("开始调查取证")))
     return case
@@ -671,7 +686,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
         due = rules.preservation_deadline(on)
         from core.workdays import add_working_days
 
-        _deadline(case, "case.preservation", due, "先行登记保存处理决定",
+        _deadline(case, "case.preservation", due, gettext_noop("先行登记保存处理决定"),
                   warn_at=add_working_days(on, 5, rule="XF-056").due)
     fields = {"time": f"{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}—{ended_at.astimezone(LOCAL):%H:%M}",
               "place": place, "officers": officer_text, "id_shown": id_shown, "record": record,
@@ -681,12 +696,13 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
               "refusal": refusal_note}
     docs.issue(case=case, doc_type=doc_type, on=on, actor=actor, fields=fields)
     if kind in COERCIVE:
-        _deadline(case, f"case.seizure.{act.pk}", rules.seizure_deadline(on), f"{as_recorded(ActKind(kind).label)}期限（30日）")
+        _deadline(case, f"case.seizure.{act.pk}", rules.seizure_deadline(on),
+                  said(gettext_noop("%(act)s期限（30日）"), labels=("act",), act=as_recorded(ActKind(kind).label)))
     if kind in COERCIVE and emergency and not approval_ref:
         from core.workdays import Deadline as D2
 
         _deadline(case, f"case.emergency_approval.{act.pk}", D2(on + dt.timedelta(days=1), "QZ-018-019",
-                                                                 "24小时内补办批准"), "紧急措施补办批准")
+                                                                 "24小时内补办批准"), gettext_noop("紧急措施补办批准"))
         # reported to the head at once: the request waits under 待负责人决定 (emergency_approval_decide)
         _ask_head(case=case, kind=CaseApproval.Kind.EMERGENCY, requested_by=actor, requested_on=on,
                   opinion=f"情况紧急，于{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}在{place}当场实施"
@@ -1084,9 +1100,9 @@ def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = Service
                 notice_served_on=served_on, representation_due=rep_due.due,
                 hearing_request_due=hearing_due.due if hearing_due else None)
     docs.issue(case=case, doc_type=DocType.NOTICE, on=served_on, actor=actor, fields=fields)
-    _deadline(case, "case.representation", rep_due, "陈述申辩期限")
+    _deadline(case, "case.representation", rep_due, gettext_noop("陈述申辩期限"))
     if hearing_due:
-        _deadline(case, "case.hearing_request", hearing_due, "听证申请期限")
+        _deadline(case, "case.hearing_request", hearing_due, gettext_noop("听证申请期限"))
     return case
 
 
@@ -1409,7 +1425,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
     docs.issue(case=case, doc_type=DocType.DECISION, on=decided_on, actor=actor, fields=fields)
     if order_correction and correction_due:
         _deadline(case, "case.correction_check", Due(due=correction_due, rule="XF-028",
-                                                       basis=f"责令限期改正至{correction_due}，到期复查"), "复查改正情况")
+                                                       basis=f"责令限期改正至{correction_due}，到期复查"), gettext_noop("复查改正情况"))
     if order_correction:
         docs.issue(case=case, doc_type=DocType.ORDER, on=decided_on, actor=actor, fields={
             "violation": case.cause, "basis": "《中华人民共和国行政处罚法》第二十八条", "requirement": order_correction,
@@ -1417,13 +1433,13 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
     _close_deadlines(case, "case.decide", decided_on)
     _close_deadlines(case, "case.representation", decided_on)
     _close_deadlines(case, "case.hearing_request", decided_on)
-    _deadline(case, "case.serve", rules.service_deadline(decided_on), "决定书送达")
+    _deadline(case, "case.serve", rules.service_deadline(decided_on), gettext_noop("决定书送达"))
     if case.publish:
         due = rules.publication_deadline(decided_on)
         Publication.objects.create(case=case, due_on=due.due, redacted_text=rules.redact(
             f"{case.party_name}{case.cause}。{case.facts}。处罚：{fields['penalty']}", party_name=case.party_name,
             is_person=case.is_person))
-        _deadline(case, "case.publish", due, "处罚决定公开")
+        _deadline(case, "case.publish", due, gettext_noop("处罚决定公开"))
     return case
 
 
@@ -1451,7 +1467,7 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
         ("违法事实不能成立，不适用" if case.outcome == Outcome.NO_PENALTY_NOT_ESTABLISHED else ""),
         "remedy": remedy.text})
     _close_deadlines(case, "case.decide", decided_on)
-    _deadline(case, "case.serve", rules.service_deadline(decided_on), "决定书送达")
+    _deadline(case, "case.serve", rules.service_deadline(decided_on), gettext_noop("决定书送达"))
     return case
 
 
@@ -1488,11 +1504,11 @@ def case_serve(*, actor, case: Case, served_on: dt.date, method: str, receiver: 
     if case.final_fine:
         due = rules.payment_deadline(served_on)
         Case.objects.filter(pk=case.pk).update(payment_due=due.due)
-        _deadline(case, "case.payment", due, "缴纳罚款")
+        _deadline(case, "case.payment", due, gettext_noop("缴纳罚款"))
     if case.outcome == Outcome.PENALTY:
-        _deadline(case, "case.reconsideration_period", rules.reconsideration_deadline(served_on), "当事人申请复议期限届满")
+        _deadline(case, "case.reconsideration_period", rules.reconsideration_deadline(served_on), gettext_noop("当事人申请复议期限届满"))
         lit = rules.litigation_deadline(served_on, simple=False)
-        _deadline(case, "case.litigation_period", lit, "当事人起诉期限届满")
+        _deadline(case, "case.litigation_period", lit, gettext_noop("当事人起诉期限届满"))
     case.refresh_from_db()
     return case
 
@@ -1644,14 +1660,14 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
         from core.workdays import add_working_days
 
         _deadline(case, f"case.remedy_forward.{remedy.pk}", add_working_days(filed_on, 5, rule="FY-022-032"),
-                  "转送行政复议申请")
+                  gettext_noop("转送行政复议申请"))
     if copy_received_on:
         if kind == "reconsideration":
             due = rules.reconsideration_answer_deadline(copy_received_on, simple=case.procedure == Procedure.SIMPLE)
         else:
             due = rules.court_evidence_deadline(copy_received_on)
         Remedy.objects.filter(pk=remedy.pk).update(answer_due=due.due)
-        _deadline(case, f"case.{kind}_answer", due, "答复/举证")
+        _deadline(case, f"case.{kind}_answer", due, gettext_noop("答复/举证"))
     audit_log(actor=actor, action="cases.remedy.file", obj=remedy, after={"kind": kind, "filed_on": filed_on})
     return remedy
 
@@ -1681,7 +1697,7 @@ def remedy_close(*, actor, remedy: Remedy, result: str, closed_on: dt.date) -> R
     if pub and result in (RemedyResult.CHANGED, RemedyResult.REVOKED, RemedyResult.CONFIRMED_ILLEGAL, RemedyResult.VOID):
         due = rules.withdrawal_deadline(closed_on)
         Publication.objects.filter(pk=pub.pk).update(withdraw_due=due.due)
-        _deadline(remedy.case, "case.withdraw_publication", due, "撤回已公开的处罚决定")
+        _deadline(remedy.case, "case.withdraw_publication", due, gettext_noop("撤回已公开的处罚决定"))
     audit_log(actor=actor, action="cases.remedy.close", obj=remedy, after={"result": result})
     return remedy
 
@@ -1924,18 +1940,18 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
     from core.workdays import add_working_days
 
     _deadline(case, "case.spot_filing", add_working_days(on, _cfg("case.filing_record_working_days"), rule="XF-052"),
-              "当场处罚决定备案")
+              gettext_noop("当场处罚决定备案"))
     if fine and collected_on_spot:
         handover, deposit = rules.cash_handover_deadlines(on)
         Payment.objects.create(case=case, amount=fine, paid_on=on, method="当场收缴", receipt_no=receipt_no,
                                handover_due=handover.due, deposit_due=deposit.due)
         Case.objects.filter(pk=case.pk).update(paid_on=on, paid_amount=fine)
-        _deadline(case, "case.cash_handover", handover, "罚款交至行政机关（2个工作日）")
-        _deadline(case, "case.cash_deposit", deposit, "罚款缴付指定银行（2个工作日）")
+        _deadline(case, "case.cash_handover", handover, gettext_noop("罚款交至行政机关（2个工作日）"))
+        _deadline(case, "case.cash_deposit", deposit, gettext_noop("罚款缴付指定银行（2个工作日）"))
     elif fine:
         due = rules.payment_deadline(on)
         Case.objects.filter(pk=case.pk).update(payment_due=due.due)
-        _deadline(case, "case.payment", due, "缴纳罚款")
+        _deadline(case, "case.payment", due, gettext_noop("缴纳罚款"))
     audit_log(actor=actor, action="cases.spot.decide", obj=case, after={"fine": fine, "types": list(types),
                                                                         "collected": collected_on_spot})
     case.refresh_from_db()
@@ -1996,9 +2012,10 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
     if not matter.strip() or not basis.strip():
         raise ValidationFailed(_("请写明协助事项和依据"), errors={"matter": [_("协助事项和法律依据不能为空")]})
     due = add_working_days(on, _cfg("assist.reply.max_working_days"), rule="XF-026")
+    label = _label(case, said(gettext_noop("协助：%(matter)s"), matter=matter[:150]), name=case.number)
     row = Deadline.objects.create(kind=f"case.assist.{to_department.pk}", object_type="cases.case",
-                                  object_id=str(case.pk), department=to_department,
-                                  label=f"{case.number} 协助：{matter}"[:200], due_at=end_of_day(due.due),
+                                  object_id=str(case.pk), department=to_department, **_row_label(label),
+                                  due_at=end_of_day(due.due),
                                   remind_at=end_of_day(due.due) - dt.timedelta(days=1),
                                   escalate2_at=end_of_day(due.due) + dt.timedelta(days=1), rule="XF-026",
                                   basis=due.basis, provisional=due.provisional)
@@ -2035,7 +2052,8 @@ def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
     ct = CrimeTransfer.objects.create(case=case, report_on=report_at)
     due = rules.crime_transfer_deadlines(report_at)["head_decision_due"]
     Deadline.objects.create(kind="case.crime_head_decision", object_type="cases.case", object_id=str(case.pk),
-                            department=case.department, label=f"{case.number} 移送审批（3日）", due_at=due,
+                            department=case.department, due_at=due,
+                            **_row_label(_label(case, gettext_noop("移送审批（3日）"), name=case.number)),
                             remind_at=due - dt.timedelta(days=1), escalate2_at=due + dt.timedelta(days=1),
                             rule="YS-310", basis="报告后3日内")
     audit_log(actor=actor, action="cases.crime.report", obj=ct, after={"report_at": report_at})
@@ -2055,7 +2073,8 @@ def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: 
     if approved:
         due = at + dt.timedelta(hours=24)
         Deadline.objects.create(kind="case.crime_transfer", object_type="cases.case", object_id=str(case.pk),
-                                department=case.department, label=f"{case.number} 24小时内移送公安机关", due_at=due,
+                                department=case.department, due_at=due,
+                                **_row_label(_label(case, gettext_noop("24小时内移送公安机关"), name=case.number)),
                                 remind_at=due - dt.timedelta(hours=6), escalate2_at=due + dt.timedelta(hours=24),
                                 rule="YS-310", basis="批准后24小时")
     ct.refresh_from_db()

@@ -130,7 +130,7 @@ class ConfigValue(models.Model):
         return f"{self.key}={self.value} (from {self.valid_from})"
 
 
-class Deadline(models.Model):
+class Deadline(SaidAgain):
     """A time limit as a row, evaluated by the scheduled sweep (never a sleeping timer).
 
     ``remind_at`` → a reminder; ``due_at`` passed → escalation level 1 (督办); ``escalate2_at`` → level 2.
@@ -172,6 +172,11 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_type}:{self.object_id} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def shown(self) -> str:
+        """The label in the reader's language (``label`` is the record's, Chinese)."""
+        return self.said_again(self.label, 200)
 
 
 class Notification(SaidAgain):

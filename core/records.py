@@ -34,6 +34,7 @@ def recorded_display(instance, field: str) -> str:
 LABELS = "_labels"  # the params that are themselves catalogue msgids (a choice's label), said again too
 CONTEXT = "_context"  # the catalogue context of the message, when it has one (pgettext)
 COUNTED = "_counted"  # a list of [name, count] pairs, said as "天马街道 3件、…" / "天马街道 (3), …"
+INSIDE = "_said"  # a message said inside another (a deadline's label in a reminder), said again with it
 
 
 def pgettext_noop(context: str, message: str) -> str:
@@ -47,13 +48,28 @@ def counted(pairs) -> dict:
     return {COUNTED: [[str(name), int(n)] for name, n in pairs]}
 
 
+def inside(kept) -> dict | str:
+    """A param for :func:`said`: another kept message (a :func:`said` dict, or a row with ``message``,
+    ``params`` and its stored text), said again in the same language as the message it is part of. A row
+    kept before its parts were (no ``message``) is its stored text."""
+    if isinstance(kept, dict):
+        message, params, text = kept["message"], kept["params"], kept["text"]
+    else:
+        message, params, text = kept.message, kept.params, kept.label
+    if not message:
+        return text
+    return {INSIDE: {"message": message, "params": params, "text": text}}
+
+
 def _values(params: dict, labels: set) -> dict:
     """The params as they are said in the active language: catalogue labels translated, counted lists joined."""
     values = {}
     for k, v in params.items():
         if k in (LABELS, CONTEXT):
             continue
-        if isinstance(v, dict) and COUNTED in v:
+        if isinstance(v, dict) and INSIDE in v:
+            v = resaid(v[INSIDE]["message"], v[INSIDE]["params"], stored=v[INSIDE].get("text", ""))
+        elif isinstance(v, dict) and COUNTED in v:
             v = translation.pgettext("list", "、").join(
                 translation.pgettext("counted", "%(name)s %(n)s件") % {"name": name, "n": n} for name, n in v[COUNTED])
         elif k in labels and v:

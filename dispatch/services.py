@@ -23,7 +23,7 @@ from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification, NotificationRead
-from core.records import counted, recorded_display, said, said_as
+from core.records import counted, inside, recorded_display, said, said_as
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
@@ -78,13 +78,15 @@ def notify(*, department=None, user=None, level=Notification.Level.INFO, text: s
                                 message=message, params=params or {})
 
 
-def deadline_open(*, kind: str, obj, department, label: str, due_at: dt.datetime, start: dt.datetime, rule: str,
+def deadline_open(*, kind: str, obj, department, label: dict, due_at: dt.datetime, start: dt.datetime, rule: str,
                   basis: str = "", provisional: bool = False) -> Deadline:
+    """``label``: what is due, as :func:`core.records.said` keeps it (the record's text and its parts)."""
     fraction = config_get("dispatch.remind_fraction")
     remind_at = start + (due_at - start) * fraction
     escalate2 = due_at + dt.timedelta(hours=config_get("dispatch.escalate_level2_hours"))
     return Deadline.objects.create(kind=kind, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-                                   department=department, label=label[:200], due_at=due_at, remind_at=remind_at,
+                                   department=department, label=label["text"][:200], message=label["message"],
+                                   params=label["params"], due_at=due_at, remind_at=remind_at,
                                    escalate2_at=escalate2, rule=rule, basis=basis[:120], provisional=provisional)
 
 
@@ -114,11 +116,15 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
         event=event, campaign_task=campaign_task, department=department, team=team, content=content, priority=priority,
         issued_by=actor if getattr(actor, "pk", None) else None, issued_at=now, sign_due=sign_due,
         feedback_due=end_of_day(fb.due), transferred_from=transferred_from)
-    label = f"指令#{instruction.pk}" + (f"（{event.ticket}）" if event else "")
-    deadline_open(kind="instruction.sign", obj=instruction, department=department, label=f"{label} 签收",
+    which = {"n": instruction.pk, "ticket": event.ticket} if event else {"n": instruction.pk}
+    deadline_open(kind="instruction.sign", obj=instruction, department=department,
+                  label=said(gettext_noop("指令#%(n)s（%(ticket)s） 签收"), **which) if event
+                  else said(gettext_noop("指令#%(n)s 签收"), **which),
                   due_at=sign_due, start=now, rule=f"dispatch.sign_hours.{priority}",
                   basis=f"签发后 {config_get(f'dispatch.sign_hours.{priority}')} 小时")
-    deadline_open(kind="instruction.feedback", obj=instruction, department=department, label=f"{label} 反馈",
+    deadline_open(kind="instruction.feedback", obj=instruction, department=department,
+                  label=said(gettext_noop("指令#%(n)s（%(ticket)s） 反馈"), **which) if event
+                  else said(gettext_noop("指令#%(n)s 反馈"), **which),
                   due_at=instruction.feedback_due, start=now, rule=fb.rule, basis=fb.basis, provisional=fb.provisional)
     notify(department=department, link=event.get_absolute_url() if event else "",
            **said(gettext_noop("新指令：%(content)s"), content=content[:80]))
@@ -571,7 +577,7 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
     due = now + dt.timedelta(hours=config_get("whistle.report_hours"))
     for dept, task in calls:
         call = WhistleCall.objects.create(whistle=whistle, department=dept, task=task, report_due=due)
-        deadline_open(kind="whistle.report", obj=call, department=dept, label=f"吹哨报到：{title}", due_at=due,
+        deadline_open(kind="whistle.report", obj=call, department=dept, label=said(gettext_noop("吹哨报到：%(title)s"), title=title), due_at=due,
                       start=now, rule="whistle.report_hours", basis=f"吹哨后 {config_get('whistle.report_hours')} 小时")
         notify(department=dept, level=Notification.Level.REMIND,
                **said(gettext_noop("%(team)s吹哨：%(title)s，请于%(due)s前报到"), team=team.name, title=title,
@@ -726,7 +732,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
             if Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(state=Deadline.State.ELAPSED,
                                                                                    closed_at=now):
                 notify(department=d.department, level=Notification.Level.INFO, link=links[d.pk],
-                       **said(gettext_noop("期间届满：%(label)s"), label=d.label))
+                       **said(gettext_noop("期间届满：%(label)s"), label=inside(d)))
                 audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
                 counts["elapsed"] += 1
     duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)
@@ -736,7 +742,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
                 notify(department=d.department, level=Notification.Level.REMIND, link=links[d.pk],
-                       **said(gettext_noop("即将超期：%(label)s，时限 %(due)s"), label=d.label,
+                       **said(gettext_noop("即将超期：%(label)s，时限 %(due)s"), label=inside(d),
                               due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}"))
                 audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
                 counts["reminded"] += 1
@@ -746,7 +752,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     for d in batch:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=0).update(escalation_level=1):
-                notice = said(gettext_noop("督办：%(label)s 已超期（时限 %(due)s）"), label=d.label,
+                notice = said(gettext_noop("督办：%(label)s 已超期（时限 %(due)s）"), label=inside(d),
                               due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}")
                 link = links[d.pk]
                 notify(department=d.department, level=Notification.Level.ESCALATE, link=link, **notice)
@@ -762,7 +768,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, escalation_level=1).update(escalation_level=2):
                 level2.append((d.department, said(gettext_noop("县级督办：%(body)s %(label)s 严重超期"),
-                                                  body=str(d.department), label=d.label), links[d.pk]))
+                                                  body=str(d.department), label=inside(d)), links[d.pk]))
                 if d.object_type == "dispatch.instruction":
                     Instruction.objects.filter(pk=d.object_id).update(escalation_level=2)
                 audit_log(actor=None, action="dispatch.deadline.escalate", obj=d, after={"level": 2})

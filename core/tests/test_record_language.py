@@ -247,3 +247,39 @@ def test_a_cases_record_is_kept_in_chinese_and_read_in_the_readers_language(cw, 
     decided = case.transitions.get(new="decided")
     assert decided.reason == "作出行政处罚决定" and decided.params == {"_context": "case record"}
     assert "Penalty decision made" in page and "Make the penalty decision" not in page
+
+
+def test_deadline_labels_are_kept_in_chinese_and_read_in_the_readers_language(cw, client):
+    """A deadline's label is the record's (Chinese) and keeps its parts, so the case page, the workbench,
+    the command centre's 超期督办 and the reminders say it in the reader's language."""
+    from core.models import Deadline
+
+    with translation.override("en"):  # handled in English: stored in Chinese all the same
+        case = ready_to_decide(cw)
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+        S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
+                     receiver="当事人")
+        other = open_case(cw, n=2)
+        file_case(cw, other)
+        asked = S.measure_approval_request(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE,
+                                           on=D(2026, 3, 9), reason="熟食20公斤，可能转移")
+        S.measure_approval_decide(actor=cw.zf_head, case=other, approval=asked, on=D(2026, 3, 9), approved=True)
+        S.act_record(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE, approval=asked,
+                     started_at=at(D(2026, 3, 10), 9), ended_at=at(D(2026, 3, 10), 10), place="仓库",
+                     officers=[cw.o1, cw.o2], id_shown=True, record="扣押清单：熟食20公斤", party_signed=True,
+                     av_sha256="a" * 64, av_started_at=at(D(2026, 3, 10), 8), av_ended_at=at(D(2026, 3, 10), 11))
+    payment = Deadline.objects.get(object_id=str(case.pk), kind="case.payment")
+    seizure = Deadline.objects.get(object_id=str(other.pk), kind__startswith="case.seizure.")
+    assert payment.label == f"{case.number} 缴纳罚款" and payment.shown == payment.label
+    assert seizure.label == f"{other.label} 扣押期限（30日）"
+    with translation.override("en"):
+        assert payment.shown == f"{case.number}: payment of the fine"
+        assert seizure.shown == f"{other.label}: {ActKind.SEIZE.label}: time limit (30 days)"
+    client.force_login(cw.bureau_officer)
+    client.cookies["django_language"] = "en"
+    assert f"{case.number}: payment of the fine" in client.get(f"/cases/{case.pk}/").content.decode()
+    # a row kept before its parts were shows its stored text
+    Deadline.objects.filter(pk=payment.pk).update(message="", params={})
+    payment.refresh_from_db()
+    with translation.override("en"):
+        assert payment.shown == f"{case.number} 缴纳罚款"

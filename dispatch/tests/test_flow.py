@@ -345,9 +345,12 @@ def test_a_pass_with_one_overdue_item_tells_the_supervisors_that_item(iw):
     services.deadlines_sweep(now=sign.escalate2_at + dt.timedelta(minutes=1))
     county = Notification.objects.get(level="escalate", department__kind="government", department__region__level="county")
     assert county.text == f"县级督办：常山县天马街道办事处 {sign.label} 严重超期"
-    with translation.override("en"):
-        assert digest.shown == f"常山县天马街道办事处: overdue: {sign.label} (due {due})"
-        assert county.shown == f"County escalation: 常山县天马街道办事处, {sign.label} is long overdue"
+    assert sign.label == f"指令#{sign.object_id}（{e.ticket}） 签收"
+    with translation.override("en"):  # the deadline's label is said again inside the notice
+        label = f"Instruction #{sign.object_id} ({e.ticket}): sign for"
+        assert sign.shown == label
+        assert digest.shown == f"常山县天马街道办事处: overdue: {label} (due {due})"
+        assert county.shown == f"County escalation: 常山县天马街道办事处, {label} is long overdue"
 
 
 def test_sweep_links_each_notice_to_its_event_with_one_instruction_read_per_batch(iw):
