@@ -146,9 +146,12 @@ class EventReplay:
             if dept is None:
                 cat = event.category
                 dept = Department.objects.get(code="ZF") if cat is None or cat.domain_id else cat.department
+            # the operator confirms the model's guess of the category, as the form proposes it
+            guess = (decision.explanation.get("model", {}).get("label") if decision else None)
             with self._when(at + dt.timedelta(minutes=self.rng.randint(10, 90))):
                 dispatch.triage_assign(actor=self.operator, event=event, department=dept,
-                                       team=dept.teams.first(), reason="值班员核对后分拨")
+                                       team=dept.teams.first(), reason="值班员核对后分拨",
+                                       category=self.categories.get(guess) if guess and not event.category_id else None)
             event.refresh_from_db()
         if event.status != EventStatus.ROUTED:
             return
