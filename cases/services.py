@@ -176,7 +176,8 @@ PARTY_PERIODS = {"case.representation", "case.hearing_request", "case.payment", 
 def _label(case: Case, what, *, name: str = "") -> dict:
     """A case deadline's label, kept to be said again: the case (``name``, else its label) and what is due
     (``what``: a catalogue msgid marked with ``gettext_noop``, or a :func:`said` message)."""
-    name = name or case.label
+    # before 立案 a case is its clue's register number, said again too ("Clue #3")
+    name = name or case.number or inside(said(gettext_noop("线索#%(n)s"), n=case.pk))
     if isinstance(what, dict):
         return said(gettext_noop("%(case)s %(what)s"), case=name, what=inside(what))
     return said(gettext_noop("%(case)s %(what)s"), labels=("what",), case=name, what=what)

@@ -564,7 +564,7 @@ EN_ERRORS = {
 "请从列表中选择执法事项": "Choose the enforcement item from the list",
 "请从列表中选择承办队伍": "Choose the team from the list",
 # deadline labels (core.Deadline.label, said again on every page that lists deadlines)
-"%(case)s %(what)s": "%(case)s: %(what)s", "线索核查立案": "check the clue and decide on filing",
+"%(case)s %(what)s": "%(case)s: %(what)s", "线索#%(n)s": "Clue #%(n)s", "线索核查立案": "check the clue and decide on filing",
 "90日内作出决定": "decide within 90 days", "先行登记保存处理决定": "decide on the evidence registered and kept",
 "%(act)s期限（30日）": "%(act)s: time limit (30 days)", "紧急措施补办批准": "approval of the emergency measure",
 "陈述申辩期限": "statement and defence period", "听证申请期限": "hearing request period",

@@ -278,6 +278,10 @@ def test_deadline_labels_are_kept_in_chinese_and_read_in_the_readers_language(cw
     client.force_login(cw.bureau_officer)
     client.cookies["django_language"] = "en"
     assert f"{case.number}: payment of the fine" in client.get(f"/cases/{case.pk}/").content.decode()
+    clue = Deadline.objects.filter(kind="case.verify").first()  # a clue's, before 立案: its register number
+    assert clue.label.startswith("线索#")
+    with translation.override("en"):
+        assert clue.shown.startswith("Clue #") and clue.shown.endswith(": check the clue and decide on filing")
     # a row kept before its parts were shows its stored text
     Deadline.objects.filter(pk=payment.pk).update(message="", params={})
     payment.refresh_from_db()
