@@ -120,6 +120,20 @@ def test_an_event_handled_in_english_is_recorded_in_chinese(iw):
     assert english_in_records() == []
 
 
+def seized_case(cw):
+    """A filed case with a seizure: the measure's approval, its record and its 30-day period."""
+    other = open_case(cw, n=2)
+    file_case(cw, other)
+    asked = S.measure_approval_request(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE,
+                                       on=D(2026, 3, 9), reason="熟食20公斤，可能转移")
+    S.measure_approval_decide(actor=cw.zf_head, case=other, approval=asked, on=D(2026, 3, 9), approved=True)
+    S.act_record(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE, approval=asked,
+                 started_at=at(D(2026, 3, 10), 9), ended_at=at(D(2026, 3, 10), 10), place="仓库",
+                 officers=[cw.o1, cw.o2], id_shown=True, record="扣押清单：熟食20公斤", party_signed=True,
+                 av_sha256="a" * 64, av_started_at=at(D(2026, 3, 10), 8), av_ended_at=at(D(2026, 3, 10), 11))
+    return other
+
+
 def test_a_case_handled_in_english_is_recorded_and_printed_in_chinese(cw):
     with translation.override("en"):
         case = ready_to_decide(cw)
@@ -131,15 +145,7 @@ def test_a_case_handled_in_english_is_recorded_and_printed_in_chinese(cw):
         close_case(cw, case, D(2026, 4, 2))
         S.case_archive(actor=cw.bureau_officer, case=case, on=D(2026, 4, 3))
         # a seizure in another case: the measure's approval, its record and its 30-day period
-        other = open_case(cw, n=2)
-        file_case(cw, other)
-        asked = S.measure_approval_request(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE,
-                                           on=D(2026, 3, 9), reason="熟食20公斤，可能转移")
-        S.measure_approval_decide(actor=cw.zf_head, case=other, approval=asked, on=D(2026, 3, 9), approved=True)
-        S.act_record(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE, approval=asked,
-                     started_at=at(D(2026, 3, 10), 9), ended_at=at(D(2026, 3, 10), 10), place="仓库",
-                     officers=[cw.o1, cw.o2], id_shown=True, record="扣押清单：熟食20公斤", party_signed=True,
-                     av_sha256="a" * 64, av_started_at=at(D(2026, 3, 10), 8), av_ended_at=at(D(2026, 3, 10), 11))
+        other = seized_case(cw)
     receipt = Document.objects.get(case=case, doc_type="service_receipt")
     print(*english_in_records(), sep="\n")
     assert receipt.fields["method"] == "留置送达"
@@ -259,15 +265,7 @@ def test_deadline_labels_are_kept_in_chinese_and_read_in_the_readers_language(cw
         S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
         S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
                      receiver="当事人")
-        other = open_case(cw, n=2)
-        file_case(cw, other)
-        asked = S.measure_approval_request(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE,
-                                           on=D(2026, 3, 9), reason="熟食20公斤，可能转移")
-        S.measure_approval_decide(actor=cw.zf_head, case=other, approval=asked, on=D(2026, 3, 9), approved=True)
-        S.act_record(actor=cw.bureau_officer, case=other, kind=ActKind.SEIZE, approval=asked,
-                     started_at=at(D(2026, 3, 10), 9), ended_at=at(D(2026, 3, 10), 10), place="仓库",
-                     officers=[cw.o1, cw.o2], id_shown=True, record="扣押清单：熟食20公斤", party_signed=True,
-                     av_sha256="a" * 64, av_started_at=at(D(2026, 3, 10), 8), av_ended_at=at(D(2026, 3, 10), 11))
+        other = seized_case(cw)
     payment = Deadline.objects.get(object_id=str(case.pk), kind="case.payment")
     seizure = Deadline.objects.get(object_id=str(other.pk), kind__startswith="case.seizure.")
     assert payment.label == f"{case.number} 缴纳罚款" and payment.shown == payment.label
