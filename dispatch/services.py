@@ -577,7 +577,8 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
     due = now + dt.timedelta(hours=config_get("whistle.report_hours"))
     for dept, task in calls:
         call = WhistleCall.objects.create(whistle=whistle, department=dept, task=task, report_due=due)
-        deadline_open(kind="whistle.report", obj=call, department=dept, label=said(gettext_noop("吹哨报到：%(title)s"), title=title), due_at=due,
+        deadline_open(kind="whistle.report", obj=call, department=dept,
+                      label=said(gettext_noop("吹哨报到：%(title)s"), title=title), due_at=due,
                       start=now, rule="whistle.report_hours", basis=f"吹哨后 {config_get('whistle.report_hours')} 小时")
         notify(department=dept, level=Notification.Level.REMIND,
                **said(gettext_noop("%(team)s吹哨：%(title)s，请于%(due)s前报到"), team=team.name, title=title,
