@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound, NotPermitted
 from core.validators import mask_phone
+from dispatch.models import EventReturn
 from intake.choices import Channel
 from intake.models import Event
 from org.access import has_perm, scope_for
@@ -121,8 +122,13 @@ def events_visible_to(user) -> QuerySet[Event]:
         cond |= Q(department_id__in=scope.department_ids)
     if scope.town_ids:
         cond |= Q(town_id__in=scope.town_ids)
+    bodies = set(scope.department_ids or ()) | ({user.department_id} if user.department_id else set())
     if user.department_id:
         cond |= Q(department_id=user.department_id)
+    if bodies:
+        # a body that sent a report back (退单) follows what became of it: the ruling's notice links to it,
+        # and the report names no body of its own until it is routed again
+        cond |= Q(Exists(EventReturn.objects.filter(event=OuterRef("pk"), department_id__in=bodies)))
     return qs.filter(cond)
 
 

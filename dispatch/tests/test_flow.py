@@ -85,6 +85,10 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
     services.event_return(actor=iw.zj_officer, event=e, reason="占用公共车位属于执法事项")
     e.refresh_from_db()
     assert e.status == EventStatus.DISPUTED and e.department is None
+    # the bodies that returned it follow it: the ruling's notice links them to the report
+    client.force_login(iw.zj_officer)
+    assert client.get(f"/intake/events/{e.pk}/").status_code == 200
+    client.force_login(iw.operator)
     assert "退单后待指导办裁定" in client.get(f"/intake/events/{e.pk}/").content.decode()
     dispute = Dispute.objects.get(event=e, status="open")
     assert set(dispute.departments.all()) == {iw.zf, iw.zj}
