@@ -600,6 +600,6 @@ EN_CONTEXT = {
     ("case record", "送达听证通知书"): "Hearing notice served", ("case record", "作出行政处罚决定"): "Penalty decision made",
     ("case record", "送达催告书"): "Reminder served",
     ("counted", "%(name)s %(n)s件"): "%(name)s (%(n)s)",
-    ("page", "通知"): "Notifications",
+    ("page", "通知"): "Notifications", ("queue", "职责争议"): "Disputes",
     ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ", ("notices", "条"): "notices",
 }

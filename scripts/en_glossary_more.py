@@ -58,7 +58,7 @@ EN_MORE = {
 "吹哨队伍": "Calling team", "联合行动时间": "Joint action at", "行动结果": "Outcome", "任务": "Task",
 "报到时限": "Report by", "已结束": "Finished", "整治成效": "Results", "排查目标(处)": "Target (sites)",
 "发现隐患(处)": "Hazards found", "已整改(处)": "Fixed", "今日受理": "Received today", "今日办结": "Closed today",
-"待分拨": "Triage", "超期督办": "Overdue", "职责争议": "Disputes", "报到": "Report in", "专项整治": "Campaigns",
+"待分拨": "Triage", "超期督办": "Overdue", "职责争议": "In dispute", "报到": "Report in", "专项整治": "Campaigns",
 "近7天高频问题": "Top issues, last 7 days", "更新于": "Updated", "牵头": "Lead", "排查目标": "Target", "已整改": "Fixed",
 "进度": "Progress", "更新": "Update", "镇街范围为示意，非官方边界；地图不依赖外网。":
     "Town areas are approximate, not official boundaries; the map needs no internet.",
