@@ -14,9 +14,9 @@ from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
-from catalogue.models import BoundaryRule
+from catalogue.models import BoundaryRule, EnforcementItem
 from catalogue.services import boundary_rule_add
 from core import clock
 from core.audit import audit_log
@@ -309,8 +309,9 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
 @transaction.atomic
 def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str, team: Team | None = None,
                  new_boundary_rule: dict | None = None) -> Dispute:
-    """The guidance office decides. ``new_boundary_rule`` (matter, criteria, keywords, supervising) adds a
-    row to the boundary list so routing decides the same question the same way next time."""
+    """The guidance office decides. ``new_boundary_rule`` (matter, criteria, keywords, supervising and the
+    catalogue items it concerns, ``item_codes``) adds a row to the boundary list so routing decides the same
+    question the same way next time — with items, by the items' holders and town delegations (ZJ-009)."""
     dispute.refresh_from_db()
     require_guidance(actor)
     if not ruling.strip():
@@ -321,13 +322,18 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
         keywords = [k for k in new_boundary_rule.get("keywords", []) if k.strip()]
         if not keywords:
             raise ValidationFailed(_("新增职责边界须有关键词"), errors={"keywords": [_("至少一个关键词，用于今后自动分派")]})
+        codes = list(dict.fromkeys(c.strip() for c in new_boundary_rule.get("item_codes", []) if c.strip()))
+        known = set(EnforcementItem.objects.filter(code__in=codes).values_list("code", flat=True))
+        if unknown := [c for c in codes if c not in known]:
+            raise ValidationFailed(_("事项编码有误"), errors={"item_codes": [
+                _("事项目录中没有编码 %(codes)s") % {"codes": pgettext("list", "、").join(unknown)}]})
         count = BoundaryRule.objects.filter(source=BoundaryRule.Source.RULING).count() + 1
         rule = boundary_rule_add(
             actor=actor, code=f"CD-{now:%Y}-{count:04d}", matter=new_boundary_rule["matter"],
             criteria=new_boundary_rule.get("criteria") or ruling, penalising_department=department,
             supervising_department=new_boundary_rule.get("supervising"), source=BoundaryRule.Source.RULING,
             source_document=f"指导办裁定（事件 {dispute.event.ticket}）", source_date=_local_today(now),
-            keywords=keywords, item_codes=new_boundary_rule.get("item_codes", []))
+            keywords=keywords, item_codes=codes)
     moved = Dispute.objects.filter(pk=dispute.pk, status=Dispute.Status.OPEN).update(
         status=Dispute.Status.RULED, ruling=ruling, ruled_department=department, boundary_rule=rule, ruled_by=actor,
         ruled_at=now)

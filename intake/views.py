@@ -326,7 +326,8 @@ def event_action(request, pk, action):
             boundary = None
             if p.get("add_boundary"):
                 boundary = {"matter": p.get("matter", "") or event.title or event.text[:40],
-                            "criteria": p.get("criteria", ""), "keywords": p.get("keywords", "").split()}
+                            "criteria": p.get("criteria", ""), "keywords": p.get("keywords", "").split(),
+                            "item_codes": p.get("item_codes", "").replace("，", " ").replace(",", " ").split()}
             dispatch.dispute_rule(actor=user, dispute=dispute, department=dept, ruling=p.get("ruling", ""),
                                   new_boundary_rule=boundary)
         else:

@@ -563,6 +563,7 @@ EN_ERRORS = {
 "请选择报到的部门": "Choose the department reporting in", "请从列表中选择执法人员": "Choose the officers from the list",
 "请从列表中选择执法事项": "Choose the enforcement item from the list",
 "请从列表中选择承办队伍": "Choose the team from the list",
+"事项编码有误": "Wrong item codes", "事项目录中没有编码 %(codes)s": "The catalogue has no item %(codes)s",
 # deadline labels (core.Deadline.label, said again on every page that lists deadlines)
 "%(case)s %(what)s": "%(case)s: %(what)s", "线索#%(n)s": "Clue #%(n)s", "线索核查立案": "check the clue and decide on filing",
 "90日内作出决定": "decide within 90 days", "先行登记保存处理决定": "decide on the evidence registered and kept",

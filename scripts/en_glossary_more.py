@@ -482,6 +482,7 @@ EN_MORE = {
     "反馈于": "answered",
     "提交于": "raised",
     "职责争议待裁定": "Disputes to rule on",
+    "涉及事项编码（空格分隔，可不填；填写后按事项的实施主体和镇街赋权分派）": "Items concerned (codes, space-separated, optional; routed by their holders and town delegations)",
     "请选择": "Choose…",
     "关联事件": "Linked report",
     "任务完成": "Task done",

@@ -4,6 +4,7 @@ page: what they propose, what they refuse, and that the operator classifies the 
 import re
 from pathlib import Path
 
+from catalogue.models import BoundaryRule
 from core.models import AuditRecord
 from dispatch import services
 from dispatch.classifier import TextClassifier
@@ -108,3 +109,31 @@ def test_posted_values_that_name_nothing_are_refused_not_a_server_error(iw, clie
     assert event.status == "triage"
     assert client.post(f"/intake/events/{event.pk}/unpublish/", {"attachment": "a"}).status_code == 404
     assert client.post(f"/intake/events/{event.pk}/rule/", {"dispute": "d", "department": iw.zf.pk}).status_code == 404
+
+
+def test_a_ruling_with_items_routes_the_next_report_by_their_town_delegation(iw, client):
+    """The ruling form takes the catalogue items the row concerns: the next report matching the row goes to
+    the town where the item is delegated (ZJ-009), not to the ruled body everywhere; unknown codes are refused."""
+    event = submit(iw, "小区门口有人在公共通道摆摊卖菜，物业管不了", "T-6")
+    for dept, team, officer in [(iw.zf, iw.bureau_team, iw.bureau_officer), (iw.zj, iw.zj_team, iw.zj_officer)]:
+        services.triage_assign(actor=iw.operator, event=event, department=dept, team=team, reason="试派")
+        services.event_return(actor=officer, event=event, reason="不属于本单位职责")
+    dispute = Dispute.objects.get(event=event)
+    client.force_login(iw.guidance)
+    url = f"/intake/events/{event.pk}/rule/"
+    form = {"dispute": dispute.pk, "department": iw.tianma_gov.pk, "ruling": "小区公共通道摆摊属占道经营，由镇街查处",
+            "add_boundary": "1", "matter": "小区公共通道摆摊", "keywords": "公共通道 摆摊"}
+    page = client.post(url, {**form, "item_codes": "330822999999"}, follow=True).content.decode()
+    assert "事项目录中没有编码 330822999999" in page
+    dispute.refresh_from_db()
+    assert dispute.status == "open" and not BoundaryRule.objects.filter(source="ruling").exists()
+    client.post(url, {**form, "item_codes": iw.item_stall.code})
+    row = BoundaryRule.objects.get(source="ruling")
+    assert row.item_codes == [iw.item_stall.code] and row.penalising_department == iw.tianma_gov
+    later = submit(iw, "幸福小区公共通道又有人摆摊", "T-7")
+    later.refresh_from_db()
+    assert later.department == iw.tianma_gov and later.decisions.get().explanation["delegation"]["town"] == "天马街道"
+    elsewhere = event_submit(channel="hotline", source=iw.hotline, external_id="T-8", text="辉埠镇小区公共通道有人摆摊",
+                             lng=iw.huibu_point[0], lat=iw.huibu_point[1]).event
+    elsewhere.refresh_from_db()
+    assert elsewhere.department == iw.zf  # not delegated in 辉埠镇: the item's holder, not that town
