@@ -6,8 +6,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Floor, Least
+from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Floor, Least
 from django.urls import reverse
 from django.utils import timezone
 
@@ -367,7 +367,13 @@ def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,
     now = now or timezone.now()
     instructions = Instruction.objects.filter(issued_at__gte=start, issued_at__lt=end)
     not_answerable = (Instruction.Status.RETURNED, Instruction.Status.TRANSFERRED, Instruction.Status.CANCELLED)
-    sign_due = Q(signed_at__isnull=False) | Q(sign_due__lt=now)
+    # an instruction that ended unsigned before its sign-for time ran out (returned as not theirs, 退单, or
+    # re-routed by the command centre) was answered in time or taken away: not a late signature. Its sign
+    # row was cancelled then (``deadlines_cancel``); ended after the time ran out, it counts as late.
+    ended_in_time = Exists(Deadline.objects.filter(
+        kind="instruction.sign", object_type="dispatch.instruction", object_id=Cast(OuterRef("pk"), CharField()),
+        state=Deadline.State.CANCELLED, closed_at__lte=F("due_at")))
+    sign_due = (Q(signed_at__isnull=False) | Q(sign_due__lt=now)) & ~(Q(signed_at__isnull=True) & Q(ended_in_time))
     answer_due = (Q(feedback_at__isnull=False) | Q(feedback_due__lt=now)) & ~Q(status__in=not_answerable)
     rows = instructions.values("department").annotate(
         issued=Count("pk"),

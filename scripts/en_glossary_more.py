@@ -335,7 +335,7 @@ EN_MORE = {
 "群众申请重办": "Reopened by reporters",
 "样本不足": "Too few to rank",
 "该期间没有下达指令": "No instructions were issued in this period",
-"按时签收：签收时间不晚于签收时限；分母为已签收或签收时限已过的指令。按时反馈：分母为已反馈或反馈时限已过的指令，不含退单、流转和撤销的。评价为报告人对办结事件的评分（1–5）。": "Signed on time: signed no later than the sign-for deadline, out of the instructions signed or past that deadline. Answered on time: out of the instructions answered or past the feedback deadline, not counting returned, transferred or cancelled ones. Rating: the reporters' score of closed reports (1–5).",
+"按时签收：签收时间不晚于签收时限；分母为已签收或签收时限已过的指令，签收时限内退单或被改派的不计。按时反馈：分母为已反馈或反馈时限已过的指令，不含退单、流转和撤销的。评价为报告人对办结事件的评分（1–5）。": "Signed on time: signed no later than the sign-for deadline, out of the instructions signed or past that deadline; one returned or re-routed before that deadline is not counted. Answered on time: out of the instructions answered or past the feedback deadline, not counting returned, transferred or cancelled ones. Rating: the reporters' score of closed reports (1–5).",
 "报告人可在 %(until)s 前申请重新处理。": "The reporter may ask for it to be handled again until %(until)s.",
 "申请重新处理的期限已过。": "The time for asking to handle it again has passed.",
 "与已受理的事件为同一问题，随其办理": "The same problem as an earlier report, handled with it",

@@ -109,3 +109,30 @@ def test_the_table_exports_as_csv_with_the_same_figures(iw, client):
     assert rows[0][:3] == ["排名", "单位", "下达"]
     zf = next(row for row in rows[1:] if row[1] == iw.zf.name)
     assert zf[2:7] == ["1", "1", "1", "1", "1"] and zf[0] == ""  # one instruction: listed, not ranked
+
+
+def test_a_return_before_the_sign_for_time_is_not_a_late_signature(iw):
+    """退单 in time answers the instruction (not ours): it is counted as a return, not as a signature missed;
+    an instruction left unsigned past its time and returned afterwards is still a late signature."""
+    from core import clock
+    from dispatch import services
+    from intake.services import event_submit
+
+    t0 = timezone.make_aware(dt.datetime(2026, 11, 2, 9, 0))
+
+    def report(ref, minutes, text, east):
+        with clock.frozen(t0 + dt.timedelta(minutes=minutes)):
+            return event_submit(channel="hotline", source=iw.hotline, external_id=ref, text=text,
+                                lng=iw.tianma_point[0] + east, lat=iw.tianma_point[1], category_code="0504").event
+
+    in_time = report("P-1", 0, "天马街道人民路有人占道摆摊经营", 0)
+    too_late = report("P-2", 1, "天马街道文峰路菜场门口店外经营", 0.02)
+    assert too_late.status == "routed" and too_late.department == iw.tianma_gov
+    sign_due = in_time.instructions.get().sign_due
+    with clock.frozen(sign_due - dt.timedelta(hours=1)):
+        services.event_return(actor=iw.tianma_officer, event=in_time, reason="该路段由县局管辖，非本街道职责")
+    with clock.frozen(sign_due + dt.timedelta(hours=3)):
+        services.event_return(actor=iw.tianma_officer, event=too_late, reason="该路段由县局管辖，非本街道职责")
+    row = next(b for b in body_performance(start=t0 - dt.timedelta(days=1), end=t0 + dt.timedelta(days=1),
+                                           now=t0 + dt.timedelta(days=5)) if b.department == iw.tianma_gov)
+    assert (row.issued, row.returned, row.sign_due, row.signed_on_time) == (2, 2, 1, 0)
