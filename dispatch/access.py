@@ -35,8 +35,8 @@ def report_channels(user) -> list[str]:
         return []
     if user.role == Role.GRID_WORKER:
         return [Channel.GRID]
-    if user.role in (Role.OPERATOR, Role.ADMIN):
-        return [Channel.SENSOR, Channel.INSPECTION]
+    if user.role in (Role.OPERATOR, Role.ADMIN):  # 群众: a caller's report taken down on the duty phone
+        return [Channel.SENSOR, Channel.INSPECTION, Channel.CITIZEN]
     return [Channel.INSPECTION]
 
 

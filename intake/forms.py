@@ -56,6 +56,14 @@ class ReportForm(forms.Form):
             self.order_fields(["channel"])  # where the report comes from, first
         else:
             self.fields.pop("channel", None)
+        if Channel.CITIZEN in channels and "channel" in self.fields:
+            # the command centre takes down a caller's report: who called and how to call back (for 群众)
+            self.fields["reporter_name"] = forms.CharField(label=_("来电人称呼（群众来电填写）"), max_length=50,
+                                                           required=False)
+            self.fields["reporter_phone"] = forms.CharField(label=_("来电号码（用于回访，不公开）"), max_length=30,
+                                                            required=False)
+            self.fields["confidential"] = forms.BooleanField(
+                label=_("来电人要求保密：姓名和电话只给指挥中心，不告诉办理单位"), required=False)
 
 
 class PublicReportForm(ReportForm):

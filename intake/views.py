@@ -68,12 +68,17 @@ def report(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         channel = d.get("channel") or channels[0]
+        # a caller's report taken down by the command centre carries the caller; any other, the person filing
+        call = channel == Channel.CITIZEN
         try:
             result = event_submit(channel=channel, actor=request.user, text=d["text"], title=d["title"], lng=d["lng"],
                                   lat=d["lat"], address=d["address"], town_code=request.user.town.code
                                   if request.user.town_id and d["lng"] is None else None,
                                   category_code=d["category"].code if d["category"] else None,
-                                  priority=d["priority"], reporter_name=str(request.user),
+                                  priority=d["priority"],
+                                  reporter_name=d.get("reporter_name", "") if call else str(request.user),
+                                  reporter_phone=d.get("reporter_phone", "") if call else "",
+                                  confidential=bool(d.get("confidential")) if call else False,
                                   attachments=_attachments(request), external_id=d["client_ref"],
                                   occurred_at=d["observed_at"])
         except ValidationFailed as exc:

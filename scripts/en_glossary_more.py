@@ -482,6 +482,8 @@ EN_MORE = {
     "反馈于": "answered",
     "提交于": "raised",
     "职责争议待裁定": "Disputes to rule on",
+    "来电人称呼（群众来电填写）": "Caller's name (for a citizen's call)", "来电号码（用于回访，不公开）": "Caller's number (to call back; not published)",
+    "来电人要求保密：姓名和电话只给指挥中心，不告诉办理单位": "The caller asks for confidentiality: name and number for the command centre only, not the handling body",
     "涉及事项编码（空格分隔，可不填；填写后按事项的实施主体和镇街赋权分派）": "Items concerned (codes, space-separated, optional; routed by their holders and town delegations)",
     "请选择": "Choose…",
     "关联事件": "Linked report",

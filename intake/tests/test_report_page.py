@@ -145,3 +145,23 @@ def test_the_service_refuses_a_channel_the_reporter_does_not_file_under(iw):
     assert event_submit(channel="inspection", actor=iw.tianma_officer, text="文峰路饭店油烟直排", **where).created
     assert event_submit(channel="grid", source=iw.hotline, external_id="G-1", text="文峰路共享单车乱停放",
                         **where).event.channel == "grid"
+
+
+def test_the_command_centre_takes_down_a_callers_report_with_the_caller(iw, client):
+    """A citizen's call to the duty phone: filed as 群众 with the caller's name and number (validated, masked
+    like any reporter's, kept from the handling body when the caller asks), not as the operator's own report."""
+    client.force_login(iw.operator)
+    page = client.get(reverse("intake:report")).content.decode()
+    assert '<option value="citizen">' in page and 'name="reporter_phone"' in page
+    r = post(client, iw, {"text": "来电：府前路路灯下有人占道卖水果", "channel": "citizen", "reporter_name": "周先生",
+                          "reporter_phone": "1391234"}, HTTP_ACCEPT="application/json")
+    assert r.status_code == 422 and "reporter_phone" in r.json()["errors"] and not Event.objects.exists()
+    r = post(client, iw, {"text": "来电：府前路路灯下有人占道卖水果", "channel": "citizen", "reporter_name": "周先生",
+                          "reporter_phone": "13912345678", "confidential": "on"})
+    assert r.status_code == 302
+    call = Event.objects.get()
+    assert (call.channel, call.reporter_name, call.reporter_phone, call.confidential) == (
+        "citizen", "周先生", "13912345678", True)
+    # the grid worker's form has no caller fields: their reports are theirs
+    client.force_login(iw.grid_tianma)
+    assert 'name="reporter_phone"' not in client.get(reverse("intake:report")).content.decode()
