@@ -79,6 +79,10 @@ def _linked(deadlines: list[Deadline]) -> list[Deadline]:
     return deadlines
 
 
+# a returned report's latest return, for the triage queue: who sent it back and why
+_last_return = EventReturn.objects.filter(event=OuterRef("pk")).order_by("-at", "-pk")
+
+
 def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     local_midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -94,8 +98,9 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
         "open_total": events.filter(status__in=OPEN_STATUSES).count(),
         # a returned report shows why the body sent it back, the first thing the operator reads
         "triage": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).annotate(
-            last_return_reason=Subquery(EventReturn.objects.filter(event=OuterRef("pk")).order_by("-at", "-pk")
-                                        .values("reason")[:1])).order_by("received_at")[:50],
+            last_return_reason=Subquery(_last_return.values("reason")[:1]),
+            last_return_body=Subquery(_last_return.values("department__short_name")[:1]),
+        ).order_by("received_at")[:50],
         "triage_count": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).count(),
         # 核查: reports that grid workers, citizens and the hotline sent, fed back and not yet checked
         "to_verify": to_verify.select_related("town", "department").order_by("resolved_at")[:50],

@@ -74,7 +74,7 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
     # the command centre's triage queue says it came back, and why
     client.force_login(iw.operator)
     page = client.get("/command/").content.decode()
-    assert "退单 1 次</span> <span class=\"muted\">私设地锁属物业管理，不属城管</span>" in page
+    assert f"退单 1 次</span> <span class=\"muted\">{iw.zf.short_name}：私设地锁属物业管理，不属城管</span>" in page
     home = client.get("/").content.decode()
     assert '<a class="card" href="/command/"><div class="stat">1</div><div class="stat-label">待分拨' in home
     to_route = Notification.objects.get(text__startswith="退单待重新分拨：", link=e.get_absolute_url())
