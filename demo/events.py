@@ -390,7 +390,7 @@ class EventReplay:
         """What the command centre's queues hold besides overdue work: a boundary question settled by the
         guidance office months ago, whose ruling added a boundary row that routed the next such report by
         itself ("the same question is never argued twice"); one still waiting for its ruling (职责争议);
-        this morning's reports the model could not route (待分拨) and one a town returned (退单)."""
+        the last hours' reports the model could not route (待分拨) and one a town returned (退单)."""
         tz = timezone.get_current_timezone()
         now = timezone.now()
         tianma = Region.objects.get(code="330822001")
@@ -425,7 +425,7 @@ class EventReplay:
                                   address="天马街道定阳路"), [
             ("LS", "涉及林木采伐，分拨林业水利局", "城市道路绿化带树木属城市绿化，不属于林地林木管理范围"),
             ("ZJ", "退单后改派城市绿化主管部门", "损毁城市绿化的行政处罚权已划转综合行政执法部门，应由执法部门查处")], at)
-        # 3. this morning: reports the model could not place, and one a town sent back
+        # 3. the last few hours: reports the model could not place, and one a town sent back
         for hours, text, channel, town in [
                 (3, "小区门口有问题好几天了，请相关部门来看看", "hotline", tianma),
                 (2, "桥下堆放了很多旧轮胎，下雨积水有蚊子", "citizen", zigang),
