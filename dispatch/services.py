@@ -102,6 +102,16 @@ def deadlines_cancel(obj) -> None:
         state=Deadline.State.CANCELLED, closed_at=clock.now())
 
 
+def _instruction_end(instruction: Instruction, status: str) -> None:
+    """An instruction taken off its body before it was answered (returned, transferred, re-routed, merged):
+    its clocks stop, and the body's 新指令 notice is settled — it is no longer work waiting for them."""
+    Instruction.objects.filter(pk=instruction.pk).update(status=status)
+    deadlines_cancel(instruction)
+    if instruction.event_id:
+        settle_notifications(department=instruction.department, prefix=NEW_INSTRUCTION,
+                             link=instruction.event.get_absolute_url())
+
+
 # ------------------------------------------------------------------ instructions
 
 
@@ -213,8 +223,7 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
             _("%(team)s不承办%(department)s的事项") % {"team": team, "department": department}]})
     current = current_instruction(event)
     if current is not None:
-        Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
-        deadlines_cancel(current)
+        _instruction_end(current, Instruction.Status.CANCELLED)
     town_before, category_before = event.town_id, event.category_id
     if town is not None and town.pk != event.town_id:
         Event.objects.filter(pk=event.pk).update(town=town, town_source=TownSource.STAFF)
@@ -280,8 +289,7 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
     EventReturn.objects.create(event=event, department=department, reason=reason, actor=actor, at=now)
     current = current_instruction(event)
     if current is not None:
-        Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.RETURNED)
-        deadlines_cancel(current)
+        _instruction_end(current, Instruction.Status.RETURNED)
     if event.status == EventStatus.ACCEPTED:
         event_transition(event=event, new=EventStatus.ROUTED, actor=actor, **said_as("reason", gettext_noop("签收后退单")))
     # the body that sent it back is no longer responsible: until the command centre (or the guidance
@@ -498,8 +506,7 @@ def instruction_transfer(*, actor, instruction: Instruction, department: Departm
         raise ValidationFailed(_("流转对象与原单位相同"), errors={"department": [_("请选择其他单位")]})
     if not reason.strip():
         raise ValidationFailed(_("请填写流转理由"), errors={"reason": [_("流转须写明理由")]})
-    Instruction.objects.filter(pk=instruction.pk).update(status=Instruction.Status.TRANSFERRED)
-    deadlines_cancel(instruction)
+    _instruction_end(instruction, Instruction.Status.TRANSFERRED)
     new = instruction_issue(event=instruction.event, department=department, team=team, priority=instruction.priority,
                             actor=actor, content=f"（流转自{instruction.department.short_name}）{instruction.content}",
                             transferred_from=instruction, campaign_task=instruction.campaign_task)
@@ -530,8 +537,7 @@ def event_merge(*, actor, event: Event, into: Event) -> Event:
         raise ValidationFailed(_("该事件已有关联的重复事件，请先合并到它"), errors={"event": [_("是主事件")]})
     current = current_instruction(event)
     if current is not None:
-        Instruction.objects.filter(pk=current.pk).update(status=Instruction.Status.CANCELLED)
-        deadlines_cancel(current)
+        _instruction_end(current, Instruction.Status.CANCELLED)
     event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=into,
                      **said_as("reason", gettext_noop("人工合并到 %(ticket)s"), ticket=into.ticket))
     Event.objects.filter(pk=into.pk).update(me_too_count=F("me_too_count") + 1)

@@ -67,7 +67,11 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
                lat=iw.huibu_point[1])
     assert e.status == EventStatus.TRIAGE
     services.triage_assign(actor=iw.operator, event=e, department=iw.zf, team=iw.bureau_team, reason="疑似占道")
+    new_instruction = Notification.objects.get(department=iw.zf, text__startswith="新指令：", link=e.get_absolute_url())
+    assert new_instruction.read_at is None
     services.event_return(actor=iw.bureau_officer, event=e, reason="私设地锁属物业管理，不属城管")
+    new_instruction.refresh_from_db()
+    assert new_instruction.read_at is not None  # returned: no longer work waiting for the bureau
     e.refresh_from_db()
     assert e.status == EventStatus.TRIAGE and e.return_count == 1
     assert e.department is None and e.team is None  # the body that sent it back is not named as responsible
@@ -200,6 +204,9 @@ def test_transfer_keeps_history(iw):
     assert old.status == Instruction.Status.TRANSFERRED and new.transferred_from == old
     assert e.department == iw.zj and e.status == EventStatus.ROUTED
     assert Deadline.objects.filter(object_id=str(old.pk), state="cancelled").count() == 2
+    # the old body's call to act is settled; the new body's waits for it
+    calls = Notification.objects.filter(text__startswith="新指令：", link=e.get_absolute_url())
+    assert calls.get(department=iw.tianma_gov).read_at is not None and calls.get(department=iw.zj).read_at is None
     with pytest.raises(NotPermitted):
         services.instruction_transfer(actor=iw.tianma_officer, instruction=new, department=iw.zf, team=None,
                                       reason="x")
