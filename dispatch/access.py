@@ -96,8 +96,13 @@ def photo_publication_refused(user, event: Event) -> str:
     return ""
 
 
+def may_rule(user) -> bool:
+    """Responsibility disputes are ruled by the guidance office (ZJ-017) — or an administrator."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in {Role.GUIDANCE, Role.ADMIN}))
+
+
 def require_guidance(user) -> None:
-    if not (user and user.is_authenticated and (user.is_superuser or user.role in {Role.GUIDANCE, Role.ADMIN})):
+    if not may_rule(user):
         raise NotPermitted("仅综合行政执法指导办可裁定职责争议", errors={"__all__": ["需要指导办权限"]})
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.config import config_get
 from core.models import Deadline, Notification, NotificationRead
-from dispatch.access import departments_acted_for, events_visible_to, is_command
+from dispatch.access import departments_acted_for, events_visible_to, is_command, may_rule
 from dispatch.models import Campaign, Dispute, EventReturn, Instruction, RoutingDecision, Whistle, WhistleCall
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
 from intake.models import Event
@@ -315,9 +315,8 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
     # responsibility disputes to rule on (ZJ-017, the guidance office's alone)
     to_route = events_visible_to(user).filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]) if command \
         else Event.objects.none()
-    rules = user.is_superuser or user.role in (Role.GUIDANCE, Role.ADMIN)
     disputes = Dispute.objects.filter(status=Dispute.Status.OPEN).select_related("event").prefetch_related(
-        "departments").order_by("opened_at") if rules else Dispute.objects.none()
+        "departments").order_by("opened_at") if may_rule(user) else Dispute.objects.none()
     return {
         "now": now,
         "to_route_count": to_route.count(),

@@ -26,10 +26,11 @@ from core.privacy import redact_public
 from core.tabular import stream_csv
 from dispatch import services as dispatch
 from dispatch.access import (
-    COMMAND_ROLES,
     FIELD_REPORTERS,
     access_event,
     acts_for,
+    is_command,
+    may_rule,
     photo_publication_refused,
     report_channels,
     reporter_contact,
@@ -227,7 +228,7 @@ def _explained(decisions):
 def _render_detail(request, event, *, revealed: bool = False):
     user = request.user
     current = current_instruction(event)
-    is_command = user.is_superuser or user.role in COMMAND_ROLES
+    command = is_command(user)
     decisions = _explained(event.decisions.select_related("department", "team", "item", "boundary_rule"))
     shown = {d.pk: d.shown for d in decisions}
     transitions = list(event.transitions.all())
@@ -237,23 +238,23 @@ def _render_detail(request, event, *, revealed: bool = False):
         "e": event, "decisions": decisions,
         "transitions": transitions, "instructions": event.instructions.select_related("department"),
         "returns": event.returns.select_related("department"), "verifications": event.verifications.all(),
-        "duplicates": event.duplicates.all(), "current": current, "is_command": is_command,
+        "duplicates": event.duplicates.all(), "current": current, "is_command": command, "can_rule": may_rule(user),
         "reopen_until": reopen_until(event), "can_reopen": reopen_open(event, clock.now()),
         "can_act": acts_for(user, event.department), "dispute": event.disputes.filter(status="open").first(),
         "can_verify": event.status == EventStatus.RESOLVED and not acts_for(user, event.department) and (
-            is_command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
+            command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
         "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
-        "towns": Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code") if is_command else [],
+        "towns": Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code") if command else [],
         "contact": reporter_contact(user, event, revealed=revealed), "revealed": revealed,
         "attachments": event.attachments.select_related("added_by"),
         "photo_required": config_get("dispatch.feedback_photo_required"),
         "can_publish": not photo_publication_refused(user, event),
-        "candidates": duplicate_candidates(event) if is_command and event.status not in (
+        "candidates": duplicate_candidates(event) if command and event.status not in (
             EventStatus.DUPLICATE, EventStatus.INVALID) else [],
         "can_open_case": acts_for(user, event.department) and user.role in (
             Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
     }
-    if is_command and event.status in (EventStatus.TRIAGE, EventStatus.RETURNED):
+    if command and event.status in (EventStatus.TRIAGE, EventStatus.RETURNED):
         # 人工分拨 proposes the last decision's body and team (routing's best guess), never a body that sent
         # the report back; nothing proposed → the operator must choose
         returned_by = set(event.returns.values_list("department_id", flat=True))
@@ -304,12 +305,9 @@ def event_action(request, pk, action):
             team = _chosen_team(p)
             category = chosen(EventCategory.objects.all(), p["category"], field="category",
                               message=gettext("请选择列表中的类别")) if p.get("category") else None
-            town = None
-            if p.get("town"):
-                # the form's id → the region; whether it may be a report's town is the service's rule
-                town = Region.objects.filter(pk=p["town"] if p["town"].isdigit() else 0).first()
-                if town is None:
-                    raise ValidationFailed(gettext("镇街无效"), errors={"town": [gettext("不是本县的乡镇(街道)")]})
+            # the form's id → the region; whether it may be a report's town is the service's rule
+            town = chosen(Region.objects.all(), p["town"], field="town",
+                          message=gettext("不是本县的乡镇(街道)")) if p.get("town") else None
             dispatch.triage_assign(actor=user, event=event, department=dept, team=team, reason=p.get("reason", ""),
                                    town=town, category=category)
         elif action == "transfer" and current:
