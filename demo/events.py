@@ -359,7 +359,7 @@ class EventReplay:
         """A report in its own words (not a template), as it arrives on ``channel``."""
         lng, lat = self.point(town)
         with clock.frozen(at):
-            return event_submit(channel=channel, text=text, title=text[:18], lng=lng, lat=lat,
+            return event_submit(channel=channel, text=text, title=text.split("，")[0][:18], lng=lng, lat=lat,
                                 address=address or town.name, occurred_at=at - dt.timedelta(hours=1), received_at=at,
                                 source=self.clients["hotline"] if channel == "hotline" else None,
                                 external_id=f"demo-{at:%Y%m%d%H%M}" if channel == "hotline" else "",
