@@ -79,6 +79,7 @@ class EventReplay:
         self.operator = User.objects.get(username="zhihui")
         self.guidance = User.objects.get(username="zhidaoban")
         self.grid = User.objects.get(username="wangge_tianma")
+        self.citizen = User.objects.get(username="citizen")
 
     # -------------------------------------------------------------- generation
     def point(self, town):
@@ -280,6 +281,7 @@ class EventReplay:
         self.manhole_burst()
         self.whistles()
         self.boundary_questions()
+        self.citizen_reports()
         counts = dispatch.deadlines_sweep()
         self.log(f"deadline sweep: {counts}")
         self.log("recent fortnight, manhole burst, campaign and whistles generated")
@@ -355,16 +357,18 @@ class EventReplay:
 
 
     # -------------------------------------------------------------- the queues' work
-    def _report(self, *, at, text, town, channel="hotline", address=""):
-        """A report in its own words (not a template), as it arrives on ``channel``."""
+    def _report(self, *, at, text, town, channel="hotline", address="", actor=None, category_code=None):
+        """A report in its own words (not a template), as it arrives on ``channel`` (from ``actor``'s
+        account when given)."""
         lng, lat = self.point(town)
+        name = actor.display_name.split()[-1] if actor else self.L.name()
         with clock.frozen(at):
             return event_submit(channel=channel, text=text, title=text.split("，")[0][:18], lng=lng, lat=lat,
                                 address=address or town.name, occurred_at=at - dt.timedelta(hours=1), received_at=at,
                                 source=self.clients["hotline"] if channel == "hotline" else None,
                                 external_id=f"demo-{at:%Y%m%d%H%M}" if channel == "hotline" else "",
-                                actor=self.grid if channel == "grid" else None,
-                                reporter_name=self.L.name() if channel != "grid" else f"网格员{self.L.name()}",
+                                actor=actor or (self.grid if channel == "grid" else None), category_code=category_code,
+                                reporter_name=name if channel != "grid" else f"网格员{self.L.name()}",
                                 reporter_phone=f"13{self.rng.randint(100000000, 999999999)}" if channel != "grid" else "",
                                 synthetic=True).event
 
@@ -438,6 +442,41 @@ class EventReplay:
             with clock.frozen(at + dt.timedelta(hours=2)):
                 dispatch.event_return(actor=self.duty[returned.department_id], event=returned,
                                       reason="经现场核实，系市政道路改造工程占道施工，已办理占道审批，不属于本单位查处范围")
+
+    def citizen_reports(self):
+        """The demo citizen's own reports (account ``citizen``, 张先生), filed on the public page signed in:
+        what his home page (我反映的问题) and the ticket page show — one handled, closed and rated a month
+        ago; one closed two days ago and waiting for his rating (he may still say "not fixed"); one from
+        yesterday that the body has signed for and is handling."""
+        tianma = Region.objects.get(code="330822001")
+        scenes = [
+            (35, "0510", "我家楼下的夜宵摊每天晚上在人行道上露天烧烤到凌晨，油烟和噪音很大，窗户都不敢开",
+             "天马街道人民路", "已到现场处置，责令摊主撤离人行道、改为店内经营并安装油烟净化设施，现场已恢复"),
+            (4, "0410", "小区门口人行道上的窨井盖松动了，踩上去会晃，晚上走路很危险", "天马街道定阳路",
+             "已联系产权单位更换井盖并加固井座，现场已恢复"),
+            (1, "0112", "每天早上有渣土车从文峰路经过，沿路撒下很多泥土，下雨天路面全是泥浆", "天马街道文峰路", ""),
+        ]
+        for days, code, text, address, outcome in scenes:
+            at = self.now - dt.timedelta(days=days, hours=2)  # every step before now, at whatever hour it is run
+            event = self._report(at=at, text=text, town=tianma, channel="citizen", address=address,
+                                 actor=self.citizen, category_code=code)
+            if event.status != EventStatus.ROUTED:
+                continue
+            ins = event.instructions.get(status="issued")
+            user = self.duty[ins.department_id]
+            with clock.frozen(at + dt.timedelta(hours=3)):
+                dispatch.instruction_sign(actor=user, instruction=ins)
+            if not outcome:
+                continue
+            with clock.frozen(at + dt.timedelta(days=1)):
+                dispatch.instruction_feedback(actor=user, instruction=ins, outcome=outcome)
+            with clock.frozen(at + dt.timedelta(days=1, hours=5)):
+                dispatch.event_verify(actor=self.grid, event=Event.objects.get(pk=event.pk), passed=True,
+                                      note="现场核查，问题已解决")
+            if days > 30:
+                with clock.frozen(at + dt.timedelta(days=3)):
+                    dispatch.event_rate(event=Event.objects.get(pk=event.pk), score=4, actor=self.citizen,
+                                        comment="处理及时，现在晚上安静多了")
 
 
 def load_categories(*, actor, domains: dict, departments: dict) -> int:

@@ -174,3 +174,25 @@ def test_demo_queues_hold_triage_returns_and_disputes(demo_events):
     later = RoutingDecision.objects.get(boundary_rule=row, method="auto")
     assert later.event.received_at > ruled.ruled_at and later.department.name.endswith("紫港街道办事处")
     assert later.explanation["delegation"]["town"] == "紫港街道"
+
+
+@pytest.mark.django_db
+def test_demo_citizen_account_has_reports_to_follow(demo_events, client):
+    """The demo citizen signs in to his own reports: one closed and rated, one closed and waiting for his
+    rating (still reopenable), one being handled; the ticket page offers what each allows."""
+    from django.contrib.auth import get_user_model
+
+    from intake.choices import EventStatus
+
+    citizen = get_user_model().objects.get(username="citizen")
+    mine = Event.objects.filter(reporter=citizen).order_by("received_at")
+    assert [e.status for e in mine] == [EventStatus.CLOSED, EventStatus.CLOSED, EventStatus.ACCEPTED]
+    assert [e.rating for e in mine] == [4, None, None]
+    assert all(e.channel == "citizen" and e.reporter_name == "张先生" for e in mine)
+    client.force_login(citizen)
+    home = client.get("/").content.decode()
+    assert all(f"/public/track/{e.ticket}/" in home for e in mine) and "我反映的问题" in home
+    waiting = client.get(f"/public/track/{mine[1].ticket}/").content.decode()
+    assert 'value="reopen"' in waiting and 'value="rate"' in waiting
+    rated = client.get(f"/public/track/{mine[0].ticket}/").content.decode()
+    assert 'value="reopen"' not in rated and 'value="rate"' not in rated
