@@ -395,6 +395,9 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
     event = instruction.event
     photos = []
     if event is not None:
+        # answered: its 新指令 notice is no longer work waiting (one signed on issue, after 核查未通过, never
+        # went through signing)
+        settle_notifications(department=instruction.department, prefix=NEW_INSTRUCTION, link=event.get_absolute_url())
         photos = store_attachments(event, files, stage=AttachmentStage.FEEDBACK, actor=actor)
         event_transition(event=event, new=EventStatus.RESOLVED, actor=actor, outcome=outcome,
                          **said_as("reason", gettext_noop("反馈处置结果")),

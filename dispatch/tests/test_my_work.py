@@ -247,6 +247,22 @@ def test_a_call_to_action_is_settled_once_acted_on(iw):
     assert Notification.objects.filter(text__startswith="待核查", read_at__isnull=False).count() == 1  # kept, settled
 
 
+def test_a_failed_verification_call_is_settled_by_the_answer(iw):
+    """核查未通过 gives the body a 新指令 that is signed already (it holds the work): its notice is settled when
+    the body answers it, not left in everyone's unread list once the work is done."""
+    event = report(iw)
+    instruction = event.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=instruction)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=instruction, outcome="已劝离摊贩，恢复通行")
+    event.refresh_from_db()
+    services.event_verify(actor=iw.grid_tianma, event=event, passed=False, note="摊贩又回来了，仍占道")
+    unread = [n.text for n in my_work(user=iw.tianma_officer)["notifications"]]
+    assert any(t.startswith("新指令：核查未通过") for t in unread)
+    again = event.instructions.get(status="signed")
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=again, outcome="再次劝离，已设置隔离桩")
+    assert not any(n.text.startswith("新指令") for n in my_work(user=iw.tianma_officer)["notifications"])
+    assert Notification.objects.filter(text__startswith="新指令：核查未通过", read_at__isnull=False).count() == 1
+
 def test_the_map_never_builds_html_from_report_texts(iw, client):
     """Source check on the rendered command centre (the suite runs no JavaScript; the escaping itself was
     checked in Chromium): popups and labels are DOM text nodes, never HTML strings with report text in them."""
