@@ -246,12 +246,6 @@ class EventReplay:
                 self.handle(event, at=at)
             made += 1
         self.log(f"events: {made} historical events replayed")
-        # A year of history was read at the time: only what the last fortnight brings stays unread.
-        Notification.objects.filter(read_at__isnull=True, created_at__lt=recent_from_at).update(
-            read_at=F("created_at"))
-        # ... and its texts to reporters went out at the time; the last fortnight's wait for the worker
-        ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED, created_at__lt=recent_from_at).update(
-            status=ReporterMessage.Status.SENT, sent_at=F("created_at"), attempts=1)
         result = retrain_from_history(min_events=50)
         self.log(f"routing model trained on history: {result}")
         # the last fortnight: the model routes what comes without a category; some work is still open
@@ -282,6 +276,13 @@ class EventReplay:
         self.whistles()
         self.boundary_questions()
         self.citizen_reports()
+        # A year of history was read at the time (the scenes' too: a ruling of months ago is not news): only
+        # what the last fortnight brings stays unread ...
+        Notification.objects.filter(read_at__isnull=True, created_at__lt=recent_from_at).update(
+            read_at=F("created_at"))
+        # ... and its texts to reporters went out at the time; the last fortnight's wait for the worker
+        ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED, created_at__lt=recent_from_at).update(
+            status=ReporterMessage.Status.SENT, sent_at=F("created_at"), attempts=1)
         counts = dispatch.deadlines_sweep()
         self.log(f"deadline sweep: {counts}")
         self.log("recent fortnight, manhole burst, campaign and whistles generated")

@@ -174,6 +174,10 @@ def test_demo_queues_hold_triage_returns_and_disputes(demo_events):
     later = RoutingDecision.objects.get(boundary_rule=row, method="auto")
     assert later.event.received_at > ruled.ruled_at and later.department.name.endswith("紫港街道办事处")
     assert later.explanation["delegation"]["town"] == "紫港街道"
+    from core.models import Notification  # a ruling of months ago was read at the time; it is not news
+
+    assert Notification.objects.filter(link=ruled.event.get_absolute_url()).exists()
+    assert not Notification.objects.filter(link=ruled.event.get_absolute_url(), read_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
