@@ -68,6 +68,7 @@ from core.validators import id_birth_date, validate_enterprise_code, validate_id
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
 from dispatch.access import acts_for
+from org.access import has_perm
 from org.choices import Role
 from org.models import Department, Officer, User
 
@@ -1282,7 +1283,7 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     """XF-058 / SX-5 法制审核 by a qualified legal reviewer (法律职业资格)."""
     case.refresh_from_db()
     officer = getattr(actor, "officer", None) if actor else None
-    _guard(actor.role == Role.LEGAL_REVIEWER or actor.is_superuser, "XF-058", _("法制审核须由法制审核人员进行"))
+    _guard(has_perm(actor, "cases.legal_review"), "XF-058", _("法制审核须由法制审核人员进行"))
     qualification = officer.legal_qualification_no if officer else ""
     _guard(bool(qualification), "XF-058", _("初次从事法制审核的人员须取得国家统一法律职业资格（须登记证书号）"))
     _guard(result in LegalReview.Result.values, "XF-058", _("审核结论无效"))

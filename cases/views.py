@@ -30,6 +30,7 @@ from core.http import (
 from core.privacy import mask_identifiers
 from core.records import recorded_display
 from dispatch.access import access_event
+from org.access import has_perm
 from org.choices import Role
 from org.models import Officer
 
@@ -51,7 +52,8 @@ def workbench(request):
     return render(request, "cases/workbench.html", {
         "mine": selectors.my_cases(request.user)[:50], "due_soon": selectors.due_soon(request.user, today)[:50],
         "overdue": selectors.overdue(request.user, today)[:50], "counts": selectors.status_counts(qs), "today": today,
-        "awaiting_head": selectors.awaiting_head(request.user)})
+        "awaiting_head": selectors.awaiting_head(request.user),
+        "may_review": has_perm(request.user, "cases.legal_review")})
 
 
 @login_required
@@ -109,7 +111,7 @@ def waiver_statement(request, pk):
 @login_required
 @handle_application_errors
 def review_queue(request):
-    if not (request.user.role == Role.LEGAL_REVIEWER or request.user.is_superuser):
+    if not has_perm(request.user, "cases.legal_review"):
         raise Http404
     return render(request, "cases/reviews.html", {"cases": selectors.review_queue()})
 

@@ -41,6 +41,7 @@ def home(request):
     work["case_overdue"] = case_selectors.overdue(user, today).count()
     work["case_due_soon"] = case_selectors.due_soon(user, today).count()
     work["head_decisions"] = len(case_selectors.awaiting_head(user))
+    work["to_review"] = case_selectors.review_queue().count() if has_perm(user, "cases.legal_review") else 0
     from intake.choices import PUBLIC_STEP_TEXT
     from intake.selectors import my_reports
 

@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, set[str]] = {
                              Role.ADMIN},
     "import.run": {Role.GUIDANCE, Role.ADMIN},
     "audit.view": {Role.GUIDANCE, Role.ADMIN, Role.LEADER},
+    "cases.legal_review": {Role.LEGAL_REVIEWER},  # 法制审核 (XF-058): the review queue and the review itself
 }
 
 

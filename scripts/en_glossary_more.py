@@ -261,6 +261,7 @@ EN_MORE = {
 "登记": "Register",
 "取消": "Cancel",
 "待负责人决定": "Awaiting the head's decision",
+"待法制审核": "Awaiting legal review",
 "行政处罚委托": "Penalty entrustments",
 "期限": "Period",
 "已终止": "Ended",

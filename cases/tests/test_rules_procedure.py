@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from cases import rules
 from cases import services as S
@@ -501,6 +502,26 @@ def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
     assert exc.value.rule == "XF-058" and "已作出决定" in exc.value.message
     assert LegalReview.objects.filter(case=case).count() == 2
 
+
+def test_XF_058_the_reviewer_is_told_what_waits_for_review(cw, client):
+    """XF-058: the legal reviewer's 我的待办 counts the cases waiting for review and links the queue; a passing
+    review takes the case off it; nobody else is shown the count or let into the queue."""
+    case = ready_for_notice(cw)
+    propose(cw, case)
+    client.force_login(cw.legal_reviewer)
+    home = client.get("/").content.decode()
+    assert "待法制审核" in home and reverse("cases:reviews") in home
+    assert case.number in client.get(reverse("cases:reviews")).content.decode()
+    assert reverse("cases:reviews") in client.get(reverse("cases:workbench")).content.decode()
+    for who in (cw.bureau_officer, cw.zf_head):
+        client.force_login(who)
+        assert "待法制审核" not in client.get("/").content.decode()
+        assert client.get(reverse("cases:reviews")).status_code == 404
+        assert reverse("cases:reviews") not in client.get(reverse("cases:workbench")).content.decode()
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意",
+                          checklist={"主体合法": True, "程序合法": True}, on=D(2026, 3, 18))
+    client.force_login(cw.legal_reviewer)
+    assert "待法制审核" not in client.get("/").content.decode()
 
 def test_XF_057_complex_cases_need_collective_discussion(cw):
     """XF-057: 情节复杂或者重大违法 → 集体讨论记录 before the decision."""
