@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import clock
-from core.models import Notification
+from core.models import Deadline, Notification
 from demo import data as D
 from demo.photos import manhole_photo
 from dispatch import services as dispatch
@@ -34,6 +34,29 @@ CHANNEL_WEIGHTS = [("grid", 38), ("hotline", 24), ("citizen", 14), ("drone", 9),
 
 class _NotYet(Exception):
     """A replayed step would fall after now."""
+
+
+def fortnight_start(today: dt.date) -> dt.datetime:
+    """The start of the last fortnight: what the replayed history said before it was read at the time."""
+    return dt.datetime.combine(today - dt.timedelta(days=14), dt.time(0, 0), tzinfo=timezone.get_current_timezone())
+
+
+def sweep_as_it_ran(*, now: dt.datetime, read_before: dt.datetime) -> dict:
+    """The worker's deadline sweep through the replayed history, as it would have run: a pass within the
+    hour of each reminder, due time and second escalation that has come, so reminders, 督办 and 期间届满
+    are dated when they happened — not all at the moment the demo was loaded — then a pass now. What is
+    dated before ``read_before`` was read at the time; the last fortnight's notices stay unread."""
+    moments = set()
+    for row in Deadline.objects.filter(state=Deadline.State.OPEN).values("remind_at", "due_at", "escalate2_at"):
+        for at in (row["remind_at"], row["due_at"], row["escalate2_at"]):
+            if at is not None and at < now:
+                moments.add(at.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1))
+    for at in sorted(m for m in moments if m < now):
+        with clock.frozen(at):
+            dispatch.deadlines_sweep(now=at)
+    counts = dispatch.deadlines_sweep(now=now)
+    Notification.objects.filter(read_at__isnull=True, created_at__lt=read_before).update(read_at=F("created_at"))
+    return counts
 
 
 class EventReplay:
@@ -224,7 +247,7 @@ class EventReplay:
         tz = timezone.get_current_timezone()
         start = self.today - dt.timedelta(days=365)
         recent_from = self.today - dt.timedelta(days=14)
-        recent_from_at = dt.datetime.combine(recent_from, dt.time(0, 0), tzinfo=tz)
+        recent_from_at = fortnight_start(self.today)
         codes = [c for c in D.EVENT_TEMPLATES if c != "0410"]
         town_weights = [4 if t.name.endswith("街道") else (3 if t.code == "330822115" else 1.2) for t in self.towns]
         channels, cweights = zip(*CHANNEL_WEIGHTS, strict=True)
@@ -276,14 +299,10 @@ class EventReplay:
         self.whistles()
         self.boundary_questions()
         self.citizen_reports()
-        # A year of history was read at the time (the scenes' too: a ruling of months ago is not news): only
-        # what the last fortnight brings stays unread ...
-        Notification.objects.filter(read_at__isnull=True, created_at__lt=recent_from_at).update(
-            read_at=F("created_at"))
-        # ... and its texts to reporters went out at the time; the last fortnight's wait for the worker
+        # the texts to reporters of the history went out at the time; the last fortnight's wait for the worker
         ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED, created_at__lt=recent_from_at).update(
             status=ReporterMessage.Status.SENT, sent_at=F("created_at"), attempts=1)
-        counts = dispatch.deadlines_sweep()
+        counts = sweep_as_it_ran(now=timezone.now(), read_before=recent_from_at)
         self.log(f"deadline sweep: {counts}")
         self.log("recent fortnight, manhole burst, campaign and whistles generated")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from catalogue import services as cat
@@ -84,12 +85,14 @@ class DemoLoader:
 
         CaseReplay(today=_dt.date.today(), out=self.out).run()
         from cases.services import credit_sweep, payments_overdue_sweep
-        from dispatch.services import deadlines_sweep
+        from demo.events import fortnight_start, sweep_as_it_ran
 
-        # One pass of the worker's sweep over the cases too: the parties' periods that ran out are 期间届满,
-        # the administration's late duties are 督办 (idempotent with the pass at the end of the events), fines
-        # unpaid past their period are 逾期未履行 and final decisions are pushed to credit, as the worker would.
-        counts = deadlines_sweep()
+        # The worker's sweep over the cases too, as it would have run through their history: the parties'
+        # periods that ran out are 期间届满, the administration's late duties are 督办 (idempotent with the passes
+        # at the end of the events); then fines unpaid past their period are 逾期未履行 and final decisions are
+        # pushed to credit, as the worker would.
+        today = _dt.date.today()
+        counts = sweep_as_it_ran(now=timezone.now(), read_before=fortnight_start(today))
         counts["payments_overdue"] = payments_overdue_sweep()
         counts["credit_pushed"] = credit_sweep()
         if self.out:

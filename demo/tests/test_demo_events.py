@@ -200,3 +200,21 @@ def test_demo_citizen_account_has_reports_to_follow(demo_events, client):
     assert 'value="reopen"' in waiting and 'value="rate"' in waiting
     rated = client.get(f"/public/track/{mine[0].ticket}/").content.decode()
     assert 'value="reopen"' not in rated and 'value="rate"' not in rated
+
+
+@pytest.mark.django_db
+def test_demo_sweeps_ran_when_the_history_happened(demo_events):
+    """The worker's sweep is replayed through the history: a party's period that ran out months ago was
+    marked 期间届满 within the hour, not at load time, and only the last fortnight's notices are unread."""
+    import datetime as dt
+
+    from core.models import Deadline, Notification
+    from demo.events import fortnight_start
+
+    elapsed = Deadline.objects.filter(state=Deadline.State.ELAPSED)
+    assert elapsed.filter(due_at__lt=fortnight_start(dt.date.today())).exists()
+    assert all(dt.timedelta(0) <= d.closed_at - d.due_at <= dt.timedelta(hours=1) for d in elapsed)
+    escalated = Deadline.objects.filter(escalation_level__gte=1, due_at__lt=fortnight_start(dt.date.today()))
+    assert escalated.exists()
+    assert Notification.objects.filter(read_at__isnull=True).exists()
+    assert not Notification.objects.filter(read_at__isnull=True, created_at__lt=fortnight_start(dt.date.today())).exists()
