@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 
 from django.db.models import F
 from django.utils import timezone
@@ -45,18 +46,21 @@ def sweep_as_it_ran(*, now: dt.datetime, read_before: dt.datetime) -> dict:
     """The worker's deadline sweep through the replayed history, as it would have run: a pass within the
     hour of each reminder, due time and second escalation that has come, so reminders, 督办 and 期间届满
     are dated when they happened — not all at the moment the demo was loaded — then a pass now. What is
-    dated before ``read_before`` was read at the time; the last fortnight's notices stay unread."""
+    dated before ``read_before`` was read at the time; the last fortnight's notices stay unread. Returns the
+    passes' counts added up."""
     moments = set()
     for row in Deadline.objects.filter(state=Deadline.State.OPEN).values("remind_at", "due_at", "escalate2_at"):
         for at in (row["remind_at"], row["due_at"], row["escalate2_at"]):
             if at is not None and at < now:
                 moments.add(at.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1))
-    for at in sorted(m for m in moments if m < now):
+    passes = sorted(m for m in moments if m < now)
+    counts = Counter()
+    for at in passes:
         with clock.frozen(at):
-            dispatch.deadlines_sweep(now=at)
-    counts = dispatch.deadlines_sweep(now=now)
+            counts.update(dispatch.deadlines_sweep(now=at))
+    counts.update(dispatch.deadlines_sweep(now=now))
     Notification.objects.filter(read_at__isnull=True, created_at__lt=read_before).update(read_at=F("created_at"))
-    return counts
+    return dict(counts, passes=len(passes) + 1)
 
 
 class EventReplay:
