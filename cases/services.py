@@ -197,7 +197,7 @@ def _deadline(case: Case, kind: str, due: Due, what, *, warn_at: dt.date | None 
                                    department=case.department,
                                    due_at=due_at, remind_at=end_of_day(warn_at) if warn_at else due_at -
                                    dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
-                                   basis=due.basis[:120], provisional=due.provisional)
+                                   provisional=due.provisional, **Deadline.basis_columns(due.basis))
 
 
 def _close_deadlines(case: Case, kind: str, on: dt.date) -> None:
@@ -704,7 +704,8 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
         from core.workdays import Deadline as D2
 
         _deadline(case, f"case.emergency_approval.{act.pk}", D2(on + dt.timedelta(days=1), "QZ-018-019",
-                                                                 "24小时内补办批准"), gettext_noop("紧急措施补办批准"))
+                                                                 said(gettext_noop("24小时内补办批准"))),
+                  gettext_noop("紧急措施补办批准"))
         # reported to the head at once: the request waits under 待负责人决定 (emergency_approval_decide)
         _ask_head(case=case, kind=CaseApproval.Kind.EMERGENCY, requested_by=actor, requested_on=on,
                   opinion=f"情况紧急，于{started_at.astimezone(LOCAL):%Y-%m-%d %H:%M}在{place}当场实施"
@@ -809,7 +810,8 @@ def seizure_extend(*, actor, case: Case, act: Act, on: dt.date, reason: str, app
     _guard(on <= row.due_at.astimezone(LOCAL).date(), "QZ-024-028", _("期限已届满，不能再延长"))
     new_due = rules.seizure_deadline(act.started_at.astimezone(LOCAL).date(), extended=True)
     Deadline.objects.filter(pk=row.pk).update(due_at=end_of_day(new_due.due), remind_at=end_of_day(new_due.due) -
-                                              dt.timedelta(days=3), rule="QZ-024-028(延长)", basis=new_due.basis)
+                                              dt.timedelta(days=3), rule="QZ-024-028(延长)",
+                                              **Deadline.basis_columns(new_due.basis))
     audit_log(actor=actor, action="cases.seizure.extend", obj=act, after={"approval": approval_ref, "reason": reason,
                                                                           "due": new_due.due})
     row.refresh_from_db()
@@ -836,7 +838,9 @@ def seizure_testing(*, actor, case: Case, act: Act, started_on: dt.date, ended_o
     Deadline.objects.filter(pk=row.pk).update(due_at=row.due_at + dt.timedelta(days=days),
                                               remind_at=row.due_at + dt.timedelta(days=days - 3),
                                               escalate2_at=row.due_at + dt.timedelta(days=days + 1),
-                                              basis=f"{row.basis}；检测{days}日不计入"[:120])
+                                              **Deadline.basis_columns(said(
+                                                  gettext_noop("%(basis)s；检测%(days)s日不计入"),
+                                                  basis=inside(row.basis_kept), days=days)))
     audit_log(actor=actor, action="cases.seizure.testing", obj=act, after={
         "started_on": started_on, "ended_on": ended_on, "days": days, "lab": lab, "party_notified_on": party_notified_on})
     row.refresh_from_db()
@@ -1091,7 +1095,7 @@ def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = Service
               "facts": case.facts, "reasons": case.reasons or "违法事实清楚，证据确凿", "basis": "、".join(
                   f"《{b.article.law.title}》{b.article.label}" for b in case.item.itembasis_set.select_related(
                       "article__law")), "rights": rights,
-              "representation_due": f"收到本告知书之日起至{rep_due.due}（{rep_due.basis}）",
+              "representation_due": f"收到本告知书之日起至{rep_due.due}（{rep_due.basis_text}）",
               "channels": f"书面或口头向{case.department.name}提出；也可通过浙里办“行政执法”网上陈述申辩",
               "agency": case.department.name,
               "hearing": (f"如要求听证，应当在{hearing_due.due}前提出（XF-064，5个工作日）；听证不收取费用" if hearing_due
@@ -1426,8 +1430,8 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
                 temporal_note=temporal_note)
     docs.issue(case=case, doc_type=DocType.DECISION, on=decided_on, actor=actor, fields=fields)
     if order_correction and correction_due:
-        _deadline(case, "case.correction_check", Due(due=correction_due, rule="XF-028",
-                                                       basis=f"责令限期改正至{correction_due}，到期复查"), gettext_noop("复查改正情况"))
+        _deadline(case, "case.correction_check", Due(due=correction_due, rule="XF-028", basis=said(
+            gettext_noop("责令限期改正至%(due)s，到期复查"), due=correction_due.isoformat())), gettext_noop("复查改正情况"))
     if order_correction:
         docs.issue(case=case, doc_type=DocType.ORDER, on=decided_on, actor=actor, fields={
             "violation": case.cause, "basis": "《中华人民共和国行政处罚法》第二十八条", "requirement": order_correction,
@@ -2020,7 +2024,7 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
                                   due_at=end_of_day(due.due),
                                   remind_at=end_of_day(due.due) - dt.timedelta(days=1),
                                   escalate2_at=end_of_day(due.due) + dt.timedelta(days=1), rule="XF-026",
-                                  basis=due.basis, provisional=due.provisional)
+                                  provisional=due.provisional, **Deadline.basis_columns(due.basis))
     Notification.objects.create(department=to_department, level=Notification.Level.REMIND, link=case.get_absolute_url(),
                                 **said(gettext_noop("%(department)s请求协助：%(matter)s（%(due)s前答复）"),
                                        department=case.department.short_name, matter=matter[:200], due=str(due.due)))
@@ -2057,7 +2061,7 @@ def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
                             department=case.department, due_at=due,
                             **_row_label(_label(case, gettext_noop("移送审批（3日）"), name=case.number)),
                             remind_at=due - dt.timedelta(days=1), escalate2_at=due + dt.timedelta(days=1),
-                            rule="YS-310", basis="报告后3日内")
+                            rule="YS-310", **Deadline.basis_columns(said(gettext_noop("报告后3日内"))))
     audit_log(actor=actor, action="cases.crime.report", obj=ct, after={"report_at": report_at})
     return ct
 
@@ -2078,7 +2082,7 @@ def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: 
                                 department=case.department, due_at=due,
                                 **_row_label(_label(case, gettext_noop("24小时内移送公安机关"), name=case.number)),
                                 remind_at=due - dt.timedelta(hours=6), escalate2_at=due + dt.timedelta(hours=24),
-                                rule="YS-310", basis="批准后24小时")
+                                rule="YS-310", **Deadline.basis_columns(said(gettext_noop("批准后24小时"))))
     ct.refresh_from_db()
     audit_log(actor=actor, action="cases.crime.decide", obj=ct, after={"approved": approved, "reason": reason})
     return ct

@@ -156,7 +156,9 @@ class Deadline(SaidAgain):
     remind_at = models.DateTimeField(null=True, blank=True)
     escalate2_at = models.DateTimeField(null=True, blank=True)
     rule = models.CharField(max_length=80)
-    basis = models.CharField(max_length=120, blank=True)
+    basis = models.CharField(max_length=120, blank=True)  # as the records say it (Chinese)
+    basis_message = models.CharField(max_length=200, blank=True)  # and its parts (core.records.said)
+    basis_params = models.JSONField(default=dict, blank=True)
     provisional = models.BooleanField(default=False)
     party_period = models.BooleanField(_("当事人期间"), default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
@@ -177,6 +179,24 @@ class Deadline(SaidAgain):
     def shown(self) -> str:
         """The label in the reader's language (``label`` is the record's, Chinese)."""
         return self.said_again(self.label, 200)
+
+    @property
+    def basis_shown(self) -> str:
+        """How the time limit was computed, in the reader's language (rows written before its parts were
+        kept show their Chinese)."""
+        return resaid(self.basis_message, self.basis_params, stored=self.basis)[:120]
+
+    @property
+    def basis_kept(self) -> dict:
+        """The basis as :func:`core.records.said` keeps it, to say it inside another basis."""
+        return {"text": self.basis, "message": self.basis_message, "params": self.basis_params}
+
+    @staticmethod
+    def basis_columns(basis: str | dict) -> dict:
+        """A basis (text, or a :func:`core.records.said` dict) as the row's columns."""
+        if isinstance(basis, dict):
+            return {"basis": basis["text"][:120], "basis_message": basis["message"], "basis_params": basis["params"]}
+        return {"basis": basis[:120]}
 
 
 class Notification(SaidAgain):

@@ -17,6 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import chinese_calendar
+from django.utils.translation import gettext_noop
+
+from core.records import said
 
 FIXED_STATUTORY_HOLIDAYS = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
 
@@ -74,8 +77,13 @@ class Deadline:
 
     due: dt.date
     rule: str
-    basis: str
+    basis: str | dict  # how it was computed: text, or as core.records.said keeps it (said again to each reader)
     provisional: bool = False
+
+    @property
+    def basis_text(self) -> str:
+        """The basis as the records say it (Chinese), for documents."""
+        return self.basis["text"] if isinstance(self.basis, dict) else self.basis
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -95,7 +103,8 @@ def add_working_days(start: dt.date, days: int, *, rule: str = "", calendar: Wor
         provisional = provisional or cal.is_provisional(current)
         if cal.is_working_day(current):
             counted += 1
-    return Deadline(current, rule, f"{start.isoformat()} + {days} 个工作日", provisional)
+    return Deadline(current, rule, said(gettext_noop("%(start)s + %(n)s 个工作日"), start=start.isoformat(), n=days),
+                    provisional)
 
 
 def roll_to_working_day(day: dt.date, calendar: WorkingCalendar | None = None) -> tuple[dt.date, bool]:
@@ -111,7 +120,7 @@ def add_calendar_days(start: dt.date, days: int, *, rule: str = "", calendar: Wo
     """``start`` + ``days`` calendar days; if that last day is a rest day or holiday the period ends on
     the first working day after it (民事诉讼法 第八十五条, DAY-4)."""
     due, provisional = roll_to_working_day(start + dt.timedelta(days=days), calendar)
-    return Deadline(due, rule, f"{start.isoformat()} + {days} 日", provisional)
+    return Deadline(due, rule, said(gettext_noop("%(start)s + %(n)s 日"), start=start.isoformat(), n=days), provisional)
 
 
 def add_months(start: dt.date, months: int, *, rule: str = "", calendar: WorkingCalendar | None = None) -> Deadline:
@@ -127,7 +136,8 @@ def add_months(start: dt.date, months: int, *, rule: str = "", calendar: Working
         except ValueError:
             day -= 1
     due, provisional = roll_to_working_day(target, calendar)
-    return Deadline(due, rule, f"{start.isoformat()} + {months} 个月", provisional)
+    return Deadline(due, rule, said(gettext_noop("%(start)s + %(n)s 个月"), start=start.isoformat(), n=months),
+                    provisional)
 
 
 def working_days_between(start: dt.date, end: dt.date, calendar: WorkingCalendar | None = None) -> int:

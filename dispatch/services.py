@@ -79,15 +79,17 @@ def notify(*, department=None, user=None, level=Notification.Level.INFO, text: s
 
 
 def deadline_open(*, kind: str, obj, department, label: dict, due_at: dt.datetime, start: dt.datetime, rule: str,
-                  basis: str = "", provisional: bool = False) -> Deadline:
-    """``label``: what is due, as :func:`core.records.said` keeps it (the record's text and its parts)."""
+                  basis: str | dict = "", provisional: bool = False) -> Deadline:
+    """``label``: what is due, as :func:`core.records.said` keeps it (the record's text and its parts);
+    ``basis`` how the time was computed, kept the same way (or plain text)."""
     fraction = config_get("dispatch.remind_fraction")
     remind_at = start + (due_at - start) * fraction
     escalate2 = due_at + dt.timedelta(hours=config_get("dispatch.escalate_level2_hours"))
     return Deadline.objects.create(kind=kind, object_type=obj._meta.label_lower, object_id=str(obj.pk),
                                    department=department, label=label["text"][:200], message=label["message"],
                                    params=label["params"], due_at=due_at, remind_at=remind_at,
-                                   escalate2_at=escalate2, rule=rule, basis=basis[:120], provisional=provisional)
+                                   escalate2_at=escalate2, rule=rule, provisional=provisional,
+                                   **Deadline.basis_columns(basis))
 
 
 def deadline_close(*, kind: str, obj, at: dt.datetime) -> None:
@@ -131,7 +133,7 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
                   label=said(gettext_noop("指令#%(n)s（%(ticket)s） 签收"), **which) if event
                   else said(gettext_noop("指令#%(n)s 签收"), **which),
                   due_at=sign_due, start=now, rule=f"dispatch.sign_hours.{priority}",
-                  basis=f"签发后 {config_get(f'dispatch.sign_hours.{priority}')} 小时")
+                  basis=said(gettext_noop("签发后 %(n)s 小时"), n=config_get(f"dispatch.sign_hours.{priority}")))
     deadline_open(kind="instruction.feedback", obj=instruction, department=department,
                   label=said(gettext_noop("指令#%(n)s（%(ticket)s） 反馈"), **which) if event
                   else said(gettext_noop("指令#%(n)s 反馈"), **which),
@@ -594,7 +596,7 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
         call = WhistleCall.objects.create(whistle=whistle, department=dept, task=task, report_due=due)
         deadline_open(kind="whistle.report", obj=call, department=dept,
                       label=said(gettext_noop("吹哨报到：%(title)s"), title=title), due_at=due,
-                      start=now, rule="whistle.report_hours", basis=f"吹哨后 {config_get('whistle.report_hours')} 小时")
+                      start=now, rule="whistle.report_hours", basis=said(gettext_noop("吹哨后 %(n)s 小时"), n=config_get("whistle.report_hours")))
         notify(department=dept, level=Notification.Level.REMIND,
                **said(gettext_noop("%(team)s吹哨：%(title)s，请于%(due)s前报到"), team=team.name, title=title,
                       due=f"{timezone.localtime(due):%m-%d %H:%M}"))

@@ -584,6 +584,14 @@ EN_ERRORS = {
 "请从列表中选择负责的单位": "Choose the responsible body from the list",
 "%(role)s不能按“%(channel)s”渠道上报（可选：%(allowed)s）":
     "%(role)s may not file reports under “%(channel)s” (theirs: %(allowed)s)",
+# a time limit's basis, as the case page and the deadline lists show it
+"%(start)s + %(n)s 个工作日": "%(start)s + %(n)s working day(s)", "%(start)s + %(n)s 日": "%(start)s + %(n)s day(s)",
+"%(start)s + %(n)s 个月": "%(start)s + %(n)s month(s)", "签发后 %(n)s 小时": "%(n)s hour(s) after issue",
+"吹哨后 %(n)s 小时": "%(n)s hour(s) after the whistle",
+"%(basis)s；检测%(days)s日不计入": "%(basis)s; %(days)s day(s) of testing not counted",
+"责令限期改正至%(due)s，到期复查": "correction ordered by %(due)s, checked when due",
+"报告后3日内": "within 3 days of the report", "批准后24小时": "24 hours after approval",
+"24小时内补办批准": "approval to be obtained within 24 hours",
 }
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message

@@ -280,6 +280,18 @@ def test_deadline_labels_are_kept_in_chinese_and_read_in_the_readers_language(cw
     assert clue.label.startswith("线索#")
     with translation.override("en"):
         assert clue.shown.startswith("Clue #") and clue.shown.endswith(": check the clue and decide on filing")
+    # how each time was computed is kept the same way: the record's Chinese, the reader's language
+    assert payment.basis.startswith("2026-03-24 + ") and payment.basis.endswith(" 日")
+    with translation.override("en"):
+        assert re.fullmatch(r"2026-03-24 \+ \d+ day\(s\)", payment.basis_shown)
+        S.seizure_testing(actor=cw.bureau_officer, case=other, act=other.acts.get(kind=ActKind.SEIZE),
+                          started_on=D(2026, 3, 11), ended_on=D(2026, 3, 13), lab="县检测中心",
+                          party_notified_on=D(2026, 3, 11))
+    seizure.refresh_from_db()
+    assert seizure.basis.endswith("；检测3日不计入") and "个工作日" not in seizure.basis
+    with translation.override("en"):
+        assert seizure.basis_shown.endswith("; 3 day(s) of testing not counted") and "日" not in seizure.basis_shown
+    assert "3 day(s) of testing not counted" in client.get(f"/cases/{other.pk}/").content.decode()
     # a row kept before its parts were shows its stored text
     Deadline.objects.filter(pk=payment.pk).update(message="", params={})
     payment.refresh_from_db()
