@@ -470,7 +470,7 @@ class EventReplay:
     def citizen_reports(self):
         """The demo citizen's own reports (account ``citizen``, 张先生), filed on the public page signed in:
         what his home page (我反映的问题) and the ticket page show — one handled, closed and rated a month
-        ago; one closed two days ago and waiting for his rating (he may still say "not fixed"); one from
+        ago; one reported four days ago, closed the next day and waiting for his rating (he may still say "not fixed"); one from
         yesterday that the body has signed for and is handling."""
         tianma = Region.objects.get(code="330822001")
         scenes = [
