@@ -1431,7 +1431,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
     docs.issue(case=case, doc_type=DocType.DECISION, on=decided_on, actor=actor, fields=fields)
     if order_correction and correction_due:
         _deadline(case, "case.correction_check", Due(due=correction_due, rule="XF-028", basis=said(
-            gettext_noop("责令限期改正至%(due)s，到期复查"), due=correction_due.isoformat())), gettext_noop("复查改正情况"))
+            gettext_noop("责令限期改正至%(due)s，到期复查"), due=correction_due.isoformat())), gettext_noop("改正情况复查"))  # what is due, not the step's imperative
     if order_correction:
         docs.issue(case=case, doc_type=DocType.ORDER, on=decided_on, actor=actor, fields={
             "violation": case.cause, "basis": "《中华人民共和国行政处罚法》第二十八条", "requirement": order_correction,

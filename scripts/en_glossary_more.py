@@ -186,6 +186,7 @@ EN_MORE = {
 "依据修改时：适用旧法或较轻新法的说明（XF-037）": "If the basis changed: which text applies, the old one or the lighter new one (XF-037)",
 "复查日期": "Checked on", "复查结果": "Result of the check", "未改正": "Not corrected", "复查情况": "What the check found",
 "从旧兼从轻说明": "Temporal application (old law unless the new is lighter)", "复查改正情况": "Check the ordered correction",
+"改正情况复查": "check of the ordered correction",
 "协助配合情况": "Cooperation on assistance requests",
 "《浙江省综合行政执法条例》第三十六条：不履行协助配合职责的，可以提出书面建议，或者报请本级人民政府责令改正、通报批评。按超期次数排序。": "Zhejiang Comprehensive Administrative Enforcement Regulations, Article 36: a body that fails its duty to assist may receive a written suggestion, or be reported to the government for correction and public criticism. Sorted by the number of late answers.",
 "按时答复": "Answered on time", "超期答复": "Answered late", "超期未答复": "Overdue, unanswered", "超期事项": "Late requests",

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from cases import services as S
 from cases.choices import CaseStatus, ServiceMethod
@@ -93,6 +94,10 @@ def test_XF_028_order_correction_with_the_decision_and_a_follow_up_check(cw):
     assert order.fields["deadline"] == "2026-04-30" and "停止无证经营" in order.fields["requirement"]
     row = Deadline.objects.get(object_id=str(case.pk), kind="case.correction_check")
     assert row.rule == "XF-028" and row.due_at.astimezone(TZ).date() == D(2026, 4, 30) and not row.party_period
+    assert row.label == f"{case.number} 改正情况复查" and row.basis == "责令限期改正至2026-04-30，到期复查"
+    with translation.override("en"):  # a thing due, said as the other deadlines are; not the step's imperative
+        assert row.shown == f"{case.number}: check of the ordered correction"
+        assert row.basis_shown == "correction ordered by 2026-04-30, checked when due"
     with pytest.raises(ValidationFailed):
         S.correction_check_record(actor=cw.bureau_officer, case=case, on=D(2026, 5, 6), corrected=True, note="")
     S.correction_check_record(actor=cw.bureau_officer, case=case, on=D(2026, 5, 6), corrected=False,
