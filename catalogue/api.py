@@ -1,10 +1,12 @@
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from catalogue import selectors
 from catalogue.schemas import ItemOut
+from core.api_schemas import refusals
 from core.exceptions import NotFound
 from org.access import require
 
@@ -31,7 +33,7 @@ def _out(item) -> dict:
     }
 
 
-@router.get("/items", response=list[ItemOut])
+@router.get("/items", response={200: list[ItemOut], **refusals(401, 403, 422)})
 @paginate(LimitOffsetPagination)
 def list_items(request, filters: Query[ItemFilter]):
     require(request.user, "catalogue.view")
@@ -40,11 +42,11 @@ def list_items(request, filters: Query[ItemFilter]):
     return [_out(i) for i in qs]
 
 
-@router.get("/items/{code}", response=ItemOut)
+@router.get("/items/{code}", response={200: ItemOut, **refusals(401, 403, 404, 422)})
 def get_item(request, code: str, on: dt.date | None = None):
     require(request.user, "catalogue.view")
     qs = selectors.item_search(query=code, on=on).filter(code=code)
     item = qs.first()
     if item is None:
-        raise NotFound("事项不存在", errors={"code": [code]})
+        raise NotFound(_("事项不存在"), errors={"code": [code]})
     return _out(item)

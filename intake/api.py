@@ -13,10 +13,11 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.security import APIKeyHeader
 
 from core import clock
+from core.api_schemas import refusals
 from core.config import config_get
 from core.exceptions import NotFound, ValidationFailed
 from intake.choices import EventStatus
@@ -24,8 +25,6 @@ from intake.models import ApiClient, Event
 from intake.schemas import BatchIn, BatchOut, EventIn, EventOut, UpdatesOut
 from intake.selectors import updates_for
 from intake.services import NewAttachment, api_client_for_key, event_submit
-
-MAX_BATCH = 500
 
 
 class ApiKey(APIKeyHeader):
@@ -82,19 +81,15 @@ def _submit(client: ApiClient, payload: EventIn, *, external_id: str | None = No
         raise
 
 
-@router.post("/events", response={200: EventOut, 201: EventOut})
+@router.post("/events", response={200: EventOut, 201: EventOut, **refusals(400, 401, 422)})
 def create_event(request, payload: EventIn):
     result = _submit(request.auth, payload)
     return Status(201 if result.created else 200, event_out(result.event, result.created))
 
 
-@router.post("/events/batch", response={200: BatchOut, 201: BatchOut})
+@router.post("/events/batch", response={200: BatchOut, 201: BatchOut, **refusals(400, 401, 422)})
 def create_batch(request, payload: BatchIn):
     """A drone flight's detections, all or nothing: any invalid detection → 422 naming its index."""
-    if not payload.detections:
-        raise ValidationFailed(_("没有检测结果"), errors={"detections": [_("至少一条")]})
-    if len(payload.detections) > MAX_BATCH:
-        raise ValidationFailed(_("批量过大"), errors={"detections": [_("一次最多%(n)s条") % {"n": MAX_BATCH}]})
     results = []
     with transaction.atomic():
         for i, det in enumerate(payload.detections):
@@ -111,17 +106,14 @@ def create_batch(request, payload: BatchIn):
 MAX_UPDATES = 500
 
 
-@router.get("/updates", response=UpdatesOut)
-def updates(request, after: int = 0, limit: int = 100):
+@router.get("/updates", response={200: UpdatesOut, **refusals(401, 422)})
+def updates(request, after: int = Query(0, ge=0, description="上次返回的 next_after；首次为 0"),
+            limit: int = Query(100, ge=1, le=MAX_UPDATES, description=f"每次最多返回的变更数（1–{MAX_UPDATES}）")):
     """What happened to this system's reports since change ``after`` (回传: 受理, 分派, 退单, 办结 …), oldest
     first, each with the report as it is now (department, outcome). Poll with the last ``next_after``.
     Changes younger than ``intake.updates_settle_seconds`` (300) are held back: a change is numbered when it
     is written and seen when its transaction commits, so without the hold-back a reader could move past
     the number of a change still inside a long transaction (a drone batch of 500 takes 8–16 s)."""
-    if not 1 <= limit <= MAX_UPDATES:
-        raise ValidationFailed(_("limit 超出范围"), errors={"limit": [_("应为 1 到 %(max)s") % {"max": MAX_UPDATES}]})
-    if after < 0:
-        raise ValidationFailed(_("after 不能为负数"), errors={"after": [_("应为上次返回的 next_after，首次为 0")]})
     settle = dt.timedelta(seconds=config_get("intake.updates_settle_seconds"))
     rows = list(updates_for(request.auth, after=after, before=clock.now() - settle)[:limit])
     return {"updates": [{"id": t.pk, "ticket": t.event.ticket, "external_id": t.event.external_id, "old": t.old,
@@ -131,7 +123,7 @@ def updates(request, after: int = 0, limit: int = 100):
             "next_after": rows[-1].pk if rows else after}
 
 
-@router.get("/events/{ticket}", response=EventOut)
+@router.get("/events/{ticket}", response={200: EventOut, **refusals(401, 404)})
 def get_event(request, ticket: str):
     event = Event.objects.filter(ticket=ticket, source=request.auth).first()
     if event is None:

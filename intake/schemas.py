@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+MAX_BATCH = 500  # detections in one drone flight's batch
+
 
 class AttachmentIn(Schema):
     name: str = Field(..., max_length=200)
@@ -11,7 +13,8 @@ class AttachmentIn(Schema):
 class EventIn(Schema):
     external_id: str = Field("", max_length=100, description="发送方系统中的编号；重复提交同一编号不会新建事件")
     channel: str | None = Field(None, description="默认按接入系统类型确定")
-    text: str
+    # checked with the rest of the report (every field's errors in one 422), not by the schema
+    text: str = Field(..., description="事件描述，必填，不超过 intake.text.max_chars 字（默认2000）")
     title: str = ""
     lng: float | None = None
     lat: float | None = None
@@ -30,7 +33,8 @@ class EventIn(Schema):
 
 class BatchIn(Schema):
     flight_id: str = Field("", max_length=60, description="无人机架次编号（记录在每条事件的来源编号前缀中）")
-    detections: list[EventIn]
+    detections: list[EventIn] = Field(..., min_length=1, max_length=MAX_BATCH,
+                                      description=f"检测结果，1–{MAX_BATCH}条，全部有效才写入（任一无效则 422 指出序号）")
 
 
 class EventOut(Schema):

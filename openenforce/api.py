@@ -44,6 +44,12 @@ def schema_message(err: dict) -> str:
         return _("应为对象（JSON 对象）")
     if kind == "too_long":
         return _("最多%(n)s项") % {"n": ctx.get("max_length")}
+    if kind == "too_short":
+        return _("至少%(n)s项") % {"n": ctx.get("min_length")}
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("应不小于%(n)s") % {"n": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("应不大于%(n)s") % {"n": ctx.get("le", ctx.get("lt"))}
     if kind in ("enum", "literal_error"):
         return _("不是允许的取值（应为 %(expected)s）") % {"expected": ctx.get("expected", "")}
     if kind == "json_invalid":

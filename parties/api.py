@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from core.api_schemas import refusals
 from org.access import require
 from parties.access import access_enterprise, enterprises_visible_to
 
@@ -23,7 +24,7 @@ class EnterpriseOut(Schema):
         return obj.town.name if obj.town else None
 
 
-@router.get("/enterprises", response=list[EnterpriseOut])
+@router.get("/enterprises", response={200: list[EnterpriseOut], **refusals(401, 403, 422)})
 @paginate(LimitOffsetPagination)
 def list_enterprises(request, q: str = ""):
     require(request.user, "parties.view")
@@ -33,7 +34,7 @@ def list_enterprises(request, q: str = ""):
     return qs
 
 
-@router.get("/enterprises/{pk}", response=EnterpriseOut)
+@router.get("/enterprises/{pk}", response={200: EnterpriseOut, **refusals(401, 403, 404, 422)})
 def get_enterprise(request, pk: int):
     require(request.user, "parties.view")
     return access_enterprise(user=request.user, pk=pk)

@@ -163,6 +163,8 @@ EN_ERRORS = {
     "Must be an ISO 8601 date and time, e.g. 2026-11-26T09:30:00+08:00", "应为日期，如 2026-11-26": "Must be a date, e.g. 2026-11-26",
 "应为列表（JSON 数组）": "Must be a list (JSON array)", "应为对象（JSON 对象）": "Must be an object (JSON object)",
 "最多%(n)s项": "At most %(n)s items", "不是允许的取值（应为 %(expected)s）": "Not an allowed value (expected %(expected)s)",
+"至少%(n)s项": "At least %(n)s item(s)", "应不小于%(n)s": "Must be at least %(n)s", "应不大于%(n)s": "Must be at most %(n)s",
+"事项不存在": "No such enforcement item",
 "不是有效的 JSON": "Not valid JSON", "无效（%(msg)s）": "Not valid (%(msg)s)", "请求数据有误": "The request has errors",
 "请求体不是有效的 JSON": "The request body is not valid JSON", "未找到": "Not found",
 "请先登录或提供有效的 API 密钥": "Log in or give a valid API key",
