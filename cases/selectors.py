@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.choices import CaseStatus
-from cases.models import Case
+from cases.models import Case, LegalReview
 from core.exceptions import NotFound
 from core.models import Deadline
 from org.access import scope_for
@@ -136,10 +137,18 @@ def status_counts(qs) -> list[dict]:
 
 
 def review_queue() -> QuerySet[Case]:
-    """Cases waiting for legal review: proposed or heard, with no passing review yet."""
+    """Cases waiting for legal review (XF-058): proposed or heard, with no passing review yet. Each carries
+    ``decide_due`` (the open 90-day decision limit, XF-060), ``last_result``/``last_reviewed_on`` (a review
+    that returned it), and the nearest decision limit comes first."""
+    decide = Deadline.objects.filter(object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField()),
+                                     kind="case.decide", state=Deadline.State.OPEN).order_by("due_at")
+    last = LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
     return Case.objects.filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
                                            CaseStatus.HEARING_CLOSED]).exclude(
-        legal_reviews__result="pass").select_related("department", "item").order_by("created_at")
+        legal_reviews__result="pass").select_related("department", "item").annotate(
+        decide_due=Subquery(decide.values("due_at")[:1]), last_result=Subquery(last.values("result")[:1]),
+        last_reviewed_on=Subquery(last.values("reviewed_on")[:1])).order_by(
+        F("decide_due").asc(nulls_last=True), "created_at")
 
 
 NEXT = {

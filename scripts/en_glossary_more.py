@@ -263,6 +263,7 @@ EN_MORE = {
 "取消": "Cancel",
 "待负责人决定": "Awaiting the head's decision",
 "待法制审核": "Awaiting legal review",
+"作出决定期限": "Decision due", "上次审核": "Last review", "未审核": "Not yet reviewed", "7日内到期": "Due within 7 days",
 "行政处罚委托": "Penalty entrustments",
 "期限": "Period",
 "已终止": "Ended",

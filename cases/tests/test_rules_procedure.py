@@ -21,6 +21,7 @@ from cases.choices import (
 )
 from cases.models import Case, CaseTransition, Document, LegalReview
 from cases.tests.helpers import (
+    TZ,
     D,
     at,
     close_case,
@@ -511,7 +512,13 @@ def test_XF_058_the_reviewer_is_told_what_waits_for_review(cw, client):
     client.force_login(cw.legal_reviewer)
     home = client.get("/").content.decode()
     assert "待法制审核" in home and reverse("cases:reviews") in home
-    assert case.number in client.get(reverse("cases:reviews")).content.decode()
+    queue = client.get(reverse("cases:reviews")).content.decode()
+    decide = Deadline.objects.get(object_id=str(case.pk), kind="case.decide")  # XF-060's 90 days, shown to plan by
+    assert case.number in queue and decide.due_at.astimezone(TZ).strftime("%Y-%m-%d") in queue and "未审核" in queue
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="证据需补充",
+                          checklist={"证据": False}, on=D(2026, 3, 17))
+    queue = client.get(reverse("cases:reviews")).content.decode()
+    assert case.number in queue and "退回补正" in queue and "03-17" in queue  # still waiting, and why
     assert reverse("cases:reviews") in client.get(reverse("cases:workbench")).content.decode()
     for who in (cw.bureau_officer, cw.zf_head):
         client.force_login(who)
