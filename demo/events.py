@@ -381,13 +381,13 @@ class EventReplay:
 
 
     # -------------------------------------------------------------- the queues' work
-    def _report(self, *, at, text, town, channel="hotline", address="", actor=None, category_code=None):
+    def _report(self, *, at, text, town, channel="hotline", address="", actor=None, category_code=None, title=""):
         """A report in its own words (not a template), as it arrives on ``channel`` (from ``actor``'s
-        account when given)."""
+        account when given); titled by its first clause unless the reporter gave a title."""
         lng, lat = self.point(town)
         name = actor.display_name.split()[-1] if actor else self.L.name()
         with clock.frozen(at):
-            return event_submit(channel=channel, text=text, title=text.split("，")[0][:18], lng=lng, lat=lat,
+            return event_submit(channel=channel, text=text, title=title or text.split("，")[0][:18], lng=lng, lat=lat,
                                 address=address or town.name, occurred_at=at - dt.timedelta(hours=1), received_at=at,
                                 source=self.clients["hotline"] if channel == "hotline" else None,
                                 external_id=f"demo-{at:%Y%m%d%H%M}" if channel == "hotline" else "",
@@ -474,16 +474,17 @@ class EventReplay:
         yesterday that the body has signed for and is handling."""
         tianma = Region.objects.get(code="330822001")
         scenes = [
-            (35, "0510", "我家楼下的夜宵摊每天晚上在人行道上露天烧烤到凌晨，油烟和噪音很大，窗户都不敢开",
-             "天马街道人民路", "已到现场处置，责令摊主撤离人行道、改为店内经营并安装油烟净化设施，现场已恢复"),
-            (4, "0410", "小区门口人行道上的窨井盖松动了，踩上去会晃，晚上走路很危险", "天马街道定阳路",
+            (35, "0510", "楼下夜宵摊露天烧烤到凌晨", "我家楼下的夜宵摊每天晚上在人行道上露天烧烤到凌晨，油烟和噪音很大，"
+             "窗户都不敢开", "天马街道人民路", "已到现场处置，责令摊主撤离人行道、改为店内经营并安装油烟净化设施，现场已恢复"),
+            (4, "0410", "小区门口窨井盖松动", "小区门口人行道上的窨井盖松动了，踩上去会晃，晚上走路很危险", "天马街道定阳路",
              "已联系产权单位更换井盖并加固井座，现场已恢复"),
-            (1, "0112", "每天早上有渣土车从文峰路经过，沿路撒下很多泥土，下雨天路面全是泥浆", "天马街道文峰路", ""),
+            (1, "0112", "渣土车沿路撒泥", "每天早上有渣土车从文峰路经过，沿路撒下很多泥土，下雨天路面全是泥浆", "天马街道文峰路",
+             ""),
         ]
-        for days, code, text, address, outcome in scenes:
+        for days, code, title, text, address, outcome in scenes:
             at = self.now - dt.timedelta(days=days, hours=2)  # every step before now, at whatever hour it is run
             event = self._report(at=at, text=text, town=tianma, channel="citizen", address=address,
-                                 actor=self.citizen, category_code=code)
+                                 actor=self.citizen, category_code=code, title=title)
             if event.status != EventStatus.ROUTED:
                 continue
             ins = event.instructions.get(status="issued")
