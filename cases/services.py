@@ -1932,7 +1932,8 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
         synthetic=synthetic, **_party_fields(party_kind, party_code))
     for o in officers:
         CaseOfficer.objects.create(case=case, officer=o, no_conflict_declared=True, assigned_on=on)
-    CaseTransition.objects.create(case=case, old="", new=CaseStatus.SPOT_DECIDED, actor=actor, reason="当场处罚", on=on)
+    CaseTransition.objects.create(case=case, old="", new=CaseStatus.SPOT_DECIDED, actor=actor, on=on,
+                                  **said_as("reason", gettext_noop("当场处罚")))
     doc = docs.issue(case=case, doc_type=DocType.SPOT_DECISION, on=on, actor=actor, fields={
         "party": party_name, "party_code": case.party_code, "address": party_address, "violation": violation,
         "penalty": _penalty_text(list(types), fine, None, item), "fine": f"{fine}元" if fine else "无（警告）",
@@ -1945,8 +1946,9 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
     case.number = doc.number
     from core.workdays import add_working_days
 
+    # the same Chinese as the step's button (当场处罚决定备案): a thing due here, said with its own context
     _deadline(case, "case.spot_filing", add_working_days(on, _cfg("case.filing_record_working_days"), rule="XF-052"),
-              gettext_noop("当场处罚决定备案"))
+              said(pgettext_noop("deadline", "当场处罚决定备案"), context="deadline"))
     if fine and collected_on_spot:
         handover, deposit = rules.cash_handover_deadlines(on)
         Payment.objects.create(case=case, amount=fine, paid_on=on, method="当场收缴", receipt_no=receipt_no,

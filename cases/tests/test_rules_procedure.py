@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cases import rules
 from cases import services as S
@@ -802,7 +803,13 @@ def test_XF_052_numbered_spot_decision_refusal_noted_and_filed_FY_023(cw):
     c2 = S.spot_decide(party_refused_to_sign=True, refusal_note="当事人拒绝签收，已注明", **base)
     assert (c1.number, c2.number) == ("常综执当罚字〔2026〕第1号", "常综执当罚字〔2026〕第2号")
     assert "应当" in c1.remedy_text and "六个月" not in c1.remedy_text
-    assert Deadline.objects.get(object_id=str(c1.pk), kind="case.spot_filing").rule == "XF-052"
+    filing = Deadline.objects.get(object_id=str(c1.pk), kind="case.spot_filing")
+    assert filing.rule == "XF-052" and filing.label == f"{c1.number} 当场处罚决定备案"
+    decided = c1.transitions.get(new=CaseStatus.SPOT_DECIDED)
+    assert decided.reason == "当场处罚"
+    with translation.override("en"):  # a thing due and a thing done, not the step's button
+        assert filing.shown == f"{c1.number}: filing of the on-the-spot decision with the agency"
+        assert decided.said_again(decided.reason, 500) == "On-the-spot penalty"
     S.spot_file_with_agency(actor=cw.bureau_officer, case=c1, on=D(2026, 3, 10))
     assert Case.objects.get(pk=c1.pk).filed_with_agency_on == D(2026, 3, 10)
 
