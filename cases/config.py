@@ -8,6 +8,8 @@ for default in [
     ConfigDefault("case.hearing_threshold.org", 100000, "听证：对法人或其他组织“较大数额罚款”起点（元）", "XF-063"),
     ConfigDefault("case.hearing_threshold.confiscation", 100000, "听证：没收较大数额违法所得/非法财物起点（元）", "XF-063"),
     ConfigDefault("case.legal_review_fine_threshold", 50000, "罚款达到该数额须法制审核（重大执法决定目录，元）", "XF-058"),
+    ConfigDefault("case.legal_review_working_days", 10,
+                  "法制审核时限（工作日；浙江未明确，默认参照市场监管总局：收到审核材料之日起10个工作日）", "XF-058"),
     ConfigDefault("case.verification_working_days", 15, "线索核查立案期限（工作日）", "XF-054"),
     ConfigDefault("case.first_violation_lookback_years", 2, "“初次违法”回溯年限", "XF-033"),
     ConfigDefault("case.individual_business_as_person", True, "个体工商户按公民适用简易程序限额", "XF-051"),

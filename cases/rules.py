@@ -135,6 +135,12 @@ def legal_review_triggers(*, is_complex: bool, hearing_held: bool, fine: Decimal
 # -------------------------------------------------------------- timers (all return core.workdays.Deadline)
 
 
+def legal_review_deadline(submitted_on: dt.date) -> Deadline:
+    """XF-058 timer: the review's turnaround from the day the case needs it (UNVERIFIED for Zhejiang;
+    ``case.legal_review_working_days``, default the SAMR's 10 working days)."""
+    return add_working_days(submitted_on, config_get("case.legal_review_working_days", on=submitted_on), rule="XF-058")
+
+
 def decision_deadline(filed_on: dt.date) -> Deadline:
     """XF-060: decide within 90 (calendar) days of filing."""
     return add_calendar_days(filed_on, 90, rule="XF-060")

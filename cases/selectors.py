@@ -138,15 +138,18 @@ def status_counts(qs) -> list[dict]:
 
 def review_queue() -> QuerySet[Case]:
     """Cases waiting for legal review (XF-058): proposed or heard, with no passing review yet. Each carries
-    ``decide_due`` (the open 90-day decision limit, XF-060), ``last_result``/``last_reviewed_on`` (a review
-    that returned it), and the nearest decision limit comes first."""
-    decide = Deadline.objects.filter(object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField()),
-                                     kind="case.decide", state=Deadline.State.OPEN).order_by("due_at")
+    ``review_due`` (the review's own limit when the decision needs one), ``decide_due`` (the open 90-day
+    decision limit, XF-060), ``last_result``/``last_reviewed_on`` (a review that returned it); the nearest
+    decision limit comes first."""
+    rows = Deadline.objects.filter(object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField()),
+                                   state=Deadline.State.OPEN).order_by("due_at")
+    decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
     last = LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
     return Case.objects.filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
                                            CaseStatus.HEARING_CLOSED]).exclude(
         legal_reviews__result="pass").select_related("department", "item").annotate(
-        decide_due=Subquery(decide.values("due_at")[:1]), last_result=Subquery(last.values("result")[:1]),
+        decide_due=Subquery(decide.values("due_at")[:1]), review_due=Subquery(review.values("due_at")[:1]),
+        last_result=Subquery(last.values("result")[:1]),
         last_reviewed_on=Subquery(last.values("reviewed_on")[:1])).order_by(
         F("decide_due").asc(nulls_last=True), "created_at")
 

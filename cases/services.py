@@ -159,6 +159,8 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", m
     moved = Case.objects.filter(pk=case.pk, status=old).update(status=new, **fields)
     if not moved:
         raise InvalidTransition(_("案件已被他人处理，请刷新后重试"), errors={"status": [_("状态已变化")]})
+    if new not in REVIEWABLE:  # decided, transferred, not filed …: no review is waited for any more
+        case_rows(case, kind="case.legal_review").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
     case.status = new
     for k, v in fields.items():
         setattr(case, k, v)
@@ -1078,6 +1080,7 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
                                            review_opinion="", waived_on=None, waiver_statement="",
                                            waiver_statement_sha256="")
     case.refresh_from_db()
+    _review_due(case, on)
     return case
 
 
@@ -1265,14 +1268,28 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
     Hearing.objects.filter(pk=hearing.pk).update(attended=attended, record=record, party_signed=party_signed,
                                                  refusal_note=refusal_note, report=report, held_on=held_on)
     _close_deadlines(case, "case.representation", held_on)  # the party was heard at the hearing
-    _transition(case, CaseStatus.HEARING_CLOSED, actor=actor, on=held_on,
-                reason="听证结束" if attended else "当事人无正当理由未到场，视为放弃听证", hearing_held=attended)
+    _transition(case, CaseStatus.HEARING_CLOSED, actor=actor, on=held_on, hearing_held=attended,
+                **said_as("reason", gettext_noop("听证结束") if attended else gettext_noop("当事人无正当理由未到场，视为放弃听证")))
+    case.refresh_from_db()
+    _review_due(case, held_on)  # after a hearing the decision needs a (new) review
     if attended:
         docs.issue(case=case, doc_type=DocType.HEARING_RECORD, on=held_on, actor=actor, fields={
             "participants": f"主持人 {hearing.presider.name}；当事人 {case.party_name}；代理人 {'、'.join(hearing.agents) or '无'}",
             "record": record, "signature": "当事人已签字" if party_signed else f"拒绝签字：{refusal_note}", "report": report})
     hearing.refresh_from_db()
     return hearing
+
+
+def _review_due(case: Case, on: dt.date) -> None:
+    """XF-058 timer: a case whose decision needs legal review (its triggers as proposed) and has no passing
+    review waits for the reviewers from ``on``; one clock at a time."""
+    triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
+                                           fine=case.proposed_fine, types=case.proposed_types or [], on=on)
+    if not triggers or case.legal_reviews.filter(result=LegalReview.Result.PASS).exists() or \
+            case_rows(case, kind="case.legal_review").exists():
+        return
+    _deadline(case, "case.legal_review", rules.legal_review_deadline(on),
+              said(pgettext_noop("deadline", "法制审核"), context="deadline"))
 
 
 # 法制审核 precedes the decision (XF-058: 作出决定之前); a review recorded afterwards could make an unreviewed
@@ -1302,6 +1319,7 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
                                            fine=case.proposed_fine, types=case.proposed_types, on=on)
     review = LegalReview.objects.create(case=case, reviewer=actor, qualification_no=qualification, triggers=triggers,
                                         checklist=checklist, result=result, opinion=opinion, reviewed_on=on)
+    _close_deadlines(case, "case.legal_review", on)  # reviewed (a return sends it back to the handlers)
     docs.issue(case=case, doc_type=DocType.LEGAL_REVIEW, on=on, actor=actor, fields={
         "triggers": triggers or ["办案机关提请审核"], "result": as_recorded(LegalReview.Result(result).label), "opinion": opinion,
         "reviewer": str(actor), "qualification_no": qualification,

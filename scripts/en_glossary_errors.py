@@ -599,6 +599,7 @@ EN_ERRORS = {
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message
 EN_CONTEXT = {
     ("deadline", "当场处罚决定备案"): "filing of the on-the-spot decision with the agency",
+    ("deadline", "法制审核"): "legal review",
     ("action", "立案"): "Filing", ("action", "不予立案"): "Not filing",
     ("action", "先行登记保存和行政强制措施"): "Preservation by registration and coercive measures",
     ("action", "紧急强制措施补办批准"): "Approval after an emergency measure",

@@ -470,6 +470,12 @@ def test_XF_064_hearing_request_notice_presider_agents(cw):
                        scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o3, agents=["律师甲"])
     S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 10), attended=True, record="听证记录…",
                    party_signed=True)
+    # the review waited for since the proposal (100,000 yuan) is still the one clock after the hearing
+    assert Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").count() == 1
+    closed = case.transitions.get(new=CaseStatus.HEARING_CLOSED)
+    assert closed.reason == "听证结束"
+    with translation.override("en"):
+        assert closed.said_again(closed.reason, 500) == "Hearing closed"
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 4, 14), types=["fine"],
                       fine=Decimal(100000))
@@ -503,6 +509,41 @@ def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
                               checklist={"主体合法": True}, on=D(2026, 3, 23))
     assert exc.value.rule == "XF-058" and "已作出决定" in exc.value.message
     assert LegalReview.objects.filter(case=case).count() == 2
+
+
+def test_XF_058_the_review_has_its_own_clock_when_the_decision_needs_one(cw):
+    """XF-058 timer (UNVERIFIED; ``case.legal_review_working_days``, default 10): a proposal that needs
+    review waits for the reviewers from the day it is made; a return ends that clock and a new proposal starts
+    another; a proposal that needs none has none; the decision leaves nothing waiting."""
+    from core.services import config_set
+
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(60000))  # from 50,000 yuan: on the county's review list
+    row = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state="open")
+    assert row.rule == "XF-058" and row.label == f"{case.number} 法制审核" and not row.party_period
+    # proposed on 2026-03-17 (Tuesday) + 10 working days
+    assert row.due_at.astimezone(TZ).date() == D(2026, 3, 31) and row.basis == "2026-03-17 + 10 个工作日"
+    with translation.override("en"):
+        assert row.shown == f"{case.number}: legal review"
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="证据需补充",
+                          checklist={"证据": False}, on=D(2026, 3, 18))
+    row.refresh_from_db()
+    assert row.state == "met"
+    config_set(actor=cw.guidance, key="case.legal_review_working_days", value=5, valid_from=D(2026, 1, 1),
+               reason="本县规定5个工作日")
+    notice(cw, case)
+    propose(cw, case, on=D(2026, 3, 20), fine=Decimal(55000))  # re-proposed after the return: a new clock
+    again = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state="open")
+    assert again.due_at.astimezone(TZ).date() == D(2026, 3, 27)
+    notice(cw, case, on=D(2026, 3, 20))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), statement=b"%PDF-1.4 waiver")
+    review_pass(cw, case, on=D(2026, 3, 23))
+    assert Deadline.objects.get(pk=again.pk).state == "met"
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(55000))
+    assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    small = ready_for_notice(cw, n=2)
+    propose(cw, small, fine=Decimal(2000))  # not on the list, not complex, no hearing: no review needed
+    assert not Deadline.objects.filter(object_id=str(small.pk), kind="case.legal_review").exists()
 
 
 def test_XF_058_the_reviewer_is_told_what_waits_for_review(cw, client):
