@@ -1280,13 +1280,24 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
     return hearing
 
 
+def _hearing_held_on(case: Case) -> dt.date | None:
+    """The day the hearing was held (attended), or None."""
+    if not case.hearing_held:
+        return None
+    return Hearing.objects.filter(case=case, attended=True).values_list("held_on", flat=True).first()
+
+
 def _review_due(case: Case, on: dt.date) -> None:
     """XF-058 timer: a case whose decision needs legal review (its triggers as proposed) and has no passing
-    review waits for the reviewers from ``on``; one clock at a time."""
+    review that still holds — after a hearing, one made since it — waits for the reviewers from ``on``; one
+    clock at a time."""
     triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                            fine=case.proposed_fine, types=case.proposed_types or [], on=on)
-    if not triggers or case.legal_reviews.filter(result=LegalReview.Result.PASS).exists() or \
-            case_rows(case, kind="case.legal_review").exists():
+    passes = case.legal_reviews.filter(result=LegalReview.Result.PASS)
+    held = _hearing_held_on(case)
+    if held:
+        passes = passes.filter(reviewed_on__gte=held)
+    if not triggers or passes.exists() or case_rows(case, kind="case.legal_review").exists():
         return
     _deadline(case, "case.legal_review", rules.legal_review_deadline(on),
               said(pgettext_noop("deadline", "法制审核"), context="deadline"))
@@ -1390,6 +1401,10 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
     last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
     if triggers and (last is None or last.result != LegalReview.Result.PASS):
         out.append(("XF-058", _("须经法制审核且审核通过（%(triggers)s）") % {"triggers": "；".join(triggers)}))
+    elif triggers and (held := _hearing_held_on(case)) and last.reviewed_on < held:
+        # 第六十五条: the decision rests on the hearing's record, so the review that lets it be made must have read it
+        out.append(("XF-058", _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）")
+                    % {"reviewed": last.reviewed_on, "held": held}))
     if case.is_complex_or_serious and not case.discussions.exists():
         out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
     if case.filed_on and decided_on > rules.decision_deadline(case.filed_on).due:

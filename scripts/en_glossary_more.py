@@ -263,6 +263,7 @@ EN_MORE = {
 "取消": "Cancel",
 "待负责人决定": "Awaiting the head's decision",
 "待法制审核": "Awaiting legal review",
+"听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）": "After the hearing the legal review must be done again (last review %(reviewed)s, before the hearing on %(held)s)",
 "审核期限": "Review due",
 "当事人无正当理由未到场，视为放弃听证": "The party did not attend without good reason: the hearing is deemed waived",
 "作出决定期限": "Decision due", "上次审核": "Last review", "未审核": "Not yet reviewed", "7日内到期": "Due within 7 days",

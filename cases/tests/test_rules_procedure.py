@@ -482,6 +482,30 @@ def test_XF_064_hearing_request_notice_presider_agents(cw):
     assert exc.value.rule == "XF-058"
 
 
+def test_XF_058_after_a_hearing_the_review_must_have_read_it(cw):
+    """XF-058 (二) with 第六十五条: the decision after a hearing rests on its record, so a review passed before
+    the hearing does not let the head decide; the hearing starts the review's clock again."""
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(100000))
+    review_pass(cw, case, on=D(2026, 3, 17))
+    notice(cw, case, on=D(2026, 3, 18))
+    S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 3, 24))
+    S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 26),
+                       scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o3)
+    assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 10), attended=True, record="听证记录…",
+                   party_signed=True)
+    clock_row = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state="open")
+    assert clock_row.basis == "2026-04-10 + 10 个工作日"
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 4, 14), types=["fine"], fine=Decimal(100000))
+    assert exc.value.rule == "XF-058" and "听证后须重新法制审核" in exc.value.message
+    review_pass(cw, case, on=D(2026, 4, 13))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 4, 14), types=["fine"], fine=Decimal(100000))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
+    assert Deadline.objects.get(pk=clock_row.pk).state == "met"
+
+
 def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
     """XF-058: reviewer must be a legal reviewer with the 法律职业资格; RETURN does not allow deciding."""
     case = ready_for_notice(cw)
