@@ -159,7 +159,8 @@ def world(db):
                                       certificate_expiry=None if aux else expiry, user=user)
 
     w.make_officer = officer
-    return w
+    yield w
+    geo.clear_cache()  # the world's squares are rolled back: no later test may place a point with them
 
 
 @pytest.fixture

@@ -58,6 +58,9 @@ def regions_load(*, actor, divisions_csv: Path, county_outline: Path | None = No
             Region.objects.filter(code=feature["properties"]["code"]).update(
                 boundary=feature["geometry"], boundary_approximate=bool(feature["properties"].get("approximate", True)),
                 centroid_lng=lng, centroid_lat=lat)
+    # the shapes change now for this transaction (a loader that goes on to place reports in the same
+    # transaction must not use a process's earlier shapes) and again for everyone once committed
+    geo.clear_cache()
     transaction.on_commit(geo.clear_cache)
     audit_log(actor=actor, action="org.regions.load", object_type="org.region", object_id="*",
               object_repr=str(divisions_csv.name), after={"created": created, "total": len(by_code)})
