@@ -493,14 +493,19 @@ def test_XF_058_after_a_hearing_the_review_must_have_read_it(cw):
     S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 26),
                        scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o3)
     assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    from cases.selectors import review_queue
+
+    assert case not in review_queue()
     S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 10), attended=True, record="听证记录…",
                    party_signed=True)
+    assert case in review_queue()  # back in the reviewer's queue
     clock_row = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state="open")
     assert clock_row.basis == "2026-04-10 + 10 个工作日"
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 4, 14), types=["fine"], fine=Decimal(100000))
     assert exc.value.rule == "XF-058" and "听证后须重新法制审核" in exc.value.message
     review_pass(cw, case, on=D(2026, 4, 13))
+    assert case not in review_queue()
     S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 4, 14), types=["fine"], fine=Decimal(100000))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
     assert Deadline.objects.get(pk=clock_row.pk).state == "met"
