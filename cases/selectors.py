@@ -137,8 +137,8 @@ def status_counts(qs) -> list[dict]:
 
 
 def review_queue() -> QuerySet[Case]:
-    """Cases waiting for legal review (XF-058): proposed or heard, with no passing review that still holds
-    (after a hearing, one made since the hearing). Each carries
+    """Cases waiting for legal review (XF-058): proposed or heard, with no review that holds — the last one
+    passed and, after a hearing, was made since it (``cases.services._review_gap``, here in SQL). Each carries
     ``review_due`` (the review's own limit when the decision needs one), ``decide_due`` (the open 90-day
     decision limit, XF-060), ``last_result``/``last_reviewed_on`` (a review that returned it); the nearest
     decision limit comes first."""
@@ -146,17 +146,14 @@ def review_queue() -> QuerySet[Case]:
                                    state=Deadline.State.OPEN).order_by("due_at")
     decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
     last = LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
-    last_pass = last.filter(result=LegalReview.Result.PASS)
     heard = Hearing.objects.filter(case=OuterRef("pk"), attended=True)
     return Case.objects.filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
                                            CaseStatus.HEARING_CLOSED]).annotate(
-        last_pass_on=Subquery(last_pass.values("reviewed_on")[:1]),
+        last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
         heard_on=Subquery(heard.values("held_on")[:1])).filter(
-        Q(last_pass_on__isnull=True) | Q(heard_on__isnull=False, last_pass_on__lt=F("heard_on"))).select_related(
-        "department", "item").annotate(
-        decide_due=Subquery(decide.values("due_at")[:1]), review_due=Subquery(review.values("due_at")[:1]),
-        last_result=Subquery(last.values("result")[:1]),
-        last_reviewed_on=Subquery(last.values("reviewed_on")[:1])).order_by(
+        Q(last_result__isnull=True) | ~Q(last_result=LegalReview.Result.PASS)
+        | Q(heard_on__isnull=False, last_reviewed_on__lt=F("heard_on"))).select_related("department", "item").annotate(
+        decide_due=Subquery(decide.values("due_at")[:1]), review_due=Subquery(review.values("due_at")[:1])).order_by(
         F("decide_due").asc(nulls_last=True), "created_at")
 
 

@@ -186,16 +186,11 @@ def _label(case: Case, what, *, name: str = "") -> dict:
     return said(gettext_noop("%(case)s %(what)s"), labels=("what",), case=name, what=what)
 
 
-def _row_label(label: dict) -> dict:
-    """A kept label as a Deadline row's columns."""
-    return {"label": label["text"][:200], "message": label["message"], "params": label["params"]}
-
-
 def _deadline(case: Case, kind: str, due: Due, what, *, warn_at: dt.date | None = None) -> Deadline:
     """``what`` is due: a catalogue msgid (``gettext_noop``) or a :func:`said` message (see :func:`_label`)."""
     due_at = end_of_day(due.due)
     return Deadline.objects.create(kind=kind, object_type="cases.case", object_id=str(case.pk),
-                                   party_period=kind in PARTY_PERIODS, **_row_label(_label(case, what)),
+                                   party_period=kind in PARTY_PERIODS, **Deadline.label_columns(_label(case, what)),
                                    department=case.department,
                                    due_at=due_at, remind_at=end_of_day(warn_at) if warn_at else due_at -
                                    dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
@@ -1287,17 +1282,26 @@ def _hearing_held_on(case: Case) -> dt.date | None:
     return Hearing.objects.filter(case=case, attended=True).values_list("held_on", flat=True).first()
 
 
+def _review_gap(case: Case) -> str | None:
+    """Why no legal review lets the head decide now (XF-058), or None: the last review must have passed and,
+    after a hearing, have been made since it (第六十五条: the decision rests on the hearing's record). The one
+    reading of "a review that holds" for the decision guard, the review's clock and (in SQL) the queue."""
+    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
+    if last is None or last.result != LegalReview.Result.PASS:
+        return _("须经法制审核且审核通过")
+    held = _hearing_held_on(case)
+    if held and last.reviewed_on < held:
+        return _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）") % {"reviewed": last.reviewed_on,
+                                                                          "held": held}
+    return None
+
+
 def _review_due(case: Case, on: dt.date) -> None:
-    """XF-058 timer: a case whose decision needs legal review (its triggers as proposed) and has no passing
-    review that still holds — after a hearing, one made since it — waits for the reviewers from ``on``; one
-    clock at a time."""
+    """XF-058 timer: a case whose decision needs legal review (its triggers as proposed) and has no review that
+    holds (:func:`_review_gap`) waits for the reviewers from ``on``; one clock at a time."""
     triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                            fine=case.proposed_fine, types=case.proposed_types or [], on=on)
-    passes = case.legal_reviews.filter(result=LegalReview.Result.PASS)
-    held = _hearing_held_on(case)
-    if held:
-        passes = passes.filter(reviewed_on__gte=held)
-    if not triggers or passes.exists() or case_rows(case, kind="case.legal_review").exists():
+    if not triggers or _review_gap(case) is None or case_rows(case, kind="case.legal_review").exists():
         return
     _deadline(case, "case.legal_review", rules.legal_review_deadline(on),
               said(pgettext_noop("deadline", "法制审核"), context="deadline"))
@@ -1398,13 +1402,8 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
         out.append(("XF-044-045-062", _("处罚种类超出告知的范围，须重新告知")))
     triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                            fine=fine, types=types, on=decided_on)
-    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
-    if triggers and (last is None or last.result != LegalReview.Result.PASS):
-        out.append(("XF-058", _("须经法制审核且审核通过（%(triggers)s）") % {"triggers": "；".join(triggers)}))
-    elif triggers and (held := _hearing_held_on(case)) and last.reviewed_on < held:
-        # 第六十五条: the decision rests on the hearing's record, so the review that lets it be made must have read it
-        out.append(("XF-058", _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）")
-                    % {"reviewed": last.reviewed_on, "held": held}))
+    if triggers and (gap := _review_gap(case)):
+        out.append(("XF-058", _("%(gap)s（%(triggers)s）") % {"gap": gap, "triggers": "；".join(triggers)}))
     if case.is_complex_or_serious and not case.discussions.exists():
         out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
     if case.filed_on and decided_on > rules.decision_deadline(case.filed_on).due:
@@ -2055,7 +2054,7 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
     due = add_working_days(on, _cfg("assist.reply.max_working_days"), rule="XF-026")
     label = _label(case, said(gettext_noop("协助：%(matter)s"), matter=matter[:150]), name=case.number)
     row = Deadline.objects.create(kind=f"case.assist.{to_department.pk}", object_type="cases.case",
-                                  object_id=str(case.pk), department=to_department, **_row_label(label),
+                                  object_id=str(case.pk), department=to_department, **Deadline.label_columns(label),
                                   due_at=end_of_day(due.due),
                                   remind_at=end_of_day(due.due) - dt.timedelta(days=1),
                                   escalate2_at=end_of_day(due.due) + dt.timedelta(days=1), rule="XF-026",
@@ -2094,7 +2093,7 @@ def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
     due = rules.crime_transfer_deadlines(report_at)["head_decision_due"]
     Deadline.objects.create(kind="case.crime_head_decision", object_type="cases.case", object_id=str(case.pk),
                             department=case.department, due_at=due,
-                            **_row_label(_label(case, gettext_noop("移送审批（3日）"), name=case.number)),
+                            **Deadline.label_columns(_label(case, gettext_noop("移送审批（3日）"), name=case.number)),
                             remind_at=due - dt.timedelta(days=1), escalate2_at=due + dt.timedelta(days=1),
                             rule="YS-310", **Deadline.basis_columns(said(gettext_noop("报告后3日内"))))
     audit_log(actor=actor, action="cases.crime.report", obj=ct, after={"report_at": report_at})
@@ -2115,7 +2114,7 @@ def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: 
         due = at + dt.timedelta(hours=24)
         Deadline.objects.create(kind="case.crime_transfer", object_type="cases.case", object_id=str(case.pk),
                                 department=case.department, due_at=due,
-                                **_row_label(_label(case, gettext_noop("24小时内移送公安机关"), name=case.number)),
+                                **Deadline.label_columns(_label(case, gettext_noop("24小时内移送公安机关"), name=case.number)),
                                 remind_at=due - dt.timedelta(hours=6), escalate2_at=due + dt.timedelta(hours=24),
                                 rule="YS-310", **Deadline.basis_columns(said(gettext_noop("批准后24小时"))))
     ct.refresh_from_db()

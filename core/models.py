@@ -192,6 +192,11 @@ class Deadline(SaidAgain):
         return {"text": self.basis, "message": self.basis_message, "params": self.basis_params}
 
     @staticmethod
+    def label_columns(label: dict) -> dict:
+        """A label kept by :func:`core.records.said` as the row's columns (the record's text and its parts)."""
+        return {"label": label["text"][:200], "message": label["message"], "params": label["params"]}
+
+    @staticmethod
     def basis_columns(basis: str | dict) -> dict:
         """A basis (text, or a :func:`core.records.said` dict) as the row's columns."""
         if isinstance(basis, dict):

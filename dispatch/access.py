@@ -96,6 +96,14 @@ def photo_publication_refused(user, event: Event) -> str:
     return ""
 
 
+def may_verify(user, event: Event) -> bool:
+    """核查 (verification before closure): the command centre, or a grid worker of the report's town — never
+    someone acting for the body that handled it."""
+    if not (user and user.is_authenticated) or acts_for(user, event.department):
+        return False
+    return is_command(user) or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)
+
+
 def may_rule(user) -> bool:
     """Responsibility disputes are ruled by the guidance office (ZJ-017) — or an administrator."""
     return bool(user and user.is_authenticated and (user.is_superuser or user.role in {Role.GUIDANCE, Role.ADMIN}))

@@ -28,6 +28,7 @@ from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
     acts_for,
+    may_verify,
     photo_publication_refused,
     reporter_contact,
     require_command,
@@ -86,8 +87,8 @@ def deadline_open(*, kind: str, obj, department, label: dict, due_at: dt.datetim
     remind_at = start + (due_at - start) * fraction
     escalate2 = due_at + dt.timedelta(hours=config_get("dispatch.escalate_level2_hours"))
     return Deadline.objects.create(kind=kind, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-                                   department=department, label=label["text"][:200], message=label["message"],
-                                   params=label["params"], due_at=due_at, remind_at=remind_at,
+                                   department=department, **Deadline.label_columns(label), due_at=due_at,
+                                   remind_at=remind_at,
                                    escalate2_at=escalate2, rule=rule, provisional=provisional,
                                    **Deadline.basis_columns(basis))
 
@@ -421,9 +422,7 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
     """核查 by the command centre or a grid worker of the town (not the body that handled it), with photos
     of what was found if taken."""
     event.refresh_from_db()
-    allowed = actor.role in {Role.OPERATOR, Role.GUIDANCE, Role.ADMIN} or actor.is_superuser or (
-        actor.role == Role.GRID_WORKER and actor.town_id == event.town_id)
-    if not allowed or acts_for(actor, event.department):
+    if not may_verify(actor, event):
         raise NotPermitted(_("核查须由指挥中心或属地网格员进行，处置单位不能自行核查"), errors={"__all__": [_("无权核查")]})
     if event.status != EventStatus.RESOLVED:
         raise InvalidTransition(_("只有已处置的事件可以核查"), errors={"status": [event.get_status_display()]})

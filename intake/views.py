@@ -31,6 +31,7 @@ from dispatch.access import (
     acts_for,
     is_command,
     may_rule,
+    may_verify,
     photo_publication_refused,
     report_channels,
     reporter_contact,
@@ -241,8 +242,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "duplicates": event.duplicates.all(), "current": current, "is_command": command, "can_rule": may_rule(user),
         "reopen_until": reopen_until(event), "can_reopen": reopen_open(event, clock.now()),
         "can_act": acts_for(user, event.department), "dispute": event.disputes.filter(status="open").first(),
-        "can_verify": event.status == EventStatus.RESOLVED and not acts_for(user, event.department) and (
-            command or (user.role == Role.GRID_WORKER and user.town_id == event.town_id)),
+        "can_verify": event.status == EventStatus.RESOLVED and may_verify(user, event),
         "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
         "towns": Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code") if command else [],
         "contact": reporter_contact(user, event, revealed=revealed), "revealed": revealed,

@@ -482,6 +482,27 @@ def test_XF_064_hearing_request_notice_presider_agents(cw):
     assert exc.value.rule == "XF-058"
 
 
+def test_XF_058_a_later_return_undoes_an_earlier_pass_everywhere(cw):
+    """The last review is the one that counts: a pass followed by a return (the reviewer looked again) leaves
+    the decision refused, the case in the reviewer's queue and — on the next proposal — a review clock."""
+    from cases.selectors import review_queue
+
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(60000))
+    review_pass(cw, case, on=D(2026, 3, 17))
+    assert case not in review_queue()
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="裁量理由需补充",
+                          checklist={"裁量适当": False}, on=D(2026, 3, 18))
+    assert case in review_queue()
+    notice(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-058" and "须经法制审核且审核通过" in exc.value.message
+    propose(cw, case, on=D(2026, 3, 20), fine=Decimal(60000))
+    assert Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+
+
 def test_XF_058_after_a_hearing_the_review_must_have_read_it(cw):
     """XF-058 (二) with 第六十五条: the decision after a hearing rests on its record, so a review passed before
     the hearing does not let the head decide; the hearing starts the review's clock again."""
