@@ -67,6 +67,8 @@ class EventReplay:
     def __init__(self, *, loader, count: int, today: dt.date, out=None):
         self.L = loader
         self.rng = random.Random(20261126)
+        self.transfer_rng = random.Random(20261206)  # its own stream: adding transfers left the rest as it was
+        self.transfers = 0
         self.count = count
         self.today = today
         self.out = out
@@ -201,6 +203,8 @@ class EventReplay:
         sign_at = ins.issued_at + dt.timedelta(hours=self.rng.choice([0.3, 1, 2, 5, 10, 20, 30]))
         with self._when(sign_at):
             dispatch.instruction_sign(actor=user, instruction=ins)
+        if self.transfer_rng.random() < 0.04:
+            ins, user, sign_at = self._transfer(event, ins, sign_at)
         if not close:
             return
         fb_at = sign_at + dt.timedelta(hours=self.rng.randint(3, 100))
@@ -230,6 +234,32 @@ class EventReplay:
         if event.status == EventStatus.CLOSED and self.rng.random() < 0.3:
             with self._when((event.closed_at or fb_at) + dt.timedelta(hours=5)):
                 dispatch.event_rate(event=event, score=self.rng.choice([5, 5, 5, 4, 4, 3, 2]), comment="")
+
+    def _transfer(self, event, ins, signed_at):
+        """流转: the body that signed finds on the scene that the work is another body's and rings the command
+        centre, which moves it there (the signed instruction keeps its history); the new body signs. The
+        reasons are what a scene shows, not a second opinion on the routing's item: a town finds more than
+        it may handle, a department finds a penalty matter, the bureau finds a supervision matter."""
+        bureau = Department.objects.get(code="ZF")
+        supervisor = event.category.department if event.category_id else None
+        if ins.department.kind == DepartmentKind.TOWN_GOVERNMENT:
+            other, reason = bureau, "现场核实违法情节复杂、涉及相邻乡镇，需县级立案查处，流转县综合执法局"
+        elif ins.department_id != bureau.pk:
+            other, reason = bureau, "现场核实需立案处罚，该处罚权已划转综合行政执法，流转县综合执法局"
+        elif supervisor is not None and supervisor.pk != bureau.pk:
+            other, reason = supervisor, "现场核实未发现违法行为，属行业监管问题，流转主管部门督促整改"
+        else:
+            return ins, self.duty[ins.department_id], signed_at
+        with self._when(signed_at + dt.timedelta(hours=self.transfer_rng.choice([1, 2, 4]))):
+            new = dispatch.instruction_transfer(actor=self.operator, instruction=ins, department=other,
+                                                team=other.teams.first(), reason=reason)
+        self.transfers += 1
+        user = self.duty[other.pk]
+        sign_at = new.issued_at + dt.timedelta(hours=self.transfer_rng.choice([0.5, 1, 3]))
+        with self._when(sign_at):
+            dispatch.instruction_sign(actor=user, instruction=new)
+        event.refresh_from_db()
+        return new, user, sign_at
 
     def reopen(self, event):
         """The reporter says "not fixed" the next day; the same body handles it again and it is re-verified."""
@@ -272,7 +302,7 @@ class EventReplay:
             if event.status != EventStatus.DUPLICATE:
                 self.handle(event, at=at)
             made += 1
-        self.log(f"events: {made} historical events replayed")
+        self.log(f"events: {made} historical events replayed ({self.transfers} moved to another body, 流转)")
         result = retrain_from_history(min_events=50)
         self.log(f"routing model trained on history: {result}")
         # the last fortnight: the model routes what comes without a category; some work is still open

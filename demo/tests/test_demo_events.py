@@ -218,3 +218,29 @@ def test_demo_sweeps_ran_when_the_history_happened(demo_events):
     assert escalated.exists()
     assert Notification.objects.filter(read_at__isnull=True).exists()
     assert not Notification.objects.filter(read_at__isnull=True, created_at__lt=fortnight_start(dt.date.today())).exists()
+
+
+@pytest.mark.django_db
+def test_demo_history_holds_transfers_with_their_trail(demo_events):
+    """流转 is in the demo: the command centre moved signed work to another body with a reason; the old
+    instruction keeps its signature, the new one names it, the event's history says where and why, and
+    考评 counts it against the body the work was taken from."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dispatch.models import Instruction
+    from dispatch.selectors import body_performance
+
+    moved = Instruction.objects.filter(status=Instruction.Status.TRANSFERRED).select_related("event")
+    assert moved.count() >= 3
+    for old in moved:
+        assert old.signed_at is not None
+        new = Instruction.objects.get(transferred_from=old)
+        assert new.department_id != old.department_id and new.content.startswith("（流转自")
+        said = [t.reason for t in old.event.transitions.all()]
+        assert any(r.startswith(f"流转至{new.department.name}：") for r in said), said
+        assert RoutingDecision.objects.filter(event=old.event, method="manual", department=new.department).exists()
+    now = timezone.now()
+    rows = body_performance(start=now - dt.timedelta(days=400), end=now + dt.timedelta(days=1))
+    assert sum(b.transferred for b in rows) == moved.count()
