@@ -396,6 +396,11 @@ class LegalReviewForm(StepForm):
                                           required=False, widget=forms.CheckboxSelectMultiple)
 
 
+class ReviewResubmitForm(StepForm):
+    on = forms.DateField(label=_("提请日期"))
+    note = forms.CharField(label=_("补正情况（按审核意见补充、更正了什么）"), widget=TEXT)
+
+
 class CollectiveForm(StepForm):
     held_on = forms.DateField(label=_("讨论日期"))
     attendees = forms.CharField(label=_("参加人员（三人以上，逗号分隔）"), max_length=500)

@@ -341,6 +341,12 @@ class LegalReview(models.Model):
     result = models.CharField(max_length=6, choices=Result.choices)
     opinion = models.TextField()
     reviewed_on = models.DateField()
+    # A review that did not pass is answered by the handlers: 补正后重新提请 (a return, with what they supplied)
+    # or a new proposal (either result). Until then the case is theirs, not the reviewers' (XF-058).
+    resubmitted_on = models.DateField(_("重新提请审核日期"), null=True, blank=True)
+    resubmitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+")
+    resubmission_note = models.TextField(_("补正情况"), blank=True)
 
     class Meta:
         ordering = ["reviewed_on", "id"]

@@ -138,10 +138,12 @@ def status_counts(qs) -> list[dict]:
 
 def review_queue() -> QuerySet[Case]:
     """Cases waiting for legal review (XF-058): proposed or heard, with no review that holds — the last one
-    passed and, after a hearing, was made since it (``cases.services._review_gap``, here in SQL). Each carries
-    ``review_due`` (the review's own limit when the decision needs one), ``decide_due`` (the open 90-day
-    decision limit, XF-060), ``last_result``/``last_reviewed_on`` (a review that returned it); the nearest
-    decision limit comes first."""
+    passed and, after a hearing, was made since it — and put to the reviewers: never reviewed, a return or
+    failure answered by the handlers (重新提请, a new proposal), or heard since the last review
+    (``cases.services.awaiting_review``, here in SQL). Each carries ``review_due`` (the review's own limit when
+    the decision needs one), ``decide_due`` (the open 90-day decision limit, XF-060), ``last_result``/
+    ``last_reviewed_on``/``last_resubmitted_on`` (a review that returned it, and when it came back); the
+    nearest decision limit comes first."""
     rows = Deadline.objects.filter(object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField()),
                                    state=Deadline.State.OPEN).order_by("due_at")
     decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
@@ -150,9 +152,12 @@ def review_queue() -> QuerySet[Case]:
     return Case.objects.filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
                                            CaseStatus.HEARING_CLOSED]).annotate(
         last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
+        last_resubmitted_on=Subquery(last.values("resubmitted_on")[:1]),
         heard_on=Subquery(heard.values("held_on")[:1])).filter(
-        Q(last_result__isnull=True) | ~Q(last_result=LegalReview.Result.PASS)
-        | Q(heard_on__isnull=False, last_reviewed_on__lt=F("heard_on"))).select_related("department", "item").annotate(
+        Q(last_result__isnull=True)
+        | (~Q(last_result=LegalReview.Result.PASS) & Q(last_resubmitted_on__isnull=False))
+        | Q(heard_on__isnull=False, last_reviewed_on__lt=F("heard_on"))).filter(decided_on__isnull=True).select_related(
+        "department", "item").annotate(
         decide_due=Subquery(decide.values("due_at")[:1]), review_due=Subquery(review.values("due_at")[:1])).order_by(
         F("decide_due").asc(nulls_last=True), "created_at")
 

@@ -1075,7 +1075,26 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
                                            review_opinion="", waived_on=None, waiver_statement="",
                                            waiver_statement_sha256="")
     case.refresh_from_db()
+    # a review that returned or failed the previous proposal is answered by this one (XF-058)
+    _unanswered_reviews(case).update(resubmitted_on=on, resubmitted_by=actor if getattr(actor, "pk", None) else None)
     _review_due(case, on)
+    return case
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Case:
+    """撤回拟处理意见: before the party is told (告知), the handlers take their proposal back to the review stage
+    — after a legal review failed it (XF-058), or to decide otherwise (不予处罚, 移送) — and propose again.
+    Once the party has been told, a changed proposal is 重新拟定 and told again (XF-044-045-062)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.status == CaseStatus.PENALTY_PROPOSED, "XF-057",
+           _("只有尚未告知当事人的拟处理意见可以撤回（本案：%(status)s）") % {"status": case.get_status_display()})
+    if not reason.strip():
+        raise ValidationFailed(_("请写明撤回理由"), errors={"reason": [_("不能为空")]})
+    _transition(case, CaseStatus.REVIEW, actor=actor, on=on,
+                **said_as("reason", gettext_noop("撤回拟处理意见：%(reason)s"), reason=reason.strip()))
+    case_rows(case, kind="case.legal_review").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
     return case
 
 
@@ -1285,7 +1304,8 @@ def _hearing_held_on(case: Case) -> dt.date | None:
 def _review_gap(case: Case) -> str | None:
     """Why no legal review lets the head decide now (XF-058), or None: the last review must have passed and,
     after a hearing, have been made since it (第六十五条: the decision rests on the hearing's record). The one
-    reading of "a review that holds" for the decision guard, the review's clock and (in SQL) the queue."""
+    reading of "a review that holds" for the decision guard, the review's clock and the queue
+    (:func:`awaiting_review`, in SQL ``cases.selectors.review_queue``)."""
     last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
     if last is None or last.result != LegalReview.Result.PASS:
         return _("须经法制审核且审核通过")
@@ -1294,6 +1314,51 @@ def _review_gap(case: Case) -> str | None:
         return _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）") % {"reviewed": last.reviewed_on,
                                                                           "held": held}
     return None
+
+
+def _unanswered_reviews(case: Case):
+    """Reviews that did not pass and that the handlers have not yet answered (重新提请 or a new proposal)."""
+    return case.legal_reviews.exclude(result=LegalReview.Result.PASS).filter(resubmitted_on__isnull=True)
+
+
+def awaiting_review(case: Case) -> bool:
+    """Whether the case is the reviewers' to act on (XF-058): no review holds (:func:`_review_gap`) and the
+    handlers have put it to them — never reviewed, answered a return or a failure (重新提请, a new proposal),
+    or heard since the last review. A case just returned is the handlers' until they answer. The SQL twin
+    is ``cases.selectors.review_queue``."""
+    if case.status not in AWAITING_REVIEW or case.decided_on is not None or _review_gap(case) is None:
+        return False
+    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
+    held = _hearing_held_on(case)
+    return last is None or last.resubmitted_on is not None or bool(held and last.reviewed_on < held)
+
+
+@transaction.atomic
+def legal_review_resubmit(*, actor, case: Case, on: dt.date, note: str) -> LegalReview:
+    """补正后重新提请法制审核 (XF-058): the handlers answer a review that returned the case for correction (退回
+    补正) with what they supplied; the case is back with the reviewers and the review's time limit runs again.
+    A review that failed the proposal (不通过) is answered by a new proposal, not by resubmitting it."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.status in AWAITING_REVIEW and case.decided_on is None, "XF-058",
+           _("本案当前不在待法制审核的阶段（%(status)s）") % {"status": case.get_status_display()})
+    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
+    _guard(last is not None and last.result == LegalReview.Result.RETURN and last.resubmitted_on is None, "XF-058",
+           _("审核不通过的，须重新拟定处理意见") if last is not None and last.result == LegalReview.Result.FAIL
+           and last.resubmitted_on is None else _("只有被退回补正、尚未重新提请的案件可以重新提请审核"))
+    if not note.strip():
+        raise ValidationFailed(_("请写明补正情况"), errors={"note": [_("不能为空")]})
+    _check_step_date(case, on)
+    if on < last.reviewed_on:
+        raise ValidationFailed(_("重新提请日期早于退回日期（%(on)s）") % {"on": last.reviewed_on},
+                               errors={"on": [_("不能早于%(on)s") % {"on": last.reviewed_on}]})
+    LegalReview.objects.filter(pk=last.pk).update(resubmitted_on=on, resubmitted_by=actor if getattr(actor, "pk", None)
+                                                  else None, resubmission_note=note.strip())
+    last.refresh_from_db()
+    _review_due(case, on)
+    audit_log(actor=actor, action="cases.legal_review.resubmit", obj=last,
+              after={"case": case.pk, "on": on, "note": note.strip()[:300]})
+    return last
 
 
 def _review_due(case: Case, on: dt.date) -> None:
@@ -1306,6 +1371,9 @@ def _review_due(case: Case, on: dt.date) -> None:
     _deadline(case, "case.legal_review", rules.legal_review_deadline(on),
               said(pgettext_noop("deadline", "法制审核"), context="deadline"))
 
+
+# Where a case waits for the reviewers: proposed (before or after 告知) or heard.
+AWAITING_REVIEW = (CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED)
 
 # 法制审核 precedes the decision (XF-058: 作出决定之前); a review recorded afterwards could make an unreviewed
 # decision look reviewed. From the lead onwards, because a special limitation period (XF-036) needs one to file.
@@ -2151,6 +2219,7 @@ def export_history(case: Case) -> dict:
     ids |= {("cases.document", str(d.pk)) for d in case.documents.all()}
     ids |= {("cases.evidence", str(e.pk)) for e in case.evidence.all()}
     ids |= {("cases.act", str(a.pk)) for a in case.acts.all()}
+    ids |= {("cases.legalreview", str(r.pk)) for r in case.legal_reviews.all()}
     audit = [r for r in AuditRecord.objects.filter(object_type__startswith="cases.").order_by("seq")
              if (r.object_type, r.object_id) in ids]
     return {
@@ -2161,6 +2230,10 @@ def export_history(case: Case) -> dict:
                        "sha256": d.sha256} for d in case.documents.all()],
         "evidence": [{"kind": e.kind, "description": e.description, "sha256": e.sha256, "verified": e.verified,
                       "lawful": e.lawful} for e in case.evidence.all()],
+        "legal_reviews": [{"reviewed_on": str(r.reviewed_on), "reviewer": str(r.reviewer), "result": r.result,
+                           "triggers": r.triggers, "opinion": r.opinion,
+                           "resubmitted_on": str(r.resubmitted_on) if r.resubmitted_on else None,
+                           "resubmission_note": r.resubmission_note} for r in case.legal_reviews.all()],
         "deadlines": [{"kind": d.kind, "due": d.due_at.isoformat(), "rule": d.rule, "state": d.state}
                       for d in case_deadlines(case)],
         "audit": [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor_name, "action": r.action, "hash": r.hash}

@@ -169,6 +169,21 @@ def _legal_review(actor, case, d, files):
     return "法制审核意见已提交"
 
 
+def _review_resubmit(actor, case, d, files):
+    S.legal_review_resubmit(actor=actor, case=case, on=d["on"], note=d["note"])
+    return "已重新提请法制审核"
+
+
+def _proposal_withdraw(actor, case, d, files):
+    S.proposal_withdraw(actor=actor, case=case, on=d["on"], reason=d["reason"])
+    return "已撤回拟处理意见，案件回到审查阶段，可重新拟定"
+
+
+def _returned_unanswered(case) -> bool:
+    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
+    return bool(last and last.result == "return" and last.resubmitted_on is None)
+
+
 def _collective(actor, case, d, files):
     S.collective_discussion_record(actor=actor, case=case, held_on=d["held_on"], attendees=F.lines(d["attendees"]),
                                    opinions=d["opinions"], conclusion=d["conclusion"])
@@ -444,6 +459,10 @@ STEPS: list[Step] = [
     Step("hearing_hold", _("举行听证"), (C.HEARING_SCHEDULED,), F.HearingHoldForm, _hearing_hold, rule="XF-064", primary=True),
     Step("legal_review", _("法制审核"), (C.PENALTY_PROPOSED,) + HEARD, F.LegalReviewForm, _legal_review,
          roles=(Role.LEGAL_REVIEWER,), rule="XF-058", primary=True),
+    Step("review_resubmit", _("补正后重新提请法制审核"), S.AWAITING_REVIEW, F.ReviewResubmitForm, _review_resubmit,
+         when=_returned_unanswered, rule="XF-058", primary=True),
+    Step("proposal_withdraw", _("撤回拟处理意见（回到审查阶段）"), (C.PENALTY_PROPOSED,), F.ReasonForm,
+         _proposal_withdraw, rule="XF-057 XF-058"),
     Step("collective", _("集体讨论"), (C.REVIEW, C.PENALTY_PROPOSED) + HEARD, F.CollectiveForm, _collective,
          when=lambda c: c.is_complex_or_serious, rule="XF-057"),
     Step("decide", _("作出行政处罚决定"), HEARD, F.DecideForm, _decide, when=lambda c: c.outcome == Outcome.PENALTY,

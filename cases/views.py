@@ -63,6 +63,7 @@ def case_detail(request, pk):
     today = timezone.localdate()
     return render(request, "cases/case_detail.html", {
         "c": case, "deadlines": S.case_deadlines(case), "transitions": case.transitions.all(),
+        "reviews": case.legal_reviews.select_related("reviewer"),
         "documents": case.documents.all(), "evidence": case.evidence.prefetch_related("collected_by"),
         "acts": case.acts.prefetch_related("officers"), "officers": case.case_officers.select_related("officer"),
         "next_steps": selectors.next_steps(case, today), "today": today,

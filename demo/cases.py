@@ -154,6 +154,14 @@ class CaseReplay:
                        reasons="违法事实清楚，证据确凿")
         if stop == 3:
             return case
+        if target == "notice":  # returned for correction first (退回补正), answered the next day, then passed
+            S.legal_review_record(actor=self.reviewer, case=case, result="return",
+                                  opinion="拟处罚意见未说明适用裁量基准的理由，请补充裁量说明",
+                                  checklist={"主体": True, "程序": True, "事实": True, "依据": True, "裁量": False},
+                                  on=propose_on)
+            propose_on += dt.timedelta(days=1)
+            S.legal_review_resubmit(actor=self.actor, case=case, on=propose_on,
+                                    note="已补充裁量说明：初次违法、积极配合调查，适用一般阶次下限")
         S.legal_review_record(actor=self.reviewer, case=case, result="pass", opinion="主体合法、程序合法、事实清楚、适用依据正确",
                               checklist={"主体": True, "程序": True, "事实": True, "依据": True, "裁量": True},
                               on=propose_on)

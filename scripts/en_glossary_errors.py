@@ -4,6 +4,15 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "只有尚未告知当事人的拟处理意见可以撤回（本案：%(status)s）": "Only a proposed outcome the party has not yet been notified of can be withdrawn (this case: %(status)s)",
+    "请写明撤回理由": "State why the proposal is withdrawn",
+    "撤回拟处理意见：%(reason)s": "Proposed outcome withdrawn: %(reason)s",
+    "本案当前不在待法制审核的阶段（%(status)s）": "This case is not at a stage that waits for legal review (%(status)s)",
+    "审核不通过的，须重新拟定处理意见": "A proposal that failed legal review must be replaced by a new proposed outcome",
+    "只有被退回补正、尚未重新提请的案件可以重新提请审核": "Only a case returned for correction and not yet resubmitted can be resubmitted for review",
+    "请写明补正情况": "State the corrections made",
+    "重新提请日期早于退回日期（%(on)s）": "The resubmission date is before the return (%(on)s)",
+    "不能早于%(on)s": "Cannot be before %(on)s",
 # core: calendar, configuration, permissions
 "通知标题不能为空": "The notice title is required", "日期 %(day)s 不属于 %(year)s 年": "Date %(day)s is not in %(year)s",
 "类型“%(kind)s”无效，应为 holiday 或 workday": "Kind “%(kind)s” is not valid: holiday or workday",

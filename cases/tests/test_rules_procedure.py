@@ -484,7 +484,8 @@ def test_XF_064_hearing_request_notice_presider_agents(cw):
 
 def test_XF_058_a_later_return_undoes_an_earlier_pass_everywhere(cw):
     """The last review is the one that counts: a pass followed by a return (the reviewer looked again) leaves
-    the decision refused, the case in the reviewer's queue and — on the next proposal — a review clock."""
+    the decision refused and the case with its handlers — out of the reviewer's queue, no review clock —
+    until they answer; a new proposal answers it, puts it back in the queue and starts a clock."""
     from cases.selectors import review_queue
 
     case = ready_for_notice(cw)
@@ -493,14 +494,107 @@ def test_XF_058_a_later_return_undoes_an_earlier_pass_everywhere(cw):
     assert case not in review_queue()
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="裁量理由需补充",
                           checklist={"裁量适当": False}, on=D(2026, 3, 18))
-    assert case in review_queue()
+    assert case not in review_queue() and not S.awaiting_review(case)
     notice(cw, case)
     S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-058" and "须经法制审核且审核通过" in exc.value.message
     propose(cw, case, on=D(2026, 3, 20), fine=Decimal(60000))
+    assert case in review_queue() and S.awaiting_review(case)
+    assert LegalReview.objects.get(case=case, result="return").resubmitted_on == D(2026, 3, 20)
     assert Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+
+
+RETURNED_ON = D(2026, 3, 18)
+
+
+def _returned(cw, on=RETURNED_ON):
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(60000))
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="当事人陈述笔录未签名，请补正",
+                          checklist={"程序合法": False}, on=on)
+    return case
+
+
+def test_XF_058_a_returned_case_is_the_handlers_until_they_resubmit_it(cw):
+    """退回补正 sends the case back to its handlers: the reviewer's queue and clock wait for them. They answer
+    with what they corrected (补正后重新提请): the case is back in the queue with its review clock running from
+    that day, the answer is kept on the review and audited. Refused, writing nothing: someone who does not
+    handle the case, no account of the correction, a date before the return, resubmitting twice."""
+    from cases.selectors import review_queue
+
+    case = _returned(cw)
+    assert case not in review_queue()
+    assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    with pytest.raises(NotPermitted):
+        S.legal_review_resubmit(actor=cw.legal_reviewer, case=case, on=D(2026, 3, 20), note="已补正")
+    with pytest.raises(ValidationFailed) as exc:
+        S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), note="  ")
+    assert "note" in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), note="已补正")
+    assert "on" in exc.value.errors
+    review = LegalReview.objects.get(case=case)
+    assert review.resubmitted_on is None and case not in review_queue()
+    assert not AuditRecord.objects.filter(action="cases.legal_review.resubmit").exists()
+
+    S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), note="已由当事人补签陈述笔录")
+    review.refresh_from_db()
+    assert (review.resubmitted_on, review.resubmission_note, review.resubmitted_by) == (
+        D(2026, 3, 20), "已由当事人补签陈述笔录", cw.bureau_officer)
+    row = review_queue().get(pk=case.pk)
+    assert row.last_result == "return" and row.last_resubmitted_on == D(2026, 3, 20)
+    clock_row = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state="open")
+    assert clock_row.basis == "2026-03-20 + 10 个工作日"
+    assert AuditRecord.objects.filter(action="cases.legal_review.resubmit", object_id=str(review.pk)).exists()
+    with pytest.raises(RuleViolation) as exc:
+        S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), note="再次提请")
+    assert exc.value.rule == "XF-058"
+    review_pass(cw, case, on=D(2026, 3, 23))
+    assert case not in review_queue()
+    assert Deadline.objects.get(pk=clock_row.pk).state == "met"
+
+
+def test_XF_058_a_failed_proposal_is_withdrawn_and_proposed_again(cw):
+    """不通过 is not answered by resubmitting the same proposal: before 告知 the handlers withdraw it to the
+    review stage (the review clock stops) and propose again, which puts the case back with the reviewers."""
+    from cases.selectors import review_queue
+
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(60000))
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="fail", opinion="罚款超出裁量基准幅度",
+                          checklist={"裁量适当": False}, on=D(2026, 3, 18))
+    assert case not in review_queue()
+    with pytest.raises(RuleViolation) as exc:
+        S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), note="已补正")
+    assert "须重新拟定处理意见" in exc.value.message
+    with pytest.raises(ValidationFailed) as exc:
+        S.proposal_withdraw(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), reason="")
+    assert "reason" in exc.value.errors and Case.objects.get(pk=case.pk).status == CaseStatus.PENALTY_PROPOSED
+    S.proposal_withdraw(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), reason="按审核意见重新确定罚款数额")
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.REVIEW
+    assert case.transitions.last().reason == "撤回拟处理意见：按审核意见重新确定罚款数额"
+    assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    propose(cw, case, on=D(2026, 3, 20), fine=Decimal(55000))
+    assert case in review_queue()
+    assert LegalReview.objects.get(case=case).resubmitted_on == D(2026, 3, 20)
+    notice(cw, case, on=D(2026, 3, 20))
+    with pytest.raises(RuleViolation):  # once the party is told, a changed proposal is 重新拟定 and told again
+        S.proposal_withdraw(actor=cw.bureau_officer, case=case, on=D(2026, 3, 21), reason="再次调整")
+
+
+def test_XF_058_the_case_export_holds_its_legal_reviews(cw):
+    """The history exported for reconsideration or a court carries each review, its answer and its audit."""
+    case = _returned(cw)
+    S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), note="已补签")
+    out = S.export_history(case)
+    assert out["legal_reviews"] == [{"reviewed_on": "2026-03-18", "reviewer": str(cw.legal_reviewer),
+                                     "result": "return", "triggers": out["legal_reviews"][0]["triggers"],
+                                     "opinion": "当事人陈述笔录未签名，请补正", "resubmitted_on": "2026-03-20",
+                                     "resubmission_note": "已补签"}]
+    assert out["legal_reviews"][0]["triggers"]
+    assert {"cases.legal_review", "cases.legal_review.resubmit"} <= {r["action"] for r in out["audit"]}
 
 
 def test_XF_058_after_a_hearing_the_review_must_have_read_it(cw):
@@ -609,14 +703,25 @@ def test_XF_058_the_reviewer_is_told_what_waits_for_review(cw, client):
     assert case.number in queue and decide.due_at.astimezone(TZ).strftime("%Y-%m-%d") in queue and "未审核" in queue
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="return", opinion="证据需补充",
                           checklist={"证据": False}, on=D(2026, 3, 17))
-    queue = client.get(reverse("cases:reviews")).content.decode()
-    assert case.number in queue and "退回补正" in queue and "03-17" in queue  # still waiting, and why
+    assert case.number not in client.get(reverse("cases:reviews")).content.decode()  # the handlers' turn
     assert reverse("cases:reviews") in client.get(reverse("cases:workbench")).content.decode()
     for who in (cw.bureau_officer, cw.zf_head):
         client.force_login(who)
         assert "待法制审核" not in client.get("/").content.decode()
         assert client.get(reverse("cases:reviews")).status_code == 404
         assert reverse("cases:reviews") not in client.get(reverse("cases:workbench")).content.decode()
+    client.force_login(cw.bureau_officer)  # the handler sees why, and answers on the case page
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "证据需补充" in page and "待补正后重新提请" in page
+    assert reverse("cases:step", args=[case.pk, "review_resubmit"]) in page
+    resp = client.post(reverse("cases:step", args=[case.pk, "review_resubmit"]),
+                       {"on": "2026-03-18", "note": "已补充现场检查笔录"})
+    assert resp.status_code == 302, resp.content.decode()[-2000:]
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "补正后重新提请" in page and "已补充现场检查笔录" in page and "待补正后重新提请" not in page
+    client.force_login(cw.legal_reviewer)
+    queue = client.get(reverse("cases:reviews")).content.decode()
+    assert case.number in queue and "退回补正" in queue and "03-17" in queue and "重新提请 03-18" in queue
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意",
                           checklist={"主体合法": True, "程序合法": True}, on=D(2026, 3, 18))
     client.force_login(cw.legal_reviewer)

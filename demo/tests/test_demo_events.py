@@ -76,6 +76,12 @@ def test_demo_cases_in_every_state(demo_events):
             "hearing_scheduled", "hearing_closed", "decided", "served", "overdue", "reminded", "court_applied",
             "executed", "closed", "not_filed", "transferred_judicial", "spot_decided"} <= statuses
     assert Document.objects.filter(doc_type="hearing_record").exists()
+    # XF-058: one case was returned for correction, answered by its handlers and then passed
+    from cases.models import LegalReview
+
+    returned = LegalReview.objects.get(result="return")
+    assert returned.resubmitted_on and returned.resubmission_note
+    assert returned.case.legal_reviews.filter(result="pass", reviewed_on__gte=returned.resubmitted_on).exists()
     # 立案审批: one request waits for the head; every filed case was approved by the head
     from cases.models import CaseApproval
     from cases.selectors import awaiting_head
