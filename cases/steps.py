@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import forms as F
@@ -47,22 +48,22 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 def _assign(actor, case, d, files):
     S.case_assign(actor=actor, case=case, officer=d["officer"], on=d["on"], role=d["role"],
                   no_conflict_declared=d["no_conflict_declared"])
-    return f"已指派 {d['officer'].name}"
+    return gettext("已指派 %(name)s") % {"name": d["officer"].name}
 
 
 def _file(actor, case, d, files):
     S.case_file_request(actor=actor, case=case, on=d["on"], basis=d["basis"],
                         limitation_citation=d["limitation_citation"])
-    return "已提交立案申请，等待负责人审批"
+    return gettext("已提交立案申请，等待负责人审批")
 
 
 def _file_approve(actor, case, d, files):
     if not d["approved"]:
         S.case_file_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
-        return "已作出不同意立案的审批意见"
+        return gettext("已作出不同意立案的审批意见")
     S.case_file(actor=actor, case=case, on=d["on"], opinion=d["opinion"] or "同意立案")
     case.refresh_from_db()
-    return f"已批准立案，案号 {case.number}"
+    return gettext("已批准立案，案号 %(number)s") % {"number": case.number}
 
 
 def _filing_question_pending(case) -> bool:
@@ -78,7 +79,7 @@ def _act(actor, case, d, files):
                  witness=d["witness"], av_sha256=(d["av_sha256"] or "").lower(), av_started_at=_aware(d["av_started_at"]),
                  av_ended_at=_aware(d["av_ended_at"]), approval_ref=d["approval_ref"], emergency=d["emergency"],
                  approval=d["approval"])
-    return "笔录已制作"
+    return gettext("笔录已制作")
 
 
 def _evidence(actor, case, d, files):
@@ -87,96 +88,96 @@ def _evidence(actor, case, d, files):
                    collectors=list(d["collectors"]), method=d["method"], lawful=d["lawful"], source=d["source"],
                    data=upload.read() if upload else None, filename=upload.name if upload else "",
                    device=d.get("device"), report_file=d.get("report_file"))
-    return "证据已登记" + ("，设备记录须经审核后方可使用（XF-041）" if d.get("device") else "")
+    return gettext("证据已登记，设备记录须经审核后方可使用（XF-041）") if d.get("device") else gettext("证据已登记")
 
 
 def _device_review(actor, case, d, files):
     S.device_record_review(actor=actor, evidence=d["evidence"], result=d["result"], on=d["on"], note=d["note"],
                            party_informed_via=d["party_informed_via"])
-    return "设备记录审核完成"
+    return gettext("设备记录审核完成")
 
 
 def _verify(actor, case, d, files):
     S.evidence_verify(actor=actor, evidence=d["evidence"], on=d["on"])
-    return "证据已查证"
+    return gettext("证据已查证")
 
 
 def _close_investigation(actor, case, d, files):
     S.investigation_close(actor=actor, case=case, on=d["on"], facts=d["facts"])
-    return "调查终结，已提交审查"
+    return gettext("调查终结，已提交审查")
 
 
 def _propose(actor, case, d, files):
     S.case_propose(actor=actor, case=case, on=d["on"], outcome=d["outcome"], types=d["types"], fine=d["fine"],
                    confiscation=d["confiscation"], band=d["band"], reasons=d["reasons"],
                    mitigation_reasoning=d["mitigation_reasoning"], is_complex=d["is_complex"])
-    return "已拟定处理意见"
+    return gettext("已拟定处理意见")
 
 
 def _no_penalty(actor, case, d, files):
     S.case_decide_no_penalty(actor=actor, case=case, decided_on=d["on"], grounds=d["grounds"],
                              education_method=d["education_method"], education_content=d["education_content"])
-    return "已作出不予行政处罚决定"
+    return gettext("已作出不予行政处罚决定")
 
 
 def _notice(actor, case, d, files):
     S.notice_serve(actor=actor, case=case, served_on=d["served_on"], method=d["method"])
-    return "告知书已送达，陈述申辩期限已开始计算"
+    return gettext("告知书已送达，陈述申辩期限已开始计算")
 
 
 def _representations(actor, case, d, files):
     S.representations_record(actor=actor, case=case, text=d["text"], received_on=d["received_on"],
                              review_opinion=d["review_opinion"])
-    return "陈述申辩及复核意见已记录"
+    return gettext("陈述申辩及复核意见已记录")
 
 
 def _waiver(actor, case, d, files):
     S.waiver_record(actor=actor, case=case, on=d["on"], statement=d["statement"].read(),
                     filename=d["statement"].name)
-    return "已记录书面放弃"
+    return gettext("已记录书面放弃")
 
 
 def _hearing_request(actor, case, d, files):
     if case.hearing_request_due and d["requested_on"] > case.hearing_request_due:
         S.hearing_request_late(actor=actor, case=case, requested_on=d["requested_on"], reason=d["late_reason"])
-        return "逾期听证申请已报负责人决定是否受理"
+        return gettext("逾期听证申请已报负责人决定是否受理")
     S.hearing_request(actor=actor, case=case, requested_on=d["requested_on"])
-    return "已登记听证申请"
+    return gettext("已登记听证申请")
 
 
 def _late_hearing(actor, case, d, files):
     a = S.late_hearing_decide(actor=actor, case=case, on=d["on"], approved=d["approved"], opinion=d["opinion"])
-    return "已受理逾期听证申请" if a.status == "approved" else "不予受理，理由已记录"
+    return gettext("已受理逾期听证申请") if a.status == "approved" else gettext("不予受理，理由已记录")
 
 
 def _hearing_schedule(actor, case, d, files):
     S.hearing_schedule(actor=actor, case=case, notice_served_on=d["notice_served_on"],
                        scheduled_for=_aware(d["scheduled_for"]), place=d["place"], presider=d["presider"],
                        public=d["public"], secrecy_reason=d["secrecy_reason"], agents=F.lines(d["agents"]))
-    return "听证通知书已送达"
+    return gettext("听证通知书已送达")
 
 
 def _hearing_hold(actor, case, d, files):
     S.hearing_hold(actor=actor, case=case, held_on=d["held_on"], attended=d["attended"], record=d["record"],
                    party_signed=d["party_signed"], refusal_note=d["refusal_note"], report=d["report"])
-    return "听证结束"
+    return gettext("听证结束")
 
 
 def _legal_review(actor, case, d, files):
     ticked = set(d["checklist"])
     S.legal_review_record(actor=actor, case=case, result=d["result"], opinion=d["opinion"], on=d["on"],
                           checklist={c: c in ticked for c in F.CHECKLIST})
-    return "法制审核意见已提交"
+    return gettext("法制审核意见已提交")
 
 
 def _review_resubmit(actor, case, d, files):
     S.legal_review_resubmit(actor=actor, case=case, on=d["on"], note=d["note"])
-    return "已重新提请法制审核"
+    return gettext("已重新提请法制审核")
 
 
 def _proposal_withdraw(actor, case, d, files):
     S.proposal_withdraw(actor=actor, case=case, on=d["on"], reason=d["reason"])
-    return "已撤回拟处理意见，案件回到审查阶段，可重新拟定"
+    return gettext("已撤回拟处理意见，案件回到审查阶段，可重新拟定")
 
 
 def _returned_unanswered(case) -> bool:
@@ -187,143 +188,145 @@ def _returned_unanswered(case) -> bool:
 def _collective(actor, case, d, files):
     S.collective_discussion_record(actor=actor, case=case, held_on=d["held_on"], attendees=F.lines(d["attendees"]),
                                    opinions=d["opinions"], conclusion=d["conclusion"])
-    return "集体讨论记录已保存"
+    return gettext("集体讨论记录已保存")
 
 
 def _decide(actor, case, d, files):
     S.case_decide(actor=actor, case=case, decided_on=d["decided_on"], types=d["types"], fine=d["fine"],
                   confiscation=d["confiscation"], order_correction=d["order_correction"],
                   correction_due=d["correction_due"], temporal_note=d["temporal_note"])
-    return "已作出行政处罚决定，请在七个工作日内送达"
+    return gettext("已作出行政处罚决定，请在七个工作日内送达")
 
 
 def _serve(actor, case, d, files):
     S.case_serve(actor=actor, case=case, served_on=d["served_on"], method=d["method"], receiver=d["receiver"],
                  signed=d["signed"], refusal_note=d["refusal_note"], witness=d["witness"],
                  e_service_consent=d["e_service_consent"], public_notice_on=d["public_notice_on"])
-    return "决定书已送达"
+    return gettext("决定书已送达")
 
 
 def _payment(actor, case, d, files):
     S.payment_record(actor=actor, case=case, amount=d["amount"], paid_on=d["paid_on"], method=d["method"])
-    return "已登记缴款"
+    return gettext("已登记缴款")
 
 
 def _deferral(actor, case, d, files):
     S.deferral_approve(actor=actor, case=case, reason=d["reason"], schedule=d["schedule"], on=d["on"])
-    return "已批准延期/分期缴纳"
+    return gettext("已批准延期/分期缴纳")
 
 
 def _overdue(actor, case, d, files):
     S.mark_overdue(case=case, on=d["on"])
-    return "已登记逾期，开始加处罚款"
+    return gettext("已登记逾期，开始加处罚款")
 
 
 def _reminder(actor, case, d, files):
     S.reminder_serve(actor=actor, case=case, served_on=d["on"])
-    return "催告书已送达"
+    return gettext("催告书已送达")
 
 
 def _court(actor, case, d, files):
     S.court_apply(actor=actor, case=case, applied_on=d["applied_on"])
-    return "已申请人民法院强制执行"
+    return gettext("已申请人民法院强制执行")
 
 
 def _remedy_file(actor, case, d, files):
     S.remedy_file(actor=actor, case=case, kind=d["kind"], body=d["body"], filed_on=d["filed_on"],
                   copy_received_on=d["copy_received_on"], via_agency=d["via_agency"])
-    return "已登记复议/诉讼，加处罚款暂停计算" + ("；须在五个工作日内转送复议机关" if d["via_agency"] else "")
+    return (gettext("已登记复议/诉讼，加处罚款暂停计算；须在五个工作日内转送复议机关") if d["via_agency"]
+            else gettext("已登记复议/诉讼，加处罚款暂停计算"))
 
 
 def _remedy_forward(actor, case, d, files):
     S.remedy_forward(actor=actor, remedy=d["remedy"], on=d["on"])
-    return "已转送复议机关"
+    return gettext("已转送复议机关")
 
 
 def _remedy_close(actor, case, d, files):
     S.remedy_close(actor=actor, remedy=d["remedy"], result=d["result"], closed_on=d["closed_on"])
-    return "已登记复议/诉讼结果"
+    return gettext("已登记复议/诉讼结果")
 
 
 def _publish(actor, case, d, files):
     S.publication_publish(actor=actor, case=case, on=d["on"])
-    return "处罚决定已公开"
+    return gettext("处罚决定已公开")
 
 
 def _withdraw(actor, case, d, files):
     S.publication_withdraw(actor=actor, case=case, on=d["on"], reason=d["reason"])
-    return "已撤回公开"
+    return gettext("已撤回公开")
 
 
 def _recusal_apply(actor, case, d, files):
     S.recusal_apply(actor=actor, case=case, officer=d["officer"], applicant=d["applicant"], reason=d["reason"],
                     on=d["on"])
-    return "已登记回避申请，调查不停止"
+    return gettext("已登记回避申请，调查不停止")
 
 
 def _recusal_decide(actor, case, d, files):
     r = S.recusal_decide(actor=actor, recusal=d["recusal"], granted=d["granted"], on=d["on"])
-    return "已准予回避，请另行指派承办人员" if r.granted else "已驳回回避申请"
+    return gettext("已准予回避，请另行指派承办人员") if r.granted else gettext("已驳回回避申请")
 
 
 def _seizure_extend(actor, case, d, files):
     row = S.seizure_extend(actor=actor, case=case, act=d["act"], on=d["on"], approval_ref=d["approval_ref"],
                            reason=d["reason"])
-    return f"查封/扣押期限已延长至 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
+    return gettext("查封/扣押期限已延长至 %(date)s") % {"date": f"{row.due_at.astimezone(LOCAL):%Y-%m-%d}"}
 
 
 def _seizure_testing(actor, case, d, files):
     row = S.seizure_testing(actor=actor, case=case, act=d["act"], started_on=d["started_on"], ended_on=d["ended_on"],
                             lab=d["lab"], party_notified_on=d["party_notified_on"])
-    return f"检测期间不计入，查封/扣押期限顺延至 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
+    return gettext("检测期间不计入，查封/扣押期限顺延至 %(date)s") % {"date": f"{row.due_at.astimezone(LOCAL):%Y-%m-%d}"}
 
 
 def _measure_request(actor, case, d, files):
     S.measure_approval_request(actor=actor, case=case, kind=d["kind"], on=d["on"], reason=d["reason"])
-    return "已报负责人审批"
+    return gettext("已报负责人审批")
 
 
 def _measure_approve(actor, case, d, files):
     a = S.measure_approval_decide(actor=actor, case=case, approval=d["approval"], on=d["on"], approved=d["approved"],
                                   opinion=d["opinion"])
-    return "已批准，可实施" if a.status == "approved" else "不批准，理由已记录"
+    return gettext("已批准，可实施") if a.status == "approved" else gettext("不批准，理由已记录")
 
 
 def _emergency_approve(actor, case, d, files):
     a = S.emergency_approval_decide(actor=actor, case=case, approval=d["approval"], on=d["on"],
                                     approved=d["approved"], opinion=d["opinion"])
-    return "已补办批准" if a.status == "approved" else "不批准，强制措施已解除"
+    return gettext("已补办批准") if a.status == "approved" else gettext("不批准，强制措施已解除")
 
 
 def _seizure_release(actor, case, d, files):
     S.seizure_release(actor=actor, case=case, act=d["act"], on=d["on"], reason=d["reason"])
-    return "已解除/处理查封扣押"
+    return gettext("已解除/处理查封扣押")
 
 
 def _assist_request(actor, case, d, files):
     row = S.assistance_request(actor=actor, case=case, to_department=d["to_department"], matter=d["matter"],
                                basis=d["basis"], on=d["on"])
-    return f"已请求{d['to_department']}协助，答复时限 {row.due_at.astimezone(LOCAL):%Y-%m-%d}"
+    return gettext("已请求%(department)s协助，答复时限 %(date)s") % {
+        "department": d["to_department"], "date": f"{row.due_at.astimezone(LOCAL):%Y-%m-%d}"}
 
 
 def _assist_reply(actor, case, d, files):
     S.assistance_reply(actor=actor, case=case, on=d["on"], reply=d["reply"])
-    return "已答复协助请求"
+    return gettext("已答复协助请求")
 
 
 def _crime_report(actor, case, d, files):
     S.crime_report(actor=actor, case=case, report_at=_aware(d["report_at"]))
-    return "已报告涉嫌犯罪，负责人须在3日内决定是否移送"
+    return gettext("已报告涉嫌犯罪，负责人须在3日内决定是否移送")
 
 
 def _crime_decide(actor, case, d, files):
     ct = S.crime_decide(actor=actor, case=case, approved=d["approved"], at=_aware(d["at"]), reason=d["reason"])
-    return "已批准移送，须在24小时内移送公安机关" if ct.approved else "不批准移送，理由已记录"
+    return gettext("已批准移送，须在24小时内移送公安机关") if ct.approved else gettext("不批准移送，理由已记录")
 
 
 def _crime_transfer(actor, case, d, files):
     S.crime_transfer(actor=actor, case=case, at=_aware(d["at"]), receipt_no=d["receipt_no"])
-    return "已移送公安机关"
+    return gettext("已移送公安机关")
 
 
 def _crime(case: Case):
@@ -335,68 +338,68 @@ def _crime(case: Case):
 def _cash(actor, case, d, files):
     S.cash_handover(actor=actor, payment=d["payment"], handed_over_on=d["handed_over_on"],
                     deposited_on=d["deposited_on"])
-    return "已登记罚款交回/缴存"
+    return gettext("已登记罚款交回/缴存")
 
 
 def _transfer_out(actor, case, d, files):
     S.case_transfer_out(actor=actor, case=case, to_department=d["to_department"], on=d["on"], reason=d["reason"])
-    return f"已移送{d['to_department']}"
+    return gettext("已移送%(department)s") % {"department": d["to_department"]}
 
 
 def _dispute(actor, case, d, files):
     S.jurisdiction_dispute(actor=actor, case=case, other=d["other"], on=d["on"], reason=d["reason"])
-    return "已提交指导办协调管辖争议"
+    return gettext("已提交指导办协调管辖争议")
 
 
 def _ruling(actor, case, d, files):
     S.jurisdiction_rule(actor=actor, case=case, handler=d["handler"], on=d["on"], reason=d["reason"])
-    return f"已协调：由{d['handler']}管辖"
+    return gettext("已协调：由%(handler)s管辖") % {"handler": d["handler"]}
 
 
 def _correction_check(actor, case, d, files):
     S.correction_check_record(actor=actor, case=case, on=d["on"], corrected=d["corrected"], note=d["note"])
-    return "已记录改正复查" if d["corrected"] else "已记录：逾期未改正，请依法处理"
+    return gettext("已记录改正复查") if d["corrected"] else gettext("已记录：逾期未改正，请依法处理")
 
 
 def _share(actor, case, d, files):
     S.evidence_share(actor=actor, evidence=d["evidence"], to_case=d["to_case_number"], on=d["on"])
-    return f"已向{d['to_case_number'].department}共享证据"
+    return gettext("已向%(department)s共享证据") % {"department": d["to_case_number"].department}
 
 
 def _spot_file(actor, case, d, files):
     S.spot_file_with_agency(actor=actor, case=case, on=d["on"])
-    return "当场处罚决定已备案"
+    return gettext("当场处罚决定已备案")
 
 
 def _not_file(actor, case, d, files):
     S.case_not_file_request(actor=actor, case=case, on=d["on"], reason=d["reason"])
-    return "已提交不予立案申请，等待负责人审批"
+    return gettext("已提交不予立案申请，等待负责人审批")
 
 
 def _not_file_approve(actor, case, d, files):
     if not d["approved"]:
         S.case_not_file_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
-        return "已作出不同意不予立案的审批意见"
+        return gettext("已作出不同意不予立案的审批意见")
     S.case_not_file(actor=actor, case=case, on=d["on"], opinion=d["opinion"] or "同意不予立案")
-    return "已批准不予立案"
+    return gettext("已批准不予立案")
 
 
 def _close(actor, case, d, files):
     S.case_close(actor=actor, case=case, on=d["on"], reason=d["reason"])
-    return "已结案"
+    return gettext("已结案")
 
 
 def _close_request(actor, case, d, files):
     S.case_close_request(actor=actor, case=case, on=d["on"], reason=d["reason"])
-    return "已提交结案申请，等待负责人审批"
+    return gettext("已提交结案申请，等待负责人审批")
 
 
 def _close_approve(actor, case, d, files):
     if not d["approved"]:
         S.case_close_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
-        return "已作出不同意结案的审批意见"
+        return gettext("已作出不同意结案的审批意见")
     S.case_close(actor=actor, case=case, on=d["on"], opinion=d["opinion"] or "同意结案")
-    return "已批准结案"
+    return gettext("已批准结案")
 
 
 def _pending(case, kind) -> bool:
@@ -409,7 +412,7 @@ def _closable(case) -> bool:
 
 def _archive(actor, case, d, files):
     S.case_archive(actor=actor, case=case, on=d["on"])
-    return "已归档，卷宗已生成"
+    return gettext("已归档，卷宗已生成")
 
 
 def _publication(case: Case):

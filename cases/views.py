@@ -131,13 +131,14 @@ def case_step(request, pk, key):
     if step is None:
         raise Http404
     if not steps_.may_take(request.user, step):
-        raise PermissionDenied("无权进行此步骤")
+        raise PermissionDenied(gettext("无权进行此步骤"))
     offered = step in steps_.steps_for(case, request.user)
     form = step.form(request.POST if request.method == "POST" else None,
                      request.FILES if request.method == "POST" else None, case=case)
     status, refusal = 200, ""
     if not offered:
-        refusal = f"案件当前状态“{case.get_status_display()}”不能进行“{step.label}”"
+        refusal = gettext("案件当前状态“%(status)s”不能进行“%(step)s”") % {"status": case.get_status_display(),
+                                                                      "step": step.label}
         status = 409
     elif request.method == "POST":
         status = 422
@@ -167,7 +168,7 @@ def case_new(request):
     """案件来源登记: a clue, typed in or opened from one or more events (?event=ID&event=ID)."""
     user = request.user
     if user.role not in HANDLER_ROLES and not user.is_superuser:
-        raise PermissionDenied("只有执法人员可以登记案件")
+        raise PermissionDenied(gettext("只有执法人员可以登记案件"))
     ids = request.POST.getlist("event") if request.method == "POST" else request.GET.getlist("event")
     try:
         events = [access_event(user=user, pk=int(i)) for i in ids]

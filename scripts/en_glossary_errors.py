@@ -4,6 +4,9 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "只有执法人员可以登记案件": "Only enforcement officers can register a case",
+    "无权进行此步骤": "You may not take this step",
+    "案件当前状态“%(status)s”不能进行“%(step)s”": "In its present state (“%(status)s”) the case cannot take the step “%(step)s”",
     "只有尚未告知当事人的拟处理意见可以撤回（本案：%(status)s）": "Only a proposed outcome the party has not yet been notified of can be withdrawn (this case: %(status)s)",
     "请写明撤回理由": "State why the proposal is withdrawn",
     "撤回拟处理意见：%(reason)s": "Proposed outcome withdrawn: %(reason)s",

@@ -584,6 +584,23 @@ def test_XF_058_a_failed_proposal_is_withdrawn_and_proposed_again(cw):
         S.proposal_withdraw(actor=cw.bureau_officer, case=case, on=D(2026, 3, 21), reason="再次调整")
 
 
+def test_XF_058_resubmitting_through_the_form_speaks_the_officers_language(cw, client):
+    """The step's form and its confirmation in English: a step said what it had done in Chinese to everyone."""
+    case = _returned(cw)
+    client.force_login(cw.bureau_officer)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "Awaiting correction and resubmission" in page and "Resubmit for legal review after correction" in page
+    resp = client.post(reverse("cases:step", args=[case.pk, "review_resubmit"]),
+                       {"on": "2026-03-20", "note": "已补签笔录"}, follow=True)
+    page = resp.content.decode()
+    assert "Resubmitted for legal review" in page and "已重新提请法制审核" not in page
+    assert "Resubmitted after correction" in page and "已补签笔录" in page
+    resp = client.post(reverse("cases:step", args=[case.pk, "review_resubmit"]), {"on": "2026-03-20", "note": "x"})
+    assert resp.status_code == 409  # answered once: no longer offered, and the refusal is in English too
+    assert "cannot take the step “Resubmit for legal review after correction”" in resp.content.decode()
+
+
 def test_XF_058_the_case_export_holds_its_legal_reviews(cw):
     """The history exported for reconsideration or a court carries each review, its answer and its audit."""
     case = _returned(cw)
