@@ -136,6 +136,19 @@ def status_counts(qs) -> list[dict]:
             for r in qs.values("status").annotate(n=Count("id")).order_by("-n")]
 
 
+def answers_owed(user) -> QuerySet[Case]:
+    """The handler's cases that a legal review did not pass and that wait for their answer (XF-058): 补正后
+    重新提请 after a return, a new proposal after a failure (``cases.services.awaiting_review``'s other side).
+    Each carries ``last_result``, ``last_reviewed_on`` and ``last_opinion``."""
+    last = LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
+    return my_cases(user).filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
+                                             CaseStatus.HEARING_CLOSED]).annotate(
+        last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
+        last_opinion=Subquery(last.values("opinion")[:1]),
+        last_resubmitted_on=Subquery(last.values("resubmitted_on")[:1])).filter(
+        last_result__in=[LegalReview.Result.RETURN, LegalReview.Result.FAIL], last_resubmitted_on__isnull=True)
+
+
 def review_queue() -> QuerySet[Case]:
     """Cases waiting for legal review (XF-058): proposed or heard, with no review that holds — the last one
     passed and, after a hearing, was made since it — and put to the reviewers: never reviewed, a return or

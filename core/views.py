@@ -42,6 +42,9 @@ def home(request):
     work["case_due_soon"] = case_selectors.due_soon(user, today).count()
     work["head_decisions"] = len(case_selectors.awaiting_head(user))
     work["to_review"] = case_selectors.review_queue().count() if has_perm(user, "cases.legal_review") else 0
+    from cases.services import HANDLER_ROLES
+
+    work["answers_owed"] = list(case_selectors.answers_owed(user)[:10]) if user.role in HANDLER_ROLES else []
     from intake.choices import PUBLIC_STEP_TEXT
     from intake.selectors import my_reports
 

@@ -632,4 +632,5 @@ EN_MORE = {
     "已作出不同意结案的审批意见": "Closure not approved; the opinion is recorded",
     "已批准结案": "Closure approved",
     "已归档，卷宗已生成": "Archived; the case file has been generated",
+    "法制审核未通过，待补正或重新拟定": "Not passed by legal review: correct and resubmit, or propose again",
 }

@@ -601,6 +601,32 @@ def test_XF_058_resubmitting_through_the_form_speaks_the_officers_language(cw, c
     assert "cannot take the step “Resubmit for legal review after correction”" in resp.content.decode()
 
 
+def test_XF_058_the_handler_is_told_what_the_review_sent_back(cw, client):
+    """The handling officer's 我的待办 lists the cases a review returned or failed, with the opinion, until they
+    answer; other officers of the body who do not handle the case, and the reviewer, are not shown it."""
+    case = _returned(cw)
+    client.force_login(cw.bureau_officer)
+    home = client.get("/").content.decode()
+    assert "法制审核未通过，待补正或重新拟定" in home and case.number in home and "当事人陈述笔录未签名" in home
+    assert reverse("cases:case", args=[case.pk]) in home
+    from org.choices import Role
+    from org.models import User
+
+    other = User.objects.create_user("zf_other", password="x", role=Role.BUREAU_OFFICER, department=cw.zf,
+                                     team=cw.bureau_team)
+    cw.make_officer("洪其他", cw.bureau_team, user=other, no="33082200077")
+    for who in (other, cw.legal_reviewer):
+        client.force_login(who)
+        assert "法制审核未通过" not in client.get("/").content.decode()
+    S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), note="已补签")
+    client.force_login(cw.bureau_officer)
+    assert "法制审核未通过" not in client.get("/").content.decode()
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="fail", opinion="罚款明显不当",
+                          checklist={"裁量适当": False}, on=D(2026, 3, 21))
+    home = client.get("/").content.decode()
+    assert "法制审核未通过，待补正或重新拟定" in home and "不通过" in home and "罚款明显不当" in home
+
+
 def test_XF_058_the_case_export_holds_its_legal_reviews(cw):
     """The history exported for reconsideration or a court carries each review, its answer and its audit."""
     case = _returned(cw)
