@@ -136,11 +136,16 @@ def status_counts(qs) -> list[dict]:
             for r in qs.values("status").annotate(n=Count("id")).order_by("-n")]
 
 
+def _last_review() -> QuerySet[LegalReview]:
+    """The review that counts, per case in a subquery (``cases.services.last_review`` in SQL)."""
+    return LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
+
+
 def answers_owed(user) -> QuerySet[Case]:
     """The handler's cases that a legal review did not pass and that wait for their answer (XF-058): 补正后
     重新提请 after a return, a new proposal after a failure (``cases.services.awaiting_review``'s other side).
     Each carries ``last_result``, ``last_reviewed_on`` and ``last_opinion``."""
-    last = LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
+    last = _last_review()
     return my_cases(user).filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
                                              CaseStatus.HEARING_CLOSED]).annotate(
         last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
@@ -160,7 +165,7 @@ def review_queue() -> QuerySet[Case]:
     rows = Deadline.objects.filter(object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField()),
                                    state=Deadline.State.OPEN).order_by("due_at")
     decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
-    last = LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
+    last = _last_review()
     heard = Hearing.objects.filter(case=OuterRef("pk"), attended=True)
     return Case.objects.filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
                                            CaseStatus.HEARING_CLOSED]).annotate(

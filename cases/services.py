@@ -1301,12 +1301,23 @@ def _hearing_held_on(case: Case) -> dt.date | None:
     return Hearing.objects.filter(case=case, attended=True).values_list("held_on", flat=True).first()
 
 
+def last_review(case: Case) -> LegalReview | None:
+    """The review that counts (XF-058): the latest, by its date and then its entry."""
+    return case.legal_reviews.order_by("-reviewed_on", "-id").first()
+
+
+def returned_unanswered(case: Case) -> bool:
+    """The last review returned the case for correction (退回补正) and its handlers have not resubmitted it."""
+    last = last_review(case)
+    return bool(last and last.result == LegalReview.Result.RETURN and last.resubmitted_on is None)
+
+
 def _review_gap(case: Case) -> str | None:
     """Why no legal review lets the head decide now (XF-058), or None: the last review must have passed and,
     after a hearing, have been made since it (第六十五条: the decision rests on the hearing's record). The one
     reading of "a review that holds" for the decision guard, the review's clock and the queue
     (:func:`awaiting_review`, in SQL ``cases.selectors.review_queue``)."""
-    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
+    last = last_review(case)
     if last is None or last.result != LegalReview.Result.PASS:
         return _("须经法制审核且审核通过")
     held = _hearing_held_on(case)
@@ -1328,7 +1339,7 @@ def awaiting_review(case: Case) -> bool:
     is ``cases.selectors.review_queue``."""
     if case.status not in AWAITING_REVIEW or case.decided_on is not None or _review_gap(case) is None:
         return False
-    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
+    last = last_review(case)
     held = _hearing_held_on(case)
     return last is None or last.resubmitted_on is not None or bool(held and last.reviewed_on < held)
 
@@ -1342,8 +1353,8 @@ def legal_review_resubmit(*, actor, case: Case, on: dt.date, note: str) -> Legal
     _require_handler(actor, case)
     _guard(case.status in AWAITING_REVIEW and case.decided_on is None, "XF-058",
            _("本案当前不在待法制审核的阶段（%(status)s）") % {"status": case.get_status_display()})
-    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
-    _guard(last is not None and last.result == LegalReview.Result.RETURN and last.resubmitted_on is None, "XF-058",
+    last = last_review(case)
+    _guard(returned_unanswered(case), "XF-058",
            _("审核不通过的，须重新拟定处理意见") if last is not None and last.result == LegalReview.Result.FAIL
            and last.resubmitted_on is None else _("只有被退回补正、尚未重新提请的案件可以重新提请审核"))
     if not note.strip():

@@ -180,11 +180,6 @@ def _proposal_withdraw(actor, case, d, files):
     return gettext("已撤回拟处理意见，案件回到审查阶段，可重新拟定")
 
 
-def _returned_unanswered(case) -> bool:
-    last = case.legal_reviews.order_by("-reviewed_on", "-id").first()
-    return bool(last and last.result == "return" and last.resubmitted_on is None)
-
-
 def _collective(actor, case, d, files):
     S.collective_discussion_record(actor=actor, case=case, held_on=d["held_on"], attendees=F.lines(d["attendees"]),
                                    opinions=d["opinions"], conclusion=d["conclusion"])
@@ -463,7 +458,7 @@ STEPS: list[Step] = [
     Step("legal_review", _("法制审核"), (C.PENALTY_PROPOSED,) + HEARD, F.LegalReviewForm, _legal_review,
          roles=(Role.LEGAL_REVIEWER,), rule="XF-058", primary=True),
     Step("review_resubmit", _("补正后重新提请法制审核"), S.AWAITING_REVIEW, F.ReviewResubmitForm, _review_resubmit,
-         when=_returned_unanswered, rule="XF-058", primary=True),
+         when=S.returned_unanswered, rule="XF-058", primary=True),
     Step("proposal_withdraw", _("撤回拟处理意见（回到审查阶段）"), (C.PENALTY_PROPOSED,), F.ReasonForm,
          _proposal_withdraw, rule="XF-057 XF-058"),
     Step("collective", _("集体讨论"), (C.REVIEW, C.PENALTY_PROPOSED) + HEARD, F.CollectiveForm, _collective,
