@@ -57,6 +57,18 @@ def acts_for(user, department: Department | None) -> bool:
     return department.kind == DepartmentKind.TOWN_GOVERNMENT and team.towns.filter(pk=department.region_id).exists()
 
 
+# Posts that read a body's work but do not do it: the legal reviewer reviews its cases (法制审核, XF-058) and
+# the county leader oversees. Neither signs, answers or returns its instructions, reports to a whistle call
+# or fills in a campaign task for it.
+NOT_FIELD_WORK = {Role.LEGAL_REVIEWER, Role.LEADER}
+
+
+def works_for(user, department: Department | None) -> bool:
+    """Whether ``user`` does ``department``'s dispatched work (签收, 反馈, 退单, 报到, 专项整治进度): acts for it
+    (:func:`acts_for`) in a post that does field work."""
+    return acts_for(user, department) and (user.is_superuser or user.role not in NOT_FIELD_WORK)
+
+
 COUNTY_VIEW_ROLES = COMMAND_ROLES | {Role.LEADER}
 
 
@@ -180,6 +192,13 @@ def reporter_contact(user, event: Event, *, revealed: bool = False) -> ReporterC
         note = str(_("报告人要求保密；如需联系报告人，请经指挥中心")) if handles else ""
         return ReporterContact(str(_("（保密）")), "", False, note)
     return ReporterContact(event.reporter_name, "", False)
+
+
+def departments_worked_for(user) -> QuerySet[Department]:
+    """The bodies whose dispatched work ``user`` does: the queryset twin of :func:`works_for`."""
+    if user is not None and user.is_authenticated and not user.is_superuser and user.role in NOT_FIELD_WORK:
+        return Department.objects.none()
+    return departments_acted_for(user)
 
 
 def departments_acted_for(user) -> QuerySet[Department]:

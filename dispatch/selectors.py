@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from core.config import config_get
 from core.models import Deadline, Notification, NotificationRead
-from dispatch.access import departments_acted_for, events_visible_to, is_command, may_rule
+from dispatch.access import (
+    departments_acted_for,
+    departments_worked_for,
+    events_visible_to,
+    is_command,
+    may_rule,
+)
 from dispatch.models import Campaign, Dispute, EventReturn, Instruction, RoutingDecision, Whistle, WhistleCall
 from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
 from intake.models import Event
@@ -295,7 +301,7 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
     """我的待办: what waits for this user's action — instructions to sign and to answer, whistle calls to
     report to, reports to verify — plus their unread notifications. Overdue rows first, by deadline."""
     now = now or timezone.now()
-    bodies = departments_acted_for(user)
+    bodies = departments_worked_for(user)
     instructions = Instruction.objects.filter(department__in=bodies).select_related(
         "event", "department", "campaign_task__campaign")
     to_sign = instructions.filter(status=Instruction.Status.ISSUED).order_by("sign_due")

@@ -27,12 +27,12 @@ from core.records import counted, inside, recorded_display, said, said_as
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
-    acts_for,
     may_verify,
     photo_publication_refused,
     reporter_contact,
     require_command,
     require_guidance,
+    works_for,
 )
 from dispatch.models import (
     Campaign,
@@ -250,7 +250,7 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
 @transaction.atomic
 def instruction_sign(*, actor, instruction: Instruction) -> Instruction:
     instruction.refresh_from_db()
-    if not acts_for(actor, instruction.department):
+    if not works_for(actor, instruction.department):
         raise NotPermitted(_("只有受令单位可以签收"), errors={"__all__": [
             _("该指令下达给%(department)s") % {"department": instruction.department}]})
     now = clock.now()
@@ -281,7 +281,7 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
     """退单. After ``routing.dispute_after_returns`` returns the event becomes a dispute for the
     guidance office; before that it goes back to the triage queue with the reason."""
     event.refresh_from_db()
-    if not acts_for(actor, event.department):
+    if not works_for(actor, event.department):
         raise NotPermitted(_("只有被分派的单位可以退单"), errors={"__all__": [_("无权退单")]})
     if len(reason.strip()) < 4:
         raise ValidationFailed(_("请写明退单理由"), errors={"reason": [_("退单须说明理由（不少于4个字）")]})
@@ -376,7 +376,7 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
     """反馈 with the outcome and, for an event, photos after the work (处置后照片; required when
     ``dispatch.feedback_photo_required``). Events from grid workers, citizens and the hotline then wait for 核查."""
     instruction.refresh_from_db()
-    if not acts_for(actor, instruction.department):
+    if not works_for(actor, instruction.department):
         raise NotPermitted(_("只有受令单位可以反馈"), errors={"__all__": [_("无权反馈")]})
     errors: dict[str, list[str]] = {}
     if len(outcome.strip()) < 4:
@@ -606,7 +606,7 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
 
 @transaction.atomic
 def whistle_report(*, actor, call: WhistleCall, note: str = "") -> WhistleCall:
-    if not acts_for(actor, call.department):
+    if not works_for(actor, call.department):
         raise NotPermitted(_("只有被呼叫的部门可以报到"), errors={"__all__": [_("无权报到")]})
     now = clock.now()
     moved = WhistleCall.objects.filter(pk=call.pk, reported_at__isnull=True).update(reported_at=now, reported_by=actor,
@@ -711,7 +711,7 @@ def campaign_finish(*, actor, campaign: Campaign, results: str) -> Campaign:
 def campaign_task_update(*, actor, task: CampaignTask, found: int, fixed: int, note: str = "",
                          attachments: list[NewAttachment] | None = None) -> CampaignTask:
     """专项整治 progress by the task's team: hazards found and fixed, a note, and photos of them (整改照片)."""
-    if not (acts_for(actor, task.team.department) or actor.team_id == task.team_id):
+    if not (works_for(actor, task.team.department) or actor.team_id == task.team_id):
         raise NotPermitted(_("只有承担任务的队伍可以填报进度"), errors={"__all__": [_("无权填报")]})
     if task.campaign.status != Campaign.Status.ACTIVE:
         raise ValidationFailed(_("专项整治已结束，不能再填报进度"), errors={"__all__": [_("专项整治已结束")]})

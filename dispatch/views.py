@@ -24,7 +24,13 @@ from core.http import (
 from core.records import record_language
 from core.tabular import write_csv
 from dispatch import selectors, services
-from dispatch.access import departments_acted_for, is_command, sees_campaign_photos, sees_county
+from dispatch.access import (
+    departments_acted_for,
+    departments_worked_for,
+    is_command,
+    sees_campaign_photos,
+    sees_county,
+)
 from dispatch.forms import CampaignForm, PeriodForm
 from dispatch.models import Campaign, CampaignTask, CampaignTaskPhoto, Instruction, Whistle
 from intake.models import EventCategory
@@ -123,7 +129,7 @@ def whistle_list(request):
         "whistles": whistles.order_by("-created_at")[:100], "towns": towns,
         "departments": Department.objects.filter(kind__in=["department", "bureau"]).order_by("code"),
         "can_blow": request.user.role == Role.TOWN_OFFICER,
-        "my_departments": set(departments_acted_for(request.user).values_list("pk", flat=True)),
+        "my_departments": set(departments_worked_for(request.user).values_list("pk", flat=True)),
         "now": timezone.localtime() + dt.timedelta(hours=2)})
 
 
@@ -176,7 +182,7 @@ def campaign_list(request):
     campaigns = Campaign.objects.prefetch_related("tasks__town", "tasks__team", "tasks__photos").select_related(
         "lead_department", "category").annotate(target_sum=Sum("tasks__target"), found_sum=Sum("tasks__found"),
                                                 fixed_sum=Sum("tasks__fixed"))
-    bodies = departments_acted_for(request.user)
+    bodies = departments_worked_for(request.user)
     open_instructions = {i.campaign_task_id: i for i in Instruction.objects.filter(
         campaign_task__isnull=False, department__in=bodies,
         status__in=Instruction.OPEN).order_by("issued_at")}

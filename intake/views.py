@@ -35,6 +35,7 @@ from dispatch.access import (
     photo_publication_refused,
     report_channels,
     reporter_contact,
+    works_for,
 )
 from dispatch.models import Dispute
 from dispatch.routing import explained, transition_said
@@ -241,7 +242,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "returns": event.returns.select_related("department"), "verifications": event.verifications.all(),
         "duplicates": event.duplicates.all(), "current": current, "is_command": command, "can_rule": may_rule(user),
         "reopen_until": reopen_until(event), "can_reopen": reopen_open(event, clock.now()),
-        "can_act": acts_for(user, event.department), "dispute": event.disputes.filter(status="open").first(),
+        "can_act": works_for(user, event.department), "dispute": event.disputes.filter(status="open").first(),
         "can_verify": event.status == EventStatus.RESOLVED and may_verify(user, event),
         "departments": Department.objects.order_by("code"), "teams": Team.objects.order_by("code"),
         "towns": Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code") if command else [],

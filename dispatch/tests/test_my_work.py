@@ -314,3 +314,42 @@ def test_the_command_centre_sees_reports_waiting_for_verification(iw, client):
     assert "待核查（1）" in page and grid.ticket in page and own.ticket not in page
     services.event_verify(actor=iw.operator, event=grid, passed=True, note="现场已无摊点")
     assert command_snapshot(user=iw.operator)["to_verify_count"] == 0
+
+
+def test_departments_worked_for_agrees_with_works_for(iw):
+    from dispatch.access import departments_worked_for, works_for
+
+    for user in iw.personas.values():
+        listed = set(departments_worked_for(user).values_list("pk", flat=True))
+        for department in Department.objects.all():
+            assert (department.pk in listed) == works_for(user, department), (user.username, department.code)
+
+
+def test_the_bodys_legal_reviewer_and_the_leader_do_not_work_its_instructions(iw, client):
+    """The bureau's legal reviewer belongs to the bureau but reviews its cases (法制审核); signing, answering
+    and returning its instructions is its officers' work. Their 我的待办 does not list the instructions, the
+    event page offers them no 签收, and the services refuse them."""
+    import pytest
+    from django.urls import reverse
+
+    from core.exceptions import NotPermitted
+
+    event = report(iw)
+    moved = services.instruction_transfer(actor=iw.operator, instruction=event.instructions.get(),
+                                          department=iw.zf, team=iw.bureau_team, reason="需县级立案查处")
+    assert my_work(user=iw.bureau_officer)["to_sign_count"] == 1
+    assert my_work(user=iw.legal_reviewer)["to_sign_count"] == 0
+    page = reverse("intake:event", args=[event.pk])
+    client.force_login(iw.legal_reviewer)
+    body = client.get(page).content.decode()
+    assert client.get(page).status_code == 200 and reverse("intake:action", args=[event.pk, "sign"]) not in body
+    for who in (iw.legal_reviewer, iw.leader):
+        with pytest.raises(NotPermitted):
+            services.instruction_sign(actor=who, instruction=moved)
+        with pytest.raises(NotPermitted):
+            services.event_return(actor=who, event=event, reason="不属于本单位职责")
+    client.force_login(iw.bureau_officer)
+    assert reverse("intake:action", args=[event.pk, "sign"]) in client.get(page).content.decode()
+    services.instruction_sign(actor=iw.bureau_officer, instruction=moved)
+    with pytest.raises(NotPermitted):
+        services.instruction_feedback(actor=iw.legal_reviewer, instruction=moved, outcome="已处置完毕")
