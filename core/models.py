@@ -219,6 +219,9 @@ class Notification(SaidAgain):
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
     text = models.CharField(max_length=300)  # as the records say it (Chinese); see SaidAgain
     link = models.CharField(max_length=200, blank=True)
+    # About a body's dispatched work (its instructions, whistle calls): for the staff who do that work, not
+    # for everyone who acts for the body (its legal reviewer reads its cases, not its instructions).
+    field_work = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=clock.now)  # the service clock: a replayed history keeps its dates
     # Settled for everyone (history loaded or replayed, or read before read state was per user). Each
     # user's own reading is a NotificationRead row.

@@ -268,11 +268,14 @@ def event_points(*, user, days: int | None = None, category_id: int | None = Non
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    """Reminders, 督办 and notices addressed to ``user`` or to a body they act for; county leaders also
-    get what is addressed to the county government (level-2 督办)."""
+    """Reminders, 督办 and notices addressed to ``user`` or to a body they act for — those about the body's
+    dispatched work (``field_work``: its instructions, whistle calls) only to those who do that work
+    (``dispatch.access.works_for``); county leaders also get what is addressed to the county government
+    (level-2 督办)."""
     if user is None or not user.is_authenticated:
         return Notification.objects.none()
-    cond = Q(user=user) | Q(department__in=departments_acted_for(user))
+    cond = Q(user=user) | Q(department__in=departments_acted_for(user), field_work=False) \
+        | Q(department__in=departments_worked_for(user), field_work=True)
     if user.role == Role.LEADER:
         cond |= Q(department__kind=DepartmentKind.GOVERNMENT, department__region__level=RegionLevel.COUNTY)
     return Notification.objects.filter(cond)

@@ -71,12 +71,16 @@ TO_RULE = "职责争议待裁定："
 HOTSPOT = "热点预警："  # not a call to settle: the operator decides (a campaign, a merge, nothing)
 
 
+FIELD_WORK_DEADLINES = ("instruction.", "whistle.")  # the time limits of a body's dispatched work
+
+
 def notify(*, department=None, user=None, level=Notification.Level.INFO, text: str, link: str = "",
-           message: str = "", params: dict | None = None) -> None:
+           message: str = "", params: dict | None = None, field_work: bool = False) -> None:
     """A notice to a body's staff (or one user); ``text`` as the records say it, with ``message`` and
-    ``params`` (from ``core.records.said``) so each reader gets it in their language."""
+    ``params`` (from ``core.records.said``) so each reader gets it in their language. ``field_work``: about
+    the body's instructions or whistle calls, for those who do that work (``dispatch.access.works_for``)."""
     Notification.objects.create(department=department, user=user, level=level, text=text[:300], link=link[:200],
-                                message=message, params=params or {})
+                                message=message, params=params or {}, field_work=field_work)
 
 
 def deadline_open(*, kind: str, obj, department, label: dict, due_at: dt.datetime, start: dt.datetime, rule: str,
@@ -139,7 +143,7 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
                   label=said(gettext_noop("指令#%(n)s（%(ticket)s） 反馈"), **which) if event
                   else said(gettext_noop("指令#%(n)s 反馈"), **which),
                   due_at=instruction.feedback_due, start=now, rule=fb.rule, basis=fb.basis, provisional=fb.provisional)
-    notify(department=department, link=event.get_absolute_url() if event else "",
+    notify(department=department, link=event.get_absolute_url() if event else "", field_work=True,
            **said(gettext_noop("新指令：%(content)s"), content=content[:80]))
     audit_log(actor=actor, action="dispatch.instruction.issue", obj=instruction,
               after={"department": department.pk, "team": team.pk if team else None, "event": event.pk if event else None,
@@ -360,7 +364,7 @@ def dispute_rule(*, actor, dispute: Dispute, department: Department, ruling: str
             explanation=routing.noted("ruling", ruling, boundary_rule={"code": rule.code} if rule else None),
             reason=f"指导办裁定：{ruling}")
     for d in dispute.departments.all():
-        notify(department=d, link=event.get_absolute_url(),
+        notify(department=d, link=event.get_absolute_url(), field_work=True,
                **said(gettext_noop("职责争议已裁定：%(ticket)s 由%(department)s负责。%(ruling)s"), ticket=event.ticket,
                       department=department.name, ruling=ruling[:80]))
     settle_notifications(department=_guidance_office(), prefix=TO_RULE, link=event.get_absolute_url())
@@ -596,7 +600,7 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
         deadline_open(kind="whistle.report", obj=call, department=dept,
                       label=said(gettext_noop("吹哨报到：%(title)s"), title=title), due_at=due,
                       start=now, rule="whistle.report_hours", basis=said(gettext_noop("吹哨后 %(n)s 小时"), n=config_get("whistle.report_hours")))
-        notify(department=dept, level=Notification.Level.REMIND,
+        notify(department=dept, level=Notification.Level.REMIND, field_work=True,
                **said(gettext_noop("%(team)s吹哨：%(title)s，请于%(due)s前报到"), team=team.name, title=title,
                       due=f"{timezone.localtime(due):%m-%d %H:%M}"))
     audit_log(actor=actor, action="dispatch.whistle.blow", obj=whistle,
@@ -749,7 +753,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
             if Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(state=Deadline.State.ELAPSED,
                                                                                    closed_at=now):
                 notify(department=d.department, level=Notification.Level.INFO, link=links[d.pk],
-                       **said(gettext_noop("期间届满：%(label)s"), label=inside(d)))
+                       field_work=d.kind.startswith(FIELD_WORK_DEADLINES), **said(gettext_noop("期间届满：%(label)s"), label=inside(d)))
                 audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
                 counts["elapsed"] += 1
     duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)
@@ -759,7 +763,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
         with transaction.atomic():
             if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
                 notify(department=d.department, level=Notification.Level.REMIND, link=links[d.pk],
-                       **said(gettext_noop("即将超期：%(label)s，时限 %(due)s"), label=inside(d),
+                       field_work=d.kind.startswith(FIELD_WORK_DEADLINES), **said(gettext_noop("即将超期：%(label)s，时限 %(due)s"), label=inside(d),
                               due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}"))
                 audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
                 counts["reminded"] += 1
@@ -772,7 +776,8 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
                 notice = said(gettext_noop("督办：%(label)s 已超期（时限 %(due)s）"), label=inside(d),
                               due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}")
                 link = links[d.pk]
-                notify(department=d.department, level=Notification.Level.ESCALATE, link=link, **notice)
+                notify(department=d.department, level=Notification.Level.ESCALATE, link=link,
+                       field_work=d.kind.startswith(FIELD_WORK_DEADLINES), **notice)
                 level1.append((d.department, said(gettext_noop("%(body)s：督办：%(label)s 已超期（时限 %(due)s）"),
                                                   body=str(d.department), **notice["params"]), link))
                 if d.object_type == "dispatch.instruction":

@@ -339,6 +339,18 @@ def test_the_bodys_legal_reviewer_and_the_leader_do_not_work_its_instructions(iw
                                           department=iw.zf, team=iw.bureau_team, reason="需县级立案查处")
     assert my_work(user=iw.bureau_officer)["to_sign_count"] == 1
     assert my_work(user=iw.legal_reviewer)["to_sign_count"] == 0
+    # nor the notices of that work; what is addressed to the bureau about its cases still reaches them
+    assert notifications_for(iw.bureau_officer).filter(text__startswith="新指令：").exists()
+    assert not notifications_for(iw.legal_reviewer).filter(text__startswith="新指令：").exists()
+    case_notice = Notification.objects.create(department=iw.zf, level=Notification.Level.REMIND,
+                                              text="即将超期：常综执案〔2026〕1号 法制审核，时限 03-31 23:59")
+    assert case_notice in notifications_for(iw.legal_reviewer) and case_notice in notifications_for(iw.bureau_officer)
+    import datetime as dt
+
+    services.deadlines_sweep(now=moved.sign_due + dt.timedelta(minutes=5))  # 督办 of the unsigned instruction
+    ducu = Notification.objects.get(department=iw.zf, level=Notification.Level.ESCALATE)
+    assert ducu.field_work and "签收" in ducu.text
+    assert ducu in notifications_for(iw.bureau_officer) and ducu not in notifications_for(iw.legal_reviewer)
     page = reverse("intake:event", args=[event.pk])
     client.force_login(iw.legal_reviewer)
     body = client.get(page).content.decode()
