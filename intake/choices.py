@@ -89,6 +89,21 @@ PUBLIC_STEP_TEXT = {
     EventStatus.INVALID: _("经核实不属于可受理的问题"),
 }
 
+# A state reached again says why (peers §3.2, honest states): a report moved to another body (流转) is not
+# "routed" a second time, a reopened one was sent back by its reporter, a failed 核查 sends it back to work.
+TRANSFER_STEPS = {(EventStatus.ACCEPTED, EventStatus.ROUTED), (EventStatus.ROUTED, EventStatus.ROUTED)}  # 流转
+PUBLIC_STEP_AGAIN = {
+    **{step: _("已转交其他单位办理") for step in TRANSFER_STEPS},
+    (EventStatus.CLOSED, EventStatus.ROUTED): _("报告人反映问题未解决，已重新交办"),
+    (EventStatus.RESOLVED, EventStatus.ACCEPTED): _("核查未通过，继续处置"),
+}
+
+
+def public_step(old: str, new: str):
+    """One step of a report as the public is told it (the ticket page, Open311 updates)."""
+    return PUBLIC_STEP_AGAIN.get((old, new)) or PUBLIC_STEP_TEXT.get(new, new)
+
+
 # Open311 service request updates (the FixMyStreet extension) use a richer status set than the
 # requests' open/closed.
 OPEN311_UPDATE_STATUS = {

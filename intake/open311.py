@@ -30,7 +30,14 @@ from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError, ValidationFailed
 from core.privacy import public_address, public_coordinate, redact_public
-from intake.choices import OPEN311_UPDATE_STATUS, OPEN_STATUSES, PUBLIC_CHANNELS, PUBLIC_STEP_TEXT, Channel
+from intake.choices import (
+    OPEN311_UPDATE_STATUS,
+    OPEN_STATUSES,
+    PUBLIC_CHANNELS,
+    TRANSFER_STEPS,
+    Channel,
+    public_step,
+)
 from intake.models import Event, EventCategory, EventTransition
 from intake.selectors import published_photos
 from intake.services import api_client_for_key, event_submit
@@ -285,8 +292,9 @@ def requests_view(request, fmt):
 
 def _update_row(t: EventTransition) -> dict:
     return {"update_id": str(t.pk), "service_request_id": t.event.ticket,
-            "status": OPEN311_UPDATE_STATUS.get(t.new, "open"), "updated_datetime": timezone.localtime(t.at).isoformat(),
-            "description": str(PUBLIC_STEP_TEXT.get(t.new, t.new)), "media_url": ""}
+            "status": "internal_referral" if (t.old, t.new) in TRANSFER_STEPS else OPEN311_UPDATE_STATUS.get(t.new, "open"),
+            "updated_datetime": timezone.localtime(t.at).isoformat(),
+            "description": str(public_step(t.old, t.new)), "media_url": ""}
 
 
 def request_updates(request, fmt):

@@ -40,7 +40,7 @@ from dispatch.access import (
 from dispatch.models import Dispute
 from dispatch.routing import explained, transition_said
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
-from intake.choices import PUBLIC_STEP_TEXT, Channel, EventStatus
+from intake.choices import Channel, EventStatus, public_step
 from intake.forms import EventFilterForm, PhotoPublishForm, PublicReportForm, ReportForm
 from intake.models import Event, EventCategory
 from intake.selectors import (
@@ -397,7 +397,7 @@ def public_track(request, ticket):
         except (ApplicationError, ValueError) as exc:
             messages.error(request, errors_as_text(exc) if isinstance(exc, ApplicationError) else gettext("评分无效"))
         return redirect("public_track", event.ticket)
-    public_steps = [{"at": t.at, "text": PUBLIC_STEP_TEXT.get(t.new, t.new)} for t in event.transitions.order_by("at", "pk")]
+    public_steps = [{"at": t.at, "text": public_step(t.old, t.new)} for t in event.transitions.order_by("at", "pk")]
     current = current_instruction(event)
     return render(request, "intake/public_track.html", {
         "e": event, "steps": public_steps, "expected": current.feedback_due if current else None,

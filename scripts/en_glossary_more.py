@@ -633,4 +633,7 @@ EN_MORE = {
     "已批准结案": "Closure approved",
     "已归档，卷宗已生成": "Archived; the case file has been generated",
     "法制审核未通过，待补正或重新拟定": "Not passed by legal review: correct and resubmit, or propose again",
+    "已转交其他单位办理": "Passed to another body to handle",
+    "报告人反映问题未解决，已重新交办": "The reporter says it is not fixed; sent back to be handled again",
+    "核查未通过，继续处置": "Not passed at the check; being handled further",
 }

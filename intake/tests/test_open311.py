@@ -92,6 +92,38 @@ def _post(client, iw, text):
     return r.json()[0]["service_request_id"]
 
 
+def test_a_step_taken_again_says_why(iw, client):
+    """Honest states (peers §3.2): a report moved to another body (流转) is told "转交其他单位" with Open311's
+    internal_referral, not "分派" a second time; a failed 核查 and a reporter's reopening say so too — on the
+    ticket page and in the updates alike."""
+    from dispatch import services
+    from intake.models import Event
+
+    sid = _post(client, iw, "人民路占道摆摊经营")
+    event = Event.objects.get(ticket=sid)
+    services.instruction_sign(actor=iw.tianma_officer, instruction=event.instructions.get())
+    moved = services.instruction_transfer(actor=iw.operator, instruction=event.instructions.get(status="signed"),
+                                          department=iw.zf, team=iw.bureau_team, reason="需县级立案查处")
+    services.instruction_sign(actor=iw.bureau_officer, instruction=moved)
+    services.instruction_feedback(actor=iw.bureau_officer, instruction=moved, outcome="已责令当事人撤除摊位")
+    services.event_verify(actor=iw.operator, event=event, passed=False, note="现场核查，摊位仍在")
+    again = event.instructions.filter(status="signed").get()
+    services.instruction_feedback(actor=iw.bureau_officer, instruction=again, outcome="已依法暂扣摊位设施")
+    services.event_verify(actor=iw.operator, event=event, passed=True, note="复核，已恢复通行")
+    services.event_reopen(event=event, reason="第二天又来摆摊了")
+    updates = client.get(f"{BASE}/servicerequestupdates.json", {"service_request_id": sid}).json()
+    said = [(u["status"], u["description"]) for u in updates]
+    assert ("internal_referral", "已转交其他单位办理") in said
+    assert [d for _s, d in said].count("已分派办理单位") == 1
+    assert ("in_progress", "核查未通过，继续处置") in said
+    assert said[-1] == ("action_scheduled", "报告人反映问题未解决，已重新交办")
+    page = client.get(f"/public/track/{sid}/").content.decode()
+    assert all(d in page for _s, d in said)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/public/track/{sid}/").content.decode()
+    assert "已转交" not in page and "核查未通过" not in page
+
+
 def test_get_requests_is_paginated_with_a_link_to_the_next_page(iw, client):
     # Texts far apart so none is linked as a duplicate of another.
     sids = [_post(client, iw, text) for text in ("人民路占道摆摊经营", "文峰路共享单车乱停放堵塞盲道",
