@@ -1599,7 +1599,7 @@ def case_serve(*, actor, case: Case, served_on: dt.date, method: str, receiver: 
     public notice counts as served 30 days after publication. Starts the payment (XF-067) and remedy
     (FY-020, SS-046-045) periods."""
     case.refresh_from_db()
-    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-061", _("只有办案机关可以送达"))
+    _guard(may_handle(actor, case), "XF-061", _("只有办案机关的执法人员可以送达"))
     _guard(method in ServiceMethod.values, "XF-061", _("送达方式无效"))
     if method == ServiceMethod.ELECTRONIC:
         _guard(e_service_consent, "XF-061", _("电子送达须经受送达人同意并签订送达地址确认书"))
@@ -1649,7 +1649,7 @@ def correction_check_record(*, actor, case: Case, on: dt.date, corrected: bool, 
 def payment_record(*, actor, case: Case, amount: Decimal, paid_on: dt.date, method: str = "银行缴款") -> Payment:
     """Payment of the fine plus any surcharge due on that day (XF-072/073)."""
     case.refresh_from_db()
-    _guard(acts_for(actor, case.department) or actor.is_superuser, "XF-067", _("只有办案机关可以登记缴款"))
+    _guard(may_handle(actor, case), "XF-067", _("只有办案机关的执法人员可以登记缴款"))
     _guard(case.final_fine is not None, "XF-067", _("本案没有罚款"))
     owed = case.final_fine + current_surcharge(case, paid_on)
     if amount < owed:

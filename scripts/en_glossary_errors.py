@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "只有办案机关的执法人员可以送达": "Only the deciding body's enforcement officers can serve documents",
+    "只有办案机关的执法人员可以登记缴款": "Only the deciding body's enforcement officers can register a payment",
     "只有执法人员可以登记案件": "Only enforcement officers can register a case",
     "无权进行此步骤": "You may not take this step",
     "案件当前状态“%(status)s”不能进行“%(step)s”": "In its present state (“%(status)s”) the case cannot take the step “%(step)s”",
@@ -407,13 +409,13 @@ EN_ERRORS = {
 "须先在审查阶段拟定不予处罚": "Propose no penalty at the review stage first", "请写明不予处罚理由": "Give the reasons for no penalty",
 "对当事人不予行政处罚的，应当对当事人进行教育，并记录教育方式和内容":
     "With no penalty, the party must be educated; record how and what",
-"只有办案机关可以送达": "Only the deciding body can serve documents", "送达方式无效": "Not a valid method of service",
+"送达方式无效": "Not a valid method of service",
 "电子送达须经受送达人同意并签订送达地址确认书": "Electronic service needs the recipient's consent and a signed address confirmation",
 "留置送达须有见证人或拍照录像记录": "Service by leaving needs a witness or a photo or video record",
 "公告送达须记录公告日期": "Service by public notice needs the notice date",
 "受送达人拒绝签收的，须记明拒收事由和日期": "If the recipient refuses to sign, record why and when",
 "请记录复查情况": "Record what the follow-up found", "本案没有待复查的责令改正": "This case has no correction order to follow up",
-"只有办案机关可以登记缴款": "Only the deciding body can record payments", "本案没有罚款": "This case has no fine",
+"本案没有罚款": "This case has no fine",
 "缴款金额不足": "The payment is short", "应缴 %(owed)s 元（含加处罚款）": "%(owed)s yuan is owed (surcharge included)",
 "只有未缴清的罚款可以延期或分期": "Only an unpaid fine can be deferred or paid in instalments",
 "分期金额合计%(total)s元与罚款%(final_fine)s元不符": "The instalments total %(total)s yuan, not the fine of %(final_fine)s yuan",

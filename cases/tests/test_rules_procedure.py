@@ -852,6 +852,11 @@ def test_XF_061_service_methods(cw):
     case = decided(cw)
     d = Deadline.objects.get(object_id=str(case.pk), kind="case.serve")
     assert d.rule == "XF-061" and d.due_at.date() == D(2026, 4, 1)
+    # the body's legal reviewer reviewed the decision; serving it is the handling officers' work
+    with pytest.raises(RuleViolation) as exc:
+        S.case_serve(actor=cw.legal_reviewer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
+                     receiver="当事人")
+    assert exc.value.rule == "XF-061" and Case.objects.get(pk=case.pk).served_on is None
     with pytest.raises(RuleViolation):
         S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.ELECTRONIC,
                      receiver="当事人")
@@ -866,6 +871,9 @@ def test_XF_067_payment_within_15_days_with_DAY_4_rollover(cw):
     case = decided(cw)
     S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT, receiver="x")
     assert Case.objects.get(pk=case.pk).payment_due == D(2026, 4, 8)
+    with pytest.raises(RuleViolation) as exc:  # registering the payment is the handling officers' work too
+        S.payment_record(actor=cw.legal_reviewer, case=case, amount=Decimal(60000), paid_on=D(2026, 3, 30))
+    assert exc.value.rule == "XF-067" and not case.payments.exists()
 
 
 def test_XF_072_surcharge_3_percent_a_day_capped_at_the_fine(cw):
