@@ -107,6 +107,12 @@ def _handling_as(actor, case: Case) -> str:
     return ""
 
 
+def may_open_cases(user) -> bool:
+    """Who registers a clue (案件来源登记) or decides on the spot (当场处罚): enforcement officers — not the
+    body's legal reviewer, head or supervisors, who review, approve and refer."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in HANDLER_ROLES))
+
+
 def may_handle(actor, case: Case) -> bool:
     return _handling_as(actor, case) in ("body", "entrusted")
 
@@ -287,6 +293,8 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
               location: str, source: str, summary: str, town=None, events=(), act_end_date=None,
               referring_department=None, life_health_with_harm=False, party_phone="", synthetic=False) -> Case:
     """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer."""
+    if not may_open_cases(actor):
+        raise NotPermitted(_("只有执法人员可以登记案件"), errors={"__all__": [_("只有执法人员可以登记案件")]})
     entrustment = None
     if not acts_for(actor, department) and not actor.is_superuser:
         from catalogue.selectors import entrustment_for
@@ -2009,6 +2017,8 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
     """当场行政处罚 (XF-051, XF-052, XF-053, XF-070-071): limits, a numbered decision handed over on the
     spot, on-the-spot collection only ≤100 yuan or with a reason, the receipt, the hand-over timers, the
     filing with the agency, and the remedy text with reconsideration first (FY-023)."""
+    if not may_open_cases(actor):
+        raise NotPermitted(_("只有执法人员可以作出当场处罚"), errors={"__all__": [_("只有执法人员可以作出当场处罚")]})
     if not acts_for(actor, department) and not actor.is_superuser:
         raise NotPermitted(_("只能以本单位名义作出当场处罚"), errors={"department": [str(department)]})
     on = at.astimezone(LOCAL).date()

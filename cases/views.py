@@ -34,8 +34,6 @@ from org.access import has_perm
 from org.choices import Role
 from org.models import Officer
 
-HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER)
-
 
 def _errors_into_form(form, exc: ApplicationError) -> None:
     """``errors_into_form``, and the refusal's own message above the form when it names no form-wide error."""
@@ -167,7 +165,7 @@ def _department_of(user):
 def case_new(request):
     """案件来源登记: a clue, typed in or opened from one or more events (?event=ID&event=ID)."""
     user = request.user
-    if user.role not in HANDLER_ROLES and not user.is_superuser:
+    if not S.may_open_cases(user):
         raise PermissionDenied(gettext("只有执法人员可以登记案件"))
     ids = request.POST.getlist("event") if request.method == "POST" else request.GET.getlist("event")
     try:
@@ -214,7 +212,7 @@ def case_new(request):
 def spot_form(request):
     """The simple procedure on a phone: one screen, a 200-yuan case in under two minutes."""
     user = request.user
-    if user.role not in (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER) and not user.is_superuser:
+    if not S.may_open_cases(user):
         raise Http404
     dept = _department_of(user)
     team_officers = Officer.objects.filter(team=user.team, is_auxiliary=False, active=True) if user.team_id else \

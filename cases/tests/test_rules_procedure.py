@@ -1035,6 +1035,14 @@ def test_XF_051_simple_procedure_limits(cw):
     case = S.spot_decide(party_kind=PartyKind.ORG, party_name="某公司", party_code="", types=["fine"],
                          fine=Decimal(3000), **base)
     assert case.status == CaseStatus.SPOT_DECIDED and case.payment_due == D(2026, 3, 24)
+    # the body's legal reviewer and head act for it, but the on-the-spot decision is an officer's
+    for who in (cw.legal_reviewer, cw.zf_head):
+        with pytest.raises(NotPermitted):
+            S.spot_decide(**{**base, "actor": who}, party_kind=PartyKind.PERSON, party_name="李四", party_code="",
+                          types=["warning"])
+        with pytest.raises(NotPermitted):
+            open_case(cw, actor=who, n=9)
+    assert not Case.objects.filter(party_name__in=["李四", "常山测试9食品有限公司"]).exists()
 
 
 def test_XF_052_numbered_spot_decision_refusal_noted_and_filed_FY_023(cw):
