@@ -456,7 +456,7 @@ STEPS: list[Step] = [
          rule="XF-064", primary=True),
     Step("hearing_hold", _("举行听证"), (C.HEARING_SCHEDULED,), F.HearingHoldForm, _hearing_hold, rule="XF-064", primary=True),
     Step("legal_review", _("法制审核"), (C.PENALTY_PROPOSED,) + HEARD, F.LegalReviewForm, _legal_review,
-         roles=(Role.LEGAL_REVIEWER,), rule="XF-058", primary=True),
+         roles=(Role.LEGAL_REVIEWER,), when=S.awaiting_review, rule="XF-058", primary=True),
     Step("review_resubmit", _("补正后重新提请法制审核"), S.AWAITING_REVIEW, F.ReviewResubmitForm, _review_resubmit,
          when=S.returned_unanswered, rule="XF-058", primary=True),
     Step("proposal_withdraw", _("撤回拟处理意见（回到审查阶段）"), (C.PENALTY_PROPOSED,), F.ReasonForm,

@@ -509,6 +509,15 @@ def test_XF_058_a_later_return_undoes_an_earlier_pass_everywhere(cw):
 RETURNED_ON = D(2026, 3, 18)
 
 
+def _queue_agrees(case, expected: bool):
+    """The reviewers' queue (SQL) and the step's condition (Python) read "waiting for review" alike."""
+    from cases.selectors import review_queue
+
+    case.refresh_from_db()
+    assert S.awaiting_review(case) is expected
+    assert review_queue().filter(pk=case.pk).exists() is expected
+
+
 def _returned(cw, on=RETURNED_ON):
     case = ready_for_notice(cw)
     propose(cw, case, fine=Decimal(60000))
@@ -523,9 +532,11 @@ def test_XF_058_a_returned_case_is_the_handlers_until_they_resubmit_it(cw):
     that day, the answer is kept on the review and audited. Refused, writing nothing: someone who does not
     handle the case, no account of the correction, a date before the return, resubmitting twice."""
     from cases.selectors import review_queue
+    from cases.steps import steps_for
 
     case = _returned(cw)
     assert case not in review_queue()
+    assert "legal_review" not in [s.key for s in steps_for(case, cw.legal_reviewer)]  # not offered to review again
     assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
     with pytest.raises(NotPermitted):
         S.legal_review_resubmit(actor=cw.legal_reviewer, case=case, on=D(2026, 3, 20), note="已补正")
@@ -545,27 +556,29 @@ def test_XF_058_a_returned_case_is_the_handlers_until_they_resubmit_it(cw):
         D(2026, 3, 20), "已由当事人补签陈述笔录", cw.bureau_officer)
     row = review_queue().get(pk=case.pk)
     assert row.last_result == "return" and row.last_resubmitted_on == D(2026, 3, 20)
+    assert "legal_review" in [s.key for s in steps_for(case, cw.legal_reviewer)]
     clock_row = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state="open")
     assert clock_row.basis == "2026-03-20 + 10 个工作日"
     assert AuditRecord.objects.filter(action="cases.legal_review.resubmit", object_id=str(review.pk)).exists()
     with pytest.raises(RuleViolation) as exc:
         S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), note="再次提请")
     assert exc.value.rule == "XF-058"
+    _queue_agrees(case, True)
     review_pass(cw, case, on=D(2026, 3, 23))
-    assert case not in review_queue()
+    _queue_agrees(case, False)
     assert Deadline.objects.get(pk=clock_row.pk).state == "met"
 
 
 def test_XF_058_a_failed_proposal_is_withdrawn_and_proposed_again(cw):
     """不通过 is not answered by resubmitting the same proposal: before 告知 the handlers withdraw it to the
     review stage (the review clock stops) and propose again, which puts the case back with the reviewers."""
-    from cases.selectors import review_queue
 
     case = ready_for_notice(cw)
     propose(cw, case, fine=Decimal(60000))
+    _queue_agrees(case, True)
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="fail", opinion="罚款超出裁量基准幅度",
                           checklist={"裁量适当": False}, on=D(2026, 3, 18))
-    assert case not in review_queue()
+    _queue_agrees(case, False)
     with pytest.raises(RuleViolation) as exc:
         S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), note="已补正")
     assert "须重新拟定处理意见" in exc.value.message
@@ -576,8 +589,9 @@ def test_XF_058_a_failed_proposal_is_withdrawn_and_proposed_again(cw):
     assert Case.objects.get(pk=case.pk).status == CaseStatus.REVIEW
     assert case.transitions.last().reason == "撤回拟处理意见：按审核意见重新确定罚款数额"
     assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    _queue_agrees(case, False)
     propose(cw, case, on=D(2026, 3, 20), fine=Decimal(55000))
-    assert case in review_queue()
+    _queue_agrees(case, True)
     assert LegalReview.objects.get(case=case).resubmitted_on == D(2026, 3, 20)
     notice(cw, case, on=D(2026, 3, 20))
     with pytest.raises(RuleViolation):  # once the party is told, a changed proposal is 重新拟定 and told again
