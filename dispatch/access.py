@@ -176,13 +176,13 @@ class ReporterContact:
 
 def reporter_contact(user, event: Event, *, revealed: bool = False) -> ReporterContact:
     """The reporter as ``user`` may see them. The command centre sees the name and may reveal the phone;
-    the handling body the same unless the reporter asked for confidentiality, in which case it sees
+    the handling body's staff who do its field work (:func:`works_for`) the same unless the reporter asked for confidentiality, in which case it sees
     neither and contacts the reporter through the command centre; everyone else who can see the event
     sees the name only, and not even that for a confidential report. Phones are masked until revealed,
     and only a user with ``can_reveal`` gets the full number."""
     if getattr(user, "pk", None) and event.reporter_id == user.pk:
         return ReporterContact(event.reporter_name, event.reporter_phone, False)
-    handles = acts_for(user, event.department)
+    handles = works_for(user, event.department)  # those who do the work call back, not the body's reviewer
     if is_command(user) or (handles and not event.confidential):
         can_reveal = bool(event.reporter_phone)
         phone = event.reporter_phone if (revealed and can_reveal) else mask_phone(event.reporter_phone)

@@ -79,6 +79,15 @@ def test_XF_050_who_sees_the_reporter(iw):
     assert reporter_contact(iw.tianma_officer, open_report, revealed=True).phone == "13912345678"
     grid = reporter_contact(iw.grid_tianma, open_report, revealed=True)
     assert (grid.name, grid.phone, grid.can_reveal) == ("王小明", "", False)
+    from dispatch import services
+
+    moved = report(iw, lng=iw.tianma_point[0] + 0.02)  # moved to the bureau: its reviewer does not call back
+    services.instruction_transfer(actor=iw.operator, instruction=moved.instructions.get(), department=iw.zf,
+                                  team=iw.bureau_team, reason="需县级立案查处")
+    moved.refresh_from_db()
+    assert reporter_contact(iw.bureau_officer, moved).can_reveal
+    reviewer = reporter_contact(iw.legal_reviewer, moved, revealed=True)
+    assert (reviewer.name, reviewer.phone, reviewer.can_reveal) == ("王小明", "", False)
 
     secret = report(iw, confidential=True, lng=iw.tianma_point[0] + 0.05)
     handler = reporter_contact(iw.tianma_officer, secret, revealed=True)
