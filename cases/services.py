@@ -1326,8 +1326,11 @@ def _review_gap(case: Case) -> str | None:
     reading of "a review that holds" for the decision guard, the review's clock and the queue
     (:func:`awaiting_review`, in SQL ``cases.selectors.review_queue``)."""
     last = last_review(case)
-    if last is None or last.result != LegalReview.Result.PASS:
+    if last is None:
         return _("须经法制审核且审核通过")
+    if last.result != LegalReview.Result.PASS:  # say which review, so the handlers know what to answer
+        return _("须经法制审核且审核通过（%(on)s审核结论：%(result)s）") % {"on": last.reviewed_on,
+                                                                "result": last.get_result_display()}
     held = _hearing_held_on(case)
     if held and last.reviewed_on < held:
         return _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）") % {"reviewed": last.reviewed_on,

@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "须经法制审核且审核通过（%(on)s审核结论：%(result)s）": "A passing legal review is required (the review of %(on)s: %(result)s)",
     "只有执法人员可以作出当场处罚": "Only enforcement officers can make an on-the-spot penalty decision",
     "只有办案机关的执法人员可以送达": "Only the deciding body's enforcement officers can serve documents",
     "只有办案机关的执法人员可以登记缴款": "Only the deciding body's enforcement officers can register a payment",

@@ -499,7 +499,7 @@ def test_XF_058_a_later_return_undoes_an_earlier_pass_everywhere(cw):
     S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
-    assert exc.value.rule == "XF-058" and "须经法制审核且审核通过" in exc.value.message
+    assert exc.value.rule == "XF-058" and "须经法制审核且审核通过（2026-03-18审核结论：退回补正）" in exc.value.message
     propose(cw, case, on=D(2026, 3, 20), fine=Decimal(60000))
     assert case in review_queue() and S.awaiting_review(case)
     assert LegalReview.objects.get(case=case, result="return").resubmitted_on == D(2026, 3, 20)
