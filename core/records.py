@@ -83,20 +83,21 @@ def _say(message: str, context: str, values: dict) -> str:
     return said_now % values
 
 
-def said(message: str, labels: tuple[str, ...] = (), *, context: str = "", **params) -> dict:
+def said(message: str, labels: tuple[str, ...] = (), *, context: str = "", limit: int | None = 300, **params) -> dict:
     """A message for a reader (a notification), kept two ways: ``text`` as the records say it, and
     ``message`` (a catalogue msgid, marked with ``gettext_noop`` — or ``pgettext_noop`` with ``context``
     — where it is written) with its ``params``, so a page can say it again in its reader's language
     (:func:`resaid`). ``params`` must be JSON values; ``labels`` names those that are catalogue labels
     (stored in Chinese, translated when said again). ``context`` tells apart a record's wording from the
-    same Chinese elsewhere: 作出行政处罚决定 is a step to take on a form and a thing done in a case's record."""
+    same Chinese elsewhere: 作出行政处罚决定 is a step to take on a form and a thing done in a case's record.
+    ``limit`` cuts the recorded text (a notice's 300 characters); ``None`` keeps it whole (an instruction)."""
     with record_language():
         text = _say(message, context, _values(params, set(labels)))
     if labels:
         params = {**params, LABELS: list(labels)}
     if context:
         params = {**params, CONTEXT: context}
-    return {"text": text[:300], "message": message, "params": params}
+    return {"text": text[:limit] if limit else text, "message": message, "params": params}
 
 
 def said_as(field: str, message: str, labels: tuple[str, ...] = (), *, context: str = "", **params) -> dict:

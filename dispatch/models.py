@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import SaidAgain
 from intake.choices import Priority
 from intake.models import StoredFile
 
@@ -87,8 +88,9 @@ class Dispute(models.Model):
         return f"争议 {self.event_id} {self.status}"
 
 
-class Instruction(models.Model):
-    """指令 from the command centre to a body, with sign-for and feedback deadlines."""
+class Instruction(SaidAgain):
+    """指令 from the command centre to a body, with sign-for and feedback deadlines. ``content`` is the record
+    (Chinese); what the system composed keeps its parts (``message``/``params``) to be said again."""
 
     class Status(models.TextChoices):
         ISSUED = "issued", _("待签收")
@@ -131,6 +133,11 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"指令#{self.pk} → {self.department_id} {self.status}"
+
+    @property
+    def shown(self) -> str:
+        """The instruction in the reader's language (its stored text where nothing was kept to say again)."""
+        return self.said_again(self.content, len(self.content) + 500)
 
 
 class Whistle(models.Model):

@@ -123,14 +123,18 @@ def _instruction_end(instruction: Instruction, status: str) -> None:
 
 
 @transaction.atomic(savepoint=False)  # part of its caller's transaction; its own when called alone
-def instruction_issue(*, event: Event | None, department: Department, team: Team | None, content: str,
+def instruction_issue(*, event: Event | None, department: Department, team: Team | None, content: str | dict,
                       priority: str, actor=None, campaign_task=None, transferred_from=None) -> Instruction:
+    """``content``: the text, or what the system composed (a :func:`core.records.said` dict) so that each
+    reader gets it in their language."""
+    kept = content if isinstance(content, dict) else {"text": content, "message": "", "params": {}}
     now = clock.now()
     sign_due = now + dt.timedelta(hours=config_get(f"dispatch.sign_hours.{priority}"))
     wd = config_get(f"dispatch.feedback_working_days.{priority}")
     fb = add_working_days(_local_today(now), wd, rule=f"dispatch.feedback_working_days.{priority}")
     instruction = Instruction.objects.create(
-        event=event, campaign_task=campaign_task, department=department, team=team, content=content, priority=priority,
+        event=event, campaign_task=campaign_task, department=department, team=team, content=kept["text"],
+        message=kept["message"], params=kept["params"], priority=priority,
         issued_by=actor if getattr(actor, "pk", None) else None, issued_at=now, sign_due=sign_due,
         feedback_due=end_of_day(fb.due), transferred_from=transferred_from)
     which = {"n": instruction.pk, "ticket": event.ticket} if event else {"n": instruction.pk}
@@ -144,7 +148,8 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
                   else said(gettext_noop("指令#%(n)s 反馈"), **which),
                   due_at=instruction.feedback_due, start=now, rule=fb.rule, basis=fb.basis, provisional=fb.provisional)
     notify(department=department, link=event.get_absolute_url() if event else "", field_work=True,
-           **said(gettext_noop("新指令：%(content)s"), content=content[:80]))
+           **said(gettext_noop("新指令：%(content)s"),
+                  content=inside(kept) if kept["message"] else kept["text"][:80]))
     audit_log(actor=actor, action="dispatch.instruction.issue", obj=instruction,
               after={"department": department.pk, "team": team.pk if team else None, "event": event.pk if event else None,
                      "sign_due": sign_due, "feedback_due": instruction.feedback_due})
@@ -152,7 +157,7 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
 
 
 def _assign(event: Event, decision_method: str, *, department, team, item=None, boundary_rule=None, confidence=None,
-            model_version="", explanation=None, actor=None, reason: str, content: str = "") -> Event:
+            model_version="", explanation=None, actor=None, reason: str, content: dict | None = None) -> Event:
     decision = RoutingDecision.objects.create(
         event=event, method=decision_method, department=department, team=team, item=item, boundary_rule=boundary_rule,
         confidence=confidence, model_version=model_version, explanation=explanation or {},
@@ -161,7 +166,8 @@ def _assign(event: Event, decision_method: str, *, department, team, item=None, 
     event_transition(event=event, new=EventStatus.ROUTED, actor=actor, reason=reason, department=department, team=team,
                      item=item, params={routing.DECISION: decision.pk})
     instruction_issue(event=event, department=department, team=team, priority=event.priority, actor=actor,
-                      content=content or f"请处置：{event.title or event.text[:60]}（{event.ticket}）")
+                      content=content or said(gettext_noop("请处置：%(title)s（%(ticket)s）"), limit=None,
+                                              title=event.title or event.text[:60], ticket=event.ticket))
     return event
 
 
@@ -449,7 +455,8 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
                          **said_as("reason", gettext_noop("核查未通过：%(note)s"), note=note))
         last = event.instructions.filter(status=Instruction.Status.DONE).order_by("-issued_at").first()
         new = instruction_issue(event=event, department=event.department, team=event.team, priority=event.priority,
-                                actor=actor, content=f"核查未通过，请继续处置：{note}", transferred_from=last)
+                                actor=actor, transferred_from=last,
+                                content=said(gettext_noop("核查未通过，请继续处置：%(note)s"), limit=None, note=note))
         Instruction.objects.filter(pk=new.pk).update(status=Instruction.Status.SIGNED, signed_at=now)
         deadline_close(kind="instruction.sign", obj=new, at=now)
     settle_notifications(department=_guidance_office(), prefix=TO_VERIFY, link=event.get_absolute_url())
@@ -481,7 +488,8 @@ def event_reopen(*, event: Event, reason: str, actor=None, attachments: list[New
     photos = store_attachments(event, files, stage=AttachmentStage.REOPEN, actor=actor)
     _assign(event, RoutingDecision.Method.REOPEN, department=event.department, team=event.team, item=event.item,
             actor=actor, explanation=routing.noted("reopen", reason), reason=f"报告人申请重新处理：{reason}",
-            content=f"报告人反映问题未解决，请重新处置（{event.ticket}）：{reason}")
+            content=said(gettext_noop("报告人反映问题未解决，请重新处置（%(ticket)s）：%(reason)s"), limit=None,
+                         ticket=event.ticket, reason=reason))
     Event.objects.filter(pk=event.pk).update(closed_at=None, rating=None)
     audit_log(actor=actor, action="intake.event.reopen", obj=event, after={"reason": reason, "attachments": photos})
     return event
@@ -516,7 +524,11 @@ def instruction_transfer(*, actor, instruction: Instruction, department: Departm
         raise ValidationFailed(_("请填写流转理由"), errors={"reason": [_("流转须写明理由")]})
     _instruction_end(instruction, Instruction.Status.TRANSFERRED)
     new = instruction_issue(event=instruction.event, department=department, team=team, priority=instruction.priority,
-                            actor=actor, content=f"（流转自{instruction.department.short_name}）{instruction.content}",
+                            actor=actor, content=said(gettext_noop("（流转自%(department)s）%(content)s"), limit=None,
+                                                      department=instruction.department.short_name,
+                                                      content=inside({"message": instruction.message,
+                                                                      "params": instruction.params,
+                                                                      "text": instruction.content})),
                             transferred_from=instruction, campaign_task=instruction.campaign_task)
     event = instruction.event
     if event is not None:
@@ -679,7 +691,8 @@ def campaign_create(*, actor, name: str, description: str, lead: Department, sta
             raise ValidationFailed(_("镇街没有执法队伍"), errors={"targets": [_("%(name)s没有镇街执法队") % {"name": town.name}]})
         task = CampaignTask.objects.create(campaign=campaign, town=town, team=team, target=target)
         instruction_issue(event=None, campaign_task=task, department=team.department, team=team, priority="normal",
-                          actor=actor, content=f"专项整治“{name}”：{town.name}排查 {target} 处")
+                          actor=actor, content=said(gettext_noop("专项整治“%(name)s”：%(town)s排查 %(target)s 处"),
+                                                    limit=None, name=name, town=town.name, target=target))
     audit_log(actor=actor, action="dispatch.campaign.create", obj=campaign,
               after={"towns": {t.name: n for t, n in targets.items()}, "lead": lead.pk})
     return campaign

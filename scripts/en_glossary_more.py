@@ -636,4 +636,9 @@ EN_MORE = {
     "已转交其他单位办理": "Passed to another body to handle",
     "报告人反映问题未解决，已重新交办": "The reporter says it is not fixed; sent back to be handled again",
     "核查未通过，继续处置": "Not passed at the check; being handled further",
+    "请处置：%(title)s（%(ticket)s）": "Please handle: %(title)s (%(ticket)s)",
+    "核查未通过，请继续处置：%(note)s": "Not passed at the check; please continue: %(note)s",
+    "报告人反映问题未解决，请重新处置（%(ticket)s）：%(reason)s": "The reporter says it is not fixed; please handle it again (%(ticket)s): %(reason)s",
+    "（流转自%(department)s）%(content)s": "(Transferred from %(department)s) %(content)s",
+    "专项整治“%(name)s”：%(town)s排查 %(target)s 处": "Campaign “%(name)s”: check %(target)s places in %(town)s",
 }

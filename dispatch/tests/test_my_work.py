@@ -365,3 +365,21 @@ def test_the_bodys_legal_reviewer_and_the_leader_do_not_work_its_instructions(iw
     services.instruction_sign(actor=iw.bureau_officer, instruction=moved)
     with pytest.raises(NotPermitted):
         services.instruction_feedback(actor=iw.legal_reviewer, instruction=moved, outcome="已处置完毕")
+
+
+def test_instructions_the_system_composes_are_said_in_the_readers_language(iw, client):
+    """The record stays Chinese (the instruction and its notice); an English reader of 我的待办 gets the
+    instruction — and a transferred one with what it was before — and its 新指令 notice in English."""
+    event = report(iw)
+    first = event.instructions.get()
+    assert first.content.startswith("请处置：") and first.message
+    moved = services.instruction_transfer(actor=iw.operator, instruction=first, department=iw.zf,
+                                          team=iw.bureau_team, reason="需县级立案查处")
+    assert moved.content.startswith("（流转自") and "请处置：" in moved.content
+    notice = Notification.objects.filter(department=iw.zf, text__startswith="新指令：（流转自").get()
+    client.force_login(iw.bureau_officer)
+    client.cookies["django_language"] = "en"
+    home = client.get("/").content.decode()
+    assert "(Transferred from" in home and "Please handle:" in home
+    assert "请处置" not in home and "流转自" not in home
+    assert notice.text.startswith("新指令：")  # the record is unchanged
