@@ -46,6 +46,9 @@ class Outcome(models.TextChoices):
 
 
 NO_PENALTY = {Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_NOT_ESTABLISHED}
+
+# Where a case waits for the legal reviewers (XF-058): proposed (before or after 告知) or heard.
+AWAITING_REVIEW = (CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED)
 S = CaseStatus
 TRANSITIONS: dict[str, set[str]] = {
     S.CLUE: {S.VERIFYING, S.NOT_FILED, S.FILED, S.TRANSFERRED_OUT, S.JURISDICTION_DISPUTE},

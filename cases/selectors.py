@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import CaseStatus
+from cases.choices import AWAITING_REVIEW, CaseStatus
 from cases.models import Case, Hearing, LegalReview
 from core.exceptions import NotFound
 from core.models import Deadline
@@ -146,8 +146,7 @@ def answers_owed(user) -> QuerySet[Case]:
     重新提请 after a return, a new proposal after a failure (``cases.services.awaiting_review``'s other side).
     Each carries ``last_result``, ``last_reviewed_on`` and ``last_opinion``."""
     last = _last_review()
-    return my_cases(user).filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
-                                             CaseStatus.HEARING_CLOSED]).annotate(
+    return my_cases(user).filter(status__in=AWAITING_REVIEW).annotate(
         last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
         last_opinion=Subquery(last.values("opinion")[:1]),
         last_resubmitted_on=Subquery(last.values("resubmitted_on")[:1])).filter(
@@ -167,8 +166,7 @@ def review_queue() -> QuerySet[Case]:
     decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
     last = _last_review()
     heard = Hearing.objects.filter(case=OuterRef("pk"), attended=True)
-    return Case.objects.filter(status__in=[CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED,
-                                           CaseStatus.HEARING_CLOSED]).annotate(
+    return Case.objects.filter(status__in=AWAITING_REVIEW).annotate(
         last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
         last_resubmitted_on=Subquery(last.values("resubmitted_on")[:1]),
         heard_on=Subquery(heard.values("held_on")[:1])).filter(

@@ -23,6 +23,7 @@ from cases import rules
 from cases.choices import (
     AV_REQUIRED,
     AV_WARN,
+    AWAITING_REVIEW,
     COERCIVE,
     NO_PENALTY,
     TRANSITIONS,
@@ -166,7 +167,7 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", m
     if not moved:
         raise InvalidTransition(_("案件已被他人处理，请刷新后重试"), errors={"status": [_("状态已变化")]})
     if new not in REVIEWABLE:  # decided, transferred, not filed …: no review is waited for any more
-        case_rows(case, kind="case.legal_review").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+        _review_clock_stop(case)
     case.status = new
     for k, v in fields.items():
         setattr(case, k, v)
@@ -1102,7 +1103,7 @@ def proposal_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Case:
         raise ValidationFailed(_("请写明撤回理由"), errors={"reason": [_("不能为空")]})
     _transition(case, CaseStatus.REVIEW, actor=actor, on=on,
                 **said_as("reason", gettext_noop("撤回拟处理意见：%(reason)s"), reason=reason.strip()))
-    case_rows(case, kind="case.legal_review").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+    _review_clock_stop(case)  # nothing is proposed for the reviewers now
     return case
 
 
@@ -1314,10 +1315,26 @@ def last_review(case: Case) -> LegalReview | None:
     return case.legal_reviews.order_by("-reviewed_on", "-id").first()
 
 
+def _awaits_correction(last: LegalReview | None) -> bool:
+    return bool(last and last.result == LegalReview.Result.RETURN and last.resubmitted_on is None)
+
+
 def returned_unanswered(case: Case) -> bool:
     """The last review returned the case for correction (退回补正) and its handlers have not resubmitted it."""
-    last = last_review(case)
-    return bool(last and last.result == LegalReview.Result.RETURN and last.resubmitted_on is None)
+    return _awaits_correction(last_review(case))
+
+
+def _gap(last: LegalReview | None, held: dt.date | None) -> str | None:
+    """:func:`_review_gap` for a case's last review and the day its hearing was held."""
+    if last is None:
+        return _("须经法制审核且审核通过")
+    if last.result != LegalReview.Result.PASS:  # say which review, so the handlers know what to answer
+        return _("须经法制审核且审核通过（%(on)s审核结论：%(result)s）") % {"on": last.reviewed_on,
+                                                                "result": last.get_result_display()}
+    if held and last.reviewed_on < held:
+        return _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）") % {"reviewed": last.reviewed_on,
+                                                                          "held": held}
+    return None
 
 
 def _review_gap(case: Case) -> str | None:
@@ -1325,17 +1342,7 @@ def _review_gap(case: Case) -> str | None:
     after a hearing, have been made since it (第六十五条: the decision rests on the hearing's record). The one
     reading of "a review that holds" for the decision guard, the review's clock and the queue
     (:func:`awaiting_review`, in SQL ``cases.selectors.review_queue``)."""
-    last = last_review(case)
-    if last is None:
-        return _("须经法制审核且审核通过")
-    if last.result != LegalReview.Result.PASS:  # say which review, so the handlers know what to answer
-        return _("须经法制审核且审核通过（%(on)s审核结论：%(result)s）") % {"on": last.reviewed_on,
-                                                                "result": last.get_result_display()}
-    held = _hearing_held_on(case)
-    if held and last.reviewed_on < held:
-        return _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）") % {"reviewed": last.reviewed_on,
-                                                                          "held": held}
-    return None
+    return _gap(last_review(case), _hearing_held_on(case))
 
 
 def _unanswered_reviews(case: Case):
@@ -1348,10 +1355,11 @@ def awaiting_review(case: Case) -> bool:
     handlers have put it to them — never reviewed, answered a return or a failure (重新提请, a new proposal),
     or heard since the last review. A case just returned is the handlers' until they answer. The SQL twin
     is ``cases.selectors.review_queue``."""
-    if case.status not in AWAITING_REVIEW or case.decided_on is not None or _review_gap(case) is None:
+    if case.status not in AWAITING_REVIEW or case.decided_on is not None:
         return False
-    last = last_review(case)
-    held = _hearing_held_on(case)
+    last, held = last_review(case), _hearing_held_on(case)
+    if _gap(last, held) is None:
+        return False
     return last is None or last.resubmitted_on is not None or bool(held and last.reviewed_on < held)
 
 
@@ -1365,7 +1373,7 @@ def legal_review_resubmit(*, actor, case: Case, on: dt.date, note: str) -> Legal
     _guard(case.status in AWAITING_REVIEW and case.decided_on is None, "XF-058",
            _("本案当前不在待法制审核的阶段（%(status)s）") % {"status": case.get_status_display()})
     last = last_review(case)
-    _guard(returned_unanswered(case), "XF-058",
+    _guard(_awaits_correction(last), "XF-058",
            _("审核不通过的，须重新拟定处理意见") if last is not None and last.result == LegalReview.Result.FAIL
            and last.resubmitted_on is None else _("只有被退回补正、尚未重新提请的案件可以重新提请审核"))
     if not note.strip():
@@ -1383,6 +1391,11 @@ def legal_review_resubmit(*, actor, case: Case, on: dt.date, note: str) -> Legal
     return last
 
 
+def _review_clock_stop(case: Case) -> None:
+    """The review's time limit (XF-058) no longer runs: nothing waits for the reviewers."""
+    case_rows(case, kind="case.legal_review").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+
+
 def _review_due(case: Case, on: dt.date) -> None:
     """XF-058 timer: a case whose decision needs legal review (its triggers as proposed) and has no review that
     holds (:func:`_review_gap`) waits for the reviewers from ``on``; one clock at a time."""
@@ -1393,9 +1406,6 @@ def _review_due(case: Case, on: dt.date) -> None:
     _deadline(case, "case.legal_review", rules.legal_review_deadline(on),
               said(pgettext_noop("deadline", "法制审核"), context="deadline"))
 
-
-# Where a case waits for the reviewers: proposed (before or after 告知) or heard.
-AWAITING_REVIEW = (CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED)
 
 # 法制审核 precedes the decision (XF-058: 作出决定之前); a review recorded afterwards could make an unreviewed
 # decision look reviewed. From the lead onwards, because a special limitation period (XF-036) needs one to file.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import forms as F
 from cases import services as S
-from cases.choices import NO_PENALTY, CaseStatus, Outcome
+from cases.choices import AWAITING_REVIEW, NO_PENALTY, CaseStatus, Outcome
 from cases.models import Case
 from cases.selectors import assist_rows_for, case_rows
 from org.choices import Role
@@ -455,9 +455,9 @@ STEPS: list[Step] = [
     Step("hearing_schedule", _("送达听证通知书"), (C.HEARING_REQUESTED,), F.HearingScheduleForm, _hearing_schedule,
          rule="XF-064", primary=True),
     Step("hearing_hold", _("举行听证"), (C.HEARING_SCHEDULED,), F.HearingHoldForm, _hearing_hold, rule="XF-064", primary=True),
-    Step("legal_review", _("法制审核"), (C.PENALTY_PROPOSED,) + HEARD, F.LegalReviewForm, _legal_review,
+    Step("legal_review", _("法制审核"), AWAITING_REVIEW, F.LegalReviewForm, _legal_review,
          roles=(Role.LEGAL_REVIEWER,), when=S.awaiting_review, rule="XF-058", primary=True),
-    Step("review_resubmit", _("补正后重新提请法制审核"), S.AWAITING_REVIEW, F.ReviewResubmitForm, _review_resubmit,
+    Step("review_resubmit", _("补正后重新提请法制审核"), AWAITING_REVIEW, F.ReviewResubmitForm, _review_resubmit,
          when=S.returned_unanswered, rule="XF-058", primary=True),
     Step("proposal_withdraw", _("撤回拟处理意见（回到审查阶段）"), (C.PENALTY_PROPOSED,), F.ReasonForm,
          _proposal_withdraw, rule="XF-057 XF-058"),

@@ -63,10 +63,15 @@ def acts_for(user, department: Department | None) -> bool:
 NOT_FIELD_WORK = {Role.LEGAL_REVIEWER, Role.LEADER}
 
 
+def does_field_work(user) -> bool:
+    """Whether ``user``'s post does dispatched work at all (every post but :data:`NOT_FIELD_WORK`)."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role not in NOT_FIELD_WORK))
+
+
 def works_for(user, department: Department | None) -> bool:
     """Whether ``user`` does ``department``'s dispatched work (签收, 反馈, 退单, 报到, 专项整治进度): acts for it
     (:func:`acts_for`) in a post that does field work."""
-    return acts_for(user, department) and (user.is_superuser or user.role not in NOT_FIELD_WORK)
+    return acts_for(user, department) and does_field_work(user)
 
 
 COUNTY_VIEW_ROLES = COMMAND_ROLES | {Role.LEADER}
@@ -196,9 +201,7 @@ def reporter_contact(user, event: Event, *, revealed: bool = False) -> ReporterC
 
 def departments_worked_for(user) -> QuerySet[Department]:
     """The bodies whose dispatched work ``user`` does: the queryset twin of :func:`works_for`."""
-    if user is not None and user.is_authenticated and not user.is_superuser and user.role in NOT_FIELD_WORK:
-        return Department.objects.none()
-    return departments_acted_for(user)
+    return departments_acted_for(user) if does_field_work(user) else Department.objects.none()
 
 
 def departments_acted_for(user) -> QuerySet[Department]:

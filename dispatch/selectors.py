@@ -16,6 +16,7 @@ from core.models import Deadline, Notification, NotificationRead
 from dispatch.access import (
     departments_acted_for,
     departments_worked_for,
+    does_field_work,
     events_visible_to,
     is_command,
     may_rule,
@@ -274,8 +275,8 @@ def notifications_for(user) -> QuerySet[Notification]:
     (level-2 督办)."""
     if user is None or not user.is_authenticated:
         return Notification.objects.none()
-    cond = Q(user=user) | Q(department__in=departments_acted_for(user), field_work=False) \
-        | Q(department__in=departments_worked_for(user), field_work=True)
+    bodies = Q(department__in=departments_acted_for(user))
+    cond = Q(user=user) | (bodies if does_field_work(user) else bodies & Q(field_work=False))
     if user.role == Role.LEADER:
         cond |= Q(department__kind=DepartmentKind.GOVERNMENT, department__region__level=RegionLevel.COUNTY)
     return Notification.objects.filter(cond)

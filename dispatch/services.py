@@ -766,7 +766,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
             if Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(state=Deadline.State.ELAPSED,
                                                                                    closed_at=now):
                 notify(department=d.department, level=Notification.Level.INFO, link=links[d.pk],
-                       field_work=d.kind.startswith(FIELD_WORK_DEADLINES), **said(gettext_noop("期间届满：%(label)s"), label=inside(d)))
+                       **said(gettext_noop("期间届满：%(label)s"), label=inside(d)))  # a party's period: a case's
                 audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
                 counts["elapsed"] += 1
     duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)

@@ -117,3 +117,8 @@ OPEN311_UPDATE_STATUS = {
     EventStatus.DUPLICATE: "duplicate",
     EventStatus.INVALID: "no_further_action",
 }
+
+
+def open311_update_status(old: str, new: str) -> str:
+    """The same step in the Open311 update extension's status set: a transfer is an ``internal_referral``."""
+    return "internal_referral" if (old, new) in TRANSFER_STEPS else OPEN311_UPDATE_STATUS.get(new, "open")

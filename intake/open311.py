@@ -31,11 +31,10 @@ from django.views.decorators.http import require_http_methods
 from core.exceptions import ApplicationError, ValidationFailed
 from core.privacy import public_address, public_coordinate, redact_public
 from intake.choices import (
-    OPEN311_UPDATE_STATUS,
     OPEN_STATUSES,
     PUBLIC_CHANNELS,
-    TRANSFER_STEPS,
     Channel,
+    open311_update_status,
     public_step,
 )
 from intake.models import Event, EventCategory, EventTransition
@@ -292,7 +291,7 @@ def requests_view(request, fmt):
 
 def _update_row(t: EventTransition) -> dict:
     return {"update_id": str(t.pk), "service_request_id": t.event.ticket,
-            "status": "internal_referral" if (t.old, t.new) in TRANSFER_STEPS else OPEN311_UPDATE_STATUS.get(t.new, "open"),
+            "status": open311_update_status(t.old, t.new),
             "updated_datetime": timezone.localtime(t.at).isoformat(),
             "description": str(public_step(t.old, t.new)), "media_url": ""}
 

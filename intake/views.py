@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import condition, require_POST
 
+from cases.services import may_open_cases
 from core import clock
 from core.config import config_get
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
@@ -252,8 +253,7 @@ def _render_detail(request, event, *, revealed: bool = False):
         "can_publish": not photo_publication_refused(user, event),
         "candidates": duplicate_candidates(event) if command and event.status not in (
             EventStatus.DUPLICATE, EventStatus.INVALID) else [],
-        "can_open_case": acts_for(user, event.department) and user.role in (
-            Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER),
+        "can_open_case": acts_for(user, event.department) and may_open_cases(user),
     }
     if command and event.status in (EventStatus.TRIAGE, EventStatus.RETURNED):
         # 人工分拨 proposes the last decision's body and team (routing's best guess), never a body that sent
