@@ -1503,7 +1503,7 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
     triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                            fine=fine, types=types, on=decided_on)
     if triggers and (gap := _review_gap(case)):
-        out.append(("XF-058", _("%(gap)s（%(triggers)s）") % {"gap": gap, "triggers": "；".join(triggers)}))
+        out.append(("XF-058", _("%(gap)s；须审核的事由：%(triggers)s") % {"gap": gap, "triggers": "；".join(triggers)}))
     if case.is_complex_or_serious and not case.discussions.exists():
         out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
     if case.filed_on and decided_on > rules.decision_deadline(case.filed_on).due:

@@ -400,7 +400,7 @@ EN_ERRORS = {
 "罚款高于告知的数额，须重新告知": "The fine is above the amount notified: serve a new notice",
 "告知书未告知罚款，须重新告知": "The notice did not mention a fine: serve a new notice",
 "处罚种类超出告知的范围，须重新告知": "The penalty types go beyond the notice: serve a new notice",
-"须经法制审核且审核通过": "A passed legal review is required", "%(gap)s（%(triggers)s）": "%(gap)s (%(triggers)s)",
+"须经法制审核且审核通过": "A passed legal review is required", "%(gap)s；须审核的事由：%(triggers)s": "%(gap)s; review required because: %(triggers)s",
 "情节复杂或者重大违法行为须经负责人集体讨论决定": "A complex or serious case must be decided by the heads collectively",
 "已超过立案之日起九十日的决定期限（%(due)s）": "The 90-day decision period from filing has passed (%(due)s)",
 "没有经查证属实且合法取得的证据": "No verified, lawfully obtained evidence",
