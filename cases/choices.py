@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from org.choices import Role
+
 
 class Procedure(models.TextChoices):
     GENERAL = "general", _("普通程序")
@@ -46,6 +48,9 @@ class Outcome(models.TextChoices):
 
 
 NO_PENALTY = {Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_NOT_ESTABLISHED}
+
+# The posts that handle cases (办案): the officers of the three kinds of team, and the administrator.
+HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
 
 # Where a case waits for the legal reviewers (XF-058): proposed (before or after 告知) or heard.
 AWAITING_REVIEW = (CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED)

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
     ActKind,
+    CaseStatus,
     EvidenceKind,
     OfficerRole,
     Outcome,
     PartyKind,
+    Procedure,
     RemedyKind,
     RemedyResult,
     ServiceMethod,
@@ -111,6 +113,25 @@ class StepForm(forms.Form):
 
 def lines(text: str) -> list[str]:
     return [x.strip() for x in text.replace("，", "\n").replace(",", "\n").splitlines() if x.strip()]
+
+
+class CaseFilterForm(forms.Form):
+    """案件台账: every case the user may see, found by number, party or cause, state, procedure and filing date."""
+
+    q = forms.CharField(label=_("案号/当事人/案由"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部")), ("open", _("在办（未办结）"))] + CaseStatus.choices)
+    procedure = forms.ChoiceField(label=_("程序"), required=False, choices=[("", _("全部"))] + Procedure.choices)
+    filed_from = forms.DateField(label=_("立案日期自"), required=False, widget=DATE())
+    filed_to = forms.DateField(label=_("至"), required=False, widget=DATE())
+    mine = forms.BooleanField(label=_("我承办的"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("filed_from"), data.get("filed_to")
+        if start and end and start > end:
+            self.add_error("filed_to", _("结束日期不能早于开始日期"))
+        return data
 
 
 class OpenForm(forms.Form):

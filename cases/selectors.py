@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import AWAITING_REVIEW, CaseStatus
+from cases.choices import AWAITING_REVIEW, HANDLER_ROLES, CaseStatus
 from cases.models import Case, Hearing, LegalReview
 from core.exceptions import NotFound
 from core.models import Deadline
@@ -106,16 +106,45 @@ def open_choices(user, dept, day: dt.date):
     return Department.objects.filter(pk=dept.pk), items_for_department(dept)
 
 
+def _handled_by(officer) -> Q:
+    """The cases ``officer`` handles now (承办, not released)."""
+    return Q(case_officers__officer=officer, case_officers__released_on__isnull=True)
+
+
 def my_cases(user) -> QuerySet[Case]:
     officer = getattr(user, "officer", None)
     qs = cases_visible_to(user).filter(OPEN_CASE)
     if officer is not None:
-        qs = qs.filter(case_officers__officer=officer, case_officers__released_on__isnull=True)
+        qs = qs.filter(_handled_by(officer))
     return qs.distinct().order_by("-created_at")
 
 
+def deadline_cases(user) -> QuerySet[Case]:
+    """The open cases whose time limits are ``user``'s to watch: a handling officer's own cases (承办), an agency
+    head's body's cases; for a post that handles no cases (command centre, guidance office, legal reviewer,
+    leader, supervisor) everything they may see, which the workbench shows as oversight and the home page
+    does not count as their work (:func:`counts_case_deadlines`)."""
+    if user.role in HANDLER_ROLES and getattr(user, "officer", None) is not None:
+        return my_cases(user)
+    return cases_visible_to(user).filter(OPEN_CASE)
+
+
+def deadline_scope(user) -> str:
+    """Whose cases :func:`deadline_cases` covers, to say above the lists of time limits."""
+    if user.role in HANDLER_ROLES and getattr(user, "officer", None) is not None:
+        return _("我承办的案件")
+    if user.role == Role.AGENCY_HEAD:
+        return _("本单位案件")
+    return _("可查看的全部在办案件")
+
+
+def counts_case_deadlines(user) -> bool:
+    """Whether case time limits are part of ``user``'s own to-do (我的待办): the handlers' and their heads'."""
+    return user.role in HANDLER_ROLES or user.role == Role.AGENCY_HEAD
+
+
 def _deadlines(user, today: dt.date):
-    ids = [str(i) for i in cases_visible_to(user).filter(OPEN_CASE).values_list("pk", flat=True)]
+    ids = deadline_cases(user).order_by().values(text_pk=Cast("pk", CharField()))
     return Deadline.objects.filter(object_type="cases.case", object_id__in=ids, state=Deadline.State.OPEN)
 
 
@@ -131,9 +160,38 @@ def overdue(user, today: dt.date):
 
 
 def status_counts(qs) -> list[dict]:
-    labels = dict(CaseStatus.choices)
-    return [{"status": r["status"], "label": labels.get(r["status"], r["status"]), "n": r["n"]}
-            for r in qs.values("status").annotate(n=Count("id")).order_by("-n")]
+    """How many cases are in each state, in the order of the procedure (线索登记 … 已结案), states with none left out."""
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return [{"status": value, "label": label, "n": counts[value]} for value, label in CaseStatus.choices
+            if counts.get(value)]
+
+
+def case_search(*, user, q: str = "", status: str = "", procedure: str = "", filed_from: dt.date | None = None,
+                filed_to: dt.date | None = None, mine: bool = False) -> QuerySet[Case]:
+    """案件台账: the cases ``user`` may see that match the filters, newest first. ``q`` finds a case by its number
+    (案号, also 线索#N), party or cause; ``status`` "open" is every case not yet ended (在办); ``mine``: the
+    cases the user handles (承办) now; filing dates are whole days, both ends included."""
+    qs = cases_visible_to(user)
+    if q := q.strip():
+        clue = q.removeprefix("线索#").removeprefix("#")
+        cond = Q(number__icontains=q) | Q(party_name__icontains=q) | Q(cause__icontains=q)
+        if clue.isdigit():
+            cond |= Q(pk=int(clue))
+        qs = qs.filter(cond)
+    if status == "open":
+        qs = qs.filter(OPEN_CASE)
+    elif status:
+        qs = qs.filter(status=status)
+    if procedure:
+        qs = qs.filter(procedure=procedure)
+    if filed_from:
+        qs = qs.filter(filed_on__gte=filed_from)
+    if filed_to:
+        qs = qs.filter(filed_on__lte=filed_to)
+    if mine:
+        officer = getattr(user, "officer", None)
+        qs = qs.filter(_handled_by(officer)) if officer is not None else qs.none()
+    return qs.distinct().order_by("-created_at", "-pk")
 
 
 def _last_review() -> QuerySet[LegalReview]:

@@ -25,6 +25,7 @@ from cases.choices import (
     AV_WARN,
     AWAITING_REVIEW,
     COERCIVE,
+    HANDLER_ROLES,
     NO_PENALTY,
     TRANSITIONS,
     ActKind,
@@ -84,9 +85,6 @@ def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
     if not ok:
         said = _("%(message)s（%(rule)s）") % {"message": message, "rule": rule}
         raise RuleViolation(said, errors={field: [said]}, rule=rule)
-
-
-HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
 
 
 def _handling_as(actor, case: Case) -> str:

@@ -5,6 +5,7 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
+    path("list/", views.case_list, name="list"),
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/steps/<slug:key>/", views.case_step, name="step"),

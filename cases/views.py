@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from cases import selectors
 from cases import services as S
 from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
-from cases.forms import OpenForm
+from cases.forms import CaseFilterForm, OpenForm
 from cases.models import Document, LegalReview, MonitoringDevice
 from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError, ValidationFailed
@@ -50,8 +51,22 @@ def workbench(request):
     return render(request, "cases/workbench.html", {
         "mine": selectors.my_cases(request.user)[:50], "due_soon": selectors.due_soon(request.user, today)[:50],
         "overdue": selectors.overdue(request.user, today)[:50], "counts": selectors.status_counts(qs), "today": today,
-        "awaiting_head": selectors.awaiting_head(request.user),
+        "awaiting_head": selectors.awaiting_head(request.user), "total": qs.count(),
+        "deadline_scope": selectors.deadline_scope(request.user),
         "may_review": has_perm(request.user, "cases.legal_review")})
+
+
+@login_required
+def case_list(request):
+    """案件台账: every case the user may see, with filters; an invalid filter filters nothing and says why."""
+    form = CaseFilterForm(request.GET or None)
+    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)} \
+        if form.is_bound and form.is_valid() else {}
+    page = Paginator(selectors.case_search(user=request.user, **filters).select_related("department"), 30) \
+        .get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {"page": page, "form": form, "querystring": query.urlencode()})
 
 
 @login_required

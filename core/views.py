@@ -38,11 +38,12 @@ def home(request):
 
     today = timezone.localdate()
     work = my_work(user=user)
-    work["case_overdue"] = case_selectors.overdue(user, today).count()
-    work["case_due_soon"] = case_selectors.due_soon(user, today).count()
+    if case_selectors.counts_case_deadlines(user):  # the cases they handle, or their body's for a head
+        work["case_overdue"] = case_selectors.overdue(user, today).count()
+        work["case_due_soon"] = case_selectors.due_soon(user, today).count()
     work["head_decisions"] = len(case_selectors.awaiting_head(user))
     work["to_review"] = case_selectors.review_queue().count() if has_perm(user, "cases.legal_review") else 0
-    from cases.services import HANDLER_ROLES
+    from cases.choices import HANDLER_ROLES
 
     work["answers_owed"] = list(case_selectors.answers_owed(user)[:10]) if user.role in HANDLER_ROLES else []
     from intake.choices import PUBLIC_STEP_TEXT

@@ -1,0 +1,106 @@
+"""案件台账 (the case register) and whose case time limits count as one's own work (我的待办)."""
+
+import pytest
+from django.urls import reverse
+
+from cases import selectors
+from cases.choices import CaseStatus, Procedure
+from cases.models import Case
+from cases.tests.helpers import FILED, D, file_case, open_case
+
+
+@pytest.fixture
+def three(cw):
+    """Two filed cases of the county bureau — one handled by 洪一 (the bureau officer's own), one by two of
+    their colleagues — and a clue nobody has been assigned to yet."""
+    mine = open_case(cw, n=1, party_name="常山甲食品有限公司")
+    file_case(cw, mine, officers=(cw.o1, cw.o2))
+    theirs = open_case(cw, n=2, party_name="常山乙餐饮店")
+    file_case(cw, theirs, officers=(cw.o2, cw.o3))
+    clue = open_case(cw, n=3, party_name="常山丙超市")
+    return [Case.objects.get(pk=c.pk) for c in (mine, theirs, clue)]
+
+
+def _case_ids(deadlines) -> set[int]:
+    return {int(d.object_id) for d in deadlines}
+
+
+def test_an_officers_own_time_limits_are_the_cases_they_handle(cw, three):
+    mine, theirs, clue = three
+    later = D(2030, 1, 1)  # every limit of the three has passed by then
+    assert _case_ids(selectors.overdue(cw.bureau_officer, later)) == {mine.pk}
+    # the body's head watches the body's cases; the clue's 核查立案 limit too
+    assert _case_ids(selectors.overdue(cw.zf_head, later)) == {mine.pk, theirs.pk, clue.pk}
+    assert str(selectors.deadline_scope(cw.bureau_officer)) == "我承办的案件"
+    assert str(selectors.deadline_scope(cw.zf_head)) == "本单位案件"
+    assert selectors.counts_case_deadlines(cw.bureau_officer) and selectors.counts_case_deadlines(cw.zf_head)
+    for post in (cw.operator, cw.guidance, cw.legal_reviewer, cw.leader):
+        assert not selectors.counts_case_deadlines(post), post
+
+
+def test_home_counts_case_time_limits_only_for_those_who_handle_or_head(cw, three, client):
+    client.force_login(cw.bureau_officer)
+    assert "办案期限" in client.get(reverse("home")).content.decode()
+    client.force_login(cw.operator)  # sees every case, handles none: not their to-do
+    assert "办案期限" not in client.get(reverse("home")).content.decode()
+    # the workbench still shows them, and says whose they are
+    body = client.get(reverse("cases:workbench")).content.decode()
+    assert "以下期限：可查看的全部在办案件" in body
+
+
+def test_status_counts_follow_the_procedure_and_link_to_the_register(cw, three, client):
+    counts = selectors.status_counts(selectors.cases_visible_to(cw.bureau_officer))
+    assert [(c["status"], c["n"]) for c in counts] == [(CaseStatus.CLUE, 1), (CaseStatus.INVESTIGATING, 2)]
+    client.force_login(cw.bureau_officer)
+    body = client.get(reverse("cases:workbench")).content.decode()
+    assert f'{reverse("cases:list")}?status=investigating">调查取证 <b>2</b>' in body
+    assert f'{reverse("cases:list")}">全部案件 <b>3</b>' in body
+
+
+def test_the_register_finds_cases_by_number_party_cause_and_state(cw, three):
+    mine, theirs, clue = three
+    search = lambda **kw: set(selectors.case_search(user=cw.bureau_officer, **kw).values_list("pk", flat=True))  # noqa: E731
+    assert search() == {mine.pk, theirs.pk, clue.pk}
+    assert search(q=mine.number) == {mine.pk}
+    assert search(q="乙餐饮") == {theirs.pk}
+    assert search(q="食品经营许可") == {mine.pk, theirs.pk, clue.pk}  # the cause
+    assert search(q=f"线索#{clue.pk}") == {clue.pk}
+    assert search(q="不存在的当事人") == set()
+    assert search(status=CaseStatus.CLUE) == {clue.pk}
+    assert search(status="open") == {mine.pk, theirs.pk, clue.pk}
+    assert search(status=CaseStatus.CLOSED) == set()
+    assert search(procedure=Procedure.SIMPLE) == set()
+    assert search(filed_from=FILED, filed_to=FILED) == {mine.pk, theirs.pk}
+    assert search(filed_from=D(2026, 3, 7)) == set()
+    assert search(mine=True) == {mine.pk}
+    assert set(selectors.case_search(user=cw.operator, mine=True)) == set()  # handles none
+    # another body's officer sees none of them
+    assert not selectors.case_search(user=cw.huibu_officer).exists()
+
+
+def test_the_register_page_filters_and_says_what_is_wrong(cw, three, client):
+    mine, theirs, clue = three
+    client.force_login(cw.bureau_officer)
+    url = reverse("cases:list")
+    body = client.get(url, {"q": "乙餐饮"}).content.decode()
+    assert "常山乙餐饮店" in body and "常山甲食品有限公司" not in body
+    assert ">1 件<" in body.replace("</p>", "<").replace('<p class="muted">', ">")
+    # a range that ends before it starts: said on the field, and nothing filtered
+    body = client.get(url, {"filed_from": "2026-03-10", "filed_to": "2026-03-01"}).content.decode()
+    assert "至：结束日期不能早于开始日期" in body
+    assert "常山乙餐饮店" in body and "常山丙超市" in body
+    body = client.get(url, {"filed_from": "not-a-date"}).content.decode()
+    assert "立案日期自：输入一个有效的日期。" in body
+    client.force_login(cw.huibu_officer)
+    body = client.get(url).content.decode()
+    assert "没有符合条件的案件" in body and "常山乙餐饮店" not in body
+
+
+def test_the_register_in_english(cw, three, client):
+    client.force_login(cw.bureau_officer)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("cases:list"), {"status": "investigating"}).content.decode()
+    assert "Case register" in body and "Handled by me" in body
+    assert "案件台账" not in body and "我承办的" not in body
+    body = client.get(reverse("cases:workbench")).content.decode()
+    assert "All cases" in body and "Time limits below: cases I handle" in body
