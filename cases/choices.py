@@ -51,6 +51,9 @@ NO_PENALTY = {Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_NOT_ESTABLISHED}
 
 # The posts that handle cases (办案): the officers of the three kinds of team, and the administrator.
 HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
+# Who answers a body's assistance requests (协助, XF-026): its case handlers, and a line department's
+# supervisors — not its legal reviewer or a leader.
+ASSIST_ANSWERERS = HANDLER_ROLES + (Role.DEPT_SUPERVISOR,)
 
 # Where a case waits for the legal reviewers (XF-058): proposed (before or after 告知) or heard.
 AWAITING_REVIEW = (CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED)

@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import AWAITING_REVIEW, HANDLER_ROLES, CaseStatus
+from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, CaseStatus
 from cases.models import Case, Hearing, LegalReview
 from core.exceptions import NotFound
 from core.models import Deadline
@@ -57,6 +57,17 @@ def assist_rows_for(case: Case, user) -> list[Deadline]:
 
     return [d for d in case_rows(case, kind_prefix="case.assist.").select_related("department")
             if acts_for(user, d.department)]
+
+
+def assistance_owed(user) -> QuerySet[Deadline]:
+    """The open assistance requests (协助, XF-026) that ``user`` answers for the bodies they act for, nearest
+    time limit first — the other side of :func:`assist_rows_for`, for 我的待办."""
+    from dispatch.access import departments_acted_for
+
+    if not (user.is_superuser or user.role in ASSIST_ANSWERERS):
+        return Deadline.objects.none()
+    return Deadline.objects.filter(object_type="cases.case", kind__startswith="case.assist.", state=Deadline.State.OPEN,
+                                   department__in=departments_acted_for(user)).order_by("due_at", "pk")
 
 
 def _asked_to_assist(user) -> Q:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop, pgettext
 from cases import documents as docs
 from cases import rules
 from cases.choices import (
+    ASSIST_ANSWERERS,
     AV_REQUIRED,
     AV_WARN,
     AWAITING_REVIEW,
@@ -2170,7 +2171,7 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
 @transaction.atomic
 def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
     """The assisting body replies; late replies stay visible as LATE for oversight (ZJ-034-036-037)."""
-    mine = assist_rows_for(case, actor)
+    mine = assist_rows_for(case, actor) if actor.is_superuser or actor.role in ASSIST_ANSWERERS else []
     if not mine:
         raise NotPermitted(_("只有被请求协助的机关可以答复"), errors={"__all__": [_("无权答复")]})
     if not reply.strip():

@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import forms as F
 from cases import services as S
-from cases.choices import AWAITING_REVIEW, NO_PENALTY, CaseStatus, Outcome
+from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, NO_PENALTY, CaseStatus, Outcome
 from cases.models import Case
 from cases.selectors import assist_rows_for, case_rows
 from org.choices import Role
 
 C = CaseStatus
-HANDLERS = S.HANDLER_ROLES
+HANDLERS = HANDLER_ROLES
 HEAD = (Role.AGENCY_HEAD,)
 LOCAL = S.LOCAL
 
@@ -525,7 +525,7 @@ STEPS: list[Step] = [
     Step("assist_request", _("请求其他机关协助"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.AssistanceRequestForm,
          _assist_request, rule="XF-026 ZJ-017"),
     Step("assist_reply", _("答复协助请求"), tuple(C.values), F.AssistanceReplyForm, _assist_reply,
-         roles=HANDLERS + (Role.DEPT_SUPERVISOR,), who=lambda c, u: bool(assist_rows_for(c, u)), rule="XF-026"),
+         roles=ASSIST_ANSWERERS, who=lambda c, u: bool(assist_rows_for(c, u)), rule="XF-026"),
     Step("crime_report", _("报告涉嫌犯罪（移送审批）"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
          F.CrimeReportForm, _crime_report, when=lambda c: _crime(c) is None, rule="YS-310"),
     Step("crime_decide", _("负责人决定是否移送"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),

@@ -46,6 +46,8 @@ def home(request):
     from cases.choices import HANDLER_ROLES
 
     work["answers_owed"] = list(case_selectors.answers_owed(user)[:10]) if user.role in HANDLER_ROLES else []
+    assists = case_selectors.assistance_owed(user)
+    work["assists"], work["assists_count"] = list(assists[:10]), assists.count()
     from intake.choices import PUBLIC_STEP_TEXT
     from intake.selectors import my_reports
 

@@ -651,4 +651,7 @@ EN_MORE = {
     "没有符合条件的案件": "No cases match",
     "全部案件": "All cases",
     "以下期限：%(scope)s": "Time limits below: %(scope)s",
+    "协助请求待答复": "Assistance requests to answer",
+    "答复时限": "reply by",
+    "仅列出时限最近的10条": "Only the 10 nearest time limits are listed",
 }

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases import selectors
+from cases import services as S
 from cases.choices import CaseStatus, Procedure
 from cases.models import Case
 from cases.tests.helpers import FILED, D, file_case, open_case
@@ -104,3 +105,31 @@ def test_the_register_in_english(cw, three, client):
     assert "案件台账" not in body and "我承办的" not in body
     body = client.get(reverse("cases:workbench")).content.decode()
     assert "All cases" in body and "Time limits below: cases I handle" in body
+
+
+def test_assistance_requests_wait_on_the_asked_bodys_home_until_answered(cw, three, client):
+    """XF-026: the body asked to assist finds the request in 我的待办 (not only among its notices), with its
+    time limit; its legal reviewer is not the one to answer it, on the page or in the service."""
+    from conftest import make_user
+    from core.exceptions import NotPermitted
+    from org.choices import Role
+
+    mine = three[0]
+    row = S.assistance_request(actor=cw.bureau_officer, case=mine, to_department=cw.scjg, matter="提供当事人登记信息",
+                               basis="《行政处罚法》第二十六条", on=D(2026, 9, 29))
+    reviewer = make_user("scjg_reviewer", Role.LEGAL_REVIEWER, department=cw.scjg)
+    assert list(selectors.assistance_owed(cw.scjg_supervisor)) == [row]
+    assert list(selectors.assistance_owed(cw.scjg_officer)) == [row]
+    for other in (cw.bureau_officer, cw.operator, reviewer, cw.leader):
+        assert not selectors.assistance_owed(other).exists(), other
+    with pytest.raises(NotPermitted):
+        S.assistance_reply(actor=reviewer, case=mine, on=D(2026, 10, 9), reply="已提供")
+
+    client.force_login(cw.scjg_supervisor)
+    body = client.get(reverse("home")).content.decode()
+    assert "协助请求待答复" in body and f'href="{reverse("cases:case", args=[mine.pk])}"' in body
+    assert "提供当事人登记信息" in body and "答复时限 10-12" in body
+
+    S.assistance_reply(actor=cw.scjg_supervisor, case=mine, on=D(2026, 10, 9), reply="登记信息已提供")
+    assert not selectors.assistance_owed(cw.scjg_supervisor).exists()
+    assert "协助请求待答复" not in client.get(reverse("home")).content.decode()
