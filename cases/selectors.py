@@ -210,6 +210,15 @@ def _last_review() -> QuerySet[LegalReview]:
     return LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
 
 
+def with_result_labels(cases) -> list[Case]:
+    """The cases of :func:`review_queue` or :func:`answers_owed`, each with ``last_result_label``: the last
+    review's conclusion as its choice names it, in the reader's language."""
+    cases = list(cases)
+    for c in cases:
+        c.last_result_label = LegalReview.Result(c.last_result).label if c.last_result else ""
+    return cases
+
+
 def answers_owed(user) -> QuerySet[Case]:
     """The handler's cases that a legal review did not pass and that wait for their answer (XF-058): 补正后
     重新提请 after a return, a new proposal after a failure (``cases.services.awaiting_review``'s other side).

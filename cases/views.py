@@ -17,7 +17,7 @@ from cases import services as S
 from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
 from cases.forms import CaseFilterForm, OpenForm
-from cases.models import Document, LegalReview, MonitoringDevice
+from cases.models import Document, MonitoringDevice
 from catalogue.models import EnforcementItem
 from core.exceptions import ApplicationError, ValidationFailed
 from core.http import (
@@ -127,9 +127,7 @@ def waiver_statement(request, pk):
 def review_queue(request):
     if not has_perm(request.user, "cases.legal_review"):
         raise Http404
-    cases = list(selectors.review_queue())
-    for c in cases:
-        c.last_result_label = LegalReview.Result(c.last_result).label if c.last_result else ""
+    cases = selectors.with_result_labels(selectors.review_queue())
     now = timezone.now()
     return render(request, "cases/reviews.html", {"cases": cases, "now": now, "soon": now + dt.timedelta(days=7)})
 

@@ -45,7 +45,7 @@ def home(request):
     work["to_review"] = case_selectors.review_queue().count() if has_perm(user, "cases.legal_review") else 0
     from cases.choices import HANDLER_ROLES
 
-    work["answers_owed"] = list(case_selectors.answers_owed(user)[:10]) if user.role in HANDLER_ROLES else []
+    work["answers_owed"] = case_selectors.with_result_labels(case_selectors.answers_owed(user)[:10]) if user.role in HANDLER_ROLES else []
     assists = case_selectors.assistance_owed(user)
     work["assists"], work["assists_count"] = list(assists[:10]), assists.count()
     from intake.choices import PUBLIC_STEP_TEXT
