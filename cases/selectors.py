@@ -210,6 +210,32 @@ def _last_review() -> QuerySet[LegalReview]:
     return LegalReview.objects.filter(case=OuterRef("pk")).order_by("-reviewed_on", "-id")
 
 
+CASE_EXPORT_HEADER = [gettext_lazy("案号"), gettext_lazy("程序"), gettext_lazy("状态"), gettext_lazy("办案机关"),
+                      gettext_lazy("执法事项"), gettext_lazy("案由"), gettext_lazy("当事人类型"), gettext_lazy("当事人"),
+                      gettext_lazy("违法行为发生日"), gettext_lazy("立案日期"), gettext_lazy("处理结果"),
+                      gettext_lazy("处罚种类"), gettext_lazy("罚款"), gettext_lazy("没收金额"), gettext_lazy("决定日期"),
+                      gettext_lazy("送达日期"), gettext_lazy("结案日期")]
+
+
+def case_export_rows(qs: QuerySet[Case]):
+    """One row per case for the register's CSV export, in ``CASE_EXPORT_HEADER`` order. An export leaves the
+    system's access checks behind, so a natural person's name is reduced to 张某 and no identity number,
+    phone or address is exported (XF-050, SX-3); an organisation is named (it is on its licence)."""
+    from cases.choices import PartyKind
+    from catalogue.choices import PenaltyType
+    from core.privacy import redact_public
+
+    types = dict(PenaltyType.choices)
+    for c in qs.select_related("department", "item").iterator(chunk_size=2000):
+        party = redact_public(c.party_name, names=[c.party_name]) if c.party_kind == PartyKind.PERSON else c.party_name
+        yield [c.label, c.get_procedure_display(), c.get_status_display(), c.department.name,
+               c.item.code if c.item_id else "", c.cause, c.get_party_kind_display(), party, c.act_date or "",
+               c.filed_on or "", c.get_outcome_display(), "、".join(str(types.get(t, t)) for t in c.final_types or []),
+               c.final_fine if c.final_fine is not None else "",
+               c.final_confiscation if c.final_confiscation is not None else "", c.decided_on or "", c.served_on or "",
+               c.closed_on or ""]
+
+
 def with_result_labels(cases) -> list[Case]:
     """The cases of :func:`review_queue` or :func:`answers_owed`, each with ``last_result_label``: the last
     review's conclusion as its choice names it, in the reader's language."""

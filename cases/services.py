@@ -2181,6 +2181,13 @@ def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
     audit_log(actor=actor, action="cases.assist.reply", obj=case, after={"from": mine[0].department_id, "reply": reply})
 
 
+def case_register_export_record(*, actor, filters: dict, count: int) -> None:
+    """Audit an export of the case register (案件台账导出): who took which cases out of the system."""
+    with transaction.atomic():
+        audit_log(actor=actor, action="cases.register.export", object_type="cases.case", object_id="export",
+                  after={"filters": filters, "rows": count})
+
+
 # ------------------------------------------------------------------ transfer of suspected crimes
 
 

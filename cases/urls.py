@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("list/", views.case_list, name="list"),
+    path("list/export.csv", views.case_list_export, name="list_export"),
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="case"),
     path("<int:pk>/steps/<slug:key>/", views.case_step, name="step"),

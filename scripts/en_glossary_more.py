@@ -654,4 +654,5 @@ EN_MORE = {
     "协助请求待答复": "Assistance requests to answer",
     "答复时限": "reply by",
     "仅列出时限最近的10条": "Only the 10 nearest time limits are listed",
+    "结案日期": "Closed on",
 }
