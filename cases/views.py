@@ -54,6 +54,7 @@ def workbench(request):
         "overdue": selectors.overdue(request.user, today)[:50], "counts": selectors.status_counts(qs), "today": today,
         "awaiting_head": selectors.awaiting_head(request.user), "total": qs.count(),
         "deadline_scope": selectors.deadline_scope(request.user),
+        "handles_cases": getattr(request.user, "officer", None) is not None,
         "may_review": has_perm(request.user, "cases.legal_review")})
 
 

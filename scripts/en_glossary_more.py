@@ -655,4 +655,5 @@ EN_MORE = {
     "答复时限": "reply by",
     "仅列出时限最近的10条": "Only the 10 nearest time limits are listed",
     "结案日期": "Closed on",
+    "在办案件": "Open cases",
 }

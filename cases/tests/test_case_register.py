@@ -47,6 +47,10 @@ def test_home_counts_case_time_limits_only_for_those_who_handle_or_head(cw, thre
     # the workbench still shows them, and says whose they are
     body = client.get(reverse("cases:workbench")).content.decode()
     assert "以下期限：可查看的全部在办案件" in body
+    assert "<h2>在办案件 " in body and "我的案件" not in body  # they handle none
+    client.force_login(cw.bureau_officer)
+    body = client.get(reverse("cases:workbench")).content.decode()
+    assert "<h2>我的案件 " in body and "?status=open&amp;mine=on" in body
 
 
 def test_status_counts_follow_the_procedure_and_link_to_the_register(cw, three, client):
