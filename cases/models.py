@@ -146,6 +146,11 @@ class Case(models.Model):
         return self.number or f"线索#{self.pk}"
 
     @property
+    def shown_label(self) -> str:
+        """:attr:`label` on a page, in the reader's language (线索#5 → Clue #5); records keep :attr:`label`."""
+        return self.number or gettext("线索#%(n)s") % {"n": self.pk}
+
+    @property
     def is_person(self) -> bool:
         return self.party_kind == PartyKind.PERSON
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
@@ -177,6 +178,9 @@ def status_counts(qs) -> list[dict]:
             if counts.get(value)]
 
 
+_CLUE_NO = re.compile(r"(?:线索|clue)?\s*[#＃]?\s*(\d+)", re.IGNORECASE)
+
+
 def case_search(*, user, q: str = "", status: str = "", procedure: str = "", filed_from: dt.date | None = None,
                 filed_to: dt.date | None = None, mine: bool = False) -> QuerySet[Case]:
     """案件台账: the cases ``user`` may see that match the filters, newest first. ``q`` finds a case by its number
@@ -184,10 +188,9 @@ def case_search(*, user, q: str = "", status: str = "", procedure: str = "", fil
     cases the user handles (承办) now; filing dates are whole days, both ends included."""
     qs = cases_visible_to(user)
     if q := q.strip():
-        clue = q.removeprefix("线索#").removeprefix("#")
         cond = Q(number__icontains=q) | Q(party_name__icontains=q) | Q(cause__icontains=q)
-        if clue.isdigit():
-            cond |= Q(pk=int(clue))
+        if clue := _CLUE_NO.fullmatch(q):  # 线索#5, Clue #5, #5 or 5
+            cond |= Q(pk=int(clue.group(1)))
         qs = qs.filter(cond)
     if status == "open":
         qs = qs.filter(OPEN_CASE)
@@ -228,7 +231,7 @@ def case_export_rows(qs: QuerySet[Case]):
     types = dict(PenaltyType.choices)
     for c in qs.select_related("department", "item").iterator(chunk_size=2000):
         party = redact_public(c.party_name, names=[c.party_name]) if c.party_kind == PartyKind.PERSON else c.party_name
-        yield [c.label, c.get_procedure_display(), c.get_status_display(), c.department.name,
+        yield [c.shown_label, c.get_procedure_display(), c.get_status_display(), c.department.name,
                c.item.code if c.item_id else "", c.cause, c.get_party_kind_display(), party, c.act_date or "",
                c.filed_on or "", c.get_outcome_display(), "、".join(str(types.get(t, t)) for t in c.final_types or []),
                c.final_fine if c.final_fine is not None else "",

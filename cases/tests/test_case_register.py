@@ -70,6 +70,7 @@ def test_the_register_finds_cases_by_number_party_cause_and_state(cw, three):
     assert search(q="乙餐饮") == {theirs.pk}
     assert search(q="食品经营许可") == {mine.pk, theirs.pk, clue.pk}  # the cause
     assert search(q=f"线索#{clue.pk}") == {clue.pk}
+    assert search(q=f"Clue #{clue.pk}") == {clue.pk} and search(q=f"#{clue.pk}") == {clue.pk}
     assert search(q="不存在的当事人") == set()
     assert search(status=CaseStatus.CLUE) == {clue.pk}
     assert search(status="open") == {mine.pk, theirs.pk, clue.pk}
@@ -107,6 +108,9 @@ def test_the_register_in_english(cw, three, client):
     body = client.get(reverse("cases:list"), {"status": "investigating"}).content.decode()
     assert "Case register" in body and "Handled by me" in body
     assert "案件台账" not in body and "我承办的" not in body
+    body = client.get(reverse("cases:list"), {"status": "clue"}).content.decode()
+    clue = three[2]
+    assert f">Clue #{clue.pk}</a>" in body and "线索#" not in body
     body = client.get(reverse("cases:workbench")).content.decode()
     assert "All cases" in body and "Time limits below: cases I handle" in body
 
