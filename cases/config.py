@@ -19,5 +19,6 @@ for default in [
     ConfigDefault("case.decision_warn_days", [60, 80], "立案后第几天提醒90日期限", "XF-060", "PRIMARY"),
     ConfigDefault("case.filing_record_working_days", 5, "当场处罚决定备案期限（工作日）", "XF-052"),
     ConfigDefault("case.publication_working_days", 7, "处罚决定公开期限（工作日）", "SX-3", "SECONDARY"),
+    ConfigDefault("case.publication_display_days", 365, "处罚决定公开后在网上展示的天数（一般为1年）", "SX-3"),
 ]:
     register(default)

@@ -239,6 +239,24 @@ def case_export_rows(qs: QuerySet[Case]):
                c.closed_on or ""]
 
 
+def published_decisions(*, on: dt.date, q: str = "") -> QuerySet:
+    """处罚决定公开 (SX-3), for the public: the decisions published on or before ``on`` and not withdrawn
+    (XF-048-039), for ``case.publication_display_days`` after publication, newest first, each with its
+    decision's document number (``decision_no``). ``q`` finds a decision by party, cause, body or number."""
+    from cases.choices import DocType
+    from cases.models import Document, Publication
+    from core.config import config_get
+
+    since = on - dt.timedelta(days=config_get("case.publication_display_days", on=on))
+    qs = Publication.objects.filter(published_on__isnull=False, published_on__lte=on, published_on__gt=since,
+                                    withdrawn_on__isnull=True).select_related("case__department", "case__item")
+    if q := q.strip():
+        qs = qs.filter(Q(case__party_name__icontains=q) | Q(case__cause__icontains=q) | Q(case__number__icontains=q)
+                       | Q(case__department__name__icontains=q))
+    decision = Document.objects.filter(case=OuterRef("case"), doc_type=DocType.DECISION).order_by("-pk")
+    return qs.annotate(decision_no=Subquery(decision.values("number")[:1])).order_by("-published_on", "-pk")
+
+
 def with_result_labels(cases) -> list[Case]:
     """The cases of :func:`review_queue` or :func:`answers_owed`, each with ``last_result_label``: the last
     review's conclusion as its choice names it, in the reader's language."""

@@ -1574,7 +1574,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
     if case.publish:
         due = rules.publication_deadline(decided_on)
         Publication.objects.create(case=case, due_on=due.due, redacted_text=rules.redact(
-            f"{case.party_name}{case.cause}。{case.facts}。处罚：{fields['penalty']}", party_name=case.party_name,
+            f"{case.party_name}{case.cause}。{case.facts.strip().rstrip('。')}。处罚：{fields['penalty']}", party_name=case.party_name,
             is_person=case.is_person))
         _deadline(case, "case.publish", due, gettext_noop("处罚决定公开"))
     return case
@@ -1839,12 +1839,37 @@ def remedy_close(*, actor, remedy: Remedy, result: str, closed_on: dt.date) -> R
     return remedy
 
 
+def _publication_of(case: Case) -> Publication:
+    pub = Publication.objects.select_for_update().filter(case=case).first()
+    if pub is None:
+        raise RuleViolation(_("本案处罚决定不予公开或尚未作出（SX-3）"), errors={"__all__": [_("无可公开的处罚决定")]},
+                            rule="SX-3")
+    return pub
+
+
+def _check_publication_date(case: Case, on: dt.date, after: dt.date | None, after_what: str) -> None:
+    today = clock.now().astimezone(LOCAL).date()
+    if on > today:
+        raise ValidationFailed(_("日期%(on)s晚于今天") % {"on": on}, errors={"on": [_("不能晚于今天")]})
+    if after and on < after:
+        raise ValidationFailed(_("日期%(on)s早于%(what)s（%(after)s）") % {"on": on, "what": after_what, "after": after},
+                               errors={"on": [_("不能早于%(on)s") % {"on": after}]})
+
+
 @transaction.atomic
 def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
-    """SX-3: publish the redacted decision (not for minors, secrets or simple-procedure decisions)."""
-    pub = case.publication
+    """SX-3: publish the redacted decision (not for minors, secrets or simple-procedure decisions): from
+    ``on`` it is on the public list (``/public/decisions/``) for the configured display period, until withdrawn.
+    The handling body's officers publish, once, on or after the decision."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    pub = _publication_of(case)
+    if pub.published_on is not None:
+        raise RuleViolation(_("本案处罚决定已于%(on)s公开") % {"on": pub.published_on},
+                            errors={"__all__": [_("已公开")]}, rule="SX-3")
     if case.party_birth_date and rules.age_on(case.party_birth_date, case.act_date) < 18:
         raise RuleViolation(_("当事人为未成年人，不予公开（SX-3）"), errors={"__all__": [_("未成年人")]}, rule="SX-3")
+    _check_publication_date(case, on, case.decided_on, _("决定日期"))
     Publication.objects.filter(pk=pub.pk).update(published_on=on)
     _close_deadlines(case, "case.publish", on)
     audit_log(actor=actor, action="cases.publication.publish", obj=pub, after={"on": on})
@@ -1854,7 +1879,15 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
 
 @transaction.atomic
 def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publication:
-    pub = case.publication
+    """XF-048-039: a published decision that was changed, revoked or found unlawful is taken off the public
+    list, with the reason; by the handling body's officers, on or after its publication."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    pub = _publication_of(case)
+    if pub.published_on is None or pub.withdrawn_on is not None:
+        raise RuleViolation(_("本案处罚决定未公开或已撤回"), errors={"__all__": [_("无可撤回的公开")]},
+                            rule="XF-048-039")
+    _check_publication_date(case, on, pub.published_on, _("公开日期"))
     if not reason.strip():
         raise ValidationFailed(_("请公开说明撤回理由"), errors={"reason": [_("XF-048-039 要求说明理由")]})
     Publication.objects.filter(pk=pub.pk).update(withdrawn_on=on, withdraw_reason=reason)

@@ -1,6 +1,7 @@
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from cases.choices import CaseStatus, PartyKind
 from cases.forms import CaseFilterForm, OpenForm
 from cases.models import Document, MonitoringDevice
 from catalogue.models import EnforcementItem
+from core import clock
 from core.exceptions import ApplicationError, ValidationFailed
 from core.http import (
     chosen,
@@ -286,6 +288,23 @@ def spot_form(request):
             return redirect("cases:case", case.pk)
     return render(request, "cases/spot.html", {"items": items, "officers": team_officers, "me": getattr(user, "officer", None),
                                                "dept": dept, "now": dt.datetime.now()})
+
+
+def published_list(request):
+    """处罚决定公开 (SX-3) — public, no login: the published decisions in their display period."""
+    q = request.GET.get("q", "")[:100]
+    rows = selectors.published_decisions(on=timezone.localtime(clock.now()).date(), q=q)
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    return render(request, "cases/published_list.html", {"page": page, "q": q,
+                                                         "querystring": urlencode({"q": q}) if q else ""})
+
+
+def published_detail(request, pk: int):
+    """One published decision, redacted (SX-3, XF-050); gone once withdrawn or out of its display period."""
+    pub = selectors.published_decisions(on=timezone.localtime(clock.now()).date()).filter(pk=pk).first()
+    if pub is None:
+        raise Http404(gettext("没有这份公开的处罚决定"))
+    return render(request, "cases/published_detail.html", {"p": pub, "c": pub.case})
 
 
 def device_list(request):

@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from org.access import has_perm
 
@@ -35,6 +36,8 @@ def navigation(request):
         entries.append(("catalogue:coverage", _("覆盖分析"), None))
     if has_perm(user, "import.run"):
         entries.append(("imports:upload", _("导入导出"), None))
+    if user.role == "citizen":
+        entries.append(("public_decisions", pgettext("menu", "处罚决定公开"), None))
     path = request.path
     nav = []
     for name, label, _x in entries:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cases import views as cases_views
 from core import views as core_views
 from intake import views as intake_views
 from openenforce.api import api
@@ -27,6 +28,8 @@ urlpatterns = [
     path("public/report/", intake_views.public_report, name="public_report"),
     path("public/track/<str:ticket>/", intake_views.public_track, name="public_track"),
     path("public/photos/<slug:token>.jpg", intake_views.public_photo, name="public_photo"),
+    path("public/decisions/", cases_views.published_list, name="public_decisions"),
+    path("public/decisions/<int:pk>/", cases_views.published_detail, name="public_decision"),
     path("open311/v2/", include("intake.open311_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -4,6 +4,13 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "本案处罚决定不予公开或尚未作出（SX-3）": "This case's penalty decision is not to be published or has not been made (SX-3)",
+    "无可公开的处罚决定": "No penalty decision to publish",
+    "日期%(on)s早于%(what)s（%(after)s）": "The date %(on)s is before the %(what)s (%(after)s)",
+    "本案处罚决定已于%(on)s公开": "This case's penalty decision was published on %(on)s",
+    "本案处罚决定未公开或已撤回": "This case's penalty decision is not published or has been withdrawn",
+    "无可撤回的公开": "No publication to withdraw",
+    "没有这份公开的处罚决定": "No such published penalty decision",
     "须经法制审核且审核通过（%(on)s审核结论：%(result)s）": "A passing legal review is required (the review of %(on)s: %(result)s)",
     "只有执法人员可以作出当场处罚": "Only enforcement officers can make an on-the-spot penalty decision",
     "只有办案机关的执法人员可以送达": "Only the deciding body's enforcement officers can serve documents",
@@ -614,6 +621,7 @@ EN_ERRORS = {
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message
 EN_CONTEXT = {
+    ("menu", "处罚决定公开"): "Published decisions",
     ("deadline", "当场处罚决定备案"): "filing of the on-the-spot decision with the agency",
     ("deadline", "法制审核"): "legal review",
     ("action", "立案"): "Filing", ("action", "不予立案"): "Not filing",

@@ -656,4 +656,13 @@ EN_MORE = {
     "仅列出时限最近的10条": "Only the 10 nearest time limits are listed",
     "结案日期": "Closed on",
     "在办案件": "Open cases",
+    "公开日期": "Published on",
+    "行政处罚决定公开": "Published penalty decisions",
+    "处罚机关": "Deciding body",
+    "公开内容": "Published text",
+    "对本决定不服的，当事人可以依法申请行政复议或者提起行政诉讼。": "A party who disagrees with this decision may apply for administrative reconsideration or bring an administrative lawsuit according to law.",
+    "依据《中华人民共和国行政处罚法》第四十八条公开。已隐去身份证件号码、联系方式、住址、银行账号等个人信息；决定被变更、撤销或者确认违法、无效的，已撤回公开。": "Published under Article 48 of the Administrative Penalty Law. Identity numbers, contact details, addresses, bank accounts and other personal data are removed; a decision that was changed, revoked, or confirmed unlawful or void has been withdrawn.",
+    "当事人/违法行为/机关/案号": "Party / violation / body / case no.",
+    "决定书文号": "Decision no.",
+    "暂无公开的处罚决定": "No published penalty decisions",
 }

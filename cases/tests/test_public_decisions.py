@@ -1,0 +1,98 @@
+"""处罚决定公开 (SX-3): what a published decision shows the public, for how long, and who may publish it."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cases import selectors
+from cases import services as S
+from cases.models import Case, Publication
+from cases.tests.helpers import TZ, D, ready_to_decide
+from core import clock
+from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+
+DECIDED, PUBLISHED = D(2026, 3, 23), D(2026, 3, 30)
+
+
+def at(day):
+    return clock.frozen(dt.datetime.combine(day, dt.time(10), tzinfo=TZ))
+
+
+@pytest.fixture
+def decided(cw):
+    case = ready_to_decide(cw)
+    Case.objects.filter(pk=case.pk).update(facts="经查，当事人于2026年3月2日起未取得食品经营许可从事熟食经营，联系电话13905701234。")
+    S.case_decide(actor=cw.zf_head, case=Case.objects.get(pk=case.pk), decided_on=DECIDED, types=["fine"],
+                  fine=Decimal(60000))
+    return Case.objects.get(pk=case.pk)
+
+
+def test_a_decision_is_public_from_its_publication_until_withdrawn(cw, decided, client):
+    pub = decided.publication
+    assert "13905701234" not in pub.redacted_text and "。。" not in pub.redacted_text
+    with at(D(2026, 3, 31)):
+        assert not selectors.published_decisions(on=D(2026, 3, 31)).exists()  # decided, not yet published
+        assert client.get(reverse("public_decision", args=[pub.pk])).status_code == 404
+        S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
+        body = client.get(reverse("public_decisions")).content.decode()  # no login
+        assert decided.party_name in body and decided.cause in body and "常综执罚决字〔2026〕第1号" in body
+        body = client.get(reverse("public_decision", args=[pub.pk])).content.decode()
+        assert "经查，当事人于2026年3月2日起" in body and "13905701234" not in body and "[电话]" in body
+        assert decided.party_code not in body
+        # found by party, not by something it is not
+        assert "常综执罚决字" in client.get(reverse("public_decisions"), {"q": decided.party_name[:4]}).content.decode()
+        assert "暂无公开的处罚决定" in client.get(reverse("public_decisions"), {"q": "不存在"}).content.decode()
+    with at(D(2026, 6, 3)):
+        S.publication_withdraw(actor=cw.bureau_officer, case=decided, on=D(2026, 6, 2), reason="复议决定变更")
+        assert not selectors.published_decisions(on=D(2026, 6, 3)).exists()
+        assert client.get(reverse("public_decision", args=[pub.pk])).status_code == 404
+        assert "暂无公开的处罚决定" in client.get(reverse("public_decisions")).content.decode()
+
+
+def test_a_published_decision_leaves_the_list_after_the_display_period(cw, decided):
+    """SX-3: displayed "generally 1 year" (UNVERIFIED) — ``case.publication_display_days``, 365 by default."""
+    with at(D(2026, 4, 1)):
+        S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
+    assert selectors.published_decisions(on=PUBLISHED + dt.timedelta(days=364)).exists()
+    assert not selectors.published_decisions(on=PUBLISHED + dt.timedelta(days=365)).exists()
+    assert not selectors.published_decisions(on=PUBLISHED - dt.timedelta(days=1)).exists()  # not before it
+
+
+def test_only_the_handling_body_publishes_once_on_or_after_the_decision(cw, decided):
+    with at(D(2026, 4, 1)):
+        for outsider in (cw.huibu_officer, cw.operator):
+            with pytest.raises(NotPermitted):
+                S.publication_publish(actor=outsider, case=decided, on=PUBLISHED)
+        with pytest.raises(ValidationFailed) as exc:
+            S.publication_publish(actor=cw.bureau_officer, case=decided, on=D(2026, 3, 20))
+        assert exc.value.errors["on"] == ["不能早于2026-03-23"]
+        with pytest.raises(ValidationFailed):
+            S.publication_publish(actor=cw.bureau_officer, case=decided, on=D(2026, 4, 2))  # tomorrow
+        assert Publication.objects.get(case=decided).published_on is None  # nothing written by a refusal
+        with pytest.raises(RuleViolation):  # nothing to withdraw yet
+            S.publication_withdraw(actor=cw.bureau_officer, case=decided, on=PUBLISHED, reason="x")
+        S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
+        with pytest.raises(RuleViolation) as exc:
+            S.publication_publish(actor=cw.bureau_officer, case=decided, on=D(2026, 3, 31))
+        assert "已于2026-03-30公开" in exc.value.message
+        with pytest.raises(ValidationFailed):  # a withdrawal is not dated before the publication
+            S.publication_withdraw(actor=cw.bureau_officer, case=decided, on=D(2026, 3, 29), reason="复议决定变更")
+        with pytest.raises(NotPermitted):
+            S.publication_withdraw(actor=cw.huibu_officer, case=decided, on=D(2026, 3, 31), reason="复议决定变更")
+    assert Publication.objects.get(case=decided).published_on == PUBLISHED
+
+
+def test_the_public_pages_in_english_and_the_visitors_menu(cw, decided, client):
+    with at(D(2026, 4, 1)):
+        S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
+        body = client.get(reverse("public_report")).content.decode()
+        assert f'href="{reverse("public_decisions")}"' in body  # a visitor finds the published decisions
+        client.cookies["django_language"] = "en"
+        body = client.get(reverse("public_decisions")).content.decode()
+        assert "Published penalty decisions" in body and "Decision no." in body and "行政处罚决定公开" not in body
+        body = client.get(reverse("public_decision", args=[decided.publication.pk])).content.decode()
+        assert "Published text" in body and "公开内容" not in body
+        client.force_login(cw.citizen)  # a signed-in citizen finds them in the menu
+        assert f'href="{reverse("public_decisions")}"' in client.get(reverse("home")).content.decode()
