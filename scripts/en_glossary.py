@@ -134,6 +134,9 @@ PLURALS = {
     "全部 %(n)s 件": ("all %(n)s", "all %(n)s"),
     "%(n)s 件在办": ("%(n)s still being handled", "%(n)s still being handled"),
     "退单 %(n)s 次": ("returned once", "returned %(n)s times"),
+    # with a context (blocktranslate count … context …): the same Chinese counts different things
+    ("cases", "%(n)s 件"): ("%(n)s case", "%(n)s cases"),
+    ("decisions", "%(n)s 件"): ("%(n)s decision", "%(n)s decisions"),
 }
 
 
@@ -144,8 +147,9 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
         po.remove(entry)
     for entry in po:
         if entry.msgid_plural:
-            if entry.msgid in PLURALS:
-                entry.msgstr_plural = {0: PLURALS[entry.msgid][0], 1: PLURALS[entry.msgid][1]}
+            key = (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid
+            if key in PLURALS:
+                entry.msgstr_plural = {0: PLURALS[key][0], 1: PLURALS[key][1]}
                 entry.previous_msgid = entry.previous_msgid_plural = None
                 if "fuzzy" in entry.flags:  # a fuzzy entry is not compiled: the page would stay Chinese
                     entry.flags.remove("fuzzy")

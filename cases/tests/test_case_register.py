@@ -111,6 +111,7 @@ def test_the_register_in_english(cw, three, client):
     body = client.get(reverse("cases:list"), {"status": "clue"}).content.decode()
     clue = three[2]
     assert f">Clue #{clue.pk}</a>" in body and "线索#" not in body
+    assert '<p class="muted">1 case · <a href=' in body
     body = client.get(reverse("cases:workbench")).content.decode()
     assert "All cases" in body and "Time limits below: cases I handle" in body
 

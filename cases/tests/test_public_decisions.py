@@ -92,6 +92,7 @@ def test_the_public_pages_in_english_and_the_visitors_menu(cw, decided, client):
         client.cookies["django_language"] = "en"
         body = client.get(reverse("public_decisions")).content.decode()
         assert "Published penalty decisions" in body and "Decision no." in body and "行政处罚决定公开" not in body
+        assert '<p class="muted">1 decision</p>' in body
         body = client.get(reverse("public_decision", args=[decided.publication.pk])).content.decode()
         assert "Published text" in body and "公开内容" not in body
         client.force_login(cw.citizen)  # a signed-in citizen finds them in the menu
