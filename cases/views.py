@@ -18,7 +18,7 @@ from cases import services as S
 from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
 from cases.forms import CaseFilterForm, OpenForm
-from cases.models import Document, MonitoringDevice
+from cases.models import Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
 from core import clock
 from core.exceptions import ApplicationError, ValidationFailed
@@ -106,6 +106,7 @@ def case_detail(request, pk):
     return render(request, "cases/case_detail.html", {
         "c": case, "deadlines": S.case_deadlines(case), "transitions": case.transitions.all(),
         "reviews": case.legal_reviews.select_related("reviewer"),
+        "publication": Publication.objects.filter(case=case).first(),
         "documents": case.documents.all(), "evidence": case.evidence.prefetch_related("collected_by"),
         "acts": case.acts.prefetch_related("officers"), "officers": case.case_officers.select_related("officer"),
         "next_steps": selectors.next_steps(case, today), "today": today,

@@ -665,4 +665,7 @@ EN_MORE = {
     "当事人/违法行为/机关/案号": "Party / violation / body / case no.",
     "决定书文号": "Decision no.",
     "暂无公开的处罚决定": "No published penalty decisions",
+    "查看公开内容": "see what is published",
+    "待公开": "To be published",
+    "不予公开": "Not published",
 }

@@ -35,7 +35,12 @@ def test_a_decision_is_public_from_its_publication_until_withdrawn(cw, decided, 
     with at(D(2026, 3, 31)):
         assert not selectors.published_decisions(on=D(2026, 3, 31)).exists()  # decided, not yet published
         assert client.get(reverse("public_decision", args=[pub.pk])).status_code == 404
+        client.force_login(cw.bureau_officer)
+        assert "待公开</span> 时限 2026年4月1日" in client.get(reverse("cases:case", args=[decided.pk])).content.decode()
         S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
+        page = client.get(reverse("cases:case", args=[decided.pk])).content.decode()
+        assert f'2026年3月30日 <a href="{reverse("public_decision", args=[pub.pk])}">查看公开内容</a>' in page
+        client.logout()
         body = client.get(reverse("public_decisions")).content.decode()  # no login
         assert decided.party_name in body and decided.cause in body and "常综执罚决字〔2026〕第1号" in body
         body = client.get(reverse("public_decision", args=[pub.pk])).content.decode()
@@ -49,6 +54,9 @@ def test_a_decision_is_public_from_its_publication_until_withdrawn(cw, decided, 
         assert not selectors.published_decisions(on=D(2026, 6, 3)).exists()
         assert client.get(reverse("public_decision", args=[pub.pk])).status_code == 404
         assert "暂无公开的处罚决定" in client.get(reverse("public_decisions")).content.decode()
+        client.force_login(cw.bureau_officer)
+        page = client.get(reverse("cases:case", args=[decided.pk])).content.decode()
+        assert "已撤回公开</span> 2026年6月2日（复议决定变更）" in page
 
 
 def test_a_published_decision_leaves_the_list_after_the_display_period(cw, decided):
