@@ -621,6 +621,7 @@ EN_ERRORS = {
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message
 EN_CONTEXT = {
+    ("menu", "电子监控设备"): "Monitoring devices", ("menu", "委托执法"): "Entrusted enforcement",
     ("case field", "公开"): "Publication",
     ("menu", "处罚决定公开"): "Published decisions",
     ("deadline", "当场处罚决定备案"): "filing of the on-the-spot decision with the agency",

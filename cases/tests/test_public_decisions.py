@@ -96,7 +96,8 @@ def test_the_public_pages_in_english_and_the_visitors_menu(cw, decided, client):
     with at(D(2026, 4, 1)):
         S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
         body = client.get(reverse("public_report")).content.decode()
-        assert f'href="{reverse("public_decisions")}"' in body  # a visitor finds the published decisions
+        for public in ("public_decisions", "cases:devices", "catalogue:entrustments"):  # a visitor's menu
+            assert f'href="{reverse(public)}"' in body, public
         client.cookies["django_language"] = "en"
         body = client.get(reverse("public_decisions")).content.decode()
         assert "Published penalty decisions" in body and "Decision no." in body and "行政处罚决定公开" not in body
