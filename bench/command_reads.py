@@ -1,6 +1,7 @@
 """Benchmark the command centre's reads on whatever database is configured (the demo by default):
 the map points (open, 7, 30 and 365 days), the 考评 selector over a year, 我的待办 for the guidance
-office and the event-list CSV export (every event). Prints, for each, the rows, the number of SQL
+office and the event-list CSV export (every event); then a case officer's home page, the case register and
+its CSV export, rendered whole (bytes as the rows). Prints, for each, the rows, the number of SQL
 queries and the median of five runs after one warm-up.
 
 Run after ``make demo`` (or against a copy of production with DATABASE_URL set):
@@ -30,6 +31,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -101,6 +103,20 @@ def run():
                                                    else v for k, v in my_work(user=guidance).items()},
             lambda r: r["unread_count"])
     measure("event export CSV rows (all)", lambda: list(event_export_rows(event_search(user=operator))), len)
+    # the pages a case officer opens first: the home page (我的待办 with the case time limits, answers owed to
+    # the legal review, assistance requests) and the case register, rendered whole through the test client
+    officer = users.filter(username="zfj_officer").first() or users.filter(role="bureau_officer").first()
+    if officer is not None:
+        client = Client()
+        client.force_login(officer)
+        for label, path in (("home page (bureau officer)", "/"), ("案件台账 page 1 (bureau officer)", "/cases/list/"),
+                            ("案件台账 CSV export (bureau officer)", "/cases/list/export.csv")):
+            measure(label, lambda p=path: _body(client.get(p, HTTP_HOST="127.0.0.1")), len)
+
+
+def _body(response) -> bytes:
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 if __name__ == "__main__":

@@ -107,6 +107,7 @@ def test_XF_020_021_entrustment_page_public_list_and_guidance_registration(ew, c
     assert page.status_code == 200 and "登记委托" not in page.content.decode()
     assert client.post(reverse("catalogue:entrustments"), {}).status_code == 404
     client.force_login(ew.guidance)
+    assert client.get(reverse("catalogue:entrustments")).status_code == 200
     data = {"principal": ew.zf.pk, "agent": ew.agent.pk, "item_codes": f"{ew.item_food.code}, NOPE-1",
             "powers": "立案、调查、作出处罚决定", "instrument_no": "常综执委〔2026〕2号",
             "valid_from": str(TODAY), "valid_to": str(TODAY + dt.timedelta(days=365)), "published_on": str(TODAY)}
@@ -115,5 +116,9 @@ def test_XF_020_021_entrustment_page_public_list_and_guidance_registration(ew, c
     assert client.post(reverse("catalogue:entrustments"), dict(data, item_codes=ew.item_food.code)).status_code == 302
     e = Entrustment.objects.get()
     assert list(e.items.all()) == [ew.item_food]
-    client.logout()
-    assert "常综执委〔2026〕2号" in client.get(reverse("catalogue:entrustments")).content.decode()
+    page = client.get(reverse("catalogue:entrustments")).content.decode()
+    assert f'href="{reverse("catalogue:item", args=[ew.item_food.code])}"' in page
+    client.logout()  # a visitor reads the item's name: the catalogue's pages are for staff
+    page = client.get(reverse("catalogue:entrustments")).content.decode()
+    assert "常综执委〔2026〕2号" in page
+    assert f"<div>{ew.item_food.code} {ew.item_food.name}</div>" in page and "/catalogue/items/" not in page
