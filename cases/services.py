@@ -1575,9 +1575,20 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
         due = rules.publication_deadline(decided_on)
         Publication.objects.create(case=case, due_on=due.due, redacted_text=rules.redact(
             f"{case.party_name}{case.cause}。{case.facts.strip().rstrip('。')}。处罚：{fields['penalty']}", party_name=case.party_name,
-            is_person=case.is_person))
+            is_person=case.is_person, other_names=_other_persons(case)))
         _deadline(case, "case.publish", due, gettext_noop("处罚决定公开"))
     return case
+
+
+def _other_persons(case: Case) -> list[str]:
+    """The natural persons a case's record names besides the party (SX-3: their names are not published): the
+    people interviewed and the witnesses of its acts, the party's agents at a hearing, the officers who
+    handled it. An organisation's 法定代表人 is published with it, so is not among them."""
+    names = {n for act in case.acts.all() for n in (act.interviewee, act.witness)}
+    names |= {a for h in Hearing.objects.filter(case=case) for a in h.agents or []}
+    names |= {o.officer.name for o in case.case_officers.select_related("officer")}
+    keep = {case.party_name, case.party_enterprise.legal_representative if case.party_enterprise_id else ""}
+    return sorted(n.strip() for n in names if n and n.strip() and n.strip() not in keep)
 
 
 @transaction.atomic

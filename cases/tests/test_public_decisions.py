@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases import selectors
 from cases import services as S
-from cases.models import Case, Publication
+from cases.models import Act, Case, Publication
 from cases.tests.helpers import TZ, D, ready_to_decide
 from core import clock
 from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
@@ -23,7 +23,9 @@ def at(day):
 @pytest.fixture
 def decided(cw):
     case = ready_to_decide(cw)
-    Case.objects.filter(pk=case.pk).update(facts="经查，当事人于2026年3月2日起未取得食品经营许可从事熟食经营，联系电话13905701234。")
+    Case.objects.filter(pk=case.pk).update(facts="经查，当事人于2026年3月2日起未取得食品经营许可从事熟食经营，联系电话13905701234。"
+                                                 "执法人员洪一、叶二在见证人李见证在场时现场检查。")
+    Act.objects.filter(case=case).update(witness="李见证")
     S.case_decide(actor=cw.zf_head, case=Case.objects.get(pk=case.pk), decided_on=DECIDED, types=["fine"],
                   fine=Decimal(60000))
     return Case.objects.get(pk=case.pk)
@@ -32,6 +34,8 @@ def decided(cw):
 def test_a_decision_is_public_from_its_publication_until_withdrawn(cw, decided, client):
     pub = decided.publication
     assert "13905701234" not in pub.redacted_text and "。。" not in pub.redacted_text
+    # SX-3: natural persons other than the party are not named — the officers and the witness here
+    assert "执法人员洪某、叶某在见证人李某在场时" in pub.redacted_text and decided.party_name in pub.redacted_text
     with at(D(2026, 3, 31)):
         assert not selectors.published_decisions(on=D(2026, 3, 31)).exists()  # decided, not yet published
         assert client.get(reverse("public_decision", args=[pub.pk])).status_code == 404
