@@ -122,6 +122,8 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部")), ("open", _("在办（未办结）"))] + CaseStatus.choices)
     procedure = forms.ChoiceField(label=_("程序"), required=False, choices=[("", _("全部"))] + Procedure.choices)
+    department = forms.ModelChoiceField(Department.objects.order_by("code"),
+                                        label=_("办案机关"), required=False, empty_label=_("全部"))
     filed_from = forms.DateField(label=_("立案日期自"), required=False, widget=DATE())
     filed_to = forms.DateField(label=_("至"), required=False, widget=DATE())
     mine = forms.BooleanField(label=_("我承办的"), required=False)

@@ -181,8 +181,8 @@ def status_counts(qs) -> list[dict]:
 _CLUE_NO = re.compile(r"(?:线索|clue)?\s*[#＃]?\s*(\d+)", re.IGNORECASE)
 
 
-def case_search(*, user, q: str = "", status: str = "", procedure: str = "", filed_from: dt.date | None = None,
-                filed_to: dt.date | None = None, mine: bool = False) -> QuerySet[Case]:
+def case_search(*, user, q: str = "", status: str = "", procedure: str = "", department=None,
+                filed_from: dt.date | None = None, filed_to: dt.date | None = None, mine: bool = False) -> QuerySet[Case]:
     """案件台账: the cases ``user`` may see that match the filters, newest first. ``q`` finds a case by its number
     (案号, also 线索#N), party or cause; ``status`` "open" is every case not yet ended (在办); ``mine``: the
     cases the user handles (承办) now; filing dates are whole days, both ends included."""
@@ -198,6 +198,8 @@ def case_search(*, user, q: str = "", status: str = "", procedure: str = "", fil
         qs = qs.filter(status=status)
     if procedure:
         qs = qs.filter(procedure=procedure)
+    if department is not None:
+        qs = qs.filter(department=department)
     if filed_from:
         qs = qs.filter(filed_on__gte=filed_from)
     if filed_to:

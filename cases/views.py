@@ -88,7 +88,7 @@ def case_list_export(request):
         return render(request, "cases/case_list.html", {"page": None, "form": form, "querystring": ""}, status=400)
     filters = _register_filters(form)
     qs = selectors.case_search(user=request.user, **filters)
-    S.case_register_export_record(actor=request.user, filters={k: str(v) for k, v in filters.items()},
+    S.case_register_export_record(actor=request.user, filters={k: str(getattr(v, "pk", v)) for k, v in filters.items()},
                                   count=qs.count())
     response = StreamingHttpResponse(stream_csv(selectors.CASE_EXPORT_HEADER, selectors.case_export_rows(qs)),
                                      content_type="text/csv; charset=utf-8")

@@ -76,6 +76,7 @@ def test_the_register_finds_cases_by_number_party_cause_and_state(cw, three):
     assert search(status="open") == {mine.pk, theirs.pk, clue.pk}
     assert search(status=CaseStatus.CLOSED) == set()
     assert search(procedure=Procedure.SIMPLE) == set()
+    assert search(department=cw.zf) == {mine.pk, theirs.pk, clue.pk} and search(department=cw.scjg) == set()
     assert search(filed_from=FILED, filed_to=FILED) == {mine.pk, theirs.pk}
     assert search(filed_from=D(2026, 3, 7)) == set()
     assert search(mine=True) == {mine.pk}
@@ -163,11 +164,15 @@ def test_the_register_exports_what_it_lists_as_csv_audited_and_without_personal_
     assert "王小明" not in text and "13905701234" not in text and "人民路1号" not in text
     log = AuditRecord.objects.get(action="cases.register.export")
     assert log.actor_id == cw.bureau_officer.pk and log.after == {"filters": {"status": "clue"}, "rows": 2}
+    resp = client.get(reverse("cases:list_export"), {"status": "clue", "department": cw.scjg.pk})
+    assert len(b"".join(resp.streaming_content).decode("utf-8-sig").strip().splitlines()) == 1  # the header only
+    log = AuditRecord.objects.filter(action="cases.register.export").latest("pk")
+    assert log.after == {"filters": {"status": "clue", "department": str(cw.scjg.pk)}, "rows": 0}
 
     # a bad filter exports nothing and says why
     resp = client.get(reverse("cases:list_export"), {"filed_from": "2026-03-10", "filed_to": "2026-03-01"})
     assert resp.status_code == 400 and "结束日期不能早于开始日期" in resp.content.decode()
-    assert AuditRecord.objects.filter(action="cases.register.export").count() == 1
+    assert AuditRecord.objects.filter(action="cases.register.export").count() == 2
     # another body's officer exports none of these cases
     client.force_login(cw.huibu_officer)
     text = b"".join(client.get(reverse("cases:list_export")).streaming_content).decode("utf-8-sig")
