@@ -160,6 +160,16 @@ class DocType(models.TextChoices):
     FILE = "file", _("案卷(卷宗)")
 
 
+class PublicationExclusion(models.TextChoices):
+    """SX-3 (浙江省行政处罚结果信息网上公开暂行办法, SECONDARY): when a penalty decision is not published."""
+
+    MINOR = "minor", _("当事人为未成年人")
+    SECRETS = "secrets", _("涉及国家秘密、商业秘密或者个人隐私")
+    SECURITY = "security", _("公开后可能危及国家安全、公共安全、经济安全和社会稳定")
+    LAW = "law", _("法律、行政法规另有规定")
+    OTHER = "other", _("其他不宜公开的情形")
+
+
 class RemedyKind(models.TextChoices):
     RECONSIDERATION = "reconsideration", _("行政复议")
     LITIGATION = "litigation", _("行政诉讼")

@@ -17,6 +17,7 @@ from cases.choices import (
     Outcome,
     PartyKind,
     Procedure,
+    PublicationExclusion,
     RemedyKind,
     RemedyResult,
     ServiceMethod,
@@ -514,6 +515,12 @@ class RemedyCloseForm(StepForm):
     def setup(self):
         self.fields["remedy"].queryset = self.case.remedies.filter(closed_on__isnull=True)
         self.fields["remedy"].label_from_instance = lambda r: f"{r.get_kind_display()} {r.body} {r.filed_on}"
+
+
+class PublicationExcludeForm(StepForm):
+    on = forms.DateField(label=_("日期"))
+    ground = forms.ChoiceField(label=_("不予公开的情形"), choices=PublicationExclusion.choices)
+    reason = forms.CharField(label=_("理由"), widget=TEXT)
 
 
 class ReasonForm(StepForm):

@@ -1875,6 +1875,7 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
     case.refresh_from_db()
     _require_handler(actor, case)
     pub = _publication_of(case)
+    _guard(case.publish, "SX-3", _("本案已决定不予公开（%(why)s）") % {"why": case.publication_exclusion})
     if pub.published_on is not None:
         raise RuleViolation(_("本案处罚决定已于%(on)s公开") % {"on": pub.published_on},
                             errors={"__all__": [_("已公开")]}, rule="SX-3")
@@ -1886,6 +1887,43 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
     audit_log(actor=actor, action="cases.publication.publish", obj=pub, after={"on": on})
     pub.refresh_from_db()
     return pub
+
+
+# Before its decision a case may be kept from publication; after it, until published (then it is withdrawn).
+EXCLUDABLE = {CaseStatus.REVIEW, CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_REQUESTED,
+              CaseStatus.HEARING_SCHEDULED, CaseStatus.HEARING_CLOSED, CaseStatus.DECIDED, CaseStatus.SERVED,
+              CaseStatus.OVERDUE, CaseStatus.REMINDED, CaseStatus.COURT_APPLIED, CaseStatus.EXECUTED, CaseStatus.CLOSED}
+
+
+@transaction.atomic
+def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: str) -> Case:
+    """SX-3 不予公开: the body's head decides that a penalty decision is not published, on one of the grounds
+    Zhejiang allows (a minor party; state, trade or personal secrets; security or stability; a law or
+    administrative regulation; other cases, said in full), with the reason. Before the decision, the decision
+    then neither promises publication nor opens its publication; after it, the 7-day publication limit is
+    cancelled. A decision already published is withdrawn instead (XF-048-039)."""
+    from cases.choices import PublicationExclusion
+
+    case.refresh_from_db()
+    _require_head(actor, case, "SX-3", _("不予公开"))
+    _guard(case.status in EXCLUDABLE and case.publish and case.procedure == Procedure.GENERAL, "SX-3",
+           _("本案不在可以决定不予公开的阶段（%(status)s）") % {"status": case.get_status_display()})
+    if ground not in PublicationExclusion.values:
+        raise ValidationFailed(_("请选择不予公开的情形"), errors={"ground": [_("请选择")]})
+    if not reason.strip():
+        raise ValidationFailed(_("请写明不予公开的理由"), errors={"reason": [_("不能为空")]})
+    pub = Publication.objects.select_for_update().filter(case=case).first()
+    if pub is not None and pub.published_on is not None:
+        raise RuleViolation(_("处罚决定已于%(on)s公开，须撤回公开（XF-048-039）") % {"on": pub.published_on},
+                            errors={"__all__": [_("已公开")]}, rule="SX-3")
+    _check_publication_date(case, on, None, "")
+    text = f"{as_recorded(PublicationExclusion(ground).label)}：{reason.strip()}"  # the record, in Chinese
+    Case.objects.filter(pk=case.pk).update(publish=False, publication_exclusion=text[:200])
+    case_rows(case, kind="case.publish").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+    audit_log(actor=actor, action="cases.publication.exclude", obj=case,
+              after={"on": on, "ground": ground, "reason": reason.strip()[:300]})
+    case.refresh_from_db()
+    return case
 
 
 @transaction.atomic

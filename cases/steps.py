@@ -247,6 +247,11 @@ def _publish(actor, case, d, files):
     return gettext("处罚决定已公开")
 
 
+def _exclude(actor, case, d, files):
+    S.publication_exclude(actor=actor, case=case, on=d["on"], ground=d["ground"], reason=d["reason"])
+    return gettext("已决定不予公开")
+
+
 def _withdraw(actor, case, d, files):
     S.publication_withdraw(actor=actor, case=case, on=d["on"], reason=d["reason"])
     return gettext("已撤回公开")
@@ -487,7 +492,10 @@ STEPS: list[Step] = [
     Step("remedy_close", _("登记复议/诉讼结果"), AFTER_DECISION + (C.SPOT_DECIDED, C.ARCHIVED), F.RemedyCloseForm,
          _remedy_close, when=lambda c: c.remedies.filter(closed_on__isnull=True).exists(), rule="XF-048-039"),
     Step("publish", _("公开处罚决定"), AFTER_DECISION, F.DatedForm, _publish,
-         when=lambda c: (p := _publication(c)) is not None and p.published_on is None, rule="SX-3"),
+         when=lambda c: c.publish and (p := _publication(c)) is not None and p.published_on is None, rule="SX-3"),
+    Step("publication_exclude", _("决定不予公开"), tuple(S.EXCLUDABLE), F.PublicationExcludeForm, _exclude, roles=HEAD,
+         when=lambda c: c.publish and c.procedure == "general" and ((p := _publication(c)) is None or p.published_on is None),
+         rule="SX-3"),
     Step("withdraw", _("撤回公开"), AFTER_DECISION + (C.ARCHIVED,), F.ReasonForm, _withdraw,
          when=lambda c: (p := _publication(c)) is not None and p.published_on is not None and p.withdrawn_on is None,
          rule="XF-048-039"),

@@ -4,6 +4,12 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "本案已决定不予公开（%(why)s）": "It was decided not to publish this case's decision (%(why)s)",
+    "本案不在可以决定不予公开的阶段（%(status)s）": "This case is not at a stage where publication can be excluded (%(status)s)",
+    "请选择不予公开的情形": "Choose the ground for not publishing",
+    "请写明不予公开的理由": "State the reason for not publishing",
+    "处罚决定已于%(on)s公开，须撤回公开（XF-048-039）": "The decision was published on %(on)s; withdraw the publication instead (XF-048-039)",
+    "已决定不予公开": "Decided not to publish",
     "本案处罚决定不予公开或尚未作出（SX-3）": "This case's penalty decision is not to be published or has not been made (SX-3)",
     "无可公开的处罚决定": "No penalty decision to publish",
     "日期%(on)s早于%(what)s（%(after)s）": "The date %(on)s is before the %(what)s (%(after)s)",

@@ -668,4 +668,11 @@ EN_MORE = {
     "查看公开内容": "see what is published",
     "待公开": "To be published",
     "不予公开": "Not published",
+    "当事人为未成年人": "The party is a minor",
+    "涉及国家秘密、商业秘密或者个人隐私": "It involves state secrets, trade secrets or personal privacy",
+    "公开后可能危及国家安全、公共安全、经济安全和社会稳定": "Publication may endanger national, public or economic security or social stability",
+    "法律、行政法规另有规定": "A law or administrative regulation provides otherwise",
+    "其他不宜公开的情形": "Other cases unsuitable for publication",
+    "不予公开的情形": "Ground for not publishing",
+    "决定不予公开": "Decide not to publish",
 }

@@ -110,3 +110,64 @@ def test_the_public_pages_in_english_and_the_visitors_menu(cw, decided, client):
         assert "Published text" in body and "公开内容" not in body
         client.force_login(cw.citizen)  # a signed-in citizen finds them in the menu
         assert f'href="{reverse("public_decisions")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_the_head_may_keep_a_decision_from_publication_on_a_ground_the_rules_allow(cw, decided, client):
+    """SX-3 不予公开 (Zhejiang's exceptions): the body's head decides, with the ground and the reason; the 7-day
+    publication limit is cancelled, the decision cannot then be published, and the case page says why."""
+    from cases.selectors import case_rows
+    from cases.steps import steps_for
+
+    assert case_rows(decided, kind="case.publish").exists()
+    with at(D(2026, 3, 25)):
+        assert "publication_exclude" not in [s.key for s in steps_for(decided, cw.bureau_officer)]
+        assert "publication_exclude" in [s.key for s in steps_for(decided, cw.zf_head)]
+        with pytest.raises(NotPermitted):  # the handling officer does not decide it
+            S.publication_exclude(actor=cw.bureau_officer, case=decided, on=D(2026, 3, 24), ground="secrets",
+                                  reason="涉及商业秘密")
+        with pytest.raises(ValidationFailed) as exc:
+            S.publication_exclude(actor=cw.zf_head, case=decided, on=D(2026, 3, 24), ground="nope", reason="x")
+        assert exc.value.errors == {"ground": ["请选择"]}
+        with pytest.raises(ValidationFailed) as exc:
+            S.publication_exclude(actor=cw.zf_head, case=decided, on=D(2026, 3, 24), ground="secrets", reason=" ")
+        assert exc.value.errors == {"reason": ["不能为空"]}
+        assert Case.objects.get(pk=decided.pk).publish  # nothing written by a refusal
+        client.force_login(cw.zf_head)
+        resp = client.post(reverse("cases:step", args=[decided.pk, "publication_exclude"]),
+                           {"on": "2026-03-24", "ground": "secrets", "reason": "决定书载有当事人的配方工艺"})
+        assert resp.status_code == 302
+    case = Case.objects.get(pk=decided.pk)
+    assert not case.publish and case.publication_exclusion == "涉及国家秘密、商业秘密或者个人隐私：决定书载有当事人的配方工艺"
+    assert not case_rows(case, kind="case.publish").exists()  # the limit no longer runs
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "不予公开（涉及国家秘密、商业秘密或者个人隐私：决定书载有当事人的配方工艺）" in page
+    with at(D(2026, 3, 30)):
+        with pytest.raises(RuleViolation) as exc:
+            S.publication_publish(actor=cw.bureau_officer, case=case, on=PUBLISHED)
+        assert "已决定不予公开" in exc.value.message
+    assert not selectors.published_decisions(on=D(2026, 4, 1)).exists()
+
+
+def test_a_case_kept_from_publication_before_its_decision_is_decided_without_one(cw):
+    case = ready_to_decide(cw, n=2)
+    with at(D(2026, 3, 22)):
+        S.publication_exclude(actor=cw.zf_head, case=case, on=D(2026, 3, 22), ground="security", reason="涉及在办刑事线索")
+    S.case_decide(actor=cw.zf_head, case=Case.objects.get(pk=case.pk), decided_on=DECIDED, types=["fine"],
+                  fine=Decimal(60000))
+    assert not Publication.objects.filter(case=case).exists()
+
+
+def test_a_published_decision_is_withdrawn_not_excluded(cw, decided):
+    with at(D(2026, 4, 1)):
+        S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
+        with pytest.raises(RuleViolation) as exc:
+            S.publication_exclude(actor=cw.zf_head, case=decided, on=D(2026, 4, 1), ground="secrets", reason="x")
+        assert "须撤回公开" in exc.value.message
+
+
+def test_the_exclusion_form_in_english(cw, decided, client):
+    client.force_login(cw.zf_head)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("cases:step", args=[decided.pk, "publication_exclude"])).content.decode()
+    assert "Decide not to publish" in body and "Ground for not publishing" in body
+    assert "It involves state secrets, trade secrets or personal privacy" in body and "不予公开" not in body
