@@ -201,6 +201,9 @@ class CaseReplay:
         served = decide_on + dt.timedelta(days=1)
         S.case_serve(actor=self.actor, case=case, served_on=served, method=ServiceMethod.DIRECT,
                      receiver=ent.legal_representative or "当事人")
+        if i == 14:  # one decision the head keeps from publication (SX-3 不予公开), with its ground
+            S.publication_exclude(actor=self.head, case=case, on=served, ground="secrets",
+                                  reason="决定书载有当事人的生产工艺参数，属于商业秘密")
         case.refresh_from_db()
         # The agency's own duties after a decision are done whether or not the party pays (公开, 复查).
         if case.publish and hasattr(case, "publication"):

@@ -1,5 +1,7 @@
 """The demo's event history replays through the services: all channels, towns, states, the burst."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
@@ -114,6 +116,13 @@ def test_demo_cases_in_every_state(demo_events):
     assert not Payment.objects.filter(case__in=spot, handed_over_on__isnull=True, method__contains="当场").exists()
     assert not Deadline.objects.filter(kind__in=("case.cash_handover", "case.cash_deposit"), state="open").exists()
     assert spot.filter(status="closed").count() == 3 and spot.filter(status="overdue").count() == 2
+    # SX-3: the published decisions are public; one was kept from publication by the head, with its ground
+    from cases.models import Publication
+    from cases.selectors import published_decisions
+
+    assert published_decisions(on=dt.date.today()).count() >= 5
+    kept = Case.objects.get(publish=False, publication_exclusion__startswith="涉及国家秘密、商业秘密或者个人隐私：")
+    assert Publication.objects.get(case=kept).published_on is None
 
 
 @pytest.mark.django_db
