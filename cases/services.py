@@ -37,6 +37,7 @@ from cases.choices import (
     Outcome,
     PartyKind,
     Procedure,
+    PublicationExclusion,
     RemedyResult,
     ServiceMethod,
 )
@@ -1858,7 +1859,8 @@ def _publication_of(case: Case) -> Publication:
     return pub
 
 
-def _check_publication_date(case: Case, on: dt.date, after: dt.date | None, after_what: str) -> None:
+def _check_publication_date(on: dt.date, after: dt.date | None, after_what: str) -> None:
+    """A publication step is dated neither in the future nor before what it follows."""
     today = clock.now().astimezone(LOCAL).date()
     if on > today:
         raise ValidationFailed(_("日期%(on)s晚于今天") % {"on": on}, errors={"on": [_("不能晚于今天")]})
@@ -1869,9 +1871,10 @@ def _check_publication_date(case: Case, on: dt.date, after: dt.date | None, afte
 
 @transaction.atomic
 def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
-    """SX-3: publish the redacted decision (not for minors, secrets or simple-procedure decisions): from
-    ``on`` it is on the public list (``/public/decisions/``) for the configured display period, until withdrawn.
-    The handling body's officers publish, once, on or after the decision."""
+    """SX-3: publish the redacted decision: from ``on`` it is on the public list (``/public/decisions/``) for the
+    configured display period, until withdrawn. The handling body's officers publish, once, on or after the
+    decision; never a minor's (checked here too), nor one the head kept from publication
+    (:func:`publication_exclude`); simple-procedure decisions open no publication."""
     case.refresh_from_db()
     _require_handler(actor, case)
     pub = _publication_of(case)
@@ -1881,7 +1884,7 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
                             errors={"__all__": [_("已公开")]}, rule="SX-3")
     if case.party_birth_date and rules.age_on(case.party_birth_date, case.act_date) < 18:
         raise RuleViolation(_("当事人为未成年人，不予公开（SX-3）"), errors={"__all__": [_("未成年人")]}, rule="SX-3")
-    _check_publication_date(case, on, case.decided_on, _("决定日期"))
+    _check_publication_date(on, case.decided_on, _("决定日期"))
     Publication.objects.filter(pk=pub.pk).update(published_on=on)
     _close_deadlines(case, "case.publish", on)
     audit_log(actor=actor, action="cases.publication.publish", obj=pub, after={"on": on})
@@ -1902,11 +1905,10 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
     administrative regulation; other cases, said in full), with the reason. Before the decision, the decision
     then neither promises publication nor opens its publication; after it, the 7-day publication limit is
     cancelled. A decision already published is withdrawn instead (XF-048-039)."""
-    from cases.choices import PublicationExclusion
-
     case.refresh_from_db()
     _require_head(actor, case, "SX-3", _("不予公开"))
-    _guard(case.status in EXCLUDABLE and case.publish and case.procedure == Procedure.GENERAL, "SX-3",
+    _guard(case.publish, "SX-3", _("本案已决定不予公开（%(why)s）") % {"why": case.publication_exclusion})
+    _guard(case.status in EXCLUDABLE and case.procedure == Procedure.GENERAL, "SX-3",
            _("本案不在可以决定不予公开的阶段（%(status)s）") % {"status": case.get_status_display()})
     if ground not in PublicationExclusion.values:
         raise ValidationFailed(_("请选择不予公开的情形"), errors={"ground": [_("请选择")]})
@@ -1916,7 +1918,7 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
     if pub is not None and pub.published_on is not None:
         raise RuleViolation(_("处罚决定已于%(on)s公开，须撤回公开（XF-048-039）") % {"on": pub.published_on},
                             errors={"__all__": [_("已公开")]}, rule="SX-3")
-    _check_publication_date(case, on, None, "")
+    _check_publication_date(on, None, "")
     text = f"{as_recorded(PublicationExclusion(ground).label)}：{reason.strip()}"  # the record, in Chinese
     Case.objects.filter(pk=case.pk).update(publish=False, publication_exclusion=text[:200])
     case_rows(case, kind="case.publish").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
@@ -1936,7 +1938,7 @@ def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publ
     if pub.published_on is None or pub.withdrawn_on is not None:
         raise RuleViolation(_("本案处罚决定未公开或已撤回"), errors={"__all__": [_("无可撤回的公开")]},
                             rule="XF-048-039")
-    _check_publication_date(case, on, pub.published_on, _("公开日期"))
+    _check_publication_date(on, pub.published_on, _("公开日期"))
     if not reason.strip():
         raise ValidationFailed(_("请公开说明撤回理由"), errors={"reason": [_("XF-048-039 要求说明理由")]})
     Publication.objects.filter(pk=pub.pk).update(withdrawn_on=on, withdraw_reason=reason)

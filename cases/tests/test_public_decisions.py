@@ -145,6 +145,9 @@ def test_the_head_may_keep_a_decision_from_publication_on_a_ground_the_rules_all
         with pytest.raises(RuleViolation) as exc:
             S.publication_publish(actor=cw.bureau_officer, case=case, on=PUBLISHED)
         assert "已决定不予公开" in exc.value.message
+        with pytest.raises(RuleViolation) as exc:  # decided once
+            S.publication_exclude(actor=cw.zf_head, case=case, on=PUBLISHED, ground="other", reason="再次")
+        assert "已决定不予公开" in exc.value.message
     assert not selectors.published_decisions(on=D(2026, 4, 1)).exists()
 
 
