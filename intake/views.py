@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import condition, require_POST
 
+from cases.selectors import published_decisions
 from cases.services import may_open_cases
 from core import clock
 from core.config import config_get
@@ -403,4 +404,5 @@ def public_track(request, ticket):
         "e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
         "outcome": redact_public(event.outcome), "reopen_until": reopen_until(event),
         "photos": published_photos(event),
+        "decisions": published_decisions(on=timezone.localtime(clock.now()).date()).filter(case__events=event),
         "can_reopen": reopen_open(event, clock.now())})

@@ -675,4 +675,5 @@ EN_MORE = {
     "其他不宜公开的情形": "Other cases unsuitable for publication",
     "不予公开的情形": "Ground for not publishing",
     "决定不予公开": "Decide not to publish",
+    "已依法作出行政处罚决定并公开": "A penalty decision was made and published",
 }

@@ -174,3 +174,24 @@ def test_the_exclusion_form_in_english(cw, decided, client):
     body = client.get(reverse("cases:step", args=[decided.pk, "publication_exclude"])).content.decode()
     assert "Decide not to publish" in body and "Ground for not publishing" in body
     assert "It involves state secrets, trade secrets or personal privacy" in body and "不予公开" not in body
+
+
+def test_the_reporters_ticket_page_links_the_published_decision(cw, decided, client):
+    """The citizen who reported what became the case sees, on the ticket page, that a penalty followed — once
+    the decision is public, never before, and not after its withdrawal."""
+    from intake.models import Event
+
+    event = Event.objects.create(channel="citizen", text="人民路1号无证经营熟食", address="人民路1号",
+                                 received_at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), department=cw.zf,
+                                 town=cw.tianma)
+    decided.events.add(event)
+    track = reverse("public_track", args=[event.ticket])
+    link = f'href="{reverse("public_decision", args=[decided.publication.pk])}"'
+    with at(D(2026, 4, 1)):
+        assert link not in client.get(track).content.decode()
+        S.publication_publish(actor=cw.bureau_officer, case=decided, on=PUBLISHED)
+        body = client.get(track).content.decode()
+        assert link in body and "已依法作出行政处罚决定并公开" in body
+    with at(D(2026, 6, 3)):
+        S.publication_withdraw(actor=cw.bureau_officer, case=decided, on=D(2026, 6, 2), reason="复议决定变更")
+        assert link not in client.get(track).content.decode()
