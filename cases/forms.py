@@ -25,6 +25,7 @@ from cases.choices import (
 from cases.models import Case, Evidence, LegalReview, MonitoringDevice
 from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
+from core.forms import DateRangeMixin
 from core.punctuation import bracketed, colon
 from org.models import Department, Officer
 
@@ -116,8 +117,10 @@ def lines(text: str) -> list[str]:
     return [x.strip() for x in text.replace("，", "\n").replace(",", "\n").splitlines() if x.strip()]
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(DateRangeMixin, forms.Form):
     """案件台账: every case the user may see, found by number, party or cause, state, procedure and filing date."""
+
+    date_range = ("filed_from", "filed_to")
 
     q = forms.CharField(label=_("案号/当事人/案由"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("状态"), required=False,
@@ -128,13 +131,6 @@ class CaseFilterForm(forms.Form):
     filed_from = forms.DateField(label=_("立案日期自"), required=False, widget=DATE())
     filed_to = forms.DateField(label=_("至"), required=False, widget=DATE())
     mine = forms.BooleanField(label=_("我承办的"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("filed_from"), data.get("filed_to")
-        if start and end and start > end:
-            self.add_error("filed_to", _("结束日期不能早于开始日期"))
-        return data
 
 
 class OpenForm(forms.Form):

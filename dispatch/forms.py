@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateRangeMixin
 
-class PeriodForm(forms.Form):
+
+class PeriodForm(DateRangeMixin, forms.Form):
     """A reporting period in whole local days, both ends included (考评)."""
 
     start = forms.DateField(label=_("自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -27,13 +29,6 @@ class PeriodForm(forms.Form):
                 end = timezone.localdate()
             data["start"] = (end - dt.timedelta(days=cls.DEFAULT_DAYS - 1)).isoformat()
         return cls(data)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("结束日期不能早于开始日期"))
-        return data
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """[start 00:00, the day after end 00:00) in local time."""

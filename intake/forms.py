@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateRangeMixin
 from intake.choices import Channel, EventStatus, Priority
 from intake.models import EventCategory
 from org.choices import RegionLevel
@@ -81,8 +82,10 @@ class PublicReportForm(ReportForm):
     notify_reporter = forms.BooleanField(label=_("受理和办结时短信告诉我（须填写手机号码）"), required=False)
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(DateRangeMixin, forms.Form):
     """The staff event list and its CSV export share these filters."""
+
+    date_range = ("received_from", "received_to")
 
     q = forms.CharField(label=_("关键词/编号"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("状态"), required=False,
@@ -101,13 +104,6 @@ class EventFilterForm(forms.Form):
         ("", _("全部")), ("yes", _("有定位")), ("no", _("仅地址（未上图）"))])
     mine = forms.BooleanField(label=_("本单位的"), required=False)
     reported = forms.BooleanField(label=_("我上报的"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("received_from"), data.get("received_to")
-        if start and end and start > end:
-            self.add_error("received_to", _("结束日期不能早于开始日期"))
-        return data
 
 
 class PhotoPublishForm(forms.Form):
