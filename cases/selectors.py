@@ -131,19 +131,24 @@ def my_cases(user) -> QuerySet[Case]:
     return qs.distinct().order_by("-created_at")
 
 
+def handles_cases(user) -> bool:
+    """Whether ``user`` is a case officer with cases of their own (承办): what :func:`my_cases` then narrows to."""
+    return getattr(user, "officer", None) is not None
+
+
 def deadline_cases(user) -> QuerySet[Case]:
     """The open cases whose time limits are ``user``'s to watch: a handling officer's own cases (承办), an agency
     head's body's cases; for a post that handles no cases (command centre, guidance office, legal reviewer,
     leader, supervisor) everything they may see, which the workbench shows as oversight and the home page
     does not count as their work (:func:`counts_case_deadlines`)."""
-    if user.role in HANDLER_ROLES and getattr(user, "officer", None) is not None:
+    if user.role in HANDLER_ROLES and handles_cases(user):
         return my_cases(user)
     return cases_visible_to(user).filter(OPEN_CASE)
 
 
 def deadline_scope(user) -> str:
     """Whose cases :func:`deadline_cases` covers, to say above the lists of time limits."""
-    if user.role in HANDLER_ROLES and getattr(user, "officer", None) is not None:
+    if user.role in HANDLER_ROLES and handles_cases(user):
         return _("我承办的案件")
     if user.role == Role.AGENCY_HEAD:
         return _("本单位案件")

@@ -22,6 +22,7 @@ from cases.models import Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
 from core import clock
 from core.exceptions import ApplicationError, ValidationFailed
+from core.forms import chosen_filters
 from core.http import (
     chosen,
     chosen_many,
@@ -56,22 +57,15 @@ def workbench(request):
         "overdue": selectors.overdue(request.user, today)[:50], "counts": selectors.status_counts(qs), "today": today,
         "awaiting_head": selectors.awaiting_head(request.user), "total": qs.count(),
         "deadline_scope": selectors.deadline_scope(request.user),
-        "handles_cases": getattr(request.user, "officer", None) is not None,
+        "handles_cases": selectors.handles_cases(request.user),
         "may_review": has_perm(request.user, "cases.legal_review")})
-
-
-def _register_filters(form: CaseFilterForm) -> dict:
-    """The valid filters of the register's form; an invalid form filters nothing (and shows its errors)."""
-    if not form.is_bound or not form.is_valid():
-        return {}
-    return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
 
 
 @login_required
 def case_list(request):
     """案件台账: every case the user may see, with filters; an invalid filter filters nothing and says why."""
     form = CaseFilterForm(request.GET or None)
-    page = Paginator(selectors.case_search(user=request.user, **_register_filters(form)).select_related("department"),
+    page = Paginator(selectors.case_search(user=request.user, **chosen_filters(form)).select_related("department"),
                      30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,7 +80,7 @@ def case_list_export(request):
     form = CaseFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "cases/case_list.html", {"page": None, "form": form, "querystring": ""}, status=400)
-    filters = _register_filters(form)
+    filters = chosen_filters(form)
     qs = selectors.case_search(user=request.user, **filters)
     S.case_register_export_record(actor=request.user, filters={k: str(getattr(v, "pk", v)) for k, v in filters.items()},
                                   count=qs.count())

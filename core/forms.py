@@ -16,3 +16,11 @@ class DateRangeMixin:
         if start and end and start > end:
             self.add_error(last, _("结束日期不能早于开始日期"))
         return data
+
+
+def chosen_filters(form) -> dict:
+    """The filters a bound filter form was given, valid ones only: an invalid form filters nothing (and shows
+    its errors); empty fields and unticked boxes are left out."""
+    if not form.is_bound or not form.is_valid():
+        return {}
+    return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}

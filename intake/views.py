@@ -16,6 +16,7 @@ from cases.services import may_open_cases
 from core import clock
 from core.config import config_get
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
+from core.forms import chosen_filters
 from core.http import (
     as_pk,
     chosen,
@@ -130,18 +131,11 @@ def report_service_worker(request):
 @handle_application_errors
 def event_list(request):
     form = EventFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = chosen_filters(form)
     page = Paginator(event_search(user=request.user, **filters), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "intake/event_list.html", {"page": page, "form": form, "querystring": query.urlencode()})
-
-
-def _filters(form: EventFilterForm) -> dict:
-    """The valid filters of the form; an invalid form filters nothing and shows its errors."""
-    if not form.is_bound or not form.is_valid():
-        return {}
-    return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
 
 
 @login_required
@@ -151,7 +145,7 @@ def event_export(request):
     form = EventFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "intake/event_list.html", {"page": None, "form": form, "querystring": ""}, status=400)
-    filters = _filters(form)
+    filters = chosen_filters(form)
     qs = event_search(user=request.user, **filters)
     event_export_record(actor=request.user, filters={k: str(getattr(v, "pk", v)) for k, v in filters.items()},
                         count=qs.count())
