@@ -1425,6 +1425,16 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     _guard(result in LegalReview.Result.values, "XF-058", _("审核结论无效"))
     _guard(case.status in REVIEWABLE and case.decided_on is None, "XF-058",
            _("法制审核在作出决定之前进行；本案已作出决定或已办结（%(status)s）") % {"status": case.get_status_display()})
+    # a review that did not pass leaves the case with its handlers until they answer it (补正后重新提请, a new
+    # proposal) or a hearing is held: reviewing the same papers again would bury the first review's findings
+    last, held = last_review(case), _hearing_held_on(case)
+    unanswered = (last is not None and last.result != LegalReview.Result.PASS and last.resubmitted_on is None
+                  and not (held and last.reviewed_on < held))
+    if unanswered:
+        _guard(False, "XF-058", (_("本案%(on)s已退回补正，须办案人员补正并重新提请后再行审核")
+                                 if last.result == LegalReview.Result.RETURN
+                                 else _("本案%(on)s审核不通过，须办案人员重新拟定处理意见后再行审核"))
+               % {"on": last.reviewed_on})
     if not opinion.strip():
         raise ValidationFailed(_("请填写审核意见"), errors={"opinion": [_("不能为空")]})
     failed = [k for k, ok in checklist.items() if not ok]

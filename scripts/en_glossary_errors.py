@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "本案%(on)s已退回补正，须办案人员补正并重新提请后再行审核": "This case was returned for correction on %(on)s; it can be reviewed again once its handlers have corrected and resubmitted it",
+    "本案%(on)s审核不通过，须办案人员重新拟定处理意见后再行审核": "This case failed legal review on %(on)s; it can be reviewed again once its handlers have proposed a new outcome",
     "本案已决定不予公开（%(why)s）": "It was decided not to publish this case's decision (%(why)s)",
     "本案不在可以决定不予公开的阶段（%(status)s）": "This case is not at a stage where publication can be excluded (%(status)s)",
     "请选择不予公开的情形": "Choose the ground for not publishing",

@@ -538,6 +538,11 @@ def test_XF_058_a_returned_case_is_the_handlers_until_they_resubmit_it(cw):
     assert case not in review_queue()
     assert "legal_review" not in [s.key for s in steps_for(case, cw.legal_reviewer)]  # not offered to review again
     assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    with pytest.raises(RuleViolation) as exc:  # nor reviewed again before the handlers answer, by any path
+        S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="复核通过",
+                              checklist={"程序合法": True}, on=D(2026, 3, 19))
+    assert exc.value.rule == "XF-058" and "2026-03-18已退回补正" in exc.value.message
+    assert LegalReview.objects.filter(case=case).count() == 1
     with pytest.raises(NotPermitted):
         S.legal_review_resubmit(actor=cw.legal_reviewer, case=case, on=D(2026, 3, 20), note="已补正")
     with pytest.raises(ValidationFailed) as exc:
@@ -582,6 +587,10 @@ def test_XF_058_a_failed_proposal_is_withdrawn_and_proposed_again(cw):
     with pytest.raises(RuleViolation) as exc:
         S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), note="已补正")
     assert "须重新拟定处理意见" in exc.value.message
+    with pytest.raises(RuleViolation) as exc:  # the same proposal is not reviewed again either
+        S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="经再次审查，同意",
+                              checklist={"裁量适当": True}, on=D(2026, 3, 19))
+    assert "2026-03-18审核不通过" in exc.value.message and LegalReview.objects.filter(case=case).count() == 1
     with pytest.raises(ValidationFailed) as exc:
         S.proposal_withdraw(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), reason="")
     assert "reason" in exc.value.errors and Case.objects.get(pk=case.pk).status == CaseStatus.PENALTY_PROPOSED
@@ -699,6 +708,7 @@ def test_XF_058_legal_review_needs_a_qualified_reviewer_and_a_pass(cw):
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     assert exc.value.rule == "XF-058"
+    S.legal_review_resubmit(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), note="已补充现场检查笔录")
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意",
                           checklist={"主体合法": True, "程序合法": True}, on=D(2026, 3, 23))
     S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
