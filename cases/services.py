@@ -1920,6 +1920,8 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
     _guard(case.publish, "SX-3", _("本案已决定不予公开（%(why)s）") % {"why": case.publication_exclusion})
     _guard(case.status in EXCLUDABLE and case.procedure == Procedure.GENERAL, "SX-3",
            _("本案不在可以决定不予公开的阶段（%(status)s）") % {"status": case.get_status_display()})
+    # what is published is a penalty decision: a case heading for none (不予处罚, 移送司法机关) has nothing to keep back
+    _guard(case.outcome == Outcome.PENALTY, "SX-3", _("本案未拟给予行政处罚，无须决定是否公开"))
     if ground not in PublicationExclusion.values:
         raise ValidationFailed(_("请选择不予公开的情形"), errors={"ground": [_("请选择")]})
     if not reason.strip():

@@ -494,7 +494,8 @@ STEPS: list[Step] = [
     Step("publish", _("公开处罚决定"), AFTER_DECISION, F.DatedForm, _publish,
          when=lambda c: c.publish and (p := _publication(c)) is not None and p.published_on is None, rule="SX-3"),
     Step("publication_exclude", _("决定不予公开"), tuple(S.EXCLUDABLE), F.PublicationExcludeForm, _exclude, roles=HEAD,
-         when=lambda c: c.publish and c.procedure == "general" and ((p := _publication(c)) is None or p.published_on is None),
+         when=lambda c: c.publish and c.procedure == "general" and c.outcome == Outcome.PENALTY
+         and ((p := _publication(c)) is None or p.published_on is None),
          rule="SX-3"),
     Step("withdraw", _("撤回公开"), AFTER_DECISION + (C.ARCHIVED,), F.ReasonForm, _withdraw,
          when=lambda c: (p := _publication(c)) is not None and p.published_on is not None and p.withdrawn_on is None,

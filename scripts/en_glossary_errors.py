@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "本案未拟给予行政处罚，无须决定是否公开": "No penalty is proposed in this case: there is no decision to keep from publication",
     "本案%(on)s已退回补正，须办案人员补正并重新提请后再行审核": "This case was returned for correction on %(on)s; it can be reviewed again once its handlers have corrected and resubmitted it",
     "本案%(on)s审核不通过，须办案人员重新拟定处理意见后再行审核": "This case failed legal review on %(on)s; it can be reviewed again once its handlers have proposed a new outcome",
     "本案已决定不予公开（%(why)s）": "It was decided not to publish this case's decision (%(why)s)",

@@ -8,10 +8,12 @@ from django.urls import reverse
 
 from cases import selectors
 from cases import services as S
+from cases.choices import Outcome
 from cases.models import Act, Case, Publication
-from cases.tests.helpers import TZ, D, ready_to_decide
+from cases.tests.helpers import TZ, D, propose, ready_for_notice, ready_to_decide
 from core import clock
 from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
+from core.models import AuditRecord
 
 DECIDED, PUBLISHED = D(2026, 3, 23), D(2026, 3, 30)
 
@@ -158,6 +160,31 @@ def test_a_case_kept_from_publication_before_its_decision_is_decided_without_one
     S.case_decide(actor=cw.zf_head, case=Case.objects.get(pk=case.pk), decided_on=DECIDED, types=["fine"],
                   fine=Decimal(60000))
     assert not Publication.objects.filter(case=case).exists()
+
+
+def test_only_a_penalty_is_kept_from_publication(cw):
+    """SX-3 is about penalty decisions: a case still under review with no proposal, or one heading for 不予处罚,
+    is not offered 决定不予公开 and the service refuses it, writing nothing; the proposal of a penalty opens it."""
+    from cases.steps import steps_for
+
+    case = ready_for_notice(cw)
+    with at(D(2026, 3, 17)):
+        assert "publication_exclude" not in [s.key for s in steps_for(case, cw.zf_head)]
+        with pytest.raises(RuleViolation) as exc:
+            S.publication_exclude(actor=cw.zf_head, case=case, on=D(2026, 3, 17), ground="secrets", reason="涉及商业秘密")
+        assert exc.value.rule == "SX-3" and "未拟给予行政处罚" in exc.value.message
+        S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_MINOR,
+                       types=[], fine=None, reasons="违法行为轻微并及时改正，没有造成危害后果")
+        case = Case.objects.get(pk=case.pk)
+        assert "publication_exclude" not in [s.key for s in steps_for(case, cw.zf_head)]
+        with pytest.raises(RuleViolation):
+            S.publication_exclude(actor=cw.zf_head, case=case, on=D(2026, 3, 17), ground="secrets", reason="涉及商业秘密")
+        assert Case.objects.get(pk=case.pk).publish
+        assert not AuditRecord.objects.filter(action="cases.publication.exclude").exists()
+    other = ready_for_notice(cw, n=2)
+    propose(cw, other)
+    with at(D(2026, 3, 17)):
+        assert "publication_exclude" in [s.key for s in steps_for(Case.objects.get(pk=other.pk), cw.zf_head)]
 
 
 def test_a_published_decision_is_withdrawn_not_excluded(cw, decided):
