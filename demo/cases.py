@@ -16,11 +16,13 @@ from cases.choices import ActKind, EvidenceKind, Outcome, PartyKind, ServiceMeth
 from catalogue.choices import FineBasis
 from catalogue.models import EnforcementItem
 from catalogue.selectors import active_on
+from core import clock
 from core.exceptions import ApplicationError
 from org.models import Department, Officer, Region, User
 from parties.models import Enterprise
 
 TZ = dt.timezone(dt.timedelta(hours=8))
+CITIZEN_CASE = 12  # the plan's case that the demo citizen reported (a closed case whose decision is public)
 ORDER = ["clue", "filed", "review", "proposed", "notice", "hearing_requested", "hearing_scheduled", "hearing_closed",
          "decided", "served", "overdue", "reminded", "court", "executed", "closed"]
 
@@ -82,6 +84,55 @@ class CaseReplay:
             counts = dict(Case.objects.values_list("status").annotate(n=Count("id")))
             self.out.write(f"cases: {sum(counts.values())} {counts}")
 
+    def citizen_report(self, *, ent, cause, found):
+        """The demo citizen (account ``citizen``, 张先生) reported the business on the public page the evening
+        before the bureau found the case: the model could not place it, so the command centre sent it to the
+        bureau the next morning and the officer signed for it. None when intake did not bring it to the bureau
+        (the case is then found on patrol, never forced)."""
+        from dispatch import services as dispatch
+        from intake.choices import EventStatus
+        from intake.models import EventCategory
+        from intake.services import event_submit
+
+        citizen, operator = User.objects.get(username="citizen"), User.objects.get(username="zhihui")
+        evening = at(found - dt.timedelta(days=1), 19)
+        place = ent.address.replace("浙江省衢州市常山县", "") if ent.address else ent.town.name
+        with clock.frozen(evening):
+            event = event_submit(channel="citizen", text=f"举报：{place}{ent.name}{cause}，请执法部门查处。",
+                                 title=f"举报{ent.name}", address=ent.address or ent.town.name, received_at=evening,
+                                 occurred_at=evening - dt.timedelta(hours=3), actor=citizen, reporter_name="张先生",
+                                 reporter_phone="13905700001", synthetic=True).event
+        if event.status == EventStatus.TRIAGE:
+            decision = event.decisions.order_by("-id").first()  # the operator confirms the model's category
+            guess = decision.explanation.get("model", {}).get("label") if decision else None
+            with clock.frozen(at(found, 8)):
+                dispatch.triage_assign(actor=operator, event=event, department=self.zf, team=self.zf.teams.first(),
+                                       reason="举报企业违法行为，需调查处理，分拨县综合行政执法局",
+                                       category=EventCategory.objects.filter(code=guess).first() if guess else None)
+            event.refresh_from_db()
+        if event.status != EventStatus.ROUTED or event.department_id != self.zf.pk:
+            return None
+        with clock.frozen(at(found, 9)):
+            dispatch.instruction_sign(actor=self.actor, instruction=event.instructions.get(status="issued"))
+        return event
+
+    def report_answered(self, event, case, found):
+        """The officer answers the report with the case it became; the command centre calls 张先生 back (核查)
+        and he rates the answer — his ticket page later links the decision once it is published (SX-3)."""
+        from dispatch import services as dispatch
+        from intake.models import Event
+
+        operator = User.objects.get(username="zhihui")
+        with clock.frozen(at(found, 16)):
+            dispatch.instruction_feedback(actor=self.actor, instruction=event.instructions.get(status="signed"),
+                                          outcome=f"已登记为案件线索（{case.shown_label}），将依法调查处理")
+        with clock.frozen(at(found + dt.timedelta(days=1))):
+            dispatch.event_verify(actor=operator, event=Event.objects.get(pk=event.pk), passed=True,
+                                  note="回访报告人，已告知立案调查情况")
+        with clock.frozen(at(found + dt.timedelta(days=2))):
+            dispatch.event_rate(event=Event.objects.get(pk=event.pk), score=5, actor=User.objects.get(username="citizen"),
+                                comment="反映的问题有人管了，谢谢")
+
     def close(self, case, *, on, reason):
         """结案 (WS-CLOSE): the officer asks, the head approves the same day."""
         S.case_close_request(actor=self.actor, case=case, on=on, reason=reason)
@@ -100,13 +151,16 @@ class CaseReplay:
             age_days = 20  # decided about 5 days ago: still within its 7 days for service
         act = self.today - dt.timedelta(days=max(age_days, 20))
         found = act + dt.timedelta(days=2)
+        report = self.citizen_report(ent=ent, cause=item.name[:100], found=found) if i == CITIZEN_CASE else None
         case = S.case_open(actor=self.actor, department=self.zf, item=item, party_kind=PartyKind.ORG,
                            party_name=ent.name, party_code=ent.code, party_address=ent.address or "常山县",
                            cause=item.name[:100], act_date=act, discovery_date=found, location=ent.address or "常山县",
-                           town=ent.town, source="巡查发现" if i % 2 else "群众举报",
-                           summary=f"{ent.name}涉嫌{item.name[:60]}",
+                           town=ent.town, source=f"群众举报 {report.ticket}" if report else "巡查发现" if i % 2 else "群众举报",
+                           summary=report.text if report else f"{ent.name}涉嫌{item.name[:60]}", events=[report] if report else [],
                            referring_department=Department.objects.get(code="ZJ") if referred else None, synthetic=True)
         self.made.append(case)
+        if report:
+            self.report_answered(report, case, found)
         if stop == 0:
             return case
         filed = found + dt.timedelta(days=1)

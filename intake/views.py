@@ -396,7 +396,8 @@ def public_track(request, ticket):
     current = current_instruction(event)
     return render(request, "intake/public_track.html", {
         "e": event, "steps": public_steps, "expected": current.feedback_due if current else None,
-        "outcome": redact_public(event.outcome), "reopen_until": reopen_until(event),
+        "outcome": redact_public(event.outcome), "rating_comment": redact_public(event.rating_comment),
+        "reopen_until": reopen_until(event),
         "photos": published_photos(event),
         "decisions": published_decisions(on=timezone.localtime(clock.now()).date()).filter(case__events=event),
         "can_reopen": reopen_open(event, clock.now())})

@@ -197,16 +197,23 @@ def test_demo_queues_hold_triage_returns_and_disputes(demo_events):
 
 @pytest.mark.django_db
 def test_demo_citizen_account_has_reports_to_follow(demo_events, client):
-    """The demo citizen signs in to his own reports: one closed and rated, one closed and waiting for his
-    rating (still reopenable), one being handled; the ticket page offers what each allows."""
+    """The demo citizen signs in to his own reports: one that became a case whose decision is public, one
+    closed and rated, one closed and waiting for his rating (still reopenable), one being handled; the ticket
+    page offers what each allows and links the published decision."""
     from django.contrib.auth import get_user_model
 
     from intake.choices import EventStatus
 
     citizen = get_user_model().objects.get(username="citizen")
     mine = Event.objects.filter(reporter=citizen).order_by("received_at")
-    assert [e.status for e in mine] == [EventStatus.CLOSED, EventStatus.CLOSED, EventStatus.ACCEPTED]
-    assert [e.rating for e in mine] == [4, None, None]
+    assert [e.status for e in mine] == [EventStatus.CLOSED] * 3 + [EventStatus.ACCEPTED]
+    assert [e.rating for e in mine] == [5, 4, None, None]
+    reported = mine[0].cases.get()  # the case names the report it came from, and its decision is public
+    assert reported.status == "closed" and mine[0].ticket in reported.transitions.get(old="").reason
+    client.force_login(citizen)
+    page = client.get(f"/public/track/{mine[0].ticket}/").content.decode()
+    assert "已依法作出行政处罚决定并公开" in page and f"/public/decisions/{reported.publication.pk}/" in page
+    mine = mine[1:]
     assert all(e.channel == "citizen" and e.reporter_name == "张先生" for e in mine)
     client.force_login(citizen)
     home = client.get("/").content.decode()

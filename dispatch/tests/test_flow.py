@@ -522,3 +522,21 @@ def test_the_reporter_says_not_fixed_with_a_photo_from_the_ticket_page(iw, clien
     e.refresh_from_db()
     assert e.status == EventStatus.CLOSED and e.attachments.count() == 1
     assert "类型不支持" in response.content.decode()
+
+
+def test_the_reporter_rates_once_and_the_ticket_page_shows_the_rating(iw, client):
+    """The rating given on the ticket page stays on it (a phone number in the comment is not shown), and the
+    form is no longer offered; a second rating is refused, writing nothing."""
+    e = report(iw, channel="inspection", actor=iw.tianma_officer)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离，恢复通行")
+    assert 'value="rate"' in client.get(f"/public/track/{e.ticket}/").content.decode()
+    client.post(f"/public/track/{e.ticket}/", {"action": "rate", "score": "4", "comment": "处理及时，有事打13905701234"})
+    page = client.get(f"/public/track/{e.ticket}/").content.decode()
+    assert "<dt>评价</dt><dd>4 分：处理及时，有事打" in page and "13905701234" not in page
+    assert 'value="rate"' not in page
+    response = client.post(f"/public/track/{e.ticket}/", {"action": "rate", "score": "1"}, follow=True)
+    assert "已经评价过" in response.content.decode()
+    e.refresh_from_db()
+    assert (e.rating, AuditRecord.objects.filter(action="intake.event.rate").count()) == (4, 1)
