@@ -2197,8 +2197,18 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
 
 @transaction.atomic
 def spot_file_with_agency(*, actor, case: Case, on: dt.date) -> Case:
-    """XF-052: the on-the-spot decision is filed (备案) with the officer's agency."""
+    """XF-052: the on-the-spot decision is filed (备案) with the officer's agency — once, dated from the
+    decision to today. Only an on-the-spot decision is filed so: a general-procedure decision is the agency's own."""
+    case.refresh_from_db()
     _require_handler(actor, case)
+    _guard(case.procedure == Procedure.SIMPLE and case.decided_on is not None, "XF-052",
+           _("只有当场作出的行政处罚决定须报所属行政机关备案"))
+    _guard(case.filed_with_agency_on is None, "XF-052",
+           _("本案当场处罚决定已于%(on)s备案") % {"on": case.filed_with_agency_on})
+    today = clock.now().astimezone(LOCAL).date()
+    if not case.decided_on <= on <= today:
+        raise ValidationFailed(_("备案日期须在决定日期（%(decided)s）至今天之间") % {"decided": case.decided_on},
+                               errors={"on": [_("不能早于决定日期（%(decided)s）或晚于今天") % {"decided": case.decided_on}]})
     Case.objects.filter(pk=case.pk).update(filed_with_agency_on=on)
     _close_deadlines(case, "case.spot_filing", on)
     audit_log(actor=actor, action="cases.spot.file", obj=case, after={"on": on})

@@ -472,7 +472,7 @@ STEPS: list[Step] = [
          roles=HEAD, rule="XF-057 XF-059 XF-060", primary=True),
     Step("serve", _("送达决定书"), (C.DECIDED,), F.ServeForm, _serve, rule="XF-061", primary=True),
     Step("spot_file", _("当场处罚决定备案"), (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED), F.DatedForm, _spot_file,
-         when=lambda c: c.filed_with_agency_on is None, rule="XF-052"),
+         when=lambda c: c.procedure == "simple" and c.filed_with_agency_on is None, rule="XF-052"),
     Step("cash", _("当场收缴罚款交回/缴存"), (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED, C.ARCHIVED), F.CashHandoverForm,
          _cash, when=lambda c: c.payments.exclude(receipt_no="").filter(deposited_on__isnull=True).exists(),
          primary=True, rule="XF-070-071"),

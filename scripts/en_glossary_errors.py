@@ -4,6 +4,10 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "只有当场作出的行政处罚决定须报所属行政机关备案": "Only an on-the-spot penalty decision is filed with the officer's agency",
+    "本案当场处罚决定已于%(on)s备案": "This on-the-spot decision was filed with the agency on %(on)s",
+    "备案日期须在决定日期（%(decided)s）至今天之间": "The filing date must fall between the decision date (%(decided)s) and today",
+    "不能早于决定日期（%(decided)s）或晚于今天": "Cannot be before the decision date (%(decided)s) or after today",
     "本案未拟给予行政处罚，无须决定是否公开": "No penalty is proposed in this case: there is no decision to keep from publication",
     "本案%(on)s已退回补正，须办案人员补正并重新提请后再行审核": "This case was returned for correction on %(on)s; it can be reviewed again once its handlers have corrected and resubmitted it",
     "本案%(on)s审核不通过，须办案人员重新拟定处理意见后再行审核": "This case failed legal review on %(on)s; it can be reviewed again once its handlers have proposed a new outcome",

@@ -38,6 +38,7 @@ from cases.tests.helpers import (
     to_review,
 )
 from catalogue.services import item_transfer
+from core import clock
 from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
 from core.models import AuditRecord, Deadline
 
@@ -1089,8 +1090,31 @@ def test_XF_052_numbered_spot_decision_refusal_noted_and_filed_FY_023(cw):
     with translation.override("en"):  # a thing due and a thing done, not the step's button
         assert filing.shown == f"{c1.number}: filing of the on-the-spot decision with the agency"
         assert decided.said_again(decided.reason, 500) == "On-the-spot penalty"
+    with pytest.raises(ValidationFailed) as exc:  # not before the decision
+        S.spot_file_with_agency(actor=cw.bureau_officer, case=c1, on=c1.decided_on - dt.timedelta(days=1))
+    assert "on" in exc.value.errors
     S.spot_file_with_agency(actor=cw.bureau_officer, case=c1, on=D(2026, 3, 10))
     assert Case.objects.get(pk=c1.pk).filed_with_agency_on == D(2026, 3, 10)
+    with pytest.raises(RuleViolation) as exc:  # once
+        S.spot_file_with_agency(actor=cw.bureau_officer, case=c1, on=D(2026, 3, 11))
+    assert "已于2026-03-10备案" in exc.value.message and Case.objects.get(pk=c1.pk).filed_with_agency_on == D(2026, 3, 10)
+    assert AuditRecord.objects.filter(action="cases.spot.file").count() == 1
+
+
+def test_XF_052_a_general_procedure_decision_is_not_filed_as_an_on_the_spot_one(cw):
+    """备案 with the agency is the on-the-spot decision's (XF-052): a decided general-procedure case is not offered
+    the step, and the service refuses it, writing nothing."""
+    from cases.steps import steps_for
+
+    case = ready_to_decide(cw)
+    S.case_decide(actor=cw.zf_head, case=Case.objects.get(pk=case.pk), decided_on=D(2026, 3, 23), types=["fine"],
+                  fine=Decimal(60000))
+    case = Case.objects.get(pk=case.pk)
+    with clock.frozen(at(D(2026, 3, 24))):
+        assert "spot_file" not in [s.key for s in steps_for(case, cw.bureau_officer)]
+        with pytest.raises(RuleViolation) as exc:
+            S.spot_file_with_agency(actor=cw.bureau_officer, case=case, on=D(2026, 3, 24))
+    assert exc.value.rule == "XF-052" and Case.objects.get(pk=case.pk).filed_with_agency_on is None
 
 
 def test_XF_053_on_the_spot_collection_and_XF_070_071_handover(cw):
