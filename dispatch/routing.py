@@ -10,7 +10,9 @@ Order of evidence:
    boundary row but no item matched, the town when every item of the row is delegated to it, else the
    row's penalising body; otherwise the category's default department (non-enforcement matters such as
    repairs).
-Below ``routing.auto_threshold`` confidence, or when no body is found, the event goes to triage.
+Below ``routing.auto_threshold`` confidence, or when no body is found, the event goes to triage; so does one
+whose body is a town's by delegation when its position lies within ``routing.border_margin_m`` of another
+town (:func:`border_of`) and its address does not name the town.
 """
 
 from __future__ import annotations
@@ -142,8 +144,10 @@ def town_body(town) -> tuple[Department | None, Team | None]:
 
 
 def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
-           exclude_departments: set[int] | None = None, town_source: str = "") -> Decision:
-    """``town_source`` says how the town was found (定位, 所填, 地址) for the explanation."""
+           exclude_departments: set[int] | None = None, town_source: str = "", border: dict | None = None) -> Decision:
+    """``town_source`` says how the town was found (定位, 所填, 地址) for the explanation. ``border`` (from
+    :func:`border_of`) says that the position lies close to other towns: when the body found is the town's
+    because of where it happened (a delegated item), a person confirms the town first."""
     exclude = exclude_departments or set()
     d = Decision()
     expl: dict = {}
@@ -240,7 +244,11 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
         confidence = min(confidence, 0.85)
     d.confidence = round(confidence, 4)
     threshold = config_get("routing.auto_threshold", on=on)
-    d.needs_triage = d.department is None or town is None or d.confidence < threshold
+    # near a border, a town's body is only as sure as the town: the areas are drawn, the fix is off by metres
+    unsure_town = bool(border and town is not None and "delegation" in expl and border.get("address_town") != town.name)
+    if border and town is not None:
+        expl["border"] = border
+    d.needs_triage = d.department is None or town is None or d.confidence < threshold or unsure_town
     d.category_certain = d.category is not None and (category is not None or category_conf >= threshold)
     triage = []
     if town is None:
@@ -249,6 +257,10 @@ def decide(*, text: str, town, category: EventCategory | None, on: dt.date,
         triage.append({"code": "no_body"})
     if d.confidence < threshold:
         triage.append({"code": "low_confidence", "confidence": f"{d.confidence:.2f}", "threshold": str(threshold)})
+    if unsure_town:
+        nearest = border["towns"][0]
+        triage.append({"code": "near_border", "town": town.name, "other": nearest["name"],
+                       "metres": str(nearest["metres"])})
     expl["threshold"] = threshold
     expl["triage"] = triage
     if d.department is not None:
@@ -264,7 +276,23 @@ TRIAGE_REASONS = {
     "no_town": gettext_noop("无法确定发生地所在镇街"),
     "no_body": gettext_noop("未找到责任主体"),
     "low_confidence": gettext_noop("置信度 %(confidence)s 低于自动分派阈值 %(threshold)s"),
+    "near_border": gettext_noop("定位距%(other)s仅约%(metres)s米，须核定发生地是否属%(town)s"),
 }
+
+
+def border_of(event, on: dt.date) -> dict | None:
+    """Whether an event located by its position (定位) lies within ``routing.border_margin_m`` of other towns:
+    those towns, nearest first, with their distances, and the town its address names ("" if none), or None."""
+    from intake.choices import TownSource
+    from org import geo
+
+    if event.town_source != TownSource.POINT or event.lng is None or event.town_id is None:
+        return None
+    near = geo.towns_near(event.lng, event.lat, config_get("routing.border_margin_m", on=on), besides=event.town)
+    if not near:
+        return None
+    named = geo.town_named_in(event.address)
+    return {"towns": [{"name": t.name, "metres": m} for t, m in near], "address_town": named.name if named else ""}
 
 
 def triage_reason(reason: dict) -> str:

@@ -174,9 +174,11 @@ def _assign(event: Event, decision_method: str, *, department, team, item=None, 
 @transaction.atomic(savepoint=False)  # part of its caller's transaction; its own when called alone
 def route_event(*, event: Event, actor=None, exclude_departments: set[int] | None = None) -> RoutingDecision | None:
     """Automatic routing right after intake (or after a return). Low confidence → triage queue."""
+    on = _local_today(event.received_at)
     d = routing.decide(text=f"{event.title} {event.text}", town=event.town, category=event.category,
-                       on=_local_today(event.received_at), exclude_departments=exclude_departments,
-                       town_source=recorded_display(event, "town_source") if event.town_source else "")
+                       on=on, exclude_departments=exclude_departments,
+                       town_source=recorded_display(event, "town_source") if event.town_source else "",
+                       border=routing.border_of(event, on))
     if d.category_certain and event.category_id is None:
         Event.objects.filter(pk=event.pk).update(category=d.category)
         event.category = d.category

@@ -17,6 +17,9 @@ for default in [
     ConfigDefault("intake.public.max_per_hour", 5,
                   "公众报告页：同一IP每小时最多受理件数（防刷；网格员、热线等系统不受限）", "—", "PRACTICE"),
     ConfigDefault("routing.auto_threshold", 0.55, "自动分派的最低置信度，低于则进入人工分拨", "—", "PRACTICE"),
+    ConfigDefault("routing.border_margin_m", 50,
+                  "定位距相邻镇街不足该距离（米）、且责任主体取决于发生地镇街（事项已赋权镇街）的，转人工分拨核定发生地；"
+                  "地址写明定位所在镇街的除外", "—", "PRACTICE"),
     ConfigDefault("routing.dispute_after_returns", 2, "同一事件被退单几次后转为职责争议", "ZJ-017", "PRACTICE"),
     ConfigDefault("dispatch.sign_hours.urgent", 1, "紧急指令签收时限（小时）", "—", "PRACTICE"),
     ConfigDefault("dispatch.sign_hours.high", 4, "较急指令签收时限（小时）", "—", "PRACTICE"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
+import shapely
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
@@ -24,8 +26,48 @@ def _shapes():
     return county, towns
 
 
+# Distances in metres on a local plane: an equirectangular projection about the county (≈50 km across, where
+# it is off by far less than a phone's GPS error). Metres per degree of latitude; of longitude, times cos(lat).
+_M_PER_DEG_LAT = 110_574.0
+
+
+@lru_cache(maxsize=1)
+def _town_planes():
+    """Each town's area on the local plane, and the projection (lng, lat) → (x, y) in metres."""
+    from org.choices import RegionLevel
+    from org.models import Region
+
+    towns = [(r.pk, shape(r.boundary)) for r in Region.objects.filter(level=RegionLevel.TOWNSHIP).exclude(boundary=None)]
+    if not towns:
+        return [], None
+    lat0 = sum(g.centroid.y for _, g in towns) / len(towns)
+    kx, ky = _M_PER_DEG_LAT * math.cos(math.radians(lat0)), _M_PER_DEG_LAT
+
+    def project(lng, lat):
+        return lng * kx, lat * ky
+
+    return [(pk, shapely.transform(g, lambda xy: xy * (kx, ky))) for pk, g in towns], project
+
+
 def clear_cache() -> None:
     _shapes.cache_clear()
+    _town_planes.cache_clear()
+
+
+def towns_near(lng: float, lat: float, metres: float, *, besides=None) -> list[tuple[object, int]]:
+    """The towns other than ``besides`` whose area lies within ``metres`` of the point, nearest first, each
+    with its distance in whole metres: a report this close to a border may have happened in either town
+    (the areas are drawn, not surveyed, and a phone's position is off by tens of metres)."""
+    from org.models import Region
+
+    planes, project = _town_planes()
+    if project is None or metres <= 0:
+        return []
+    pt = Point(*project(lng, lat))
+    near = sorted((geom.distance(pt), pk) for pk, geom in planes
+                  if pk != getattr(besides, "pk", None) and geom.distance(pt) <= metres)
+    regions = Region.objects.in_bulk([pk for _, pk in near])
+    return [(regions[pk], round(d)) for d, pk in near]
 
 
 def inside_county(lng: float, lat: float) -> bool:

@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "定位距%(other)s仅约%(metres)s米，须核定发生地是否属%(town)s": "The position is only about %(metres)s m from %(other)s: confirm that it happened in %(town)s",
     "只有当场作出的行政处罚决定须报所属行政机关备案": "Only an on-the-spot penalty decision is filed with the officer's agency",
     "本案当场处罚决定已于%(on)s备案": "This on-the-spot decision was filed with the agency on %(on)s",
     "备案日期须在决定日期（%(decided)s）至今天之间": "The filing date must fall between the decision date (%(decided)s) and today",

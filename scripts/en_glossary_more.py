@@ -676,4 +676,6 @@ EN_MORE = {
     "不予公开的情形": "Ground for not publishing",
     "决定不予公开": "Decide not to publish",
     "已依法作出行政处罚决定并公开": "A penalty decision was made and published",
+    "定位靠近镇街边界：距%(town)s约 %(metres)s 米": "Position near a town border: about %(metres)s m from %(town)s",
+    "地址写明%(town)s": "the address names %(town)s",
 }

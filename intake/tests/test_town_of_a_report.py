@@ -2,6 +2,8 @@
 position, else the town the reporter or sending system names, else the one town the address names; how it
 was found is kept on the event and shown in the routing explanation."""
 
+import datetime as dt
+
 import pytest
 
 from dispatch.models import RoutingDecision
@@ -105,3 +107,55 @@ def test_an_open311_request_with_only_an_address_string_gets_its_town(iw, client
     assert event.department == iw.tianma_gov  # delegated to the town: its body, not the county bureau
     public = client.get(f"/open311/v2/requests/{event.ticket}.json").json()[0]
     assert public["address"] == "天马街道人民路" and public["lat"] is None  # the street, not the house number
+
+
+# 天马街道 (EAST) and 辉埠镇 (WEST) meet at longitude 118.5; 0.0002° of longitude is about 19 m here
+NEAR_BORDER = (118.5002, 28.9)
+
+
+def test_a_position_near_a_border_has_a_person_confirm_the_town_when_the_town_is_responsible(iw, client):
+    """占道经营 is the town's where it happened (赋权): a fix 19 m from 辉埠镇 could be either town's, so the
+    command centre confirms the town before it goes to 天马街道 — the explanation says how near, and why."""
+    event = event_submit(channel="citizen", text=STALL, category_code="0504", address="人民路口", lng=NEAR_BORDER[0],
+                         lat=NEAR_BORDER[1]).event
+    assert (event.town, event.town_source, event.status) == (iw.tianma, "point", "triage")
+    expl = event.decisions.get().explanation
+    (near,) = expl["border"]["towns"]
+    assert near["name"] == "辉埠镇" and 15 <= near["metres"] <= 25 and expl["border"]["address_town"] == ""
+    assert expl["body"]["department"] == iw.tianma_gov.name  # the proposal stands; the town is what is unsure
+    assert f"定位距辉埠镇仅约{near['metres']}米，须核定发生地是否属天马街道" in expl["triage_reasons"]
+    client.force_login(iw.operator)
+    page = client.get(f"/intake/events/{event.pk}/").content.decode()
+    assert f"定位靠近镇街边界：距辉埠镇约 {near['metres']} 米" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/intake/events/{event.pk}/").content.decode()
+    assert f"about {near['metres']} m from 辉埠镇" in page and "confirm that it happened in 天马街道" in page
+
+
+def test_near_a_border_an_address_naming_the_town_or_a_county_body_routes_at_once(iw):
+    """The address that names the town of the fix confirms it; a county body's work (食品) does not depend
+    on the town. Both are routed at once, the nearness kept in the explanation; one naming the other town,
+    or a fix farther than ``routing.border_margin_m``, is not treated so."""
+    from core.services import config_set
+
+    named = event_submit(channel="citizen", text=STALL, category_code="0504", address="天马街道人民路口",
+                         lng=NEAR_BORDER[0], lat=NEAR_BORDER[1]).event
+    assert named.status == "routed" and named.department == iw.tianma_gov
+    assert named.decisions.get().explanation["border"]["address_town"] == "天马街道"
+    other = event_submit(channel="citizen", text="早点铺占道摆摊卖早餐", category_code="0504", address="辉埠镇东山村口",
+                         lng=NEAR_BORDER[0], lat=NEAR_BORDER[1]).event
+    expl = other.decisions.get().explanation
+    assert other.status == "triage" and expl["border"]["address_town"] == "辉埠镇"
+    assert [t["code"] for t in expl["triage"]] == ["near_border"]
+    food = event_submit(channel="citizen", text="路口小店卖过期食品", category_code="1001", address="人民路口",
+                        lng=NEAR_BORDER[0], lat=NEAR_BORDER[1]).event
+    assert food.status == "routed" and food.department != iw.tianma_gov
+    assert food.decisions.get().explanation["border"]["towns"][0]["name"] == "辉埠镇"
+    far = event_submit(channel="citizen", text="商贩占道摆摊卖菜", category_code="0504", address="人民路口", lng=118.502,
+                       lat=28.9).event  # about 190 m
+    assert far.status == "routed" and "border" not in far.decisions.get().explanation
+    config_set(actor=iw.guidance, key="routing.border_margin_m", value=0, valid_from=dt.date(2026, 1, 1),
+               reason="试点：不核定边界")
+    off = event_submit(channel="citizen", text="水果摊占道摆摊，堵住路口", category_code="0504", address="人民路口",
+                       lng=NEAR_BORDER[0], lat=NEAR_BORDER[1]).event
+    assert off.status == "routed" and "border" not in off.decisions.get().explanation
