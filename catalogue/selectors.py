@@ -120,6 +120,19 @@ def towns_on(item: EnforcementItem, day: dt.date) -> list[Region]:
     return [d.town for d in active_on(item.delegations.select_related("town"), day)]
 
 
+def enforcement_bodies(day: dt.date) -> dict:
+    """执法主体 as published (SX-1, ZJ-006-009): the bodies holding catalogue items on ``day``, each with how many,
+    and the towns holding delegated items (赋权镇街) with how many — ``{"holders": [...], "towns": [...]}``,
+    rows of ``pk``, ``name`` and ``items``, most items first."""
+    live = Q(item__repealed_on__isnull=True) | Q(item__repealed_on__gt=day)
+    holders = (active_on(ItemHolding.objects.filter(live), day).values("department_id", "department__name")
+               .annotate(items=Count("item", distinct=True)).order_by("-items", "department__code"))
+    towns = (active_on(ItemDelegation.objects.filter(live), day).values("town_id", "town__name")
+             .annotate(items=Count("item", distinct=True)).order_by("town__code"))
+    return {"holders": [{"pk": h["department_id"], "name": h["department__name"], "items": h["items"]} for h in holders],
+            "towns": [{"pk": t["town_id"], "name": t["town__name"], "items": t["items"]} for t in towns]}
+
+
 def catalogue_state_on(day: dt.date) -> dict:
     """Counts of the catalogue as it stood on ``day`` (for the history view)."""
     items = EnforcementItem.objects.filter(holdings__valid_from__lte=day).filter(

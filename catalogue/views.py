@@ -25,10 +25,9 @@ def _date(value: str | None) -> dt.date:
         return dt.date.today()
 
 
-@login_required
 @handle_application_errors
 def item_list(request):
-    require(request.user, "catalogue.view")
+    """执法事项目录: public (SX-1 事前公开; XF-034: the 裁量基准 are published), read-only, no login."""
     form = ItemFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     on = data.get("on") or dt.date.today()
@@ -39,15 +38,16 @@ def item_list(request):
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     ctx = {"form": form, "page": page, "on": on, "penalty_labels": dict(PenaltyType.choices),
+           "perms_catalogue_view": has_perm(request.user, "catalogue.view"),
            "querystring": request.GET.urlencode().replace("page=", "_p=")}
     template = "catalogue/_item_rows.html" if request.htmx else "catalogue/item_list.html"
     return render(request, template, ctx)
 
 
-@login_required
 @handle_application_errors
 def item_detail(request, code):
-    require(request.user, "catalogue.view")
+    """One item as published: its wording, penalties, legal basis with the articles' text, holders and
+    delegations (with their history) and its 裁量基准 — public, like the list."""
     item = selectors.item_detail(code=code)
     if item is None:
         raise Http404("事项不存在")
@@ -58,27 +58,22 @@ def item_detail(request, code):
     })
 
 
-@login_required
 @handle_application_errors
 def law_list(request):
-    require(request.user, "catalogue.view")
+    """The laws behind the catalogue, with their text: public."""
     return render(request, "catalogue/law_list.html", {"laws": selectors.law_list()})
 
 
-@login_required
 @handle_application_errors
 def law_detail(request, pk):
-    require(request.user, "catalogue.view")
     law = get_object_or_404(Law, pk=pk)
     chapters = law.chapters.prefetch_related("articles")
     loose = law.articles.filter(chapter__isnull=True)
     return render(request, "catalogue/law_detail.html", {"law": law, "chapters": chapters, "loose": loose})
 
 
-@login_required
 @handle_application_errors
 def article_detail(request, law_id, number):
-    require(request.user, "catalogue.view")
     article = selectors.article_get(law_id, number)
     if article is None:
         raise Http404("法条不存在")

@@ -36,12 +36,14 @@ def navigation(request):
         entries.append(("catalogue:coverage", _("覆盖分析"), None))
     if has_perm(user, "import.run"):
         entries.append(("imports:upload", _("导入导出"), None))
-    if user.role == "citizen":
+    if user.role == "citizen":  # the published lists (SX-1, SX-3); staff reach them from the same pages they use
+        entries.append(("public_disclosure", pgettext("menu", "执法公示"), None))
         entries.append(("public_decisions", pgettext("menu", "处罚决定公开"), None))
     path = request.path
     nav = []
+    exact = {"/", reverse("public_disclosure")}  # prefixes of other entries' pages
     for name, label, _x in entries:
         url = reverse(name)
-        active = path == url if url == "/" else path.startswith(url)
+        active = path == url if url in exact else path.startswith(url)
         nav.append({"url": url, "label": label, "active": active})
     return {"nav_entries": nav}

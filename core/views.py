@@ -90,3 +90,15 @@ def notification_list(request):
     return render(request, "core/notifications.html", {
         "page": page, "level": level, "unread_only": unread_only, "levels": Notification.Level.choices,
         "querystring": query.urlencode()})
+
+
+def public_disclosure(request):
+    """执法公示 (SX-1 事前公开; 行政处罚法 第三十四条、第三十九条; 浙江条例 第三十七条): public, no login — who
+    enforces what here, on which basis and by which officers, and where each published list is."""
+    from catalogue.selectors import enforcement_bodies
+    from org.selectors import officer_register
+
+    today = timezone.localdate()
+    return render(request, "core/public_disclosure.html", {
+        "today": today, "bodies": enforcement_bodies(today), "officers": officer_register(on=today).count()})
+

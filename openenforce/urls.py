@@ -6,6 +6,7 @@ from cases import views as cases_views
 from core import views as core_views
 from intake import views as intake_views
 from openenforce.api import api
+from org import views as org_views
 
 admin.site.site_header = "OpenEnforce 主数据管理"
 admin.site.site_title = "OpenEnforce"
@@ -25,6 +26,8 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("command/", include("dispatch.urls")),
     path("cases/", include("cases.urls")),
+    path("public/", core_views.public_disclosure, name="public_disclosure"),
+    path("public/officers/", org_views.officer_register, name="public_officers"),
     path("public/report/", intake_views.public_report, name="public_report"),
     path("public/track/<str:ticket>/", intake_views.public_track, name="public_track"),
     path("public/photos/<slug:token>.jpg", intake_views.public_photo, name="public_photo"),

@@ -1,10 +1,11 @@
-"""Read-side queries for the organisation, always narrowed by ``org.access.scope_for``."""
+"""Read-side queries for the organisation, narrowed by ``org.access.scope_for`` — except the public officer
+register (:func:`officer_register`), which shows what the law has published."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from org.access import scope_for
 from org.choices import RegionLevel
@@ -62,6 +63,29 @@ def officer_list(*, user, team_id: int | None = None, query: str = "", qualified
     if qualified_on:
         qs = qs.filter(is_auxiliary=False, active=True, certificate_expiry__gte=qualified_on).exclude(certificate_no="")
     return qs.order_by("team__code", "staff_no")
+
+
+def officer_register(*, query: str = "", department_id: int | None = None, on: dt.date) -> QuerySet[Officer]:
+    """执法人员公示 (SX-1, ZJ-028): the officers holding a 执法证 valid on ``on`` — name, certificate number and
+    scope, body and team, validity; never auxiliary staff (who hold none), phone or staff number. A query that
+    is a whole certificate number finds that certificate whatever its state (expired, or its holder no longer
+    in post), so that a party can check the card an officer showed them (XF-055); each row carries ``valid``."""
+    certified = Officer.objects.filter(is_auxiliary=False).exclude(certificate_no="").select_related(
+        "team", "team__department")
+    valid = Q(active=True, certificate_expiry__gte=on) & (Q(certificate_issued__isnull=True)
+                                                          | Q(certificate_issued__lte=on))
+    query = query.strip()
+    exact = certified.filter(certificate_no__iexact=query) if query else certified.none()
+    if exact.exists():
+        qs = exact
+    else:
+        qs = certified.filter(valid)
+        if query:
+            qs = qs.filter(Q(name__icontains=query) | Q(certificate_no__icontains=query))
+    if department_id:
+        qs = qs.filter(team__department_id=department_id)
+    return qs.annotate(valid=Case(When(valid, then=Value(True)), default=Value(False), output_field=BooleanField())
+                       ).order_by("team__department__code", "team__code", "name", "certificate_no")
 
 
 def town_for_point(lng: float, lat: float) -> Region | None:

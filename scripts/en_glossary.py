@@ -134,6 +134,13 @@ PLURALS = {
     "全部 %(n)s 件": ("all %(n)s", "all %(n)s"),
     "%(n)s 件在办": ("%(n)s still being handled", "%(n)s still being handled"),
     "退单 %(n)s 次": ("returned once", "returned %(n)s times"),
+    "%(n)s 项": ("%(n)s item", "%(n)s items"),
+    "%(n)s 人": ("%(n)s officer", "%(n)s officers"),
+    "持有效执法证件的执法人员 %(n)s 名：姓名、证号、执法机关、执法范围和有效期。可输入证号核验执法证件。": (
+        "%(n)s officer holds a valid enforcement certificate: name, number, body, scope and validity. Enter a "
+        "certificate number to check it.",
+        "%(n)s officers hold a valid enforcement certificate: name, number, body, scope and validity. Enter a "
+        "certificate number to check it."),
     # with a context (blocktranslate count … context …): the same Chinese counts different things
     ("cases", "%(n)s 件"): ("%(n)s case", "%(n)s cases"),
     ("decisions", "%(n)s 件"): ("%(n)s decision", "%(n)s decisions"),

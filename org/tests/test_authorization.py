@@ -9,8 +9,9 @@ from parties.models import Enterprise
 from parties.tests.test_import import code
 
 PAGES = {
+    # the catalogue is published (SX-1, XF-034): everyone reads it, signed in or not
     "catalogue:items": {"admin", "guidance", "operator", "bureau_officer", "scjg_officer", "tianma_officer",
-                        "huibu_officer", "grid_tianma", "scjg_supervisor", "legal_reviewer", "leader"},
+                        "huibu_officer", "grid_tianma", "scjg_supervisor", "legal_reviewer", "leader", "citizen"},
     "catalogue:candidates": {"admin", "guidance"},
     "catalogue:coverage": {"admin", "guidance", "operator", "leader"},
     "org:structure": {"admin", "guidance", "operator", "bureau_officer", "scjg_officer", "tianma_officer",
@@ -30,8 +31,10 @@ def test_page_access_matrix(world, client, page):
 
 
 def test_anonymous_is_sent_to_login(world, client):
-    resp = client.get(reverse("catalogue:items"))
-    assert resp.status_code == 302 and resp["Location"].startswith(reverse("login"))
+    for page in ("parties:enterprises", "org:officers", "catalogue:history", "catalogue:coverage"):
+        resp = client.get(reverse(page))
+        assert resp.status_code == 302 and resp["Location"].startswith(reverse("login")), page
+    assert client.get(reverse("catalogue:items")).status_code == 200  # published (SX-1)
 
 
 def test_login_with_password(world, client):

@@ -1,0 +1,72 @@
+"""执法公示 (SX-1 事前公开; 行政处罚法 第三十四条、第三十九条): who enforces what, on which basis, by which officers —
+public pages, no login."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from catalogue.models import DiscretionBand, DiscretionStandard
+from org.models import Officer
+
+
+def test_a_visitor_finds_the_bodies_and_the_published_lists(world, client):
+    page = client.get(reverse("public_disclosure")).content.decode()
+    for name in ("catalogue:items", "public_officers", "catalogue:entrustments", "cases:devices", "public_decisions",
+                 "public_report", "catalogue:laws"):
+        assert f'href="{reverse(name)}"' in page, name
+    # the bodies holding items today, with how many, and the towns with delegated items
+    assert f'href="/catalogue/items/?holder={world.zf.pk}">2 项</a>' in page
+    assert f'href="/catalogue/items/?holder={world.scjg.pk}">1 项</a>' in page
+    assert f'href="/catalogue/items/?town={world.tianma.pk}">1 项</a>' in page
+    menu = client.get(reverse("public_report")).content.decode()
+    assert f'href="{reverse("public_disclosure")}"' in menu  # in the visitor's menu
+    client.force_login(world.citizen)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("public_disclosure")}"' in home
+
+
+def test_a_visitor_reads_an_item_with_its_basis_and_its_discretion_standard(world, client):
+    """XF-034: the 裁量基准 are published; the item's legal basis is shown with the article's text."""
+    std = DiscretionStandard.objects.create(item=world.item_food, version=1, effective_from=dt.date(2022, 1, 1))
+    DiscretionBand.objects.create(standard=std, order=1, level="较轻", circumstances="首次违法且货值较小", fine_min=50000,
+                                  fine_max=60000)
+    listed = client.get(reverse("catalogue:items"), {"q": "食品"})
+    assert listed.status_code == 200 and world.item_food.code in listed.content.decode()
+    assert reverse("catalogue:history") not in listed.content.decode()  # the catalogue's versions are staff's
+    page = client.get(reverse("catalogue:item", args=[world.item_food.code])).content.decode()
+    assert "首次违法且货值较小" in page and "有下列行为之一者" in page and "常山县市场监督管理局" in page
+    assert client.get(reverse("catalogue:law", args=[world.law.pk])).status_code == 200
+    assert client.get(reverse("catalogue:item", args=["000000000000"])).status_code == 404
+
+
+def test_the_officer_register_shows_valid_certificates_and_checks_a_number(world, client):
+    """Listed: officers whose 执法证 is valid today — never auxiliary staff, an expired card or one whose
+    holder left; never a phone or staff number. A whole certificate number is checked whatever its state."""
+    valid = world.make_officer("洪有效", world.bureau_team, no="33082200101")
+    Officer.objects.filter(pk=valid.pk).update(phone="13905701234", certificate_scope="城市管理领域")
+    world.make_officer("辅助甲", world.bureau_team, aux=True)
+    world.make_officer("过期乙", world.bureau_team, expiry=dt.date(2020, 1, 1), no="33082200102")
+    gone = world.make_officer("离岗丙", world.tianma_team, no="33082200103")
+    Officer.objects.filter(pk=gone.pk).update(active=False)
+    page = client.get(reverse("public_officers")).content.decode()
+    assert "洪有效" in page and "33082200101" in page and "城市管理领域" in page and "有效" in page
+    assert "辅助甲" not in page and "过期乙" not in page and "离岗丙" not in page
+    assert "13905701234" not in page and "S-洪有效" not in page
+    checked = client.get(reverse("public_officers"), {"q": "33082200102"}).content.decode()
+    assert "过期乙" in checked and "证件不在有效期内" in checked and "洪有效" not in checked
+    checked = client.get(reverse("public_officers"), {"q": "33082200103"}).content.decode()
+    assert "离岗丙" in checked and "已不在执法岗位，证件失效" in checked
+    by_name = client.get(reverse("public_officers"), {"q": "过期"}).content.decode()  # a name finds valid ones only
+    assert "过期乙" not in by_name and "没有查到该姓名或证号的有效执法证件" in by_name
+    scoped = client.get(reverse("public_officers"), {"department": world.scjg.pk}).content.decode()
+    assert "洪有效" not in scoped
+    assert client.get(reverse("public_officers"), {"department": "x", "page": "zz"}).status_code == 200
+
+
+def test_the_public_pages_in_english(world, client):
+    world.make_officer("洪有效", world.bureau_team, no="33082200101")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("public_disclosure")).content.decode()
+    assert "Enforcement disclosure" in page and "执法公示" not in page
+    page = client.get(reverse("public_officers")).content.decode()
+    assert "Enforcement officers" in page and "Valid" in page and "执法证号" not in page
