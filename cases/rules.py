@@ -134,6 +134,37 @@ def legal_review_triggers(*, is_complex: bool, hearing_held: bool, fine: Decimal
 
 # -------------------------------------------------------------- timers (all return core.workdays.Deadline)
 
+# The statutory periods: the timers count them, and the public guide (:func:`party_guide`) states them — one
+# number each, so what a party reads is what the system enforces.
+HEARING_REQUEST_WORKING_DAYS = 5  # XF-064(一)
+HEARING_NOTICE_WORKING_DAYS = 7  # XF-064(二)
+DECISION_DAYS = 90  # XF-060
+SERVICE_WORKING_DAYS = 7  # XF-061
+PAYMENT_DAYS = 15  # XF-067
+SURCHARGE_DAILY_RATE = Decimal("0.03")  # XF-072, capped at the fine
+RECONSIDERATION_DAYS = 60  # FY-020
+LITIGATION_MONTHS = 6  # SS-046-045, a direct suit
+LITIGATION_AFTER_RECONSIDERATION_DAYS = 15  # SS-046-045, after a reconsideration decision
+
+
+def party_guide(on: dt.date) -> dict:
+    """The numbers the public guide to the procedure states (SX-1; 行政处罚法 第三十九条: 实施程序和救济渠道应当
+    公示), on ``on``: the statutory periods above and the configured limits and thresholds the guards apply."""
+    return {
+        "simple_person": config_get("case.simple_limit.person", on=on),
+        "simple_org": config_get("case.simple_limit.org", on=on),
+        "on_spot_max": config_get("case.on_spot_collection_max", on=on),
+        "representation_days": config_get("case.representation_working_days", on=on),
+        "hearing_person": config_get("case.hearing_threshold.person", on=on),
+        "hearing_org": config_get("case.hearing_threshold.org", on=on),
+        "hearing_confiscation": config_get("case.hearing_threshold.confiscation", on=on),
+        "hearing_request_days": HEARING_REQUEST_WORKING_DAYS, "hearing_notice_days": HEARING_NOTICE_WORKING_DAYS,
+        "decision_days": DECISION_DAYS, "service_days": SERVICE_WORKING_DAYS, "payment_days": PAYMENT_DAYS,
+        "surcharge_percent": int(SURCHARGE_DAILY_RATE * 100), "reconsideration_days": RECONSIDERATION_DAYS,
+        "litigation_months": LITIGATION_MONTHS,
+        "after_reconsideration_days": LITIGATION_AFTER_RECONSIDERATION_DAYS,
+    }
+
 
 def legal_review_deadline(submitted_on: dt.date) -> Deadline:
     """XF-058 timer: the review's turnaround from the day the case needs it (UNVERIFIED for Zhejiang;
@@ -143,7 +174,7 @@ def legal_review_deadline(submitted_on: dt.date) -> Deadline:
 
 def decision_deadline(filed_on: dt.date) -> Deadline:
     """XF-060: decide within 90 (calendar) days of filing."""
-    return add_calendar_days(filed_on, 90, rule="XF-060")
+    return add_calendar_days(filed_on, DECISION_DAYS, rule="XF-060")
 
 
 def representation_deadline(notice_served_on: dt.date) -> Deadline:
@@ -154,23 +185,23 @@ def representation_deadline(notice_served_on: dt.date) -> Deadline:
 
 def hearing_request_deadline(notice_served_on: dt.date) -> Deadline:
     """XF-064(一): a hearing request within 5 working days of being informed."""
-    return add_working_days(notice_served_on, 5, rule="XF-064")
+    return add_working_days(notice_served_on, HEARING_REQUEST_WORKING_DAYS, rule="XF-064")
 
 
 def earliest_hearing_date(hearing_notice_served_on: dt.date) -> dt.date:
     """XF-064(二): notify 7 working days before the hearing → the hearing is on or after the day after
     the 7th working day."""
-    return add_working_days(hearing_notice_served_on, 7, rule="XF-064").due + dt.timedelta(days=1)
+    return add_working_days(hearing_notice_served_on, HEARING_NOTICE_WORKING_DAYS, rule="XF-064").due + dt.timedelta(days=1)
 
 
 def service_deadline(decided_on: dt.date) -> Deadline:
     """XF-061: serve within 7 working days when not delivered on the spot."""
-    return add_working_days(decided_on, 7, rule="XF-061")
+    return add_working_days(decided_on, SERVICE_WORKING_DAYS, rule="XF-061")
 
 
 def payment_deadline(served_on: dt.date) -> Deadline:
     """XF-067: pay within 15 days of receipt (DAY-4 applies)."""
-    return add_calendar_days(served_on, 15, rule="XF-067")
+    return add_calendar_days(served_on, PAYMENT_DAYS, rule="XF-067")
 
 
 def preservation_deadline(started_on: dt.date) -> Deadline:
@@ -190,12 +221,12 @@ def withdrawal_deadline(changed_on: dt.date) -> Deadline:
 
 def reconsideration_deadline(served_on: dt.date) -> Deadline:
     """FY-020: 60 days from knowing the act."""
-    return add_calendar_days(served_on, 60, rule="FY-020")
+    return add_calendar_days(served_on, RECONSIDERATION_DAYS, rule="FY-020")
 
 
 def litigation_deadline(served_on: dt.date, *, simple: bool) -> Deadline | None:
     """SS-046-045: 6 months for a direct suit. None for on-the-spot decisions: reconsideration first (FY-023)."""
-    return None if simple else add_months(served_on, 6, rule="SS-046-045")
+    return None if simple else add_months(served_on, LITIGATION_MONTHS, rule="SS-046-045")
 
 
 def seizure_deadline(started_on: dt.date, *, extended: bool = False) -> Deadline:
@@ -225,9 +256,10 @@ def court_application_window(*, served_on: dt.date, reminder_served_on: dt.date 
     """QZ-046-053-054: opens when the litigation period has run and ≥10 working days after the reminder;
     closes 3 months after the litigation period."""
     if reconsideration_decided_on is not None:
-        lit_end = add_calendar_days(reconsideration_decided_on, 15, rule="SS-046-045").due
+        lit_end = add_calendar_days(reconsideration_decided_on, LITIGATION_AFTER_RECONSIDERATION_DAYS,
+                                    rule="SS-046-045").due
     else:
-        lit_end = add_months(served_on, 6, rule="SS-046-045").due
+        lit_end = add_months(served_on, LITIGATION_MONTHS, rule="SS-046-045").due
     close = add_months(lit_end, 3, rule="QZ-046-053-054").due
     if reminder_served_on is None:
         return None, close
@@ -255,7 +287,7 @@ def surcharge(*, fine: Decimal, due_on: dt.date, on: dt.date, paused: list[tuple
         if not any(start <= day and (end is None or day <= end) for start, end in paused):
             days += 1
         day += dt.timedelta(days=1)
-    amount = (fine * Decimal("0.03") * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    amount = (fine * SURCHARGE_DAILY_RATE * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return min(amount, fine)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases import documents as docs
-from cases import selectors
+from cases import rules, selectors
 from cases import services as S
 from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
@@ -315,3 +315,11 @@ def cooperation(request):
     if not (request.user.is_superuser or request.user.role in (Role.GUIDANCE, Role.LEADER)):
         raise Http404
     return render(request, "cases/cooperation.html", {"rows": selectors.cooperation_report(timezone.now())})
+
+
+def public_procedure(request):
+    """行政处罚程序与当事人权利 (SX-1; 行政处罚法 第三十九条): public, no login — the procedure and the party's
+    rights with the periods and thresholds the guards and timers apply today (``cases.rules.party_guide``)."""
+    today = timezone.localdate()
+    return render(request, "cases/public_procedure.html", {"today": today, "g": rules.party_guide(today)})
+

@@ -157,7 +157,7 @@ def main(path="locale/en/LC_MESSAGES/django.po") -> int:
             key = (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid
             if key in PLURALS:
                 entry.msgstr_plural = {0: PLURALS[key][0], 1: PLURALS[key][1]}
-                entry.previous_msgid = entry.previous_msgid_plural = None
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
                 if "fuzzy" in entry.flags:  # a fuzzy entry is not compiled: the page would stay Chinese
                     entry.flags.remove("fuzzy")
             else:

@@ -70,3 +70,40 @@ def test_the_public_pages_in_english(world, client):
     assert "Enforcement disclosure" in page and "执法公示" not in page
     page = client.get(reverse("public_officers")).content.decode()
     assert "Enforcement officers" in page and "Valid" in page and "执法证号" not in page
+
+
+def test_the_procedure_page_states_what_the_guards_apply(world, client):
+    """行政处罚法 第三十九条: the procedure and the remedies are published — with the configured thresholds as
+    they stand (a changed hearing threshold changes the page) and the statutory periods the timers count."""
+    from cases import rules
+    from core.services import config_set
+
+    assert f'href="{reverse("public_procedure")}"' in client.get(reverse("public_disclosure")).content.decode()
+    page = client.get(reverse("public_procedure")).content.decode()
+    assert "对公民处以200元以下、对法人或者其他组织处以3000元以下" in page  # XF-051
+    assert "对公民10000元以上，对法人或者其他组织100000元以上" in page  # XF-063, configured
+    assert f"自收到行政处罚决定书之日起{rules.PAYMENT_DAYS}日内" in page and "每日按罚款数额的3%加处罚款" in page
+    assert "自知道该决定之日起60日内" in page and "6个月内向人民法院提起行政诉讼" in page
+    assert "应当先申请行政复议" in page  # FY-023: on the spot, reconsideration first
+    config_set(actor=world.guidance, key="case.hearing_threshold.person", value=5000, valid_from=dt.date(2020, 1, 1),
+               reason="县政府确定的较大数额标准")
+    assert "对公民5000元以上" in client.get(reverse("public_procedure")).content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("public_procedure")).content.decode()
+    assert "The penalty procedure and the party" in page and "5000 yuan or more for a citizen" in page
+    assert "应当" not in page
+
+
+def test_the_statutory_periods_are_the_timers_periods(db):
+    """One number each: the guide states the periods the timers count (each timer's basis names its number)."""
+    from cases import rules
+
+    served = dt.date(2026, 3, 2)
+    guide = rules.party_guide(served)
+    assert (guide["payment_days"], guide["reconsideration_days"], guide["decision_days"]) == (15, 60, 90)
+    assert guide["surcharge_percent"] == 3 and guide["litigation_months"] == 6
+    for deadline, days in ((rules.payment_deadline(served), guide["payment_days"]),
+                           (rules.reconsideration_deadline(served), guide["reconsideration_days"]),
+                           (rules.decision_deadline(served), guide["decision_days"]),
+                           (rules.hearing_request_deadline(served), guide["hearing_request_days"])):
+        assert f"+ {days} " in deadline.basis_text, (deadline.basis_text, days)
