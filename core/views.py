@@ -13,7 +13,8 @@ from core.models import Notification
 from dispatch.access import FIELD_REPORTERS
 from org.access import has_perm
 from org.choices import Role
-from org.models import Officer, Region, Team
+from org.models import Region, Team
+from org.selectors import officer_register
 from parties.access import enterprises_visible_to
 
 
@@ -27,7 +28,8 @@ def home(request):
         stats["domains"] = EnforcementItem.objects.values("domain").distinct().count()
     if has_perm(user, "org.view"):
         stats["teams"] = Team.objects.filter(active=True).count()
-        stats["officers"] = Officer.objects.filter(active=True, is_auxiliary=False).count()
+        # 持证: a certificate valid today, counted as the public register counts them (an expired card is not)
+        stats["officers"] = officer_register(on=timezone.localdate()).count()
         stats["towns"] = Region.objects.filter(level="township").count()
     if has_perm(user, "parties.view"):
         stats["enterprises"] = enterprises_visible_to(user).count()
@@ -96,7 +98,6 @@ def public_disclosure(request):
     """执法公示 (SX-1 事前公开; 行政处罚法 第三十四条、第三十九条; 浙江条例 第三十七条): public, no login — who
     enforces what here, on which basis and by which officers, and where each published list is."""
     from catalogue.selectors import enforcement_bodies
-    from org.selectors import officer_register
 
     today = timezone.localdate()
     return render(request, "core/public_disclosure.html", {

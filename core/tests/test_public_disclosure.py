@@ -107,3 +107,16 @@ def test_the_statutory_periods_are_the_timers_periods(db):
                            (rules.decision_deadline(served), guide["decision_days"]),
                            (rules.hearing_request_deadline(served), guide["hearing_request_days"])):
         assert f"+ {days} " in deadline.basis_text, (deadline.basis_text, days)
+
+
+def test_the_home_page_counts_certified_officers_as_the_register_does(world, client):
+    """持证执法人员 on the staff home page: certificates valid today, not every officer in post."""
+    from org.selectors import officer_register
+
+    world.make_officer("洪有效", world.bureau_team, no="33082200101")
+    world.make_officer("过期乙", world.bureau_team, expiry=dt.date(2020, 1, 1), no="33082200102")
+    world.make_officer("辅助甲", world.bureau_team, aux=True)
+    client.force_login(world.guidance)
+    n = officer_register(on=dt.date.today()).count()
+    assert n == Officer.objects.filter(is_auxiliary=False, active=True, certificate_expiry__gte=dt.date.today()).count()
+    assert f"{n} 名持证执法人员" in client.get(reverse("home")).content.decode()
