@@ -635,6 +635,7 @@ EN_ERRORS = {
 
 # pgettext("action", …): what the head decides / what needs two officers, as said inside another message
 EN_CONTEXT = {
+    ("certificate", "有效"): "Valid",
     ("menu", "执法公示"): "Disclosure",
     ("menu", "电子监控设备"): "Monitoring devices", ("menu", "委托执法"): "Entrusted enforcement",
     ("case field", "公开"): "Publication",

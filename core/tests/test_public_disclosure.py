@@ -69,7 +69,7 @@ def test_the_public_pages_in_english(world, client):
     page = client.get(reverse("public_disclosure")).content.decode()
     assert "Enforcement disclosure" in page and "执法公示" not in page
     page = client.get(reverse("public_officers")).content.decode()
-    assert "Enforcement officers" in page and "Valid" in page and "执法证号" not in page
+    assert "Enforcement officers" in page and '<span class="tag green">Valid</span>' in page and "执法证号" not in page
 
 
 def test_the_procedure_page_states_what_the_guards_apply(world, client):
