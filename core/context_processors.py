@@ -40,10 +40,11 @@ def navigation(request):
         entries.append(("public_disclosure", pgettext("menu", "执法公示"), None))
         entries.append(("public_decisions", pgettext("menu", "处罚决定公开"), None))
     path = request.path
-    nav = []
-    exact = {"/", reverse("public_disclosure")}  # prefixes of other entries' pages
-    for name, label, _x in entries:
-        url = reverse(name)
-        active = path == url if url in exact else path.startswith(url)
-        nav.append({"url": url, "label": label, "active": active})
+    exact = {"/", reverse("public_disclosure")}  # prefixes of every page, or of other entries' pages
+    urls = [reverse(name) for name, _label, _x in entries]
+    # the one entry whose page this is: the longest that the path starts with (/command/performance/ is 考评's,
+    # not 指挥中心's too)
+    matching = [u for u in urls if (path == u if u in exact else path.startswith(u))]
+    current = max(matching, key=len) if matching else None
+    nav = [{"url": url, "label": label, "active": url == current} for url, (_n, label, _x) in zip(urls, entries, strict=True)]
     return {"nav_entries": nav}

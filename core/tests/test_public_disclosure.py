@@ -120,3 +120,20 @@ def test_the_home_page_counts_certified_officers_as_the_register_does(world, cli
     n = officer_register(on=dt.date.today()).count()
     assert n == Officer.objects.filter(is_auxiliary=False, active=True, certificate_expiry__gte=dt.date.today()).count()
     assert f"{n} 名持证执法人员" in client.get(reverse("home")).content.decode()
+
+
+def test_the_menu_marks_one_entry_the_page_belongs_to(world, client):
+    """/command/performance/ is 考评's page, not 指挥中心's as well (both were highlighted)."""
+    import re
+
+    client.force_login(world.operator)
+    page = client.get(reverse("dispatch:performance")).content.decode()
+    nav = page[page.index("<nav>"):page.index("</nav>")]
+    assert re.findall(r'<a href="([^"]+)" class="active">', nav) == [reverse("dispatch:performance")]
+    page = client.get(reverse("dispatch:command")).content.decode()
+    nav = page[page.index("<nav>"):page.index("</nav>")]
+    assert re.findall(r'<a href="([^"]+)" class="active">', nav) == [reverse("dispatch:command")]
+    client.force_login(world.citizen)  # 执法公示 is /public/, a prefix of 处罚决定公开's pages
+    page = client.get(reverse("public_decisions")).content.decode()
+    nav = page[page.index("<nav>"):page.index("</nav>")]
+    assert re.findall(r'<a href="([^"]+)" class="active">', nav) == [reverse("public_decisions")]
