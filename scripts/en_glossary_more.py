@@ -723,4 +723,6 @@ EN_MORE = {
     '行政复议或者行政诉讼期间，行政处罚不停止执行，法律另有规定的除外（第七十三条）。': 'A reconsideration or a lawsuit does not suspend the penalty, unless a law provides otherwise (Article 73).',
     '对执法行为有意见的，有权申诉或者检举（第七十五条）：可以<a href="%(report_url)s">在线反映</a>，也可以拨打12345热线。': 'Anyone may complain about or report enforcement conduct (Article 75): <a href="%(report_url)s">report online</a> or call the 12345 hotline.',
     '简易程序和普通程序的步骤与期限，陈述申辩、听证、缴款和救济（复议、诉讼）的条件和期限。': 'The steps and periods of the simple and the general procedure, and when and how a party states their case, asks for a hearing, pays, and seeks reconsideration or sues.',
+    "决定前必审": "Required before the decision",
+    "非必审": "Optional",
 }

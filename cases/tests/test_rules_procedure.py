@@ -1320,3 +1320,21 @@ def test_XF_058_a_passing_review_needs_every_checklist_point(cw):
                               checklist={"程序合法": True, "裁量适当": False})
     assert exc.value.rule == "XF-058" and "裁量适当" in exc.value.message
     assert not case.legal_reviews.exists()
+
+
+def test_XF_058_the_queue_says_which_reviews_the_decision_needs(cw, client):
+    """A proposal of 60,000 yuan is on the county's review list (决定前必审, with the review's time limit); one of
+    12,000 needs none, and the queue says so (非必审) rather than showing an empty limit."""
+    big = ready_for_notice(cw)
+    propose(cw, big, fine=Decimal(60000))
+    small = ready_for_notice(cw, n=2)
+    propose(cw, small, fine=Decimal(12000))
+    client.force_login(cw.legal_reviewer)
+    page = client.get(reverse("cases:reviews")).content.decode()
+    rows = {c.number: page[page.index(c.number):].split("</tr>")[0] for c in (Case.objects.get(pk=big.pk),
+                                                                           Case.objects.get(pk=small.pk))}
+    assert "决定前必审" in rows[Case.objects.get(pk=big.pk).number]
+    assert "非必审" in rows[Case.objects.get(pk=small.pk).number]
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cases:reviews")).content.decode()
+    assert "Required before the decision" in page and "Optional" in page
