@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,9 +15,24 @@ from core.models import Notification
 from dispatch.access import FIELD_REPORTERS
 from org.access import has_perm
 from org.choices import Role
-from org.models import Region, Team
+from org.models import Officer, Region, Team
 from org.selectors import officer_register
 from parties.access import enterprises_visible_to
+
+
+def _certificates(user, today) -> dict:
+    """执法证到期提醒 on the home page: the user's own certificate when it has lapsed or lapses within
+    ``org.certificate_warn_days``, and the certificates they keep watch over (``certificates_to_renew``)."""
+    from core.config import config_get
+    from org.selectors import certificates_to_renew
+
+    days = config_get("org.certificate_warn_days", on=today)
+    renew = certificates_to_renew(user=user, on=today, within_days=days)
+    own = Officer.objects.filter(user=user, is_auxiliary=False, active=True).exclude(certificate_no="").first()
+    if own is not None and (own.certificate_expiry is None or own.certificate_expiry >= today + dt.timedelta(days=days)):
+        own = None
+    return {"days": days, "rows": list(renew[:10]), "count": renew.count(), "mine": own,
+            "mine_lapsed": own is not None and (own.certificate_expiry is None or own.certificate_expiry < today)}
 
 
 @login_required
@@ -53,10 +70,11 @@ def home(request):
     from intake.choices import PUBLIC_STEP_TEXT
     from intake.selectors import my_reports
 
+    certs = _certificates(user, today)
     reports = my_reports(user=user)
     for e in reports.latest:  # a citizen is told the step as the ticket page tells it, not the internal state
         e.shown_status = PUBLIC_STEP_TEXT.get(e.status) if user.role == Role.CITIZEN else e.get_status_display()
-    return render(request, "core/home.html", {"stats": stats, "work": work, "reports": reports,
+    return render(request, "core/home.html", {"stats": stats, "work": work, "reports": reports, "certs": certs,
                                               "can_report": user.role in FIELD_REPORTERS,
                                               "is_citizen": user.role == Role.CITIZEN,
                                               "is_grid_worker": user.role == Role.GRID_WORKER})

@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 
-from org.access import scope_for
-from org.choices import RegionLevel
+from org.access import has_perm, scope_for
+from org.choices import RegionLevel, Role
 from org.models import Department, District, Officer, Region, Team
 
 
@@ -44,8 +44,8 @@ def team_list(*, user) -> QuerySet[Team]:
     return qs.filter(Q(department_id__in=scope.department_ids) | Q(towns__in=scope.town_ids)).distinct().order_by("code")
 
 
-def officer_list(*, user, team_id: int | None = None, query: str = "", qualified_on: dt.date | None = None
-                 ) -> QuerySet[Officer]:
+def officer_list(*, user, team_id: int | None = None, query: str = "", qualified_on: dt.date | None = None,
+                 lapsing_before: dt.date | None = None) -> QuerySet[Officer]:
     scope = scope_for(user)
     qs = Officer.objects.select_related("team", "team__department", "stationed_town").prefetch_related("competences")
     if not scope.everything:
@@ -62,6 +62,9 @@ def officer_list(*, user, team_id: int | None = None, query: str = "", qualified
         qs = qs.filter(Q(name__icontains=query) | Q(certificate_no__icontains=query) | Q(staff_no__icontains=query))
     if qualified_on:
         qs = qs.filter(is_auxiliary=False, active=True, certificate_expiry__gte=qualified_on).exclude(certificate_no="")
+    if lapsing_before:  # lapsed, or lapsing before that day (执法证到期提醒)
+        qs = qs.filter(is_auxiliary=False, active=True, certificate_expiry__lt=lapsing_before).exclude(
+            certificate_no="")
     return qs.order_by("team__code", "staff_no")
 
 
@@ -86,6 +89,24 @@ def officer_register(*, query: str = "", department_id: int | None = None, on: d
         qs = qs.filter(team__department_id=department_id)
     return qs.annotate(valid=Case(When(valid, then=Value(True)), default=Value(False), output_field=BooleanField())
                        ).order_by("team__department__code", "team__code", "name", "certificate_no")
+
+
+def certificates_to_renew(*, user, on: dt.date, within_days: int) -> QuerySet[Officer]:
+    """执法证到期提醒 (XF-042, ZJ-028): the officers in post whose 执法证 has lapsed, or lapses within
+    ``within_days`` of ``on`` — an officer with a lapsed card cannot take part in enforcement nor count as one of
+    the two. County-wide for the guidance office, which keeps the register (``org.manage``); the body's own for
+    its head and its supervisors; none for anyone else. Soonest first; each carries ``lapsed``."""
+    if has_perm(user, "org.manage"):
+        qs = Officer.objects.all()
+    elif user.role in (Role.AGENCY_HEAD, Role.DEPT_SUPERVISOR) and user.department_id:
+        qs = Officer.objects.filter(team__department_id=user.department_id)
+    else:
+        return Officer.objects.none()
+    return (qs.filter(is_auxiliary=False, active=True, certificate_expiry__lt=on + dt.timedelta(days=within_days))
+            .exclude(certificate_no="").select_related("team", "team__department")
+            .annotate(lapsed=Case(When(certificate_expiry__lt=on, then=Value(True)), default=Value(False),
+                                  output_field=BooleanField()))
+            .order_by("certificate_expiry", "team__code", "name"))
 
 
 def town_for_point(lng: float, lat: float) -> Region | None:

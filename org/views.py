@@ -1,4 +1,4 @@
-
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -33,12 +33,20 @@ def structure(request):
 @handle_application_errors
 def officer_list(request):
     require(request.user, "org.view")
+    from django.utils import timezone
+
+    from core.config import config_get
+
     team_id = request.GET.get("team")
+    renew = request.GET.get("cert") == "renew"  # 执法证已过期或即将到期
+    warn_days = config_get("org.certificate_warn_days")
     qs = selectors.officer_list(user=request.user, team_id=int(team_id) if team_id and team_id.isdigit() else None,
-                                query=request.GET.get("q", "").strip())
+                                query=request.GET.get("q", "").strip(),
+                                lapsing_before=timezone.localdate() + dt.timedelta(days=warn_days) if renew else None)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "org/officers.html", {"page": page, "teams": selectors.team_list(user=request.user),
-                                                 "team_id": team_id, "q": request.GET.get("q", "")})
+                                                 "team_id": team_id, "q": request.GET.get("q", ""), "renew": renew,
+                                                 "warn_days": warn_days})
 
 
 def officer_register(request):

@@ -135,6 +135,10 @@ PLURALS = {
     "%(n)s 件在办": ("%(n)s still being handled", "%(n)s still being handled"),
     "退单 %(n)s 次": ("returned once", "returned %(n)s times"),
     "%(n)s 项": ("%(n)s item", "%(n)s items"),
+    "%(n)s 名执法人员的执法证已过期或将在 %(days)s 日内到期：过期后不能参与执法。": (
+        "%(n)s officer's certificate has lapsed or lapses within %(days)s days: a lapsed certificate cannot enforce.",
+        "%(n)s officers' certificates have lapsed or lapse within %(days)s days: a lapsed certificate cannot enforce."),
+    "已过期或 %(n)s 日内到期": ("lapsed or lapsing within %(n)s day", "lapsed or lapsing within %(n)s days"),
     "%(n)s 人": ("%(n)s officer", "%(n)s officers"),
     "持有效执法证件的执法人员 %(n)s 名：姓名、证号、执法机关、执法范围和有效期。可输入证号核验执法证件。": (
         "%(n)s officer holds a valid enforcement certificate: name, number, body, scope and validity. Enter a "

@@ -725,4 +725,10 @@ EN_MORE = {
     '简易程序和普通程序的步骤与期限，陈述申辩、听证、缴款和救济（复议、诉讼）的条件和期限。': 'The steps and periods of the simple and the general procedure, and when and how a party states their case, asks for a hearing, pays, and seeks reconsideration or sues.',
     "决定前必审": "Required before the decision",
     "非必审": "Optional",
+    "执法证件": "Enforcement certificates",
+    "您的执法证（%(no)s）已于 %(on)s 过期：过期后不能参与执法，也不计入两名执法人员，请尽快办理换证。": "Your enforcement certificate (%(no)s) lapsed on %(on)s: with a lapsed certificate you cannot take part in enforcement or count as one of the two officers. Renew it as soon as you can.",
+    "您的执法证（%(no)s）将于 %(on)s 到期，请及时办理换证。": "Your enforcement certificate (%(no)s) lapses on %(on)s: renew it in time.",
+    "查看全部": "See all",
+    "即将到期": "Lapsing soon",
+    "执法证": "Certificate",
 }
