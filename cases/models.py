@@ -508,6 +508,34 @@ class Publication(models.Model):
         return f"公开 {self.case_id}"
 
 
+class AssistanceRequest(models.Model):
+    """协助调查 (XF-026, ZJ-017): another body asked to assist the handling body's investigation, and its answer —
+    what was asked, on which basis, by when (``deadline``: the row the sweep reminds and escalates, and the
+    guidance office's cooperation view counts) and what the asked body answered, which is part of the case file:
+    the handlers read it on the case page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assistance_requests")
+    to_department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("被请求协助的机关"))
+    matter = models.CharField(_("协助事项"), max_length=300)
+    basis = models.CharField(_("法律依据"), max_length=300)
+    requested_on = models.DateField(_("请求日期"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    deadline = models.OneToOneField("core.Deadline", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reply = models.TextField(_("协助结果"), blank=True)
+    replied_on = models.DateField(_("答复日期"), null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+
+    def __str__(self) -> str:
+        return f"协助 {self.case_id} → {self.to_department_id}"
+
+
 class CrimeTransfer(models.Model):
     """YS-310: the transfer of a suspected crime to the public security organ."""
 

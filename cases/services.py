@@ -43,6 +43,7 @@ from cases.choices import (
 )
 from cases.models import (
     Act,
+    AssistanceRequest,
     Case,
     CaseApproval,
     CaseOfficer,
@@ -2247,6 +2248,10 @@ def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = N
 # ------------------------------------------------------------------ assistance between bodies
 
 
+# 协助调查 serves the investigation: from filing until the case goes to the head for a decision (XF-026)
+ASSISTABLE = {CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW}
+
+
 @transaction.atomic
 def assistance_request(*, actor, case: Case, to_department: Department, matter: str, basis: str, on: dt.date
                        ) -> Deadline:
@@ -2254,10 +2259,14 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
     (``assist.reply.max_working_days``, UNVERIFIED: the law says only “及时”)."""
     from core.workdays import add_working_days
 
+    case.refresh_from_db()
     _require_handler(actor, case)
+    _guard(case.status in ASSISTABLE, "XF-026",
+           _("协助调查在立案后、作出决定前请求（本案：%(status)s）") % {"status": case.get_status_display()})
     _guard(to_department.pk != case.department_id, "XF-026", _("不能向本机关请求协助"))
     if not matter.strip() or not basis.strip():
         raise ValidationFailed(_("请写明协助事项和依据"), errors={"matter": [_("协助事项和法律依据不能为空")]})
+    _check_step_date(case, on)
     due = add_working_days(on, _cfg("assist.reply.max_working_days"), rule="XF-026")
     label = _label(case, said(gettext_noop("协助：%(matter)s"), matter=matter[:150]), name=case.number)
     row = Deadline.objects.create(kind=f"case.assist.{to_department.pk}", object_type="cases.case",
@@ -2266,6 +2275,9 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
                                   remind_at=end_of_day(due.due) - dt.timedelta(days=1),
                                   escalate2_at=end_of_day(due.due) + dt.timedelta(days=1), rule="XF-026",
                                   provisional=due.provisional, **Deadline.basis_columns(due.basis))
+    AssistanceRequest.objects.create(case=case, to_department=to_department, matter=matter.strip()[:300],
+                                     basis=basis.strip()[:300], requested_on=on, deadline=row,
+                                     requested_by=actor if getattr(actor, "pk", None) else None)
     Notification.objects.create(department=to_department, level=Notification.Level.REMIND, link=case.get_absolute_url(),
                                 **said(gettext_noop("%(department)s请求协助：%(matter)s（%(due)s前答复）"),
                                        department=case.department.short_name, matter=matter[:200], due=str(due.due)))
@@ -2282,9 +2294,17 @@ def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
         raise NotPermitted(_("只有被请求协助的机关可以答复"), errors={"__all__": [_("无权答复")]})
     if not reply.strip():
         raise ValidationFailed(_("请填写协助结果"), errors={"reply": [_("不能为空")]})
+    asked = AssistanceRequest.objects.filter(case=case, deadline__in=mine, replied_on__isnull=True)
+    first = min((r.requested_on for r in asked), default=None)
+    today = clock.now().astimezone(LOCAL).date()
+    if on > today or (first is not None and on < first):
+        raise ValidationFailed(_("答复日期须在请求日期（%(first)s）至今天之间") % {"first": first or "—"},
+                               errors={"on": [_("不能早于请求日期或晚于今天")]})
     for d in mine:
         _close_deadlines(case, d.kind, on)
-    audit_log(actor=actor, action="cases.assist.reply", obj=case, after={"from": mine[0].department_id, "reply": reply})
+    asked.update(reply=reply.strip(), replied_on=on, replied_by=actor if getattr(actor, "pk", None) else None)
+    audit_log(actor=actor, action="cases.assist.reply", obj=case,
+              after={"from": mine[0].department_id, "reply": reply, "on": on})
 
 
 def case_register_export_record(*, actor, filters: dict, count: int) -> None:
@@ -2380,6 +2400,10 @@ def export_history(case: Case) -> dict:
                            "triggers": r.triggers, "opinion": r.opinion,
                            "resubmitted_on": str(r.resubmitted_on) if r.resubmitted_on else None,
                            "resubmission_note": r.resubmission_note} for r in case.legal_reviews.all()],
+        "assistance": [{"to": a.to_department.name, "matter": a.matter, "basis": a.basis,
+                        "requested_on": str(a.requested_on), "reply": a.reply,
+                        "replied_on": str(a.replied_on) if a.replied_on else None}
+                       for a in case.assistance_requests.select_related("to_department")],
         "deadlines": [{"kind": d.kind, "due": d.due_at.isoformat(), "rule": d.rule, "state": d.state}
                       for d in case_deadlines(case)],
         "audit": [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor_name, "action": r.action, "hash": r.hash}

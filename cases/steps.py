@@ -531,7 +531,7 @@ STEPS: list[Step] = [
          _emergency_approve, roles=HEAD, approval="emergency", primary=True, rule="QZ-018-019"),
     Step("seizure_release", _("解除/处理查封扣押"), OPEN_WORK + AFTER_DECISION, F.SeizureReleaseForm,
          _seizure_release, when=lambda c: F._coercive_acts(c).exists(), rule="QZ-024-028"),
-    Step("assist_request", _("请求其他机关协助"), (C.FILED, C.INVESTIGATING, C.REVIEW), F.AssistanceRequestForm,
+    Step("assist_request", _("请求其他机关协助"), tuple(S.ASSISTABLE), F.AssistanceRequestForm,
          _assist_request, rule="XF-026 ZJ-017"),
     Step("assist_reply", _("答复协助请求"), tuple(C.values), F.AssistanceReplyForm, _assist_reply,
          roles=ASSIST_ANSWERERS, who=lambda c, u: bool(assist_rows_for(c, u)), rule="XF-026"),

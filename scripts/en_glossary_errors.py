@@ -4,6 +4,9 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "协助调查在立案后、作出决定前请求（本案：%(status)s）": "Assistance with an investigation is requested after filing and before the decision (this case: %(status)s)",
+    "答复日期须在请求日期（%(first)s）至今天之间": "The reply date must fall between the request date (%(first)s) and today",
+    "不能早于请求日期或晚于今天": "Cannot be before the request date or after today",
     "定位距%(other)s仅约%(metres)s米，须核定发生地是否属%(town)s": "The position is only about %(metres)s m from %(other)s: confirm that it happened in %(town)s",
     "只有当场作出的行政处罚决定须报所属行政机关备案": "Only an on-the-spot penalty decision is filed with the officer's agency",
     "本案当场处罚决定已于%(on)s备案": "This on-the-spot decision was filed with the agency on %(on)s",

@@ -731,4 +731,6 @@ EN_MORE = {
     "查看全部": "See all",
     "即将到期": "Lapsing soon",
     "执法证": "Certificate",
+    "协助调查": "Assistance with the investigation",
+    "待答复": "Awaiting reply",
 }

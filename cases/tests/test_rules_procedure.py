@@ -1250,6 +1250,44 @@ def test_XF_026_assistance_request_with_reply_timer(cw):
     assert row.state == "late"
 
 
+def test_XF_026_the_request_and_its_answer_are_part_of_the_case_file(cw, client):
+    """The request (what, on which basis, to whom, when) and the asked body's answer are kept on the case and
+    shown to its handlers; the request is made between filing and the decision, dated in the case's order; the
+    answer is dated between the request and today. A refusal writes nothing."""
+    from cases.models import AssistanceRequest
+
+    clue = open_case(cw, n=2)
+    with pytest.raises(RuleViolation) as exc:  # not before filing
+        S.assistance_request(actor=cw.bureau_officer, case=clue, to_department=cw.scjg, matter="提供登记信息",
+                             basis="《行政处罚法》第二十六条", on=D(2026, 3, 5))
+    assert exc.value.rule == "XF-026" and not AssistanceRequest.objects.exists()
+    case = open_case(cw)
+    file_case(cw, case)
+    with pytest.raises(ValidationFailed) as exc:  # before the case's last step
+        S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供登记信息",
+                             basis="《行政处罚法》第二十六条", on=D(2026, 3, 1))
+    assert "on" in exc.value.errors and not AssistanceRequest.objects.exists()
+    row = S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供当事人登记信息",
+                               basis="《行政处罚法》第二十六条", on=D(2026, 3, 9))
+    asked = AssistanceRequest.objects.get(case=case)
+    assert (asked.to_department, asked.matter, asked.requested_on, asked.deadline, asked.requested_by) == (
+        cw.scjg, "提供当事人登记信息", D(2026, 3, 9), row, cw.bureau_officer)
+    with pytest.raises(ValidationFailed) as exc:  # before the request
+        S.assistance_reply(actor=cw.scjg_supervisor, case=case, on=D(2026, 3, 8), reply="已提供")
+    assert "on" in exc.value.errors
+    assert AssistanceRequest.objects.get(pk=asked.pk).replied_on is None
+    S.assistance_reply(actor=cw.scjg_supervisor, case=case, on=D(2026, 3, 10), reply="当事人系个体工商户，登记信息附后")
+    asked.refresh_from_db()
+    assert (asked.reply, asked.replied_on, asked.replied_by) == ("当事人系个体工商户，登记信息附后", D(2026, 3, 10),
+                                                                cw.scjg_supervisor)
+    client.force_login(cw.bureau_officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "协助调查" in page and "当事人系个体工商户，登记信息附后" in page and "提供当事人登记信息" in page
+    assert S.export_history(case)["assistance"] == [{
+        "to": cw.scjg.name, "matter": "提供当事人登记信息", "basis": "《行政处罚法》第二十六条",
+        "requested_on": "2026-03-09", "reply": "当事人系个体工商户，登记信息附后", "replied_on": "2026-03-10"}]
+
+
 def test_XF_037_a_law_changed_after_the_act_needs_the_temporal_choice_stated(cw):
     """XF-037 从旧兼从轻: when a version of the basis law took effect after the act, the decision must say
     which text it applies (the old one, or the lighter new one)."""
@@ -1338,3 +1376,28 @@ def test_XF_058_the_queue_says_which_reviews_the_decision_needs(cw, client):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("cases:reviews")).content.decode()
     assert "Required before the decision" in page and "Optional" in page
+
+
+def test_XF_026_requests_made_before_the_model_are_recovered_from_the_audit_trail(cw):
+    """0018 backfills a request made before 0017 (a deadline row and an audit record only) and its answer
+    (an audit record only), so that old cases show them too."""
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import AssistanceRequest
+    from core.audit import audit_log
+
+    backfill = importlib.import_module("cases.migrations.0018_assistance_from_audit").backfill
+    case = open_case(cw)
+    file_case(cw, case)
+    row = S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供登记信息",
+                               basis="《行政处罚法》第二十六条", on=D(2026, 3, 9))
+    AssistanceRequest.objects.all().delete()  # as it was before 0017
+    audit_log(actor=cw.scjg_supervisor, action="cases.assist.reply", obj=case,
+              after={"from": cw.scjg.pk, "reply": "登记信息已提供"})
+    backfill(apps, None)
+    asked = AssistanceRequest.objects.get(case=case)
+    assert (asked.to_department, asked.matter, asked.basis, asked.deadline, asked.requested_on) == (
+        cw.scjg, "提供登记信息", "《行政处罚法》第二十六条", row, D(2026, 3, 9))
+    assert asked.reply == "登记信息已提供" and asked.replied_by == cw.scjg_supervisor and asked.replied_on
