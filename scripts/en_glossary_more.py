@@ -733,4 +733,5 @@ EN_MORE = {
     "执法证": "Certificate",
     "协助调查": "Assistance with the investigation",
     "待答复": "Awaiting reply",
+    "再登记一件案件线索（如另有当事人）": "Register another case lead (another party, say)",
 }

@@ -188,7 +188,9 @@ def test_a_case_opened_from_an_event_keeps_the_link(cw, client):
     case = Case.objects.get(party_name="常山表单食品有限公司")
     assert list(case.events.all()) == [event] and case.town == cw.tianma
     assert case.status == CaseStatus.CLUE
-    assert case.get_absolute_url() in client.get(reverse("intake:event", args=[event.pk])).content.decode()
+    page = client.get(reverse("intake:event", args=[event.pk])).content.decode()
+    assert case.get_absolute_url() in page
+    assert "再登记一件案件线索（如另有当事人）" in page and "立案办理（登记案件线索）" not in page  # a second party
 
 
 def _filed(cw):
