@@ -160,6 +160,12 @@ class DocType(models.TextChoices):
     FILE = "file", _("案卷(卷宗)")
 
 
+# 执法文书核验 (/public/verify/): the documents a party is handed or served, which a fraudster could imitate;
+# internal forms (审批表, 法制审核表, 笔录) are never looked up from outside
+PARTY_DOCUMENTS = (DocType.PRESERVATION, DocType.ORDER, DocType.NOTICE, DocType.HEARING_NOTICE, DocType.DECISION,
+                   DocType.SPOT_DECISION, DocType.NO_PENALTY, DocType.REMINDER)
+
+
 class PublicationExclusion(models.TextChoices):
     """SX-3 (浙江省行政处罚结果信息网上公开暂行办法, SECONDARY): when a penalty decision is not published."""
 

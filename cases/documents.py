@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from cases.choices import DocType
+from cases.choices import PARTY_DOCUMENTS, DocType
 from cases.models import Case, Document, DocumentSequence
 from core.audit import audit_log
 from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
@@ -138,7 +138,8 @@ def _document_html(document: Document, case: Case | None = None) -> str:
     with record_language():
         return render_to_string("cases/docs/document.html", {
             "d": document, "case": case or document.case, "labels": _printed_labels(document),
-            "f": document.fields, "title": document.get_doc_type_display()})
+            "f": document.fields, "title": document.get_doc_type_display(),
+            "party_facing": document.doc_type in PARTY_DOCUMENTS})
 
 
 def render_pdf(document: Document) -> bytes:

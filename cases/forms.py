@@ -117,6 +117,14 @@ def lines(text: str) -> list[str]:
     return [x.strip() for x in text.replace("，", "\n").replace(",", "\n").splitlines() if x.strip()]
 
 
+class DocumentCheckForm(forms.Form):
+    """执法文书核验: the number printed on a document, and optionally the party's name as printed on it."""
+
+    number = forms.CharField(label=_("文书编号"), max_length=80,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：常综执罚决字〔2026〕第7号")}))
+    party = forms.CharField(label=_("当事人名称（选填）"), max_length=100, required=False)
+
+
 class CaseFilterForm(DateRangeMixin, forms.Form):
     """案件台账: every case the user may see, found by number, party or cause, state, procedure and filing date."""
 

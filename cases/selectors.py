@@ -10,8 +10,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, CaseStatus
-from cases.models import Case, Hearing, LegalReview
+from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, PARTY_DOCUMENTS, CaseStatus
+from cases.models import Case, Document, Hearing, LegalReview
 from core.exceptions import NotFound
 from core.models import Deadline
 from org.access import scope_for
@@ -244,6 +244,29 @@ def case_export_rows(qs: QuerySet[Case]):
                c.final_fine if c.final_fine is not None else "",
                c.final_confiscation if c.final_confiscation is not None else "", c.decided_on or "", c.served_on or "",
                c.closed_on or ""]
+
+
+_OPENING, _CLOSING = str.maketrans("(（[【［", "〔〔〔〔〔"), str.maketrans(")）]】］", "〕〕〕〕〕")
+
+
+def normalized_number(number: str) -> str:
+    """A document number as a person types it from the paper: spaces dropped, any bracket read as 〔〕."""
+    return "".join((number or "").split()).translate(_OPENING).translate(_CLOSING)
+
+
+def document_check(*, number: str, party: str = "") -> dict:
+    """执法文书核验 (SX-2; 行政处罚法 第五十二条、第六十一条): whether a document a party holds was issued here —
+    ``found`` (a party-facing document with that number), its type, body, date and state; with ``party``,
+    ``party_matches`` says whether it was issued to that party (by name, spaces ignored), never who it was
+    issued to otherwise."""
+    doc = (Document.objects.filter(number=normalized_number(number), doc_type__in=PARTY_DOCUMENTS)
+           .select_related("case__department").order_by("-issued_on", "-id").first())
+    if doc is None:
+        return {"found": False}
+    out = {"found": True, "document": doc, "voided": doc.state == Document.State.VOIDED}
+    if party.strip():
+        out["party_matches"] = "".join(party.split()) == "".join(doc.case.party_name.split())
+    return out
 
 
 def published_decisions(*, on: dt.date, q: str = "") -> QuerySet:

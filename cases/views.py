@@ -17,7 +17,7 @@ from cases import rules, selectors
 from cases import services as S
 from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
-from cases.forms import CaseFilterForm, OpenForm
+from cases.forms import CaseFilterForm, DocumentCheckForm, OpenForm
 from cases.models import Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
 from core import clock
@@ -328,4 +328,13 @@ def public_procedure(request):
     rights with the periods and thresholds the guards and timers apply today (``cases.rules.party_guide``)."""
     today = timezone.localdate()
     return render(request, "cases/public_procedure.html", {"today": today, "g": rules.party_guide(today)})
+
+
+def public_verify(request):
+    """执法文书核验 (SX-2): public, no login — whether a document a party holds was issued here, and to them.
+    Guards against forged penalty documents: it never says to whom a document was issued."""
+    form = DocumentCheckForm(request.GET or None)
+    result = selectors.document_check(number=form.cleaned_data["number"], party=form.cleaned_data["party"]
+                                      ) if form.is_valid() else None
+    return render(request, "cases/public_verify.html", {"form": form, "result": result})
 

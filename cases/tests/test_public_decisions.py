@@ -222,3 +222,36 @@ def test_the_reporters_ticket_page_links_the_published_decision(cw, decided, cli
     with at(D(2026, 6, 3)):
         S.publication_withdraw(actor=cw.bureau_officer, case=decided, on=D(2026, 6, 2), reason="复议决定变更")
         assert link not in client.get(track).content.decode()
+
+
+def test_a_party_checks_a_document_it_holds(cw, decided, client):
+    """执法文书核验: the number on a decision finds it (brackets as typed on a phone, spaces ignored) with its
+    body, date and state; a party's name says whether it is theirs — never whose it is otherwise; an internal
+    form or an unknown number is not found. Each printed party-facing document says where to check it."""
+    from cases.choices import DocType
+    from cases.documents import _document_html
+    from cases.models import Document
+
+    doc = Document.objects.get(case=decided, doc_type=DocType.DECISION)
+    typed = doc.number.replace("〔", "(").replace("〕", ")").replace("第", " 第")
+    page = client.get(reverse("public_verify"), {"number": typed}).content.decode()
+    assert "行政处罚决定书" in page and decided.department.name in page and "已签发" in page
+    assert decided.party_name not in page  # a number alone never says to whom it was issued
+    page = client.get(reverse("public_verify"), {"number": doc.number, "party": decided.party_name}).content.decode()
+    assert "与您填写的一致" in page
+    page = client.get(reverse("public_verify"), {"number": doc.number, "party": "另一家公司"}).content.decode()
+    assert "与您填写的不一致" in page and decided.party_name not in page
+    internal = Document.objects.filter(case=decided, doc_type=DocType.FILING).first()
+    assert internal is not None
+    page = client.get(reverse("public_verify"), {"number": internal.number}).content.decode()
+    assert "未查到该编号的执法文书" in page
+    assert "未查到该编号的执法文书" in client.get(reverse("public_verify"), {"number": "常综执罚决字〔2099〕第1号"}
+                                             ).content.decode()
+    page = client.get(reverse("public_verify"), {"number": "x" * 81}).content.decode()
+    assert "文书编号" in page and "errors" in page  # too long: said on the field, nothing looked up
+    Document.objects.filter(pk=doc.pk).update(state=Document.State.VOIDED, void_reason="复议撤销")
+    assert "已作废" in client.get(reverse("public_verify"), {"number": doc.number}).content.decode()
+    assert "执法文书核验" in _document_html(doc) and "执法文书核验" not in _document_html(internal)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("public_verify"), {"number": doc.number}).content.decode()
+    assert "Check an enforcement document" in page and "Issued by" in page and "核验" not in page

@@ -37,6 +37,7 @@ def test_main_pages_have_no_accessibility_violations(iw, live_server, monkeypatc
              (iw.operator, e.get_absolute_url(), 1280), (iw.operator, "/notifications/", 1280),
              (iw.tianma_officer, "/", 1280),
              (None, "/public/", 1280), (None, "/public/officers/", 1280), (None, "/catalogue/items/", 1280),
+             (None, "/public/procedure/", 1280), (None, "/public/verify/?number=x", 1280),
              # on a phone: the citizen's and the grid worker's pages
              (None, "/public/report/", 390), (iw.grid_tianma, reverse("intake:report"), 390),
              (iw.grid_tianma, "/", 390), (iw.citizen, "/", 390), (None, "/public/", 390)]
