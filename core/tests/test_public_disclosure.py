@@ -137,3 +137,15 @@ def test_the_menu_marks_one_entry_the_page_belongs_to(world, client):
     page = client.get(reverse("public_decisions")).content.decode()
     nav = page[page.index("<nav>"):page.index("</nav>")]
     assert re.findall(r'<a href="([^"]+)" class="active">', nav) == [reverse("public_decisions")]
+
+
+def test_a_visitor_sees_where_they_are_in_the_menu(world, client):
+    """Every page the disclosure lists marks 执法公示 in a visitor's menu; the decisions mark their own entry."""
+    for path in ("/public/", "/public/officers/", "/public/procedure/", "/public/verify/", "/catalogue/items/",
+                 "/cases/devices/", "/catalogue/entrustments/"):
+        page = client.get(path).content.decode()
+        nav = page[page.index("<nav>"):page.index("</nav>")]
+        assert f'href="{reverse("public_disclosure")}" class="active"' in nav, path
+    page = client.get(reverse("public_decisions")).content.decode()
+    nav = page[page.index("<nav>"):page.index("</nav>")]
+    assert f'href="{reverse("public_disclosure")}" class=""' in nav
