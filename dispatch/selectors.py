@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from statistics import median
 
 from django.db.models import Avg, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Floor, Least
@@ -369,12 +370,13 @@ class BodyPerformance:
     rating_avg: float | None
     answer_lower: float | None = None
     rank: int | None = None
+    answer_hours_median: float | None = None  # issue → feedback, over the instructions answered (peers §3.9)
 
 
 def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,
                      now: dt.datetime | None = None) -> list[BodyPerformance]:
-    """On-time signing and answering per body for instructions issued in [start, end), with returns,
-    transfers, 督办, reopened reports and the reporters' ratings. Ranked by the Wilson lower bound of
+    """On-time signing and answering per body for instructions issued in [start, end), with the median time
+    from issue to feedback, returns, transfers, 督办, reopened reports and the reporters' ratings. Ranked by the Wilson lower bound of
     the on-time answer rate; bodies with fewer than ``dispatch.performance_min_sample`` instructions due
     are shown but not ranked (peers §3.9: rankings skewed by tiny samples). ``departments`` limits the
     rows returned, not the ranking: a body sees its county-wide rank, not "1 of 1"."""
@@ -416,6 +418,10 @@ def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,
     ratings = {r["department"]: r for r in Event.objects.filter(
         closed_at__gte=start, closed_at__lt=end, rating__isnull=False, department__in=ids).values(
         "department").annotate(n=Count("pk"), avg=Avg("rating"))}
+    durations: dict[int, list[float]] = {}  # one query: the answered instructions' issue and feedback times
+    for dept, issued_at, feedback_at in instructions.filter(department__in=ids, feedback_at__isnull=False).exclude(
+            status__in=not_answerable).values_list("department", "issued_at", "feedback_at"):
+        durations.setdefault(dept, []).append((feedback_at - issued_at).total_seconds() / 3600)
     bodies = Department.objects.in_bulk(ids)
     out = [BodyPerformance(
         department=bodies[r["department"]], issued=r["issued"], sign_due=r["sign_due_n"],
@@ -423,6 +429,8 @@ def body_performance(*, start: dt.datetime, end: dt.datetime, departments=None,
         returned=r["returned"], transferred=r["transferred"], escalated=r["escalated"],
         reopened=reopened.get(r["department"], 0), rated=ratings.get(r["department"], {}).get("n", 0),
         rating_avg=ratings.get(r["department"], {}).get("avg"), rank=rank.get(r["department"]),
-        answer_lower=wilson_lower(r["answered_on_time"], r["answer_due_n"])) for r in rows]
+        answer_lower=wilson_lower(r["answered_on_time"], r["answer_due_n"]),
+        answer_hours_median=median(durations[r["department"]]) if r["department"] in durations else None)
+        for r in rows]
     return (sorted((b for b in out if b.rank), key=lambda b: b.rank)
             + sorted((b for b in out if not b.rank), key=lambda b: (-b.issued, b.department.code)))

@@ -89,11 +89,11 @@ def performance(request):
 def _performance_csv(rows, period) -> HttpResponse:
     """The 考评 table as CSV (UTF-8 with BOM for Excel), the same figures as the page."""
     header = [str(h) for h in (_("排名"), _("单位"), _("下达"), _("签收到期"), _("按时签收"), _("反馈到期"),
-                               _("按时反馈"), _("置信下限"), _("退单"), _("流转"), _("督办"), _("群众申请重办"),
+                               _("按时反馈"), _("置信下限"), _("反馈用时中位数（小时）"), _("退单"), _("流转"), _("督办"), _("群众申请重办"),
                                _("评价人数"), _("平均评价"))]
     body = write_csv(header, ([b.rank or "", b.department.name, b.issued, b.sign_due, b.signed_on_time, b.answer_due,
                                b.answered_on_time, "" if b.answer_lower is None else f"{b.answer_lower:.3f}",
-                               b.returned, b.transferred, b.escalated, b.reopened, b.rated,
+                               "" if b.answer_hours_median is None else f"{b.answer_hours_median:.1f}", b.returned, b.transferred, b.escalated, b.reopened, b.rated,
                                "" if b.rating_avg is None else f"{b.rating_avg:.2f}"] for b in rows))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="performance-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.csv"'

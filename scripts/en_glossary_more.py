@@ -747,4 +747,8 @@ EN_MORE = {
     '与您填写的不一致': 'Does not match the name you entered',
     '该编号的文书不是制发给您填写的当事人的。请核对名称；如有疑问，请拨打12345热线核实。': 'The document with this number was not issued to the party you entered. Check the name; if in doubt, call the 12345 hotline.',
     '输入执法文书上的编号，核验是否由本县执法机关制发、是否为您的文书，防范假冒执法文书。': 'Enter the number on an enforcement document to check that a body of this county issued it, and to you — against forged documents.',
+    '反馈用时中位数': 'Median time to answer',
+    '%(h)s 小时': '%(h)s h',
+    '反馈用时中位数（小时）': 'Median time to answer (hours)',
+    '反馈用时中位数：已反馈的指令从下达到反馈所用时间的中位数（不受个别极长或极短指令左右）。': 'Median time to answer: the median time from issue to feedback over the instructions answered (a few very long or very short ones do not sway it).',
 }

@@ -136,3 +136,21 @@ def test_a_return_before_the_sign_for_time_is_not_a_late_signature(iw):
     row = next(b for b in body_performance(start=t0 - dt.timedelta(days=1), end=t0 + dt.timedelta(days=1),
                                            now=t0 + dt.timedelta(days=5)) if b.department == iw.tianma_gov)
     assert (row.issued, row.returned, row.sign_due, row.signed_on_time) == (2, 2, 1, 0)
+
+
+def test_the_median_time_to_answer_per_body(iw, client):
+    """Peers §3.9 ("average time to fix"): the median hours from issue to feedback over the answered
+    instructions — returns and unanswered ones left out — on the page and in the CSV."""
+    for hours in (2, 10, 30, 200):
+        _instruction(iw.zf, issued_days_ago=20, signed_hours=1, answered_hours=hours, status=Instruction.Status.DONE)
+    _instruction(iw.zf, issued_days_ago=20, signed_hours=1, status=Instruction.Status.SIGNED)  # not answered
+    _instruction(iw.zf, issued_days_ago=20, signed_hours=1, answered_hours=1000, status=Instruction.Status.RETURNED)
+    _instruction(iw.scjg, issued_days_ago=20, signed_hours=1, status=Instruction.Status.SIGNED)
+    by = {b.department: b for b in body_performance(start=NOW - dt.timedelta(days=90), end=NOW, now=NOW)}
+    assert by[iw.zf].answer_hours_median == pytest.approx(20.0)  # (10 + 30) / 2
+    assert by[iw.scjg].answer_hours_median is None
+    client.force_login(iw.operator)
+    query = {"start": (NOW - dt.timedelta(days=90)).date().isoformat(), "end": NOW.date().isoformat()}
+    assert "20.0 小时" in client.get("/command/performance/", query).content.decode()
+    csv = client.get("/command/performance/", dict(query, format="csv")).content.decode("utf-8-sig")
+    assert "反馈用时中位数（小时）" in csv.splitlines()[0] and ",20.0," in csv
