@@ -1694,6 +1694,7 @@ def payment_record(*, actor, case: Case, amount: Decimal, paid_on: dt.date, meth
     case.refresh_from_db()
     _guard(may_handle(actor, case), "XF-067", _("只有办案机关的执法人员可以登记缴款"))
     _guard(case.final_fine is not None, "XF-067", _("本案没有罚款"))
+    _guard(case.paid_on is None, "XF-067", _("本案罚款已于%(on)s缴清") % {"on": case.paid_on})
     owed = case.final_fine + current_surcharge(case, paid_on)
     if amount < owed:
         raise ValidationFailed(_("缴款金额不足"), errors={"amount": [_("应缴 %(owed)s 元（含加处罚款）") % {"owed": owed}]})
@@ -2317,11 +2318,23 @@ def case_register_export_record(*, actor, filters: dict, count: int) -> None:
 # ------------------------------------------------------------------ transfer of suspected crimes
 
 
+# 移送涉嫌犯罪 is reported while the case is being handled: after filing, before the decision (YS-310)
+CRIME_REPORTABLE = {CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW, CaseStatus.NOTICE_SERVED}
+
+
 @transaction.atomic
 def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
-    """YS-310: a team of two or more officers reports; the head decides within 3 days."""
+    """YS-310: a team of two or more officers reports; the head decides within 3 days. Once per case, while it is
+    being handled (from filing until the decision), at a time not in the future."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    earlier = CrimeTransfer.objects.filter(case=case).first()
+    _guard(earlier is None, "YS-310", _("本案已于%(at)s报告涉嫌犯罪") % {
+        "at": f"{earlier.report_on.astimezone(LOCAL):%Y-%m-%d %H:%M}" if earlier else ""})
+    _guard(case.status in CRIME_REPORTABLE, "YS-310",
+           _("涉嫌犯罪在立案后、作出决定前报告（本案：%(status)s）") % {"status": case.get_status_display()})
+    if report_at > clock.now():
+        raise ValidationFailed(_("报告时间晚于现在"), errors={"report_at": [_("不能晚于现在")]})
     _check_two_officers(investigators(case), report_at.astimezone(LOCAL).date(), pgettext("action", "移送涉嫌犯罪案件"))
     ct = CrimeTransfer.objects.create(case=case, report_on=report_at)
     due = rules.crime_transfer_deadlines(report_at)["head_decision_due"]

@@ -535,7 +535,7 @@ STEPS: list[Step] = [
          _assist_request, rule="XF-026 ZJ-017"),
     Step("assist_reply", _("答复协助请求"), tuple(C.values), F.AssistanceReplyForm, _assist_reply,
          roles=ASSIST_ANSWERERS, who=lambda c, u: bool(assist_rows_for(c, u)), rule="XF-026"),
-    Step("crime_report", _("报告涉嫌犯罪（移送审批）"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
+    Step("crime_report", _("报告涉嫌犯罪（移送审批）"), tuple(S.CRIME_REPORTABLE),
          F.CrimeReportForm, _crime_report, when=lambda c: _crime(c) is None, rule="YS-310"),
     Step("crime_decide", _("负责人决定是否移送"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
          F.CrimeDecideForm, _crime_decide, roles=HEAD, primary=True, when=lambda c: (ct := _crime(c)) is not None and ct.head_decided_at is None,

@@ -4,6 +4,11 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "本案罚款已于%(on)s缴清": "The fine in this case was paid in full on %(on)s",
+    "本案已于%(at)s报告涉嫌犯罪": "A suspected crime was already reported in this case at %(at)s",
+    "涉嫌犯罪在立案后、作出决定前报告（本案：%(status)s）": "A suspected crime is reported after filing and before the decision (this case: %(status)s)",
+    "报告时间晚于现在": "The report time is later than now",
+    "不能晚于现在": "Cannot be later than now",
     "协助调查在立案后、作出决定前请求（本案：%(status)s）": "Assistance with an investigation is requested after filing and before the decision (this case: %(status)s)",
     "答复日期须在请求日期（%(first)s）至今天之间": "The reply date must fall between the request date (%(first)s) and today",
     "不能早于请求日期或晚于今天": "Cannot be before the request date or after today",

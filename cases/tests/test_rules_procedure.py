@@ -1155,6 +1155,42 @@ def test_YS_310_and_XF_027_transfer_of_a_suspected_crime(cw):
     assert Case.objects.get(pk=case.pk).status == CaseStatus.TRANSFERRED_JUDICIAL
 
 
+def test_YS_310_a_crime_is_reported_once_while_the_case_is_handled(cw):
+    """A second report on the same case is refused with its reason (it was a database error, a 500); so is a
+    report before filing, or dated in the future. Nothing is written."""
+    from cases.models import CrimeTransfer
+
+    clue = open_case(cw, n=2)
+    with pytest.raises(RuleViolation) as exc:
+        S.crime_report(actor=cw.bureau_officer, case=clue, report_at=at(D(2026, 3, 10)))
+    assert exc.value.rule == "YS-310" and "立案后" in exc.value.message
+    case = open_case(cw)
+    file_case(cw, case)
+    with clock.frozen(at(D(2026, 3, 10), 12)):
+        with pytest.raises(ValidationFailed) as exc:
+            S.crime_report(actor=cw.bureau_officer, case=case, report_at=at(D(2026, 3, 11)))
+        assert "report_at" in exc.value.errors and not CrimeTransfer.objects.exists()
+        S.crime_report(actor=cw.bureau_officer, case=case, report_at=at(D(2026, 3, 10)))
+        with pytest.raises(RuleViolation) as exc:
+            S.crime_report(actor=cw.bureau_officer, case=case, report_at=at(D(2026, 3, 10), 11))
+    assert "已于2026-03-10 10:00报告涉嫌犯罪" in exc.value.message and CrimeTransfer.objects.count() == 1
+
+
+def test_XF_067_a_fine_paid_is_not_paid_again(cw):
+    """A second payment on a paid case is refused with its reason, not with a state error."""
+    from cases.models import Payment
+
+    case = decided(cw)
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
+                 receiver="当事人")
+    S.payment_record(actor=cw.bureau_officer, case=Case.objects.get(pk=case.pk), amount=Decimal(60000),
+                     paid_on=D(2026, 3, 25))
+    with pytest.raises(RuleViolation) as exc:
+        S.payment_record(actor=cw.bureau_officer, case=Case.objects.get(pk=case.pk), amount=Decimal(60000),
+                         paid_on=D(2026, 3, 26))
+    assert "罚款已于2026-03-25缴清" in exc.value.message and Payment.objects.filter(case=case).count() == 1
+
+
 def test_XF_047_every_transition_is_audited_and_exported(cw):
     """XF-047: full-process record; the export for a court carries documents and evidence with hashes."""
     case = decided(cw)
