@@ -372,7 +372,10 @@ class CollectiveDiscussion(models.Model):
 
 
 class Hearing(models.Model):
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hearing")
+    """听证 (XF-063-064). A case may have several: after a hearing the body may propose again (重新拟定, told to
+    the party again), and the party may ask for a hearing on the new proposal; the latest one counts."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
     requested_on = models.DateField()
     late_request_approved = models.BooleanField(default=False)
     scheduled_for = models.DateTimeField(null=True, blank=True)
@@ -388,6 +391,9 @@ class Hearing(models.Model):
     refusal_note = models.CharField(max_length=200, blank=True)
     report = models.TextField(blank=True)
     held_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_on", "id"]
 
     def __str__(self) -> str:
         return f"听证 {self.case_id}"

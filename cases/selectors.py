@@ -320,7 +320,7 @@ def review_queue() -> QuerySet[Case]:
                                    state=Deadline.State.OPEN).order_by("due_at")
     decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
     last = _last_review()
-    heard = Hearing.objects.filter(case=OuterRef("pk"), attended=True)
+    heard = Hearing.objects.filter(case=OuterRef("pk"), attended=True).order_by("-held_on", "-id")
     return Case.objects.filter(status__in=AWAITING_REVIEW).annotate(
         last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
         last_resubmitted_on=Subquery(last.values("resubmitted_on")[:1]),

@@ -1242,7 +1242,8 @@ def late_hearing_decide(*, actor, case: Case, on: dt.date, approved: bool, opini
 
 
 def _hearing_in(case: Case, status: str) -> Hearing:
-    hearing = Hearing.objects.filter(case=case).first()
+    """The hearing the case is at (the latest: a new proposal may have led to another)."""
+    hearing = Hearing.objects.filter(case=case).order_by("-requested_on", "-id").first()
     if hearing is None or case.status != status:
         raise InvalidTransition(_("案件状态“%(status)s”不能进行此听证步骤") % {"status": case.get_status_display()},
                                 errors={"status": [case.status]})
@@ -1308,7 +1309,8 @@ def _hearing_held_on(case: Case) -> dt.date | None:
     """The day the hearing was held (attended), or None."""
     if not case.hearing_held:
         return None
-    return Hearing.objects.filter(case=case, attended=True).values_list("held_on", flat=True).first()
+    return Hearing.objects.filter(case=case, attended=True).order_by("-held_on", "-id").values_list(
+        "held_on", flat=True).first()
 
 
 def last_review(case: Case) -> LegalReview | None:

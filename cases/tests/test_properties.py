@@ -84,7 +84,7 @@ def assert_lawful(w, case: Case):
     if case.decided_on is None or case.status not in (CaseStatus.DECIDED, CaseStatus.SERVED):
         return
     assert case.notice_served_on is not None and case.notice_served_on <= case.decided_on
-    heard = case.hearing_held or (hasattr(case, "hearing") and case.hearing.held_on is not None)
+    heard = case.hearing_held or case.hearings.filter(held_on__isnull=False).exists()
     assert (case.waived_on is not None or heard or (case.representations_received_on and case.review_opinion)
             or case.decided_on > case.representation_due)
     if case.hearing_right and not heard and case.waived_on is None:

@@ -1437,3 +1437,30 @@ def test_XF_026_requests_made_before_the_model_are_recovered_from_the_audit_trai
     assert (asked.to_department, asked.matter, asked.basis, asked.deadline, asked.requested_on) == (
         cw.scjg, "提供登记信息", "《行政处罚法》第二十六条", row, D(2026, 3, 9))
     assert asked.reply == "登记信息已提供" and asked.replied_by == cw.scjg_supervisor and asked.replied_on
+
+
+def test_XF_063_064_a_new_proposal_after_a_hearing_may_be_heard_again(cw):
+    """After a hearing the body may propose again (重新拟定, told to the party again, XF-044); the party may ask
+    for a hearing on the new proposal. That was a database error (one hearing per case, a 500); now the case
+    has two hearings, the second one is scheduled and held, and the legal review must come after it."""
+    from cases.models import Hearing
+
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(100000))
+    notice(cw, case)
+    S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 3, 18))
+    S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 19),
+                       scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o3, agents=["律师甲"])
+    S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 10), attended=True, record="听证记录…",
+                   party_signed=True)
+    review_pass(cw, case, on=D(2026, 4, 10))
+    propose(cw, case, on=D(2026, 4, 13), fine=Decimal(100000))  # the facts were restated after the hearing
+    S.notice_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 4, 14))
+    S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 4, 15))
+    S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 4, 16),
+                       scheduled_for=at(D(2026, 4, 30)), place="听证室", presider=cw.o3)
+    S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 30), attended=True, record="第二次听证记录",
+                   party_signed=True)
+    hearings = list(Hearing.objects.filter(case=case))
+    assert [h.held_on for h in hearings] == [D(2026, 4, 10), D(2026, 4, 30)]
+    assert "听证后须重新法制审核" in S._review_gap(Case.objects.get(pk=case.pk))  # the April 10 review no longer holds
