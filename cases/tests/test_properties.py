@@ -23,7 +23,7 @@ from core.exceptions import ApplicationError
 
 ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "propose_big",
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
-           "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve"]
+           "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report"]
 START = dt.date(2026, 3, 6)
 
 
@@ -77,6 +77,10 @@ def run_step(w, case, action, day, amount):
         S.case_decide(actor=w.zf_head, case=case, decided_on=day, types=["fine"], fine=fine)
     elif action == "serve":
         S.case_serve(actor=a, case=case, served_on=day, method="direct", receiver="x")
+    elif action == "pay":  # more than any fine and surcharge here: only the rules can refuse it
+        S.payment_record(actor=a, case=case, amount=Decimal(1_000_000), paid_on=day)
+    elif action == "crime_report":  # reported, never decided: the case goes on (YS-310 is the head's to decide)
+        S.crime_report(actor=a, case=case, report_at=at)
 
 
 def assert_lawful(w, case: Case):
