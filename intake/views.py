@@ -135,7 +135,8 @@ def event_list(request):
     page = Paginator(event_search(user=request.user, **filters), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "intake/event_list.html", {"page": page, "form": form, "querystring": query.urlencode()})
+    return render(request, "intake/event_list.html", {"page": page, "form": form, "querystring": query.urlencode(),
+                                                      "can_report": request.user.role in FIELD_REPORTERS})
 
 
 @login_required
@@ -144,7 +145,9 @@ def event_export(request):
     """The filtered event list as CSV (UTF-8 with BOM, so Excel opens it), streamed, and audited."""
     form = EventFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return render(request, "intake/event_list.html", {"page": None, "form": form, "querystring": ""}, status=400)
+        return render(request, "intake/event_list.html", {"page": None, "form": form, "querystring": "",
+                                                          "can_report": request.user.role in FIELD_REPORTERS},
+                      status=400)
     filters = chosen_filters(form)
     qs = event_search(user=request.user, **filters)
     event_export_record(actor=request.user, filters={k: str(getattr(v, "pk", v)) for k, v in filters.items()},
