@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound, NotPermitted
 from core.validators import mask_phone
-from dispatch.models import EventReturn
+from dispatch.models import EventReturn, Instruction
 from intake.choices import Channel
 from intake.models import Event
 from org.access import has_perm, scope_for
@@ -157,8 +157,10 @@ def events_visible_to(user) -> QuerySet[Event]:
         cond |= Q(department_id=user.department_id)
     if bodies:
         # a body that sent a report back (退单) follows what became of it: the ruling's notice links to it,
-        # and the report names no body of its own until it is routed again
+        # and the report names no body of its own until it is routed again; so does a body whose instruction
+        # was moved to another (流转) or re-routed by the command centre — its 新指令 notice links to the report
         cond |= Q(Exists(EventReturn.objects.filter(event=OuterRef("pk"), department_id__in=bodies)))
+        cond |= Q(Exists(Instruction.objects.filter(event=OuterRef("pk"), department_id__in=bodies)))
     return qs.filter(cond)
 
 

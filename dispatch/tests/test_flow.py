@@ -540,3 +540,19 @@ def test_the_reporter_rates_once_and_the_ticket_page_shows_the_rating(iw, client
     assert "已经评价过" in response.content.decode()
     e.refresh_from_db()
     assert (e.rating, AuditRecord.objects.filter(action="intake.event.rate").count()) == (4, 1)
+
+
+def test_a_body_whose_instruction_was_moved_still_follows_the_report(iw, client):
+    """流转: the body the work was moved from keeps reading the report its 新指令 notice links to (it answered
+    404 before; found by crawling the demo as each persona) — read only: the new body acts on it."""
+    e = report(iw, text="城南路小店售卖过期食品", category_code="1001", actor=None, channel="hotline", source=iw.hotline,
+               external_id="T-move-1")
+    assert e.department == iw.scjg
+    services.instruction_transfer(actor=iw.operator, instruction=e.instructions.get(), department=iw.zj,
+                                  team=iw.zj_team, reason="涉及房屋安全")
+    client.force_login(iw.scjg_supervisor)
+    page = client.get(e.get_absolute_url())
+    assert page.status_code == 200 and "流转" in page.content.decode()
+    assert f'action="/intake/events/{e.pk}/feedback/"' not in page.content.decode()
+    client.force_login(iw.huibu_officer)  # a body that never had it still does not
+    assert client.get(e.get_absolute_url()).status_code == 404
