@@ -101,6 +101,7 @@ def case_detail(request, pk):
         "c": case, "deadlines": S.case_deadlines(case), "transitions": case.transitions.all(),
         "reviews": case.legal_reviews.select_related("reviewer"),
         "assists": case.assistance_requests.select_related("to_department", "deadline"),
+        "hearings": case.hearings.select_related("presider"),
         "publication": Publication.objects.filter(case=case).first(),
         "documents": case.documents.all(), "evidence": case.evidence.prefetch_related("collected_by"),
         "acts": case.acts.prefetch_related("officers"), "officers": case.case_officers.select_related("officer"),

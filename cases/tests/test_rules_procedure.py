@@ -1439,7 +1439,7 @@ def test_XF_026_requests_made_before_the_model_are_recovered_from_the_audit_trai
     assert asked.reply == "登记信息已提供" and asked.replied_by == cw.scjg_supervisor and asked.replied_on
 
 
-def test_XF_063_064_a_new_proposal_after_a_hearing_may_be_heard_again(cw):
+def test_XF_063_064_a_new_proposal_after_a_hearing_may_be_heard_again(cw, client):
     """After a hearing the body may propose again (重新拟定, told to the party again, XF-044); the party may ask
     for a hearing on the new proposal. That was a database error (one hearing per case, a 500); now the case
     has two hearings, the second one is scheduled and held, and the legal review must come after it."""
@@ -1464,3 +1464,7 @@ def test_XF_063_064_a_new_proposal_after_a_hearing_may_be_heard_again(cw):
     hearings = list(Hearing.objects.filter(case=case))
     assert [h.held_on for h in hearings] == [D(2026, 4, 10), D(2026, 4, 30)]
     assert "听证后须重新法制审核" in S._review_gap(Case.objects.get(pk=case.pk))  # the April 10 review no longer holds
+    client.force_login(cw.bureau_officer)  # the case page lists both hearings
+    page = client.get(case.get_absolute_url()).content.decode()
+    section = page[page.index('id="hearings"'):page.index("</table>", page.index('id="hearings"'))]
+    assert section.count("已举行") == 2 and "2026-04-30" in section and "律师甲" in section
