@@ -206,10 +206,13 @@ def _deadline(case: Case, kind: str, due: Due, what, *, warn_at: dt.date | None 
 
 
 def _close_deadlines(case: Case, kind: str, on: dt.date) -> None:
+    """Close ``kind``'s open rows as of ``on``: met, or late — except a party's period (陈述申辩期, 听证申请期,
+    缴款期 …), where nobody in the administration can be late: closed after it ran out, it is 期间届满."""
     at = end_of_day(on)
     for d in case_rows(case, kind=kind):
-        Deadline.objects.filter(pk=d.pk).update(state=Deadline.State.MET if at <= d.due_at else Deadline.State.LATE,
-                                                closed_at=clock.now())
+        state = Deadline.State.MET if at <= d.due_at else (
+            Deadline.State.ELAPSED if d.party_period else Deadline.State.LATE)
+        Deadline.objects.filter(pk=d.pk).update(state=state, closed_at=clock.now())
 
 
 def case_deadlines(case: Case):
