@@ -2274,7 +2274,8 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
         raise ValidationFailed(_("请写明协助事项和依据"), errors={"matter": [_("协助事项和法律依据不能为空")]})
     _check_step_date(case, on)
     due = add_working_days(on, _cfg("assist.reply.max_working_days"), rule="XF-026")
-    label = _label(case, said(gettext_noop("协助：%(matter)s"), matter=matter[:150]), name=case.number)
+    label = _label(case, said(gettext_noop("协助（%(department)s）：%(matter)s"), department=to_department.short_name
+                              or to_department.name, matter=matter[:140]), name=case.number)
     row = Deadline.objects.create(kind=f"case.assist.{to_department.pk}", object_type="cases.case",
                                   object_id=str(case.pk), department=to_department, **Deadline.label_columns(label),
                                   due_at=end_of_day(due.due),

@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "协助（%(department)s）：%(matter)s": "assistance (%(department)s): %(matter)s",
     "本案罚款已于%(on)s缴清": "The fine in this case was paid in full on %(on)s",
     "本案已于%(at)s报告涉嫌犯罪": "A suspected crime was already reported in this case at %(at)s",
     "涉嫌犯罪在立案后、作出决定前报告（本案：%(status)s）": "A suspected crime is reported after filing and before the decision (this case: %(status)s)",

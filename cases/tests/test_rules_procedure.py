@@ -1278,6 +1278,7 @@ def test_XF_026_assistance_request_with_reply_timer(cw):
     row = S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供当事人登记信息",
                                basis="《行政处罚法》第二十六条", on=D(2026, 9, 29))
     assert row.rule == "XF-026" and row.due_at.date() == D(2026, 10, 12)  # 9-30, 10-8, 10-9, 10-10(调休), 10-12
+    assert row.label.endswith("协助（县市场监管局）：提供当事人登记信息")  # which body: two requests, two rows
     assert cw.scjg.notifications.filter(text__contains="请求协助").exists()
     with pytest.raises(NotPermitted):
         S.assistance_reply(actor=cw.tianma_officer, case=case, on=D(2026, 10, 9), reply="x")
