@@ -284,6 +284,7 @@ def _chosen_team(post) -> Team | None:
 
 @login_required
 @require_POST
+@handle_application_errors  # an event the user may not see: 404, like its page (it was a 500)
 def event_action(request, pk, action):
     event = access_event(user=request.user, pk=pk)
     user, p = request.user, request.POST

@@ -556,3 +556,15 @@ def test_a_body_whose_instruction_was_moved_still_follows_the_report(iw, client)
     assert f'action="/intake/events/{e.pk}/feedback/"' not in page.content.decode()
     client.force_login(iw.huibu_officer)  # a body that never had it still does not
     assert client.get(e.get_absolute_url()).status_code == 404
+
+
+def test_an_action_on_a_report_one_may_not_see_is_not_found(iw, client):
+    """POSTing an action to a report outside one's view answers 404, as its page does (it was a 500: the
+    refusal escaped the view), and changes nothing."""
+    e = report(iw)  # 天马街道's
+    client.force_login(iw.huibu_officer)
+    assert client.get(e.get_absolute_url()).status_code == 404
+    for action in ("sign", "return", "feedback", "verify", "assign"):
+        assert client.post(f"/intake/events/{e.pk}/{action}/", {"reason": "x"}).status_code == 404, action
+    e.refresh_from_db()
+    assert e.status == EventStatus.ROUTED and e.instructions.get().status == "issued"
