@@ -212,7 +212,9 @@ def _close_deadlines(case: Case, kind: str, on: dt.date) -> None:
     for d in case_rows(case, kind=kind):
         state = Deadline.State.MET if at <= d.due_at else (
             Deadline.State.ELAPSED if d.party_period else Deadline.State.LATE)
-        Deadline.objects.filter(pk=d.pk).update(state=state, closed_at=clock.now())
+        # a period that ran out ended when it ran out, whenever a step notices it (as the sweep would have)
+        Deadline.objects.filter(pk=d.pk).update(
+            state=state, closed_at=d.due_at if state == Deadline.State.ELAPSED else clock.now())
 
 
 def case_deadlines(case: Case):

@@ -1465,7 +1465,7 @@ def test_XF_063_064_a_new_proposal_after_a_hearing_may_be_heard_again(cw, client
     # the representation period ran out before the first hearing heard the party: 期间届满, not "late" — a
     # party's period makes nobody late (it showed 超期完成 in red on the demo's heard case)
     rep = Deadline.objects.filter(object_id=str(case.pk), kind="case.representation").order_by("id").first()
-    assert rep.party_period and rep.state == "elapsed"
+    assert rep.party_period and rep.state == "elapsed" and rep.closed_at == rep.due_at  # ended when it ran out
     hearings = list(Hearing.objects.filter(case=case))
     assert [h.held_on for h in hearings] == [D(2026, 4, 10), D(2026, 4, 30)]
     assert "听证后须重新法制审核" in S._review_gap(Case.objects.get(pk=case.pk))  # the April 10 review no longer holds
