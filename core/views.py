@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,24 +13,9 @@ from core.models import Notification
 from dispatch.access import FIELD_REPORTERS
 from org.access import has_perm
 from org.choices import Role
-from org.models import Officer, Region, Team
-from org.selectors import officer_register
+from org.models import Region, Team
+from org.selectors import certificate_reminders, officer_register
 from parties.access import enterprises_visible_to
-
-
-def _certificates(user, today) -> dict:
-    """执法证到期提醒 on the home page: the user's own certificate when it has lapsed or lapses within
-    ``org.certificate_warn_days``, and the certificates they keep watch over (``certificates_to_renew``)."""
-    from core.config import config_get
-    from org.selectors import certificates_to_renew
-
-    days = config_get("org.certificate_warn_days", on=today)
-    renew = certificates_to_renew(user=user, on=today, within_days=days)
-    own = Officer.objects.filter(user=user, is_auxiliary=False, active=True).exclude(certificate_no="").first()
-    if own is not None and (own.certificate_expiry is None or own.certificate_expiry >= today + dt.timedelta(days=days)):
-        own = None
-    return {"days": days, "rows": list(renew[:10]), "count": renew.count(), "mine": own,
-            "mine_lapsed": own is not None and (own.certificate_expiry is None or own.certificate_expiry < today)}
 
 
 @login_required
@@ -70,7 +53,7 @@ def home(request):
     from intake.choices import PUBLIC_STEP_TEXT
     from intake.selectors import my_reports
 
-    certs = _certificates(user, today)
+    certs = certificate_reminders(user=user, on=today)
     reports = my_reports(user=user)
     for e in reports.latest:  # a citizen is told the step as the ticket page tells it, not the internal state
         e.shown_status = PUBLIC_STEP_TEXT.get(e.status) if user.role == Role.CITIZEN else e.get_status_display()

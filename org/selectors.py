@@ -109,6 +109,21 @@ def certificates_to_renew(*, user, on: dt.date, within_days: int) -> QuerySet[Of
             .order_by("certificate_expiry", "team__code", "name"))
 
 
+def certificate_reminders(*, user, on: dt.date) -> dict:
+    """执法证到期提醒 for one person's home page: their own certificate when it has lapsed or lapses within
+    ``org.certificate_warn_days`` (``mine``, ``mine_lapsed``), and the certificates they keep watch over
+    (:func:`certificates_to_renew`: the first ten as ``rows``, and ``count``)."""
+    from core.config import config_get
+
+    days = config_get("org.certificate_warn_days", on=on)
+    renew = certificates_to_renew(user=user, on=on, within_days=days)
+    own = Officer.objects.filter(user=user, is_auxiliary=False, active=True).exclude(certificate_no="").first()
+    if own is not None and own.certificate_expiry is not None and own.certificate_expiry >= on + dt.timedelta(days=days):
+        own = None
+    return {"days": days, "rows": list(renew[:10]), "count": renew.count(), "mine": own,
+            "mine_lapsed": own is not None and (own.certificate_expiry is None or own.certificate_expiry < on)}
+
+
 def town_for_point(lng: float, lat: float) -> Region | None:
     """The township whose (possibly approximate) boundary contains the point."""
     from org.geo import locate_town
