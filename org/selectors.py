@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from org.access import has_perm, scope_for
-from org.choices import RegionLevel, Role
+from org.choices import DepartmentKind, RegionLevel, Role
 from org.models import Department, District, Officer, Region, Team
 
 
@@ -89,6 +89,12 @@ def officer_register(*, query: str = "", department_id: int | None = None, on: d
         qs = qs.filter(team__department_id=department_id)
     return qs.annotate(valid=Case(When(valid, then=Value(True)), default=Value(False), output_field=BooleanField())
                        ).order_by("team__department__code", "team__code", "name", "certificate_no")
+
+
+def enforcement_departments() -> QuerySet[Department]:
+    """The bodies whose teams have officers (the officer register's filter), not the guidance office."""
+    return (Department.objects.filter(teams__officers__isnull=False).exclude(kind=DepartmentKind.GUIDANCE_OFFICE)
+            .distinct().order_by("code"))
 
 
 def certificates_to_renew(*, user, on: dt.date, within_days: int) -> QuerySet[Officer]:

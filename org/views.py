@@ -53,16 +53,12 @@ def officer_register(request):
     """执法人员公示 (SX-1): public, no login — who may enforce here, and whether a certificate is valid."""
     from django.utils import timezone
 
-    from org.choices import DepartmentKind
-    from org.models import Department
-
     today = timezone.localdate()
     q = request.GET.get("q", "").strip()[:50]
     department = as_pk(request.GET.get("department"))
     qs = selectors.officer_register(query=q, department_id=department, on=today)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    bodies = Department.objects.filter(teams__officers__isnull=False).exclude(kind=DepartmentKind.GUIDANCE_OFFICE
-                                                                              ).distinct().order_by("code")
+    bodies = selectors.enforcement_departments()
     return render(request, "org/officer_register.html", {
         "page": page, "q": q, "department": department, "bodies": bodies, "today": today,
         "querystring": urlencode({k: v for k, v in (("q", q), ("department", department or "")) if v})})
