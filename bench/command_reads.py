@@ -1,8 +1,9 @@
 """Benchmark the command centre's reads on whatever database is configured (the demo by default):
 the map points (open, 7, 30 and 365 days), the 考评 selector over a year, 我的待办 for the guidance
 office and the event-list CSV export (every event); then a case officer's home page, the case register and
-its CSV export, rendered whole (bytes as the rows). Prints, for each, the rows, the number of SQL
-queries and the median of five runs after one warm-up.
+its CSV export, rendered whole (bytes as the rows); and the public pages a visitor opens (执法公示, the
+officer register, the catalogue and a search of it, a document check). Prints, for each, the rows, the number
+of SQL queries and the median of five runs after one warm-up.
 
 Run after ``make demo`` (or against a copy of production with DATABASE_URL set):
 ``.venv/bin/python bench/command_reads.py [--synthetic N]``
@@ -112,6 +113,15 @@ def run():
         for label, path in (("home page (bureau officer)", "/"), ("案件台账 page 1 (bureau officer)", "/cases/list/"),
                             ("案件台账 CSV export (bureau officer)", "/cases/list/export.csv")):
             measure(label, lambda p=path: _body(client.get(p, HTTP_HOST="127.0.0.1")), len)
+    # what anyone may open without logging in (执法公示, SX-1), rendered whole for a visitor
+    visitor = Client()
+    for label, path in (("执法公示 /public/ (visitor)", "/public/"),
+                        ("执法人员公示 page 1 (visitor)", "/public/officers/"),
+                        ("执法事项目录 page 1 (visitor)", "/catalogue/items/"),
+                        ("事项目录 search 占道 (visitor)", "/catalogue/items/?q=%E5%8D%A0%E9%81%93"),
+                        ("文书核验, a decision (visitor)", "/public/verify/?number=%E5%B8%B8%E7%BB%BC%E6%89%A7%E7%BD%9A"
+                                                          "%E5%86%B3%E5%AD%97%E3%80%942026%E3%80%95%E7%AC%AC3%E5%8F%B7")):
+        measure(label, lambda p=path: _body(visitor.get(p, HTTP_HOST="127.0.0.1")), len)
 
 
 def _body(response) -> bytes:
