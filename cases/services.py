@@ -1404,11 +1404,19 @@ def _review_clock_stop(case: Case) -> None:
     case_rows(case, kind="case.legal_review").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
 
 
+def review_triggers(case: Case, on: dt.date, *, fine=None, types=None) -> list[str]:
+    """Why the decision needs legal review (XF-058), as proposed — or for ``fine``/``types`` when the decision
+    differs — on ``on``; empty when it needs none. The one reading for the timer, the review record, the
+    decision guard and the reviewers' queue."""
+    return rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
+                                       fine=case.proposed_fine if fine is None and types is None else fine,
+                                       types=(case.proposed_types or []) if types is None else types, on=on)
+
+
 def _review_due(case: Case, on: dt.date) -> None:
     """XF-058 timer: a case whose decision needs legal review (its triggers as proposed) and has no review that
     holds (:func:`_review_gap`) waits for the reviewers from ``on``; one clock at a time."""
-    triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
-                                           fine=case.proposed_fine, types=case.proposed_types or [], on=on)
+    triggers = review_triggers(case, on)
     if not triggers or _review_gap(case) is None or case_rows(case, kind="case.legal_review").exists():
         return
     _deadline(case, "case.legal_review", rules.legal_review_deadline(on),
@@ -1448,8 +1456,7 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     failed = [k for k, ok in checklist.items() if not ok]
     _guard(result != LegalReview.Result.PASS or not failed, "XF-058",
            _("结论为通过的，各审核要点须均符合") + (_("（不符合：%(v)s）") % {"v": '、'.join(failed)} if failed else ""), field="checklist")
-    triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
-                                           fine=case.proposed_fine, types=case.proposed_types, on=on)
+    triggers = review_triggers(case, on)
     review = LegalReview.objects.create(case=case, reviewer=actor, qualification_no=qualification, triggers=triggers,
                                         checklist=checklist, result=result, opinion=opinion, reviewed_on=on)
     _close_deadlines(case, "case.legal_review", on)  # reviewed (a return sends it back to the handlers)
@@ -1518,8 +1525,7 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
         out.append(("XF-044-045-062", _("告知书未告知罚款，须重新告知")))
     if not set(types) <= set(case.proposed_types):
         out.append(("XF-044-045-062", _("处罚种类超出告知的范围，须重新告知")))
-    triggers = rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
-                                           fine=fine, types=types, on=decided_on)
+    triggers = review_triggers(case, decided_on, fine=fine, types=types)
     if triggers and (gap := _review_gap(case)):
         out.append(("XF-058", _("%(gap)s；须审核的事由：%(triggers)s") % {"gap": gap, "triggers": "；".join(triggers)}))
     if case.is_complex_or_serious and not case.discussions.exists():

@@ -156,9 +156,7 @@ def review_queue(request):
     cases = selectors.with_result_labels(selectors.review_queue())
     today = timezone.localdate()
     for c in cases:  # whether the decision needs this review (XF-058), or the body asks for one it may do without
-        c.review_required = bool(rules.legal_review_triggers(
-            is_complex=c.is_complex_or_serious, hearing_held=c.hearing_held, fine=c.proposed_fine,
-            types=c.proposed_types or [], on=today))
+        c.review_required = bool(S.review_triggers(c, today))
     now = timezone.now()
     return render(request, "cases/reviews.html", {"cases": cases, "now": now, "soon": now + dt.timedelta(days=7)})
 

@@ -120,6 +120,19 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+class OfficerQuerySet(models.QuerySet):
+    """The 执法证 rule of :meth:`Officer.is_qualified_on` as filters (XF-042, ZJ-030), so that every list says
+    "valid" as the guards do."""
+
+    def certified(self):
+        """Officers in post holding a certificate number: never auxiliary staff."""
+        return self.filter(is_auxiliary=False, active=True).exclude(certificate_no="")
+
+    def valid_on(self, day: dt.date):
+        """Certified, with a certificate in force on ``day`` (issued by then, expiring on or after it)."""
+        return self.certified().filter(Officer.valid_on_q(day))
+
+
 class Officer(models.Model):
     """An enforcement officer (持证执法人员) or auxiliary staff (辅助人员, never counted as an officer:
     ZJ-030, XF-042)."""
@@ -141,6 +154,8 @@ class Officer(models.Model):
     phone = models.CharField(_("电话"), max_length=20, blank=True)
     active = models.BooleanField(_("在岗"), default=True)
 
+    objects = OfficerQuerySet.as_manager()
+
     class Meta:
         ordering = ["team__code", "staff_no"]
         verbose_name = _("执法人员")
@@ -157,6 +172,11 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def valid_on_q(day: dt.date) -> Q:
+        """The dates half of :meth:`is_qualified_on` as a filter (the certificate in force on ``day``)."""
+        return Q(certificate_expiry__gte=day) & (Q(certificate_issued__isnull=True) | Q(certificate_issued__lte=day))
 
     def is_qualified_on(self, day: dt.date) -> bool:
         """XF-042 / ZJ-030: a valid 执法证 on ``day``; auxiliary staff never qualify."""

@@ -61,10 +61,9 @@ def officer_list(*, user, team_id: int | None = None, query: str = "", qualified
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(certificate_no__icontains=query) | Q(staff_no__icontains=query))
     if qualified_on:
-        qs = qs.filter(is_auxiliary=False, active=True, certificate_expiry__gte=qualified_on).exclude(certificate_no="")
+        qs = qs.valid_on(qualified_on)
     if lapsing_before:  # lapsed, or lapsing before that day (执法证到期提醒)
-        qs = qs.filter(is_auxiliary=False, active=True, certificate_expiry__lt=lapsing_before).exclude(
-            certificate_no="")
+        qs = qs.certified().filter(certificate_expiry__lt=lapsing_before)
     return qs.order_by("team__code", "staff_no")
 
 
@@ -75,8 +74,7 @@ def officer_register(*, query: str = "", department_id: int | None = None, on: d
     in post), so that a party can check the card an officer showed them (XF-055); each row carries ``valid``."""
     certified = Officer.objects.filter(is_auxiliary=False).exclude(certificate_no="").select_related(
         "team", "team__department")
-    valid = Q(active=True, certificate_expiry__gte=on) & (Q(certificate_issued__isnull=True)
-                                                          | Q(certificate_issued__lte=on))
+    valid = Q(active=True) & Officer.valid_on_q(on)
     query = query.strip()
     exact = certified.filter(certificate_no__iexact=query) if query else certified.none()
     if exact.exists():
@@ -108,8 +106,8 @@ def certificates_to_renew(*, user, on: dt.date, within_days: int) -> QuerySet[Of
         qs = Officer.objects.filter(team__department_id=user.department_id)
     else:
         return Officer.objects.none()
-    return (qs.filter(is_auxiliary=False, active=True, certificate_expiry__lt=on + dt.timedelta(days=within_days))
-            .exclude(certificate_no="").select_related("team", "team__department")
+    return (qs.certified().filter(certificate_expiry__lt=on + dt.timedelta(days=within_days))
+            .select_related("team", "team__department")
             .annotate(lapsed=Case(When(certificate_expiry__lt=on, then=Value(True)), default=Value(False),
                                   output_field=BooleanField()))
             .order_by("certificate_expiry", "team__code", "name"))
@@ -123,7 +121,7 @@ def certificate_reminders(*, user, on: dt.date) -> dict:
 
     days = config_get("org.certificate_warn_days", on=on)
     renew = certificates_to_renew(user=user, on=on, within_days=days)
-    own = Officer.objects.filter(user=user, is_auxiliary=False, active=True).exclude(certificate_no="").first()
+    own = Officer.objects.certified().filter(user=user).first()
     if own is not None and own.certificate_expiry is not None and own.certificate_expiry >= on + dt.timedelta(days=days):
         own = None
     return {"days": days, "rows": list(renew[:10]), "count": renew.count(), "mine": own,
