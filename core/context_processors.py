@@ -4,11 +4,16 @@ from django.utils.translation import pgettext
 
 from org.access import has_perm
 
+# The pages 执法公示 (/public/) lists: its entry is the current one on them (SX-1)
+DISCLOSURE_PAGES = ("/public/officers/", "/public/procedure/", "/public/verify/", "/catalogue/", "/cases/devices/")
+
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+    if user is None or not user.is_authenticated:  # a visitor: report, the published decisions, 执法公示
+        return {"nav_entries": _marked(request.path, [
+            ("public_report", _("我要反映问题"), None), ("public_decisions", pgettext("menu", "处罚决定公开"), None),
+            ("public_disclosure", pgettext("menu", "执法公示"), DISCLOSURE_PAGES)])}
     entries = [("home", _("首页"), None)]
     if user.is_superuser or user.role in {"operator", "guidance", "leader", "admin"}:
         entries.append(("dispatch:command", _("指挥中心"), None))
@@ -37,14 +42,23 @@ def navigation(request):
     if has_perm(user, "import.run"):
         entries.append(("imports:upload", _("导入导出"), None))
     if user.role == "citizen":  # the published lists (SX-1, SX-3); staff reach them from the same pages they use
-        entries.append(("public_disclosure", pgettext("menu", "执法公示"), None))
+        entries.append(("public_disclosure", pgettext("menu", "执法公示"), DISCLOSURE_PAGES))
         entries.append(("public_decisions", pgettext("menu", "处罚决定公开"), None))
-    path = request.path
+    return {"nav_entries": _marked(request.path, entries)}
+
+
+def _marked(path: str, entries) -> list[dict]:
+    """The menu: each entry's url and label, and one marked as the current page's — the entry whose page, or one
+    of the pages it owns, is the longest start of ``path`` (/command/performance/ is 考评's, not 指挥中心's)."""
     exact = {"/", reverse("public_disclosure")}  # prefixes of every page, or of other entries' pages
-    urls = [reverse(name) for name, _label, _x in entries]
-    # the one entry whose page this is: the longest that the path starts with (/command/performance/ is 考评's,
-    # not 指挥中心's too)
-    matching = [u for u in urls if (path == u if u in exact else path.startswith(u))]
-    current = max(matching, key=len) if matching else None
-    nav = [{"url": url, "label": label, "active": url == current} for url, (_n, label, _x) in zip(urls, entries, strict=True)]
-    return {"nav_entries": nav}
+    urls = [reverse(name) for name, _label, _owned in entries]
+
+    def reach(url, owned) -> int:
+        starts = [url] if (path == url if url in exact else path.startswith(url)) else []
+        starts += [p for p in owned or () if path.startswith(p)]
+        return max(map(len, starts), default=0)
+
+    reaches = [reach(url, owned) for url, (_n, _l, owned) in zip(urls, entries, strict=True)]
+    best = max(reaches, default=0)
+    return [{"url": url, "label": label, "active": bool(best) and r == best}
+            for url, r, (_n, label, _o) in zip(urls, reaches, entries, strict=True)]

@@ -149,3 +149,7 @@ def test_a_visitor_sees_where_they_are_in_the_menu(world, client):
     page = client.get(reverse("public_decisions")).content.decode()
     nav = page[page.index("<nav>"):page.index("</nav>")]
     assert f'href="{reverse("public_disclosure")}" class=""' in nav
+    client.force_login(world.citizen)  # the same menu, built the same way, for a signed-in citizen
+    page = client.get("/public/officers/").content.decode()
+    nav = page[page.index("<nav>"):page.index("</nav>")]
+    assert nav.count('class="active"') == 1 and f'href="{reverse("public_disclosure")}" class="active"' in nav
