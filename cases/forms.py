@@ -23,6 +23,7 @@ from cases.choices import (
     ServiceMethod,
 )
 from cases.models import Case, Evidence, LegalReview, MonitoringDevice
+from cases.selectors import coercive_acts_in_force
 from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from core.forms import DateRangeMixin
@@ -554,13 +555,6 @@ class RecusalDecideForm(StepForm):
         self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}{colon()}{r.reason[:40]}" + bracketed(r.applicant)
 
 
-def _coercive_acts(case):
-
-    from cases.selectors import case_rows
-
-    open_rows = case_rows(case, kind_prefix="case.seizure.").values_list("kind", flat=True)
-    ids = [int(k.rsplit(".", 1)[1]) for k in open_rows]
-    return case.acts.filter(pk__in=ids)
 
 
 class SeizureExtendForm(StepForm):
@@ -570,7 +564,7 @@ class SeizureExtendForm(StepForm):
     reason = forms.CharField(label=_("延长理由（书面告知当事人）"), widget=TEXT)
 
     def setup(self):
-        self.fields["act"].queryset = _coercive_acts(self.case)
+        self.fields["act"].queryset = coercive_acts_in_force(self.case)
         self.fields["act"].label_from_instance = lambda a: f"{a.get_kind_display()} {a.started_at:%Y-%m-%d} {a.place}"
 
 
@@ -582,7 +576,7 @@ class SeizureTestingForm(StepForm):
     party_notified_on = forms.DateField(label=_("书面告知当事人检测期间的日期"), required=False)
 
     def setup(self):
-        self.fields["act"].queryset = _coercive_acts(self.case)
+        self.fields["act"].queryset = coercive_acts_in_force(self.case)
         self.fields["act"].label_from_instance = lambda a: f"{a.get_kind_display()} {a.started_at:%Y-%m-%d} {a.place}"
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, PARTY_DOCUMENTS, CaseStatus
-from cases.models import Case, Document, Hearing, LegalReview
+from cases.models import Case, CaseApproval, Document, Hearing, LegalReview
 from core.exceptions import NotFound
 from core.models import Deadline
 from org.access import scope_for
@@ -312,7 +312,8 @@ def review_queue() -> QuerySet[Case]:
     """Cases waiting for legal review (XF-058): proposed or heard, with no review that holds — the last one
     passed and, after a hearing, was made since it — and put to the reviewers: never reviewed, a return or
     failure answered by the handlers (重新提请, a new proposal), or heard since the last review
-    (``cases.services.awaiting_review``, here in SQL). Each carries ``review_due`` (the review's own limit when
+    (``cases.services.awaiting_review``, here in SQL); before filing, a filing request whose limitation citation
+    waits for review (XF-036). Each carries ``review_due`` (the review's own limit when
     the decision needs one), ``decide_due`` (the open 90-day decision limit, XF-060), ``last_result``/
     ``last_reviewed_on``/``last_resubmitted_on`` (a review that returned it, and when it came back); the
     nearest decision limit comes first."""
@@ -321,13 +322,18 @@ def review_queue() -> QuerySet[Case]:
     decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
     last = _last_review()
     heard = Hearing.objects.filter(case=OuterRef("pk"), attended=True).order_by("-held_on", "-id")
-    return Case.objects.filter(status__in=AWAITING_REVIEW).annotate(
+    before_filing = (CaseStatus.CLUE, CaseStatus.VERIFYING)  # cases.services.BEFORE_FILING (services import selectors)
+    limitation = CaseApproval.objects.filter(case=OuterRef("pk"), kind=CaseApproval.Kind.FILING,
+                                             status=CaseApproval.Status.PENDING, details__limitation_review="pending")
+    return Case.objects.filter(status__in=AWAITING_REVIEW + before_filing).annotate(
         last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
         last_resubmitted_on=Subquery(last.values("resubmitted_on")[:1]),
         heard_on=Subquery(heard.values("held_on")[:1])).filter(
-        Q(last_result__isnull=True)
-        | (~Q(last_result=LegalReview.Result.PASS) & Q(last_resubmitted_on__isnull=False))
-        | Q(heard_on__isnull=False, last_reviewed_on__lt=F("heard_on"))).filter(decided_on__isnull=True).select_related(
+        (Q(status__in=before_filing) & Exists(limitation))
+        | Q(status__in=AWAITING_REVIEW) & (
+            Q(last_result__isnull=True)
+            | (~Q(last_result=LegalReview.Result.PASS) & Q(last_resubmitted_on__isnull=False))
+            | Q(heard_on__isnull=False, last_reviewed_on__lt=F("heard_on")))).filter(decided_on__isnull=True).select_related(
         "department", "item").annotate(
         decide_due=Subquery(decide.values("due_at")[:1]), review_due=Subquery(review.values("due_at")[:1])).order_by(
         F("decide_due").asc(nulls_last=True), "created_at")
@@ -417,3 +423,9 @@ def awaiting_head(user) -> list[tuple[Case, str]]:
     out += [(ct.case, _("涉嫌犯罪移送审批（报告于 %(at)s，3日内决定）") % {"at": f"{ct.report_on:%Y-%m-%d %H:%M}"})
             for ct in CrimeTransfer.objects.filter(case__in=visible, head_decided_at__isnull=True).select_related("case")]
     return out
+
+
+def coercive_acts_in_force(case: Case):
+    """The case's seizures and sealings (查封、扣押) still in force: those whose time limit is open (QZ-024-028)."""
+    open_rows = case_rows(case, kind_prefix="case.seizure.").values_list("kind", flat=True)
+    return case.acts.filter(pk__in=[int(k.rsplit(".", 1)[1]) for k in open_rows])

@@ -38,6 +38,7 @@ from cases.choices import (
     PartyKind,
     Procedure,
     PublicationExclusion,
+    RemedyKind,
     RemedyResult,
     ServiceMethod,
 )
@@ -60,7 +61,7 @@ from cases.models import (
     Recusal,
     Remedy,
 )
-from cases.selectors import assist_rows_for, case_rows
+from cases.selectors import assist_rows_for, case_rows, coercive_acts_in_force
 from catalogue.choices import FineBasis, PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from catalogue.selectors import active_on
@@ -371,10 +372,11 @@ def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict
 FILE_FROM = (CaseStatus.CLUE, CaseStatus.VERIFYING)
 
 
-def _filing_guards(case: Case, on: dt.date, limitation_citation: str) -> None:
-    """What must hold to file (立案), checked when the officers ask and again when the head approves: the
-    catalogue on that date (XF-017-018, ZJ-006-008), limitation (XF-036), two qualified investigators
-    (XF-042), no undeclared conflict (XF-043), one body per act (XF-022-025). Writes nothing."""
+def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking: bool = False) -> None:
+    """What must hold to file (立案), checked when the officers ask (``asking``) and again when the head approves:
+    the catalogue on that date (XF-017-018, ZJ-006-008), limitation (XF-036: past it, a "法律另有规定" citation,
+    which the legal reviewers must pass before the head approves), two qualified investigators (XF-042), no
+    undeclared conflict (XF-043), one body per act (XF-022-025). Writes nothing."""
     if case.status not in FILE_FROM:
         raise InvalidTransition(_("案件状态“%(status)s”不能立案") % {"status": case.get_status_display()},
                                 errors={"status": [_("不能立案")]})
@@ -388,8 +390,9 @@ def _filing_guards(case: Case, on: dt.date, limitation_citation: str) -> None:
         if not limitation_citation.strip():
             raise RuleViolation(_("违法行为在%(end)s后才被发现，已超过追责时效（XF-036）") % {"end": end},
                                 errors={"discovery_date": [_("时效截止 %(end)s") % {"end": end}]}, rule="XF-036")
-        passed = case.legal_reviews.filter(result=LegalReview.Result.PASS).exists()
-        _guard(passed, "XF-036", _("援引“法律另有规定”的时效须经法制审核通过"))
+        if not asking:  # the request goes to the legal reviewers first (case_file_request); the head needs their pass
+            passed = case.legal_reviews.filter(result=LegalReview.Result.PASS).exists()
+            _guard(passed, "XF-036", _("援引“法律另有规定”的时效须经法制审核通过"))
     _check_two_officers(investigators(case), on, pgettext("action", "立案"))
     _guard(not case.case_officers.filter(no_conflict_declared=False, released_on__isnull=True).exists(), "XF-043",
            _("承办人员须声明无利害关系"))
@@ -403,6 +406,24 @@ def _filing_guards(case: Case, on: dt.date, limitation_citation: str) -> None:
 
 def pending_approval(case: Case, kind: str) -> CaseApproval | None:
     return case.approvals.filter(kind=kind, status=CaseApproval.Status.PENDING).select_related("requested_by").first()
+
+
+def past_limitation(case: Case) -> bool:
+    """XF-036: the act was discovered after the ordinary limitation period (two years, five with harm to life,
+    health or financial safety), so only a law providing otherwise allows filing."""
+    return not rules.within_limitation(act_date=case.act_date, act_end_date=case.act_end_date,
+                                       discovery_date=case.discovery_date,
+                                       life_health_with_harm=case.life_health_with_harm)
+
+
+BEFORE_FILING = (CaseStatus.CLUE, CaseStatus.VERIFYING)
+LIMITATION_REVIEW = "limitation_review"  # CaseApproval.details: "pending", or the pk of the review that answered
+
+
+def limitation_review_pending(case: Case) -> CaseApproval | None:
+    """The filing request (立案申请) whose "法律另有规定" limitation citation waits for legal review (XF-036)."""
+    approval = pending_approval(case, CaseApproval.Kind.FILING)
+    return approval if approval is not None and approval.details.get(LIMITATION_REVIEW) == "pending" else None
 
 
 ASK_HEAD = "待审批："  # the prefix of the head's notice of a request; settled when the head decides
@@ -487,9 +508,16 @@ def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_
         raise ValidationFailed(_("请写明立案依据（承办人意见）"), errors={"basis": [_("不能为空")]})
     _check_step_date(case, on)
     _no_pending(case, CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING)
-    _filing_guards(case, on, limitation_citation)
+    _filing_guards(case, on, limitation_citation, asking=True)
+    details = {"limitation_citation": limitation_citation.strip()}
+    if past_limitation(case) and not case.legal_reviews.filter(result=LegalReview.Result.PASS).exists():
+        # XF-036: the citation goes to the legal reviewers; this request answers any review of an earlier one
+        details[LIMITATION_REVIEW] = "pending"
+        _unanswered_reviews(case).update(resubmitted_on=on, resubmitted_by=actor if getattr(actor, "pk", None) else None)
+        _deadline(case, "case.legal_review", rules.legal_review_deadline(on),
+                  said(pgettext_noop("deadline", "法制审核"), context="deadline"))
     approval = _ask_head(case=case, kind=CaseApproval.Kind.FILING, requested_by=actor, requested_on=on,
-                         opinion=basis.strip(), details={"limitation_citation": limitation_citation.strip()})
+                         opinion=basis.strip(), details=details)
     audit_log(actor=actor, action="cases.filing.request", obj=case, after={"on": on, "basis": basis.strip(),
                                                                          "approval": approval.pk})
     return approval
@@ -534,6 +562,8 @@ def case_file_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApp
     file (不予立案) or ask again once the reasons are met. The refused request stays on the case."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-054", pgettext("action", "立案"))
+    if limitation_review_pending(case):
+        _review_clock_stop(case)  # the refused request's citation is no longer before the reviewers
     return _refuse(actor, case, CaseApproval.Kind.FILING, on, opinion, "cases.filing.refuse")
 
 
@@ -646,6 +676,12 @@ def jurisdiction_rule(*, actor, case: Case, handler: Department, on: dt.date, re
 # ------------------------------------------------------------------ investigation
 
 
+# Acts, measures and evidence are taken while the filed case is investigated (XF-054); evidence is verified, and
+# device records reviewed, until the decision is proposed — review may still find a piece unverified (XF-046).
+INVESTIGATION_OPEN = (CaseStatus.FILED, CaseStatus.INVESTIGATING)
+VERIFIABLE = (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW)
+
+
 @transaction.atomic
 def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_at: dt.datetime, place: str,
                officers: list[Officer], id_shown: bool, record: str, interviewee: str = "", rights_told: bool = False,
@@ -658,7 +694,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
     evidence while reconsideration is pending)."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", _("只有立案调查中的案件可以调查取证"))
+    _guard(case.status in INVESTIGATION_OPEN, "XF-054", _("只有立案调查中的案件可以调查取证"))
     _guard(not _evidence_locked(case), "FY-048-054", _("行政复议期间不得自行收集证据"))
     on = started_at.astimezone(LOCAL).date()
     _check_two_officers(officers, on, ActKind(kind).label)
@@ -753,7 +789,7 @@ def measure_approval_request(*, actor, case: Case, kind: str, on: dt.date, reaso
     _require_handler(actor, case)
     if kind not in MEASURES:
         raise ValidationFailed(_("只有先行登记保存、查封、扣押须事先报批"), errors={"kind": [_("该措施无须报批")]})
-    _guard(case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING), "XF-054", _("只有立案调查中的案件可以采取措施"))
+    _guard(case.status in INVESTIGATION_OPEN, "XF-054", _("只有立案调查中的案件可以采取措施"))
     if not reason.strip():
         raise ValidationFailed(_("请写明采取措施的理由和对象"), errors={"reason": [_("不能为空")]})
     _check_step_date(case, on)
@@ -898,6 +934,7 @@ def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on
                                     f"{recorded_display(report_file, 'stage')}附件，{provider}提供")[:200]
         filename = report_file.original_name or f"{report_file.sha256[:12]}"
     _guard(kind in EvidenceKind.values, "XF-046", _("证据种类“%(kind)s”不是法定的八种之一") % {"kind": kind})
+    _guard(case.status in INVESTIGATION_OPEN, "XF-054", _("只有立案调查中的案件可以调查取证"))
     _guard(not _evidence_locked(case), "FY-048-054", _("行政复议期间不得自行收集证据"))
     _guard(bool(method.strip()), "XF-046", _("须写明证据收集方式"))
     if device is not None:
@@ -919,6 +956,15 @@ def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on
     return ev
 
 
+def _check_evidence_date(evidence: Evidence, on: dt.date) -> None:
+    """Evidence is verified or reviewed on a day between its collection and today."""
+    today = clock.now().astimezone(LOCAL).date()
+    if not evidence.collected_on <= on <= today:
+        raise ValidationFailed(_("日期须在证据收集日期（%(collected)s）至今天之间") % {"collected": evidence.collected_on},
+                               errors={"on": [_("不能早于收集日期（%(collected)s）或晚于今天")
+                                              % {"collected": evidence.collected_on}]})
+
+
 @transaction.atomic
 def device_record_review(*, actor, evidence: Evidence, result: str, on: dt.date, note: str = "",
                          party_informed_via: str = "") -> Evidence:
@@ -927,6 +973,9 @@ def device_record_review(*, actor, evidence: Evidence, result: str, on: dt.date,
     state views and defend (the channel used is recorded)."""
     _require_handler(actor, evidence.case)
     _guard(evidence.device_id is not None, "XF-041", _("该证据不是电子技术监控设备的记录"))
+    _guard(evidence.case.status in VERIFIABLE, "XF-041", _("设备记录在作出处理意见前审核（本案：%(status)s）")
+           % {"status": evidence.case.get_status_display()})
+    _check_evidence_date(evidence, on)
     _guard(result in Evidence.DeviceReview.values, "XF-041", _("审核结论无效"))
     if result == Evidence.DeviceReview.PASS:
         _guard(bool(party_informed_via.strip()), "XF-041",
@@ -956,7 +1005,7 @@ def evidence_share(*, actor, evidence: Evidence, to_case: Case, on: dt.date) -> 
     _guard(evidence.verified and evidence.lawful, "ZJ-018", _("只有经查证属实且合法取得的证据可以共享"), field="evidence")
     _guard(evidence.device_id is None or evidence.device_review == Evidence.DeviceReview.PASS, "XF-041",
            _("电子技术监控设备记录须经审核通过后才能共享"), field="evidence")
-    _guard(to_case.status in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW), "ZJ-018",
+    _guard(to_case.status in VERIFIABLE, "ZJ-018",
            _("接收证据的案件须处于调查取证或审查阶段"), field="to_case")
     _guard(not _evidence_locked(to_case), "FY-048-054", _("行政复议期间不得自行收集证据"))
     copy = Evidence.objects.create(
@@ -975,9 +1024,15 @@ def evidence_share(*, actor, evidence: Evidence, to_case: Case, on: dt.date) -> 
 
 @transaction.atomic
 def evidence_verify(*, actor, evidence: Evidence, on: dt.date) -> Evidence:
-    """XF-046: evidence must be verified before it is used."""
+    """XF-046: evidence must be verified before it is used — once, while the case is investigated or reviewed,
+    on a day from its collection to today."""
     _require_handler(actor, evidence.case)
-    Evidence.objects.filter(pk=evidence.pk).update(verified=True, verified_by=actor, verified_on=on)
+    _guard(evidence.case.status in VERIFIABLE, "XF-046", _("证据在作出处理意见前查证（本案：%(status)s）")
+           % {"status": evidence.case.get_status_display()})
+    _check_evidence_date(evidence, on)
+    if not Evidence.objects.filter(pk=evidence.pk, verified=False).update(verified=True, verified_by=actor, verified_on=on):
+        raise InvalidTransition(_("该证据已于%(on)s查证") % {"on": evidence.verified_on},
+                                errors={"evidence": [_("已查证")]})
     evidence.refresh_from_db()
     audit_log(actor=actor, action="cases.evidence.verify", obj=evidence, after={"verified_on": on})
     return evidence
@@ -1144,14 +1199,22 @@ def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = Service
     return case
 
 
+# The party was told of the proposed penalty and no hearing is under way: its statement or waiver is recorded now
+NOTIFIED = (CaseStatus.NOTICE_SERVED,)
+
+
 @transaction.atomic
 def representations_record(*, actor, case: Case, text: str, received_on: dt.date, review_opinion: str) -> Case:
-    """XF-044-045-062: the party's statement and the agency's re-examination (复核)."""
+    """XF-044-045-062: the party's statement and the agency's re-examination (复核) — after the notice, before
+    the decision, received on a day from the notice's service to today."""
     case.refresh_from_db()
     _require_handler(actor, case)
     _guard(case.notice_served_on is not None, "XF-044-045-062", _("尚未送达告知书"))
+    _guard(case.status in NOTIFIED, "XF-044-045-062",
+           _("陈述申辩在告知后、作出决定前记录（本案：%(status)s）") % {"status": case.get_status_display()})
     if not text.strip() or not review_opinion.strip():
         raise ValidationFailed(_("请记录陈述申辩意见和复核意见"), errors={"review_opinion": [_("须对当事人提出的事实、理由和证据进行复核")]})
+    _check_step_date(case, received_on, field="received_on")
     Case.objects.filter(pk=case.pk).update(representations=text, representations_received_on=received_on,
                                            review_opinion=review_opinion)
     _close_deadlines(case, "case.representation", received_on)
@@ -1170,6 +1233,8 @@ def waiver_record(*, actor, case: Case, on: dt.date, statement: bytes, filename:
     case.refresh_from_db()
     _require_handler(actor, case)
     _guard(case.notice_served_on is not None, "XF-044-045-062", _("尚未送达告知书"))
+    _guard(case.status in NOTIFIED, "XF-044-045-062",
+           _("书面放弃在告知后、作出决定前记录（本案：%(status)s）") % {"status": case.get_status_display()})
     _guard(case.waived_on is None, "XF-044-045-062", _("已于%(waived_on)s记录书面放弃") % {"waived_on": case.waived_on})
     _guard(bool(statement), "XF-044-045-062", _("须附当事人签名的书面放弃声明（扫描件或照片）"), field="statement")
     kind = sniff_attachment(statement)
@@ -1361,14 +1426,26 @@ def _unanswered_reviews(case: Case):
 def awaiting_review(case: Case) -> bool:
     """Whether the case is the reviewers' to act on (XF-058): no review holds (:func:`_review_gap`) and the
     handlers have put it to them — never reviewed, answered a return or a failure (重新提请, a new proposal),
-    or heard since the last review. A case just returned is the handlers' until they answer. The SQL twin
-    is ``cases.selectors.review_queue``."""
+    or heard since the last review. A case just returned is the handlers' until they answer. Before filing, a
+    filing request citing "法律另有规定" past the limitation period waits for its review (XF-036). The one
+    predicate for the review step, :func:`legal_review_record` and, in SQL, ``cases.selectors.review_queue``."""
+    if case.status in BEFORE_FILING:
+        return limitation_review_pending(case) is not None
     if case.status not in AWAITING_REVIEW or case.decided_on is not None:
         return False
     last, held = last_review(case), _hearing_held_on(case)
     if _gap(last, held) is None:
         return False
     return last is None or last.resubmitted_on is not None or bool(held and last.reviewed_on < held)
+
+
+def may_review_again(case: Case) -> bool:
+    """A review that passed the proposal may be looked at again before the decision (重新审核): the reviewers
+    find something they missed; the latest review is the one that counts (:func:`last_review`)."""
+    if case.status not in AWAITING_REVIEW or case.decided_on is not None:
+        return False
+    last = last_review(case)
+    return last is not None and last.result == LegalReview.Result.PASS and not awaiting_review(case)
 
 
 @transaction.atomic
@@ -1451,15 +1528,23 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
                                  if last.result == LegalReview.Result.RETURN
                                  else _("本案%(on)s审核不通过，须办案人员重新拟定处理意见后再行审核"))
                % {"on": last.reviewed_on})
+    _guard(awaiting_review(case) or may_review_again(case), "XF-058",
+           _("本案尚未提请法制审核（%(status)s）") % {"status": case.get_status_display()})
+    limitation = limitation_review_pending(case)
+    _check_step_date(case, on)
     if not opinion.strip():
         raise ValidationFailed(_("请填写审核意见"), errors={"opinion": [_("不能为空")]})
     failed = [k for k, ok in checklist.items() if not ok]
     _guard(result != LegalReview.Result.PASS or not failed, "XF-058",
            _("结论为通过的，各审核要点须均符合") + (_("（不符合：%(v)s）") % {"v": '、'.join(failed)} if failed else ""), field="checklist")
     triggers = review_triggers(case, on)
+    if limitation is not None:
+        triggers = [f"援引“法律另有规定”的追责时效（XF-036）：{limitation.details.get('limitation_citation', '')}"] + triggers
     review = LegalReview.objects.create(case=case, reviewer=actor, qualification_no=qualification, triggers=triggers,
                                         checklist=checklist, result=result, opinion=opinion, reviewed_on=on)
     _close_deadlines(case, "case.legal_review", on)  # reviewed (a return sends it back to the handlers)
+    if limitation is not None:  # the head now decides on the request with the review before them
+        CaseApproval.objects.filter(pk=limitation.pk).update(details={**limitation.details, LIMITATION_REVIEW: review.pk})
     docs.issue(case=case, doc_type=DocType.LEGAL_REVIEW, on=on, actor=actor, fields={
         "triggers": triggers or ["办案机关提请审核"], "result": as_recorded(LegalReview.Result(result).label), "opinion": opinion,
         "reviewer": str(actor), "qualification_no": qualification,
@@ -1468,11 +1553,20 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str, checkli
     return review
 
 
+DISCUSSABLE = (CaseStatus.REVIEW, CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED)
+
+
 @transaction.atomic
 def collective_discussion_record(*, actor, case: Case, held_on: dt.date, attendees: list[str], opinions: str,
                                  conclusion: str) -> CollectiveDiscussion:
-    """XF-057: complex or serious cases are decided collectively by the heads."""
+    """XF-057: complex or serious cases are decided collectively by the heads — on the facts investigated, so
+    from the review of the case until its decision, dated in the case's order."""
+    case.refresh_from_db()
     _require_handler(actor, case)
+    _guard(case.status in DISCUSSABLE and case.decided_on is None, "XF-057",
+           _("集体讨论在调查终结后、作出决定前进行（本案：%(status)s）") % {"status": case.get_status_display()})
+    _guard(case.is_complex_or_serious, "XF-057", _("集体讨论用于情节复杂或者重大违法的案件，须在拟定处理意见时认定"))
+    _check_step_date(case, held_on, field="held_on")
     if len(attendees) < 3 or not opinions.strip() or not conclusion.strip():
         raise ValidationFailed(_("集体讨论记录不完整"), errors={"attendees": [_("须记录参加人员（三人以上）、意见和结论")]})
     cd = CollectiveDiscussion.objects.create(case=case, held_on=held_on, attendees=attendees, opinions=opinions,
@@ -1813,6 +1907,18 @@ def court_apply(*, actor, case: Case, applied_on: dt.date) -> Case:
                        court_applied_on=applied_on)
 
 
+# A remedy is against a decision (from the decision on, the file archived or not) or, while the case is handled,
+# against a seizure or sealing in force (行政强制措施, QZ-024-028)
+DECIDED_ON = (CaseStatus.DECIDED, CaseStatus.SERVED, CaseStatus.OVERDUE, CaseStatus.REMINDED, CaseStatus.COURT_APPLIED,
+              CaseStatus.EXECUTED, CaseStatus.SPOT_DECIDED, CaseStatus.CLOSED, CaseStatus.ARCHIVED)
+
+
+def remediable(case: Case) -> bool:
+    """Whether a reconsideration or lawsuit (XF-073, FY-048-054) can be registered on the case now."""
+    return case.status in DECIDED_ON or (case.decided_on is None and case.status not in BEFORE_FILING
+                                         and coercive_acts_in_force(case).exists())
+
+
 @transaction.atomic
 def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, copy_received_on: dt.date | None = None,
                 via_agency: bool = False) -> Remedy:
@@ -1823,6 +1929,21 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
     lodge the reconsideration application with the deciding agency, which forwards it within 5 working
     days (``remedy_forward``) unless it corrects the decision itself."""
     case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(remediable(case), "XF-073", _("行政复议或诉讼针对已作出的处罚决定或正在实施的查封、扣押（本案：%(status)s）")
+           % {"status": case.get_status_display()})
+    if kind not in RemedyKind.values:
+        raise ValidationFailed(_("请选择行政复议或行政诉讼"), errors={"kind": [_("请选择")]})
+    if not body.strip():
+        raise ValidationFailed(_("请写明复议机关或法院"), errors={"body": [_("不能为空")]})
+    today = clock.now().astimezone(LOCAL).date()
+    start = case.decided_on or case.filed_on
+    if filed_on > today or (start is not None and filed_on < start):
+        raise ValidationFailed(_("申请/起诉日期须在%(start)s至今天之间") % {"start": start or "—"},
+                               errors={"filed_on": [_("不能早于%(start)s或晚于今天") % {"start": start or "—"}]})
+    if copy_received_on is not None and not filed_on <= copy_received_on <= today:
+        raise ValidationFailed(_("收到副本日期须在申请/起诉日期至今天之间"),
+                               errors={"copy_received_on": [_("不能早于申请/起诉日期或晚于今天")]})
     if via_agency:
         _guard(kind == "reconsideration", "FY-022-032", _("只有行政复议申请可以通过作出决定的机关提交"))
         device_based = case.evidence.filter(device__isnull=False, device_review=Evidence.DeviceReview.PASS).exists()

@@ -155,8 +155,9 @@ def review_queue(request):
         raise Http404
     cases = selectors.with_result_labels(selectors.review_queue())
     today = timezone.localdate()
-    for c in cases:  # whether the decision needs this review (XF-058), or the body asks for one it may do without
-        c.review_required = bool(S.review_triggers(c, today))
+    for c in cases:  # what needs this review: the filing (XF-036) or the decision (XF-058) — or nothing, asked anyway
+        c.before_filing = c.status in S.BEFORE_FILING
+        c.review_required = c.before_filing or bool(S.review_triggers(c, today))
     now = timezone.now()
     return render(request, "cases/reviews.html", {"cases": cases, "now": now, "soon": now + dt.timedelta(days=7)})
 

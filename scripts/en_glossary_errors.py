@@ -4,6 +4,23 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '日期须在证据收集日期（%(collected)s）至今天之间': 'The date must lie between the day the evidence was collected (%(collected)s) and today',
+    '不能早于收集日期（%(collected)s）或晚于今天': 'may not be before the collection date (%(collected)s) or after today',
+    '设备记录在作出处理意见前审核（本案：%(status)s）': 'Device records are reviewed before the proposed decision (this case: %(status)s)',
+    '证据在作出处理意见前查证（本案：%(status)s）': 'Evidence is verified before the proposed decision (this case: %(status)s)',
+    '该证据已于%(on)s查证': 'This evidence was verified on %(on)s',
+    '陈述申辩在告知后、作出决定前记录（本案：%(status)s）': "The party's statement is recorded after the notice and before the decision (this case: %(status)s)",
+    '书面放弃在告知后、作出决定前记录（本案：%(status)s）': 'A written waiver is recorded after the notice and before the decision (this case: %(status)s)',
+    '本案尚未提请法制审核（%(status)s）': 'This case has not been submitted for legal review (%(status)s)',
+    '集体讨论在调查终结后、作出决定前进行（本案：%(status)s）': 'A collective discussion is held after the investigation ends and before the decision (this case: %(status)s)',
+    '集体讨论用于情节复杂或者重大违法的案件，须在拟定处理意见时认定': 'A collective discussion is for complex or serious cases, which the proposed decision must say the case is',
+    '行政复议或诉讼针对已作出的处罚决定或正在实施的查封、扣押（本案：%(status)s）': 'A reconsideration or lawsuit is against a decision made or a sealing or seizure in force (this case: %(status)s)',
+    '请选择行政复议或行政诉讼': 'Choose administrative reconsideration or litigation',
+    '请写明复议机关或法院': 'Name the reconsideration body or court',
+    '申请/起诉日期须在%(start)s至今天之间': 'The application or filing date must lie between %(start)s and today',
+    '不能早于%(start)s或晚于今天': 'may not be before %(start)s or after today',
+    '收到副本日期须在申请/起诉日期至今天之间': 'The date the copy was received must lie between the application or filing date and today',
+    '不能早于申请/起诉日期或晚于今天': 'may not be before the application or filing date or after today',
     "协助（%(department)s）：%(matter)s": "assistance (%(department)s): %(matter)s",
     "本案罚款已于%(on)s缴清": "The fine in this case was paid in full on %(on)s",
     "本案已于%(at)s报告涉嫌犯罪": "A suspected crime was already reported in this case at %(at)s",

@@ -762,4 +762,6 @@ EN_MORE = {
     '已举行': 'held',
     '当事人未到场，视为放弃': 'party absent: hearing waived',
     '未举行': 'not yet held',
+    '重新审核（已通过，决定前）': 'Review again (passed, before the decision)',
+    '立案前必审（追责时效）': 'Before filing (limitation period)',
 }

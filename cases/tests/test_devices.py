@@ -87,12 +87,13 @@ def test_FY_022_032_application_via_the_agency_is_forwarded_within_5_working_day
     from decimal import Decimal
 
     from cases.choices import PartyKind
-    from cases.tests.helpers import at
+    from cases.tests.helpers import at, ready_to_decide
     from core.exceptions import RuleViolation as RV
     from core.models import Deadline
 
-    general = open_case(cw, n=2)
-    with pytest.raises(RV) as exc:  # an ordinary general-procedure case: the application goes to the body itself
+    general = ready_to_decide(cw, n=2)
+    S.case_decide(actor=cw.zf_head, case=general, decided_on=D(2026, 3, 20), types=["fine"], fine=Decimal(60000))
+    with pytest.raises(RV) as exc:  # an ordinary general-procedure decision: the application goes to the body itself
         S.remedy_file(actor=cw.bureau_officer, case=general, kind="reconsideration", body="常山县人民政府",
                       filed_on=D(2026, 3, 20), via_agency=True)
     assert exc.value.rule == "FY-022-032"

@@ -11,7 +11,7 @@ from cases import documents as docs
 from cases import services as S
 from cases.choices import DocType, ServiceMethod
 from cases.models import Case, Document
-from cases.tests.helpers import D, close_case, ready_for_notice, ready_to_decide
+from cases.tests.helpers import D, close_case, file_case, open_case, ready_to_decide
 from core.exceptions import RuleViolation
 
 
@@ -140,7 +140,7 @@ def test_XF_047_archive_assembles_the_case_file_with_hashes(cw):
 def test_evidence_files_are_served_only_to_those_who_see_the_case(cw, client):
     from cases.choices import EvidenceKind
 
-    case = ready_for_notice(cw)
+    case = file_case(cw, open_case(cw))  # evidence is collected while the case is investigated (XF-054)
     ev = S.evidence_add(actor=cw.bureau_officer, case=case, kind=EvidenceKind.WITNESS, description="询问笔录扫描件",
                         collected_on=D(2026, 3, 9), collectors=[cw.o1, cw.o2], method="询问",
                         data=b"<script>alert(1)</script>", filename="statement.txt")

@@ -23,7 +23,8 @@ from core.exceptions import ApplicationError
 
 ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "propose_big",
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
-           "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report"]
+           "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report", "assist", "exclude", "publish", "resubmit", "withdraw_proposal",
+           "remedy"]
 START = dt.date(2026, 3, 6)
 
 
@@ -81,6 +82,19 @@ def run_step(w, case, action, day, amount):
         S.payment_record(actor=a, case=case, amount=Decimal(1_000_000), paid_on=day)
     elif action == "crime_report":  # reported, never decided: the case goes on (YS-310 is the head's to decide)
         S.crime_report(actor=a, case=case, report_at=at)
+    elif action == "assist":
+        S.assistance_request(actor=a, case=case, to_department=w.scjg, matter="协查经营许可", basis="行政处罚法第二十六条",
+                             on=day)
+    elif action == "exclude":
+        S.publication_exclude(actor=w.zf_head, case=case, on=day, ground="secrets", reason="涉及商业秘密")
+    elif action == "publish":
+        S.publication_publish(actor=a, case=case, on=day)
+    elif action == "resubmit":
+        S.legal_review_resubmit(actor=a, case=case, on=day, note="已补充裁量理由")
+    elif action == "withdraw_proposal":
+        S.proposal_withdraw(actor=a, case=case, on=day, reason="补充调查")
+    elif action == "remedy":
+        S.remedy_file(actor=a, case=case, kind="reconsideration", body="常山县人民政府", filed_on=day)
 
 
 def assert_lawful(w, case: Case):
@@ -105,6 +119,27 @@ def assert_lawful(w, case: Case):
     assert case.evidence.filter(verified=True, lawful=True).exists()
     assert len(S.qualified_investigators(case, case.decided_on)) >= 2
     assert "常山县人民政府" in case.remedy_text and "六十日" in case.remedy_text
+
+
+# The case page's step for each action, and whose page it is on: what a service accepted must have been offered
+OFFERED_AS = {"assign": ("assign",), "assign2": ("assign",), "file": ("file",), "inspect": ("act",),
+              "evidence": ("evidence",), "verify": ("verify",), "close_inv": ("close_investigation",),
+              "propose": ("propose", "repropose"), "propose_big": ("propose", "repropose"),
+              "propose_complex": ("propose", "repropose"), "review_pass": ("legal_review", "legal_review_again"),
+              "review_return": ("legal_review", "legal_review_again"), "notice": ("notice",), "represent": ("representations",),
+              "waive": ("waiver",), "hear_request": ("hearing_request",), "hear_schedule": ("hearing_schedule",),
+              "hear_hold": ("hearing_hold",), "discuss": ("collective",), "decide": ("decide",),
+              "decide_heavier": ("decide",), "serve": ("serve",), "pay": ("payment",), "crime_report": ("crime_report",),
+              "assist": ("assist_request",), "exclude": ("publication_exclude",), "publish": ("publish",),
+              "resubmit": ("review_resubmit",), "withdraw_proposal": ("proposal_withdraw",), "remedy": ("remedy_file",)}
+
+
+def offered_to(w, case, action) -> set[str]:
+    from cases.steps import steps_for
+
+    user = {"review_pass": w.legal_reviewer, "review_return": w.legal_reviewer, "decide": w.zf_head,
+            "decide_heavier": w.zf_head, "exclude": w.zf_head}.get(action, w.bureau_officer)
+    return {s.key for s in steps_for(case, user)}
 
 
 LAWFUL = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "review_pass", "notice",
@@ -140,10 +175,15 @@ def test_no_sequence_of_actions_reaches_an_unlawful_decision(cw, steps):
     decided = False
     for action, gap, amount in steps:
         day = day + dt.timedelta(days=gap)
+        case.refresh_from_db()
+        offered = offered_to(cw, case, action)
+        nothing_to_do = action == "verify" and not case.evidence.filter(verified=False).exists()
         try:
             run_step(cw, case, action, day, amount)
         except ApplicationError:
             pass
+        else:  # the case page and the services read the law alike: nothing is accepted that was not offered
+            assert nothing_to_do or offered & set(OFFERED_AS[action]), f"{action} accepted in {case.status} but not offered"
         case.refresh_from_db()
         decided = decided or case.decided_on is not None
         assert_lawful(cw, case)

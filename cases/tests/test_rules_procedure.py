@@ -952,8 +952,13 @@ def test_QZ_035_037_reminder_and_QZ_046_053_054_court_window(cw):
 
 
 def test_FY_048_054_no_new_evidence_during_reconsideration_and_answer_deadline(cw):
-    """FY-048-054: answer within 10 working days; no evidence collected meanwhile."""
-    case = ready_for_notice(cw)
+    """FY-048-054: answer within 10 working days; no evidence collected meanwhile — here a reconsideration of a
+    measure taken while the case is investigated, when evidence could otherwise be collected."""
+    case = file_case(cw, open_case(cw))
+    S.act_record(actor=cw.bureau_officer, case=case, kind=ActKind.SEIZE, started_at=at(D(2026, 3, 9), 9),
+                 ended_at=at(D(2026, 3, 9), 10), place="人民路1号", officers=[cw.o1, cw.o2], id_shown=True,
+                 record="扣押清单：熟食20公斤", party_signed=True, approval_ref="负责人批准2026-03-09", av_sha256="a" * 64,
+                 av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
     S.remedy_file(actor=cw.bureau_officer, case=case, kind="reconsideration", body="常山县人民政府",
                   filed_on=D(2026, 3, 20), copy_received_on=D(2026, 3, 23))
     assert case.remedies.get().answer_due == D(2026, 4, 7)  # 10 working days, 清明 4-4..4-6 off

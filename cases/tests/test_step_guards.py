@@ -1,0 +1,216 @@
+"""The case page offers a step exactly when its service would take it: the two read one predicate or one set of
+states. These tests take the services' side — what the page did not offer, the service refuses too — and the
+flows that only the step list used to make possible or impossible (XF-036 review before filing, 重新审核)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cases import services as S
+from cases.choices import CaseStatus, EvidenceKind
+from cases.models import Case, CaseApproval, LegalReview
+from cases.selectors import review_queue
+from cases.steps import steps_for
+from cases.tests.helpers import (
+    D,
+    file_case,
+    head_of,
+    open_case,
+    propose,
+    ready_for_notice,
+    ready_to_decide,
+    review_pass,
+)
+from core.exceptions import InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from core.models import Deadline
+
+pytestmark = pytest.mark.django_db
+CHECKS = ["执法主体合法", "执法人员具备资格", "事实清楚、证据确凿", "适用依据正确", "程序合法", "裁量适当", "文书规范"]
+
+
+def _offered(case, user) -> set[str]:
+    return {s.key for s in steps_for(Case.objects.get(pk=case.pk), user)}
+
+
+def _late_clue(cw):
+    """A clue discovered three years after the act: past the two-year limitation (XF-036)."""
+    case = open_case(cw, act_date=D(2023, 1, 10), discovery=D(2026, 3, 5))
+    for o in (cw.o1, cw.o2):
+        S.case_assign(actor=cw.bureau_officer, case=case, officer=o, on=D(2026, 3, 6), no_conflict_declared=True)
+    return case
+
+
+def test_XF_036_a_law_providing_otherwise_goes_to_legal_review_before_the_head_files(cw, client):
+    """Past the limitation the officers cite the law that provides otherwise; their request goes to the legal
+    reviewers (queue, step, time limit) and the head can file only once the citation passed review. Before, the
+    service asked for a passing review that no page could record on a clue, so such a case could not be filed."""
+    head = head_of(cw.zf)
+    case = _late_clue(cw)
+    client.force_login(cw.bureau_officer)
+    url = reverse("cases:step", args=[case.pk, "file"])
+    refused = client.post(url, {"on": "2026-03-06", "basis": "有违法事实"})
+    assert refused.status_code == 422 and "XF-036" in refused.content.decode()
+    assert not case.approvals.exists()
+    asked = client.post(url, {"on": "2026-03-06", "basis": "有违法事实",
+                              "limitation_citation": "《税收征收管理法》第八十六条：五年内未被发现的，不再给予行政处罚"})
+    assert asked.status_code == 302, asked.content.decode()[-1500:]
+    approval = case.approvals.get(kind=CaseApproval.Kind.FILING)
+    assert approval.details[S.LIMITATION_REVIEW] == "pending"
+    clock = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state=Deadline.State.OPEN)
+    assert clock.rule == "XF-058"
+
+    # the reviewers see it, and only they have the step; the head cannot file before the review passes
+    assert case in review_queue() and S.awaiting_review(case)
+    assert "legal_review" in _offered(case, cw.legal_reviewer)
+    assert "legal_review" not in _offered(case, cw.bureau_officer)
+    client.force_login(cw.legal_reviewer)
+    queue = client.get(reverse("cases:reviews")).content.decode()
+    assert case.shown_label in queue and "立案前必审（追责时效）" in queue
+    with pytest.raises(RuleViolation) as exc:
+        S.case_file(actor=head, case=case, on=D(2026, 3, 7))
+    assert exc.value.rule == "XF-036"
+
+    # a return: the head refuses the request; a new citation goes back to the reviewers
+    resp = client.post(reverse("cases:step", args=[case.pk, "legal_review"]),
+                       {"on": "2026-03-07", "result": "return", "opinion": "请写明援引条文的全文和适用理由"})
+    assert resp.status_code == 302, resp.content.decode()[-1500:]
+    review = case.legal_reviews.get()
+    assert review.triggers[0].startswith("援引“法律另有规定”的追责时效（XF-036）：《税收征收管理法》第八十六条")
+    assert case not in review_queue() and "legal_review" not in _offered(case, cw.legal_reviewer)
+    assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    with pytest.raises(RuleViolation):
+        S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="同意", checklist={},
+                              on=D(2026, 3, 7))
+    S.case_file_refuse(actor=head, case=case, on=D(2026, 3, 8), opinion="待补正援引依据")
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 9), basis="有违法事实",
+                        limitation_citation="《税收征收管理法》第八十六条全文……适用理由……")
+    review.refresh_from_db()
+    assert review.resubmitted_on == D(2026, 3, 9) and case in review_queue()
+
+    # passed: the head files, and the case keeps the citation
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="援引正确", on=D(2026, 3, 10),
+                          checklist={c: True for c in CHECKS})
+    assert case not in review_queue() and not S.awaiting_review(case)
+    S.case_file(actor=head, case=case, on=D(2026, 3, 10))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INVESTIGATING and case.limitation_override.startswith("《税收征收管理法》第八十六条")
+
+
+def test_XF_036_a_refused_request_stops_the_review_clock(cw):
+    case = _late_clue(cw)
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), basis="有违法事实",
+                        limitation_citation="《税收征收管理法》第八十六条")
+    S.case_file_refuse(actor=head_of(cw.zf), case=case, on=D(2026, 3, 7), opinion="不属于另有规定的情形")
+    assert not S.awaiting_review(case) and case not in review_queue()
+    assert Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review").state == Deadline.State.CANCELLED
+
+
+def test_XF_058_no_review_of_what_was_not_put_to_the_reviewers(cw):
+    """A clue within its limitation, a case under investigation: nothing is before the reviewers."""
+    clue = open_case(cw)
+    case = file_case(cw, open_case(cw, n=2))
+    for c in (clue, case):
+        with pytest.raises(RuleViolation) as exc:
+            S.legal_review_record(actor=cw.legal_reviewer, case=c, result="pass", opinion="同意", checklist={},
+                                  on=D(2026, 3, 10))
+        assert exc.value.rule == "XF-058" and "尚未提请法制审核" in exc.value.message
+
+
+def test_XF_058_a_passed_review_may_be_looked_at_again_before_the_decision(cw, client):
+    """重新审核 is its own, secondary step once a review passed; the latest review counts."""
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(60000))
+    assert "legal_review" in _offered(case, cw.legal_reviewer)
+    review_pass(cw, case, on=D(2026, 3, 17))
+    offered = _offered(case, cw.legal_reviewer)
+    assert "legal_review" not in offered and "legal_review_again" in offered
+    client.force_login(cw.legal_reviewer)
+    resp = client.post(reverse("cases:step", args=[case.pk, "legal_review_again"]),
+                       {"on": "2026-03-18", "result": "return", "opinion": "裁量理由需补充"})
+    assert resp.status_code == 302, resp.content.decode()[-1500:]
+    assert S.last_review(case).result == LegalReview.Result.RETURN
+    assert not {"legal_review", "legal_review_again"} & _offered(case, cw.legal_reviewer)
+
+
+def test_XF_054_evidence_is_collected_while_the_case_is_investigated(cw):
+    clue = open_case(cw)
+    decided = ready_to_decide(cw, n=2)
+    S.case_decide(actor=cw.zf_head, case=decided, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    for case in (clue, decided):
+        with pytest.raises(RuleViolation) as exc:
+            S.evidence_add(actor=cw.bureau_officer, case=case, kind=EvidenceKind.DOCUMENTARY, description="补充书证",
+                           collected_on=D(2026, 3, 24), collectors=[cw.o1, cw.o2], method="调取")
+        assert exc.value.rule == "XF-054"
+        assert "evidence" not in _offered(case, cw.bureau_officer)
+    assert decided.evidence.count() == 1 and not clue.evidence.exists()
+
+
+def test_XF_046_evidence_is_verified_once_from_its_collection_to_today(cw):
+    case = file_case(cw, open_case(cw))
+    ev = S.evidence_add(actor=cw.bureau_officer, case=case, kind=EvidenceKind.DOCUMENTARY, description="营业执照复印件",
+                        collected_on=D(2026, 3, 9), collectors=[cw.o1, cw.o2], method="调取")
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    for on in (D(2026, 3, 8), tomorrow):
+        with pytest.raises(ValidationFailed) as exc:
+            S.evidence_verify(actor=cw.bureau_officer, evidence=ev, on=on)
+        assert "on" in exc.value.errors
+    S.evidence_verify(actor=cw.bureau_officer, evidence=ev, on=D(2026, 3, 10))
+    with pytest.raises(InvalidTransition):
+        S.evidence_verify(actor=cw.bureau_officer, evidence=ev, on=D(2026, 3, 11))
+    ev.refresh_from_db()
+    assert ev.verified_on == D(2026, 3, 10)
+
+
+def test_XF_057_collective_discussion_on_the_investigated_facts_of_a_complex_case(cw):
+    clue = open_case(cw)
+    plain = ready_for_notice(cw, n=2)
+    propose(cw, plain, fine=Decimal(60000))
+    for case, said in ((clue, "调查终结后、作出决定前"), (plain, "情节复杂或者重大违法")):
+        with pytest.raises(RuleViolation) as exc:
+            S.collective_discussion_record(actor=cw.bureau_officer, case=case, held_on=D(2026, 3, 18),
+                                           attendees=["甲", "乙", "丙"], opinions="同意", conclusion="同意")
+        assert exc.value.rule == "XF-057" and said in exc.value.message
+        assert not case.discussions.exists()
+    complex_case = ready_for_notice(cw, n=3)
+    propose(cw, complex_case, fine=Decimal(60000), is_complex=True)
+    assert "collective" in _offered(complex_case, cw.bureau_officer)
+    S.collective_discussion_record(actor=cw.bureau_officer, case=complex_case, held_on=D(2026, 3, 18),
+                                   attendees=["甲", "乙", "丙"], opinions="同意", conclusion="同意")
+    assert complex_case.discussions.count() == 1
+
+
+def test_XF_044_045_062_statement_and_waiver_only_between_notice_and_decision(cw):
+    case = ready_to_decide(cw)  # waived on 2026-03-19
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    with pytest.raises(RuleViolation) as exc:
+        S.representations_record(actor=cw.bureau_officer, case=case, text="我不服", received_on=D(2026, 3, 24),
+                                 review_opinion="不予采纳")
+    assert exc.value.rule == "XF-044-045-062" and "作出决定前" in exc.value.message
+    case.refresh_from_db()
+    assert case.representations == "" and case.representations_received_on is None
+
+
+def test_XF_073_a_remedy_is_registered_by_the_body_against_a_decision_or_a_measure_in_force(cw):
+    clue = open_case(cw)
+    with pytest.raises(RuleViolation) as exc:  # nothing decided, nothing seized: nothing to reconsider
+        S.remedy_file(actor=cw.bureau_officer, case=clue, kind="reconsideration", body="常山县人民政府",
+                      filed_on=D(2026, 3, 20))
+    assert exc.value.rule == "XF-073" and "remedy_file" not in _offered(clue, cw.bureau_officer)
+    case = ready_to_decide(cw, n=2)
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    with pytest.raises(NotPermitted):  # another body's officer
+        S.remedy_file(actor=cw.huibu_officer, case=case, kind="litigation", body="常山县人民法院", filed_on=D(2026, 3, 25))
+    for data, field in (({"kind": "appeal"}, "kind"), ({"body": " "}, "body"), ({"filed_on": D(2026, 3, 22)}, "filed_on"),
+                        ({"filed_on": dt.date.today() + dt.timedelta(days=2)}, "filed_on"),
+                        ({"copy_received_on": D(2026, 3, 24)}, "copy_received_on")):
+        with pytest.raises(ValidationFailed) as exc:
+            S.remedy_file(actor=cw.bureau_officer, case=case, **{"kind": "litigation", "body": "常山县人民法院",
+                                                                 "filed_on": D(2026, 3, 25), **data})
+        assert field in exc.value.errors
+    assert not case.remedies.exists()
+    assert "remedy_file" in _offered(case, cw.bureau_officer)
+    S.remedy_file(actor=cw.bureau_officer, case=case, kind="litigation", body="常山县人民法院", filed_on=D(2026, 3, 25))
+    assert case.remedies.count() == 1
+
