@@ -429,3 +429,9 @@ def coercive_acts_in_force(case: Case):
     """The case's seizures and sealings (查封、扣押) still in force: those whose time limit is open (QZ-024-028)."""
     open_rows = case_rows(case, kind_prefix="case.seizure.").values_list("kind", flat=True)
     return case.acts.filter(pk__in=[int(k.rsplit(".", 1)[1]) for k in open_rows])
+
+
+def limitation_review_of(approval: CaseApproval | None) -> LegalReview | None:
+    """The legal review that answered a filing request's "法律另有规定" limitation citation (XF-036), if any."""
+    done = (approval.details or {}).get("limitation_review") if approval is not None else None
+    return LegalReview.objects.filter(pk=done).first() if isinstance(done, int) else None

@@ -91,6 +91,16 @@ def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
         raise RuleViolation(said, errors={field: [said]}, rule=rule)
 
 
+Blocker = tuple[str, str] | None  # (rule, why) a step cannot be taken on a case now, or None when it can
+
+
+def _deny(blocker: Blocker, field: str = "__all__") -> None:
+    """Refuse with a ``*_blocker`` function's reason. Those functions are the one reading of "may this step be
+    taken now": the case page offers the step when they say None (cases/steps.py), the service refuses here."""
+    if blocker is not None:
+        _guard(False, blocker[0], blocker[1], field)
+
+
 def _handling_as(actor, case: Case) -> str:
     """How ``actor`` may handle ``case``: "body" (the deciding body's officer), "entrusted" (the entrusted
     organisation under a 委托 in force today covering the item, XF-020-021), "lapsed" (it was entrusted,
@@ -384,8 +394,7 @@ def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking:
     _guard(in_catalogue(case.department, case.item, case.town, on), "ZJ-006-007-008",
            _("事项%(code)s在%(on)s不属于%(department)s的执法事项目录")
              % {"code": case.item.code, "on": on, "department": case.department})
-    if not rules.within_limitation(act_date=case.act_date, act_end_date=case.act_end_date, discovery_date=case.discovery_date,
-                                   life_health_with_harm=case.life_health_with_harm):
+    if past_limitation(case):
         end = rules.limitation_end(case.act_date, case.act_end_date, life_health_with_harm=case.life_health_with_harm)
         if not limitation_citation.strip():
             raise RuleViolation(_("违法行为在%(end)s后才被发现，已超过追责时效（XF-036）") % {"end": end},
@@ -2015,6 +2024,20 @@ def _check_publication_date(on: dt.date, after: dt.date | None, after_what: str)
                                errors={"on": [_("不能早于%(on)s") % {"on": after}]})
 
 
+def publish_blocker(case: Case) -> Blocker:
+    """Why the decision cannot be published now (SX-3), or None."""
+    pub = Publication.objects.filter(case=case).first()
+    if pub is None:
+        return "SX-3", _("本案处罚决定不予公开或尚未作出")
+    if not case.publish:
+        return "SX-3", _("本案已决定不予公开（%(why)s）") % {"why": case.publication_exclusion}
+    if pub.published_on is not None:
+        return "SX-3", _("本案处罚决定已于%(on)s公开") % {"on": pub.published_on}
+    if case.party_birth_date and rules.age_on(case.party_birth_date, case.act_date) < 18:
+        return "SX-3", _("当事人为未成年人，不予公开")
+    return None
+
+
 @transaction.atomic
 def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
     """SX-3: publish the redacted decision: from ``on`` it is on the public list (``/public/decisions/``) for the
@@ -2024,12 +2047,7 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
     case.refresh_from_db()
     _require_handler(actor, case)
     pub = _publication_of(case)
-    _guard(case.publish, "SX-3", _("本案已决定不予公开（%(why)s）") % {"why": case.publication_exclusion})
-    if pub.published_on is not None:
-        raise RuleViolation(_("本案处罚决定已于%(on)s公开") % {"on": pub.published_on},
-                            errors={"__all__": [_("已公开")]}, rule="SX-3")
-    if case.party_birth_date and rules.age_on(case.party_birth_date, case.act_date) < 18:
-        raise RuleViolation(_("当事人为未成年人，不予公开（SX-3）"), errors={"__all__": [_("未成年人")]}, rule="SX-3")
+    _deny(publish_blocker(case))
     _check_publication_date(on, case.decided_on, _("决定日期"))
     Publication.objects.filter(pk=pub.pk).update(published_on=on)
     _close_deadlines(case, "case.publish", on)
@@ -2044,6 +2062,22 @@ EXCLUDABLE = {CaseStatus.REVIEW, CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_
               CaseStatus.OVERDUE, CaseStatus.REMINDED, CaseStatus.COURT_APPLIED, CaseStatus.EXECUTED, CaseStatus.CLOSED}
 
 
+def exclusion_blocker(case: Case) -> Blocker:
+    """Why the head cannot decide 不予公开 now (SX-3), or None: only a penalty proposed or decided in the general
+    procedure, from the review until publication (a published decision is withdrawn instead)."""
+    if not case.publish:
+        return "SX-3", _("本案已决定不予公开（%(why)s）") % {"why": case.publication_exclusion}
+    if case.status not in EXCLUDABLE or case.procedure != Procedure.GENERAL:
+        return "SX-3", _("本案不在可以决定不予公开的阶段（%(status)s）") % {"status": case.get_status_display()}
+    # what is published is a penalty decision: a case heading for none (不予处罚, 移送司法机关) has nothing to keep back
+    if case.outcome != Outcome.PENALTY:
+        return "SX-3", _("本案未拟给予行政处罚，无须决定是否公开")
+    pub = Publication.objects.filter(case=case).first()
+    if pub is not None and pub.published_on is not None:
+        return "SX-3", _("处罚决定已于%(on)s公开，须撤回公开（XF-048-039）") % {"on": pub.published_on}
+    return None
+
+
 @transaction.atomic
 def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: str) -> Case:
     """SX-3 不予公开: the body's head decides that a penalty decision is not published, on one of the grounds
@@ -2053,19 +2087,12 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
     cancelled. A decision already published is withdrawn instead (XF-048-039)."""
     case.refresh_from_db()
     _require_head(actor, case, "SX-3", _("不予公开"))
-    _guard(case.publish, "SX-3", _("本案已决定不予公开（%(why)s）") % {"why": case.publication_exclusion})
-    _guard(case.status in EXCLUDABLE and case.procedure == Procedure.GENERAL, "SX-3",
-           _("本案不在可以决定不予公开的阶段（%(status)s）") % {"status": case.get_status_display()})
-    # what is published is a penalty decision: a case heading for none (不予处罚, 移送司法机关) has nothing to keep back
-    _guard(case.outcome == Outcome.PENALTY, "SX-3", _("本案未拟给予行政处罚，无须决定是否公开"))
+    Publication.objects.select_for_update().filter(case=case).first()  # held until the exclusion is recorded
+    _deny(exclusion_blocker(case))
     if ground not in PublicationExclusion.values:
         raise ValidationFailed(_("请选择不予公开的情形"), errors={"ground": [_("请选择")]})
     if not reason.strip():
         raise ValidationFailed(_("请写明不予公开的理由"), errors={"reason": [_("不能为空")]})
-    pub = Publication.objects.select_for_update().filter(case=case).first()
-    if pub is not None and pub.published_on is not None:
-        raise RuleViolation(_("处罚决定已于%(on)s公开，须撤回公开（XF-048-039）") % {"on": pub.published_on},
-                            errors={"__all__": [_("已公开")]}, rule="SX-3")
     _check_publication_date(on, None, "")
     text = f"{as_recorded(PublicationExclusion(ground).label)}：{reason.strip()}"  # the record, in Chinese
     Case.objects.filter(pk=case.pk).update(publish=False, publication_exclusion=text[:200])
@@ -2076,6 +2103,14 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
     return case
 
 
+def withdrawal_blocker(case: Case) -> Blocker:
+    """Why a publication cannot be withdrawn now (XF-048-039), or None: only one published and not withdrawn."""
+    pub = Publication.objects.filter(case=case).first()
+    if pub is None or pub.published_on is None or pub.withdrawn_on is not None:
+        return "XF-048-039", _("本案处罚决定未公开或已撤回")
+    return None
+
+
 @transaction.atomic
 def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publication:
     """XF-048-039: a published decision that was changed, revoked or found unlawful is taken off the public
@@ -2083,9 +2118,7 @@ def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publ
     case.refresh_from_db()
     _require_handler(actor, case)
     pub = _publication_of(case)
-    if pub.published_on is None or pub.withdrawn_on is not None:
-        raise RuleViolation(_("本案处罚决定未公开或已撤回"), errors={"__all__": [_("无可撤回的公开")]},
-                            rule="XF-048-039")
+    _deny(withdrawal_blocker(case))
     _check_publication_date(on, pub.published_on, _("公开日期"))
     if not reason.strip():
         raise ValidationFailed(_("请公开说明撤回理由"), errors={"reason": [_("XF-048-039 要求说明理由")]})
@@ -2331,16 +2364,22 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
     return case
 
 
+def spot_filing_blocker(case: Case) -> Blocker:
+    """Why the case cannot be filed with the agency (备案, XF-052) now, or None: an on-the-spot decision, once."""
+    if case.procedure != Procedure.SIMPLE or case.decided_on is None:
+        return "XF-052", _("只有当场作出的行政处罚决定须报所属行政机关备案")
+    if case.filed_with_agency_on is not None:
+        return "XF-052", _("本案当场处罚决定已于%(on)s备案") % {"on": case.filed_with_agency_on}
+    return None
+
+
 @transaction.atomic
 def spot_file_with_agency(*, actor, case: Case, on: dt.date) -> Case:
     """XF-052: the on-the-spot decision is filed (备案) with the officer's agency — once, dated from the
     decision to today. Only an on-the-spot decision is filed so: a general-procedure decision is the agency's own."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.procedure == Procedure.SIMPLE and case.decided_on is not None, "XF-052",
-           _("只有当场作出的行政处罚决定须报所属行政机关备案"))
-    _guard(case.filed_with_agency_on is None, "XF-052",
-           _("本案当场处罚决定已于%(on)s备案") % {"on": case.filed_with_agency_on})
+    _deny(spot_filing_blocker(case))
     today = clock.now().astimezone(LOCAL).date()
     if not case.decided_on <= on <= today:
         raise ValidationFailed(_("备案日期须在决定日期（%(decided)s）至今天之间") % {"decided": case.decided_on},
@@ -2387,6 +2426,13 @@ def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = N
 ASSISTABLE = {CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW}
 
 
+def assistance_blocker(case: Case) -> Blocker:
+    """Why no body can be asked to assist on the case now (XF-026), or None."""
+    if case.status not in ASSISTABLE:
+        return "XF-026", _("协助调查在立案后、作出决定前请求（本案：%(status)s）") % {"status": case.get_status_display()}
+    return None
+
+
 @transaction.atomic
 def assistance_request(*, actor, case: Case, to_department: Department, matter: str, basis: str, on: dt.date
                        ) -> Deadline:
@@ -2396,8 +2442,7 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
 
     case.refresh_from_db()
     _require_handler(actor, case)
-    _guard(case.status in ASSISTABLE, "XF-026",
-           _("协助调查在立案后、作出决定前请求（本案：%(status)s）") % {"status": case.get_status_display()})
+    _deny(assistance_blocker(case))
     _guard(to_department.pk != case.department_id, "XF-026", _("不能向本机关请求协助"))
     if not matter.strip() or not basis.strip():
         raise ValidationFailed(_("请写明协助事项和依据"), errors={"matter": [_("协助事项和法律依据不能为空")]})
@@ -2457,17 +2502,24 @@ def case_register_export_record(*, actor, filters: dict, count: int) -> None:
 CRIME_REPORTABLE = {CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.REVIEW, CaseStatus.NOTICE_SERVED}
 
 
+def crime_report_blocker(case: Case) -> Blocker:
+    """Why a suspected crime cannot be reported on the case now (YS-310), or None: once, from filing until the
+    decision."""
+    earlier = CrimeTransfer.objects.filter(case=case).first()
+    if earlier is not None:
+        return "YS-310", _("本案已于%(at)s报告涉嫌犯罪") % {"at": f"{earlier.report_on.astimezone(LOCAL):%Y-%m-%d %H:%M}"}
+    if case.status not in CRIME_REPORTABLE:
+        return "YS-310", _("涉嫌犯罪在立案后、作出决定前报告（本案：%(status)s）") % {"status": case.get_status_display()}
+    return None
+
+
 @transaction.atomic
 def crime_report(*, actor, case: Case, report_at: dt.datetime) -> CrimeTransfer:
     """YS-310: a team of two or more officers reports; the head decides within 3 days. Once per case, while it is
     being handled (from filing until the decision), at a time not in the future."""
     case.refresh_from_db()
     _require_handler(actor, case)
-    earlier = CrimeTransfer.objects.filter(case=case).first()
-    _guard(earlier is None, "YS-310", _("本案已于%(at)s报告涉嫌犯罪") % {
-        "at": f"{earlier.report_on.astimezone(LOCAL):%Y-%m-%d %H:%M}" if earlier else ""})
-    _guard(case.status in CRIME_REPORTABLE, "YS-310",
-           _("涉嫌犯罪在立案后、作出决定前报告（本案：%(status)s）") % {"status": case.get_status_display()})
+    _deny(crime_report_blocker(case))
     if report_at > clock.now():
         raise ValidationFailed(_("报告时间晚于现在"), errors={"report_at": [_("不能晚于现在")]})
     _check_two_officers(investigators(case), report_at.astimezone(LOCAL).date(), pgettext("action", "移送涉嫌犯罪案件"))

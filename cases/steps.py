@@ -37,6 +37,7 @@ class Step:
     primary: bool = False  # on the main path of the procedure: shown first, as a solid button
     who: Callable | None = None  # (case, user) -> bool, when the step belongs to a particular body
     approval: str = ""  # the head's decision on a pending request of this CaseApproval kind: offered only then
+    request: Callable | None = None  # (case) -> the CaseApproval the step answers, shown above its form
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -415,12 +416,12 @@ def _archive(actor, case, d, files):
     return gettext("已归档，卷宗已生成")
 
 
-def _publication(case: Case):
-    from cases.models import Publication
+def _free(blocker: Callable[[Case], S.Blocker]) -> Callable[[Case], bool]:
+    """A step's condition from its service's ``*_blocker``: offered exactly when the service would take it."""
+    return lambda case: blocker(case) is None
 
-    return Publication.objects.filter(case=case).first()
 
-
+ANY = tuple(C.values)
 HEARD = (C.NOTICE_SERVED, C.HEARING_CLOSED)
 OPEN_WORK = (C.FILED, C.INVESTIGATING, C.INVESTIGATION_CLOSED, C.REVIEW, C.PENALTY_PROPOSED, C.NOTICE_SERVED,
              C.HEARING_REQUESTED, C.HEARING_SCHEDULED, C.HEARING_CLOSED)
@@ -461,7 +462,8 @@ STEPS: list[Step] = [
          rule="XF-064", primary=True),
     Step("hearing_hold", _("举行听证"), (C.HEARING_SCHEDULED,), F.HearingHoldForm, _hearing_hold, rule="XF-064", primary=True),
     Step("legal_review", _("法制审核"), tuple(S.REVIEWABLE), F.LegalReviewForm, _legal_review,
-         roles=(Role.LEGAL_REVIEWER,), when=S.awaiting_review, rule="XF-058", primary=True),
+         roles=(Role.LEGAL_REVIEWER,), when=S.awaiting_review, rule="XF-058", primary=True,
+         request=S.limitation_review_pending),
     Step("legal_review_again", _("重新审核（已通过，决定前）"), AWAITING_REVIEW, F.LegalReviewForm, _legal_review,
          roles=(Role.LEGAL_REVIEWER,), when=S.may_review_again, rule="XF-058"),
     Step("review_resubmit", _("补正后重新提请法制审核"), AWAITING_REVIEW, F.ReviewResubmitForm, _review_resubmit,
@@ -473,8 +475,8 @@ STEPS: list[Step] = [
     Step("decide", _("作出行政处罚决定"), HEARD, F.DecideForm, _decide, when=lambda c: c.outcome == Outcome.PENALTY,
          roles=HEAD, rule="XF-057 XF-059 XF-060", primary=True),
     Step("serve", _("送达决定书"), (C.DECIDED,), F.ServeForm, _serve, rule="XF-061", primary=True),
-    Step("spot_file", _("当场处罚决定备案"), (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED), F.DatedForm, _spot_file,
-         when=lambda c: c.procedure == "simple" and c.filed_with_agency_on is None, rule="XF-052"),
+    Step("spot_file", _("当场处罚决定备案"), ANY, F.DatedForm, _spot_file, when=_free(S.spot_filing_blocker),
+         rule="XF-052"),
     Step("cash", _("当场收缴罚款交回/缴存"), (C.SPOT_DECIDED, C.EXECUTED, C.CLOSED, C.ARCHIVED), F.CashHandoverForm,
          _cash, when=lambda c: c.payments.exclude(receipt_no="").filter(deposited_on__isnull=True).exists(),
          primary=True, rule="XF-070-071"),
@@ -493,15 +495,12 @@ STEPS: list[Step] = [
          when=lambda c: c.remedies.filter(via_agency=True, forwarded_on__isnull=True, closed_on__isnull=True).exists()),
     Step("remedy_close", _("登记复议/诉讼结果"), AFTER_DECISION + (C.SPOT_DECIDED, C.ARCHIVED), F.RemedyCloseForm,
          _remedy_close, when=lambda c: c.remedies.filter(closed_on__isnull=True).exists(), rule="XF-048-039"),
-    Step("publish", _("公开处罚决定"), AFTER_DECISION, F.DatedForm, _publish,
-         when=lambda c: c.publish and (p := _publication(c)) is not None and p.published_on is None, rule="SX-3"),
-    Step("publication_exclude", _("决定不予公开"), tuple(S.EXCLUDABLE), F.PublicationExcludeForm, _exclude, roles=HEAD,
-         when=lambda c: c.publish and c.procedure == "general" and c.outcome == Outcome.PENALTY
-         and ((p := _publication(c)) is None or p.published_on is None),
+    Step("publish", _("公开处罚决定"), AFTER_DECISION, F.DatedForm, _publish, when=_free(S.publish_blocker),
          rule="SX-3"),
+    Step("publication_exclude", _("决定不予公开"), tuple(S.EXCLUDABLE), F.PublicationExcludeForm, _exclude, roles=HEAD,
+         when=_free(S.exclusion_blocker), rule="SX-3"),
     Step("withdraw", _("撤回公开"), AFTER_DECISION + (C.ARCHIVED,), F.ReasonForm, _withdraw,
-         when=lambda c: (p := _publication(c)) is not None and p.published_on is not None and p.withdrawn_on is None,
-         rule="XF-048-039"),
+         when=_free(S.withdrawal_blocker), rule="XF-048-039"),
     Step("close", _("结案"), CLOSE_FROM, F.ReasonForm, _close,
          when=lambda c: _closable(c) and not S.needs_close_approval(c), primary=True),
     Step("close_request", _("申请结案（报负责人审批）"), CLOSE_FROM, F.ReasonForm, _close_request,
@@ -534,11 +533,11 @@ STEPS: list[Step] = [
     Step("seizure_release", _("解除/处理查封扣押"), OPEN_WORK + AFTER_DECISION, F.SeizureReleaseForm,
          _seizure_release, when=lambda c: coercive_acts_in_force(c).exists(), rule="QZ-024-028"),
     Step("assist_request", _("请求其他机关协助"), tuple(S.ASSISTABLE), F.AssistanceRequestForm,
-         _assist_request, rule="XF-026 ZJ-017"),
+         _assist_request, when=_free(S.assistance_blocker), rule="XF-026 ZJ-017"),
     Step("assist_reply", _("答复协助请求"), tuple(C.values), F.AssistanceReplyForm, _assist_reply,
          roles=ASSIST_ANSWERERS, who=lambda c, u: bool(assist_rows_for(c, u)), rule="XF-026"),
     Step("crime_report", _("报告涉嫌犯罪（移送审批）"), tuple(S.CRIME_REPORTABLE),
-         F.CrimeReportForm, _crime_report, when=lambda c: _crime(c) is None, rule="YS-310"),
+         F.CrimeReportForm, _crime_report, when=_free(S.crime_report_blocker), rule="YS-310"),
     Step("crime_decide", _("负责人决定是否移送"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
          F.CrimeDecideForm, _crime_decide, roles=HEAD, primary=True, when=lambda c: (ct := _crime(c)) is not None and ct.head_decided_at is None,
          rule="YS-310"),
@@ -548,6 +547,14 @@ STEPS: list[Step] = [
     Step("archive", _("归档（生成卷宗）"), (C.CLOSED,), F.DatedForm, _archive, rule="XF-047", primary=True),
 ]
 BY_KEY = {s.key: s for s in STEPS}
+
+
+def request_for(case: Case, step: Step):
+    """The request (``CaseApproval``) the step decides on, if any: the head's pending request of its kind, or
+    the filing request whose limitation citation the reviewers review (XF-036)."""
+    if step.request is not None:
+        return step.request(case)
+    return S.pending_approval(case, step.approval) if step.approval else None
 
 
 def may_take(user, step: Step) -> bool:

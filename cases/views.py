@@ -193,9 +193,10 @@ def case_step(request, pk, key):
             else:
                 messages.success(request, text)
                 return redirect("cases:case", case.pk)
+    approval = steps_.request_for(case, step)
     return render(request, "cases/step.html", {"c": case, "step": step, "form": form, "offered": offered,
-                                               "refusal": refusal, "approval": step.approval and
-                                               S.pending_approval(case, step.approval)},
+                                               "refusal": refusal, "approval": approval,
+                                               "limitation_review": selectors.limitation_review_of(approval)},
                   status=status)
 
 

@@ -305,7 +305,12 @@ class CaseReplay:
             except ApplicationError as exc:
                 if self.out:
                     self.out.write(f"  demo case {kind} stopped: {exc.message}")
-        self.devices(i + 1)
+        try:
+            self.late_clue(i + 1)
+        except ApplicationError as exc:
+            if self.out:
+                self.out.write(f"  demo late clue stopped: {exc.message}")
+        self.devices(i + 2)
         self.entrustment()
         # on-the-spot decisions by the 天马 town team for a delegated item
         tianma_user = User.objects.get(username="tianma_officer")
@@ -338,6 +343,27 @@ class CaseReplay:
             except ApplicationError as exc:
                 if self.out:
                     self.out.write(f"  demo spot case {n} stopped: {exc.message}")
+
+    def late_clue(self, i):
+        """A clue found three years after the act, past the two-year limitation (XF-036): the officers ask to file
+        citing the five-year period for harm to health, and the request waits for the legal reviewers (fazhi's
+        queue shows it as 立案前必审) before the head may approve it."""
+        item, _low, _top = self.item()
+        ent = self.enterprises[i % len(self.enterprises)]
+        found = self.today - dt.timedelta(days=6)
+        act = found - dt.timedelta(days=3 * 365)
+        case = S.case_open(actor=self.actor, department=self.zf, item=item, party_kind=PartyKind.ORG, party_name=ent.name,
+                           party_code=ent.code, party_address=ent.address or "常山县", cause=item.name[:100], act_date=act,
+                           discovery_date=found, location=ent.address or "常山县", town=ent.town, source="群众举报",
+                           summary=f"{ent.name}涉嫌{item.name[:60]}，举报人称三年前曾致多人身体不适", synthetic=True)
+        self.made.append(case)
+        asked = found + dt.timedelta(days=3)
+        for o in (self.me, self.partner):
+            S.case_assign(actor=self.actor, case=case, officer=o, on=asked, no_conflict_declared=True)
+        S.case_file_request(actor=self.actor, case=case, on=asked, basis="有违法事实，属于本机关管辖；违法行为已逾两年",
+                            limitation_citation="《中华人民共和国行政处罚法》第三十六条第一款：涉及公民生命健康安全且有危害后果的，"
+                                                "期限延长至五年（举报人称曾致多人身体不适，待核实）")
+        return case
 
     def devices(self, i):
         """XF-041: four devices (three reviewed and published, one awaiting its technical review) and a

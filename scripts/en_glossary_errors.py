@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '本案处罚决定不予公开或尚未作出': "This case's penalty decision is not to be published or has not been made",
+    '当事人为未成年人，不予公开': 'The party is a minor: not published',
     '日期须在证据收集日期（%(collected)s）至今天之间': 'The date must lie between the day the evidence was collected (%(collected)s) and today',
     '不能早于收集日期（%(collected)s）或晚于今天': 'may not be before the collection date (%(collected)s) or after today',
     '设备记录在作出处理意见前审核（本案：%(status)s）': 'Device records are reviewed before the proposed decision (this case: %(status)s)',

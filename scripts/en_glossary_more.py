@@ -764,4 +764,6 @@ EN_MORE = {
     '未举行': 'not yet held',
     '重新审核（已通过，决定前）': 'Review again (passed, before the decision)',
     '立案前必审（追责时效）': 'Before filing (limitation period)',
+    '援引“法律另有规定”的追责时效（XF-036）': 'Limitation period: a law providing otherwise is cited (XF-036)',
+    '（违法行为 %(act)s，发现 %(found)s）': '(act %(act)s, discovered %(found)s)',
 }

@@ -24,7 +24,7 @@ from core.exceptions import ApplicationError
 ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "propose_big",
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
            "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report", "assist", "exclude", "publish", "resubmit", "withdraw_proposal",
-           "remedy"]
+           "remedy", "spot_file", "withdraw_publication"]
 START = dt.date(2026, 3, 6)
 
 
@@ -95,6 +95,10 @@ def run_step(w, case, action, day, amount):
         S.proposal_withdraw(actor=a, case=case, on=day, reason="补充调查")
     elif action == "remedy":
         S.remedy_file(actor=a, case=case, kind="reconsideration", body="常山县人民政府", filed_on=day)
+    elif action == "spot_file":
+        S.spot_file_with_agency(actor=a, case=case, on=day)
+    elif action == "withdraw_publication":
+        S.publication_withdraw(actor=a, case=case, on=day, reason="复议决定撤销")
 
 
 def assert_lawful(w, case: Case):
@@ -131,7 +135,8 @@ OFFERED_AS = {"assign": ("assign",), "assign2": ("assign",), "file": ("file",), 
               "hear_hold": ("hearing_hold",), "discuss": ("collective",), "decide": ("decide",),
               "decide_heavier": ("decide",), "serve": ("serve",), "pay": ("payment",), "crime_report": ("crime_report",),
               "assist": ("assist_request",), "exclude": ("publication_exclude",), "publish": ("publish",),
-              "resubmit": ("review_resubmit",), "withdraw_proposal": ("proposal_withdraw",), "remedy": ("remedy_file",)}
+              "resubmit": ("review_resubmit",), "withdraw_proposal": ("proposal_withdraw",), "remedy": ("remedy_file",),
+              "spot_file": ("spot_file",), "withdraw_publication": ("withdraw",)}
 
 
 def offered_to(w, case, action) -> set[str]:

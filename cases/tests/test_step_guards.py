@@ -68,6 +68,8 @@ def test_XF_036_a_law_providing_otherwise_goes_to_legal_review_before_the_head_f
     client.force_login(cw.legal_reviewer)
     queue = client.get(reverse("cases:reviews")).content.decode()
     assert case.shown_label in queue and "立案前必审（追责时效）" in queue
+    form = client.get(reverse("cases:step", args=[case.pk, "legal_review"])).content.decode()
+    assert "《税收征收管理法》第八十六条" in form and "待法制审核" in form  # what the reviewers review
     with pytest.raises(RuleViolation) as exc:
         S.case_file(actor=head, case=case, on=D(2026, 3, 7))
     assert exc.value.rule == "XF-036"
@@ -93,6 +95,9 @@ def test_XF_036_a_law_providing_otherwise_goes_to_legal_review_before_the_head_f
     S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="援引正确", on=D(2026, 3, 10),
                           checklist={c: True for c in CHECKS})
     assert case not in review_queue() and not S.awaiting_review(case)
+    client.force_login(head)
+    form = client.get(reverse("cases:step", args=[case.pk, "file_approve"])).content.decode()
+    assert "《税收征收管理法》第八十六条全文" in form and "法制审核 通过 2026-03-10" in form  # what the head decides on
     S.case_file(actor=head, case=case, on=D(2026, 3, 10))
     case.refresh_from_db()
     assert case.status == CaseStatus.INVESTIGATING and case.limitation_override.startswith("《税收征收管理法》第八十六条")

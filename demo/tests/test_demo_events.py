@@ -84,12 +84,15 @@ def test_demo_cases_in_every_state(demo_events):
     returned = LegalReview.objects.get(result="return")
     assert returned.resubmitted_on and returned.resubmission_note
     assert returned.case.legal_reviews.filter(result="pass", reviewed_on__gte=returned.resubmitted_on).exists()
-    # 立案审批: one request waits for the head; every filed case was approved by the head
+    # 立案审批: two requests wait (one for its limitation review first); every filed case was approved by the head
     from cases.models import CaseApproval
-    from cases.selectors import awaiting_head
+    from cases.selectors import awaiting_head, review_queue
     from org.models import User
 
-    assert CaseApproval.objects.filter(status="pending", kind="filing").count() == 1
+    pending = CaseApproval.objects.filter(status="pending", kind="filing")
+    assert pending.count() == 2  # one asked yesterday; one past its limitation, with the legal reviewers (XF-036)
+    late = pending.get(details__limitation_review="pending").case
+    assert late.status == "clue" and late in review_queue()
     assert any("立案审批" in what for _c, what in awaiting_head(User.objects.get(username="zfj_head")))
     assert not Case.objects.filter(filed_on__isnull=False).exclude(filing_approved_by__role="agency_head").exists()
     assert Case.objects.filter(referring_department__isnull=False, referral_feedback_on__isnull=False).exists()
