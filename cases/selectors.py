@@ -332,7 +332,7 @@ def review_queue() -> QuerySet[Case]:
         (Q(status__in=before_filing) & Exists(limitation))
         | Q(status__in=AWAITING_REVIEW) & (
             Q(last_result__isnull=True)
-            | (~Q(last_result=LegalReview.Result.PASS) & Q(last_resubmitted_on__isnull=False))
+            | Q(last_resubmitted_on__isnull=False)
             | Q(heard_on__isnull=False, last_reviewed_on__lt=F("heard_on")))).filter(decided_on__isnull=True).select_related(
         "department", "item").annotate(
         decide_due=Subquery(decide.values("due_at")[:1]), review_due=Subquery(review.values("due_at")[:1])).order_by(

@@ -1154,8 +1154,10 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
                                            review_opinion="", waived_on=None, waiver_statement="",
                                            waiver_statement_sha256="")
     case.refresh_from_db()
-    # a review that returned or failed the previous proposal is answered by this one (XF-058)
-    _unanswered_reviews(case).update(resubmitted_on=on, resubmitted_by=actor if getattr(actor, "pk", None) else None)
+    # the reviews so far were of another proposal (or of the filing): this one is put to the reviewers — it answers
+    # a return or failure, and a pass no longer holds for it (XF-058 reviews the decision proposed)
+    case.legal_reviews.filter(resubmitted_on__isnull=True).update(
+        resubmitted_on=on, resubmitted_by=actor if getattr(actor, "pk", None) else None)
     _review_due(case, on)
     return case
 
@@ -1416,6 +1418,9 @@ def _gap(last: LegalReview | None, held: dt.date | None) -> str | None:
     if held and last.reviewed_on < held:
         return _("听证后须重新法制审核（上次审核%(reviewed)s早于听证%(held)s）") % {"reviewed": last.reviewed_on,
                                                                           "held": held}
+    if last.resubmitted_on is not None:  # passed, then the proposal was made anew (or it reviewed the filing)
+        return _("处理意见于%(on)s重新拟定，须重新法制审核（上次审核%(reviewed)s）") % {"on": last.resubmitted_on,
+                                                                         "reviewed": last.reviewed_on}
     return None
 
 

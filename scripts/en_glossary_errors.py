@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '处理意见于%(on)s重新拟定，须重新法制审核（上次审核%(reviewed)s）': 'The proposed decision was made anew on %(on)s and must be reviewed again (last review %(reviewed)s)',
     '本案处罚决定不予公开或尚未作出': "This case's penalty decision is not to be published or has not been made",
     '当事人为未成年人，不予公开': 'The party is a minor: not published',
     '日期须在证据收集日期（%(collected)s）至今天之间': 'The date must lie between the day the evidence was collected (%(collected)s) and today',

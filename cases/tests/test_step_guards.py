@@ -17,6 +17,7 @@ from cases.tests.helpers import (
     D,
     file_case,
     head_of,
+    notice,
     open_case,
     propose,
     ready_for_notice,
@@ -219,3 +220,42 @@ def test_XF_073_a_remedy_is_registered_by_the_body_against_a_decision_or_a_measu
     S.remedy_file(actor=cw.bureau_officer, case=case, kind="litigation", body="常山县人民法院", filed_on=D(2026, 3, 25))
     assert case.remedies.count() == 1
 
+
+
+def test_XF_058_a_proposal_made_anew_after_a_passing_review_is_reviewed_again(cw):
+    """The review is of the decision proposed: a new proposal (here after the party's statement, a different
+    fine) puts the case back to the reviewers, and the earlier pass no longer lets the head decide."""
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(60000))
+    review_pass(cw, case, on=D(2026, 3, 17))
+    notice(cw, case, on=D(2026, 3, 18))
+    propose(cw, case, on=D(2026, 3, 19), fine=Decimal(70000))  # 重新拟定处罚, to be told again
+    case.refresh_from_db()
+    assert case in review_queue() and S.awaiting_review(case)
+    assert "legal_review" in _offered(case, cw.legal_reviewer) and "legal_review_again" not in _offered(case, cw.legal_reviewer)
+    assert Deadline.objects.filter(object_id=str(case.pk), kind="case.legal_review", state="open").exists()
+    notice(cw, case, on=D(2026, 3, 20))
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 20), statement=b"%PDF-1.4 waiver")
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(70000))
+    assert exc.value.rule == "XF-058" and "处理意见于2026-03-19重新拟定，须重新法制审核（上次审核2026-03-17）" in exc.value.message
+    review_pass(cw, case, on=D(2026, 3, 21))
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(70000))
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
+
+
+def test_XF_036_the_limitation_review_is_not_the_decisions_review(cw):
+    """The review that passed the filing's limitation citation does not review the decision proposed later."""
+    from cases.tests.helpers import investigate, to_review
+
+    case = _late_clue(cw)
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), basis="有违法事实",
+                        limitation_citation="《税收征收管理法》第八十六条")
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="援引正确", on=D(2026, 3, 6),
+                          checklist={c: True for c in CHECKS})
+    S.case_file(actor=head_of(cw.zf), case=case, on=D(2026, 3, 6))
+    investigate(cw, case)
+    to_review(cw, case)
+    propose(cw, case, fine=Decimal(60000))
+    case.refresh_from_db()
+    assert case in review_queue() and S._review_gap(case).startswith("处理意见于2026-03-17重新拟定，须重新法制审核")
