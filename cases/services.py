@@ -1047,11 +1047,29 @@ def evidence_verify(*, actor, evidence: Evidence, on: dt.date) -> Evidence:
     return evidence
 
 
+# 回避 (XF-043) concerns whoever handles the case, from the clue (officers are assigned then) until the decision
+RECUSABLE = BEFORE_FILING + (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.INVESTIGATION_CLOSED, CaseStatus.REVIEW,
+                             CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_REQUESTED,
+                             CaseStatus.HEARING_SCHEDULED, CaseStatus.HEARING_CLOSED)
+
+
 @transaction.atomic
 def recusal_apply(*, actor, case: Case, officer: Officer, applicant: str, reason: str, on: dt.date) -> Recusal:
-    """XF-043: by the party or self-declared. The investigation is not paused."""
+    """XF-043: by the party or self-declared, about an officer handling the case, while it is handled (from the
+    clue to the decision), recorded by its handlers. The investigation is not paused."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _guard(case.status in RECUSABLE, "XF-043",
+           _("回避申请在作出决定前提出（本案：%(status)s）") % {"status": case.get_status_display()})
+    if not case.case_officers.filter(officer=officer, released_on__isnull=True).exists():
+        raise ValidationFailed(_("%(name)s不是本案承办人员") % {"name": officer.name},
+                               errors={"officer": [_("只能申请本案承办人员回避")]})
+    if case.recusals.filter(officer=officer, granted__isnull=True).exists():
+        raise ValidationFailed(_("对%(name)s的回避申请尚待决定") % {"name": officer.name},
+                               errors={"officer": [_("已有待决定的回避申请")]})
     if not reason.strip():
         raise ValidationFailed(_("请写明回避理由"), errors={"reason": [_("不能为空")]})
+    _check_step_date(case, on)
     r = Recusal.objects.create(case=case, officer=officer, applicant=applicant, reason=reason, applied_on=on)
     audit_log(actor=actor, action="cases.recusal.apply", obj=r, after={"officer": officer.pk, "applicant": applicant})
     return r
@@ -1061,6 +1079,12 @@ def recusal_apply(*, actor, case: Case, officer: Officer, applicant: str, reason
 def recusal_decide(*, actor, recusal: Recusal, granted: bool, on: dt.date) -> Recusal:
     """XF-043: the agency head decides; the investigation is not paused meanwhile."""
     _require_head(actor, recusal.case, "XF-043", pgettext("action", "回避"))
+    _guard(recusal.case.status in RECUSABLE, "XF-043",
+           _("回避申请在作出决定前决定（本案：%(status)s）") % {"status": recusal.case.get_status_display()})
+    _check_step_date(recusal.case, on)
+    if on < recusal.applied_on:
+        raise ValidationFailed(_("决定日期早于申请日期（%(applied)s）") % {"applied": recusal.applied_on},
+                               errors={"on": [_("不能早于%(applied)s") % {"applied": recusal.applied_on}]})
     moved = Recusal.objects.filter(pk=recusal.pk, granted__isnull=True).update(granted=granted, decided_by=actor,
                                                                                decided_on=on)
     if not moved:
@@ -1893,6 +1917,8 @@ def reminder_serve(*, actor, case: Case, served_on: dt.date) -> Case:
     """QZ-035-037: the written 催告 — deadline, amount (with surcharge), method, and the right to be heard."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    _guard(case.status == CaseStatus.OVERDUE, "QZ-046-053-054",
+           _("催告书在罚款逾期未缴后送达（本案：%(status)s）") % {"status": case.get_status_display()})
     amount = case.final_fine + current_surcharge(case, served_on)
     from core.workdays import add_working_days
 
@@ -1911,6 +1937,8 @@ def court_apply(*, actor, case: Case, applied_on: dt.date) -> Case:
     within 3 months of the end of the litigation period."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    _guard(case.status == CaseStatus.REMINDED, "QZ-046-053-054",
+           _("申请强制执行须在催告后（本案：%(status)s）") % {"status": case.get_status_display()})
     recon = case.remedies.filter(kind="reconsideration").exclude(result=RemedyResult.PENDING).order_by("-closed_on").first()
     opens, closes = rules.court_application_window(served_on=case.served_on, reminder_served_on=case.reminder_served_on,
                                                    reconsideration_decided_on=recon.closed_on if recon else None)

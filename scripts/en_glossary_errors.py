@@ -4,6 +4,16 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '回避申请在作出决定前提出（本案：%(status)s）': 'A recusal is applied for before the decision (this case: %(status)s)',
+    '%(name)s不是本案承办人员': '%(name)s is not an officer of this case',
+    '只能申请本案承办人员回避': "only the case's own officers can be recused",
+    '对%(name)s的回避申请尚待决定': 'An application for the recusal of %(name)s is still to be decided',
+    '已有待决定的回避申请': 'an application is still to be decided',
+    '回避申请在作出决定前决定（本案：%(status)s）': 'A recusal is decided before the decision (this case: %(status)s)',
+    '决定日期早于申请日期（%(applied)s）': 'The decision date is before the application date (%(applied)s)',
+    '不能早于%(applied)s': 'may not be before %(applied)s',
+    '催告书在罚款逾期未缴后送达（本案：%(status)s）': 'A reminder is served once the fine is overdue (this case: %(status)s)',
+    '申请强制执行须在催告后（本案：%(status)s）': 'Enforcement is applied for after the reminder (this case: %(status)s)',
     '处理意见于%(on)s重新拟定，须重新法制审核（上次审核%(reviewed)s）': 'The proposed decision was made anew on %(on)s and must be reviewed again (last review %(reviewed)s)',
     '本案处罚决定不予公开或尚未作出': "This case's penalty decision is not to be published or has not been made",
     '当事人为未成年人，不予公开': 'The party is a minor: not published',

@@ -24,7 +24,8 @@ from core.exceptions import ApplicationError
 ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "propose_big",
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
            "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report", "assist", "exclude", "publish", "resubmit", "withdraw_proposal",
-           "remedy", "spot_file", "withdraw_publication"]
+           "remedy", "spot_file", "withdraw_publication", "deferral", "overdue", "reminder", "close_request",
+           "correction_check", "recusal_apply", "archive"]
 START = dt.date(2026, 3, 6)
 
 
@@ -99,6 +100,22 @@ def run_step(w, case, action, day, amount):
         S.spot_file_with_agency(actor=a, case=case, on=day)
     elif action == "withdraw_publication":
         S.publication_withdraw(actor=a, case=case, on=day, reason="复议决定撤销")
+    elif action == "deferral":
+        case.refresh_from_db()
+        S.deferral_approve(actor=w.zf_head, case=case, reason="经济困难", on=day,
+                           schedule=[(day + dt.timedelta(days=30), case.final_fine or Decimal(amount))])
+    elif action == "overdue":
+        S.mark_overdue(case=case, on=day)
+    elif action == "reminder":
+        S.reminder_serve(actor=a, case=case, served_on=day)
+    elif action == "close_request":
+        S.case_close_request(actor=a, case=case, on=day, reason="已履行")
+    elif action == "correction_check":
+        S.correction_check_record(actor=a, case=case, on=day, corrected=True, note="已改正")
+    elif action == "recusal_apply":
+        S.recusal_apply(actor=a, case=case, officer=w.o1, applicant="当事人", reason="承办人员与当事人有利害关系", on=day)
+    elif action == "archive":
+        S.case_archive(actor=a, case=case, on=day)
 
 
 def assert_lawful(w, case: Case):
@@ -136,14 +153,17 @@ OFFERED_AS = {"assign": ("assign",), "assign2": ("assign",), "file": ("file",), 
               "decide_heavier": ("decide",), "serve": ("serve",), "pay": ("payment",), "crime_report": ("crime_report",),
               "assist": ("assist_request",), "exclude": ("publication_exclude",), "publish": ("publish",),
               "resubmit": ("review_resubmit",), "withdraw_proposal": ("proposal_withdraw",), "remedy": ("remedy_file",),
-              "spot_file": ("spot_file",), "withdraw_publication": ("withdraw",)}
+              "spot_file": ("spot_file",), "withdraw_publication": ("withdraw",),
+              "deferral": ("deferral",), "overdue": ("overdue",), "reminder": ("reminder",),
+              "close_request": ("close_request", "close"), "correction_check": ("correction_check",),
+              "recusal_apply": ("recusal_apply",), "archive": ("archive",)}
 
 
 def offered_to(w, case, action) -> set[str]:
     from cases.steps import steps_for
 
     user = {"review_pass": w.legal_reviewer, "review_return": w.legal_reviewer, "decide": w.zf_head,
-            "decide_heavier": w.zf_head, "exclude": w.zf_head}.get(action, w.bureau_officer)
+            "decide_heavier": w.zf_head, "exclude": w.zf_head, "deferral": w.zf_head}.get(action, w.bureau_officer)
     return {s.key for s in steps_for(case, user)}
 
 

@@ -259,3 +259,44 @@ def test_XF_036_the_limitation_review_is_not_the_decisions_review(cw):
     propose(cw, case, fine=Decimal(60000))
     case.refresh_from_db()
     assert case in review_queue() and S._review_gap(case).startswith("处理意见于2026-03-17重新拟定，须重新法制审核")
+
+
+def test_QZ_046_053_054_a_reminder_or_court_application_only_in_their_order(cw, client):
+    """A 催告书 on a case with no fine overdue was a TypeError — a 500 — before it reached the state check."""
+    case = ready_for_notice(cw)
+    with pytest.raises(RuleViolation) as exc:
+        S.reminder_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 20))
+    assert exc.value.rule == "QZ-046-053-054" and "逾期未缴后" in exc.value.message
+    with pytest.raises(RuleViolation) as exc:
+        S.court_apply(actor=cw.bureau_officer, case=case, applied_on=D(2026, 3, 20))
+    assert exc.value.rule == "QZ-046-053-054"
+    assert not case.documents.filter(doc_type="reminder").exists()
+
+
+def test_XF_043_recusal_of_an_officer_of_the_case_recorded_by_its_handlers(cw):
+    clue = open_case(cw)
+    S.case_assign(actor=cw.bureau_officer, case=clue, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
+    with pytest.raises(NotPermitted):  # not this body's officer
+        S.recusal_apply(actor=cw.huibu_officer, case=clue, officer=cw.o1, applicant="当事人", reason="亲属关系",
+                        on=D(2026, 3, 7))
+    with pytest.raises(ValidationFailed) as exc:  # not an officer of the case
+        S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o3, applicant="当事人", reason="亲属关系",
+                        on=D(2026, 3, 7))
+    assert "officer" in exc.value.errors
+    assert "recusal_apply" in _offered(clue, cw.bureau_officer)  # officers are assigned from the clue on
+    r = S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o1, applicant="当事人", reason="亲属关系",
+                        on=D(2026, 3, 7))
+    with pytest.raises(ValidationFailed):  # one pending application per officer
+        S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o1, applicant="本人", reason="同学关系",
+                        on=D(2026, 3, 7))
+    with pytest.raises(ValidationFailed) as exc:
+        S.recusal_decide(actor=head_of(cw.zf), recusal=r, granted=True, on=D(2026, 3, 6))
+    assert "on" in exc.value.errors
+    S.recusal_decide(actor=head_of(cw.zf), recusal=r, granted=True, on=D(2026, 3, 8))
+    assert clue.case_officers.get(officer=cw.o1).released_on == D(2026, 3, 8)
+    decided = ready_to_decide(cw, n=2)
+    S.case_decide(actor=cw.zf_head, case=decided, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    with pytest.raises(RuleViolation) as exc:
+        S.recusal_apply(actor=cw.bureau_officer, case=decided, officer=cw.o1, applicant="当事人", reason="亲属关系",
+                        on=D(2026, 3, 24))
+    assert exc.value.rule == "XF-043"
