@@ -1865,13 +1865,23 @@ def current_surcharge(case: Case, on: dt.date) -> Decimal:
     return rules.surcharge(fine=case.final_fine, due_on=case.payment_due, on=on, paused=_pauses(case))
 
 
+def deferral_blocker(case: Case) -> Blocker:
+    """Why no deferral or instalments can be approved now (XF-066), or None: a fine decided (served, or decided
+    on the spot), unpaid, within its payment period — once it has run out the case is 逾期未履行."""
+    if case.final_fine is None or case.paid_on is not None:
+        return "XF-066", _("只有未缴清的罚款可以延期或分期")
+    if case.status not in (CaseStatus.SERVED, CaseStatus.SPOT_DECIDED):
+        return "XF-066", _("延期或分期在罚款缴纳期限内批准（本案：%(status)s）") % {"status": case.get_status_display()}
+    return None
+
+
 @transaction.atomic
 def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.date, Decimal]], on: dt.date) -> Deferral:
     """XF-066: deferred or instalment payment for a party in real difficulty, approved by the agency — its
     head records the approval (``approved_by``)."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-066", pgettext("action", "延期或分期缴纳罚款"))
-    _guard(case.final_fine is not None and case.paid_on is None, "XF-066", _("只有未缴清的罚款可以延期或分期"))
+    _deny(deferral_blocker(case))
     total = sum((Decimal(a) for _d, a in schedule), Decimal(0))
     _guard(total == case.final_fine, "XF-066", _("分期金额合计%(total)s元与罚款%(final_fine)s元不符")
                                                  % {"total": total, "final_fine": case.final_fine})
@@ -1887,10 +1897,19 @@ def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.
     return deferral
 
 
+def overdue_blocker(case: Case) -> Blocker:
+    """Why the case cannot be marked 逾期未履行 now (XF-072), or None: a fine decided and served (or decided on
+    the spot), unpaid; the day must also be after its period (:func:`mark_overdue`)."""
+    if case.status not in (CaseStatus.SERVED, CaseStatus.SPOT_DECIDED) or case.payment_due is None or case.paid_on:
+        return "XF-072", _("尚未逾期")
+    return None
+
+
 @transaction.atomic
 def mark_overdue(*, case: Case, on: dt.date) -> Case:
     case.refresh_from_db()
-    _guard(case.payment_due is not None and on > case.payment_due and case.paid_on is None, "XF-072", _("尚未逾期"))
+    _deny(overdue_blocker(case))
+    _guard(on > case.payment_due, "XF-072", _("尚未逾期"))
     return _transition(case, CaseStatus.OVERDUE, actor=None, on=on, **said_as("reason", gettext_noop("逾期未缴纳罚款，开始加处罚款")))
 
 
@@ -2009,11 +2028,20 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
     return remedy
 
 
+def _check_remedy_date(remedy: Remedy, on: dt.date, field: str) -> None:
+    """A remedy's later step is dated from its filing to today."""
+    today = clock.now().astimezone(LOCAL).date()
+    if not remedy.filed_on <= on <= today:
+        raise ValidationFailed(_("日期须在申请/起诉日期（%(filed)s）至今天之间") % {"filed": remedy.filed_on},
+                               errors={field: [_("不能早于%(filed)s或晚于今天") % {"filed": remedy.filed_on}]})
+
+
 @transaction.atomic
 def remedy_forward(*, actor, remedy: Remedy, on: dt.date) -> Remedy:
     """FY-022-032: the agency keeps its decision and forwards the application to the reconsideration body."""
     _require_handler(actor, remedy.case)
     _guard(remedy.via_agency, "FY-022-032", _("该申请不是通过本机关提交的"))
+    _check_remedy_date(remedy, on, "on")
     moved = Remedy.objects.filter(pk=remedy.pk, forwarded_on__isnull=True, closed_on__isnull=True).update(forwarded_on=on)
     if not moved:
         raise InvalidTransition(_("该申请已转送或已办结"), errors={"remedy": [_("已处理")]})
@@ -2026,8 +2054,13 @@ def remedy_forward(*, actor, remedy: Remedy, on: dt.date) -> Remedy:
 @transaction.atomic
 def remedy_close(*, actor, remedy: Remedy, result: str, closed_on: dt.date) -> Remedy:
     """The outcome; a changed, revoked, illegal or void decision that was published is withdrawn within
-    3 working days (XF-048-039)."""
-    Remedy.objects.filter(pk=remedy.pk).update(result=result, closed_on=closed_on)
+    3 working days (XF-048-039). Recorded once, by the deciding body's officers, dated from the filing to today."""
+    _require_handler(actor, remedy.case)
+    if result not in RemedyResult.values or result == RemedyResult.PENDING:
+        raise ValidationFailed(_("请选择复议或诉讼的结果"), errors={"result": [_("请选择")]})
+    _check_remedy_date(remedy, closed_on, "closed_on")
+    if not Remedy.objects.filter(pk=remedy.pk, closed_on__isnull=True).update(result=result, closed_on=closed_on):
+        raise InvalidTransition(_("该复议或诉讼已登记结果"), errors={"remedy": [_("已办结")]})
     remedy.refresh_from_db()
     _close_deadlines(remedy.case, f"case.remedy_forward.{remedy.pk}", closed_on)  # corrected by the agency itself
     pub = Publication.objects.filter(case=remedy.case, published_on__isnull=False, withdrawn_on__isnull=True).first()
@@ -2427,11 +2460,17 @@ def spot_file_with_agency(*, actor, case: Case, on: dt.date) -> Case:
 @transaction.atomic
 def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = None, deposited_on: dt.date | None = None
                   ) -> Payment:
-    """XF-070-071: officer → agency, agency → bank, each within 2 working days; in that order, once each."""
+    """XF-070-071: officer → agency, agency → bank, each within 2 working days; in that order, once each, not
+    in the future — only a fine collected on the spot (with its receipt); a fine paid at the bank is banked."""
     _require_handler(actor, payment.case)
     payment.refresh_from_db()
+    _guard(bool(payment.receipt_no), "XF-070-071", _("只有当场收缴的罚款须交回行政机关、缴付指定银行"))
     if not handed_over_on and not deposited_on:
         raise ValidationFailed(_("请填写交回或缴存日期"), errors={"handed_over_on": [_("不能都为空")]})
+    today = clock.now().astimezone(LOCAL).date()
+    for field, value in (("handed_over_on", handed_over_on), ("deposited_on", deposited_on)):
+        if value and value > today:
+            raise ValidationFailed(_("日期%(on)s晚于今天") % {"on": value}, errors={field: [_("不能晚于今天")]})
     if handed_over_on:
         _guard(payment.handed_over_on is None, "XF-070-071", _("已登记交回"), field="handed_over_on")
         _guard(handed_over_on >= payment.paid_on, "XF-070-071", _("交回日期不能早于收缴日期"), field="handed_over_on")

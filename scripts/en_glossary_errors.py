@@ -4,6 +4,13 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '延期或分期在罚款缴纳期限内批准（本案：%(status)s）': 'A deferral or instalments are approved within the payment period (this case: %(status)s)',
+    '只有当场收缴的罚款须交回行政机关、缴付指定银行': 'Only a fine collected on the spot is handed to the agency and banked',
+    '请选择复议或诉讼的结果': 'Choose the outcome of the reconsideration or lawsuit',
+    '该复议或诉讼已登记结果': 'The outcome of this reconsideration or lawsuit is already recorded',
+    '已办结': 'concluded',
+    '日期须在申请/起诉日期（%(filed)s）至今天之间': 'The date must lie between the application or filing date (%(filed)s) and today',
+    '不能早于%(filed)s或晚于今天': 'may not be before %(filed)s or after today',
     '回避申请在作出决定前提出（本案：%(status)s）': 'A recusal is applied for before the decision (this case: %(status)s)',
     '%(name)s不是本案承办人员': '%(name)s is not an officer of this case',
     '只能申请本案承办人员回避': "only the case's own officers can be recused",

@@ -228,3 +228,65 @@ def test_the_lawful_sequence_does_reach_a_decision(cw, _):
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED
     assert_lawful(cw, case)
+
+
+SPOT_ACTIONS = ["pay", "cash_in", "deposit", "spot_file", "remedy", "remedy_via_agency", "remedy_forward", "remedy_close",
+                "close", "archive", "publish", "exclude", "overdue", "reminder", "court", "deferral",
+                "withdraw_publication"]
+SPOT_OFFERED_AS = {**OFFERED_AS, "cash_in": ("cash",), "deposit": ("cash",), "remedy_via_agency": ("remedy_file",),
+                   "remedy_forward": ("remedy_forward",), "remedy_close": ("remedy_close",), "close": ("close",)}
+
+
+def run_spot_step(w, case, action, day, amount) -> bool:
+    """Take the action; False when there is nothing to take it on (no payment, no remedy yet)."""
+    a = w.bureau_officer
+    payment = case.payments.first()
+    remedy = case.remedies.order_by("-id").first()
+    if (action in ("cash_in", "deposit") and payment is None) or (action.startswith("remedy_") and action != "remedy_via_agency"
+                                                                  and remedy is None):
+        return False
+    if action == "cash_in":
+        S.cash_handover(actor=a, payment=payment, handed_over_on=day)
+    elif action == "deposit":
+        S.cash_handover(actor=a, payment=payment, deposited_on=day)
+    elif action in ("remedy", "remedy_via_agency"):
+        S.remedy_file(actor=a, case=case, kind="reconsideration", body="常山县人民政府", filed_on=day,
+                      via_agency=action == "remedy_via_agency")
+    elif action == "remedy_forward":
+        S.remedy_forward(actor=a, remedy=remedy, on=day)
+    elif action == "remedy_close":
+        S.remedy_close(actor=a, remedy=remedy, result="upheld", closed_on=day)
+    elif action == "close":
+        S.case_close(actor=a, case=case, on=day, reason="已履行")
+    elif action == "court":
+        S.court_apply(actor=a, case=case, applied_on=day)
+    else:
+        run_step(w, case, action, day, amount)
+    return True
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(cash=st.booleans(), steps=st.lists(st.tuples(st.sampled_from(SPOT_ACTIONS), st.integers(0, 20)), max_size=12))
+def test_an_on_the_spot_decision_takes_only_what_its_page_offers(cw, cash, steps):
+    """The simple procedure (当场处罚, XF-051–053) walked at random: what a service accepts was offered."""
+    from cases.choices import PartyKind
+    from cases.tests.helpers import at
+
+    case = S.spot_decide(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                         party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                         at=at(START), officers=[cw.o1, cw.o2], types=["fine"], fine=Decimal(50 if cash else 150),
+                         collected_on_spot=cash, receipt_no="浙财票0001" if cash else "")
+    day = START
+    for action, gap in steps:
+        day = day + dt.timedelta(days=gap)
+        case.refresh_from_db()
+        offered, before = offered_to(cw, case, action), case.status
+        try:
+            attempted = run_spot_step(cw, case, action, day, 150)
+        except ApplicationError:
+            pass
+        else:
+            assert not attempted or offered & set(SPOT_OFFERED_AS[action]), f"{action} accepted in {before}, not offered"
+            if attempted:
+                event(f"accepted: {action}")

@@ -300,3 +300,61 @@ def test_XF_043_recusal_of_an_officer_of_the_case_recorded_by_its_handlers(cw):
         S.recusal_apply(actor=cw.bureau_officer, case=decided, officer=cw.o1, applicant="当事人", reason="亲属关系",
                         on=D(2026, 3, 24))
     assert exc.value.rule == "XF-043"
+
+
+def _spot(cw, *, cash: bool):
+    from cases.choices import PartyKind
+    from cases.tests.helpers import at
+
+    return S.spot_decide(actor=cw.bureau_officer, department=cw.zf, item=cw.item_litter, party_kind=PartyKind.PERSON,
+                         party_name="张三", party_code="", party_address="天马街道", violation="乱扔垃圾", place="人民路",
+                         at=at(D(2026, 3, 9)), officers=[cw.o1, cw.o2], types=["fine"], fine=Decimal(50 if cash else 150),
+                         collected_on_spot=cash, receipt_no="浙财票0001" if cash else "")
+
+
+def test_XF_070_071_only_cash_collected_on_the_spot_is_handed_over(cw):
+    """A fine paid at the bank was accepted as handed over to the agency and banked again."""
+    case = _spot(cw, cash=False)
+    payment = S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(150), paid_on=D(2026, 3, 12))
+    with pytest.raises(RuleViolation) as exc:
+        S.cash_handover(actor=cw.bureau_officer, payment=payment, handed_over_on=D(2026, 3, 13))
+    assert exc.value.rule == "XF-070-071"
+    cash = _spot(cw, cash=True).payments.get()
+    with pytest.raises(ValidationFailed) as exc:
+        S.cash_handover(actor=cw.bureau_officer, payment=cash, handed_over_on=dt.date.today() + dt.timedelta(days=2))
+    assert "handed_over_on" in exc.value.errors
+    S.cash_handover(actor=cw.bureau_officer, payment=cash, handed_over_on=D(2026, 3, 10))
+    payment.refresh_from_db()
+    assert payment.handed_over_on is None and cash.__class__.objects.get(pk=cash.pk).handed_over_on == D(2026, 3, 10)
+
+
+def test_XF_066_deferral_within_the_payment_period_also_for_an_on_the_spot_fine(cw):
+    case = _spot(cw, cash=False)
+    head = head_of(cw.zf)
+    assert "deferral" in _offered(case, head)
+    S.deferral_approve(actor=head, case=case, reason="经济困难", on=D(2026, 3, 10),
+                       schedule=[(D(2026, 4, 10), Decimal(150))])
+    S.mark_overdue(case=case, on=D(2026, 4, 11))
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OVERDUE and "deferral" not in _offered(case, head)
+    with pytest.raises(RuleViolation) as exc:
+        S.deferral_approve(actor=head, case=case, reason="经济困难", on=D(2026, 4, 12), schedule=[(D(2026, 5, 10), Decimal(150))])
+    assert exc.value.rule == "XF-066" and "缴纳期限内" in exc.value.message
+
+
+def test_XF_073_a_remedy_outcome_is_recorded_once_by_the_body_with_a_real_result(cw):
+    case = _spot(cw, cash=False)
+    remedy = S.remedy_file(actor=cw.bureau_officer, case=case, kind="reconsideration", body="常山县人民政府",
+                           filed_on=D(2026, 3, 12))
+    with pytest.raises(NotPermitted):
+        S.remedy_close(actor=cw.huibu_officer, remedy=remedy, result="upheld", closed_on=D(2026, 4, 1))
+    for result, closed_on, field in (("pending", D(2026, 4, 1), "result"), ("won", D(2026, 4, 1), "result"),
+                                     ("upheld", D(2026, 3, 11), "closed_on")):
+        with pytest.raises(ValidationFailed) as exc:
+            S.remedy_close(actor=cw.bureau_officer, remedy=remedy, result=result, closed_on=closed_on)
+        assert field in exc.value.errors
+    S.remedy_close(actor=cw.bureau_officer, remedy=remedy, result="upheld", closed_on=D(2026, 4, 1))
+    with pytest.raises(InvalidTransition):  # once: a second outcome would rewrite the first
+        S.remedy_close(actor=cw.bureau_officer, remedy=remedy, result="revoked", closed_on=D(2026, 4, 2))
+    remedy.refresh_from_db()
+    assert (remedy.result, remedy.closed_on) == ("upheld", D(2026, 4, 1))
