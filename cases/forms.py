@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -413,15 +413,16 @@ class HearingHoldForm(StepForm):
     report = forms.CharField(label=_("听证报告"), widget=TEXT, required=False)
 
 
-CHECKLIST = ["执法主体合法", "执法人员具备资格", "事实清楚、证据确凿", "适用依据正确", "程序合法", "裁量适当",
-             "文书规范"]
+# the review's points, recorded in Chinese (the 审核表); each labelled in the reviewer's language
+CHECKLIST = [gettext_noop("执法主体合法"), gettext_noop("执法人员具备资格"), gettext_noop("事实清楚、证据确凿"),
+             gettext_noop("适用依据正确"), gettext_noop("程序合法"), gettext_noop("裁量适当"), gettext_noop("文书规范")]
 
 
 class LegalReviewForm(StepForm):
     on = forms.DateField(label=_("审核日期"))
     result = forms.ChoiceField(label=_("审核结论"), choices=LegalReview.Result.choices)
     opinion = forms.CharField(label=_("审核意见"), widget=TEXT)
-    checklist = forms.MultipleChoiceField(label=_("审核要点（勾选为符合）"), choices=[(c, c) for c in CHECKLIST],
+    checklist = forms.MultipleChoiceField(label=_("审核要点（勾选为符合）"), choices=[(c, _(c)) for c in CHECKLIST],
                                           required=False, widget=forms.CheckboxSelectMultiple)
 
 

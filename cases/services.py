@@ -1706,7 +1706,9 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
         "surcharge": "到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额（行政处罚法第七十二条）",
         "remedy": remedy.text, "agency": case.department.name, "date": str(decided_on),
         "order": f"{order_correction}（限{correction_due}前改正）" if order_correction else "",
-        "legal_review": "；".join(f"{r.reviewed_on} {recorded_display(r, 'result')}" for r in case.legal_reviews.all()),
+        # the review this decision rests on (XF-058), not the earlier ones of other proposals or of the filing
+        "legal_review": f"{last.reviewed_on} {recorded_display(last, 'result')}"
+        if (last := last_review(case)) is not None and _review_gap(case) is None else "",
         "collective": "；".join(f"{d.held_on} {d.conclusion}" for d in case.discussions.all()),
         "publication": "本决定将依法在政府网站公开" if case.publish else "",
         "discretion": f"{case.discretion_band.standard}：{case.discretion_band.level}" if case.discretion_band_id else "",

@@ -766,4 +766,11 @@ EN_MORE = {
     '立案前必审（追责时效）': 'Before filing (limitation period)',
     '援引“法律另有规定”的追责时效（XF-036）': 'Limitation period: a law providing otherwise is cited (XF-036)',
     '（违法行为 %(act)s，发现 %(found)s）': '(act %(act)s, discovered %(found)s)',
+    '执法主体合法': 'The enforcing body has the power',
+    '执法人员具备资格': 'The officers are qualified',
+    '事实清楚、证据确凿': 'Facts clear, evidence conclusive',
+    '适用依据正确': 'Legal basis correctly applied',
+    '程序合法': 'Procedure lawful',
+    '裁量适当': 'Discretion appropriate',
+    '文书规范': 'Documents in order',
 }

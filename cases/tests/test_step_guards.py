@@ -71,6 +71,11 @@ def test_XF_036_a_law_providing_otherwise_goes_to_legal_review_before_the_head_f
     assert case.shown_label in queue and "立案前必审（追责时效）" in queue
     form = client.get(reverse("cases:step", args=[case.pk, "legal_review"])).content.decode()
     assert "《税收征收管理法》第八十六条" in form and "待法制审核" in form  # what the reviewers review
+    client.cookies["django_language"] = "en"
+    form = client.get(reverse("cases:step", args=[case.pk, "legal_review"])).content.decode()
+    assert "Limitation period: a law providing otherwise is cited (XF-036)" in form and "Awaiting legal review" in form
+    assert 'value="事实清楚、证据确凿"' in form and "Facts clear, evidence conclusive" in form  # recorded in Chinese
+    client.cookies["django_language"] = "zh-hans"
     with pytest.raises(RuleViolation) as exc:
         S.case_file(actor=head, case=case, on=D(2026, 3, 7))
     assert exc.value.rule == "XF-036"
@@ -242,6 +247,8 @@ def test_XF_058_a_proposal_made_anew_after_a_passing_review_is_reviewed_again(cw
     review_pass(cw, case, on=D(2026, 3, 21))
     S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(70000))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.DECIDED
+    decision = case.documents.get(doc_type="decision")
+    assert decision.fields["legal_review"] == "2026-03-21 通过"  # the review it rests on, not the superseded one
 
 
 def test_XF_036_the_limitation_review_is_not_the_decisions_review(cw):
