@@ -202,10 +202,12 @@ def route_event(*, event: Event, actor=None, exclude_departments: set[int] | Non
     return event.decisions.order_by("-at", "-id").first()
 
 
-# 人工分拨 takes a report from triage or after a return, or re-routes one in work. Not a duplicate (unlink it
-# first: routing it would leave it linked and counted as 附议), a dispute (the guidance office's ruling routes
-# it) or a closed report (the reporter reopens it; found by dispatch/tests/test_event_properties.py).
-HAND_ROUTABLE = {EventStatus.TRIAGE, EventStatus.RETURNED, EventStatus.ROUTED, EventStatus.ACCEPTED}
+# 人工分拨 takes a report from triage or after a return. One in work is moved by 流转 (instruction_transfer), which
+# keeps its instruction's history — as the report's page offers (until 2026-12-07 this also re-routed one in work,
+# cancelling its instruction, which no page offered). Not a duplicate (unlink it first: routing it would leave it
+# linked and counted as 附议), a dispute (the guidance office's ruling routes it) or a closed report (the reporter
+# reopens it; found by dispatch/tests/test_event_properties.py).
+HAND_ROUTABLE = {EventStatus.TRIAGE, EventStatus.RETURNED}
 
 
 @transaction.atomic
@@ -225,6 +227,8 @@ def triage_assign(*, actor, event: Event, department: Department, team: Team | N
             message = _("职责争议由指导办裁定，裁定即分派")
         elif event.status == EventStatus.CLOSED:
             message = _("已办结的事件由报告人申请重新处理；问题再次出现的，按新事件办理")
+        elif event.status in (EventStatus.ROUTED, EventStatus.ACCEPTED):
+            message = _("该事件已分派给%(department)s，改由其他单位办理请使用流转") % {"department": event.department}
         else:
             message = _("当前状态（%(status)s）不能人工分拨") % {"status": event.get_status_display()}
         raise InvalidTransition(message, errors={"status": [event.get_status_display()]})

@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '该事件已分派给%(department)s，改由其他单位办理请使用流转': 'This report is with %(department)s: to move it to another body, transfer it (流转)',
     '延期或分期在罚款缴纳期限内批准（本案：%(status)s）': 'A deferral or instalments are approved within the payment period (this case: %(status)s)',
     '只有当场收缴的罚款须交回行政机关、缴付指定银行': 'Only a fine collected on the spot is handed to the agency and banked',
     '请选择复议或诉讼的结果': 'Choose the outcome of the reconsideration or lawsuit',

@@ -134,3 +134,55 @@ def test_no_sequence_of_actions_leaves_a_dishonest_record(iw, steps):
         reached |= set(Event.objects.filter(pk__in=[e.pk for e in events]).values_list("status", flat=True))
     for status in sorted(reached):
         event(f"reached {status}")  # --hypothesis-show-statistics: which states the sequences reach
+
+
+# the form on the report's page that takes each step; 重新处理 and 评价 are the reporter's, on the ticket page
+PAGE_ACTION = {"sign": "sign", "feedback": "feedback", "verify_pass": "verify", "verify_fail": "verify",
+               "return": "return", "route_tianma": "assign", "route_bureau": "assign", "transfer": "transfer",
+               "merge": "merge", "unmerge": "unmerge", "rule": "rule"}
+
+
+def offered_on_page(client, w, event, who) -> set[str]:
+    """The steps the report's page offers ``who``: the actions its forms post to (nothing if it is not theirs)."""
+    import re
+
+    from django.urls import reverse
+
+    client.force_login(getattr(w, who))
+    page = client.get(reverse("intake:event", args=[event.pk]))
+    if page.status_code != 200:
+        return set()
+    prefix = reverse("intake:action", args=[event.pk, "x"])[:-2]
+    return set(re.findall(re.escape(prefix) + r"(\w+)/", page.content.decode()))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS), st.sampled_from([0, 0, 0, 1, 2]),
+                                st.integers(0, 2)), min_size=4, max_size=30))
+def test_what_a_service_accepts_was_offered_on_the_reports_page(iw, client, steps):
+    """The report's page and the dispatch services read the rules alike: a step a service took was offered, on
+    that report's page, to the person who took it."""
+    Event.objects.update(received_at=clock.now() - dt.timedelta(days=365))
+    x, y = iw.tianma_point
+    events = [report(iw, text="人民路12号门口有人占道摆摊经营", lng=x, lat=y),
+              report(iw, text="文峰路共享单车乱停放堵塞人行道", lng=x + 0.004, lat=y + 0.004, category_code=None),
+              report(iw, channel="inspection", actor=iw.bureau_officer, text="巡查发现定阳路违规户外广告",
+                     lng=x - 0.004, lat=y - 0.004, category_code=None)]
+    for action, who, i, j in steps:
+        e = Event.objects.get(pk=events[i].pk)
+        if action == "advance":
+            action, who = NEXT.get(e.status, "sign"), "right"
+        if who == "right":
+            who = RIGHT.get(action) or ("bureau_officer" if e.department_id == iw.zf.pk else "tianma_officer")
+        offered, before = offered_on_page(client, iw, e, who), e.status
+        history = e.transitions.count(), e.instructions.count(), Dispute.objects.filter(event=e).count()
+        try:
+            run_step(iw, events, action, who, i, j)
+        except ApplicationError:
+            continue
+        e.refresh_from_db()
+        changed = (e.transitions.count(), e.instructions.count(), Dispute.objects.filter(event=e).count()) != history
+        if action in PAGE_ACTION and changed:
+            assert PAGE_ACTION[action] in offered, f"{who} took {action} on a {before} report; the page offered {offered}"
+            event(f"accepted: {action}")
