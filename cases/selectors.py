@@ -435,3 +435,8 @@ def limitation_review_of(approval: CaseApproval | None) -> LegalReview | None:
     """The legal review that answered a filing request's "法律另有规定" limitation citation (XF-036), if any."""
     done = (approval.details or {}).get("limitation_review") if approval is not None else None
     return LegalReview.objects.filter(pk=done).first() if isinstance(done, int) else None
+
+
+def pending_requests(case: Case) -> QuerySet[CaseApproval]:
+    """What the case's officers asked the head and is not yet decided (立案、结案、措施 …), oldest first."""
+    return case.approvals.filter(status=CaseApproval.Status.PENDING).select_related("requested_by").order_by("id")

@@ -100,6 +100,7 @@ def case_detail(request, pk):
     return render(request, "cases/case_detail.html", {
         "c": case, "deadlines": S.case_deadlines(case), "transitions": case.transitions.all(),
         "reviews": case.legal_reviews.select_related("reviewer"),
+        "pending_requests": selectors.pending_requests(case),
         "assists": case.assistance_requests.select_related("to_department", "deadline"),
         "hearings": case.hearings.select_related("presider"),
         "publication": Publication.objects.filter(case=case).first(),

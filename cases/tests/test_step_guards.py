@@ -59,6 +59,8 @@ def test_XF_036_a_law_providing_otherwise_goes_to_legal_review_before_the_head_f
     assert asked.status_code == 302, asked.content.decode()[-1500:]
     approval = case.approvals.get(kind=CaseApproval.Kind.FILING)
     assert approval.details[S.LIMITATION_REVIEW] == "pending"
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "待负责人决定：立案审批（2026-03-06）" in page and "待法制审核" in page  # why 立案 is not offered again
     clock = Deadline.objects.get(object_id=str(case.pk), kind="case.legal_review", state=Deadline.State.OPEN)
     assert clock.rule == "XF-058"
 
