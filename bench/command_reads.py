@@ -1,7 +1,7 @@
 """Benchmark the command centre's reads on whatever database is configured (the demo by default):
 the map points (open, 7, 30 and 365 days), the 考评 selector over a year, 我的待办 for the guidance
 office and the event-list CSV export (every event); then a case officer's home page, the case register and
-its CSV export, rendered whole (bytes as the rows); and the public pages a visitor opens (执法公示, the
+its CSV export, and the legal reviewer's queue, rendered whole (bytes as the rows); and the public pages a visitor opens (执法公示, the
 officer register, the catalogue and a search of it, a document check). Prints, for each, the rows, the number
 of SQL queries and the median of five runs after one warm-up.
 
@@ -113,6 +113,12 @@ def run():
         for label, path in (("home page (bureau officer)", "/"), ("案件台账 page 1 (bureau officer)", "/cases/list/"),
                             ("案件台账 CSV export (bureau officer)", "/cases/list/export.csv")):
             measure(label, lambda p=path: _body(client.get(p, HTTP_HOST="127.0.0.1")), len)
+    # the legal reviewer's queue (XF-058, and XF-036 before filing), rendered whole
+    reviewer = users.filter(username="fazhi").first() or users.filter(role="legal_reviewer").first()
+    if reviewer is not None:
+        client = Client()
+        client.force_login(reviewer)
+        measure("法制审核队列 (legal reviewer)", lambda: _body(client.get("/cases/reviews/", HTTP_HOST="127.0.0.1")), len)
     # what anyone may open without logging in (执法公示, SX-1), rendered whole for a visitor
     visitor = Client()
     for label, path in (("执法公示 /public/ (visitor)", "/public/"),
