@@ -46,12 +46,29 @@ OPEN_CLOCKS = {Instruction.Status.ISSUED: {"instruction.sign", "instruction.feed
                Instruction.Status.SIGNED: {"instruction.feedback"}}
 
 
-def run_step(w, events, action, who, i, j):
-    e = Event.objects.get(pk=events[i].pk)
+def three_reports(w) -> list[Event]:
+    """Each sequence starts from the same three reports; the last sequence's are moved back a year, out of the
+    duplicate window, so the new ones are not linked to them as 附议."""
+    Event.objects.update(received_at=clock.now() - dt.timedelta(days=365))
+    x, y = w.tianma_point
+    return [report(w, text="人民路12号门口有人占道摆摊经营", lng=x, lat=y),
+            report(w, text="文峰路共享单车乱停放堵塞人行道", lng=x + 0.004, lat=y + 0.004, category_code=None),
+            report(w, channel="inspection", actor=w.bureau_officer, text="巡查发现定阳路违规户外广告",
+                   lng=x - 0.004, lat=y - 0.004, category_code=None)]
+
+
+def resolve(w, e, action, who) -> tuple[str, str]:
+    """"advance" as the report's next ordinary step, "right" as whoever that step is for."""
     if action == "advance":
         action, who = NEXT.get(e.status, "sign"), "right"
     if who == "right":
         who = RIGHT.get(action) or ("bureau_officer" if e.department_id == w.zf.pk else "tianma_officer")
+    return action, who
+
+
+def run_step(w, events, action, who, i, j):
+    e = Event.objects.get(pk=events[i].pk)
+    action, who = resolve(w, e, action, who)
     actor = getattr(w, who)
     other = Event.objects.get(pk=events[j].pk)
     live = e.instructions.filter(status__in=LIVE).order_by("-issued_at").first()
@@ -115,14 +132,7 @@ def assert_honest(events):
 @given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS), st.sampled_from([0, 0, 0, 1, 2]),
                                 st.integers(0, 2)), min_size=4, max_size=40))
 def test_no_sequence_of_actions_leaves_a_dishonest_record(iw, steps):
-    # each sequence starts from the same three reports; the last sequence's are moved back a year, out of the
-    # duplicate window, so the new ones are not linked to them as 附议
-    Event.objects.update(received_at=clock.now() - dt.timedelta(days=365))
-    x, y = iw.tianma_point
-    events = [report(iw, text="人民路12号门口有人占道摆摊经营", lng=x, lat=y),
-              report(iw, text="文峰路共享单车乱停放堵塞人行道", lng=x + 0.004, lat=y + 0.004, category_code=None),
-              report(iw, channel="inspection", actor=iw.bureau_officer, text="巡查发现定阳路违规户外广告",
-                     lng=x - 0.004, lat=y - 0.004, category_code=None)]
+    events = three_reports(iw)
     assert_honest(events)
     reached = set()
     for action, who, i, j in steps:
@@ -163,18 +173,10 @@ def offered_on_page(client, w, event, who) -> set[str]:
 def test_what_a_service_accepts_was_offered_on_the_reports_page(iw, client, steps):
     """The report's page and the dispatch services read the rules alike: a step a service took was offered, on
     that report's page, to the person who took it."""
-    Event.objects.update(received_at=clock.now() - dt.timedelta(days=365))
-    x, y = iw.tianma_point
-    events = [report(iw, text="人民路12号门口有人占道摆摊经营", lng=x, lat=y),
-              report(iw, text="文峰路共享单车乱停放堵塞人行道", lng=x + 0.004, lat=y + 0.004, category_code=None),
-              report(iw, channel="inspection", actor=iw.bureau_officer, text="巡查发现定阳路违规户外广告",
-                     lng=x - 0.004, lat=y - 0.004, category_code=None)]
+    events = three_reports(iw)
     for action, who, i, j in steps:
         e = Event.objects.get(pk=events[i].pk)
-        if action == "advance":
-            action, who = NEXT.get(e.status, "sign"), "right"
-        if who == "right":
-            who = RIGHT.get(action) or ("bureau_officer" if e.department_id == iw.zf.pk else "tianma_officer")
+        action, who = resolve(iw, e, action, who)
         offered, before = offered_on_page(client, iw, e, who), e.status
         history = e.transitions.count(), e.instructions.count(), Dispute.objects.filter(event=e).count()
         try:
