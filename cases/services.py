@@ -61,7 +61,7 @@ from cases.models import (
     Recusal,
     Remedy,
 )
-from cases.selectors import assist_rows_for, case_rows, coercive_acts_in_force
+from cases.selectors import assist_rows_for, case_rows, coercive_acts_in_force, limitation_review_of
 from catalogue.choices import FineBasis, PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from catalogue.selectors import active_on
@@ -382,7 +382,8 @@ def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict
 FILE_FROM = (CaseStatus.CLUE, CaseStatus.VERIFYING)
 
 
-def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking: bool = False) -> None:
+def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking: bool = False,
+                   citation_passed: bool = False) -> None:
     """What must hold to file (立案), checked when the officers ask (``asking``) and again when the head approves:
     the catalogue on that date (XF-017-018, ZJ-006-008), limitation (XF-036: past it, a "法律另有规定" citation,
     which the legal reviewers must pass before the head approves), two qualified investigators (XF-042), no
@@ -399,9 +400,9 @@ def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking:
         if not limitation_citation.strip():
             raise RuleViolation(_("违法行为在%(end)s后才被发现，已超过追责时效（XF-036）") % {"end": end},
                                 errors={"discovery_date": [_("时效截止 %(end)s") % {"end": end}]}, rule="XF-036")
-        if not asking:  # the request goes to the legal reviewers first (case_file_request); the head needs their pass
-            passed = case.legal_reviews.filter(result=LegalReview.Result.PASS).exists()
-            _guard(passed, "XF-036", _("援引“法律另有规定”的时效须经法制审核通过"))
+        if not asking:  # the request goes to the legal reviewers first (case_file_request); the head needs the
+            # pass of the review that answered this request's citation — not of an earlier one
+            _guard(citation_passed, "XF-036", _("援引“法律另有规定”的时效须经法制审核通过"))
     _check_two_officers(investigators(case), on, pgettext("action", "立案"))
     _guard(not case.case_officers.filter(no_conflict_declared=False, released_on__isnull=True).exists(), "XF-043",
            _("承办人员须声明无利害关系"))
@@ -519,7 +520,7 @@ def case_file_request(*, actor, case: Case, on: dt.date, basis: str, limitation_
     _no_pending(case, CaseApproval.Kind.FILING, CaseApproval.Kind.NOT_FILING)
     _filing_guards(case, on, limitation_citation, asking=True)
     details = {"limitation_citation": limitation_citation.strip()}
-    if past_limitation(case) and not case.legal_reviews.filter(result=LegalReview.Result.PASS).exists():
+    if past_limitation(case):
         # XF-036: the citation goes to the legal reviewers; this request answers any review of an earlier one
         details[LIMITATION_REVIEW] = "pending"
         _unanswered_reviews(case).update(resubmitted_on=on, resubmitted_by=actor if getattr(actor, "pk", None) else None)
@@ -541,7 +542,9 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
     _require_head(actor, case, "XF-054", pgettext("action", "立案"))
     approval = _pending_to_decide(case, CaseApproval.Kind.FILING, on)
     limitation_citation = approval.details.get("limitation_citation", "")
-    _filing_guards(case, on, limitation_citation)
+    reviewed = limitation_review_of(approval)
+    _filing_guards(case, on, limitation_citation,
+                   citation_passed=reviewed is not None and reviewed.result == LegalReview.Result.PASS)
     if limitation_citation:
         Case.objects.filter(pk=case.pk).update(limitation_override=limitation_citation)
     basis = approval.opinion

@@ -367,3 +367,25 @@ def test_XF_073_a_remedy_outcome_is_recorded_once_by_the_body_with_a_real_result
         S.remedy_close(actor=cw.bureau_officer, remedy=remedy, result="revoked", closed_on=D(2026, 4, 2))
     remedy.refresh_from_db()
     assert (remedy.result, remedy.closed_on) == ("upheld", D(2026, 4, 1))
+
+
+def test_XF_036_each_filing_request_needs_the_review_of_its_own_citation(cw):
+    """A pass answers the request it reviewed: after the head refused that request, a new one (citing something
+    else) goes back to the reviewers, and the earlier pass does not let the head file."""
+    head = head_of(cw.zf)
+    case = _late_clue(cw)
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 6), basis="有违法事实",
+                        limitation_citation="《税收征收管理法》第八十六条")
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="援引正确", on=D(2026, 3, 6),
+                          checklist={c: True for c in CHECKS})
+    S.case_file_refuse(actor=head, case=case, on=D(2026, 3, 7), opinion="当事人主体待核实")
+    S.case_file_request(actor=cw.bureau_officer, case=case, on=D(2026, 3, 8), basis="有违法事实",
+                        limitation_citation="《行政处罚法》第三十六条第一款（危害后果）")
+    assert case in review_queue() and S.limitation_review_pending(case) is not None
+    with pytest.raises(RuleViolation) as exc:
+        S.case_file(actor=head, case=case, on=D(2026, 3, 8))
+    assert exc.value.rule == "XF-036"
+    S.legal_review_record(actor=cw.legal_reviewer, case=case, result="pass", opinion="援引正确", on=D(2026, 3, 9),
+                          checklist={c: True for c in CHECKS})
+    S.case_file(actor=head, case=case, on=D(2026, 3, 9))
+    assert Case.objects.get(pk=case.pk).limitation_override == "《行政处罚法》第三十六条第一款（危害后果）"
