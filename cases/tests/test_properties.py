@@ -25,7 +25,7 @@ ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
            "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report", "assist", "exclude", "publish", "resubmit", "withdraw_proposal",
            "remedy", "spot_file", "withdraw_publication", "deferral", "overdue", "reminder", "close_request",
-           "correction_check", "recusal_apply", "archive"]
+           "correction_check", "recusal_apply", "archive", "not_file", "transfer_out", "dispute"]
 START = dt.date(2026, 3, 6)
 
 
@@ -116,6 +116,12 @@ def run_step(w, case, action, day, amount):
         S.recusal_apply(actor=a, case=case, officer=w.o1, applicant="当事人", reason="承办人员与当事人有利害关系", on=day)
     elif action == "archive":
         S.case_archive(actor=a, case=case, on=day)
+    elif action == "not_file":
+        S.case_not_file_request(actor=a, case=case, on=day, reason="不属于违法行为")
+    elif action == "transfer_out":
+        S.case_transfer_out(actor=a, case=case, to_department=w.scjg, on=day, reason="属市场监管部门管辖")
+    elif action == "dispute":
+        S.jurisdiction_dispute(actor=a, case=case, other=w.scjg, on=day, reason="双方均认为有管辖权")
 
 
 def assert_lawful(w, case: Case):
@@ -156,7 +162,8 @@ OFFERED_AS = {"assign": ("assign",), "assign2": ("assign",), "file": ("file",), 
               "spot_file": ("spot_file",), "withdraw_publication": ("withdraw",),
               "deferral": ("deferral",), "overdue": ("overdue",), "reminder": ("reminder",),
               "close_request": ("close_request", "close"), "correction_check": ("correction_check",),
-              "recusal_apply": ("recusal_apply",), "archive": ("archive",)}
+              "recusal_apply": ("recusal_apply",), "archive": ("archive",),
+              "not_file": ("not_file",), "transfer_out": ("transfer_out",), "dispute": ("dispute",)}
 
 
 def offered_to(w, case, action) -> set[str]:
