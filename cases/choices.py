@@ -57,6 +57,10 @@ ASSIST_ANSWERERS = HANDLER_ROLES + (Role.DEPT_SUPERVISOR,)
 
 # Where a case waits for the legal reviewers (XF-058): proposed (before or after 告知) or heard.
 AWAITING_REVIEW = (CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED)
+BEFORE_FILING = (CaseStatus.CLUE, CaseStatus.VERIFYING)  # a clue: its filing request may wait for review (XF-036)
+# CaseApproval.details of a filing request citing "法律另有规定": "pending" while its citation waits for the legal
+# reviewers, then the pk of the review that answered it
+LIMITATION_REVIEW = "limitation_review"
 S = CaseStatus
 TRANSITIONS: dict[str, set[str]] = {
     S.CLUE: {S.VERIFYING, S.NOT_FILED, S.FILED, S.TRANSFERRED_OUT, S.JURISDICTION_DISPUTE},

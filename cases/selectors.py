@@ -10,7 +10,15 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, PARTY_DOCUMENTS, CaseStatus
+from cases.choices import (
+    ASSIST_ANSWERERS,
+    AWAITING_REVIEW,
+    BEFORE_FILING,
+    HANDLER_ROLES,
+    LIMITATION_REVIEW,
+    PARTY_DOCUMENTS,
+    CaseStatus,
+)
 from cases.models import Case, CaseApproval, Document, Hearing, LegalReview
 from core.exceptions import NotFound
 from core.models import Deadline
@@ -322,14 +330,14 @@ def review_queue() -> QuerySet[Case]:
     decide, review = rows.filter(kind="case.decide"), rows.filter(kind="case.legal_review")
     last = _last_review()
     heard = Hearing.objects.filter(case=OuterRef("pk"), attended=True).order_by("-held_on", "-id")
-    before_filing = (CaseStatus.CLUE, CaseStatus.VERIFYING)  # cases.services.BEFORE_FILING (services import selectors)
     limitation = CaseApproval.objects.filter(case=OuterRef("pk"), kind=CaseApproval.Kind.FILING,
-                                             status=CaseApproval.Status.PENDING, details__limitation_review="pending")
-    return Case.objects.filter(status__in=AWAITING_REVIEW + before_filing).annotate(
+                                             status=CaseApproval.Status.PENDING,
+                                             **{f"details__{LIMITATION_REVIEW}": "pending"})
+    return Case.objects.filter(status__in=AWAITING_REVIEW + BEFORE_FILING).annotate(
         last_result=Subquery(last.values("result")[:1]), last_reviewed_on=Subquery(last.values("reviewed_on")[:1]),
         last_resubmitted_on=Subquery(last.values("resubmitted_on")[:1]),
         heard_on=Subquery(heard.values("held_on")[:1])).filter(
-        (Q(status__in=before_filing) & Exists(limitation))
+        (Q(status__in=BEFORE_FILING) & Exists(limitation))
         | Q(status__in=AWAITING_REVIEW) & (
             Q(last_result__isnull=True)
             | Q(last_resubmitted_on__isnull=False)
@@ -433,7 +441,7 @@ def coercive_acts_in_force(case: Case):
 
 def limitation_review_of(approval: CaseApproval | None) -> LegalReview | None:
     """The legal review that answered a filing request's "法律另有规定" limitation citation (XF-036), if any."""
-    done = (approval.details or {}).get("limitation_review") if approval is not None else None
+    done = (approval.details or {}).get(LIMITATION_REVIEW) if approval is not None else None
     return LegalReview.objects.filter(pk=done).first() if isinstance(done, int) else None
 
 

@@ -25,8 +25,10 @@ from cases.choices import (
     AV_REQUIRED,
     AV_WARN,
     AWAITING_REVIEW,
+    BEFORE_FILING,
     COERCIVE,
     HANDLER_ROLES,
+    LIMITATION_REVIEW,
     NO_PENALTY,
     TRANSITIONS,
     ActKind,
@@ -163,6 +165,17 @@ def _check_step_date(case: Case, on: dt.date, field: str = "on") -> None:
     if last and on < last:
         raise ValidationFailed(_("日期%(on)s早于本案上一步骤的日期（%(last)s）") % {"on": on, "last": last},
                                errors={field: [_("不能早于本案上一步骤的日期（%(last)s）") % {"last": last}]})
+
+
+def _check_dated(on: dt.date, after: dt.date | None = None, after_what: str = "", *, field: str = "on") -> None:
+    """A date typed for a step that follows another (an evidence's collection, a remedy's filing, a publication,
+    the decision …): neither in the future nor before what it follows."""
+    today = clock.now().astimezone(LOCAL).date()
+    if on > today:
+        raise ValidationFailed(_("日期%(on)s晚于今天") % {"on": on}, errors={field: [_("不能晚于今天")]})
+    if after and on < after:
+        raise ValidationFailed(_("日期%(on)s早于%(what)s（%(after)s）") % {"on": on, "what": after_what, "after": after},
+                               errors={field: [_("不能早于%(on)s") % {"on": after}]})
 
 
 def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", message: str = "",
@@ -426,8 +439,6 @@ def past_limitation(case: Case) -> bool:
                                        life_health_with_harm=case.life_health_with_harm)
 
 
-BEFORE_FILING = (CaseStatus.CLUE, CaseStatus.VERIFYING)
-LIMITATION_REVIEW = "limitation_review"  # CaseApproval.details: "pending", or the pk of the review that answered
 
 
 def limitation_review_pending(case: Case) -> CaseApproval | None:
@@ -968,15 +979,6 @@ def evidence_add(*, actor, case: Case, kind: str, description: str, collected_on
     return ev
 
 
-def _check_evidence_date(evidence: Evidence, on: dt.date) -> None:
-    """Evidence is verified or reviewed on a day between its collection and today."""
-    today = clock.now().astimezone(LOCAL).date()
-    if not evidence.collected_on <= on <= today:
-        raise ValidationFailed(_("日期须在证据收集日期（%(collected)s）至今天之间") % {"collected": evidence.collected_on},
-                               errors={"on": [_("不能早于收集日期（%(collected)s）或晚于今天")
-                                              % {"collected": evidence.collected_on}]})
-
-
 @transaction.atomic
 def device_record_review(*, actor, evidence: Evidence, result: str, on: dt.date, note: str = "",
                          party_informed_via: str = "") -> Evidence:
@@ -987,7 +989,7 @@ def device_record_review(*, actor, evidence: Evidence, result: str, on: dt.date,
     _guard(evidence.device_id is not None, "XF-041", _("该证据不是电子技术监控设备的记录"))
     _guard(evidence.case.status in VERIFIABLE, "XF-041", _("设备记录在作出处理意见前审核（本案：%(status)s）")
            % {"status": evidence.case.get_status_display()})
-    _check_evidence_date(evidence, on)
+    _check_dated(on, evidence.collected_on, _("证据收集日期"))
     _guard(result in Evidence.DeviceReview.values, "XF-041", _("审核结论无效"))
     if result == Evidence.DeviceReview.PASS:
         _guard(bool(party_informed_via.strip()), "XF-041",
@@ -1041,7 +1043,7 @@ def evidence_verify(*, actor, evidence: Evidence, on: dt.date) -> Evidence:
     _require_handler(actor, evidence.case)
     _guard(evidence.case.status in VERIFIABLE, "XF-046", _("证据在作出处理意见前查证（本案：%(status)s）")
            % {"status": evidence.case.get_status_display()})
-    _check_evidence_date(evidence, on)
+    _check_dated(on, evidence.collected_on, _("证据收集日期"))
     if not Evidence.objects.filter(pk=evidence.pk, verified=False).update(verified=True, verified_by=actor, verified_on=on):
         raise InvalidTransition(_("该证据已于%(on)s查证") % {"on": evidence.verified_on},
                                 errors={"evidence": [_("已查证")]})
@@ -1485,8 +1487,8 @@ def may_review_again(case: Case) -> bool:
     find something they missed; the latest review is the one that counts (:func:`last_review`)."""
     if case.status not in AWAITING_REVIEW or case.decided_on is not None:
         return False
-    last = last_review(case)
-    return last is not None and last.result == LegalReview.Result.PASS and not awaiting_review(case)
+    last = last_review(case)  # a pass that still holds; one that no longer does is awaiting_review's
+    return last is not None and last.result == LegalReview.Result.PASS and _gap(last, _hearing_held_on(case)) is None
 
 
 @transaction.atomic
@@ -1529,6 +1531,14 @@ def review_triggers(case: Case, on: dt.date, *, fine=None, types=None) -> list[s
     return rules.legal_review_triggers(is_complex=case.is_complex_or_serious, hearing_held=case.hearing_held,
                                        fine=case.proposed_fine if fine is None and types is None else fine,
                                        types=(case.proposed_types or []) if types is None else types, on=on)
+
+
+def review_reason(case: Case, on: dt.date) -> str:
+    """What a case in the reviewers' queue needs the review for: "filing" (a limitation citation, XF-036),
+    "decision" (the decision's triggers, XF-058) or "" (the body asks for a review it may do without)."""
+    if case.status in BEFORE_FILING:
+        return "filing"
+    return "decision" if review_triggers(case, on) else ""
 
 
 def _review_due(case: Case, on: dt.date) -> None:
@@ -2002,14 +2012,10 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
         raise ValidationFailed(_("请选择行政复议或行政诉讼"), errors={"kind": [_("请选择")]})
     if not body.strip():
         raise ValidationFailed(_("请写明复议机关或法院"), errors={"body": [_("不能为空")]})
-    today = clock.now().astimezone(LOCAL).date()
-    start = case.decided_on or case.filed_on
-    if filed_on > today or (start is not None and filed_on < start):
-        raise ValidationFailed(_("申请/起诉日期须在%(start)s至今天之间") % {"start": start or "—"},
-                               errors={"filed_on": [_("不能早于%(start)s或晚于今天") % {"start": start or "—"}]})
-    if copy_received_on is not None and not filed_on <= copy_received_on <= today:
-        raise ValidationFailed(_("收到副本日期须在申请/起诉日期至今天之间"),
-                               errors={"copy_received_on": [_("不能早于申请/起诉日期或晚于今天")]})
+    _check_dated(filed_on, case.decided_on or case.filed_on, _("决定日期") if case.decided_on else _("立案日期"),
+                 field="filed_on")
+    if copy_received_on is not None:
+        _check_dated(copy_received_on, filed_on, _("申请/起诉日期"), field="copy_received_on")
     if via_agency:
         _guard(kind == "reconsideration", "FY-022-032", _("只有行政复议申请可以通过作出决定的机关提交"))
         device_based = case.evidence.filter(device__isnull=False, device_review=Evidence.DeviceReview.PASS).exists()
@@ -2033,20 +2039,12 @@ def remedy_file(*, actor, case: Case, kind: str, body: str, filed_on: dt.date, c
     return remedy
 
 
-def _check_remedy_date(remedy: Remedy, on: dt.date, field: str) -> None:
-    """A remedy's later step is dated from its filing to today."""
-    today = clock.now().astimezone(LOCAL).date()
-    if not remedy.filed_on <= on <= today:
-        raise ValidationFailed(_("日期须在申请/起诉日期（%(filed)s）至今天之间") % {"filed": remedy.filed_on},
-                               errors={field: [_("不能早于%(filed)s或晚于今天") % {"filed": remedy.filed_on}]})
-
-
 @transaction.atomic
 def remedy_forward(*, actor, remedy: Remedy, on: dt.date) -> Remedy:
     """FY-022-032: the agency keeps its decision and forwards the application to the reconsideration body."""
     _require_handler(actor, remedy.case)
     _guard(remedy.via_agency, "FY-022-032", _("该申请不是通过本机关提交的"))
-    _check_remedy_date(remedy, on, "on")
+    _check_dated(on, remedy.filed_on, _("申请/起诉日期"))
     moved = Remedy.objects.filter(pk=remedy.pk, forwarded_on__isnull=True, closed_on__isnull=True).update(forwarded_on=on)
     if not moved:
         raise InvalidTransition(_("该申请已转送或已办结"), errors={"remedy": [_("已处理")]})
@@ -2063,7 +2061,7 @@ def remedy_close(*, actor, remedy: Remedy, result: str, closed_on: dt.date) -> R
     _require_handler(actor, remedy.case)
     if result not in RemedyResult.values or result == RemedyResult.PENDING:
         raise ValidationFailed(_("请选择复议或诉讼的结果"), errors={"result": [_("请选择")]})
-    _check_remedy_date(remedy, closed_on, "closed_on")
+    _check_dated(closed_on, remedy.filed_on, _("申请/起诉日期"), field="closed_on")
     if not Remedy.objects.filter(pk=remedy.pk, closed_on__isnull=True).update(result=result, closed_on=closed_on):
         raise InvalidTransition(_("该复议或诉讼已登记结果"), errors={"remedy": [_("已办结")]})
     remedy.refresh_from_db()
@@ -2083,16 +2081,6 @@ def _publication_of(case: Case) -> Publication:
         raise RuleViolation(_("本案处罚决定不予公开或尚未作出（SX-3）"), errors={"__all__": [_("无可公开的处罚决定")]},
                             rule="SX-3")
     return pub
-
-
-def _check_publication_date(on: dt.date, after: dt.date | None, after_what: str) -> None:
-    """A publication step is dated neither in the future nor before what it follows."""
-    today = clock.now().astimezone(LOCAL).date()
-    if on > today:
-        raise ValidationFailed(_("日期%(on)s晚于今天") % {"on": on}, errors={"on": [_("不能晚于今天")]})
-    if after and on < after:
-        raise ValidationFailed(_("日期%(on)s早于%(what)s（%(after)s）") % {"on": on, "what": after_what, "after": after},
-                               errors={"on": [_("不能早于%(on)s") % {"on": after}]})
 
 
 def publish_blocker(case: Case) -> Blocker:
@@ -2119,7 +2107,7 @@ def publication_publish(*, actor, case: Case, on: dt.date) -> Publication:
     _require_handler(actor, case)
     pub = _publication_of(case)
     _deny(publish_blocker(case))
-    _check_publication_date(on, case.decided_on, _("决定日期"))
+    _check_dated(on, case.decided_on, _("决定日期"))
     Publication.objects.filter(pk=pub.pk).update(published_on=on)
     _close_deadlines(case, "case.publish", on)
     audit_log(actor=actor, action="cases.publication.publish", obj=pub, after={"on": on})
@@ -2164,7 +2152,7 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
         raise ValidationFailed(_("请选择不予公开的情形"), errors={"ground": [_("请选择")]})
     if not reason.strip():
         raise ValidationFailed(_("请写明不予公开的理由"), errors={"reason": [_("不能为空")]})
-    _check_publication_date(on, None, "")
+    _check_dated(on)
     text = f"{as_recorded(PublicationExclusion(ground).label)}：{reason.strip()}"  # the record, in Chinese
     Case.objects.filter(pk=case.pk).update(publish=False, publication_exclusion=text[:200])
     case_rows(case, kind="case.publish").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
@@ -2190,7 +2178,7 @@ def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publ
     _require_handler(actor, case)
     pub = _publication_of(case)
     _deny(withdrawal_blocker(case))
-    _check_publication_date(on, pub.published_on, _("公开日期"))
+    _check_dated(on, pub.published_on, _("公开日期"))
     if not reason.strip():
         raise ValidationFailed(_("请公开说明撤回理由"), errors={"reason": [_("XF-048-039 要求说明理由")]})
     Publication.objects.filter(pk=pub.pk).update(withdrawn_on=on, withdraw_reason=reason)
@@ -2451,10 +2439,7 @@ def spot_file_with_agency(*, actor, case: Case, on: dt.date) -> Case:
     case.refresh_from_db()
     _require_handler(actor, case)
     _deny(spot_filing_blocker(case))
-    today = clock.now().astimezone(LOCAL).date()
-    if not case.decided_on <= on <= today:
-        raise ValidationFailed(_("备案日期须在决定日期（%(decided)s）至今天之间") % {"decided": case.decided_on},
-                               errors={"on": [_("不能早于决定日期（%(decided)s）或晚于今天") % {"decided": case.decided_on}]})
+    _check_dated(on, case.decided_on, _("决定日期"))
     Case.objects.filter(pk=case.pk).update(filed_with_agency_on=on)
     _close_deadlines(case, "case.spot_filing", on)
     audit_log(actor=actor, action="cases.spot.file", obj=case, after={"on": on})
@@ -2472,10 +2457,9 @@ def cash_handover(*, actor, payment: Payment, handed_over_on: dt.date | None = N
     _guard(bool(payment.receipt_no), "XF-070-071", _("只有当场收缴的罚款须交回行政机关、缴付指定银行"))
     if not handed_over_on and not deposited_on:
         raise ValidationFailed(_("请填写交回或缴存日期"), errors={"handed_over_on": [_("不能都为空")]})
-    today = clock.now().astimezone(LOCAL).date()
     for field, value in (("handed_over_on", handed_over_on), ("deposited_on", deposited_on)):
-        if value and value > today:
-            raise ValidationFailed(_("日期%(on)s晚于今天") % {"on": value}, errors={field: [_("不能晚于今天")]})
+        if value:
+            _check_dated(value, field=field)
     if handed_over_on:
         _guard(payment.handed_over_on is None, "XF-070-071", _("已登记交回"), field="handed_over_on")
         _guard(handed_over_on >= payment.paid_on, "XF-070-071", _("交回日期不能早于收缴日期"), field="handed_over_on")
@@ -2553,11 +2537,7 @@ def assistance_reply(*, actor, case: Case, on: dt.date, reply: str) -> None:
     if not reply.strip():
         raise ValidationFailed(_("请填写协助结果"), errors={"reply": [_("不能为空")]})
     asked = AssistanceRequest.objects.filter(case=case, deadline__in=mine, replied_on__isnull=True)
-    first = min((r.requested_on for r in asked), default=None)
-    today = clock.now().astimezone(LOCAL).date()
-    if on > today or (first is not None and on < first):
-        raise ValidationFailed(_("答复日期须在请求日期（%(first)s）至今天之间") % {"first": first or "—"},
-                               errors={"on": [_("不能早于请求日期或晚于今天")]})
+    _check_dated(on, min((r.requested_on for r in asked), default=None), _("请求日期"))
     for d in mine:
         _close_deadlines(case, d.kind, on)
     asked.update(reply=reply.strip(), replied_on=on, replied_by=actor if getattr(actor, "pk", None) else None)

@@ -156,9 +156,8 @@ def review_queue(request):
         raise Http404
     cases = selectors.with_result_labels(selectors.review_queue())
     today = timezone.localdate()
-    for c in cases:  # what needs this review: the filing (XF-036) or the decision (XF-058) — or nothing, asked anyway
-        c.before_filing = c.status in S.BEFORE_FILING
-        c.review_required = c.before_filing or bool(S.review_triggers(c, today))
+    for c in cases:
+        c.review_reason = S.review_reason(c, today)
     now = timezone.now()
     return render(request, "cases/reviews.html", {"cases": cases, "now": now, "soon": now + dt.timedelta(days=7)})
 

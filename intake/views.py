@@ -252,8 +252,9 @@ def _render_detail(request, event, *, revealed: bool = False):
         "candidates": duplicate_candidates(event) if command and event.status not in (
             EventStatus.DUPLICATE, EventStatus.INVALID) else [],
         "can_open_case": acts_for(user, event.department) and may_open_cases(user),
+        "can_route": command and event.status in dispatch.HAND_ROUTABLE,  # the service's own states (人工分拨)
     }
-    if command and event.status in (EventStatus.TRIAGE, EventStatus.RETURNED):
+    if ctx["can_route"]:
         # 人工分拨 proposes the last decision's body and team (routing's best guess), never a body that sent
         # the report back; nothing proposed → the operator must choose
         returned_by = set(event.returns.values_list("department_id", flat=True))
