@@ -961,6 +961,9 @@ def test_FY_048_054_no_new_evidence_during_reconsideration_and_answer_deadline(c
                  av_started_at=at(D(2026, 3, 9), 8), av_ended_at=at(D(2026, 3, 9), 11))
     S.remedy_file(actor=cw.bureau_officer, case=case, kind="reconsideration", body="常山县人民政府",
                   filed_on=D(2026, 3, 20), copy_received_on=D(2026, 3, 23))
+    from cases.steps import steps_for  # its outcome is recorded from the case page while the case is handled
+
+    assert "remedy_close" in {s.key for s in steps_for(Case.objects.get(pk=case.pk), cw.bureau_officer)}
     assert case.remedies.get().answer_due == D(2026, 4, 7)  # 10 working days, 清明 4-4..4-6 off
     with pytest.raises(RuleViolation) as exc:
         S.evidence_add(actor=cw.bureau_officer, case=case, kind=EvidenceKind.DOCUMENTARY, description="补充",
