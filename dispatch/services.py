@@ -46,7 +46,7 @@ from dispatch.models import (
     WhistleCall,
 )
 from dispatch.selectors import current_instruction, deadline_links
-from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus, TownSource
+from intake.choices import MERGEABLE, OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus, TownSource
 from intake.models import Attachment, Event, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments, store_files
 from org.choices import DepartmentKind, RegionLevel, Role, TeamKind
@@ -552,8 +552,14 @@ def instruction_transfer(*, actor, instruction: Instruction, department: Departm
 
 @transaction.atomic
 def event_merge(*, actor, event: Event, into: Event) -> Event:
+    """合并为重复: the command centre links ``event`` to the report of the same problem it is handled with. Only
+    before a body signs for it (``MERGEABLE``): signed work is finished or returned by that body, and a report
+    sent back or in dispute is routed or ruled first."""
     event.refresh_from_db()
     require_command(actor)
+    if event.status not in MERGEABLE:
+        raise InvalidTransition(_("只有待分拨或已分派（未签收）的事件可以合并为重复"),
+                                errors={"status": [event.get_status_display()]})
     if into.pk == event.pk or into.duplicate_of_id:
         raise ValidationFailed(_("合并目标无效"), errors={"into": [_("须合并到一个主事件")]})
     if into.status not in OPEN_STATUSES:  # merged into finished work, the report would be handled by nobody

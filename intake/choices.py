@@ -71,6 +71,9 @@ TRANSITIONS: dict[str, set[str]] = {
     EventStatus.INVALID: {EventStatus.TRIAGE},
 }
 
+# A report can be merged into another (合并为重复) only before a body signs for it: from these states.
+MERGEABLE = {old for old, new in TRANSITIONS.items() if EventStatus.DUPLICATE in new}
+
 # Reports from these channels are verified (核查) before closure.
 VERIFY_CHANNELS = {Channel.GRID, Channel.CITIZEN, Channel.HOTLINE}
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.config import config_get
 from dispatch.access import events_visible_to
-from intake.choices import OPEN_STATUSES, EventStatus
+from intake.choices import MERGEABLE, OPEN_STATUSES, EventStatus
 from intake.models import Attachment, Event, EventTransition
 from intake.services import ADDRESS_KEY_MIN, address_key, distance_m, near, text_similarity
 
@@ -129,7 +129,7 @@ def duplicate_candidates(event: Event, *, limit: int = 5) -> list[DuplicateCandi
           .exclude(pk=event.pk).select_related("category", "department"))
     if event.category_id:
         qs = qs.filter(Q(category=event.category_id) | Q(category__isnull=True))
-    can_merge = event.status in OPEN_STATUSES and not event.duplicates.exists()
+    can_merge = event.status in MERGEABLE and not event.duplicates.exists()
     text = event.title + event.text
     found = []
     if event.lng is not None and event.lat is not None:

@@ -43,7 +43,7 @@ from dispatch.access import (
 from dispatch.models import Dispute
 from dispatch.routing import explained, transition_said
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
-from intake.choices import Channel, EventStatus, public_step
+from intake.choices import MERGEABLE, Channel, EventStatus, public_step
 from intake.forms import EventFilterForm, PhotoPublishForm, PublicReportForm, ReportForm
 from intake.models import Event, EventCategory
 from intake.selectors import (
@@ -253,6 +253,7 @@ def _render_detail(request, event, *, revealed: bool = False):
             EventStatus.DUPLICATE, EventStatus.INVALID) else [],
         "can_open_case": acts_for(user, event.department) and may_open_cases(user),
         "can_route": command and event.status in dispatch.HAND_ROUTABLE,  # the service's own states (人工分拨)
+        "can_merge": command and event.status in MERGEABLE and not event.duplicates.exists(),
     }
     if ctx["can_route"]:
         # 人工分拨 proposes the last decision's body and team (routing's best guess), never a body that sent

@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '只有待分拨或已分派（未签收）的事件可以合并为重复': 'Only a report awaiting triage or routed and not yet signed for can be merged as a duplicate',
     '证据收集日期': 'the date the evidence was collected',
     '该事件已分派给%(department)s，改由其他单位办理请使用流转': 'This report is with %(department)s: to move it to another body, transfer it (流转)',
     '延期或分期在罚款缴纳期限内批准（本案：%(status)s）': 'A deferral or instalments are approved within the payment period (this case: %(status)s)',

@@ -497,6 +497,36 @@ def test_a_report_is_never_merged_into_finished_work(iw):
     assert again.status != EventStatus.DUPLICATE and again.instructions.filter(status="issued").exists()
 
 
+def test_a_report_a_body_signed_for_is_not_merged_away(iw, client):
+    """合并为重复 only before a body signs for the report (MERGEABLE): signed work is finished or sent back by that
+    body. The page offers no merge then, neither the form nor the candidates' one-click button."""
+    from django.urls import reverse
+
+    from intake.selectors import duplicate_candidates
+
+    first = report(iw, text="人民路12号门口窨井盖破损缺失", category_code="0410")
+    second = report(iw, text="有人差点摔倒，路面下水道盖板缺了一块", category_code="0410")
+    second.refresh_from_db()
+    assert second.status == EventStatus.ROUTED
+    services.instruction_sign(actor=iw.zj_officer, instruction=second.instructions.get())
+    second.refresh_from_db()
+    (shown,) = [c for c in duplicate_candidates(second) if c.event == first]
+    assert not shown.mergeable
+    client.force_login(iw.operator)
+    page = client.get(reverse("intake:event", args=[second.pk])).content.decode()
+    assert reverse("intake:action", args=[second.pk, "merge"]) not in page
+    with pytest.raises(InvalidTransition) as exc:
+        services.event_merge(actor=iw.operator, event=second, into=first)
+    assert exc.value.errors == {"status": ["已签收处置中"]} and "未签收" in exc.value.message
+    second.refresh_from_db()
+    assert second.status == EventStatus.ACCEPTED and second.duplicate_of is None
+    assert second.instructions.get().status == "signed"
+    first.refresh_from_db()
+    assert first.me_too_count == 0
+    # before it is signed for, the same report merges, from the same page
+    assert reverse("intake:action", args=[first.pk, "merge"]) in client.get(reverse("intake:event", args=[first.pk])).content.decode()
+
+
 def test_the_reporter_says_not_fixed_with_a_photo_from_the_ticket_page(iw, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
