@@ -170,6 +170,13 @@ PARTY_DOCUMENTS = (DocType.PRESERVATION, DocType.ORDER, DocType.NOTICE, DocType.
                    DocType.SPOT_DECISION, DocType.NO_PENALTY, DocType.REMINDER)
 
 
+class RecusalApplicant(models.TextChoices):
+    """XF-043: who asks for an officer's recusal (回避)."""
+
+    PARTY = "party", _("当事人申请")
+    SELF = "self", _("自行回避")
+
+
 class PublicationExclusion(models.TextChoices):
     """SX-3 (浙江省行政处罚结果信息网上公开暂行办法, SECONDARY): when a penalty decision is not published."""
 

@@ -18,12 +18,13 @@ from cases.choices import (
     PartyKind,
     Procedure,
     PublicationExclusion,
+    RecusalApplicant,
     RemedyKind,
     RemedyResult,
     ServiceMethod,
 )
-from cases.models import Case, Evidence, LegalReview, MonitoringDevice
-from cases.selectors import coercive_acts_in_force
+from cases.models import Case, Evidence, LegalReview, MonitoringDevice, Recusal
+from cases.selectors import coercive_acts_in_force, recusable_officers
 from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from core.forms import DateRangeMixin
@@ -536,13 +537,12 @@ class ReasonForm(StepForm):
 
 class RecusalApplyForm(StepForm):
     officer = forms.ModelChoiceField(Officer.objects.none(), label=_("申请回避的执法人员"))
-    applicant = forms.CharField(label=_("申请人（当事人或本人）"), max_length=100)
-    reason = forms.CharField(label=_("回避理由"), widget=TEXT)
+    applicant = forms.ChoiceField(label=_("申请人"), choices=RecusalApplicant.choices)
+    reason = forms.CharField(label=_("回避理由"), widget=TEXT, max_length=Recusal._meta.get_field("reason").max_length)
     on = forms.DateField(label=_("申请日期"))
 
     def setup(self):
-        self.fields["officer"].queryset = Officer.objects.filter(
-            caseofficer__case=self.case, caseofficer__released_on__isnull=True).distinct()
+        self.fields["officer"].queryset = recusable_officers(self.case)
 
 
 class RecusalDecideForm(StepForm):
@@ -553,7 +553,7 @@ class RecusalDecideForm(StepForm):
 
     def setup(self):
         self.fields["recusal"].queryset = self.case.recusals.filter(granted__isnull=True).select_related("officer")
-        self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}{colon()}{r.reason[:40]}" + bracketed(r.applicant)
+        self.fields["recusal"].label_from_instance = lambda r: f"{r.officer.name}{colon()}{r.reason[:40]}" + bracketed(r.get_applicant_display())
 
 
 

@@ -18,6 +18,7 @@ from cases.choices import (
     Outcome,
     PartyKind,
     Procedure,
+    RecusalApplicant,
     RemedyKind,
     RemedyResult,
     ServiceMethod,
@@ -319,7 +320,7 @@ class Recusal(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recusals")
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT)
-    applicant = models.CharField(max_length=10, choices=[("party", _("当事人申请")), ("self", _("自行回避"))])
+    applicant = models.CharField(max_length=10, choices=RecusalApplicant.choices)
     reason = models.CharField(max_length=300)
     applied_on = models.DateField()
     granted = models.BooleanField(null=True)

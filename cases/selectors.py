@@ -24,6 +24,7 @@ from core.exceptions import NotFound
 from core.models import Deadline
 from org.access import scope_for
 from org.choices import Role
+from org.models import Officer
 
 OPEN_CASE = ~Q(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED, CaseStatus.NOT_FILED,
                            CaseStatus.TRANSFERRED_JUDICIAL, CaseStatus.TRANSFERRED_OUT])
@@ -431,6 +432,13 @@ def awaiting_head(user) -> list[tuple[Case, str]]:
     out += [(ct.case, _("涉嫌犯罪移送审批（报告于 %(at)s，3日内决定）") % {"at": f"{ct.report_on:%Y-%m-%d %H:%M}"})
             for ct in CrimeTransfer.objects.filter(case__in=visible, head_decided_at__isnull=True).select_related("case")]
     return out
+
+
+def recusable_officers(case: Case) -> QuerySet[Officer]:
+    """XF-043: the officers whose recusal can be applied for now: handling the case (not released), with no
+    application about them waiting for the head's decision."""
+    return (Officer.objects.filter(caseofficer__case=case, caseofficer__released_on__isnull=True)
+            .exclude(recusal__case=case, recusal__granted__isnull=True).distinct().order_by("name"))
 
 
 def coercive_acts_in_force(case: Case):

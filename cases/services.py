@@ -40,6 +40,7 @@ from cases.choices import (
     PartyKind,
     Procedure,
     PublicationExclusion,
+    RecusalApplicant,
     RemedyKind,
     RemedyResult,
     ServiceMethod,
@@ -91,6 +92,15 @@ def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
     if not ok:
         said = _("%(message)s（%(rule)s）") % {"message": message, "rule": rule}
         raise RuleViolation(said, errors={field: [said]}, rule=rule)
+
+
+def _check_length(value: str, model, column: str, label: str, field: str) -> None:
+    """Text longer than its column (``model.column``) is refused, naming the form's ``field`` and its ``label`` —
+    never cut short in the record, never a database error (PostgreSQL enforces the length; SQLite does not)."""
+    limit = model._meta.get_field(column).max_length
+    if len(value) > limit:
+        raise ValidationFailed(_("%(label)s不能超过%(limit)s字（现为%(n)s字）") % {"label": label, "limit": limit, "n": len(value)},
+                               errors={field: [_("不超过%(limit)s字") % {"limit": limit}]})
 
 
 Blocker = tuple[str, str] | None  # (rule, why) a step cannot be taken on a case now, or None when it can
@@ -254,15 +264,22 @@ def qualified_investigators(case: Case, on: dt.date) -> list[Officer]:
     return [o for o in investigators(case) if o.is_qualified_on(on)]
 
 
-def _check_two_officers(officers, on: dt.date, what: str) -> None:
-    """XF-042 / ZJ-030: at least two officers with a certificate valid on the day; auxiliary staff
-    never count."""
+def two_officer_blocker(officers, on: dt.date, what: str) -> Blocker:
+    """XF-042 / ZJ-030: why ``officers`` cannot ``what`` on the day, or None: at least two officers with a
+    certificate valid on the day; auxiliary staff never count."""
     aux = [o.name for o in officers if o.is_auxiliary]
-    _guard(not aux, "ZJ-030", _("辅助人员（%(v)s）不能作为执法人员%(what)s") % {"v": '、'.join(aux), "what": what})
-    qualified = [o for o in officers if o.is_qualified_on(on)]
-    expired = [o.name for o in officers if not o.is_auxiliary and not o.is_qualified_on(on)]
-    _guard(not expired, "XF-042", _("%(v)s的执法证在%(on)s无效，不能%(what)s") % {"v": '、'.join(expired), "on": on, "what": what})
-    _guard(len(qualified) >= 2, "XF-042", _("%(what)s须有两名以上持有有效执法证的执法人员") % {"what": what})
+    if aux:
+        return "ZJ-030", _("辅助人员（%(v)s）不能作为执法人员%(what)s") % {"v": '、'.join(aux), "what": what}
+    expired = [o.name for o in officers if not o.is_qualified_on(on)]
+    if expired:
+        return "XF-042", _("%(v)s的执法证在%(on)s无效，不能%(what)s") % {"v": '、'.join(expired), "on": on, "what": what}
+    if len(officers) < 2:
+        return "XF-042", _("%(what)s须有两名以上持有有效执法证的执法人员") % {"what": what}
+    return None
+
+
+def _check_two_officers(officers, on: dt.date, what: str) -> None:
+    _deny(two_officer_blocker(officers, on, what))
 
 
 def in_catalogue(department: Department, item: EnforcementItem, town, on: dt.date) -> bool:
@@ -405,9 +422,9 @@ def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking:
         raise InvalidTransition(_("案件状态“%(status)s”不能立案") % {"status": case.get_status_display()},
                                 errors={"status": [_("不能立案")]})
     _guard(case.procedure == Procedure.GENERAL, "XF-054", _("简易程序案件无须立案"))
-    _guard(in_catalogue(case.department, case.item, case.town, on), "ZJ-006-007-008",
-           _("事项%(code)s在%(on)s不属于%(department)s的执法事项目录")
-             % {"code": case.item.code, "on": on, "department": case.department})
+    blockers = filing_blockers(case, on)
+    if blockers and blockers[0][0] == "ZJ-006-007-008":  # the catalogue first: no other question arises without it
+        _deny(blockers.pop(0))
     if past_limitation(case):
         end = rules.limitation_end(case.act_date, case.act_end_date, life_health_with_harm=case.life_health_with_harm)
         if not limitation_citation.strip():
@@ -416,15 +433,30 @@ def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking:
         if not asking:  # the request goes to the legal reviewers first (case_file_request); the head needs the
             # pass of the review that answered this request's citation — not of an earlier one
             _guard(citation_passed, "XF-036", _("援引“法律另有规定”的时效须经法制审核通过"))
-    _check_two_officers(investigators(case), on, pgettext("action", "立案"))
-    _guard(not case.case_officers.filter(no_conflict_declared=False, released_on__isnull=True).exists(), "XF-043",
-           _("承办人员须声明无利害关系"))
+    if blockers:
+        _deny(blockers[0])
+
+
+def filing_blockers(case: Case, on: dt.date) -> list[tuple[str, str]]:
+    """What keeps a clue from being filed (立案) on ``on``, each as (rule, why), in the order the request is
+    refused: the catalogue (ZJ-006-008), two qualified investigators (XF-042), their declarations of no conflict
+    (XF-043), another body's filing of the same act (XF-022-025). The case page shows these in place of the
+    request the service would refuse. Not here: the state, and the limitation, which the request answers with
+    its citation (XF-036)."""
+    out: list[tuple[str, str]] = []
+    if not in_catalogue(case.department, case.item, case.town, on):
+        out.append(("ZJ-006-007-008", _("事项%(code)s在%(on)s不属于%(department)s的执法事项目录")
+                    % {"code": case.item.code, "on": on, "department": case.department}))
+    if (officers := two_officer_blocker(investigators(case), on, pgettext("action", "立案"))) is not None:
+        out.append(officers)
+    if case.case_officers.filter(no_conflict_declared=False, released_on__isnull=True).exists():
+        out.append(("XF-043", _("承办人员须声明无利害关系")))
     other = Case.objects.filter(party_code=case.party_code, item=case.item, act_date=case.act_date,
                                 filed_on__isnull=False).exclude(pk=case.pk).exclude(department=case.department)
-    if case.party_code and other.exists():
-        raise RuleViolation(_("%(department)s已就同一违法行为立案，由先立案的机关管辖（XF-022-025）")
-                              % {"department": other.first().department},
-                            errors={"__all__": [_("管辖冲突，请提交管辖争议")]}, rule="XF-022-025")
+    if case.party_code and (first := other.select_related("department").first()) is not None:
+        out.append(("XF-022-025", _("%(department)s已就同一违法行为立案，由先立案的机关管辖；请提交管辖争议")
+                    % {"department": first.department}))
+    return out
 
 
 def pending_approval(case: Case, kind: str) -> CaseApproval | None:
@@ -1072,8 +1104,12 @@ def recusal_apply(*, actor, case: Case, officer: Officer, applicant: str, reason
     if case.recusals.filter(officer=officer, granted__isnull=True).exists():
         raise ValidationFailed(_("对%(name)s的回避申请尚待决定") % {"name": officer.name},
                                errors={"officer": [_("已有待决定的回避申请")]})
-    if not reason.strip():
+    if applicant not in RecusalApplicant.values:
+        raise ValidationFailed(_("请选择由当事人申请还是执法人员自行回避"), errors={"applicant": [_("请选择")]})
+    reason = reason.strip()
+    if not reason:
         raise ValidationFailed(_("请写明回避理由"), errors={"reason": [_("不能为空")]})
+    _check_length(reason, Recusal, "reason", _("回避理由"), "reason")
     _check_step_date(case, on)
     r = Recusal.objects.create(case=case, officer=officer, applicant=applicant, reason=reason, applied_on=on)
     audit_log(actor=actor, action="cases.recusal.apply", obj=r, after={"officer": officer.pk, "applicant": applicant})

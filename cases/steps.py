@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from cases import forms as F
 from cases import services as S
 from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, NO_PENALTY, CaseStatus, Outcome
 from cases.models import Case
-from cases.selectors import assist_rows_for, case_rows, coercive_acts_in_force
+from cases.selectors import assist_rows_for, case_rows, coercive_acts_in_force, recusable_officers
 from org.choices import Role
 
 C = CaseStatus
@@ -38,6 +39,7 @@ class Step:
     who: Callable | None = None  # (case, user) -> bool, when the step belongs to a particular body
     approval: str = ""  # the head's decision on a pending request of this CaseApproval kind: offered only then
     request: Callable | None = None  # (case) -> the CaseApproval the step answers, shown above its form
+    held: Callable | None = None  # (case, today) -> [(rule, why)]: while not empty, the page shows why instead of the step
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -431,7 +433,8 @@ STEPS: list[Step] = [
     Step("assign", _("指派承办人员"), (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
          rule="XF-042 XF-043"),
     Step("file", _("申请立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.FileForm, _file,
-         when=lambda c: not _filing_question_pending(c), rule="XF-054 XF-036 ZJ-006-007-008", primary=True),
+         when=lambda c: not _filing_question_pending(c), held=S.filing_blockers, rule="XF-054 XF-036 ZJ-006-007-008",
+         primary=True),
     Step("file_approve", _("审批立案"), (C.CLUE, C.VERIFYING), F.FileApproveForm, _file_approve, roles=HEAD,
          approval="filing", rule="XF-054 WS-FILE", primary=True),
     Step("not_file", _("申请不予立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.NotFileForm, _not_file,
@@ -517,7 +520,8 @@ STEPS: list[Step] = [
     Step("dispute", _("提交管辖争议"), (C.CLUE, C.VERIFYING), F.DisputeForm, _dispute, rule="XF-022-025 ZJ-017"),
     Step("ruling", _("协调管辖争议"), (C.JURISDICTION_DISPUTE,), F.RulingForm, _ruling, roles=(Role.GUIDANCE,),
          primary=True, rule="ZJ-017"),
-    Step("recusal_apply", _("登记回避申请"), S.RECUSABLE, F.RecusalApplyForm, _recusal_apply, rule="XF-043"),
+    Step("recusal_apply", _("登记回避申请"), S.RECUSABLE, F.RecusalApplyForm, _recusal_apply, rule="XF-043",
+         when=lambda c: recusable_officers(c).exists()),
     Step("recusal_decide", _("作出回避决定"), S.RECUSABLE, F.RecusalDecideForm, _recusal_decide, roles=HEAD,
          when=lambda c: c.recusals.filter(granted__isnull=True).exists(), rule="XF-043", primary=True),
     Step("seizure_extend", _("延长查封/扣押期限"), OPEN_WORK, F.SeizureExtendForm, _seizure_extend, roles=HEAD,
@@ -561,10 +565,23 @@ def may_take(user, step: Step) -> bool:
     return bool(user.is_superuser or user.role in step.roles)
 
 
-def steps_for(case: Case, user) -> list[Step]:
-    """The steps offered on the case page: allowed in this state, by this user's role, and relevant."""
+def _candidates(case: Case, user) -> list[Step]:
     handler = S.may_handle(user, case)
-    offered = [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)
-               and (not s.approval or _pending(case, s.approval))
-               and (s.who(case, user) if s.who else (handler or s.roles != HANDLERS))]
+    return [s for s in STEPS if case.status in s.statuses and may_take(user, s) and s.when(case)
+            and (not s.approval or _pending(case, s.approval))
+            and (s.who(case, user) if s.who else (handler or s.roles != HANDLERS))]
+
+
+def steps_for(case: Case, user, today: dt.date | None = None) -> list[Step]:
+    """The steps offered on the case page: allowed in this state, by this user's role, relevant, and not held
+    (:func:`held_steps`) today."""
+    today = today or timezone.localdate()
+    offered = [s for s in _candidates(case, user) if not (s.held and s.held(case, today))]
     return sorted(offered, key=lambda s: not s.primary)
+
+
+def held_steps(case: Case, user, today: dt.date | None = None) -> list[tuple[Step, list[tuple[str, str]]]]:
+    """The steps this user would be offered but for what the service would refuse today (``Step.held``), each with
+    those reasons: the page says what is missing instead of offering a form that cannot succeed."""
+    today = today or timezone.localdate()
+    return [(s, why) for s in _candidates(case, user) if s.held and (why := s.held(case, today))]

@@ -31,6 +31,7 @@ from core.http import (
     handle_application_errors,
     stored_file_response,
 )
+from core.punctuation import bracketed
 from core.privacy import mask_identifiers
 from core.records import recorded_display
 from core.tabular import stream_csv
@@ -106,8 +107,9 @@ def case_detail(request, pk):
         "publication": Publication.objects.filter(case=case).first(),
         "documents": case.documents.all(), "evidence": case.evidence.prefetch_related("collected_by"),
         "acts": case.acts.prefetch_related("officers"), "officers": case.case_officers.select_related("officer"),
+        "recusals": case.recusals.select_related("officer").order_by("applied_on", "pk"),
         "next_steps": selectors.next_steps(case, today), "today": today,
-        "steps": steps_.steps_for(case, request.user),
+        "steps": steps_.steps_for(case, request.user, today), "held": steps_.held_steps(case, request.user, today),
         "surcharge": S.current_surcharge(case, today) if case.final_fine else None,
         "blockers": S.decision_blockers(case, decided_on=today, types=case.proposed_types, fine=case.proposed_fine,
                                         confiscation=case.proposed_confiscation)
@@ -177,7 +179,12 @@ def case_step(request, pk, key):
     form = step.form(request.POST if request.method == "POST" else None,
                      request.FILES if request.method == "POST" else None, case=case)
     status, refusal = 200, ""
-    if not offered:
+    held = dict((s.key, why) for s, why in steps_.held_steps(case, request.user)) if not offered else {}
+    if step.key in held:  # offered but for what the service would refuse today: say what
+        refusal = gettext("今天还不能“%(step)s”：%(why)s") % {
+            "step": step.label, "why": gettext("；").join(m + bracketed(r) for r, m in held[step.key])}
+        status = 409
+    elif not offered:
         refusal = gettext("案件当前状态“%(status)s”不能进行“%(step)s”") % {"status": case.get_status_display(),
                                                                       "step": step.label}
         status = 409

@@ -4,6 +4,10 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '%(label)s不能超过%(limit)s字（现为%(n)s字）': '%(label)s may be at most %(limit)s characters (it is %(n)s)',
+    '不超过%(limit)s字': 'At most %(limit)s characters',
+    '请选择由当事人申请还是执法人员自行回避': 'Choose whether the party applied or the officer withdraws of their own accord',
+    '今天还不能“%(step)s”：%(why)s': 'Not yet possible today: “%(step)s”: %(why)s',
     '只有待分拨或已分派（未签收）的事件可以合并为重复': 'Only a report awaiting triage or routed and not yet signed for can be merged as a duplicate',
     '证据收集日期': 'the date the evidence was collected',
     '该事件已分派给%(department)s，改由其他单位办理请使用流转': 'This report is with %(department)s: to move it to another body, transfer it (流转)',
@@ -350,9 +354,8 @@ EN_ERRORS = {
 "时效截止 %(end)s": "Limitation ended %(end)s",
 "援引“法律另有规定”的时效须经法制审核通过": "Relying on a special limitation period needs a passed legal review",
 "承办人员须声明无利害关系": "The officers must declare no conflict of interest",
-"%(department)s已就同一违法行为立案，由先立案的机关管辖（XF-022-025）":
-    "%(department)s has filed a case on the same violation; the body that filed first has jurisdiction (XF-022-025)",
-"管辖冲突，请提交管辖争议": "Conflict of jurisdiction: submit a jurisdiction dispute",
+"%(department)s已就同一违法行为立案，由先立案的机关管辖；请提交管辖争议":
+    "%(department)s has filed a case on the same violation; the body that filed first has jurisdiction: submit a jurisdiction dispute",
 "%(department)s尚无启用的机关负责人账号，%(kind)s申请无人接收；请系统管理员先为本机关设置机关负责人":
     "%(department)s has no active head-of-agency account, so nobody would receive the %(kind)s request; an administrator must set up the head first",
 "没有待决定的%(label)s申请": "No %(label)s request is waiting", "没有待决定的%(label)s申请，承办人员须先提出":

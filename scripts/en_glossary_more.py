@@ -773,4 +773,7 @@ EN_MORE = {
     '程序合法': 'Procedure lawful',
     '裁量适当': 'Discretion appropriate',
     '文书规范': 'Documents in order',
+    "申请人": "Applicant",
+    "还不能“%(step)s”": "Not yet: “%(step)s”",
+    "回避申请（XF-043）": "Recusal applications (XF-043)",
 }

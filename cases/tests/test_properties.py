@@ -113,7 +113,7 @@ def run_step(w, case, action, day, amount):
     elif action == "correction_check":
         S.correction_check_record(actor=a, case=case, on=day, corrected=True, note="已改正")
     elif action == "recusal_apply":
-        S.recusal_apply(actor=a, case=case, officer=w.o1, applicant="当事人", reason="承办人员与当事人有利害关系", on=day)
+        S.recusal_apply(actor=a, case=case, officer=w.o1, applicant="party", reason="承办人员与当事人有利害关系", on=day)
     elif action == "archive":
         S.case_archive(actor=a, case=case, on=day)
     elif action == "not_file":

@@ -284,20 +284,26 @@ def test_QZ_046_053_054_a_reminder_or_court_application_only_in_their_order(cw, 
 
 def test_XF_043_recusal_of_an_officer_of_the_case_recorded_by_its_handlers(cw):
     clue = open_case(cw)
+    assert "recusal_apply" not in _offered(clue, cw.bureau_officer)  # nobody handles the clue yet: nobody to recuse
     S.case_assign(actor=cw.bureau_officer, case=clue, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
     with pytest.raises(NotPermitted):  # not this body's officer
-        S.recusal_apply(actor=cw.huibu_officer, case=clue, officer=cw.o1, applicant="当事人", reason="亲属关系",
+        S.recusal_apply(actor=cw.huibu_officer, case=clue, officer=cw.o1, applicant="party", reason="亲属关系",
                         on=D(2026, 3, 7))
     with pytest.raises(ValidationFailed) as exc:  # not an officer of the case
-        S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o3, applicant="当事人", reason="亲属关系",
+        S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o3, applicant="party", reason="亲属关系",
                         on=D(2026, 3, 7))
     assert "officer" in exc.value.errors
     assert "recusal_apply" in _offered(clue, cw.bureau_officer)  # officers are assigned from the clue on
-    r = S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o1, applicant="当事人", reason="亲属关系",
+    r = S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o1, applicant="party", reason="亲属关系",
                         on=D(2026, 3, 7))
     with pytest.raises(ValidationFailed):  # one pending application per officer
-        S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o1, applicant="本人", reason="同学关系",
+        S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o1, applicant="self", reason="同学关系",
                         on=D(2026, 3, 7))
+    assert "recusal_apply" not in _offered(clue, cw.bureau_officer)  # its only officer awaits the head's decision
+    with pytest.raises(ValidationFailed) as exc:
+        S.recusal_apply(actor=cw.bureau_officer, case=clue, officer=cw.o1, applicant="他本人", reason="同学关系",
+                        on=D(2026, 3, 7))
+    assert "officer" in exc.value.errors
     with pytest.raises(ValidationFailed) as exc:
         S.recusal_decide(actor=head_of(cw.zf), recusal=r, granted=True, on=D(2026, 3, 6))
     assert "on" in exc.value.errors
@@ -306,9 +312,36 @@ def test_XF_043_recusal_of_an_officer_of_the_case_recorded_by_its_handlers(cw):
     decided = ready_to_decide(cw, n=2)
     S.case_decide(actor=cw.zf_head, case=decided, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
     with pytest.raises(RuleViolation) as exc:
-        S.recusal_apply(actor=cw.bureau_officer, case=decided, officer=cw.o1, applicant="当事人", reason="亲属关系",
+        S.recusal_apply(actor=cw.bureau_officer, case=decided, officer=cw.o1, applicant="party", reason="亲属关系",
                         on=D(2026, 3, 24))
     assert exc.value.rule == "XF-043"
+
+
+def test_filing_is_not_offered_while_the_service_would_refuse_it_and_the_page_says_why(cw, client):
+    """申请立案 needs two qualified investigators who declared no conflict (XF-042, XF-043), the item in the body's
+    catalogue (ZJ-006-008) and no other body's filing of the act (XF-022-025): until then the case page says what
+    is missing in place of the request (``filing_blockers``), and the step's own page says it too (409)."""
+    clue = open_case(cw)
+    client.force_login(cw.bureau_officer)
+    step = reverse("cases:step", args=[clue.pk, "file"])
+    page = client.get(clue.get_absolute_url()).content.decode()
+    assert step not in page and "还不能“申请立案（报负责人审批）”" in page
+    assert "立案须有两名以上持有有效执法证的执法人员（XF-042）" in page
+    S.case_assign(actor=cw.bureau_officer, case=clue, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
+    S.case_assign(actor=cw.bureau_officer, case=clue, officer=cw.o2, on=D(2026, 3, 6), no_conflict_declared=True)
+    expiry = cw.o2.certificate_expiry
+    type(cw.o2).objects.filter(pk=cw.o2.pk).update(certificate_expiry=D(2026, 3, 5))  # 叶二's 执法证 ran out
+    assert S.filing_blockers(clue, D(2026, 3, 6)) == [("XF-042", "叶二的执法证在2026-03-06无效，不能立案")]
+    resp = client.get(step)
+    assert resp.status_code == 409 and "今天还不能“申请立案（报负责人审批）”：叶二的执法证在" in resp.content.decode()
+    with pytest.raises(RuleViolation) as exc:  # the service refuses for the reason the page gives
+        S.case_file_request(actor=cw.bureau_officer, case=clue, on=D(2026, 3, 6), basis="x")
+    assert exc.value.rule == "XF-042" and "叶二的执法证在2026-03-06无效" in exc.value.message
+    type(cw.o2).objects.filter(pk=cw.o2.pk).update(certificate_expiry=expiry)
+    assert S.filing_blockers(clue, D(2026, 3, 6)) == []
+    page = client.get(clue.get_absolute_url()).content.decode()
+    assert step in page and "还不能" not in page
+    assert client.get(step).status_code == 200
 
 
 def _spot(cw, *, cash: bool):

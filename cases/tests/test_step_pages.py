@@ -4,12 +4,15 @@ and writes nothing."""
 
 import datetime as dt
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases import services as S
 from cases.choices import CaseStatus, DocType
 from cases.models import Act, Case, Document, Evidence
 from cases.tests.helpers import open_case, uscc
+from core.exceptions import ValidationFailed
 from core.models import AuditRecord
 from intake.models import Event
 
@@ -148,7 +151,7 @@ def test_bad_input_is_reported_per_field_in_chinese(cw, client):
     case = open_case(cw)
     client.force_login(cw.bureau_officer)
     future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-    resp = post_step(client, case, "file", {"on": future, "basis": ""})
+    resp = post_step(client, case, "not_file", {"on": future, "reason": ""})
     body = resp.content.decode()
     assert resp.status_code == 422 and "不能晚于今天" in body and "这个字段是必填项" in body
     resp = post_step(client, case, "assign", {"officer": cw.o1.pk, "role": "investigator", "on": "2026-03-01"})
@@ -204,15 +207,33 @@ def _filed(cw):
 def test_XF_043_recusal_through_the_forms(cw, client):
     case = _filed(cw)
     client.force_login(cw.bureau_officer)
-    ok(post_step(client, case, "recusal_apply", {"officer": cw.o2.pk, "applicant": "当事人", "reason": "与当事人系亲属",
+    # who applies is one of two (the record's 当事人申请 / 自行回避); the reason fits its column (300 characters):
+    # until 2026-12-07 the form took any name up to 100 characters into a 10-character column (a server error
+    # on PostgreSQL) and reasons of any length
+    bad = post_step(client, case, "recusal_apply", {"officer": cw.o2.pk, "applicant": "当事人张三的委托代理人",
+                                                     "reason": "亲" * 301, "on": "2026-03-07"})
+    assert bad.status_code == 422 and not case.recusals.exists()
+    assert "选择一个有效的选项" in bad.content.decode() and "确保该变量包含不超过 300 字符" in bad.content.decode()
+    with pytest.raises(ValidationFailed) as exc:  # the service says the same to any other caller
+        S.recusal_apply(actor=cw.bureau_officer, case=case, officer=cw.o2, applicant="party", reason="亲" * 301,
+                        on=dt.date(2026, 3, 7))
+    assert exc.value.errors == {"reason": ["不超过300字"]} and not case.recusals.exists()
+    ok(post_step(client, case, "recusal_apply", {"officer": cw.o2.pk, "applicant": "party", "reason": "与当事人系亲属",
                                                   "on": "2026-03-07"}))
     r = case.recusals.get()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "叶二 · 当事人申请 2026-03-07：与当事人系亲属" in page and "待负责人决定" in page
+    # one application about an officer at a time: the form offers the others
+    form = client.get(reverse(STEP, args=[case.pk, "recusal_apply"])).content.decode()
+    assert f'<option value="{cw.o1.pk}">' in form and f'<option value="{cw.o2.pk}">' not in form
     assert post_step(client, case, "recusal_decide", {"recusal": r.pk, "granted": "1", "on": "2026-03-08"}
                      ).status_code == 403  # the head decides
     client.force_login(cw.zf_head)
     ok(post_step(client, case, "recusal_decide", {"recusal": r.pk, "granted": "1", "on": "2026-03-08"}))
     assert case.case_officers.get(officer=cw.o2).released_on == dt.date(2026, 3, 8)
-    assert reverse(STEP, args=[case.pk, "recusal_decide"]) not in client.get(case.get_absolute_url()).content.decode()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert reverse(STEP, args=[case.pk, "recusal_decide"]) not in page
+    assert "准予回避 2026-03-08" in page
 
 
 def test_QZ_024_028_seizure_extension_once_through_the_form(cw, client):
@@ -399,7 +420,7 @@ def test_the_heads_workbench_lists_what_waits_for_the_head(cw, client):
     from cases.tests.helpers import D, at
 
     case = _filed(cw)
-    S.recusal_apply(actor=cw.bureau_officer, case=case, officer=cw.o2, applicant="当事人", reason="与当事人系亲属",
+    S.recusal_apply(actor=cw.bureau_officer, case=case, officer=cw.o2, applicant="party", reason="与当事人系亲属",
                     on=D(2026, 3, 7))
     other = _filed(cw)
     S.crime_report(actor=cw.bureau_officer, case=other, report_at=at(D(2026, 3, 10)))
