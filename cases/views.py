@@ -31,8 +31,8 @@ from core.http import (
     handle_application_errors,
     stored_file_response,
 )
-from core.punctuation import bracketed
 from core.privacy import mask_identifiers
+from core.punctuation import bracketed
 from core.records import recorded_display
 from core.tabular import stream_csv
 from dispatch.access import access_event
