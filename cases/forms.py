@@ -23,7 +23,19 @@ from cases.choices import (
     RemedyResult,
     ServiceMethod,
 )
-from cases.models import Case, Evidence, LegalReview, MonitoringDevice, Recusal
+from cases.models import (
+    Act,
+    Case,
+    CrimeTransfer,
+    Deferral,
+    Evidence,
+    Hearing,
+    LegalReview,
+    MonitoringDevice,
+    Payment,
+    Publication,
+    Recusal,
+)
 from cases.selectors import coercive_acts_in_force, recusable_officers
 from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
@@ -74,6 +86,12 @@ def officers_field(field, case: Case, *, preselect: bool = True) -> None:
     if isinstance(field, forms.ModelMultipleChoiceField):
         if preselect:
             field.initial = [o.pk for o in qs if o.on_case]
+
+
+def limit(model, column: str) -> int:
+    """The length of the column a text is kept in: a form takes no more than its record holds (the service checks
+    it again, ``services._check_length``)."""
+    return model._meta.get_field(column).max_length
 
 
 class StepForm(forms.Form):
@@ -241,7 +259,7 @@ class FileApproveForm(HeadDecisionForm):
 
 class NotFileForm(StepForm):
     on = forms.DateField(label=_("日期"))
-    reason = forms.CharField(label=_("不予立案理由"), widget=TEXT)
+    reason = forms.CharField(label=_("不予立案理由"), widget=TEXT, max_length=limit(Case, "not_filed_reason"))
 
 
 class ActForm(StepForm):
@@ -257,7 +275,7 @@ class ActForm(StepForm):
     rights_told = forms.BooleanField(label=_("已告知申请回避的权利和如实回答的义务"), required=False)
     party_present = forms.BooleanField(label=_("当事人在场"), required=False, initial=True)
     party_signed = forms.BooleanField(label=_("当事人已签名"), required=False, initial=True)
-    refusal_note = forms.CharField(label=_("不在场/拒签情况"), required=False, max_length=300)
+    refusal_note = forms.CharField(label=_("不在场/拒签情况"), required=False, max_length=limit(Act, "refusal_note"))
     witness = forms.CharField(label=_("见证人"), required=False, max_length=100)
     approval = forms.ModelChoiceField(None, label=_("负责人事先批准（本系统审批）"), required=False,
                                       help_text=_("先行登记保存、查封、扣押：选择负责人已批准的审批"))
@@ -410,7 +428,7 @@ class HearingHoldForm(StepForm):
     attended = forms.BooleanField(label=_("当事人到场"), required=False, initial=True)
     record = forms.CharField(label=_("听证笔录"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     party_signed = forms.BooleanField(label=_("当事人已签字"), required=False)
-    refusal_note = forms.CharField(label=_("拒绝签字情况"), required=False, max_length=300)
+    refusal_note = forms.CharField(label=_("拒绝签字情况"), required=False, max_length=limit(Hearing, "refusal_note"))
     report = forms.CharField(label=_("听证报告"), widget=TEXT, required=False)
 
 
@@ -474,12 +492,12 @@ class ServeForm(StepForm):
 class PaymentForm(StepForm):
     paid_on = forms.DateField(label=_("缴款日期"))
     amount = forms.DecimalField(label=_("金额（元）"), min_value=Decimal("0.01"), decimal_places=2, max_digits=14)
-    method = forms.CharField(label=_("方式"), max_length=50, initial="银行缴款")
+    method = forms.CharField(label=_("方式"), max_length=limit(Payment, "method"), initial="银行缴款")
 
 
 class DeferralForm(StepForm):
     on = forms.DateField(label=_("批准日期"))
-    reason = forms.CharField(label=_("确有经济困难的理由（XF-066）"), widget=TEXT)
+    reason = forms.CharField(label=_("确有经济困难的理由（XF-066）"), widget=TEXT, max_length=limit(Deferral, "reason"))
     schedule = forms.CharField(label=_("分期计划（每行：日期 金额，如 2026-12-31 3000）"), widget=TEXT)
 
     def clean_schedule(self):
@@ -527,12 +545,23 @@ class RemedyCloseForm(StepForm):
 class PublicationExcludeForm(StepForm):
     on = forms.DateField(label=_("日期"))
     ground = forms.ChoiceField(label=_("不予公开的情形"), choices=PublicationExclusion.choices)
-    reason = forms.CharField(label=_("理由"), widget=TEXT)
+    # kept as "情形：理由" in one column: the service says how much room the chosen 情形 leaves
+    reason = forms.CharField(label=_("理由"), widget=TEXT, max_length=limit(Case, "publication_exclusion"))
 
 
 class ReasonForm(StepForm):
     on = forms.DateField(label=_("日期"))
     reason = forms.CharField(label=_("理由"), widget=TEXT)
+
+
+class CloseForm(ReasonForm):
+    """结案 and 申请结案: the reason becomes the case's closing reason."""
+
+    reason = forms.CharField(label=_("结案理由"), widget=TEXT, max_length=limit(Case, "close_reason"))
+
+
+class WithdrawForm(ReasonForm):
+    reason = forms.CharField(label=_("撤回理由（公开说明）"), widget=TEXT, max_length=limit(Publication, "withdraw_reason"))
 
 
 class RecusalApplyForm(StepForm):
@@ -631,7 +660,8 @@ class CrimeDecideForm(StepForm):
     approved = forms.TypedChoiceField(label=_("负责人决定"), choices=[("1", _("批准移送")), ("0", _("不批准"))],
                                       coerce=lambda v: v == "1")
     at = forms.DateTimeField(label=_("决定时间"))
-    reason = forms.CharField(label=_("不批准的理由"), widget=TEXT, required=False)
+    reason = forms.CharField(label=_("不批准的理由"), widget=TEXT, required=False,
+                             max_length=limit(CrimeTransfer, "refusal_reason"))
 
 
 class CrimeTransferForm(StepForm):

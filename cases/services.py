@@ -629,6 +629,7 @@ def case_not_file_request(*, actor, case: Case, on: dt.date, reason: str) -> Cas
     _require_handler(actor, case)
     if not reason.strip():
         raise ValidationFailed(_("请写明不予立案理由"), errors={"reason": [_("不能为空")]})
+    _check_length(reason.strip(), Case, "not_filed_reason", _("不予立案理由"), "reason")
     if case.status not in FILE_FROM:
         raise InvalidTransition(_("案件状态“%(status)s”不能不予立案") % {"status": case.get_status_display()},
                                 errors={"status": [_("不能不予立案")]})
@@ -760,6 +761,7 @@ def act_record(*, actor, case: Case, kind: str, started_at: dt.datetime, ended_a
         _guard(bool(interviewee.strip()), "XF-055", _("询问笔录须写明被询问人"))
         _guard(rights_told, "XF-043", _("询问前须告知申请回避的权利和如实回答的义务"))
     if not party_present or not party_signed:
+        _check_length(refusal_note, Act, "refusal_note", _("不在场/拒签情况"), "refusal_note")
         _guard(bool(refusal_note.strip()) or bool(witness.strip()), "QZ-018-019",
                _("当事人不在场或拒绝签名的，须注明情况并由见证人签名"))
     if approval is not None:
@@ -1436,6 +1438,7 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
     if attended:
         _guard(bool(record.strip()), "XF-064", _("须制作听证笔录"))
         _guard(party_signed or bool(refusal_note.strip()), "XF-064", _("听证笔录须由当事人签字，拒绝签字的由主持人注明"))
+        _check_length(refusal_note, Hearing, "refusal_note", _("拒绝签字情况"), "refusal_note")
     Hearing.objects.filter(pk=hearing.pk).update(attended=attended, record=record, party_signed=party_signed,
                                                  refusal_note=refusal_note, report=report, held_on=held_on)
     _close_deadlines(case, "case.representation", held_on)  # the party was heard at the hearing
@@ -1891,6 +1894,7 @@ def payment_record(*, actor, case: Case, amount: Decimal, paid_on: dt.date, meth
     _guard(may_handle(actor, case), "XF-067", _("只有办案机关的执法人员可以登记缴款"))
     _guard(case.final_fine is not None, "XF-067", _("本案没有罚款"))
     _guard(case.paid_on is None, "XF-067", _("本案罚款已于%(on)s缴清") % {"on": case.paid_on})
+    _check_length(method, Payment, "method", _("缴款方式"), "method")
     owed = case.final_fine + current_surcharge(case, paid_on)
     if amount < owed:
         raise ValidationFailed(_("缴款金额不足"), errors={"amount": [_("应缴 %(owed)s 元（含加处罚款）") % {"owed": owed}]})
@@ -1933,6 +1937,9 @@ def deferral_approve(*, actor, case: Case, reason: str, schedule: list[tuple[dt.
     case.refresh_from_db()
     _require_head(actor, case, "XF-066", pgettext("action", "延期或分期缴纳罚款"))
     _deny(deferral_blocker(case))
+    if not reason.strip():
+        raise ValidationFailed(_("请写明当事人确有经济困难的理由"), errors={"reason": [_("不能为空")]})
+    _check_length(reason.strip(), Deferral, "reason", _("延期或分期的理由"), "reason")
     total = sum((Decimal(a) for _d, a in schedule), Decimal(0))
     _guard(total == case.final_fine, "XF-066", _("分期金额合计%(total)s元与罚款%(final_fine)s元不符")
                                                  % {"total": total, "final_fine": case.final_fine})
@@ -2189,8 +2196,12 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
     if not reason.strip():
         raise ValidationFailed(_("请写明不予公开的理由"), errors={"reason": [_("不能为空")]})
     _check_dated(on)
-    text = f"{as_recorded(PublicationExclusion(ground).label)}：{reason.strip()}"  # the record, in Chinese
-    Case.objects.filter(pk=case.pk).update(publish=False, publication_exclusion=text[:200])
+    prefix = f"{as_recorded(PublicationExclusion(ground).label)}："  # the record, in Chinese: 情形：理由
+    room = Case._meta.get_field("publication_exclusion").max_length - len(prefix)
+    if len(reason.strip()) > room:
+        raise ValidationFailed(_("不予公开的理由不能超过%(limit)s字（现为%(n)s字）") % {"limit": room, "n": len(reason.strip())},
+                               errors={"reason": [_("不超过%(limit)s字") % {"limit": room}]})
+    Case.objects.filter(pk=case.pk).update(publish=False, publication_exclusion=prefix + reason.strip())
     case_rows(case, kind="case.publish").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
     audit_log(actor=actor, action="cases.publication.exclude", obj=case,
               after={"on": on, "ground": ground, "reason": reason.strip()[:300]})
@@ -2217,6 +2228,7 @@ def publication_withdraw(*, actor, case: Case, on: dt.date, reason: str) -> Publ
     _check_dated(on, pub.published_on, _("公开日期"))
     if not reason.strip():
         raise ValidationFailed(_("请公开说明撤回理由"), errors={"reason": [_("XF-048-039 要求说明理由")]})
+    _check_length(reason.strip(), Publication, "withdraw_reason", _("撤回理由"), "reason")
     Publication.objects.filter(pk=pub.pk).update(withdrawn_on=on, withdraw_reason=reason)
     _close_deadlines(case, "case.withdraw_publication", on)
     audit_log(actor=actor, action="cases.publication.withdraw", obj=pub, after={"on": on, "reason": reason})
@@ -2245,6 +2257,7 @@ def needs_close_approval(case: Case) -> bool:
 def _close_guards(case: Case, reason: str) -> None:
     if not reason.strip():
         raise ValidationFailed(_("请写明结案理由"), errors={"reason": [_("不能为空")]})
+    _check_length(reason.strip(), Case, "close_reason", _("结案理由"), "reason")
     if case.status == CaseStatus.SERVED and case.final_fine:
         raise RuleViolation(_("罚款尚未缴纳，不能结案（XF-067）"), errors={"__all__": [_("未履行")]}, rule="XF-067")
     if CaseStatus.CLOSED not in TRANSITIONS.get(case.status, set()):
@@ -2635,6 +2648,7 @@ def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: 
     if ct is None or ct.head_decided_at is not None:
         raise InvalidTransition(_("没有待审批的移送报告"), errors={"__all__": [_("已审批或未报告")]})
     _guard(approved or bool(reason.strip()), "YS-310", _("不批准移送的，应当将不予批准的理由记录在案"))
+    _check_length(reason, CrimeTransfer, "refusal_reason", _("不批准的理由"), "reason")
     CrimeTransfer.objects.filter(pk=ct.pk).update(head_decided_at=at, approved=approved, refusal_reason=reason)
     _close_deadlines(case, "case.crime_head_decision", at.astimezone(LOCAL).date())
     if approved:

@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '请写明当事人确有经济困难的理由': "State the party's real financial difficulty",
+    '不予公开的理由不能超过%(limit)s字（现为%(n)s字）': 'The reason for not publishing may be at most %(limit)s characters (it is %(n)s)',
     '%(label)s不能超过%(limit)s字（现为%(n)s字）': '%(label)s may be at most %(limit)s characters (it is %(n)s)',
     '不超过%(limit)s字': 'At most %(limit)s characters',
     '请选择由当事人申请还是执法人员自行回避': 'Choose whether the party applied or the officer withdraws of their own accord',

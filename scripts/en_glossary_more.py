@@ -776,4 +776,9 @@ EN_MORE = {
     "申请人": "Applicant",
     "还不能“%(step)s”": "Not yet: “%(step)s”",
     "回避申请（XF-043）": "Recusal applications (XF-043)",
+    "结案理由": "Reason for closing",
+    "撤回理由（公开说明）": "Reason for withdrawal (stated publicly)",
+    "缴款方式": "Payment method",
+    "延期或分期的理由": "Reason for deferral or instalments",
+    "撤回理由": "Reason for withdrawal",
 }
