@@ -73,7 +73,7 @@ from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
 from core.records import as_recorded, inside, pgettext_noop, recorded_display, said, said_as
-from core.validators import id_birth_date, validate_enterprise_code, validate_id_number
+from core.validators import id_birth_date, length_error, validate_enterprise_code, validate_id_number
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
 from dispatch.access import acts_for
@@ -97,10 +97,8 @@ def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
 def _check_length(value: str, model, column: str, label: str, field: str) -> None:
     """Text longer than its column (``model.column``) is refused, naming the form's ``field`` and its ``label`` —
     never cut short in the record, never a database error (PostgreSQL enforces the length; SQLite does not)."""
-    limit = model._meta.get_field(column).max_length
-    if len(value) > limit:
-        raise ValidationFailed(_("%(label)s不能超过%(limit)s字（现为%(n)s字）") % {"label": label, "limit": limit, "n": len(value)},
-                               errors={field: [_("不超过%(limit)s字") % {"limit": limit}]})
+    if (error := length_error(value, model, column)) is not None:
+        raise ValidationFailed(_("%(label)s太长：%(error)s") % {"label": label, "error": error}, errors={field: [error]})
 
 
 Blocker = tuple[str, str] | None  # (rule, why) a step cannot be taken on a case now, or None when it can
@@ -2199,8 +2197,9 @@ def publication_exclude(*, actor, case: Case, on: dt.date, ground: str, reason: 
     prefix = f"{as_recorded(PublicationExclusion(ground).label)}："  # the record, in Chinese: 情形：理由
     room = Case._meta.get_field("publication_exclusion").max_length - len(prefix)
     if len(reason.strip()) > room:
-        raise ValidationFailed(_("不予公开的理由不能超过%(limit)s字（现为%(n)s字）") % {"limit": room, "n": len(reason.strip())},
-                               errors={"reason": [_("不超过%(limit)s字") % {"limit": room}]})
+        error = _("不超过%(limit)s字（现为%(n)s字）") % {"limit": room, "n": len(reason.strip())}
+        raise ValidationFailed(_("%(label)s太长：%(error)s") % {"label": _("不予公开的理由"), "error": error},
+                               errors={"reason": [error]})
     Case.objects.filter(pk=case.pk).update(publish=False, publication_exclusion=prefix + reason.strip())
     case_rows(case, kind="case.publish").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
     audit_log(actor=actor, action="cases.publication.exclude", obj=case,

@@ -173,3 +173,13 @@ def mask_phone(phone: str) -> str:
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def length_error(value: str, model, column: str) -> str | None:
+    """The field's message when ``value`` is longer than the column ``model.column`` that keeps it — 不超过N字
+    （现为M字） — or None when it fits. PostgreSQL refuses longer text (a server error) and SQLite keeps it whole:
+    services ask this first, so that every caller gets the field named, and nothing is cut short."""
+    limit = model._meta.get_field(column).max_length
+    if len(value) > limit:
+        return _("不超过%(limit)s字（现为%(n)s字）") % {"limit": limit, "n": len(value)}
+    return None

@@ -24,6 +24,7 @@ from core.config import config_get
 from core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from core.models import Deadline, Notification, NotificationRead
 from core.records import counted, inside, recorded_display, said, said_as
+from core.validators import length_error
 from core.workdays import add_working_days, end_of_day
 from dispatch import routing
 from dispatch.access import (
@@ -301,6 +302,8 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
         raise NotPermitted(_("只有被分派的单位可以退单"), errors={"__all__": [_("无权退单")]})
     if len(reason.strip()) < 4:
         raise ValidationFailed(_("请写明退单理由"), errors={"reason": [_("退单须说明理由（不少于4个字）")]})
+    if (too_long := length_error(reason, EventReturn, "reason")) is not None:
+        raise ValidationFailed(_("退单理由太长"), errors={"reason": [too_long]})
     if event.status not in (EventStatus.ROUTED, EventStatus.ACCEPTED):
         raise InvalidTransition(_("当前状态不能退单"), errors={"status": [event.get_status_display()]})
     now = clock.now()
@@ -447,9 +450,12 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
     errors: dict[str, list[str]] = {}
     if len(note.strip()) < 2:
         errors["note"] = [_("核查情况不能为空")]
+    elif (too_long := length_error(note, Verification, "note")) is not None:
+        errors["note"] = [too_long]
     files = check_attachments(attachments or [], errors)
     if errors:
-        raise ValidationFailed(_("请填写核查情况") if "note" in errors else _("核查照片有误"), errors=errors)
+        raise ValidationFailed(_("核查照片有误") if "note" not in errors else _("核查情况太长") if len(note.strip()) >= 2
+                               else _("请填写核查情况"), errors=errors)
     now = clock.now()
     Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
     photos = store_attachments(event, files, stage=AttachmentStage.VERIFY, actor=actor)
@@ -508,11 +514,13 @@ def event_rate(*, event: Event, score: int, comment: str = "", actor=None) -> Ev
         raise InvalidTransition(_("办结后才能评价"), errors={"status": [event.get_status_display()]})
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationFailed(_("评价应为1到5分"), errors={"score": [_("应为1到5之间的整数")]})
-    moved = Event.objects.filter(pk=event.pk, rating__isnull=True).update(rating=score, rating_comment=comment[:300])
+    if (too_long := length_error(comment, Event, "rating_comment")) is not None:
+        raise ValidationFailed(_("评价意见太长"), errors={"comment": [too_long]})
+    moved = Event.objects.filter(pk=event.pk, rating__isnull=True).update(rating=score, rating_comment=comment)
     if not moved:
         raise InvalidTransition(_("已经评价过"), errors={"score": [_("每次办结只能评价一次")]})
     event.refresh_from_db()
-    audit_log(actor=actor, action="intake.event.rate", obj=event, after={"score": score, "comment": comment[:300]})
+    audit_log(actor=actor, action="intake.event.rate", obj=event, after={"score": score, "comment": comment})
     return event
 
 
@@ -607,6 +615,11 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("请填写事由")]
+    for field, value in (("title", title), ("place", place)):
+        if (too_long := length_error(value, Whistle, field)) is not None:
+            errors[field] = [too_long]
+    if long_tasks := [e for _d, task in calls if (e := length_error(task, WhistleCall, "task")) is not None]:
+        errors["task"] = long_tasks[:1]
     if not calls:
         errors["calls"] = [_("至少呼叫一个部门")]
     if len({d.pk for d, _t in calls}) != len(calls):
@@ -636,9 +649,11 @@ def whistle_blow(*, actor, title: str, description: str, town, action_at: dt.dat
 def whistle_report(*, actor, call: WhistleCall, note: str = "") -> WhistleCall:
     if not works_for(actor, call.department):
         raise NotPermitted(_("只有被呼叫的部门可以报到"), errors={"__all__": [_("无权报到")]})
+    if (too_long := length_error(note, WhistleCall, "report_note")) is not None:
+        raise ValidationFailed(_("报到说明太长"), errors={"note": [too_long]})
     now = clock.now()
     moved = WhistleCall.objects.filter(pk=call.pk, reported_at__isnull=True).update(reported_at=now, reported_by=actor,
-                                                                                    report_note=note[:300])
+                                                                                    report_note=note)
     if not moved:
         raise InvalidTransition(_("已经报到"), errors={"call": [_("已报到")]})
     call.refresh_from_db()

@@ -4,10 +4,14 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '%(label)s太长：%(error)s': '%(label)s is too long: %(error)s',
+    '不超过%(limit)s字（现为%(n)s字）': 'At most %(limit)s characters (it is %(n)s)',
+    '不予公开的理由': 'The reason for not publishing',
+    '退单理由太长': 'The reason for returning is too long',
+    '核查情况太长': 'The verification note is too long',
+    '评价意见太长': 'The comment is too long',
+    '报到说明太长': 'The report note is too long',
     '请写明当事人确有经济困难的理由': "State the party's real financial difficulty",
-    '不予公开的理由不能超过%(limit)s字（现为%(n)s字）': 'The reason for not publishing may be at most %(limit)s characters (it is %(n)s)',
-    '%(label)s不能超过%(limit)s字（现为%(n)s字）': '%(label)s may be at most %(limit)s characters (it is %(n)s)',
-    '不超过%(limit)s字': 'At most %(limit)s characters',
     '请选择由当事人申请还是执法人员自行回避': 'Choose whether the party applied or the officer withdraws of their own accord',
     '今天还不能“%(step)s”：%(why)s': 'Not yet possible today: “%(step)s”: %(why)s',
     '只有待分拨或已分派（未签收）的事件可以合并为重复': 'Only a report awaiting triage or routed and not yet signed for can be merged as a duplicate',

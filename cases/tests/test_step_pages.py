@@ -217,7 +217,7 @@ def test_XF_043_recusal_through_the_forms(cw, client):
     with pytest.raises(ValidationFailed) as exc:  # the service says the same to any other caller
         S.recusal_apply(actor=cw.bureau_officer, case=case, officer=cw.o2, applicant="party", reason="亲" * 301,
                         on=dt.date(2026, 3, 7))
-    assert exc.value.errors == {"reason": ["不超过300字"]} and not case.recusals.exists()
+    assert exc.value.errors == {"reason": ["不超过300字（现为301字）"]} and not case.recusals.exists()
     ok(post_step(client, case, "recusal_apply", {"officer": cw.o2.pk, "applicant": "party", "reason": "与当事人系亲属",
                                                   "on": "2026-03-07"}))
     r = case.recusals.get()

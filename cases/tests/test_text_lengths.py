@@ -28,11 +28,12 @@ pytestmark = pytest.mark.django_db
 
 
 def refused(call, field, limit):
-    """``call`` is refused on ``field`` at ``limit`` characters, and writes no audit record."""
+    """``call``, one character over ``limit``, is refused on ``field``, and writes no audit record."""
     before = AuditRecord.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         call()
-    assert exc.value.errors == {field: [f"不超过{limit}字"]}, exc.value.errors
+    assert exc.value.errors == {field: [f"不超过{limit}字（现为{limit + 1}字）"]}, exc.value.errors
+    assert "太长" in exc.value.message
     assert AuditRecord.objects.count() == before
 
 
@@ -82,7 +83,7 @@ def test_withdrawal_deferral_and_payment(cw):
                            schedule=[(D(2026, 4, 30), Decimal(60000))])
     assert exc.value.errors == {"reason": ["不能为空"]} and not case.deferrals.exists()
     refused(lambda: S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 3, 30),
-                                     method="通过当事人开户银行网上银行转账至财政非税收入专户"), "method", 20)
+                                     method="通过当事人开户银行网上银行转账至财政非专户"), "method", 20)
     assert not case.payments.exists()
 
 
