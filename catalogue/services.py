@@ -40,6 +40,7 @@ from catalogue.models import (
 )
 from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, ValidationFailed
+from core.validators import length_error
 from org.access import require
 from org.choices import RegionLevel
 from org.models import Department, Region, Team
@@ -122,6 +123,8 @@ def _validate_item_fields(*, name: str, penalty_types: list[str], fine_min, fine
     errors: dict[str, list[str]] = {}
     if not name.strip():
         errors["name"] = [_("事项名称不能为空")]
+    elif (too_long := length_error(name, EnforcementItem, "name")) is not None:
+        errors["name"] = [too_long]
     unknown = [t for t in penalty_types if t not in PenaltyType.values]
     if unknown:
         errors["penalty_types"] = [_("处罚种类“%(t)s”不在行政处罚法第九条所列种类中（XF-009）") % {"t": t} for t in unknown]
@@ -161,16 +164,18 @@ def candidate_accept(
 ) -> EnforcementItem:
     """Accept a candidate (optionally edited) as an enforcement item held by ``holder``."""
     require(actor, "catalogue.review_candidates")
+    if (too_long := length_error(note, ClauseCandidate, "review_note")) is not None:
+        raise ValidationFailed(_("审核意见太长"), errors={"note": [too_long]})
     # Compare-and-set: only a pending candidate can be accepted, and only once.
     moved = ClauseCandidate.objects.filter(pk=candidate.pk, status=CandidateStatus.PENDING).update(
-        status=CandidateStatus.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note[:300]
+        status=CandidateStatus.ACCEPTED, reviewed_by=actor, reviewed_at=timezone.now(), review_note=note
     )
     if not moved:
         raise InvalidTransition(_("该候选事项已审核过"), errors={"candidate": [_("状态不是“待审核”")]})
     article = candidate.article
     law = article.law
     edited = name is not None or penalty_types is not None or fine_tiers is not None
-    name = (name if name is not None else candidate.violation)[:300]
+    name = name if name is not None else candidate.violation[:300]  # a name typed in is checked, not cut
     penalty_types = list(penalty_types if penalty_types is not None else candidate.penalty_types)
     fine_tiers = list(fine_tiers if fine_tiers is not None else candidate.fine_tiers)
     fine_min, fine_max = _fine_bounds(fine_tiers)
@@ -202,8 +207,10 @@ def candidate_reject(*, actor, candidate: ClauseCandidate, reason: str) -> Claus
     require(actor, "catalogue.review_candidates")
     if not reason.strip():
         raise ValidationFailed(_("请填写驳回理由"), errors={"reason": [_("驳回必须写明理由")]})
+    if (too_long := length_error(reason, ClauseCandidate, "review_note")) is not None:
+        raise ValidationFailed(_("驳回理由太长"), errors={"reason": [too_long]})
     moved = ClauseCandidate.objects.filter(pk=candidate.pk, status=CandidateStatus.PENDING).update(
-        status=CandidateStatus.REJECTED, reviewed_by=actor, reviewed_at=timezone.now(), review_note=reason[:300]
+        status=CandidateStatus.REJECTED, reviewed_by=actor, reviewed_at=timezone.now(), review_note=reason
     )
     if not moved:
         raise InvalidTransition(_("该候选事项已审核过"), errors={"candidate": [_("状态不是“待审核”")]})

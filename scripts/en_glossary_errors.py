@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '审核意见太长': 'The review note is too long',
+    '驳回理由太长': 'The reason for rejecting is too long',
     '%(label)s太长：%(error)s': '%(label)s is too long: %(error)s',
     '不超过%(limit)s字（现为%(n)s字）': 'At most %(limit)s characters (it is %(n)s)',
     '不予公开的理由': 'The reason for not publishing',

@@ -48,6 +48,27 @@ def test_candidate_cannot_be_reviewed_twice(world):
                                   effective_date=D(2022, 1, 1))
 
 
+def test_a_review_too_long_for_its_record_is_refused_not_cut(world):
+    """The name typed in, the note and the reason are checked against their columns (300 characters), with the
+    field named; until 2026-12-07 they were cut to fit without a word."""
+    cand = _candidate(world)
+    accept = dict(actor=world.guidance, candidate=cand, domain=world.dom_city, holder=world.zf, effective_date=D(2022, 1, 1))
+    with pytest.raises(ValidationFailed) as exc:
+        services.candidate_accept(name="名" * 301, **accept)
+    assert exc.value.errors == {"name": ["不超过300字（现为301字）"]}
+    with pytest.raises(ValidationFailed) as exc:
+        services.candidate_accept(note="注" * 301, **accept)
+    assert exc.value.errors == {"note": ["不超过300字（现为301字）"]}
+    with pytest.raises(ValidationFailed) as exc:
+        services.candidate_reject(actor=world.guidance, candidate=cand, reason="驳" * 301)
+    assert exc.value.errors == {"reason": ["不超过300字（现为301字）"]}
+    cand.refresh_from_db()
+    assert cand.status == "pending" and not EnforcementItem.objects.filter(name__startswith="名名").exists()
+    services.candidate_reject(actor=world.guidance, candidate=cand, reason="驳" * 300)
+    cand.refresh_from_db()
+    assert cand.review_note == "驳" * 300
+
+
 def test_detention_is_refused_xf_009(world):
     cand = _candidate(world, penalty_types=["fine", "detention"])
     before = EnforcementItem.objects.count()
