@@ -186,6 +186,10 @@ class CaseReplay:
             S.crime_decide(actor=self.head, case=case, approved=True, at=at(visit + dt.timedelta(days=2)))
             S.crime_transfer(actor=self.actor, case=case, at=at(visit + dt.timedelta(days=2), 16), receipt_no="常公受〔2026〕演示")
             return case
+        if i == 2:  # the party asks for the second officer's recusal (XF-043); the head finds no conflict
+            r = S.recusal_apply(actor=self.actor, case=case, officer=self.partner, applicant="party",
+                                reason="当事人称承办人员与其竞争对手的经营者系同学，可能影响公正执法", on=visit)
+            S.recusal_decide(actor=self.head, recusal=r, granted=False, on=visit + dt.timedelta(days=1))
         if stop == 1:
             return case
         review = visit + dt.timedelta(days=5)

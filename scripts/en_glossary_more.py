@@ -781,4 +781,5 @@ EN_MORE = {
     "缴款方式": "Payment method",
     "延期或分期的理由": "Reason for deferral or instalments",
     "撤回理由": "Reason for withdrawal",
+    "尚未指派": "None assigned yet",
 }
