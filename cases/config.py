@@ -17,6 +17,9 @@ for default in [
     ConfigDefault("case.simple_limit.org", 3000, "简易程序罚款上限：法人或其他组织（元，法定）", "XF-051", "PRIMARY"),
     ConfigDefault("case.on_spot_collection_max", 100, "当场收缴罚款上限（元，法定）", "XF-053", "PRIMARY"),
     ConfigDefault("case.decision_warn_days", [60, 80], "立案后第几天提醒90日期限", "XF-060", "PRIMARY"),
+    ConfigDefault("case.decision_extension_days", 30,
+                  "办案期限延长：经负责人批准可延长的日数（浙江综合执法未明确，默认参照市场监管、住建等部门规章：30日；"
+                  "再次延长须负责人集体讨论并确定合理期限）", "XF-060"),
     ConfigDefault("case.filing_record_working_days", 5, "当场处罚决定备案期限（工作日）", "XF-052"),
     ConfigDefault("case.publication_working_days", 7, "处罚决定公开期限（工作日）", "SX-3", "SECONDARY"),
     ConfigDefault("case.publication_display_days", 365, "处罚决定公开后在网上展示的天数（一般为1年）", "SX-3"),

@@ -246,6 +246,31 @@ class CloseApproveForm(HeadDecisionForm):
     on = forms.DateField(label=_("审批日期（即结案日期）"))
 
 
+class ExtensionRequestForm(StepForm):
+    on = forms.DateField(label=_("申请日期"))
+    days = forms.IntegerField(label=_("延长日数"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("延长理由（案情复杂、需检测鉴定等）"), widget=TEXT)
+
+    def setup(self):
+        from cases.services import decision_due
+        from core.config import config_get
+
+        self.fields["days"].initial = config_get("case.decision_extension_days")
+        due = decision_due(self.case)
+        self.fields["days"].help_text = gettext("办案期限现至%(due)s；首次延长经负责人批准，至多%(most)s日，再次延长由负责人集体讨论决定") % {
+            "due": due.due, "most": config_get("case.decision_extension_days")}
+
+
+class ExtensionApproveForm(HeadDecisionForm):
+    refusal_message = _("不同意延长的，须写明理由")
+    approved = _decision(_("同意延长"))
+    on = forms.DateField(label=_("审批日期"))
+    attendees = forms.CharField(label=_("参加集体讨论的负责人（再次延长时填写，逗号或空格分隔）"), required=False, max_length=300)
+
+    def clean_attendees(self):
+        return [n for n in self.cleaned_data["attendees"].replace("，", " ").replace(",", " ").replace("、", " ").split() if n]
+
+
 class NotFileApproveForm(HeadDecisionForm):
     approved = _decision(_("同意不予立案"))
     on = forms.DateField(label=_("审批日期"))

@@ -574,6 +574,7 @@ class CaseApproval(models.Model):
         EMERGENCY = "emergency", _("紧急强制措施补办批准")
         MEASURE = "measure", _("先行登记保存/强制措施审批")
         LATE_HEARING = "hearing", _("逾期听证申请审批")
+        EXTENSION = "extension", _("延长办案期限审批")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审批")
@@ -581,7 +582,7 @@ class CaseApproval(models.Model):
         REFUSED = "refused", _("不批准")
 
     RULES = {"filing": "WS-FILE", "not_filing": "WS-FILE", "closing": "WS-CLOSE", "emergency": "QZ-018-019，24小时内",
-             "measure": "XF-056 QZ-018-019", "hearing": "XF-064"}
+             "measure": "XF-056 QZ-018-019", "hearing": "XF-064", "extension": "XF-060"}
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -601,7 +602,7 @@ class CaseApproval(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["case", "kind"], name="one_pending_approval_per_kind",
             condition=models.Q(status="pending") & models.Q(kind__in=["filing", "not_filing", "closing",
-                                                                       "hearing"]))]
+                                                                       "hearing", "extension"]))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_id}"

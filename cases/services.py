@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -1712,9 +1713,10 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
         out.append(("XF-058", _("%(gap)s；须审核的事由：%(triggers)s") % {"gap": gap, "triggers": "；".join(triggers)}))
     if case.is_complex_or_serious and not case.discussions.exists():
         out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
-    if case.filed_on and decided_on > rules.decision_deadline(case.filed_on).due:
-        out.append(("XF-060", _("已超过立案之日起九十日的决定期限（%(due)s）")
-                     % {"due": rules.decision_deadline(case.filed_on).due}))
+    if case.filed_on and decided_on > (due := decision_due(case)).due:
+        out.append(("XF-060", _("已超过立案之日起九十日的决定期限（%(due)s）") % {"due": due.due} if due.extended_days == 0
+                    else _("已超过经批准延长后的决定期限（%(due)s，立案之日起九十日又延长%(n)s日）")
+                    % {"due": due.due, "n": due.extended_days}))
     if not _usable_evidence(case).exists():
         out.append(("XF-046", _("没有经查证属实且合法取得的证据")))
     if len(qualified_investigators(case, decided_on)) < 2:
@@ -2320,6 +2322,109 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str
     _credit_push(case, on, actor=actor)
     case.refresh_from_db()
     return case
+
+
+# 办案期限 (XF-060) runs from the filing to the decision: it can be extended only meanwhile.
+EXTENDABLE = {CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.INVESTIGATION_CLOSED, CaseStatus.REVIEW,
+              CaseStatus.PENALTY_PROPOSED, CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_REQUESTED,
+              CaseStatus.HEARING_SCHEDULED, CaseStatus.HEARING_CLOSED}
+
+
+@dataclass(frozen=True)
+class DecisionDue:
+    due: dt.date
+    extended_days: int  # approved beyond the 90
+    extensions: int  # how many approvals
+    deadline: rules.Deadline
+
+
+def decision_due(case: Case) -> DecisionDue:
+    """XF-060: the day by which the decision is made — 90 days from filing, and every extension the head approved
+    (``decision_extension_approve``). None before filing."""
+    days = [a.details.get("days", 0) for a in case.approvals.filter(kind=CaseApproval.Kind.EXTENSION,
+                                                                    status=CaseApproval.Status.APPROVED)]
+    deadline = rules.decision_deadline(case.filed_on, sum(days))
+    return DecisionDue(deadline.due, sum(days), len(days), deadline)
+
+
+def extension_blocker(case: Case, on: dt.date) -> Blocker:
+    """Why the 办案期限 cannot be extended on ``on`` (XF-060), or None: only a filed case not yet decided, and only
+    before the limit has run out — a limit that ran out is not revived."""
+    if case.status not in EXTENDABLE or case.filed_on is None:
+        return "XF-060", _("办案期限在立案后、作出决定前延长（本案：%(status)s）") % {"status": case.get_status_display()}
+    if on > (due := decision_due(case).due):
+        return "XF-060", _("办案期限已于%(due)s届满，不能再延长") % {"due": due}
+    return None
+
+
+def _extension_days(days) -> int:
+    """First extension: up to ``case.decision_extension_days``; a further one: the period the heads' collective
+    discussion sets (at most a year, so a typing slip does not park a case)."""
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValidationFailed(_("延长的日数应为1到365之间的整数"), errors={"days": [_("应为1到365之间的整数")]})
+    return days
+
+
+@transaction.atomic
+def decision_extension_request(*, actor, case: Case, on: dt.date, reason: str, days: int) -> CaseApproval:
+    """延长办案期限申请 (XF-060): the officers ask the head, before the limit runs out, with the reasons (案情复杂、
+    需检测鉴定…) and the period. The first extension is of at most ``case.decision_extension_days`` days (head's
+    approval); a further one is decided by the heads' collective discussion, which sets the period."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _deny(extension_blocker(case, on))
+    if not reason.strip():
+        raise ValidationFailed(_("请写明延长办案期限的理由"), errors={"reason": [_("不能为空")]})
+    days = _extension_days(days)
+    first = decision_due(case).extensions == 0
+    if first and days > (most := _cfg("case.decision_extension_days")):
+        raise ValidationFailed(_("经负责人批准可延长%(most)s日；更长的期限须在延长后由负责人集体讨论决定") % {"most": most},
+                               errors={"days": [_("不超过%(most)s日") % {"most": most}]})
+    _check_step_date(case, on)
+    _no_pending(case, CaseApproval.Kind.EXTENSION)
+    approval = _ask_head(case=case, kind=CaseApproval.Kind.EXTENSION, requested_by=actor, requested_on=on,
+                         opinion=reason.strip(), details={"days": days})
+    audit_log(actor=actor, action="cases.extension.request", obj=case, after={"on": on, "days": days,
+                                                                            "reason": reason.strip(), "approval": approval.pk})
+    return approval
+
+
+@transaction.atomic
+def decision_extension_approve(*, actor, case: Case, on: dt.date, opinion: str = "", attendees: list[str] = ()) -> Case:
+    """The head approves the extension (XF-060) on or before the day the limit runs out; a further extension
+    records the heads who discussed it collectively (at least three). The decision clock moves: its open row is
+    cancelled and a new one runs to the extended day (reminded ten days before)."""
+    case.refresh_from_db()
+    _require_head(actor, case, "XF-060", pgettext("action", "延长办案期限"))
+    approval = _pending_to_decide(case, CaseApproval.Kind.EXTENSION, on)
+    _deny(extension_blocker(case, on))
+    _check_step_date(case, on)
+    before = decision_due(case)
+    names = [n.strip() for n in attendees if n.strip()]
+    if before.extensions and len(names) < 3:
+        raise ValidationFailed(_("再次延长办案期限须由负责人集体讨论决定，请列明参加讨论的负责人（至少三人）"),
+                               errors={"attendees": [_("至少三人")]}, )
+    _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion.strip() or "同意延长办案期限")
+    if names:
+        CaseApproval.objects.filter(pk=approval.pk).update(details={**approval.details, "collective": names})
+    after = decision_due(case)
+    case_rows(case, kind="case.decide").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+    _deadline(case, "case.decide", after.deadline,
+              said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日）"), n=after.extended_days),
+              warn_at=after.due - dt.timedelta(days=10))
+    audit_log(actor=actor, action="cases.extension.approve", obj=case,
+              after={"on": on, "approval": approval.pk, "days": approval.details.get("days"), "due": after.due,
+                     "was": before.due, "collective": names})
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def decision_extension_refuse(*, actor, case: Case, on: dt.date, opinion: str) -> CaseApproval:
+    """The head does not extend the 办案期限, with reasons; the decision is due as before."""
+    case.refresh_from_db()
+    _require_head(actor, case, "XF-060", pgettext("action", "延长办案期限"))
+    return _refuse(actor, case, CaseApproval.Kind.EXTENSION, on, opinion, "cases.extension.refuse")
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from cases import services as S
 from cases.choices import ASSIST_ANSWERERS, AWAITING_REVIEW, HANDLER_ROLES, NO_PENALTY, CaseStatus, Outcome
 from cases.models import Case
 from cases.selectors import assist_rows_for, case_rows, coercive_acts_in_force, recusable_officers
+from core import clock
 from org.choices import Role
 
 C = CaseStatus
@@ -405,6 +405,19 @@ def _close_approve(actor, case, d, files):
     return gettext("已批准结案")
 
 
+def _extension_request(actor, case, d, files):
+    S.decision_extension_request(actor=actor, case=case, on=d["on"], reason=d["reason"], days=d["days"])
+    return gettext("已提交延长办案期限申请，等待负责人审批")
+
+
+def _extension_approve(actor, case, d, files):
+    if not d["approved"]:
+        S.decision_extension_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
+        return gettext("已作出不同意延长办案期限的审批意见")
+    case = S.decision_extension_approve(actor=actor, case=case, on=d["on"], opinion=d["opinion"], attendees=d["attendees"])
+    return gettext("已批准延长办案期限，须于%(due)s前作出决定") % {"due": S.decision_due(case).due}
+
+
 def _pending(case, kind) -> bool:
     return S.pending_approval(case, kind) is not None
 
@@ -520,6 +533,11 @@ STEPS: list[Step] = [
     Step("dispute", _("提交管辖争议"), (C.CLUE, C.VERIFYING), F.DisputeForm, _dispute, rule="XF-022-025 ZJ-017"),
     Step("ruling", _("协调管辖争议"), (C.JURISDICTION_DISPUTE,), F.RulingForm, _ruling, roles=(Role.GUIDANCE,),
          primary=True, rule="ZJ-017"),
+    Step("extension_request", _("申请延长办案期限（报负责人审批）"), tuple(S.EXTENDABLE), F.ExtensionRequestForm,
+         _extension_request, when=lambda c: not _pending(c, "extension"),
+         held=lambda c, today: [b] if (b := S.extension_blocker(c, today)) else [], rule="XF-060"),
+    Step("extension_approve", _("审批延长办案期限"), tuple(S.EXTENDABLE), F.ExtensionApproveForm, _extension_approve,
+         roles=HEAD, approval="extension", rule="XF-060", primary=True),
     Step("recusal_apply", _("登记回避申请"), S.RECUSABLE, F.RecusalApplyForm, _recusal_apply, rule="XF-043",
          when=lambda c: recusable_officers(c).exists()),
     Step("recusal_decide", _("作出回避决定"), S.RECUSABLE, F.RecusalDecideForm, _recusal_decide, roles=HEAD,
@@ -575,7 +593,7 @@ def _candidates(case: Case, user) -> list[Step]:
 def steps_for(case: Case, user, today: dt.date | None = None) -> list[Step]:
     """The steps offered on the case page: allowed in this state, by this user's role, relevant, and not held
     (:func:`held_steps`) today."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     offered = [s for s in _candidates(case, user) if not (s.held and s.held(case, today))]
     return sorted(offered, key=lambda s: not s.primary)
 
@@ -583,5 +601,5 @@ def steps_for(case: Case, user, today: dt.date | None = None) -> list[Step]:
 def held_steps(case: Case, user, today: dt.date | None = None) -> list[tuple[Step, list[tuple[str, str]]]]:
     """The steps this user would be offered but for what the service would refuse today (``Step.held``), each with
     those reasons: the page says what is missing instead of offering a form that cannot succeed."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return [(s, why) for s in _candidates(case, user) if s.held and (why := s.held(case, today))]

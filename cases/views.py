@@ -97,7 +97,7 @@ def case_list_export(request):
 @handle_application_errors
 def case_detail(request, pk):
     case = selectors.access_case(user=request.user, pk=pk)
-    today = timezone.localdate()
+    today = clock.today()
     return render(request, "cases/case_detail.html", {
         "c": case, "deadlines": S.case_deadlines(case), "transitions": case.transitions.all(),
         "reviews": case.legal_reviews.select_related("reviewer"),

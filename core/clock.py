@@ -16,6 +16,11 @@ def now() -> dt.datetime:
     return _frozen.get() or timezone.now()
 
 
+def today() -> dt.date:
+    """The local date of :func:`now`."""
+    return timezone.localtime(now()).date()
+
+
 @contextmanager
 def frozen(at: dt.datetime):
     if timezone.is_naive(at):

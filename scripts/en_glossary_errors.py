@@ -4,6 +4,16 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '已超过经批准延长后的决定期限（%(due)s，立案之日起九十日又延长%(n)s日）': 'Past the extended time limit for the decision (%(due)s: 90 days from filing and %(n)s more)',
+    '办案期限在立案后、作出决定前延长（本案：%(status)s）': 'The time limit is extended between filing and the decision (this case: %(status)s)',
+    '办案期限已于%(due)s届满，不能再延长': 'The time limit ran out on %(due)s and can no longer be extended',
+    '延长的日数应为1到365之间的整数': 'The extension is a whole number of days from 1 to 365',
+    '应为1到365之间的整数': 'A whole number from 1 to 365',
+    '请写明延长办案期限的理由': 'State why the time limit is to be extended',
+    '经负责人批准可延长%(most)s日；更长的期限须在延长后由负责人集体讨论决定': "The head may approve up to %(most)s days; a longer period is decided afterwards by the heads' collective discussion",
+    '不超过%(most)s日': 'At most %(most)s days',
+    '再次延长办案期限须由负责人集体讨论决定，请列明参加讨论的负责人（至少三人）': 'A further extension is decided by the heads collectively: list the heads who discussed it (at least three)',
+    '至少三人': 'At least three',
     '审核意见太长': 'The review note is too long',
     '驳回理由太长': 'The reason for rejecting is too long',
     '%(label)s太长：%(error)s': '%(label)s is too long: %(error)s',
@@ -696,6 +706,7 @@ EN_CONTEXT = {
     ("action", "延长查封、扣押期限"): "Extending a sealing or seizure", ("action", "回避"): "Recusal",
     ("action", "逾期听证申请"): "A late hearing request", ("action", "行政处罚决定"): "The penalty decision",
     ("action", "不予行政处罚决定"): "The no-penalty decision", ("action", "延期或分期缴纳罚款"): "Deferred or instalment payment",
+    ("action", "延长办案期限"): "Extending the time limit for the decision",
     ("action", "结案"): "Closing the case", ("action", "当场处罚"): "An on-the-spot penalty",
     ("action", "移送涉嫌犯罪案件"): "Transferring a suspected crime",
     ("action", "是否移送涉嫌犯罪案件"): "Whether to transfer a suspected crime",
