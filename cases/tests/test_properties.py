@@ -25,7 +25,7 @@ ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
            "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report", "assist", "exclude", "publish", "resubmit", "withdraw_proposal",
            "remedy", "spot_file", "withdraw_publication", "deferral", "overdue", "reminder", "close_request",
-           "correction_check", "recusal_apply", "archive", "not_file", "transfer_out", "dispute"]
+           "correction_check", "recusal_apply", "archive", "not_file", "transfer_out", "dispute", "extend"]
 START = dt.date(2026, 3, 6)
 
 
@@ -122,6 +122,9 @@ def run_step(w, case, action, day, amount):
         S.case_transfer_out(actor=a, case=case, to_department=w.scjg, on=day, reason="属市场监管部门管辖")
     elif action == "dispute":
         S.jurisdiction_dispute(actor=a, case=case, other=w.scjg, on=day, reason="双方均认为有管辖权")
+    elif action == "extend":  # asked and approved the same day (XF-060)
+        S.decision_extension_request(actor=a, case=case, on=day, reason="需检测鉴定", days=30)
+        S.decision_extension_approve(actor=w.zf_head, case=case, on=day)
 
 
 def assert_lawful(w, case: Case):
@@ -163,15 +166,17 @@ OFFERED_AS = {"assign": ("assign",), "assign2": ("assign",), "file": ("file",), 
               "deferral": ("deferral",), "overdue": ("overdue",), "reminder": ("reminder",),
               "close_request": ("close_request", "close"), "correction_check": ("correction_check",),
               "recusal_apply": ("recusal_apply",), "archive": ("archive",),
-              "not_file": ("not_file",), "transfer_out": ("transfer_out",), "dispute": ("dispute",)}
+              "not_file": ("not_file",), "transfer_out": ("transfer_out",), "dispute": ("dispute",),
+              "extend": ("extension_request",)}
 
 
-def offered_to(w, case, action) -> set[str]:
+def offered_to(w, case, action, day=None) -> set[str]:
+    """The steps the case page offers, on ``day``, to whoever takes ``action``."""
     from cases.steps import steps_for
 
     user = {"review_pass": w.legal_reviewer, "review_return": w.legal_reviewer, "decide": w.zf_head,
             "decide_heavier": w.zf_head, "exclude": w.zf_head, "deferral": w.zf_head}.get(action, w.bureau_officer)
-    return {s.key for s in steps_for(case, user)}
+    return {s.key for s in steps_for(case, user, day)}
 
 
 LAWFUL = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "review_pass", "notice",
@@ -208,7 +213,7 @@ def test_no_sequence_of_actions_reaches_an_unlawful_decision(cw, steps):
     for action, gap, amount in steps:
         day = day + dt.timedelta(days=gap)
         case.refresh_from_db()
-        offered = offered_to(cw, case, action)
+        offered = offered_to(cw, case, action, day)
         nothing_to_do = action == "verify" and not case.evidence.filter(verified=False).exists()
         try:
             run_step(cw, case, action, day, amount)
@@ -288,7 +293,7 @@ def test_an_on_the_spot_decision_takes_only_what_its_page_offers(cw, cash, steps
     for action, gap in steps:
         day = day + dt.timedelta(days=gap)
         case.refresh_from_db()
-        offered, before = offered_to(cw, case, action), case.status
+        offered, before = offered_to(cw, case, action, day), case.status
         try:
             attempted = run_spot_step(cw, case, action, day, 150)
         except ApplicationError:
