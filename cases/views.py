@@ -18,7 +18,7 @@ from cases import services as S
 from cases import steps as steps_
 from cases.choices import CaseStatus, PartyKind
 from cases.forms import CaseFilterForm, DocumentCheckForm, OpenForm
-from cases.models import Document, MonitoringDevice, Publication
+from cases.models import CaseApproval, Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
 from core import clock
 from core.exceptions import ApplicationError, ValidationFailed
@@ -201,8 +201,13 @@ def case_step(request, pk, key):
                 messages.success(request, text)
                 return redirect("cases:case", case.pk)
     approval = steps_.request_for(case, step)
+    extension = None
+    if approval is not None and approval.kind == CaseApproval.Kind.EXTENSION:  # what the head's approval would do
+        now = S.decision_due(case)
+        extension = {"days": approval.details.get("days"), "due": now.due, "further": now.extensions > 0,
+                     "after": rules.decision_deadline(case.filed_on, now.extended_days + approval.details.get("days", 0)).due}
     return render(request, "cases/step.html", {"c": case, "step": step, "form": form, "offered": offered,
-                                               "refusal": refusal, "approval": approval,
+                                               "refusal": refusal, "approval": approval, "extension": extension,
                                                "limitation_review": selectors.limitation_review_of(approval)},
                   status=status)
 

@@ -795,4 +795,6 @@ EN_MORE = {
     "已批准延长办案期限，须于%(due)s前作出决定": "Extension approved: the decision is due by %(due)s",
     "申请延长办案期限（报负责人审批）": "Ask to extend the time limit (to the head)",
     "审批延长办案期限": "Approve the extension of the time limit",
+    "申请延长 %(n)s 日：办案期限现至 %(due)s，批准后至 %(after)s": "Asks for %(n)s more days: the decision is due by %(due)s, by %(after)s if approved",
+    "再次延长，须负责人集体讨论决定": "A further extension: the heads decide collectively",
 }

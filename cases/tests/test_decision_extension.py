@@ -108,7 +108,8 @@ def test_through_the_pages(cw, client):
         assert resp.status_code == 302
         client.force_login(head_of(cw.zf))
         approve = reverse("cases:step", args=[case.pk, "extension_approve"])
-        assert "涉案产品需送检" in client.get(approve).content.decode()  # the request the head decides on
+        page = client.get(approve).content.decode()  # the request the head decides on, and what approving it does
+        assert "涉案产品需送检" in page and "申请延长 30 日：办案期限现至 2026-06-04，批准后至 2026-07-06" in page
         assert client.post(approve, {"approved": "1", "on": "2026-05-21", "opinion": ""}).status_code == 302
         page = client.get(case.get_absolute_url()).content.decode()
         assert "作出决定（立案之日起九十日，经批准延长30日）" in page
