@@ -590,16 +590,23 @@ def _candidates(case: Case, user) -> list[Step]:
             and (s.who(case, user) if s.who else (handler or s.roles != HANDLERS))]
 
 
+def page_steps(case: Case, user, today: dt.date | None = None) -> tuple[list[Step], list[tuple[Step, list]]]:
+    """The steps the case page offers this user (:func:`steps_for`) and those it holds (:func:`held_steps`), read once."""
+    today = today or clock.today()
+    offered, held = [], []
+    for s in _candidates(case, user):
+        why = s.held(case, today) if s.held else []
+        (held.append((s, why)) if why else offered.append(s))
+    return sorted(offered, key=lambda s: not s.primary), held
+
+
 def steps_for(case: Case, user, today: dt.date | None = None) -> list[Step]:
     """The steps offered on the case page: allowed in this state, by this user's role, relevant, and not held
     (:func:`held_steps`) today."""
-    today = today or clock.today()
-    offered = [s for s in _candidates(case, user) if not (s.held and s.held(case, today))]
-    return sorted(offered, key=lambda s: not s.primary)
+    return page_steps(case, user, today)[0]
 
 
 def held_steps(case: Case, user, today: dt.date | None = None) -> list[tuple[Step, list[tuple[str, str]]]]:
     """The steps this user would be offered but for what the service would refuse today (``Step.held``), each with
     those reasons: the page says what is missing instead of offering a form that cannot succeed."""
-    today = today or clock.today()
-    return [(s, why) for s in _candidates(case, user) if s.held and (why := s.held(case, today))]
+    return page_steps(case, user, today)[1]

@@ -98,6 +98,7 @@ def case_list_export(request):
 def case_detail(request, pk):
     case = selectors.access_case(user=request.user, pk=pk)
     today = clock.today()
+    offered, held = steps_.page_steps(case, request.user, today)
     return render(request, "cases/case_detail.html", {
         "c": case, "deadlines": S.case_deadlines(case), "transitions": case.transitions.all(),
         "reviews": case.legal_reviews.select_related("reviewer"),
@@ -109,7 +110,7 @@ def case_detail(request, pk):
         "acts": case.acts.prefetch_related("officers"), "officers": case.case_officers.select_related("officer"),
         "recusals": case.recusals.select_related("officer").order_by("applied_on", "pk"),
         "next_steps": selectors.next_steps(case, today), "today": today,
-        "steps": steps_.steps_for(case, request.user, today), "held": steps_.held_steps(case, request.user, today),
+        "steps": offered, "held": held,
         "surcharge": S.current_surcharge(case, today) if case.final_fine else None,
         "blockers": S.decision_blockers(case, decided_on=today, types=case.proposed_types, fine=case.proposed_fine,
                                         confiscation=case.proposed_confiscation)
@@ -175,11 +176,12 @@ def case_step(request, pk, key):
         raise Http404
     if not steps_.may_take(request.user, step):
         raise PermissionDenied(gettext("无权进行此步骤"))
-    offered = step in steps_.steps_for(case, request.user)
+    offered, held = steps_.page_steps(case, request.user)
+    offered = step in offered
     form = step.form(request.POST if request.method == "POST" else None,
                      request.FILES if request.method == "POST" else None, case=case)
     status, refusal = 200, ""
-    held = dict((s.key, why) for s, why in steps_.held_steps(case, request.user)) if not offered else {}
+    held = dict((s.key, why) for s, why in held)
     if step.key in held:  # offered but for what the service would refuse today: say what
         refusal = gettext("今天还不能“%(step)s”：%(why)s") % {
             "step": step.label, "why": gettext("；").join(m + bracketed(r) for r, m in held[step.key])}
