@@ -70,6 +70,8 @@ def deadline_links(deadlines: list[Deadline]) -> dict[int, str]:
             link = reverse("cases:case", args=[int(d.object_id)])
         elif d.object_type == "dispatch.whistlecall":
             link = reverse("dispatch:whistles")
+        elif d.object_type == "intake.event":  # 核查
+            link = reverse("intake:event", args=[int(d.object_id)])
         links[d.pk] = link
     return links
 
@@ -89,6 +91,14 @@ def _linked(deadlines: list[Deadline]) -> list[Deadline]:
 
 # a returned report's latest return, for the triage queue: who sent it back and why
 _last_return = EventReturn.objects.filter(event=OuterRef("pk")).order_by("-at", "-pk")
+
+
+def with_verify_due(events: QuerySet) -> QuerySet:
+    """Reports waiting for 核查, each with the time by which it is to be checked (``verify_due``, the open
+    ``event.verify`` row; None for one answered before that clock existed, 2026-12-07)."""
+    rows = Deadline.objects.filter(kind="event.verify", object_type="intake.event", state=Deadline.State.OPEN,
+                                   object_id=Cast(OuterRef("pk"), CharField()))
+    return events.annotate(verify_due=Subquery(rows.values("due_at")[:1]))
 
 
 def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
@@ -111,7 +121,7 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
         ).order_by("received_at")[:50],
         "triage_count": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).count(),
         # 核查: reports that grid workers, citizens and the hotline sent, fed back and not yet checked
-        "to_verify": to_verify.select_related("town", "department").order_by("resolved_at")[:50],
+        "to_verify": with_verify_due(to_verify).select_related("town", "department").order_by("resolved_at")[:50],
         "to_verify_count": to_verify.count(),
         "overdue": _linked(list(overdue.order_by("due_at")[:50])),
         "overdue_count": overdue.count(),
@@ -335,7 +345,7 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
         "to_sign": to_sign[:30], "to_sign_count": to_sign.count(),
         "to_answer": to_answer[:30], "to_answer_count": to_answer.count(),
         "calls": calls[:20], "calls_count": calls.count(),
-        "to_verify": to_verify[:30], "to_verify_count": to_verify.count(),
+        "to_verify": with_verify_due(to_verify)[:30], "to_verify_count": to_verify.count(),
         "notifications": unread.select_related("department")[:20], "unread_count": unread.count(),
     }
 

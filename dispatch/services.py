@@ -428,11 +428,23 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
             event_transition(event=event, new=EventStatus.CLOSED, actor=actor, closed_at=now,
                              **said_as("reason", gettext_noop("处置完毕，办结")))
         else:
+            _verify_clock(event, now)
             notify(department=_guidance_office(), link=event.get_absolute_url(),
                    **said(gettext_noop("待核查：%(ticket)s"), ticket=event.ticket))
     audit_log(actor=actor, action="dispatch.instruction.feedback", obj=instruction,
               after={"outcome": outcome, "attachments": photos})
     return instruction
+
+
+def _verify_clock(event: Event, now: dt.datetime) -> None:
+    """核查 is work too: from the handler's answer, the command centre (and the town's grid workers) have
+    ``dispatch.verify_working_days`` to verify, reminded and escalated like any instruction — a report answered
+    is not left waiting for its check without anyone being told."""
+    wd = config_get("dispatch.verify_working_days")
+    due = add_working_days(_local_today(now), wd, rule="dispatch.verify_working_days")
+    deadline_open(kind="event.verify", obj=event, department=_guidance_office(),
+                  label=said(gettext_noop("%(ticket)s 核查"), ticket=event.ticket), due_at=end_of_day(due.due),
+                  start=now, rule=due.rule, basis=due.basis, provisional=due.provisional)
 
 
 @transaction.atomic
@@ -458,6 +470,7 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
                                else _("请填写核查情况"), errors=errors)
     now = clock.now()
     Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
+    deadline_close(kind="event.verify", obj=event, at=now)
     photos = store_attachments(event, files, stage=AttachmentStage.VERIFY, actor=actor)
     if passed:
         event_transition(event=event, new=EventStatus.CLOSED, actor=actor, closed_at=now,

@@ -797,4 +797,6 @@ EN_MORE = {
     "审批延长办案期限": "Approve the extension of the time limit",
     "申请延长 %(n)s 日：办案期限现至 %(due)s，批准后至 %(after)s": "Asks for %(n)s more days: the decision is due by %(due)s, by %(after)s if approved",
     "再次延长，须负责人集体讨论决定": "A further extension: the heads decide collectively",
+    "核查时限": "Verify by",
+    "%(ticket)s 核查": "%(ticket)s: verification",
 }

@@ -12,7 +12,8 @@ what is not allowed, and a refused step writes nothing. After every step, for ev
   and signed for 签收; any other report has none; an issued instruction has its sign-for and feedback
   clocks running, a signed one only the feedback clock, any other none;
 - a closed report has an outcome and a closing time, and a grid worker's or citizen's report was closed
-  by a passing 核查 after its last 处置; a rating exists only on a closed report.
+  by a passing 核查 after its last 处置; a rating exists only on a closed report;
+- a grid worker's or citizen's report waiting for 核查 has one 核查 clock running, any other report none.
 """
 
 import datetime as dt
@@ -118,6 +119,11 @@ def assert_honest(events):
                                       else Instruction.Status.SIGNED), (e.ticket, e.status, live[0].status)
         else:
             assert live == [], (e.ticket, e.status, live)
+        # 核查 has its clock while it waits, and only then
+        verify_clocks = Deadline.objects.filter(kind="event.verify", object_type="intake.event", object_id=str(e.pk),
+                                                state=Deadline.State.OPEN).count()
+        assert verify_clocks == (1 if e.status == EventStatus.RESOLVED and e.channel in VERIFY_CHANNELS else 0), \
+            (e.ticket, e.status, verify_clocks)
         if e.status == EventStatus.CLOSED:
             assert e.outcome.strip() and e.closed_at is not None, e.ticket
             if e.channel in VERIFY_CHANNELS:

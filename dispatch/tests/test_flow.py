@@ -33,7 +33,9 @@ def test_full_loop_sign_feedback_verify_close(iw):
         services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="")
     services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
     e.refresh_from_db()
-    assert e.status == EventStatus.RESOLVED  # a grid worker's report waits for 核查
+    assert e.status == EventStatus.RESOLVED  # a grid worker's report waits for 核查, on a clock of its own
+    check = Deadline.objects.get(kind="event.verify", object_id=str(e.pk))
+    assert check.state == "open" and check.department == iw.guidance_office and check.rule == "dispatch.verify_working_days"
     with pytest.raises(NotPermitted):  # the handler cannot verify its own work
         services.event_verify(actor=iw.tianma_officer, event=e, passed=True, note="自查")
     services.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
@@ -41,6 +43,36 @@ def test_full_loop_sign_feedback_verify_close(iw):
     assert e.status == EventStatus.CLOSED and e.closed_at is not None
     assert [t.new for t in e.transitions.all()] == ["triage", "routed", "accepted", "resolved", "closed"]
     assert set(Deadline.objects.filter(object_id=str(ins.pk)).values_list("state", flat=True)) == {"met"}
+    assert Deadline.objects.get(kind="event.verify", object_id=str(e.pk)).state == "met"
+
+
+def test_a_report_left_unverified_is_reminded_then_escalated_to_the_command_centre(iw, client):
+    """核查 is work with a time limit (dispatch.verify_working_days, 2): a report answered and not checked is in the
+    command centre's 超期督办 like a late instruction, linked to the report, and its 待核查 lists say 已超期."""
+    from django.urls import reverse
+
+    from dispatch.selectors import command_snapshot
+
+    e = report(iw)
+    ins = e.instructions.get()
+    services.instruction_sign(actor=iw.tianma_officer, instruction=ins)
+    services.instruction_feedback(actor=iw.tianma_officer, instruction=ins, outcome="已劝离摊贩，恢复通行")
+    check = Deadline.objects.get(kind="event.verify", object_id=str(e.pk))
+    assert check.object_type == "intake.event"
+    assert check.due_at > timezone.now()
+    services.deadlines_sweep(now=check.due_at + dt.timedelta(minutes=1))
+    check.refresh_from_db()
+    assert check.escalation_level == 1
+    snap = command_snapshot(user=iw.operator, now=check.due_at + dt.timedelta(minutes=1))
+    late = [d for d in snap["overdue"] if d.pk == check.pk]
+    assert late and late[0].link == reverse("intake:event", args=[e.pk])
+    assert [x.verify_due for x in snap["to_verify"] if x.pk == e.pk] == [check.due_at]
+    client.force_login(iw.operator)
+    with clock.frozen(check.due_at + dt.timedelta(minutes=1)):
+        assert "核查时限" in client.get(reverse("home")).content.decode()
+        services.event_verify(actor=iw.grid_tianma, event=e, passed=True, note="现场已无摊点")
+    check.refresh_from_db()
+    assert check.state == "late"  # checked, late: the record says so
 
 
 def test_failed_verification_goes_back_to_the_handler(iw):
