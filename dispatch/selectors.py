@@ -23,7 +23,7 @@ from dispatch.access import (
     may_rule,
 )
 from dispatch.models import Campaign, Dispute, EventReturn, Instruction, RoutingDecision, Whistle, WhistleCall
-from intake.choices import OPEN_STATUSES, VERIFY_CHANNELS, EventStatus
+from intake.choices import OPEN_STATUSES, STATE_CLOCKS, VERIFY_CHANNELS, EventStatus
 from intake.models import Event
 from org.choices import DepartmentKind, RegionLevel, Role
 from org.models import Department
@@ -93,12 +93,13 @@ def _linked(deadlines: list[Deadline]) -> list[Deadline]:
 _last_return = EventReturn.objects.filter(event=OuterRef("pk")).order_by("-at", "-pk")
 
 
-def with_verify_due(events: QuerySet) -> QuerySet:
-    """Reports waiting for 核查, each with the time by which it is to be checked (``verify_due``, the open
-    ``event.verify`` row; None for one answered before that clock existed, 2026-12-07)."""
-    rows = Deadline.objects.filter(kind="event.verify", object_type="intake.event", state=Deadline.State.OPEN,
-                                   object_id=Cast(OuterRef("pk"), CharField()))
-    return events.annotate(verify_due=Subquery(rows.values("due_at")[:1]))
+def with_clock_due(events: QuerySet) -> QuerySet:
+    """Reports waiting for the command centre or the guidance office — 人工分拨, 裁定, 核查 — each with the time by
+    which that is due (``clock_due``, the open row of its state's clock, ``intake.choices.STATE_CLOCKS``; None for a
+    report that entered the state before those clocks existed, 2026-12-07)."""
+    rows = Deadline.objects.filter(kind__in=list(STATE_CLOCKS.values()), object_type="intake.event",
+                                   state=Deadline.State.OPEN, object_id=Cast(OuterRef("pk"), CharField()))
+    return events.annotate(clock_due=Subquery(rows.values("due_at")[:1]))
 
 
 def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
@@ -115,13 +116,13 @@ def command_snapshot(*, user, now: dt.datetime | None = None) -> dict:
         "today_closed": events.filter(closed_at__gte=local_midnight).count(),
         "open_total": events.filter(status__in=OPEN_STATUSES).count(),
         # a returned report shows why the body sent it back, the first thing the operator reads
-        "triage": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).annotate(
+        "triage": with_clock_due(events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED])).annotate(
             last_return_reason=Subquery(_last_return.values("reason")[:1]),
             last_return_body=Subquery(_last_return.values("department__short_name")[:1]),
         ).order_by("received_at")[:50],
         "triage_count": events.filter(status__in=[EventStatus.TRIAGE, EventStatus.RETURNED]).count(),
         # 核查: reports that grid workers, citizens and the hotline sent, fed back and not yet checked
-        "to_verify": with_verify_due(to_verify).select_related("town", "department").order_by("resolved_at")[:50],
+        "to_verify": with_clock_due(to_verify).select_related("town", "department").order_by("resolved_at")[:50],
         "to_verify_count": to_verify.count(),
         "overdue": _linked(list(overdue.order_by("due_at")[:50])),
         "overdue_count": overdue.count(),
@@ -345,7 +346,7 @@ def my_work(*, user, now: dt.datetime | None = None) -> dict:
         "to_sign": to_sign[:30], "to_sign_count": to_sign.count(),
         "to_answer": to_answer[:30], "to_answer_count": to_answer.count(),
         "calls": calls[:20], "calls_count": calls.count(),
-        "to_verify": with_verify_due(to_verify)[:30], "to_verify_count": to_verify.count(),
+        "to_verify": with_clock_due(to_verify)[:30], "to_verify_count": to_verify.count(),
         "notifications": unread.select_related("department")[:20], "unread_count": unread.count(),
     }
 

@@ -191,6 +191,7 @@ def route_event(*, event: Event, actor=None, exclude_departments: set[int] | Non
         if event.status != EventStatus.TRIAGE:
             event_transition(event=event, new=EventStatus.TRIAGE, reason="；".join(d.explanation["triage_reasons"]),
                              params={routing.DECISION: decision.pk})
+        _triage_clock(event)
         audit_log(actor=actor, action="dispatch.route.triage", obj=event, after={"confidence": d.confidence,
                                                                                  "reasons": d.explanation["triage_reasons"]})
         return decision
@@ -325,12 +326,18 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
         dispute.departments.set(set(event.returns.values_list("department", flat=True)))
         event_transition(event=event, new=EventStatus.DISPUTED,
                          **said_as("reason", gettext_noop("多次退单（%(n)s次），提交指导办裁定"), n=event.return_count))
+        ruling = add_working_days(_local_today(now), config_get("dispatch.ruling_working_days"),
+                                  rule="dispatch.ruling_working_days")
+        deadline_open(kind="event.ruling", obj=event, department=_guidance_office(),
+                      label=said(gettext_noop("%(ticket)s 职责争议裁定"), ticket=event.ticket), due_at=end_of_day(ruling.due),
+                      start=now, rule="ZJ-017", basis=ruling.basis, provisional=ruling.provisional)
         notify(department=_guidance_office(), level=Notification.Level.ESCALATE, link=event.get_absolute_url(),
                **said(gettext_noop("职责争议待裁定：%(ticket)s %(title)s"), ticket=event.ticket, title=event.title or event.text[:40]))
         audit_log(actor=actor, action="dispatch.dispute.open", obj=dispute,
                   after={"event": event.pk, "departments": sorted(dispute.departments.values_list("pk", flat=True))})
     else:
         event_transition(event=event, new=EventStatus.TRIAGE, **said_as("reason", gettext_noop("退单后待指挥中心重新分拨")))
+        _triage_clock(event)
         notify(department=_guidance_office(), link=event.get_absolute_url(),
                **said(gettext_noop("退单待重新分拨：%(ticket)s（%(reason)s）"), ticket=event.ticket, reason=reason[:60]))
     return event
@@ -436,6 +443,20 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
     return instruction
 
 
+def _triage_clock(event: Event) -> None:
+    """人工分拨 is the command centre's own work: a report waiting in triage (low confidence, a border, after a
+    return or an unlinking) is to be routed within ``dispatch.triage_hours``, reminded and escalated like any
+    instruction. One clock per stay; it stops when the report leaves triage, whatever moves it
+    (``intake.services.event_transition``)."""
+    if Deadline.objects.filter(kind="event.triage", object_type="intake.event", object_id=str(event.pk),
+                               state=Deadline.State.OPEN).exists():
+        return
+    now, hours = clock.now(), config_get("dispatch.triage_hours")
+    deadline_open(kind="event.triage", obj=event, department=_guidance_office(),
+                  label=said(gettext_noop("%(ticket)s 人工分拨"), ticket=event.ticket), due_at=now + dt.timedelta(hours=hours),
+                  start=now, rule="dispatch.triage_hours", basis=said(gettext_noop("进入待分拨后 %(n)s 小时"), n=hours))
+
+
 def _verify_clock(event: Event, now: dt.datetime) -> None:
     """核查 is work too: from the handler's answer, the command centre (and the town's grid workers) have
     ``dispatch.verify_working_days`` to verify, reminded and escalated like any instruction — a report answered
@@ -470,7 +491,6 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
                                else _("请填写核查情况"), errors=errors)
     now = clock.now()
     Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
-    deadline_close(kind="event.verify", obj=event, at=now)
     photos = store_attachments(event, files, stage=AttachmentStage.VERIFY, actor=actor)
     if passed:
         event_transition(event=event, new=EventStatus.CLOSED, actor=actor, closed_at=now,

@@ -71,6 +71,11 @@ TRANSITIONS: dict[str, set[str]] = {
     EventStatus.INVALID: {EventStatus.TRIAGE},
 }
 
+# The states that are the command centre's or the guidance office's own work, each on a clock of its kind
+# (opened by the dispatch services when a report enters the state, closed when it leaves it, whatever moves it).
+STATE_CLOCKS = {EventStatus.TRIAGE: "event.triage", EventStatus.DISPUTED: "event.ruling",
+                EventStatus.RESOLVED: "event.verify"}
+
 # A report can be merged into another (合并为重复) only before a body signs for it: from these states.
 MERGEABLE = {old for old, new in TRANSITIONS.items() if EventStatus.DUPLICATE in new}
 

@@ -30,6 +30,8 @@ for default in [
     ConfigDefault("dispatch.feedback_working_days.normal", 5, "一般指令反馈时限（工作日）", "—", "PRACTICE"),
     ConfigDefault("dispatch.feedback_working_days.low", 10, "缓办指令反馈时限（工作日）", "—", "PRACTICE"),
     ConfigDefault("dispatch.remind_fraction", 0.75, "时限过去该比例时提醒（即将超期）", "—", "PRACTICE"),
+    ConfigDefault("dispatch.triage_hours", 2, "人工分拨时限：进入待分拨（含退单后）几小时内须分拨", "—", "PRACTICE"),
+    ConfigDefault("dispatch.ruling_working_days", 3, "职责争议裁定时限（工作日，指导办）", "ZJ-017", "UNVERIFIED"),
     ConfigDefault("dispatch.verify_working_days", 2,
                   "核查时限：网格员、群众、热线报告处置反馈后，须在几个工作日内核查办结", "—", "PRACTICE"),
     ConfigDefault("dispatch.escalate_level2_hours", 24, "超期后再过多少小时升级到县领导督办", "—", "PRACTICE"),

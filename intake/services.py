@@ -20,12 +20,13 @@ from core import clock
 from core.audit import audit_log
 from core.config import config_get
 from core.exceptions import InvalidTransition, TooManyRequests, ValidationFailed
-from core.models import AuditRecord
+from core.models import AuditRecord, Deadline
 from core.origin import current_origin
 from core.records import recorded_display, said_as
 from core.validators import validate_phone
 from intake.choices import (
     OPEN_STATUSES,
+    STATE_CLOCKS,
     TRANSITIONS,
     AttachmentStage,
     Channel,
@@ -311,6 +312,12 @@ def event_transition(*, event: Event, new: str, actor=None, reason: str = "", ac
     event.status = new
     for k, v in fields.items():
         setattr(event, k, v)
+    if old != new and old in STATE_CLOCKS:  # the state's own clock stops: met, or late
+        now = clock.now()
+        for d in Deadline.objects.filter(kind=STATE_CLOCKS[old], object_type="intake.event", object_id=str(event.pk),
+                                         state=Deadline.State.OPEN):
+            Deadline.objects.filter(pk=d.pk, state=Deadline.State.OPEN).update(
+                state=Deadline.State.MET if now <= d.due_at else Deadline.State.LATE, closed_at=now)
     record_transition(event, old, new, actor=actor, reason=reason, actor_label=actor_label, message=message,
                       params=params)
     if new == EventStatus.CLOSED:

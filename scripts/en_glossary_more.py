@@ -799,4 +799,8 @@ EN_MORE = {
     "再次延长，须负责人集体讨论决定": "A further extension: the heads decide collectively",
     "核查时限": "Verify by",
     "%(ticket)s 核查": "%(ticket)s: verification",
+    "%(ticket)s 职责争议裁定": "%(ticket)s: ruling on the dispute",
+    "%(ticket)s 人工分拨": "%(ticket)s: routing by hand",
+    "进入待分拨后 %(n)s 小时": "%(n)s hours after entering triage",
+    "分拨时限": "Route by",
 }

@@ -66,7 +66,7 @@ def test_a_report_left_unverified_is_reminded_then_escalated_to_the_command_cent
     snap = command_snapshot(user=iw.operator, now=check.due_at + dt.timedelta(minutes=1))
     late = [d for d in snap["overdue"] if d.pk == check.pk]
     assert late and late[0].link == reverse("intake:event", args=[e.pk])
-    assert [x.verify_due for x in snap["to_verify"] if x.pk == e.pk] == [check.due_at]
+    assert [x.clock_due for x in snap["to_verify"] if x.pk == e.pk] == [check.due_at]
     client.force_login(iw.operator)
     with clock.frozen(check.due_at + dt.timedelta(minutes=1)):
         assert "核查时限" in client.get(reverse("home")).content.decode()
@@ -153,6 +153,44 @@ def test_returns_become_a_dispute_and_the_ruling_is_never_argued_twice(iw, clien
                    lat=iw.huibu_point[1])
     assert again.status == EventStatus.ROUTED and again.department == iw.zf
     assert again.decisions.get().boundary_rule == rule
+
+
+def _clocks(e):
+    return list(Deadline.objects.filter(object_type="intake.event", object_id=str(e.pk)).order_by("pk")
+                .values_list("kind", "state"))
+
+
+def test_triage_and_a_dispute_are_on_the_clock_of_whoever_must_act(iw):
+    """人工分拨 (dispatch.triage_hours, 2) is the command centre's, 裁定 (dispatch.ruling_working_days, 3) the guidance
+    office's: each clock runs while the report waits in that state and stops when it leaves, met or late; an
+    overdue one is in 超期督办 linked to the report. Until 2026-12-07 neither had a clock."""
+    from dispatch.selectors import command_snapshot
+
+    e = report(iw, category_code=None, text="小区门口有人私设地锁占用公共车位", lng=iw.huibu_point[0],
+               lat=iw.huibu_point[1])
+    assert e.status == EventStatus.TRIAGE and _clocks(e) == [("event.triage", "open")]
+    triage = Deadline.objects.get(kind="event.triage", object_id=str(e.pk))
+    assert triage.department == iw.guidance_office and triage.due_at - triage.remind_at < dt.timedelta(hours=1)
+    snap = command_snapshot(user=iw.operator, now=triage.due_at + dt.timedelta(minutes=1))
+    assert [d.link for d in snap["overdue"] if d.pk == triage.pk] == [f"/intake/events/{e.pk}/"]
+    assert [x.clock_due for x in snap["triage"] if x.pk == e.pk] == [triage.due_at]
+    services.triage_assign(actor=iw.operator, event=e, department=iw.zf, team=iw.bureau_team, reason="疑似占道")
+    assert _clocks(e)[0] == ("event.triage", "met")
+    services.event_return(actor=iw.bureau_officer, event=e, reason="私设地锁属物业管理，不属城管")
+    assert _clocks(e)[-1] == ("event.triage", "open")  # back in triage: a new stay, a new clock
+    with clock.frozen(timezone.now() + dt.timedelta(hours=3)):  # routed late
+        services.triage_assign(actor=iw.operator, event=e, department=iw.zj, team=iw.zj_team, reason="物业管理")
+        services.event_return(actor=iw.zj_officer, event=e, reason="占用公共车位属于执法事项")
+    e.refresh_from_db()
+    assert e.status == EventStatus.DISPUTED
+    kinds = _clocks(e)
+    assert kinds == [("event.triage", "met"), ("event.triage", "late"), ("event.ruling", "open")]
+    ruling = Deadline.objects.get(kind="event.ruling", object_id=str(e.pk))
+    assert ruling.department == iw.guidance_office and ruling.rule == "ZJ-017"
+    services.dispute_rule(actor=iw.guidance, dispute=Dispute.objects.get(event=e, status="open"), department=iw.zf,
+                          ruling="由综合行政执法部门查处")
+    assert _clocks(e)[-1] == ("event.ruling", "met")
+    assert not Deadline.objects.filter(object_type="intake.event", object_id=str(e.pk), state="open").exists()
 
 
 def test_return_needs_a_reason_and_the_right_body(iw):
