@@ -634,6 +634,53 @@ def event_unmerge(*, actor, event: Event) -> Event:
     return event
 
 
+INVALIDATE_REASON_MAX = 300  # kept in the report's record (the transition's reason, with its prefix)
+
+
+def _stated(reason: str, what: str) -> str:
+    reason = reason.strip()
+    if len(reason) < 4:
+        raise ValidationFailed(_("请写明%(what)s的理由") % {"what": what}, errors={"reason": [_("不少于4个字")]})
+    if len(reason) > INVALIDATE_REASON_MAX:
+        error = _("不超过%(limit)s字（现为%(n)s字）") % {"limit": INVALIDATE_REASON_MAX, "n": len(reason)}
+        raise ValidationFailed(_("理由太长：%(error)s") % {"error": error}, errors={"reason": [error]})
+    return reason
+
+
+@transaction.atomic
+def event_invalidate(*, actor, event: Event, reason: str) -> Event:
+    """作为无效事件结束: the command centre ends a report that is no matter for anyone here — a test, abuse, nothing
+    to act on, not in this county — from triage only, with the reason (never silently: the reason is on the
+    record, the reporter's ticket page and Open311 say 经核实不属于可受理的问题 / no_further_action). It can be taken
+    up again (:func:`event_reinstate`)."""
+    event.refresh_from_db()
+    require_command(actor)
+    reason = _stated(reason, _("作为无效事件结束"))
+    if event.status != EventStatus.TRIAGE:
+        raise InvalidTransition(_("只有待分拨的事件可以作为无效事件结束；已分派的由承办单位退单或办结"),
+                                errors={"status": [event.get_status_display()]})
+    event_transition(event=event, new=EventStatus.INVALID, actor=actor,
+                     **said_as("reason", gettext_noop("作为无效事件结束：%(reason)s"), reason=reason))
+    settle_notifications(department=_guidance_office(), prefix=TO_ROUTE, link=event.get_absolute_url())
+    audit_log(actor=actor, action="intake.event.invalidate", obj=event, after={"reason": reason})
+    return event
+
+
+@transaction.atomic
+def event_reinstate(*, actor, event: Event, reason: str) -> Event:
+    """恢复受理: a report ended as invalid by mistake is taken up again, with the reason, and routed like a new one."""
+    event.refresh_from_db()
+    require_command(actor)
+    reason = _stated(reason, _("恢复受理"))
+    if event.status != EventStatus.INVALID:
+        raise InvalidTransition(_("只有已作为无效结束的事件可以恢复受理"), errors={"status": [event.get_status_display()]})
+    event_transition(event=event, new=EventStatus.TRIAGE, actor=actor,
+                     **said_as("reason", gettext_noop("恢复受理：%(reason)s"), reason=reason))
+    audit_log(actor=actor, action="intake.event.reinstate", obj=event, after={"reason": reason})
+    route_event(event=event, actor=actor)
+    return event
+
+
 # ------------------------------------------------------------------ 吹哨报到
 
 

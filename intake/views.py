@@ -322,6 +322,10 @@ def event_action(request, pk, action):
             dispatch.attachment_unpublish(actor=user, attachment=attachment)
         elif action == "unmerge":
             dispatch.event_unmerge(actor=user, event=event)
+        elif action == "invalidate":
+            dispatch.event_invalidate(actor=user, event=event, reason=p.get("reason", ""))
+        elif action == "reinstate":
+            dispatch.event_reinstate(actor=user, event=event, reason=p.get("reason", ""))
         elif action == "merge":
             into = get_object_or_404(Event, ticket=p.get("into", "").strip())
             dispatch.event_merge(actor=user, event=event, into=into)

@@ -4,6 +4,10 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '请写明%(what)s的理由': 'State the reason (%(what)s)',
+    '理由太长：%(error)s': 'The reason is too long: %(error)s',
+    '只有待分拨的事件可以作为无效事件结束；已分派的由承办单位退单或办结': 'Only a report awaiting triage can be ended as invalid; one already routed is returned or handled by its body',
+    '只有已作为无效结束的事件可以恢复受理': 'Only a report ended as invalid can be taken up again',
     '已超过经批准延长后的决定期限（%(due)s，立案之日起九十日又延长%(n)s日）': 'Past the extended time limit for the decision (%(due)s: 90 days from filing and %(n)s more)',
     '办案期限在立案后、作出决定前延长（本案：%(status)s）': 'The time limit is extended between filing and the decision (this case: %(status)s)',
     '办案期限已于%(due)s届满，不能再延长': 'The time limit ran out on %(due)s and can no longer be extended',

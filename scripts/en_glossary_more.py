@@ -803,4 +803,9 @@ EN_MORE = {
     "%(ticket)s 人工分拨": "%(ticket)s: routing by hand",
     "进入待分拨后 %(n)s 小时": "%(n)s hours after entering triage",
     "分拨时限": "Route by",
+    "作为无效事件结束": "End as invalid",
+    "作为无效事件结束：%(reason)s": "Ended as invalid: %(reason)s",
+    "恢复受理": "Take up again",
+    "恢复受理：%(reason)s": "Taken up again: %(reason)s",
+    "理由（记录在案，报告人可见处理结果）": "Reason (kept on the record; the reporter sees the outcome)",
 }

@@ -33,16 +33,18 @@ from intake.models import Event, Verification
 
 # the work's own steps are drawn more often than the rarer ones, so that sequences reach 办结 and beyond
 ACTIONS = ["advance"] * 12 + ["sign", "feedback", "verify_pass", "verify_fail", "return", "return", "route_tianma",
-                              "route_bureau", "transfer", "reopen", "rate", "merge", "unmerge", "rule"]
+                              "route_bureau", "transfer", "reopen", "rate", "merge", "unmerge", "rule", "invalidate",
+                              "reinstate"]
 # "advance": the report's next ordinary step, by whoever takes it, so that sequences reach 办结, 重新处理 and 裁定
 NEXT = {EventStatus.TRIAGE: "route_tianma", EventStatus.RETURNED: "route_bureau", EventStatus.ROUTED: "sign",
         EventStatus.ACCEPTED: "feedback", EventStatus.RESOLVED: "verify_pass", EventStatus.CLOSED: "reopen",
-        EventStatus.DISPUTED: "rule", EventStatus.DUPLICATE: "unmerge"}
+        EventStatus.DISPUTED: "rule", EventStatus.DUPLICATE: "unmerge", EventStatus.INVALID: "reinstate"}
 # "right": whoever the step is for (the body the report is with, the command centre, the guidance office);
 # the others try it anyway
 ACTORS = ["right"] * 5 + ["operator", "tianma_officer", "bureau_officer", "huibu_officer", "grid_tianma", "guidance"]
 RIGHT = {"verify_pass": "operator", "verify_fail": "grid_tianma", "route_tianma": "operator", "route_bureau": "operator",
-         "transfer": "operator", "merge": "operator", "unmerge": "operator", "rule": "guidance"}
+         "transfer": "operator", "merge": "operator", "unmerge": "operator", "rule": "guidance",
+         "invalidate": "operator", "reinstate": "operator"}
 LIVE = (Instruction.Status.ISSUED, Instruction.Status.SIGNED)
 OPEN_CLOCKS = {Instruction.Status.ISSUED: {"instruction.sign", "instruction.feedback"},
                Instruction.Status.SIGNED: {"instruction.feedback"}}
@@ -100,6 +102,10 @@ def run_step(w, events, action, who, i, j):
     elif action == "rule":
         for dispute in Dispute.objects.filter(event=e, status=Dispute.Status.OPEN):
             S.dispute_rule(actor=actor, dispute=dispute, department=w.zf, ruling="由县综合执法局负责")
+    elif action == "invalidate":
+        S.event_invalidate(actor=actor, event=e, reason="重复测试数据，无需处置")
+    elif action == "reinstate":
+        S.event_reinstate(actor=actor, event=e, reason="经回访确有此事")
 
 
 def assert_honest(events):
@@ -159,7 +165,8 @@ def test_no_sequence_of_actions_leaves_a_dishonest_record(iw, steps):
 # the form on the report's page that takes each step; 重新处理 and 评价 are the reporter's, on the ticket page
 PAGE_ACTION = {"sign": "sign", "feedback": "feedback", "verify_pass": "verify", "verify_fail": "verify",
                "return": "return", "route_tianma": "assign", "route_bureau": "assign", "transfer": "transfer",
-               "merge": "merge", "unmerge": "unmerge", "rule": "rule"}
+               "merge": "merge", "unmerge": "unmerge", "rule": "rule", "invalidate": "invalidate",
+               "reinstate": "reinstate"}
 
 
 def offered_on_page(client, w, event, who) -> set[str]:
@@ -220,14 +227,16 @@ RARE = [("merge", "operator", 0, 1),          # a grid worker's report merged in
         ("rule", "guidance", 1, 1),           # which rules it to the county bureau
         ("advance", "right", 1, 1),           # the bureau signs
         ("advance", "right", 1, 1),           # … and reports it handled
-        ("verify_fail", "grid_tianma", 1, 1)]  # the grid worker finds it is not: back to the bureau
+        ("verify_fail", "grid_tianma", 1, 1),  # the grid worker finds it is not: back to the bureau
+        ("invalidate", "operator", 2, 2),     # the inspection finding left in triage is ended as invalid
+        ("advance", "right", 2, 2)]           # … and taken up again
 
 
 def test_the_rarer_steps_are_offered_where_they_are_taken(iw, client):
     events = three_reports(iw)
     accepted = walk(client, iw, events, RARE)
     assert accepted == ["merge", "unmerge", "route_bureau", "transfer", "return", "route_tianma", "return", "rule",
-                        "sign", "feedback", "verify_fail"]
+                        "sign", "feedback", "verify_fail", "invalidate", "reinstate"]
     assert_honest(events)
 
 
@@ -255,6 +264,8 @@ def refused_though_offered(client, w, events, e, who) -> list[str]:
         "unmerge": lambda: S.event_unmerge(actor=actor, event=e),
         "rule": lambda: S.dispute_rule(actor=actor, dispute=Dispute.objects.get(event=e, status=Dispute.Status.OPEN),
                                        department=w.zf, ruling="由县综合执法局负责"),
+        "invalidate": lambda: S.event_invalidate(actor=actor, event=e, reason="重复测试数据，无需处置"),
+        "reinstate": lambda: S.event_reinstate(actor=actor, event=e, reason="经回访确有此事"),
     }
     refused = []
     for action in sorted(offered_on_page(client, w, e, who)):
@@ -300,4 +311,4 @@ def test_what_the_reports_page_offers_the_service_takes(iw, client, steps):
 
 def test_the_rarer_states_offer_only_what_the_service_takes(iw, client):
     checked = check_offered_are_taken(client, iw, three_reports(iw), RARE)
-    assert set(checked) == {"triage", "routed", "accepted", "resolved", "duplicate", "disputed"}, checked
+    assert set(checked) == {"triage", "routed", "accepted", "resolved", "duplicate", "disputed", "invalid"}, checked

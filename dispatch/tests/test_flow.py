@@ -193,6 +193,40 @@ def test_triage_and_a_dispute_are_on_the_clock_of_whoever_must_act(iw):
     assert not Deadline.objects.filter(object_type="intake.event", object_id=str(e.pk), state="open").exists()
 
 
+def test_the_command_centre_ends_a_report_as_invalid_with_its_reason_and_can_take_it_up_again(iw, client):
+    """作为无效事件结束: only from triage, only by the command centre, with a reason on the record; the reporter's
+    ticket page says 经核实不属于可受理的问题; 恢复受理 routes it like a new report. Until 2026-12-07 the states
+    existed and no service or page reached them: a test or abusive report could only be routed to someone."""
+    e = report(iw, category_code=None, text="测试测试这是一条测试数据请忽略", lng=iw.huibu_point[0], lat=iw.huibu_point[1])
+    assert e.status == EventStatus.TRIAGE
+    with pytest.raises(NotPermitted):
+        services.event_invalidate(actor=iw.tianma_officer, event=e, reason="测试数据")
+    with pytest.raises(ValidationFailed) as exc:
+        services.event_invalidate(actor=iw.operator, event=e, reason="无")
+    assert "reason" in exc.value.errors
+    client.force_login(iw.operator)
+    page = client.get(f"/intake/events/{e.pk}/").content.decode()
+    assert f"/intake/events/{e.pk}/invalidate/" in page
+    resp = client.post(f"/intake/events/{e.pk}/invalidate/", {"reason": "系统测试数据，非真实问题"})
+    assert resp.status_code == 302
+    e.refresh_from_db()
+    assert e.status == EventStatus.INVALID
+    assert e.transitions.last().reason == "作为无效事件结束：系统测试数据，非真实问题"
+    assert Deadline.objects.get(kind="event.triage", object_id=str(e.pk)).state == "met"  # its triage clock stopped
+    client.logout()
+    assert "经核实不属于可受理的问题" in client.get(f"/public/track/{e.ticket}/").content.decode()
+    assert client.get(f"/open311/v2/requests/{e.ticket}.json").json()[0]["status"] == "closed"
+    routed = report(iw)
+    with pytest.raises(InvalidTransition):  # a report with a body is returned or handled by it, not ended here
+        services.event_invalidate(actor=iw.operator, event=Event.objects.get(pk=routed.pk), reason="系统测试数据")
+    client.force_login(iw.operator)
+    assert client.post(f"/intake/events/{e.pk}/reinstate/", {"reason": "报告人来电说明确有此事"}).status_code == 302
+    e.refresh_from_db()
+    assert e.status in (EventStatus.TRIAGE, EventStatus.ROUTED)  # routed again like a new report
+    assert e.transitions.filter(old="invalid", new="triage", reason="恢复受理：报告人来电说明确有此事").exists()
+    assert AuditRecord.objects.filter(action__in=["intake.event.invalidate", "intake.event.reinstate"]).count() == 2
+
+
 def test_return_needs_a_reason_and_the_right_body(iw):
     e = report(iw)
     with pytest.raises(ValidationFailed):
