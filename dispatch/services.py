@@ -48,7 +48,8 @@ from dispatch.models import (
 )
 from dispatch.selectors import current_instruction, deadline_links
 from intake.choices import MERGEABLE, OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus, TownSource
-from intake.models import Attachment, Event, Verification
+from intake.messaging import queue_reporter_message
+from intake.models import Attachment, Event, ReporterMessage, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments, store_files
 from org.choices import DepartmentKind, RegionLevel, Role, TeamKind
 from org.models import Department, Team
@@ -662,6 +663,7 @@ def event_invalidate(*, actor, event: Event, reason: str) -> Event:
     event_transition(event=event, new=EventStatus.INVALID, actor=actor,
                      **said_as("reason", gettext_noop("作为无效事件结束：%(reason)s"), reason=reason))
     settle_notifications(department=_guidance_office(), prefix=TO_ROUTE, link=event.get_absolute_url())
+    queue_reporter_message(event, ReporterMessage.Kind.INVALID)  # if they asked to be told
     audit_log(actor=actor, action="intake.event.invalidate", obj=event, after={"reason": reason})
     return event
 

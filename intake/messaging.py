@@ -45,6 +45,8 @@ def message_text(event: Event, kind: str) -> str:
     elif kind == ReporterMessage.Kind.MERGED:
         body = (f"您反映的问题已有人报告（{event.duplicate_of.ticket}），已合并办理，受理编号{event.ticket}，"
                 f"进度可查：{_track_url(event.duplicate_of)}")
+    elif kind == ReporterMessage.Kind.INVALID:
+        body = f"您反映的问题（{event.ticket}）经核实不属于可受理的问题，不再处理。如有疑问，可通过{_track_url(event)}查看或致电12345。"
     else:
         outcome = redact_public(event.outcome, names=[event.reporter_name])[:80]
         days = config_get("intake.reopen_days")

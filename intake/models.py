@@ -253,6 +253,7 @@ class ReporterMessage(models.Model):
         RECEIVED = "received", _("受理")
         MERGED = "merged", _("合并办理")
         CLOSED = "closed", _("办结")
+        INVALID = "invalid", _("不予处理")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("待发送")

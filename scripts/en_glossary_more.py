@@ -808,4 +808,5 @@ EN_MORE = {
     "恢复受理": "Take up again",
     "恢复受理：%(reason)s": "Taken up again: %(reason)s",
     "理由（记录在案，报告人可见处理结果）": "Reason (kept on the record; the reporter sees the outcome)",
+    "不予处理": "Not taken up",
 }

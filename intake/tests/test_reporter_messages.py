@@ -1,4 +1,4 @@
-"""Reporters who ask for it get a text when their report is accepted, merged and closed (短信告知)."""
+"""Reporters who ask for it get a text when their report is accepted, merged, closed or ended as invalid (短信告知)."""
 
 import datetime as dt
 import json
@@ -122,3 +122,14 @@ def test_a_message_being_sent_is_not_claimed_by_another_worker(iw, client):
     ReporterMessage.objects.filter(pk=msg.pk).update(attempts=1, attempted_at=timezone.now())  # claimed just now
     assert send_reporter_messages() == {"sent": 0, "failed": 0}
     assert ReporterMessage.objects.get().attempts == 1
+
+
+def test_a_report_ended_as_invalid_tells_the_reporter_who_asked(iw, client):
+    """作为无效事件结束 is an outcome the reporter hears of, like 办结: never a report that silently stops."""
+    assert _report(client, iw, text="测试一下这个系统能不能用", category="").status_code == 302
+    e = Event.objects.get()
+    assert e.status == "triage"
+    dispatch.event_invalidate(actor=iw.operator, event=e, reason="报告内容为系统测试，非真实问题")
+    msg = ReporterMessage.objects.get(kind="invalid")
+    assert msg.phone == "13912345678" and e.ticket in msg.text and "经核实不属于可受理的问题" in msg.text
+    assert f"/public/track/{e.ticket}/" in msg.text
