@@ -50,6 +50,17 @@ OPEN_CLOCKS = {Instruction.Status.ISSUED: {"instruction.sign", "instruction.feed
                Instruction.Status.SIGNED: {"instruction.feedback"}}
 
 
+def sequences(max_size: int):
+    """(action, who, which report, which other report) steps, at least four."""
+    return st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS), st.sampled_from([0, 0, 0, 1, 2]),
+                              st.integers(0, 2)), min_size=4, max_size=max_size)
+
+
+def walk_settings(examples: int):
+    return settings(max_examples=examples, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
 def three_reports(w) -> list[Event]:
     """Each sequence starts from the same three reports; the last sequence's are moved back a year, out of the
     duplicate window, so the new ones are not linked to them as 附议."""
@@ -143,10 +154,8 @@ def assert_honest(events):
             assert e.rating is None, (e.ticket, e.status, e.rating)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS), st.sampled_from([0, 0, 0, 1, 2]),
-                                st.integers(0, 2)), min_size=4, max_size=40))
+@walk_settings(60)
+@given(steps=sequences(40))
 def test_no_sequence_of_actions_leaves_a_dishonest_record(iw, steps):
     events = three_reports(iw)
     assert_honest(events)
@@ -204,10 +213,8 @@ def walk(client, w, events, steps) -> list[str]:
     return accepted
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS), st.sampled_from([0, 0, 0, 1, 2]),
-                                st.integers(0, 2)), min_size=4, max_size=30))
+@walk_settings(30)
+@given(steps=sequences(30))
 def test_what_a_service_accepts_was_offered_on_the_reports_page(iw, client, steps):
     """The report's page and the dispatch services read the rules alike: a step a service took was offered, on
     that report's page, to the person who took it."""
@@ -299,10 +306,8 @@ def check_offered_are_taken(client, w, events, steps) -> list[str]:
     return checked
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS), st.sampled_from([0, 0, 0, 1, 2]),
-                                st.integers(0, 2)), min_size=4, max_size=25))
+@walk_settings(10)
+@given(steps=sequences(25))
 def test_what_the_reports_page_offers_the_service_takes(iw, client, steps):
     """The converse: every step the report's page offers someone, the service takes from them."""
     for status in set(check_offered_are_taken(client, iw, three_reports(iw), steps)):
