@@ -25,6 +25,7 @@ from core.http import (
     handle_application_errors,
     stored_file_response,
 )
+from core.models import Deadline
 from core.privacy import redact_public
 from core.tabular import stream_csv
 from dispatch import services as dispatch
@@ -43,7 +44,7 @@ from dispatch.access import (
 from dispatch.models import Dispute
 from dispatch.routing import explained, transition_said
 from dispatch.selectors import current_instruction, reopen_open, reopen_until
-from intake.choices import MERGEABLE, Channel, EventStatus, public_step
+from intake.choices import MERGEABLE, STATE_CLOCKS, Channel, EventStatus, public_step
 from intake.forms import EventFilterForm, PhotoPublishForm, PublicReportForm, ReportForm
 from intake.models import Event, EventCategory
 from intake.selectors import (
@@ -254,6 +255,10 @@ def _render_detail(request, event, *, revealed: bool = False):
         "can_open_case": acts_for(user, event.department) and may_open_cases(user),
         "can_route": command and event.status in dispatch.HAND_ROUTABLE,  # the service's own states (人工分拨)
         "can_merge": command and event.status in MERGEABLE and not event.duplicates.exists(),
+        # the state's own clock (人工分拨, 裁定, 核查), for the command centre and the guidance office
+        "clock": Deadline.objects.filter(object_type="intake.event", object_id=str(event.pk), state=Deadline.State.OPEN,
+                                         kind=STATE_CLOCKS.get(event.status, "")).first() if command else None,
+        "now": clock.now(),
     }
     if ctx["can_route"]:
         # 人工分拨 proposes the last decision's body and team (routing's best guess), never a body that sent

@@ -160,7 +160,7 @@ def _clocks(e):
                 .values_list("kind", "state"))
 
 
-def test_triage_and_a_dispute_are_on_the_clock_of_whoever_must_act(iw):
+def test_triage_and_a_dispute_are_on_the_clock_of_whoever_must_act(iw, client):
     """人工分拨 (dispatch.triage_hours, 2) is the command centre's, 裁定 (dispatch.ruling_working_days, 3) the guidance
     office's: each clock runs while the report waits in that state and stops when it leaves, met or late; an
     overdue one is in 超期督办 linked to the report. Until 2026-12-07 neither had a clock."""
@@ -174,6 +174,10 @@ def test_triage_and_a_dispute_are_on_the_clock_of_whoever_must_act(iw):
     snap = command_snapshot(user=iw.operator, now=triage.due_at + dt.timedelta(minutes=1))
     assert [d.link for d in snap["overdue"] if d.pk == triage.pk] == [f"/intake/events/{e.pk}/"]
     assert [x.clock_due for x in snap["triage"] if x.pk == e.pk] == [triage.due_at]
+    client.force_login(iw.operator)  # the report's page says it too
+    with clock.frozen(triage.due_at + dt.timedelta(minutes=1)):
+        page = client.get(f"/intake/events/{e.pk}/").content.decode()
+    assert f"{e.ticket} 人工分拨：时限 {timezone.localtime(triage.due_at):%m-%d %H:%M}" in page and "已超期" in page
     services.triage_assign(actor=iw.operator, event=e, department=iw.zf, team=iw.bureau_team, reason="疑似占道")
     assert _clocks(e)[0] == ("event.triage", "met")
     services.event_return(actor=iw.bureau_officer, event=e, reason="私设地锁属物业管理，不属城管")
