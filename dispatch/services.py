@@ -10,7 +10,8 @@ from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import CharField, Exists, F, OuterRef, Sum
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +48,15 @@ from dispatch.models import (
     WhistleCall,
 )
 from dispatch.selectors import current_instruction, deadline_links
-from intake.choices import MERGEABLE, OPEN_STATUSES, VERIFY_CHANNELS, AttachmentStage, EventStatus, TownSource
+from intake.choices import (
+    MERGEABLE,
+    OPEN_STATUSES,
+    STATE_CLOCKS,
+    VERIFY_CHANNELS,
+    AttachmentStage,
+    EventStatus,
+    TownSource,
+)
 from intake.messaging import queue_reporter_message
 from intake.models import Attachment, Event, ReporterMessage, Verification
 from intake.services import NewAttachment, check_attachments, event_transition, store_attachments, store_files
@@ -327,11 +336,7 @@ def event_return(*, actor, event: Event, reason: str) -> Event:
         dispute.departments.set(set(event.returns.values_list("department", flat=True)))
         event_transition(event=event, new=EventStatus.DISPUTED,
                          **said_as("reason", gettext_noop("多次退单（%(n)s次），提交指导办裁定"), n=event.return_count))
-        ruling = add_working_days(_local_today(now), config_get("dispatch.ruling_working_days"),
-                                  rule="dispatch.ruling_working_days")
-        deadline_open(kind="event.ruling", obj=event, department=_guidance_office(),
-                      label=said(gettext_noop("%(ticket)s 职责争议裁定"), ticket=event.ticket), due_at=end_of_day(ruling.due),
-                      start=now, rule="ZJ-017", basis=ruling.basis, provisional=ruling.provisional)
+        _ruling_clock(event, now)
         notify(department=_guidance_office(), level=Notification.Level.ESCALATE, link=event.get_absolute_url(),
                **said(gettext_noop("职责争议待裁定：%(ticket)s %(title)s"), ticket=event.ticket, title=event.title or event.text[:40]))
         audit_log(actor=actor, action="dispatch.dispute.open", obj=dispute,
@@ -444,7 +449,7 @@ def instruction_feedback(*, actor, instruction: Instruction, outcome: str,
     return instruction
 
 
-def _triage_clock(event: Event) -> None:
+def _triage_clock(event: Event, start: dt.datetime | None = None) -> None:
     """人工分拨 is the command centre's own work: a report waiting in triage (low confidence, a border, after a
     return or an unlinking) is to be routed within ``dispatch.triage_hours``, reminded and escalated like any
     instruction. One clock per stay; it stops when the report leaves triage, whatever moves it
@@ -452,10 +457,43 @@ def _triage_clock(event: Event) -> None:
     if Deadline.objects.filter(kind="event.triage", object_type="intake.event", object_id=str(event.pk),
                                state=Deadline.State.OPEN).exists():
         return
-    now, hours = clock.now(), config_get("dispatch.triage_hours")
+    start, hours = start or clock.now(), config_get("dispatch.triage_hours")
     deadline_open(kind="event.triage", obj=event, department=_guidance_office(),
-                  label=said(gettext_noop("%(ticket)s 人工分拨"), ticket=event.ticket), due_at=now + dt.timedelta(hours=hours),
-                  start=now, rule="dispatch.triage_hours", basis=said(gettext_noop("进入待分拨后 %(n)s 小时"), n=hours))
+                  label=said(gettext_noop("%(ticket)s 人工分拨"), ticket=event.ticket), due_at=start + dt.timedelta(hours=hours),
+                  start=start, rule="dispatch.triage_hours", basis=said(gettext_noop("进入待分拨后 %(n)s 小时"), n=hours))
+
+
+def _ruling_clock(event: Event, start: dt.datetime) -> None:
+    """裁定 (ZJ-017): the guidance office rules on a responsibility dispute within ``dispatch.ruling_working_days``."""
+    due = add_working_days(_local_today(start), config_get("dispatch.ruling_working_days"),
+                           rule="dispatch.ruling_working_days")
+    deadline_open(kind="event.ruling", obj=event, department=_guidance_office(),
+                  label=said(gettext_noop("%(ticket)s 职责争议裁定"), ticket=event.ticket), due_at=end_of_day(due.due),
+                  start=start, rule="ZJ-017", basis=due.basis, provisional=due.provisional)
+
+
+STATE_CLOCK_OPENERS = {EventStatus.TRIAGE: _triage_clock, EventStatus.DISPUTED: _ruling_clock,
+                       EventStatus.RESOLVED: lambda event, start: _verify_clock(event, start)}
+
+
+def state_clocks_backfill() -> int:
+    """Reports waiting for the command centre or the guidance office with no clock of their state — those that
+    entered it before these clocks existed (2026-12-07) — get one, counted from when they entered it. The worker's
+    sweep runs it, so an upgraded installation's waiting reports are on the clock at its first sweep; afterwards
+    it finds none. Returns how many it opened."""
+    opened = 0
+    for status, kind in STATE_CLOCKS.items():
+        clocks = Deadline.objects.filter(kind=kind, object_type="intake.event", state=Deadline.State.OPEN,
+                                         object_id=Cast(OuterRef("pk"), CharField()))
+        waiting = Event.objects.filter(status=status).exclude(Exists(clocks))
+        if status == EventStatus.RESOLVED:
+            waiting = waiting.filter(channel__in=VERIFY_CHANNELS)
+        for event in waiting.iterator():
+            entered = event.transitions.filter(new=status).order_by("-at", "-pk").values_list("at", flat=True).first()
+            with transaction.atomic():
+                STATE_CLOCK_OPENERS[status](event, entered or event.received_at)
+            opened += 1
+    return opened
 
 
 def _verify_clock(event: Event, now: dt.datetime) -> None:
@@ -866,7 +904,7 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
     """Remind before, escalate (督办) when overdue, escalate again later. Idempotent: each step is a
     compare-and-set on the deadline row, so two workers never send the same reminder twice."""
     now = now or clock.now()
-    counts = {"reminded": 0, "escalated": 0, "escalated2": 0, "elapsed": 0}
+    counts = {"reminded": 0, "escalated": 0, "escalated2": 0, "elapsed": 0, "clocks_opened": state_clocks_backfill()}
     guidance = _guidance_office()
     batch = list(Deadline.objects.filter(state=Deadline.State.OPEN, party_period=True, due_at__lte=now)[:500])
     links = deadline_links(batch)

@@ -197,6 +197,21 @@ def test_triage_and_a_dispute_are_on_the_clock_of_whoever_must_act(iw, client):
     assert not Deadline.objects.filter(object_type="intake.event", object_id=str(e.pk), state="open").exists()
 
 
+def test_reports_waiting_from_before_the_clocks_get_them_at_the_first_sweep(iw):
+    """An installation upgraded on 2026-12-07 has reports already waiting in triage, in dispute or for 核查 with no
+    clock: the worker's sweep opens each one's, counted from when it entered the state, and then finds none."""
+    waiting = report(iw, category_code=None, text="小区门口有人私设地锁占用公共车位", lng=iw.huibu_point[0],
+                     lat=iw.huibu_point[1])
+    assert waiting.status == EventStatus.TRIAGE
+    entered = waiting.transitions.get(new="triage").at
+    Deadline.objects.filter(object_type="intake.event").delete()  # as before the upgrade
+    counts = services.deadlines_sweep(now=entered + dt.timedelta(hours=1))
+    assert counts["clocks_opened"] == 1
+    row = Deadline.objects.get(kind="event.triage", object_id=str(waiting.pk), state="open")
+    assert row.due_at == entered + dt.timedelta(hours=2)
+    assert services.deadlines_sweep(now=entered + dt.timedelta(hours=1))["clocks_opened"] == 0
+
+
 def test_the_command_centre_ends_a_report_as_invalid_with_its_reason_and_can_take_it_up_again(iw, client):
     """作为无效事件结束: only from triage, only by the command centre, with a reason on the record; the reporter's
     ticket page says 经核实不属于可受理的问题; 恢复受理 routes it like a new report. Until 2026-12-07 the states
@@ -272,7 +287,7 @@ def test_overdue_work_is_reminded_then_escalated_once(iw):
     sign = Deadline.objects.get(kind="instruction.sign", object_id=str(ins.pk))
     assert sign.rule == "dispatch.sign_hours.normal"
     before_remind = services.deadlines_sweep(now=sign.remind_at - dt.timedelta(minutes=1))
-    assert before_remind == {"reminded": 0, "escalated": 0, "escalated2": 0, "elapsed": 0}
+    assert before_remind == {"reminded": 0, "escalated": 0, "escalated2": 0, "elapsed": 0, "clocks_opened": 0}
     assert services.deadlines_sweep(now=sign.remind_at + dt.timedelta(minutes=1))["reminded"] == 1
     assert services.deadlines_sweep(now=sign.remind_at + dt.timedelta(minutes=2))["reminded"] == 0
     late = sign.due_at + dt.timedelta(minutes=1)
