@@ -302,3 +302,91 @@ def test_an_on_the_spot_decision_takes_only_what_its_page_offers(cw, cash, steps
             assert not attempted or offered & set(SPOT_OFFERED_AS[action]), f"{action} accepted in {before}, not offered"
             if attempted:
                 event(f"accepted: {action}")
+
+
+# The converse: what the case page offers, the service takes — on the walk's day or a later one (the person chooses
+# the step's date on its form). Not checked: 作出行政处罚决定, which stays offered with its blockers shown because
+# the head may record a decision dated before today (a held step would hide that), 结案 (its service differs by
+# procedure), and the steps the walk has no action for (measures, evidence sharing, the crime transfer's later steps).
+CONVERSE: dict[str, list[str]] = {}
+for _action, _keys in OFFERED_AS.items():
+    for _key in _keys:
+        CONVERSE.setdefault(_key, []).append(_action)
+for _key in ("decide", "close"):
+    CONVERSE.pop(_key)
+GAPS = (0, 1, 3, 8, 15, 30, 45)
+
+
+class _Undo(Exception):
+    """Raised to roll back a step tried only to see whether the service takes it."""
+
+
+def _ways(w, key, day):
+    """Each way to take the step ``key`` on ``day`` or later: a callable on the case."""
+    from cases.selectors import recusable_officers
+
+    for gap in GAPS:
+        on = day + dt.timedelta(days=gap)
+        if key == "assign":  # any officer of the body the page lists, not only the walk's two
+            for o in (w.o1, w.o2, w.o3):
+                yield lambda c, o=o, on=on: S.case_assign(actor=w.bureau_officer, case=c, officer=o, on=on,
+                                                          no_conflict_declared=True)
+        elif key == "recusal_apply":
+            def recuse(c, on=on):
+                officer = recusable_officers(c).first()
+                assert officer is not None, f"登记回避申请 offered in {c.status} with nobody to recuse"
+                S.recusal_apply(actor=w.bureau_officer, case=c, officer=officer, applicant="party",
+                                reason="与当事人有利害关系", on=on)
+            yield recuse
+        else:
+            for action in CONVERSE[key]:
+                yield lambda c, action=action, on=on: run_step(w, c, action, on, 60000)
+        if key in ("propose", "repropose"):  # the page's other outcomes: no evidence is needed to find none
+            yield lambda c, on=on: S.case_propose(actor=w.bureau_officer, case=c, on=on,
+                                                  outcome=Outcome.NO_PENALTY_NOT_ESTABLISHED)
+
+
+def refused_though_offered(w, case, day) -> list[str]:
+    from django.db import transaction
+
+    from cases.steps import steps_for
+
+    offered = set()
+    for user in (w.bureau_officer, w.zf_head, w.legal_reviewer):
+        offered |= {s.key for s in steps_for(case, user, day)}
+    refused = []
+    for key in sorted(offered & set(CONVERSE) | offered & {"assign", "recusal_apply"}):
+        last = ""
+        for way in _ways(w, key, day):
+            try:
+                with transaction.atomic():
+                    way(Case.objects.get(pk=case.pk))
+                    raise _Undo
+            except _Undo:
+                last = ""
+                break
+            except ApplicationError as exc:
+                last = str(exc)
+        if last:
+            refused.append(f"{key} in {case.status}: {last}")
+    return refused
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(steps=steps())
+def test_what_the_case_page_offers_the_service_takes(cw, steps):
+    """After each step of a mutated lawful order, every step the case page offers the officer, the head or the legal
+    reviewer is tried (and rolled back) on that day or up to 45 days later: the service must take it."""
+    case = open_case(cw, n=1 + Case.objects.count())
+    day = START
+    for action, gap, amount in steps:
+        day = day + dt.timedelta(days=gap)
+        try:
+            run_step(cw, Case.objects.get(pk=case.pk), action, day, amount)
+        except ApplicationError:
+            pass
+        case.refresh_from_db()
+        refused = refused_though_offered(cw, case, day)
+        assert not refused, refused
+        event(f"checked: {case.status}")
