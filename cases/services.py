@@ -395,8 +395,13 @@ def _cfg(key):
 def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict_declared: bool,
                 role: str = OfficerRole.INVESTIGATOR) -> CaseOfficer:
     """Assign an officer, who declares no conflict of interest (XF-043). Auxiliary staff cannot be
-    assigned as investigators (ZJ-030); the certificate must be valid (XF-042)."""
+    assigned as investigators (ZJ-030); the certificate must be valid (XF-042). From the clue to the investigation
+    (``ASSIGNABLE``), dated in the case's order."""
+    case.refresh_from_db()
     _require_handler(actor, case)
+    _guard(case.status in ASSIGNABLE, "XF-042",
+           _("承办人员在线索至调查阶段指派（本案：%(status)s）") % {"status": case.get_status_display()})
+    _check_step_date(case, on)
     _guard(not officer.is_auxiliary, "ZJ-030", _("%(name)s是辅助人员，不能承办案件") % {"name": officer.name})
     _guard(officer.is_qualified_on(on), "XF-042", _("%(name)s的执法证在%(on)s无效") % {"name": officer.name, "on": on})
     _guard(no_conflict_declared, "XF-043", _("%(name)s须声明与本案无利害关系") % {"name": officer.name})
@@ -409,6 +414,8 @@ def case_assign(*, actor, case: Case, officer: Officer, on: dt.date, no_conflict
 
 
 FILE_FROM = (CaseStatus.CLUE, CaseStatus.VERIFYING)
+# Officers are assigned from the clue until the investigation ends (指派承办人员).
+ASSIGNABLE = (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.FILED, CaseStatus.INVESTIGATING)
 
 
 def _filing_guards(case: Case, on: dt.date, limitation_citation: str, *, asking: bool = False,

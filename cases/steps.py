@@ -443,7 +443,7 @@ OPEN_WORK = (C.FILED, C.INVESTIGATING, C.INVESTIGATION_CLOSED, C.REVIEW, C.PENAL
 CLOSE_FROM = (C.SERVED, C.EXECUTED, C.SPOT_DECIDED, C.NOT_FILED, C.TRANSFERRED_JUDICIAL, C.TRANSFERRED_OUT)
 AFTER_DECISION = (C.DECIDED, C.SERVED, C.OVERDUE, C.REMINDED, C.COURT_APPLIED, C.EXECUTED, C.CLOSED)
 STEPS: list[Step] = [
-    Step("assign", _("指派承办人员"), (C.CLUE, C.VERIFYING, C.FILED, C.INVESTIGATING), F.AssignForm, _assign,
+    Step("assign", _("指派承办人员"), S.ASSIGNABLE, F.AssignForm, _assign,
          rule="XF-042 XF-043"),
     Step("file", _("申请立案（报负责人审批）"), (C.CLUE, C.VERIFYING), F.FileForm, _file,
          when=lambda c: not _filing_question_pending(c), held=S.filing_blockers, rule="XF-054 XF-036 ZJ-006-007-008",

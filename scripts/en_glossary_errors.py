@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '承办人员在线索至调查阶段指派（本案：%(status)s）': 'Officers are assigned from the clue until the investigation (this case: %(status)s)',
     '请写明%(what)s的理由': 'State the reason (%(what)s)',
     '理由太长：%(error)s': 'The reason is too long: %(error)s',
     '只有待分拨的事件可以作为无效事件结束；已分派的由承办单位退单或办结': 'Only a report awaiting triage can be ended as invalid; one already routed is returned or handled by its body',

@@ -122,9 +122,9 @@ def run_step(w, case, action, day, amount):
         S.case_transfer_out(actor=a, case=case, to_department=w.scjg, on=day, reason="属市场监管部门管辖")
     elif action == "dispute":
         S.jurisdiction_dispute(actor=a, case=case, other=w.scjg, on=day, reason="双方均认为有管辖权")
-    elif action == "extend":  # asked and approved the same day (XF-060)
+    elif action == "extend":  # asked and approved the same day (XF-060); a further one by the heads collectively
         S.decision_extension_request(actor=a, case=case, on=day, reason="需检测鉴定", days=30)
-        S.decision_extension_approve(actor=w.zf_head, case=case, on=day)
+        S.decision_extension_approve(actor=w.zf_head, case=case, on=day, attendees=["局长甲", "副局长乙", "副局长丙"])
 
 
 def assert_lawful(w, case: Case):

@@ -422,3 +422,18 @@ def test_XF_036_each_filing_request_needs_the_review_of_its_own_citation(cw):
                           checklist={c: True for c in CHECKS})
     S.case_file(actor=head, case=case, on=D(2026, 3, 9))
     assert Case.objects.get(pk=case.pk).limitation_override == "《行政处罚法》第三十六条第一款（危害后果）"
+
+
+def test_officers_are_assigned_from_the_clue_to_the_investigation_only_and_in_the_case_order(cw):
+    """指派承办人员: the service took an assignment in any state (a case transferred out, closed, archived) and on any
+    date — found by the general walk on 2026-12-07 (assign accepted in transferred_out, not offered)."""
+    clue = open_case(cw)
+    with pytest.raises(ValidationFailed) as exc:  # before the clue was registered (2026-03-05)
+        S.case_assign(actor=cw.bureau_officer, case=clue, officer=cw.o1, on=D(2026, 3, 1), no_conflict_declared=True)
+    assert "on" in exc.value.errors
+    S.case_transfer_out(actor=cw.bureau_officer, case=clue, to_department=cw.scjg, on=D(2026, 3, 6),
+                        reason="属市场监管部门管辖")
+    assert "assign" not in _offered(clue, cw.bureau_officer)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_assign(actor=cw.bureau_officer, case=clue, officer=cw.o1, on=D(2026, 3, 6), no_conflict_declared=True)
+    assert exc.value.rule == "XF-042" and not clue.case_officers.exists()
