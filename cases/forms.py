@@ -265,10 +265,10 @@ class ExtensionApproveForm(HeadDecisionForm):
     refusal_message = _("不同意延长的，须写明理由")
     approved = _decision(_("同意延长"))
     on = forms.DateField(label=_("审批日期"))
-    attendees = forms.CharField(label=_("参加集体讨论的负责人（再次延长时填写，逗号或空格分隔）"), required=False, max_length=300)
+    attendees = forms.CharField(label=_("参加集体讨论的负责人（再次延长时填写，逗号分隔）"), required=False, max_length=300)
 
     def clean_attendees(self):
-        return [n for n in self.cleaned_data["attendees"].replace("，", " ").replace(",", " ").replace("、", " ").split() if n]
+        return lines(self.cleaned_data["attendees"])  # as the collective discussion's attendees
 
 
 class NotFileApproveForm(HeadDecisionForm):

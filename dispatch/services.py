@@ -520,14 +520,14 @@ def event_verify(*, actor, event: Event, passed: bool, note: str,
     if not event.outcome.strip():
         raise ValidationFailed(_("没有处置结果不能办结"), errors={"outcome": [_("缺少处置结果")]})
     errors: dict[str, list[str]] = {}
+    message = _("核查照片有误")
     if len(note.strip()) < 2:
-        errors["note"] = [_("核查情况不能为空")]
+        errors["note"], message = [_("核查情况不能为空")], _("请填写核查情况")
     elif (too_long := length_error(note, Verification, "note")) is not None:
-        errors["note"] = [too_long]
+        errors["note"], message = [too_long], _("核查情况太长")
     files = check_attachments(attachments or [], errors)
     if errors:
-        raise ValidationFailed(_("核查照片有误") if "note" not in errors else _("核查情况太长") if len(note.strip()) >= 2
-                               else _("请填写核查情况"), errors=errors)
+        raise ValidationFailed(message, errors=errors)
     now = clock.now()
     Verification.objects.create(event=event, verifier=actor, passed=passed, note=note, at=now)
     photos = store_attachments(event, files, stage=AttachmentStage.VERIFY, actor=actor)
@@ -673,15 +673,15 @@ def event_unmerge(*, actor, event: Event) -> Event:
     return event
 
 
-INVALIDATE_REASON_MAX = 300  # kept in the report's record (the transition's reason, with its prefix)
+STATED_REASON_MAX = 300  # 无效/恢复受理: kept in the report's record (the transition's reason, with its prefix)
 
 
 def _stated(reason: str, what: str) -> str:
     reason = reason.strip()
     if len(reason) < 4:
         raise ValidationFailed(_("请写明%(what)s的理由") % {"what": what}, errors={"reason": [_("不少于4个字")]})
-    if len(reason) > INVALIDATE_REASON_MAX:
-        error = _("不超过%(limit)s字（现为%(n)s字）") % {"limit": INVALIDATE_REASON_MAX, "n": len(reason)}
+    if len(reason) > STATED_REASON_MAX:
+        error = _("不超过%(limit)s字（现为%(n)s字）") % {"limit": STATED_REASON_MAX, "n": len(reason)}
         raise ValidationFailed(_("理由太长：%(error)s") % {"error": error}, errors={"reason": [error]})
     return reason
 

@@ -787,7 +787,7 @@ EN_MORE = {
     "办案期限现至%(due)s；首次延长经负责人批准，至多%(most)s日，再次延长由负责人集体讨论决定": "The decision is due by %(due)s; the head may approve a first extension of up to %(most)s days, a further one is decided by the heads collectively",
     "不同意延长的，须写明理由": "If not approved, give the reasons",
     "同意延长": "Approve the extension",
-    "参加集体讨论的负责人（再次延长时填写，逗号或空格分隔）": "Heads who discussed it collectively (for a further extension; separated by commas or spaces)",
+    "参加集体讨论的负责人（再次延长时填写，逗号分隔）": "Heads who discussed it collectively (for a further extension; separated by commas)",
     "延长办案期限审批": "Approval to extend the time limit",
     "作出决定（立案之日起九十日，经批准延长%(n)s日）": "Decision (90 days from filing, extended by %(n)s days)",
     "已提交延长办案期限申请，等待负责人审批": "Extension request submitted; awaiting the head's approval",
