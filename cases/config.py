@@ -20,6 +20,9 @@ for default in [
     ConfigDefault("case.decision_extension_days", 30,
                   "办案期限延长：经负责人批准可延长的日数（浙江综合执法未明确，默认参照市场监管、住建等部门规章：30日；"
                   "再次延长须负责人集体讨论并确定合理期限）", "XF-060"),
+    ConfigDefault("case.decision_excludes_hearing", False,
+                  "办案期限不计听证期间（自当事人申请听证之日至举行听证之日）。行政处罚法未规定，浙江综合执法未明确，默认计入；"
+                  "市场监管、生态环境等部门规章规定听证等期间不计入，适用这类规章的可开启", "XF-060"),
     ConfigDefault("case.filing_record_working_days", 5, "当场处罚决定备案期限（工作日）", "XF-052"),
     ConfigDefault("case.publication_working_days", 7, "处罚决定公开期限（工作日）", "SX-3", "SECONDARY"),
     ConfigDefault("case.publication_display_days", 365, "处罚决定公开后在网上展示的天数（一般为1年）", "SX-3"),

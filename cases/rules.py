@@ -172,10 +172,10 @@ def legal_review_deadline(submitted_on: dt.date) -> Deadline:
     return add_working_days(submitted_on, config_get("case.legal_review_working_days", on=submitted_on), rule="XF-058")
 
 
-def decision_deadline(filed_on: dt.date, extended_days: int = 0) -> Deadline:
-    """XF-060: decide within 90 (calendar) days of filing, and the days the head approved beyond them
-    (``cases.services.decision_due``)."""
-    return add_calendar_days(filed_on, DECISION_DAYS + extended_days, rule="XF-060")
+def decision_deadline(filed_on: dt.date, extended_days: int = 0, excluded_days: int = 0) -> Deadline:
+    """XF-060: decide within 90 (calendar) days of filing, and the days the head approved beyond them, and the
+    days of periods not counted where configured (``case.decision_excludes_hearing``; ``cases.services.decision_due``)."""
+    return add_calendar_days(filed_on, DECISION_DAYS + extended_days + excluded_days, rule="XF-060")
 
 
 def representation_deadline(notice_served_on: dt.date) -> Deadline:

@@ -1356,7 +1356,10 @@ def _hearing_requested(case: Case, actor, *, on: dt.date, requested_on: dt.date,
     _transition(case, CaseStatus.HEARING_REQUESTED, actor=actor, on=on,
                 reason="当事人逾期申请听证，经负责人决定受理" if late else "当事人申请听证")
     _close_deadlines(case, "case.hearing_request", on)
-    return Hearing.objects.create(case=case, requested_on=requested_on, late_request_approved=late)
+    hearing = Hearing.objects.create(case=case, requested_on=requested_on, late_request_approved=late)
+    if hearing_not_counted(case):
+        _decision_clock(case, on)  # paused while the hearing is under way (XF-060)
+    return hearing
 
 
 @transaction.atomic
@@ -1448,6 +1451,8 @@ def hearing_hold(*, actor, case: Case, held_on: dt.date, attended: bool, record:
     Hearing.objects.filter(pk=hearing.pk).update(attended=attended, record=record, party_signed=party_signed,
                                                  refusal_note=refusal_note, report=report, held_on=held_on)
     _close_deadlines(case, "case.representation", held_on)  # the party was heard at the hearing
+    if hearing_not_counted(case):
+        _decision_clock(case, held_on)  # runs again, moved by the hearing's days (XF-060)
     _transition(case, CaseStatus.HEARING_CLOSED, actor=actor, on=held_on, hearing_held=attended,
                 **said_as("reason", gettext_noop("听证结束") if attended else gettext_noop("当事人无正当理由未到场，视为放弃听证")))
     case.refresh_from_db()
@@ -1720,10 +1725,14 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
         out.append(("XF-058", _("%(gap)s；须审核的事由：%(triggers)s") % {"gap": gap, "triggers": "；".join(triggers)}))
     if case.is_complex_or_serious and not case.discussions.exists():
         out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
-    if case.filed_on and decided_on > (due := decision_due(case)).due:
-        out.append(("XF-060", _("已超过立案之日起九十日的决定期限（%(due)s）") % {"due": due.due} if due.extended_days == 0
-                    else _("已超过经批准延长后的决定期限（%(due)s，立案之日起九十日又延长%(n)s日）")
-                    % {"due": due.due, "n": due.extended_days}))
+    if case.filed_on and decided_on > (due := decision_due(case, decided_on)).due:
+        if due.excluded_days:
+            out.append(("XF-060", _("已超过决定期限（%(due)s：立案之日起九十日，延长%(n)s日，听证%(h)s日不计入）")
+                        % {"due": due.due, "n": due.extended_days, "h": due.excluded_days}))
+        else:
+            out.append(("XF-060", _("已超过立案之日起九十日的决定期限（%(due)s）") % {"due": due.due} if due.extended_days == 0
+                        else _("已超过经批准延长后的决定期限（%(due)s，立案之日起九十日又延长%(n)s日）")
+                        % {"due": due.due, "n": due.extended_days}))
     if not _usable_evidence(case).exists():
         out.append(("XF-046", _("没有经查证属实且合法取得的证据")))
     if len(qualified_investigators(case, decided_on)) < 2:
@@ -2343,15 +2352,69 @@ class DecisionDue:
     extended_days: int  # approved beyond the 90
     extensions: int  # how many approvals
     deadline: rules.Deadline
+    filed_on: dt.date
+    excluded_days: int  # not counted: hearings, where ``case.decision_excludes_hearing``
+    paused: bool  # a hearing not counted is under way: the limit moves on with each day until it is held
+
+    def after(self, days: int) -> dt.date:
+        """The limit once ``days`` more are approved."""
+        return rules.decision_deadline(self.filed_on, self.extended_days + days, self.excluded_days).due
 
 
-def decision_due(case: Case) -> DecisionDue:
-    """XF-060: the day by which the decision is made — 90 days from filing, and every extension the head approved
-    (``decision_extension_approve``). None before filing."""
+def hearing_not_counted(case: Case) -> bool:
+    """Whether the configuration in force on the filing day leaves hearings out of the 办案期限 (XF-060)."""
+    from core.config import config_get
+
+    return case.filed_on is not None and bool(config_get("case.decision_excludes_hearing", on=case.filed_on))
+
+
+def hearing_days_not_counted(case: Case, counted: int, on: dt.date | None = None) -> tuple[int, bool]:
+    """XF-060 where ``case.decision_excludes_hearing`` (in force on the filing day): the calendar days from a
+    hearing request to the day it was held are not counted in the 办案期限 of ``counted`` days; a hearing not yet
+    held counts up to ``on`` (today) — the limit is paused meanwhile. A request made after the limit ran out does
+    not revive it. (0, False) where hearings count, as 行政处罚法 第六十条 reads."""
+    if not hearing_not_counted(case):
+        return 0, False
+    on = on or clock.today()
+    days, paused = 0, False
+    for requested_on, held_on in Hearing.objects.filter(case=case).order_by("requested_on", "id").values_list(
+            "requested_on", "held_on"):
+        if requested_on > rules.decision_deadline(case.filed_on, counted - rules.DECISION_DAYS, days).due:
+            continue
+        paused = paused or held_on is None
+        days += max(0, ((held_on or on) - max(requested_on, case.filed_on)).days)
+    return days, paused
+
+
+def decision_due(case: Case, on: dt.date | None = None) -> DecisionDue:
+    """XF-060: the day by which the decision is made — 90 days from filing, every extension the head approved
+    (``decision_extension_approve``) and, where configured, the hearing days not counted (as of ``on``, default
+    today, while a hearing is under way). None before filing."""
     days = [a.details.get("days", 0) for a in case.approvals.filter(kind=CaseApproval.Kind.EXTENSION,
                                                                     status=CaseApproval.Status.APPROVED)]
-    deadline = rules.decision_deadline(case.filed_on, sum(days))
-    return DecisionDue(deadline.due, sum(days), len(days), deadline)
+    excluded, paused = hearing_days_not_counted(case, rules.DECISION_DAYS + sum(days), on)
+    deadline = rules.decision_deadline(case.filed_on, sum(days), excluded)
+    return DecisionDue(deadline.due, sum(days), len(days), deadline, case.filed_on, excluded, paused)
+
+
+def _decision_clock(case: Case, on: dt.date) -> None:
+    """The decision clock (XF-060) after its limit moved (an extension approved, a hearing not counted begun or
+    held): the open row is cancelled and a new one runs to the day ``decision_due`` gives — none while paused."""
+    due = decision_due(case, on)
+    rows = case_rows(case, kind="case.decide")
+    if not due.paused and [r.due_at.astimezone(LOCAL).date() for r in rows] == [due.due]:
+        return  # the limit did not move (a hearing asked for after it ran out)
+    rows.update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+    if due.paused:
+        return
+    if due.excluded_days and due.extended_days:
+        what = said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日，听证%(h)s日不计入）"),
+                    n=due.extended_days, h=due.excluded_days)
+    elif due.excluded_days:
+        what = said(gettext_noop("作出决定（立案之日起九十日，听证%(h)s日不计入）"), h=due.excluded_days)
+    else:
+        what = said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日）"), n=due.extended_days)
+    _deadline(case, "case.decide", due.deadline, what, warn_at=max(on, due.due - dt.timedelta(days=10)))
 
 
 def extension_blocker(case: Case, on: dt.date) -> Blocker:
@@ -2359,7 +2422,7 @@ def extension_blocker(case: Case, on: dt.date) -> Blocker:
     before the limit has run out — a limit that ran out is not revived."""
     if case.status not in EXTENDABLE or case.filed_on is None:
         return "XF-060", _("办案期限在立案后、作出决定前延长（本案：%(status)s）") % {"status": case.get_status_display()}
-    if on > (due := decision_due(case).due):
+    if on > (due := decision_due(case, on).due):
         return "XF-060", _("办案期限已于%(due)s届满，不能再延长") % {"due": due}
     return None
 
@@ -2383,7 +2446,7 @@ def decision_extension_request(*, actor, case: Case, on: dt.date, reason: str, d
     if not reason.strip():
         raise ValidationFailed(_("请写明延长办案期限的理由"), errors={"reason": [_("不能为空")]})
     days = _extension_days(days)
-    first = decision_due(case).extensions == 0
+    first = decision_due(case, on).extensions == 0
     if first and days > (most := _cfg("case.decision_extension_days")):
         raise ValidationFailed(_("经负责人批准可延长%(most)s日；更长的期限须在延长后由负责人集体讨论决定") % {"most": most},
                                errors={"days": [_("不超过%(most)s日") % {"most": most}]})
@@ -2406,7 +2469,7 @@ def decision_extension_approve(*, actor, case: Case, on: dt.date, opinion: str =
     approval = _pending_to_decide(case, CaseApproval.Kind.EXTENSION, on)
     _deny(extension_blocker(case, on))
     _check_step_date(case, on)
-    before = decision_due(case)
+    before = decision_due(case, on)
     names = [n.strip() for n in attendees if n.strip()]
     if before.extensions and len(names) < 3:
         raise ValidationFailed(_("再次延长办案期限须由负责人集体讨论决定，请列明参加讨论的负责人（至少三人）"),
@@ -2414,11 +2477,8 @@ def decision_extension_approve(*, actor, case: Case, on: dt.date, opinion: str =
     _record_decision(approval, actor=actor, on=on, approved=True, opinion=opinion.strip() or "同意延长办案期限")
     if names:
         CaseApproval.objects.filter(pk=approval.pk).update(details={**approval.details, "collective": names})
-    after = decision_due(case)
-    case_rows(case, kind="case.decide").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
-    _deadline(case, "case.decide", after.deadline,
-              said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日）"), n=after.extended_days),
-              warn_at=after.due - dt.timedelta(days=10))
+    _decision_clock(case, on)
+    after = decision_due(case, on)
     audit_log(actor=actor, action="cases.extension.approve", obj=case,
               after={"on": on, "approval": approval.pk, "days": approval.details.get("days"), "due": after.due,
                      "was": before.due, "collective": names})

@@ -415,7 +415,7 @@ def _extension_approve(actor, case, d, files):
         S.decision_extension_refuse(actor=actor, case=case, on=d["on"], opinion=d["opinion"])
         return gettext("已作出不同意延长办案期限的审批意见")
     case = S.decision_extension_approve(actor=actor, case=case, on=d["on"], opinion=d["opinion"], attendees=d["attendees"])
-    return gettext("已批准延长办案期限，须于%(due)s前作出决定") % {"due": S.decision_due(case).due}
+    return gettext("已批准延长办案期限，须于%(due)s前作出决定") % {"due": S.decision_due(case, d["on"]).due}
 
 
 def _pending(case, kind) -> bool:

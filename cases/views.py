@@ -112,6 +112,8 @@ def case_detail(request, pk):
         "next_steps": selectors.next_steps(case, today), "today": today,
         "steps": offered, "held": held,
         "surcharge": S.current_surcharge(case, today) if case.final_fine else None,
+        "limit_paused": due if case.status in S.EXTENDABLE and S.hearing_not_counted(case) and (
+            due := S.decision_due(case, today)).paused else None,
         "blockers": S.decision_blockers(case, decided_on=today, types=case.proposed_types, fine=case.proposed_fine,
                                         confiscation=case.proposed_confiscation)
         if case.status in (CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED) else []})
@@ -207,7 +209,7 @@ def case_step(request, pk, key):
     if approval is not None and approval.kind == CaseApproval.Kind.EXTENSION:  # what the head's approval would do
         now = S.decision_due(case)
         extension = {"days": approval.details.get("days"), "due": now.due, "further": now.extensions > 0,
-                     "after": rules.decision_deadline(case.filed_on, now.extended_days + approval.details.get("days", 0)).due}
+                     "after": now.after(approval.details.get("days", 0))}
     return render(request, "cases/step.html", {"c": case, "step": step, "form": form, "offered": offered,
                                                "refusal": refusal, "approval": approval, "extension": extension,
                                                "limitation_review": selectors.limitation_review_of(approval)},

@@ -809,4 +809,8 @@ EN_MORE = {
     "恢复受理：%(reason)s": "Taken up again: %(reason)s",
     "理由（记录在案，报告人可见处理结果）": "Reason (kept on the record; the reporter sees the outcome)",
     "不予处理": "Not taken up",
+    "作出决定（立案之日起九十日，经批准延长%(n)s日，听证%(h)s日不计入）": "Decision (90 days from filing, extended by %(n)s days, %(h)s hearing days not counted)",
+    "作出决定（立案之日起九十日，听证%(h)s日不计入）": "Decision (90 days from filing, %(h)s hearing days not counted)",
+    "办案期限暂停计算": "Time limit paused",
+    "听证期间不计入办案期限（XF-060，按配置）：已不计入%(days)s日，若今日举行听证，须于%(due)s前作出决定。": "Hearing time is not counted in the time limit (XF-060, as configured): %(days)s days not counted so far; were the hearing held today, the decision would be due by %(due)s.",
 }

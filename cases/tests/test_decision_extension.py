@@ -118,3 +118,87 @@ def test_through_the_pages(cw, client):
         page = client.get(case.get_absolute_url()).content.decode()
         assert "还不能“申请延长办案期限（报负责人审批）”" in page and "办案期限已于2026-07-06届满，不能再延长（XF-060）" in page
         assert reverse("cases:step", args=[case.pk, "extension_request"]) not in page
+
+
+def _to_hearing(cw, *, excluded: bool):
+    """A case filed 2026-03-06 whose party asks for a hearing on 03-24; held 04-10 (17 days later)."""
+    from cases.tests.helpers import notice, propose
+    from core.services import config_set
+
+    if excluded:
+        config_set(actor=cw.guidance, key="case.decision_excludes_hearing", value=True, valid_from=D(2026, 1, 1),
+                   reason="参照市场监管总局《市场监督管理行政处罚程序规定》第六十四条")
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(100000))  # a hearing right
+    notice(cw, case, on=D(2026, 3, 18))
+    S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 3, 24))
+    return case
+
+
+def _hold(cw, case):
+    S.hearing_schedule(actor=cw.bureau_officer, case=case, notice_served_on=D(2026, 3, 26),
+                       scheduled_for=at(D(2026, 4, 10)), place="听证室", presider=cw.o3)
+    S.hearing_hold(actor=cw.bureau_officer, case=case, held_on=D(2026, 4, 10), attended=True, record="听证记录…",
+                   party_signed=True)
+    case.refresh_from_db()
+    return case
+
+
+def test_hearings_count_in_the_limit_unless_configured_otherwise(cw):
+    """行政处罚法 第六十条 gives 90 days and leaves exceptions to other rules: by default the hearing's days count
+    and the decision clock is untouched by it."""
+    case = _hold(cw, _to_hearing(cw, excluded=False))
+    due = S.decision_due(case, D(2026, 4, 20))
+    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 4), 0, False)
+    assert _decide_rows(case) == [("open", D(2026, 6, 4))]
+
+
+def test_where_configured_the_hearing_pauses_the_limit_and_moves_it(cw):
+    """``case.decision_excludes_hearing`` (the SAMR rule's 听证…时间不计入): from the request (03-24) to the hearing
+    (04-10) the clock stands still — no open row to be reminded or escalated — then runs to a day 17 days later."""
+    case = _to_hearing(cw, excluded=True)
+    assert _decide_rows(case) == [("cancelled", D(2026, 6, 4))]
+    paused = S.decision_due(case, D(2026, 4, 1))
+    assert (paused.due, paused.excluded_days, paused.paused) == (D(2026, 6, 12), 8, True)  # 8 days into the pause
+    assert S.extension_blocker(case, D(2026, 6, 10)) is None  # not run out while paused
+    case = _hold(cw, case)
+    due = S.decision_due(case, D(2026, 6, 20))
+    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 22), 17, False)  # 06-21 is a Sunday
+    assert _decide_rows(case) == [("cancelled", D(2026, 6, 4)), ("open", D(2026, 6, 22))]
+    row = Deadline.objects.get(object_id=str(case.pk), kind="case.decide", state="open")
+    assert "作出决定（立案之日起九十日，听证17日不计入）" in row.label
+    blockers = S.decision_blockers(case, decided_on=D(2026, 6, 23), types=["fine"], fine=Decimal(100000), confiscation=None)
+    assert ("XF-060", "已超过决定期限（2026-06-22：立案之日起九十日，延长0日，听证17日不计入）") in blockers
+    # an extension adds to it; the extended clock keeps the hearing's days
+    S.decision_extension_request(actor=cw.bureau_officer, case=case, on=D(2026, 6, 15), reason="需补充鉴定", days=10)
+    case = S.decision_extension_approve(actor=head_of(cw.zf), case=case, on=D(2026, 6, 16))
+    assert S.decision_due(case).due == D(2026, 7, 1)
+    assert "作出决定（立案之日起九十日，经批准延长10日，听证17日不计入）" in Deadline.objects.get(
+        object_id=str(case.pk), kind="case.decide", state="open").label
+
+
+def test_a_hearing_asked_for_after_the_limit_ran_out_does_not_revive_it(cw):
+    from cases.tests.helpers import notice, propose
+    from core.services import config_set
+
+    config_set(actor=cw.guidance, key="case.decision_excludes_hearing", value=True, valid_from=D(2026, 1, 1),
+               reason="参照部门规章")
+    case = ready_for_notice(cw)
+    propose(cw, case, fine=Decimal(100000))
+    notice(cw, case, on=D(2026, 6, 1))
+    S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 6, 5))  # the 90 days ended 06-04
+    due = S.decision_due(case, D(2026, 6, 20))
+    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 4), 0, False)
+    assert _decide_rows(case) == [("open", D(2026, 6, 4))]  # the overdue row stands, as it was
+
+
+def test_the_case_page_says_the_limit_is_paused(cw, client):
+    case = _to_hearing(cw, excluded=True)
+    client.force_login(cw.bureau_officer)
+    with clock.frozen(at(D(2026, 4, 1))):
+        page = client.get(case.get_absolute_url()).content.decode()
+    assert "办案期限暂停计算" in page and "已不计入8日，若今日举行听证，须于2026-06-12前作出决定" in page
+    case = _hold(cw, case)
+    with clock.frozen(at(D(2026, 4, 11))):
+        page = client.get(case.get_absolute_url()).content.decode()
+    assert "办案期限暂停计算" not in page and "作出决定（立案之日起九十日，听证17日不计入）" in page
