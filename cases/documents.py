@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from cases.choices import PARTY_DOCUMENTS, DocType
+from cases.choices import DocType
 from cases.models import Case, Document, DocumentSequence
 from core.audit import audit_log
 from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
@@ -90,6 +90,18 @@ def next_number(case: Case, doc_type: str, year: int) -> tuple[int, str]:
     return n, f"{stem}{WORD[doc_type]}字〔{year}〕第{n}号"
 
 
+# 核验码 symbols: no 0/O, 1/I/L that a reader confuses on paper; eight of them are 32**8 ≈ 10**12 codes
+CHECK_CODE_SYMBOLS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CHECK_CODE_LENGTH = 8
+
+
+def new_check_code() -> str:
+    """A document's 核验码: random (``secrets``), not derived from anything a guesser knows."""
+    import secrets
+
+    return "".join(secrets.choice(CHECK_CODE_SYMBOLS) for _ in range(CHECK_CODE_LENGTH))
+
+
 def issue(*, case: Case, doc_type: str, fields: dict, on: dt.date, actor=None) -> Document:
     """Issue a document; refuses while a required field is empty. Call inside the service's transaction."""
     import json
@@ -103,7 +115,8 @@ def issue(*, case: Case, doc_type: str, fields: dict, on: dt.date, actor=None) -
         raise RuntimeError("documents are issued inside the service's transaction")
     seq, number = next_number(case, doc_type, on.year)
     doc = Document.objects.create(case=case, doc_type=doc_type, year=on.year, seq=seq, number=number, issued_on=on,
-                                  fields=fields, issued_by=actor if getattr(actor, "pk", None) else None)
+                                  fields=fields, issued_by=actor if getattr(actor, "pk", None) else None,
+                                  check_code=new_check_code())
     audit_log(actor=actor, action="cases.document.issue", obj=doc, after={"number": number, "type": doc_type})
     return doc
 
@@ -139,7 +152,7 @@ def _document_html(document: Document, case: Case | None = None) -> str:
         return render_to_string("cases/docs/document.html", {
             "d": document, "case": case or document.case, "labels": _printed_labels(document),
             "f": document.fields, "title": document.get_doc_type_display(),
-            "party_facing": document.doc_type in PARTY_DOCUMENTS})
+            "check_code": document.printed_check_code})
 
 
 def render_pdf(document: Document) -> bytes:

@@ -138,11 +138,23 @@ def lines(text: str) -> list[str]:
 
 
 class DocumentCheckForm(forms.Form):
-    """执法文书核验: the number printed on a document, and optionally the party's name as printed on it."""
+    """执法文书核验: the number and the 核验码 printed on a document, and optionally the party's name as printed on it."""
 
     number = forms.CharField(label=_("文书编号"), max_length=80,
                              widget=forms.TextInput(attrs={"placeholder": _("如：常综执罚决字〔2026〕第7号")}))
+    code = forms.CharField(label=_("核验码"), max_length=20,
+                           widget=forms.TextInput(attrs={"placeholder": _("文书末尾的8位核验码，如：K7QM-3XPA"),
+                                                         "autocapitalize": "characters"}))
     party = forms.CharField(label=_("当事人名称（选填）"), max_length=100, required=False)
+
+    def clean_code(self):
+        from cases.documents import CHECK_CODE_LENGTH
+        from cases.selectors import normalized_check_code
+
+        code = normalized_check_code(self.cleaned_data["code"])
+        if len(code) != CHECK_CODE_LENGTH:
+            raise forms.ValidationError(_("核验码为%(n)s位字母和数字（现为%(m)s位）") % {"n": CHECK_CODE_LENGTH, "m": len(code)})
+        return code
 
 
 class CaseFilterForm(DateRangeMixin, forms.Form):

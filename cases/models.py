@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
+    PARTY_DOCUMENTS,
     ActKind,
     CaseStatus,
     DocType,
@@ -433,6 +434,9 @@ class Document(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.ISSUED)
     void_reason = models.CharField(max_length=300, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    # 核验码: printed on the document, asked for by the public check with the number — numbers run in sequence
+    # and can be guessed, the code cannot (``cases.documents.new_check_code``)
+    check_code = models.CharField(_("核验码"), max_length=8, blank=True)
 
     class Meta:
         ordering = ["issued_on", "id"]
@@ -440,6 +444,12 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_doc_type_display()} {self.number}"
+
+    @property
+    def printed_check_code(self) -> str:
+        """The 核验码 as printed on a party-facing document (ABCD-EFGH); "" on internal forms, never checked."""
+        code = self.check_code
+        return f"{code[:4]}-{code[4:]}" if code and self.doc_type in PARTY_DOCUMENTS else ""
 
 
 class Remedy(models.Model):

@@ -351,7 +351,7 @@ def public_verify(request):
     """执法文书核验 (SX-2): public, no login — whether a document a party holds was issued here, and to them.
     Guards against forged penalty documents: it never says to whom a document was issued."""
     form = DocumentCheckForm(request.GET or None)
-    result = selectors.document_check(number=form.cleaned_data["number"], party=form.cleaned_data["party"]
-                                      ) if form.is_valid() else None
+    result = selectors.document_check(number=form.cleaned_data["number"], code=form.cleaned_data["code"],
+                                      party=form.cleaned_data["party"]) if form.is_valid() else None
     return render(request, "cases/public_verify.html", {"form": form, "result": result})
 

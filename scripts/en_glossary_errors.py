@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '核验码为%(n)s位字母和数字（现为%(m)s位）': 'The check code has %(n)s letters and digits (this has %(m)s)',
     '已超过决定期限（%(due)s：立案之日起九十日，延长%(n)s日，听证%(h)s日不计入）': 'Past the time limit for the decision (%(due)s: 90 days from filing, %(n)s more by extension, %(h)s hearing days not counted)',
     '承办人员在线索至调查阶段指派（本案：%(status)s）': 'Officers are assigned from the clue until the investigation (this case: %(status)s)',
     '请写明%(what)s的理由': 'State the reason (%(what)s)',

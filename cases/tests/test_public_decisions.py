@@ -225,33 +225,47 @@ def test_the_reporters_ticket_page_links_the_published_decision(cw, decided, cli
 
 
 def test_a_party_checks_a_document_it_holds(cw, decided, client):
-    """执法文书核验: the number on a decision finds it (brackets as typed on a phone, spaces ignored) with its
-    body, date and state; a party's name says whether it is theirs — never whose it is otherwise; an internal
-    form or an unknown number is not found. Each printed party-facing document says where to check it."""
+    """执法文书核验: the number on a decision and its 核验码 find it (brackets as typed on a phone, spaces, case and
+    the hyphen ignored) with its body, date and state; a party's name says whether it is theirs — never whose it is
+    otherwise. A number without its code finds nothing, exactly as an unknown number: numbers run in sequence and
+    would tell a guesser which documents exist. An internal form is never found. Each printed party-facing
+    document carries its code and says where to check it."""
     from cases.choices import DocType
-    from cases.documents import _document_html
+    from cases.documents import CHECK_CODE_SYMBOLS, _document_html
     from cases.models import Document
 
+    def check(**params):
+        return client.get(reverse("public_verify"), params).content.decode()
+
     doc = Document.objects.get(case=decided, doc_type=DocType.DECISION)
+    assert len(doc.check_code) == 8 and set(doc.check_code) <= set(CHECK_CODE_SYMBOLS)
     typed = doc.number.replace("〔", "(").replace("〕", ")").replace("第", " 第")
-    page = client.get(reverse("public_verify"), {"number": typed}).content.decode()
+    code = f" {doc.check_code[:4].lower()}-{doc.check_code[4:]} "
+    page = check(number=typed, code=code)
     assert "行政处罚决定书" in page and decided.department.name in page and "已签发" in page
-    assert decided.party_name not in page  # a number alone never says to whom it was issued
-    page = client.get(reverse("public_verify"), {"number": doc.number, "party": decided.party_name}).content.decode()
-    assert "与您填写的一致" in page
-    page = client.get(reverse("public_verify"), {"number": doc.number, "party": "另一家公司"}).content.decode()
+    assert decided.party_name not in page  # the document alone never says to whom it was issued
+    assert "与您填写的一致" in check(number=doc.number, code=doc.check_code, party=decided.party_name)
+    page = check(number=doc.number, code=doc.check_code, party="另一家公司")
     assert "与您填写的不一致" in page and decided.party_name not in page
+    wrong = "".join(CHECK_CODE_SYMBOLS[(CHECK_CODE_SYMBOLS.index(c) + 1) % len(CHECK_CODE_SYMBOLS)] for c in doc.check_code)
+    unknown = check(number="常综执罚决字〔2099〕第1号", code=doc.check_code)
+    assert "未查到编号和核验码都相符的执法文书" in unknown
+    page = check(number=doc.number, code=wrong, party=decided.party_name)
+    assert "未查到编号和核验码都相符的执法文书" in page and "制发机关" not in page and "与您填写的" not in page
     internal = Document.objects.filter(case=decided, doc_type=DocType.FILING).first()
-    assert internal is not None
-    page = client.get(reverse("public_verify"), {"number": internal.number}).content.decode()
-    assert "未查到该编号的执法文书" in page
-    assert "未查到该编号的执法文书" in client.get(reverse("public_verify"), {"number": "常综执罚决字〔2099〕第1号"}
-                                             ).content.decode()
-    page = client.get(reverse("public_verify"), {"number": "x" * 81}).content.decode()
+    assert internal is not None and internal.printed_check_code == ""
+    assert "未查到编号和核验码都相符的执法文书" in check(number=internal.number, code=internal.check_code)
+    page = check(number="x" * 81, code=doc.check_code)
     assert "文书编号" in page and "errors" in page  # too long: said on the field, nothing looked up
+    page = check(number=doc.number, code="ABC")
+    assert "核验码为8位字母和数字（现为3位）" in page and "未查到" not in page
+    page = check(number=doc.number)
+    assert "核验码" in page and "errors" in page and "已签发" not in page
     Document.objects.filter(pk=doc.pk).update(state=Document.State.VOIDED, void_reason="复议撤销")
-    assert "已作废" in client.get(reverse("public_verify"), {"number": doc.number}).content.decode()
-    assert "执法文书核验" in _document_html(doc) and "执法文书核验" not in _document_html(internal)
+    assert "已作废" in check(number=doc.number, code=doc.check_code)
+    printed = _document_html(doc)
+    assert f"核验码 <b>{doc.check_code[:4]}-{doc.check_code[4:]}</b>" in printed and "执法文书核验" in printed
+    assert "执法文书核验" not in _document_html(internal) and internal.check_code not in _document_html(internal)
     client.cookies["django_language"] = "en"
-    page = client.get(reverse("public_verify"), {"number": doc.number}).content.decode()
+    page = check(number=doc.number, code=doc.check_code)
     assert "Check an enforcement document" in page and "Issued by" in page and "核验" not in page
