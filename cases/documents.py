@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from cases.choices import DocType
 from cases.models import Case, Document, DocumentSequence
 from core.audit import audit_log
+from core.codes import random_code
 from core.exceptions import InvalidTransition, RuleViolation, ValidationFailed
 from core.records import record_language
 
@@ -90,16 +91,7 @@ def next_number(case: Case, doc_type: str, year: int) -> tuple[int, str]:
     return n, f"{stem}{WORD[doc_type]}字〔{year}〕第{n}号"
 
 
-# 核验码 symbols: no 0/O, 1/I/L that a reader confuses on paper; eight of them are 32**8 ≈ 10**12 codes
-CHECK_CODE_SYMBOLS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CHECK_CODE_LENGTH = 8
-
-
-def new_check_code() -> str:
-    """A document's 核验码: random (``secrets``), not derived from anything a guesser knows."""
-    import secrets
-
-    return "".join(secrets.choice(CHECK_CODE_SYMBOLS) for _ in range(CHECK_CODE_LENGTH))
+CHECK_CODE_LENGTH = 8  # 核验码: 31**8 ≈ 8.5 × 10**11 codes (``core.codes.READABLE``)
 
 
 def issue(*, case: Case, doc_type: str, fields: dict, on: dt.date, actor=None) -> Document:
@@ -116,7 +108,7 @@ def issue(*, case: Case, doc_type: str, fields: dict, on: dt.date, actor=None) -
     seq, number = next_number(case, doc_type, on.year)
     doc = Document.objects.create(case=case, doc_type=doc_type, year=on.year, seq=seq, number=number, issued_on=on,
                                   fields=fields, issued_by=actor if getattr(actor, "pk", None) else None,
-                                  check_code=new_check_code())
+                                  check_code=random_code(CHECK_CODE_LENGTH))
     audit_log(actor=actor, action="cases.document.issue", obj=doc, after={"number": number, "type": doc_type})
     return doc
 

@@ -149,9 +149,9 @@ class DocumentCheckForm(forms.Form):
 
     def clean_code(self):
         from cases.documents import CHECK_CODE_LENGTH
-        from cases.selectors import normalized_check_code
+        from core.codes import typed_code
 
-        code = normalized_check_code(self.cleaned_data["code"])
+        code = typed_code(self.cleaned_data["code"])
         if len(code) != CHECK_CODE_LENGTH:
             raise forms.ValidationError(_("核验码为%(n)s位字母和数字（现为%(m)s位）") % {"n": CHECK_CODE_LENGTH, "m": len(code)})
         return code

@@ -435,7 +435,7 @@ class Document(models.Model):
     void_reason = models.CharField(max_length=300, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     # 核验码: printed on the document, asked for by the public check with the number — numbers run in sequence
-    # and can be guessed, the code cannot (``cases.documents.new_check_code``)
+    # and can be guessed, the code cannot (``core.codes.random_code``)
     check_code = models.CharField(_("核验码"), max_length=8, blank=True)
 
     class Meta:

@@ -263,11 +263,6 @@ def normalized_number(number: str) -> str:
     return "".join((number or "").split()).translate(_OPENING).translate(_CLOSING)
 
 
-def normalized_check_code(code: str) -> str:
-    """A 核验码 as typed: case, spaces and the printed hyphen ignored."""
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
 def document_check(*, number: str, code: str, party: str = "") -> dict:
     """执法文书核验 (SX-2; 行政处罚法 第五十二条、第六十一条): whether a document a party holds was issued here —
     ``found`` only when a party-facing document has that number *and* that 核验码 (numbers run in sequence, so a
@@ -276,7 +271,9 @@ def document_check(*, number: str, code: str, party: str = "") -> dict:
     name, spaces ignored), never who it was issued to otherwise."""
     import hmac
 
-    code = normalized_check_code(code)
+    from core.codes import typed_code
+
+    code = typed_code(code)
     doc = (Document.objects.filter(number=normalized_number(number), doc_type__in=PARTY_DOCUMENTS)
            .select_related("case__department").order_by("-issued_on", "-id").first())
     if doc is None or not doc.check_code or not hmac.compare_digest(doc.check_code, code):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.codes import random_code
 from core.models import SaidAgain
 from intake.choices import AttachmentStage, Channel, EventStatus, Priority, TownSource
 
@@ -79,8 +79,7 @@ class ApiClient(models.Model):
 
 
 def new_ticket() -> str:
-    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-    return "CS" + "".join(secrets.choice(alphabet) for _ in range(10))
+    return "CS" + random_code(10)
 
 
 class Event(models.Model):

@@ -4,7 +4,7 @@ import secrets
 
 from django.db import migrations, models
 
-# as cases.documents.CHECK_CODE_SYMBOLS when written (a migration keeps its own copy)
+# as core.codes.READABLE when written (a migration keeps its own copy)
 SYMBOLS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 

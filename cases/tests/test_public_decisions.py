@@ -231,8 +231,9 @@ def test_a_party_checks_a_document_it_holds(cw, decided, client):
     would tell a guesser which documents exist. An internal form is never found. Each printed party-facing
     document carries its code and says where to check it."""
     from cases.choices import DocType
-    from cases.documents import CHECK_CODE_SYMBOLS, _document_html
+    from cases.documents import _document_html
     from cases.models import Document
+    from core.codes import READABLE as CHECK_CODE_SYMBOLS
 
     def check(**params):
         return client.get(reverse("public_verify"), params).content.decode()
