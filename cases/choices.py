@@ -170,6 +170,13 @@ PARTY_DOCUMENTS = (DocType.PRESERVATION, DocType.ORDER, DocType.NOTICE, DocType.
                    DocType.SPOT_DECISION, DocType.NO_PENALTY, DocType.REMINDER)
 
 
+class PoliceAnswer(models.TextChoices):
+    """YS-310 第八条: the public security organ's answer to a transferred case."""
+
+    FILED = "filed", _("立案")
+    REFUSED = "refused", _("不予立案")
+
+
 class RecusalApplicant(models.TextChoices):
     """XF-043: who asks for an officer's recusal (回避)."""
 

@@ -706,6 +706,24 @@ class CrimeTransferForm(StepForm):
     receipt_no = forms.CharField(label=_("公安机关接收回执编号"), max_length=60)
 
 
+class PoliceAnswerForm(StepForm):
+    filed = forms.TypedChoiceField(label=_("公安机关决定"), choices=[("1", _("立案")), ("0", _("不予立案"))],
+                                   coerce=lambda v: v == "1")
+    on = forms.DateField(label=_("收到通知书的日期"))
+    notice_no = forms.CharField(label=_("立案/不予立案通知书文号"), max_length=limit(CrimeTransfer, "police_notice_no"))
+
+
+class CrimeHandoverForm(StepForm):
+    on = forms.DateField(label=_("移交日期"))
+    items = forms.CharField(label=_("移交的涉案物品和有关材料"), widget=TEXT, max_length=limit(CrimeTransfer, "handed_over_items"))
+
+
+class CrimeReturnForm(StepForm):
+    on = forms.DateField(label=_("退回日期"))
+    basis = forms.CharField(label=_("退回依据（如公安机关不予立案通知书、检察院不起诉决定书）"), widget=TEXT,
+                            max_length=limit(CrimeTransfer, "return_basis"))
+
+
 class DeviceReviewForm(StepForm):
     evidence = forms.ModelChoiceField(None, label=_("设备记录"))
     result = forms.ChoiceField(label=_("审核结论（XF-041）"), choices=Evidence.DeviceReview.choices)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,6 +20,7 @@ from cases.choices import (
     OfficerRole,
     Outcome,
     PartyKind,
+    PoliceAnswer,
     Procedure,
     RecusalApplicant,
     RemedyKind,
@@ -563,9 +566,23 @@ class CrimeTransfer(models.Model):
     refusal_reason = models.CharField(max_length=300, blank=True)
     transferred_at = models.DateTimeField(null=True, blank=True)
     police_receipt_no = models.CharField(max_length=60, blank=True)
+    # after the transfer (YS-310 第八、九、十一条; XF-027): the police's answer, and what the agency did with it
+    police_answer = models.CharField(_("公安机关决定"), max_length=8, choices=PoliceAnswer.choices, blank=True)
+    police_answered_on = models.DateField(null=True, blank=True)
+    police_notice_no = models.CharField(_("立案/不予立案通知书文号"), max_length=60, blank=True)
+    reconsideration_on = models.DateField(null=True, blank=True)  # 提请复议, within 3 days of a refusal
+    reconsideration_answered_on = models.DateField(null=True, blank=True)
+    handed_over_on = models.DateField(null=True, blank=True)  # 涉案物品和材料, within 3 days of the police filing
+    handed_over_items = models.CharField(max_length=300, blank=True)
+    returned_on = models.DateField(null=True, blank=True)  # back to the agency for an administrative penalty
+    return_basis = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"移送 {self.case_id}"
+
+    @property
+    def transferred_on(self):
+        return self.transferred_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() if self.transferred_at else None
 
 
 class CaseApproval(models.Model):

@@ -274,6 +274,15 @@ def crime_transfer_deadlines(report_at: dt.datetime) -> dict[str, dt.datetime]:
     return {"head_decision_due": report_at + dt.timedelta(days=3)}
 
 
+POLICE_FOLLOW_UP_DAYS = 3  # YS-310: 提请复议 within 3 days of a refusal; 移交 within 3 days of the police filing
+
+
+def crime_follow_up_due(answered_on: dt.date) -> Deadline:
+    """YS-310 第九条/第十二条: after the police answer, the agency asks them to reconsider a refusal, or hands over
+    the items and materials of a filed case, within 3 days (calendar, conservative as the rulebook notes)."""
+    return add_calendar_days(answered_on, POLICE_FOLLOW_UP_DAYS, rule="YS-310")
+
+
 # -------------------------------------------------------------- XF-072 / XF-073 surcharge
 
 

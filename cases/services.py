@@ -39,6 +39,7 @@ from cases.choices import (
     OfficerRole,
     Outcome,
     PartyKind,
+    PoliceAnswer,
     Procedure,
     PublicationExclusion,
     RecusalApplicant,
@@ -1727,7 +1728,7 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
         out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
     if case.filed_on and decided_on > (due := decision_due(case, decided_on)).due:
         if due.excluded_days:
-            out.append(("XF-060", _("已超过决定期限（%(due)s：立案之日起九十日，延长%(n)s日，听证%(h)s日不计入）")
+            out.append(("XF-060", _("已超过决定期限（%(due)s：立案之日起九十日，延长%(n)s日，不计入%(h)s日）")
                         % {"due": due.due, "n": due.extended_days, "h": due.excluded_days}))
         else:
             out.append(("XF-060", _("已超过立案之日起九十日的决定期限（%(due)s）") % {"due": due.due} if due.extended_days == 0
@@ -2280,6 +2281,22 @@ def _close_guards(case: Case, reason: str) -> None:
     if CaseStatus.CLOSED not in TRANSITIONS.get(case.status, set()):
         raise InvalidTransition(_("案件状态“%(status)s”不能结案") % {"status": case.get_status_display()},
                                 errors={"status": [_("不能结案")]})
+    _deny(judicial_close_blocker(case))
+
+
+def judicial_close_blocker(case: Case) -> Blocker:
+    """Why a case sent to the judiciary cannot be closed yet (YS-310, XF-027), or None: only once the police filed
+    it and its items and materials were handed over — a refusal sends it back (or to reconsideration) instead."""
+    if case.status != CaseStatus.TRANSFERRED_JUDICIAL:
+        return None
+    ct = _transferred(case)
+    if ct is None or not ct.police_answer or _reconsideration_pending(ct):
+        return "YS-310", _("须先登记公安机关立案的决定")
+    if ct.police_answer == PoliceAnswer.REFUSED:
+        return "XF-027", _("公安机关不予立案：可以提请复议，或者退回重新审查，依法作出处理")
+    if ct.handed_over_on is None:
+        return "YS-310", _("须先移交涉案物品和有关材料")
+    return None
 
 
 @transaction.atomic
@@ -2353,8 +2370,8 @@ class DecisionDue:
     extensions: int  # how many approvals
     deadline: rules.Deadline
     filed_on: dt.date
-    excluded_days: int  # not counted: hearings, where ``case.decision_excludes_hearing``
-    paused: bool  # a hearing not counted is under way: the limit moves on with each day until it is held
+    excluded_days: int  # not counted: days with the judiciary (XF-027), hearings where configured
+    paused: str  # "judicial" or "hearing" while one not counted is under way (the limit moves on each day), or ""
 
     def after(self, days: int) -> dt.date:
         """The limit once ``days`` more are approved."""
@@ -2386,20 +2403,42 @@ def hearing_days_not_counted(case: Case, counted: int, on: dt.date | None = None
     return days, paused
 
 
+def judicial_days_not_counted(case: Case, counted: int, on: dt.date | None = None) -> tuple[int, bool]:
+    """XF-027 with XF-060: the calendar days from the transfer to the judiciary to the case's return are not
+    counted in the 办案期限 of ``counted`` days — the law sends a returned case back for a penalty, which a limit
+    that ran out while the police held it would forbid; while it is with them the limit is paused (counted to
+    ``on``). A transfer made after the limit ran out does not revive it."""
+    ct = CrimeTransfer.objects.filter(case=case, transferred_at__isnull=False).first()
+    if ct is None or case.filed_on is None:
+        return 0, False
+    start = ct.transferred_on
+    if start > rules.decision_deadline(case.filed_on, counted - rules.DECISION_DAYS).due:
+        return 0, False
+    if ct.returned_on is not None:
+        return (ct.returned_on - start).days, False
+    if case.status == CaseStatus.TRANSFERRED_JUDICIAL:
+        return max(0, ((on or clock.today()) - start).days), True
+    return 0, False
+
+
 def decision_due(case: Case, on: dt.date | None = None) -> DecisionDue:
     """XF-060: the day by which the decision is made — 90 days from filing, every extension the head approved
-    (``decision_extension_approve``) and, where configured, the hearing days not counted (as of ``on``, default
-    today, while a hearing is under way). None before filing."""
+    (``decision_extension_approve``), the days with the judiciary of a case sent back (XF-027) and, where
+    configured, the hearing days (as of ``on``, default today, while either is under way). None before filing."""
     days = [a.details.get("days", 0) for a in case.approvals.filter(kind=CaseApproval.Kind.EXTENSION,
                                                                     status=CaseApproval.Status.APPROVED)]
-    excluded, paused = hearing_days_not_counted(case, rules.DECISION_DAYS + sum(days), on)
-    deadline = rules.decision_deadline(case.filed_on, sum(days), excluded)
-    return DecisionDue(deadline.due, sum(days), len(days), deadline, case.filed_on, excluded, paused)
+    counted = rules.DECISION_DAYS + sum(days)
+    hearing, hearing_paused = hearing_days_not_counted(case, counted, on)
+    judicial, judicial_paused = judicial_days_not_counted(case, counted + hearing, on)
+    paused = "judicial" if judicial_paused else "hearing" if hearing_paused else ""
+    deadline = rules.decision_deadline(case.filed_on, sum(days), hearing + judicial)
+    return DecisionDue(deadline.due, sum(days), len(days), deadline, case.filed_on, hearing + judicial, paused)
 
 
 def _decision_clock(case: Case, on: dt.date) -> None:
     """The decision clock (XF-060) after its limit moved (an extension approved, a hearing not counted begun or
-    held): the open row is cancelled and a new one runs to the day ``decision_due`` gives — none while paused."""
+    held, the case sent to the judiciary or back): the open row is cancelled and a new one runs to the day
+    ``decision_due`` gives — none while paused."""
     due = decision_due(case, on)
     rows = case_rows(case, kind="case.decide")
     if not due.paused and [r.due_at.astimezone(LOCAL).date() for r in rows] == [due.due]:
@@ -2408,10 +2447,10 @@ def _decision_clock(case: Case, on: dt.date) -> None:
     if due.paused:
         return
     if due.excluded_days and due.extended_days:
-        what = said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日，听证%(h)s日不计入）"),
+        what = said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日，不计入%(h)s日）"),
                     n=due.extended_days, h=due.excluded_days)
     elif due.excluded_days:
-        what = said(gettext_noop("作出决定（立案之日起九十日，听证%(h)s日不计入）"), h=due.excluded_days)
+        what = said(gettext_noop("作出决定（立案之日起九十日，不计入%(h)s日）"), h=due.excluded_days)
     else:
         what = said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日）"), n=due.extended_days)
     _deadline(case, "case.decide", due.deadline, what, warn_at=max(on, due.due - dt.timedelta(days=10)))
@@ -2841,12 +2880,157 @@ def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str) -> Ca
     _require_handler(actor, case)
     ct = CrimeTransfer.objects.filter(case=case).first()
     _guard(ct is not None and ct.approved is True, "YS-310", _("移送须经负责人批准"))
+    _guard(ct.transferred_at is None, "YS-310", _("本案已于%(on)s移送公安机关") % {"on": ct.transferred_on})
     _guard(at <= ct.head_decided_at + dt.timedelta(hours=24), "YS-310", _("批准后须在24小时内移送"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no)
     case_rows(case, kind="case.crime_transfer").update(state=Deadline.State.MET, closed_at=clock.now())
-    return _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),
+    case = _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),
                        **said_as("reason", gettext_noop("移送公安机关（回执 %(receipt)s）"), receipt=receipt_no),
                        outcome=Outcome.TRANSFER_JUDICIAL)
+    _decision_clock(case, at.astimezone(LOCAL).date())  # paused while the case is with the judiciary (XF-060, XF-027)
+    return case
+
+
+# After the transfer (YS-310 第八、九、十一、十二条; XF-027): the police file the case or refuse to; a refusal may be
+# put to them again within 3 days; a filed case's items and materials are handed over within 3 days; a case the
+# judiciary does not pursue but that deserves an administrative penalty comes back to the agency at REVIEW.
+
+
+def _transferred(case: Case) -> CrimeTransfer | None:
+    ct = CrimeTransfer.objects.filter(case=case).first()
+    return ct if case.status == CaseStatus.TRANSFERRED_JUDICIAL and ct is not None and ct.transferred_at else None
+
+
+def _reconsideration_pending(ct: CrimeTransfer) -> bool:
+    return ct.reconsideration_on is not None and ct.reconsideration_answered_on is None
+
+
+def police_answer_blocker(case: Case) -> Blocker:
+    """Why the police's answer cannot be recorded now (YS-310 第八条), or None: once after the transfer, and once
+    more after the agency asked them to reconsider a refusal."""
+    if (ct := _transferred(case)) is None:
+        return "YS-310", _("案件移送公安机关后登记其立案或者不予立案的决定")
+    if ct.police_answer and not _reconsideration_pending(ct):
+        return "YS-310", _("已登记公安机关的决定（%(answer)s，%(on)s）") % {
+            "answer": ct.get_police_answer_display(), "on": ct.police_answered_on}
+    return None
+
+
+def reconsideration_blocker(case: Case, on: dt.date) -> Blocker:
+    """Why the agency cannot ask the police to reconsider now (YS-310 第九条), or None: once, within 3 days of
+    the notice of refusal."""
+    ct = _transferred(case)
+    if ct is None or ct.police_answer != PoliceAnswer.REFUSED:
+        return "YS-310", _("公安机关决定不予立案的，可以提请复议")
+    if ct.reconsideration_on is not None:
+        return "YS-310", _("已于%(on)s提请复议") % {"on": ct.reconsideration_on}
+    if on > (due := rules.crime_follow_up_due(ct.police_answered_on).due):
+        return "YS-310", _("提请复议须在收到不予立案通知书之日起3日内（至%(due)s）") % {"due": due}
+    return None
+
+
+def handover_blocker(case: Case) -> Blocker:
+    """Why the items and materials cannot be recorded as handed over now (YS-310 第十二条), or None."""
+    ct = _transferred(case)
+    if ct is None or ct.police_answer != PoliceAnswer.FILED:
+        return "YS-310", _("公安机关立案后移交涉案物品和有关材料")
+    if ct.handed_over_on is not None:
+        return "YS-310", _("已于%(on)s移交") % {"on": ct.handed_over_on}
+    return None
+
+
+def return_blocker(case: Case) -> Blocker:
+    """Why the case cannot be taken back for an administrative penalty now (XF-027), or None: after the police
+    answered, and not while a reconsideration is pending."""
+    if (ct := _transferred(case)) is None:
+        return "XF-027", _("移送司法机关的案件退回后重新审查")
+    if not ct.police_answer:
+        return "XF-027", _("公安机关尚未作出立案或者不予立案的决定")
+    if _reconsideration_pending(ct):
+        return "XF-027", _("已提请复议，等待公安机关的复议决定")
+    return None
+
+
+@transaction.atomic
+def crime_police_answer(*, actor, case: Case, on: dt.date, filed: bool, notice_no: str) -> CrimeTransfer:
+    """公安机关立案/不予立案 (YS-310 第八条): recorded with the notice's number, the day it was received. A refusal may
+    be put to the police again within 3 days (``crime_reconsideration``); a filed case's items and materials are
+    handed over within 3 days (a clock, ``case.crime_handover``)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _deny(police_answer_blocker(case))
+    ct = CrimeTransfer.objects.select_for_update().get(case=case)
+    if not notice_no.strip():
+        raise ValidationFailed(_("请填写公安机关立案或者不予立案通知书的文号"), errors={"notice_no": [_("不能为空")]})
+    _check_length(notice_no.strip(), CrimeTransfer, "police_notice_no", _("通知书文号"), "notice_no")
+    _check_dated(on, ct.reconsideration_on or ct.transferred_on, _("提请复议的日期") if ct.reconsideration_on else _("移送的日期"))
+    answer = PoliceAnswer.FILED if filed else PoliceAnswer.REFUSED
+    changes = {"police_answer": answer, "police_notice_no": notice_no.strip()}
+    if _reconsideration_pending(ct):
+        changes["reconsideration_answered_on"] = on
+    else:
+        changes["police_answered_on"] = on
+    CrimeTransfer.objects.filter(pk=ct.pk).update(**changes)
+    if filed:
+        _deadline(case, "case.crime_handover", rules.crime_follow_up_due(on), gettext_noop("移交涉案物品和材料"))
+    audit_log(actor=actor, action="cases.crime.police_answer", obj=ct, after={
+        "on": on, "answer": answer, "notice_no": notice_no.strip(), "after_reconsideration": "reconsideration_answered_on" in changes})
+    ct.refresh_from_db()
+    return ct
+
+
+@transaction.atomic
+def crime_reconsideration(*, actor, case: Case, on: dt.date) -> CrimeTransfer:
+    """提请复议 (YS-310 第九条): within 3 days of receiving the notice of refusal; the police's answer to it is
+    recorded as their decision again (``crime_police_answer``)."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _deny(reconsideration_blocker(case, on))
+    ct = CrimeTransfer.objects.select_for_update().get(case=case)
+    _check_dated(on, ct.police_answered_on, _("收到不予立案通知书的日期"))
+    CrimeTransfer.objects.filter(pk=ct.pk).update(reconsideration_on=on)
+    audit_log(actor=actor, action="cases.crime.reconsideration", obj=ct, after={"on": on})
+    ct.refresh_from_db()
+    return ct
+
+
+@transaction.atomic
+def crime_handover(*, actor, case: Case, on: dt.date, items: str) -> CrimeTransfer:
+    """移交涉案物品和有关材料 (YS-310 第十二条): within 3 days of the police filing the case, with what was handed over."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _deny(handover_blocker(case))
+    ct = CrimeTransfer.objects.select_for_update().get(case=case)
+    if not items.strip():
+        raise ValidationFailed(_("请写明移交的涉案物品和材料"), errors={"items": [_("不能为空")]})
+    _check_length(items.strip(), CrimeTransfer, "handed_over_items", _("移交清单"), "items")
+    _check_dated(on, ct.reconsideration_answered_on or ct.police_answered_on, _("公安机关立案的日期"))
+    CrimeTransfer.objects.filter(pk=ct.pk).update(handed_over_on=on, handed_over_items=items.strip())
+    _close_deadlines(case, "case.crime_handover", on)
+    audit_log(actor=actor, action="cases.crime.handover", obj=ct, after={"on": on, "items": items.strip()})
+    ct.refresh_from_db()
+    return ct
+
+
+@transaction.atomic
+def crime_return(*, actor, case: Case, on: dt.date, basis: str) -> Case:
+    """退回 (XF-027): the police refused to file the case, or the judiciary ended it without a criminal penalty,
+    and it deserves an administrative one — it re-enters REVIEW, its outcome to be proposed again. The days it
+    spent with the judiciary are not counted in the 办案期限 (``decision_due``): XF-027 sends it back for a
+    penalty, which a limit that ran out while the police held it would forbid."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    _deny(return_blocker(case))
+    if not basis.strip():
+        raise ValidationFailed(_("请写明退回的依据（如公安机关不予立案通知书、检察院不起诉决定书）"), errors={"basis": [_("不能为空")]})
+    _check_length(basis.strip(), CrimeTransfer, "return_basis", _("退回依据"), "basis")
+    ct = CrimeTransfer.objects.select_for_update().get(case=case)
+    _check_dated(on, ct.reconsideration_answered_on or ct.police_answered_on, _("公安机关决定的日期"))
+    CrimeTransfer.objects.filter(pk=ct.pk).update(returned_on=on, return_basis=basis.strip())
+    case = _transition(case, CaseStatus.REVIEW, actor=actor, on=on, outcome="",
+                       **said_as("reason", gettext_noop("移送司法机关后退回，重新审查：%(basis)s"), basis=basis.strip()))
+    _decision_clock(case, on)
+    return case
 
 
 # ------------------------------------------------------------------ export

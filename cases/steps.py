@@ -332,6 +332,28 @@ def _crime_transfer(actor, case, d, files):
     return gettext("已移送公安机关")
 
 
+def _police_answer(actor, case, d, files):
+    ct = S.crime_police_answer(actor=actor, case=case, on=d["on"], filed=d["filed"], notice_no=d["notice_no"])
+    if ct.police_answer == "filed":
+        return gettext("已登记公安机关立案，须在3日内移交涉案物品和有关材料")
+    return gettext("已登记公安机关不予立案，可在3日内提请复议，或者退回重新审查")
+
+
+def _crime_reconsider(actor, case, d, files):
+    S.crime_reconsideration(actor=actor, case=case, on=d["on"])
+    return gettext("已提请公安机关复议")
+
+
+def _crime_handover(actor, case, d, files):
+    S.crime_handover(actor=actor, case=case, on=d["on"], items=d["items"])
+    return gettext("已登记移交涉案物品和有关材料")
+
+
+def _crime_return(actor, case, d, files):
+    S.crime_return(actor=actor, case=case, on=d["on"], basis=d["basis"])
+    return gettext("案件已退回，重新审查")
+
+
 def _crime(case: Case):
     from cases.models import CrimeTransfer
 
@@ -423,7 +445,8 @@ def _pending(case, kind) -> bool:
 
 
 def _closable(case) -> bool:
-    return not (case.status == C.SERVED and case.final_fine and case.paid_on is None)
+    return not (case.status == C.SERVED and case.final_fine and case.paid_on is None) and \
+        S.judicial_close_blocker(case) is None
 
 
 def _archive(actor, case, d, files):
@@ -564,8 +587,18 @@ STEPS: list[Step] = [
          F.CrimeDecideForm, _crime_decide, roles=HEAD, primary=True, when=lambda c: (ct := _crime(c)) is not None and ct.head_decided_at is None,
          rule="YS-310"),
     Step("crime_transfer", _("移送公安机关"), (C.FILED, C.INVESTIGATING, C.REVIEW, C.NOTICE_SERVED),
-         F.CrimeTransferForm, _crime_transfer, when=lambda c: (ct := _crime(c)) is not None and ct.approved is True,
+         F.CrimeTransferForm, _crime_transfer,
+         when=lambda c: (ct := _crime(c)) is not None and ct.approved is True and ct.transferred_at is None,
          rule="YS-310 XF-027", primary=True),
+    Step("police_answer", _("登记公安机关立案或不予立案"), (C.TRANSFERRED_JUDICIAL,), F.PoliceAnswerForm, _police_answer,
+         when=_free(S.police_answer_blocker), rule="YS-310", primary=True),
+    Step("crime_reconsider", _("提请公安机关复议"), (C.TRANSFERRED_JUDICIAL,), F.DatedForm, _crime_reconsider,
+         when=lambda c: (ct := _crime(c)) is not None and ct.police_answer == "refused" and ct.reconsideration_on is None,
+         held=lambda c, today: [b] if (b := S.reconsideration_blocker(c, today)) else [], rule="YS-310"),
+    Step("crime_handover", _("移交涉案物品和有关材料"), (C.TRANSFERRED_JUDICIAL,), F.CrimeHandoverForm, _crime_handover,
+         when=_free(S.handover_blocker), rule="YS-310", primary=True),
+    Step("crime_return", _("退回重新审查（不予立案、不起诉等）"), (C.TRANSFERRED_JUDICIAL,), F.CrimeReturnForm, _crime_return,
+         when=_free(S.return_blocker), rule="XF-027"),
     Step("archive", _("归档（生成卷宗）"), (C.CLOSED,), F.DatedForm, _archive, rule="XF-047", primary=True),
 ]
 BY_KEY = {s.key: s for s in STEPS}

@@ -185,6 +185,11 @@ class CaseReplay:
             S.crime_report(actor=self.actor, case=case, report_at=at(visit + dt.timedelta(days=1)))
             S.crime_decide(actor=self.head, case=case, approved=True, at=at(visit + dt.timedelta(days=2)))
             S.crime_transfer(actor=self.actor, case=case, at=at(visit + dt.timedelta(days=2), 16), receipt_no="常公受〔2026〕演示")
+            # the police file it (YS-310 第八条); its items and materials are handed over within 3 days (第十二条)
+            S.crime_police_answer(actor=self.actor, case=case, on=visit + dt.timedelta(days=5), filed=True,
+                                  notice_no="常公立〔2026〕演示")
+            S.crime_handover(actor=self.actor, case=case, on=visit + dt.timedelta(days=6),
+                             items="涉案物品清单、现场检查笔录及照片、检验报告")
             return case
         if i == 2:  # the party asks for the second officer's recusal (XF-043); the head finds no conflict
             r = S.recusal_apply(actor=self.actor, case=case, officer=self.partner, applicant="party",

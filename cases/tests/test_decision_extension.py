@@ -149,7 +149,7 @@ def test_hearings_count_in_the_limit_unless_configured_otherwise(cw):
     and the decision clock is untouched by it."""
     case = _hold(cw, _to_hearing(cw, excluded=False))
     due = S.decision_due(case, D(2026, 4, 20))
-    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 4), 0, False)
+    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 4), 0, "")
     assert _decide_rows(case) == [("open", D(2026, 6, 4))]
 
 
@@ -159,21 +159,21 @@ def test_where_configured_the_hearing_pauses_the_limit_and_moves_it(cw):
     case = _to_hearing(cw, excluded=True)
     assert _decide_rows(case) == [("cancelled", D(2026, 6, 4))]
     paused = S.decision_due(case, D(2026, 4, 1))
-    assert (paused.due, paused.excluded_days, paused.paused) == (D(2026, 6, 12), 8, True)  # 8 days into the pause
+    assert (paused.due, paused.excluded_days, paused.paused) == (D(2026, 6, 12), 8, "hearing")  # 8 days into the pause
     assert S.extension_blocker(case, D(2026, 6, 10)) is None  # not run out while paused
     case = _hold(cw, case)
     due = S.decision_due(case, D(2026, 6, 20))
-    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 22), 17, False)  # 06-21 is a Sunday
+    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 22), 17, "")  # 06-21 is a Sunday
     assert _decide_rows(case) == [("cancelled", D(2026, 6, 4)), ("open", D(2026, 6, 22))]
     row = Deadline.objects.get(object_id=str(case.pk), kind="case.decide", state="open")
-    assert "作出决定（立案之日起九十日，听证17日不计入）" in row.label
+    assert "作出决定（立案之日起九十日，不计入17日）" in row.label
     blockers = S.decision_blockers(case, decided_on=D(2026, 6, 23), types=["fine"], fine=Decimal(100000), confiscation=None)
-    assert ("XF-060", "已超过决定期限（2026-06-22：立案之日起九十日，延长0日，听证17日不计入）") in blockers
+    assert ("XF-060", "已超过决定期限（2026-06-22：立案之日起九十日，延长0日，不计入17日）") in blockers
     # an extension adds to it; the extended clock keeps the hearing's days
     S.decision_extension_request(actor=cw.bureau_officer, case=case, on=D(2026, 6, 15), reason="需补充鉴定", days=10)
     case = S.decision_extension_approve(actor=head_of(cw.zf), case=case, on=D(2026, 6, 16))
     assert S.decision_due(case).due == D(2026, 7, 1)
-    assert "作出决定（立案之日起九十日，经批准延长10日，听证17日不计入）" in Deadline.objects.get(
+    assert "作出决定（立案之日起九十日，经批准延长10日，不计入17日）" in Deadline.objects.get(
         object_id=str(case.pk), kind="case.decide", state="open").label
 
 
@@ -188,7 +188,7 @@ def test_a_hearing_asked_for_after_the_limit_ran_out_does_not_revive_it(cw):
     notice(cw, case, on=D(2026, 6, 1))
     S.hearing_request(actor=cw.bureau_officer, case=case, requested_on=D(2026, 6, 5))  # the 90 days ended 06-04
     due = S.decision_due(case, D(2026, 6, 20))
-    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 4), 0, False)
+    assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 4), 0, "")
     assert _decide_rows(case) == [("open", D(2026, 6, 4))]  # the overdue row stands, as it was
 
 
@@ -201,4 +201,4 @@ def test_the_case_page_says_the_limit_is_paused(cw, client):
     case = _hold(cw, case)
     with clock.frozen(at(D(2026, 4, 11))):
         page = client.get(case.get_absolute_url()).content.decode()
-    assert "办案期限暂停计算" not in page and "作出决定（立案之日起九十日，听证17日不计入）" in page
+    assert "办案期限暂停计算" not in page and "作出决定（立案之日起九十日，不计入17日）" in page
