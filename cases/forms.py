@@ -141,7 +141,7 @@ class DocumentCheckForm(forms.Form):
     """执法文书核验: the number and the 核验码 printed on a document, and optionally the party's name as printed on it."""
 
     number = forms.CharField(label=_("文书编号"), max_length=80,
-                             widget=forms.TextInput(attrs={"placeholder": _("如：常综执罚决字〔2026〕第7号")}))
+                             widget=forms.TextInput(attrs={"placeholder": _("如：常综执罚决字〔2026〕第7号"), "size": 28}))
     code = forms.CharField(label=_("核验码"), max_length=20,
                            widget=forms.TextInput(attrs={"placeholder": _("文书末尾的8位核验码，如：K7QM-3XPA"),
                                                          "autocapitalize": "characters"}))

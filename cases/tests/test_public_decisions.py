@@ -265,7 +265,7 @@ def test_a_party_checks_a_document_it_holds(cw, decided, client):
     Document.objects.filter(pk=doc.pk).update(state=Document.State.VOIDED, void_reason="复议撤销")
     assert "已作废" in check(number=doc.number, code=doc.check_code)
     printed = _document_html(doc)
-    assert f"核验码 <b>{doc.check_code[:4]}-{doc.check_code[4:]}</b>" in printed and "执法文书核验" in printed
+    assert f"核验码 <b style=\"white-space:nowrap\">{doc.check_code[:4]}-{doc.check_code[4:]}</b>" in printed and "执法文书核验" in printed
     assert "执法文书核验" not in _document_html(internal) and internal.check_code not in _document_html(internal)
     client.cookies["django_language"] = "en"
     page = check(number=doc.number, code=doc.check_code)
