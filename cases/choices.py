@@ -161,6 +161,7 @@ class DocType(models.TextChoices):
     SERVICE_RECEIPT = "service_receipt", _("送达回证")
     REMINDER = "reminder", _("催告书")
     CLOSING = "closing", _("结案审批表")
+    CRIME_TRANSFER = "crime_transfer", _("涉嫌犯罪案件移送书")
     FILE = "file", _("案卷(卷宗)")
 
 

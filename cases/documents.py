@@ -61,6 +61,8 @@ REQUIRED: dict[str, dict[str, str]] = {
     DocType.CLOSING: {"reason": "结案理由", "execution": "执行情况", "unit_opinion": "承办人意见",
                       "head_approval": "负责人审批意见及日期"},
     DocType.FILE: {"cover": "卷宗封面", "contents": "卷内目录"},
+    DocType.CRIME_TRANSFER: {"to": "接收机关", "cause": "案由", "party": "当事人", "facts": "涉嫌犯罪的事实",
+                             "approval": "负责人批准(YS-310)", "attachments": "附送材料(YS-310)", "receipt": "接收回执"},
 }
 
 EXTRA_LABELS = {"party_code": "证件号码", "order": "责令改正", "temporal": "法律适用(从旧兼从轻)", "payment_code": "缴款方式", "publication": "公开告知",
@@ -73,7 +75,7 @@ WORD = {DocType.FILING: "立", DocType.NOT_FILING: "不立", DocType.SOURCE: "�
         DocType.HEARING_NOTICE: "听通", DocType.HEARING_RECORD: "听录", DocType.LEGAL_REVIEW: "审",
         DocType.COLLECTIVE: "议", DocType.DECISION: "罚决", DocType.SPOT_DECISION: "当罚",
         DocType.NO_PENALTY: "不罚", DocType.SERVICE_RECEIPT: "送", DocType.REMINDER: "催", DocType.CLOSING: "结",
-        DocType.FILE: "卷"}
+        DocType.FILE: "卷", DocType.CRIME_TRANSFER: "移"}
 
 
 def missing_fields(doc_type: str, fields: dict) -> list[str]:

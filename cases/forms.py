@@ -703,7 +703,9 @@ class CrimeDecideForm(StepForm):
 
 class CrimeTransferForm(StepForm):
     at = forms.DateTimeField(label=_("移送时间"))
-    receipt_no = forms.CharField(label=_("公安机关接收回执编号"), max_length=60)
+    police = forms.CharField(label=_("接收的公安机关"), max_length=100)  # services.CRIME_TRANSFER_POLICE_MAX
+    receipt_no = forms.CharField(label=_("公安机关接收回执编号"), max_length=limit(CrimeTransfer, "police_receipt_no"))
+    items = forms.CharField(label=_("涉案物品清单（无则不填）"), widget=TEXT, required=False, max_length=1000)  # services.CRIME_TRANSFER_ITEMS_MAX
 
 
 class PoliceAnswerForm(StepForm):

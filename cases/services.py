@@ -75,7 +75,13 @@ from core.audit import audit_log, snapshot
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
 from core.records import as_recorded, inside, pgettext_noop, recorded_display, said, said_as
-from core.validators import id_birth_date, length_error, validate_enterprise_code, validate_id_number
+from core.validators import (
+    id_birth_date,
+    length_error,
+    too_long,
+    validate_enterprise_code,
+    validate_id_number,
+)
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
 from dispatch.access import acts_for
@@ -99,7 +105,11 @@ def _guard(ok: bool, rule: str, message: str, field: str = "__all__") -> None:
 def _check_length(value: str, model, column: str, label: str, field: str) -> None:
     """Text longer than its column (``model.column``) is refused, naming the form's ``field`` and its ``label`` —
     never cut short in the record, never a database error (PostgreSQL enforces the length; SQLite does not)."""
-    if (error := length_error(value, model, column)) is not None:
+    _refuse_too_long(length_error(value, model, column), label, field)
+
+
+def _refuse_too_long(error: str | None, label: str, field: str) -> None:
+    if error is not None:
         raise ValidationFailed(_("%(label)s太长：%(error)s") % {"label": label, "error": error}, errors={field: [error]})
 
 
@@ -2873,16 +2883,37 @@ def crime_decide(*, actor, case: Case, approved: bool, at: dt.datetime, reason: 
     return ct
 
 
+CRIME_TRANSFER_POLICE_MAX, CRIME_TRANSFER_ITEMS_MAX = 100, 1000  # kept in the 移送书's fields, not in columns
+
+
 @transaction.atomic
-def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str) -> Case:
-    """XF-027: transferred to the judicial organ; a fine may not replace it."""
+def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str, police: str, items: str = "") -> Case:
+    """XF-027: transferred to the judicial organ; a fine may not replace it. YS-310 第六条: the 涉嫌犯罪案件移送书
+    goes with the investigation report, the list of the items involved (``items``; none, if empty), the test or
+    expert reports and other materials — the verified evidence of the case — to ``police`` (the public security
+    organ at the same level), which signs a receipt."""
     case.refresh_from_db()
     _require_handler(actor, case)
     ct = CrimeTransfer.objects.filter(case=case).first()
     _guard(ct is not None and ct.approved is True, "YS-310", _("移送须经负责人批准"))
     _guard(ct.transferred_at is None, "YS-310", _("本案已于%(on)s移送公安机关") % {"on": ct.transferred_on})
+    if not police.strip():
+        raise ValidationFailed(_("请填写接收案件的公安机关"), errors={"police": [_("不能为空")]})
+    if not receipt_no.strip():
+        raise ValidationFailed(_("请填写公安机关接收回执的编号"), errors={"receipt_no": [_("不能为空")]})
+    _check_length(receipt_no.strip(), CrimeTransfer, "police_receipt_no", _("回执编号"), "receipt_no")
+    _refuse_too_long(too_long(police.strip(), CRIME_TRANSFER_POLICE_MAX), _("接收机关"), "police")
+    _refuse_too_long(too_long(items.strip(), CRIME_TRANSFER_ITEMS_MAX), _("涉案物品清单"), "items")
     _guard(at <= ct.head_decided_at + dt.timedelta(hours=24), "YS-310", _("批准后须在24小时内移送"))
-    CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no)
+    on = at.astimezone(LOCAL).date()
+    evidence = [f"{recorded_display(e, 'kind')}：{e.description}" for e in _usable_evidence(case)]
+    docs.issue(case=case, doc_type=DocType.CRIME_TRANSFER, on=on, actor=actor, fields={
+        "to": police.strip(), "cause": case.cause, "party": case.party_name, "party_code": case.party_code,
+        "facts": case.facts or case.summary,
+        "approval": f"{ct.head_decided_at.astimezone(LOCAL):%Y-%m-%d %H:%M} 负责人批准移送",
+        "attachments": ["案件调查报告", f"涉案物品清单：{items.strip() or '无'}", *evidence],
+        "receipt": f"{receipt_no.strip()}（{at.astimezone(LOCAL):%Y-%m-%d %H:%M}）"})
+    CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no.strip())
     case_rows(case, kind="case.crime_transfer").update(state=Deadline.State.MET, closed_at=clock.now())
     case = _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),
                        **said_as("reason", gettext_noop("移送公安机关（回执 %(receipt)s）"), receipt=receipt_no),

@@ -328,7 +328,8 @@ def _crime_decide(actor, case, d, files):
 
 
 def _crime_transfer(actor, case, d, files):
-    S.crime_transfer(actor=actor, case=case, at=_aware(d["at"]), receipt_no=d["receipt_no"])
+    S.crime_transfer(actor=actor, case=case, at=_aware(d["at"]), receipt_no=d["receipt_no"], police=d["police"],
+                     items=d["items"])
     return gettext("已移送公安机关")
 
 

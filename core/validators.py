@@ -179,7 +179,12 @@ def length_error(value: str, model, column: str) -> str | None:
     """The field's message when ``value`` is longer than the column ``model.column`` that keeps it — 不超过N字
     （现为M字） — or None when it fits. PostgreSQL refuses longer text (a server error) and SQLite keeps it whole:
     services ask this first, so that every caller gets the field named, and nothing is cut short."""
-    limit = model._meta.get_field(column).max_length
+    return too_long(value, model._meta.get_field(column).max_length)
+
+
+def too_long(value: str, limit: int) -> str | None:
+    """不超过N字（现为M字） when ``value`` is longer than ``limit`` characters, else None (text kept where the
+    length is not a column's: a document's field)."""
     if len(value) > limit:
         return _("不超过%(limit)s字（现为%(n)s字）") % {"limit": limit, "n": len(value)}
     return None

@@ -184,7 +184,8 @@ class CaseReplay:
         if crime:
             S.crime_report(actor=self.actor, case=case, report_at=at(visit + dt.timedelta(days=1)))
             S.crime_decide(actor=self.head, case=case, approved=True, at=at(visit + dt.timedelta(days=2)))
-            S.crime_transfer(actor=self.actor, case=case, at=at(visit + dt.timedelta(days=2), 16), receipt_no="常公受〔2026〕演示")
+            S.crime_transfer(actor=self.actor, case=case, at=at(visit + dt.timedelta(days=2), 16), receipt_no="常公受〔2026〕演示",
+                             police="常山县公安局", items="涉案建筑材料样品2件（已封存）")
             # the police file it (YS-310 第八条); its items and materials are handed over within 3 days (第十二条)
             S.crime_police_answer(actor=self.actor, case=case, on=visit + dt.timedelta(days=5), filed=True,
                                   notice_no="常公立〔2026〕演示")

@@ -4,6 +4,11 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '请填写接收案件的公安机关': 'Enter the public security organ that receives the case',
+    '请填写公安机关接收回执的编号': "Enter the number of the police's receipt",
+    '回执编号': 'Receipt number',
+    '接收机关': 'Receiving organ',
+    '涉案物品清单': 'List of items involved',
     '已超过决定期限（%(due)s：立案之日起九十日，延长%(n)s日，不计入%(h)s日）': 'Past the time limit for the decision (%(due)s: 90 days from filing, %(n)s more by extension, %(h)s days not counted)',
     '须先登记公安机关立案的决定': 'Record first that the police filed the case',
     '公安机关不予立案：可以提请复议，或者退回重新审查，依法作出处理': 'The police declined to file the case: ask them to reconsider, or take the case back for review and deal with it under the law',

@@ -842,4 +842,7 @@ EN_MORE = {
     '等待复议决定': 'Waiting for the answer',
     '退回重新审查': 'Returned for review',
     '移交涉案物品和材料': 'Items and materials handed over',
+    '涉嫌犯罪案件移送书': 'Letter transferring a suspected crime',
+    '接收的公安机关': 'Receiving public security organ',
+    '涉案物品清单（无则不填）': 'Items involved (leave empty if none)',
 }

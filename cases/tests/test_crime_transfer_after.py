@@ -25,7 +25,8 @@ def _transferred(cw):
     file_case(cw, case)
     S.crime_report(actor=cw.bureau_officer, case=case, report_at=at(D(2026, 3, 10)))
     S.crime_decide(actor=head_of(cw.zf), case=case, approved=True, at=at(D(2026, 3, 11)))
-    S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 9), receipt_no="常公受〔2026〕1号")
+    S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 9), receipt_no="常公受〔2026〕1号", police="常山县公安局",
+                     items="涉案食品120箱（已扣押）")
     case.refresh_from_db()
     return case
 
@@ -36,6 +37,38 @@ def _rows(case, kind):
 
 def _keys(case, user, on):
     return {s.key for s in steps_for(case, user, on)}
+
+
+def test_the_transfer_goes_with_its_letter(cw):
+    """YS-310 第六条: the 涉嫌犯罪案件移送书 — to whom, the case, the head's approval, what goes with it (the report,
+    the list of items, the verified evidence) and the police's receipt; an internal document, never checked from
+    outside. Without a receiving organ or a receipt nothing is written."""
+    from cases.choices import DocType
+
+    case = open_case(cw)
+    file_case(cw, case)
+    S.crime_report(actor=cw.bureau_officer, case=case, report_at=at(D(2026, 3, 10)))
+    S.crime_decide(actor=head_of(cw.zf), case=case, approved=True, at=at(D(2026, 3, 11)))
+    for police, receipt, field in ((" ", "回执1", "police"), ("常山县公安局", "", "receipt_no"), ("局" * 101, "回执1", "police")):
+        with pytest.raises(ValidationFailed) as exc:
+            S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12)), receipt_no=receipt, police=police)
+        assert field in exc.value.errors
+    assert not case.documents.filter(doc_type=DocType.CRIME_TRANSFER).exists()
+    assert CrimeTransfer.objects.get(case=case).transferred_at is None
+    _transferred_now = S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 9), receipt_no="常公受〔2026〕1号",
+                                        police="常山县公安局", items="涉案食品120箱（已扣押）")
+    doc = case.documents.get(doc_type=DocType.CRIME_TRANSFER)
+    assert doc.number.startswith("常综执移字〔2026〕") and doc.printed_check_code == ""
+    f = doc.fields
+    assert (f["to"], f["party"], f["receipt"]) == ("常山县公安局", case.party_name, "常公受〔2026〕1号（2026-03-12 09:00）")
+    assert f["approval"] == "2026-03-11 10:00 负责人批准移送"
+    assert f["attachments"][:2] == ["案件调查报告", "涉案食品120箱（已扣押）".join(["涉案物品清单：", ""])]
+    assert _transferred_now.status == CaseStatus.TRANSFERRED_JUDICIAL
+    from cases.documents import _document_html
+
+    printed = _document_html(doc)
+    assert "涉嫌犯罪案件移送书" in printed and "案件调查报告；涉案物品清单：涉案食品120箱（已扣押）" in printed
+    assert "核验码" not in printed  # sent to the police, not handed to a party
 
 
 def test_a_refused_case_comes_back_for_a_penalty_and_the_police_days_do_not_count(cw):
@@ -75,7 +108,7 @@ def test_a_refused_case_comes_back_for_a_penalty_and_the_police_days_do_not_coun
     keys = _keys(case, officer, D(2026, 4, 2))
     assert "propose" in keys and not keys & {"crime_report", "crime_transfer", "police_answer", "crime_return"}
     with pytest.raises(RuleViolation) as exc:
-        S.crime_transfer(actor=officer, case=case, at=at(D(2026, 4, 2)), receipt_no="再次移送")
+        S.crime_transfer(actor=officer, case=case, at=at(D(2026, 4, 2)), receipt_no="再次移送", police="常山县公安局")
     assert "已于2026-03-12移送" in exc.value.message
 
 

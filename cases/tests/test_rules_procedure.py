@@ -1158,8 +1158,8 @@ def test_YS_310_and_XF_027_transfer_of_a_suspected_crime(cw):
         S.crime_decide(actor=cw.bureau_officer, case=case, approved=True, at=at(D(2026, 3, 11)))
     S.crime_decide(actor=cw.zf_head, case=case, approved=True, at=at(D(2026, 3, 11)))
     with pytest.raises(RuleViolation):
-        S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 11), receipt_no="公安回执1")
-    S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 9), receipt_no="公安回执1")
+        S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 11), receipt_no="公安回执1", police="常山县公安局")
+    S.crime_transfer(actor=cw.bureau_officer, case=case, at=at(D(2026, 3, 12), 9), receipt_no="公安回执1", police="常山县公安局")
     assert Case.objects.get(pk=case.pk).status == CaseStatus.TRANSFERRED_JUDICIAL
 
 

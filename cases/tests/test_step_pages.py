@@ -285,11 +285,14 @@ def test_YS_310_crime_transfer_through_the_forms(cw, client):
     assert refused.status_code == 422 and "YS-310" in refused.content.decode()
     ok(post_step(client, case, "crime_decide", {"approved": "1", "at": "2026-03-11T09:00", "reason": ""}))
     client.force_login(cw.bureau_officer)
-    late = post_step(client, case, "crime_transfer", {"at": "2026-03-12T10:00", "receipt_no": "常公受〔2026〕1号"})
+    late = post_step(client, case, "crime_transfer", {"at": "2026-03-12T10:00", "receipt_no": "常公受〔2026〕1号",
+                                                      "police": "常山县公安局"})
     assert late.status_code == 422 and "24小时" in late.content.decode()
-    ok(post_step(client, case, "crime_transfer", {"at": "2026-03-11T15:00", "receipt_no": "常公受〔2026〕1号"}))
+    ok(post_step(client, case, "crime_transfer", {"at": "2026-03-11T15:00", "receipt_no": "常公受〔2026〕1号",
+                                                  "police": "常山县公安局", "items": ""}))
     case.refresh_from_db()
     assert case.status == CaseStatus.TRANSFERRED_JUDICIAL
+    assert case.documents.get(doc_type="crime_transfer").fields["attachments"][1] == "涉案物品清单：无"
 
 
 def test_XF_070_071_cash_handover_then_deposit_through_the_form(cw, client):
