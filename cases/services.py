@@ -3058,6 +3058,8 @@ def crime_return(*, actor, case: Case, on: dt.date, basis: str) -> Case:
     ct = CrimeTransfer.objects.select_for_update().get(case=case)
     _check_dated(on, ct.reconsideration_answered_on or ct.police_answered_on, _("公安机关决定的日期"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(returned_on=on, return_basis=basis.strip())
+    # back before its items went to the police: they stay with the case, the hand-over is no longer due
+    case_rows(case, kind="case.crime_handover").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
     case = _transition(case, CaseStatus.REVIEW, actor=actor, on=on, outcome="",
                        **said_as("reason", gettext_noop("移送司法机关后退回，重新审查：%(basis)s"), basis=basis.strip()))
     _decision_clock(case, on)

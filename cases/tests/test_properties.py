@@ -11,6 +11,7 @@ text naming the reconsideration body.
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,9 @@ ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
            "hear_schedule", "hear_hold", "discuss", "decide", "decide_heavier", "serve", "pay", "crime_report", "assist", "exclude", "publish", "resubmit", "withdraw_proposal",
            "remedy", "spot_file", "withdraw_publication", "deferral", "overdue", "reminder", "close_request",
-           "correction_check", "recusal_apply", "archive", "not_file", "transfer_out", "dispute", "extend"]
+           "correction_check", "recusal_apply", "archive", "not_file", "transfer_out", "dispute", "extend",
+           "crime_decide", "crime_transfer", "police_file", "police_refuse", "crime_reconsider", "crime_handover",
+           "crime_return"]
 START = dt.date(2026, 3, 6)
 
 
@@ -125,6 +128,18 @@ def run_step(w, case, action, day, amount):
     elif action == "extend":  # asked and approved the same day (XF-060); a further one by the heads collectively
         S.decision_extension_request(actor=a, case=case, on=day, reason="需检测鉴定", days=30)
         S.decision_extension_approve(actor=w.zf_head, case=case, on=day, attendees=["局长甲", "副局长乙", "副局长丙"])
+    elif action == "crime_decide":  # YS-310: the head approves the transfer of a reported crime
+        S.crime_decide(actor=w.zf_head, case=case, approved=True, at=at)
+    elif action == "crime_transfer":
+        S.crime_transfer(actor=a, case=case, at=at, receipt_no="常公受1号", police="常山县公安局", items="样品2件")
+    elif action in ("police_file", "police_refuse"):
+        S.crime_police_answer(actor=a, case=case, on=day, filed=action == "police_file", notice_no="常公通知1号")
+    elif action == "crime_reconsider":
+        S.crime_reconsideration(actor=a, case=case, on=day)
+    elif action == "crime_handover":
+        S.crime_handover(actor=a, case=case, on=day, items="样品2件及检验报告")
+    elif action == "crime_return":
+        S.crime_return(actor=a, case=case, on=day, basis="公安机关不予立案通知书")
 
 
 def assert_lawful(w, case: Case):
@@ -145,7 +160,9 @@ def assert_lawful(w, case: Case):
         assert last is not None and last.result == LegalReview.Result.PASS
     if case.is_complex_or_serious:
         assert case.discussions.exists()
-    assert case.decided_on <= rules.decision_deadline(case.filed_on).due
+    assert case.decided_on <= S.decision_due(case, case.decided_on).due  # 90 days, extensions, days not counted
+    assert not hasattr(case, "crime_transfer") or case.crime_transfer.transferred_at is None or \
+        case.crime_transfer.returned_on is not None  # a case with the police is decided only once it came back
     assert case.evidence.filter(verified=True, lawful=True).exists()
     assert len(S.qualified_investigators(case, case.decided_on)) >= 2
     assert "常山县人民政府" in case.remedy_text and "六十日" in case.remedy_text
@@ -167,7 +184,10 @@ OFFERED_AS = {"assign": ("assign",), "assign2": ("assign",), "file": ("file",), 
               "close_request": ("close_request", "close"), "correction_check": ("correction_check",),
               "recusal_apply": ("recusal_apply",), "archive": ("archive",),
               "not_file": ("not_file",), "transfer_out": ("transfer_out",), "dispute": ("dispute",),
-              "extend": ("extension_request",)}
+              "extend": ("extension_request",), "crime_decide": ("crime_decide",), "crime_transfer": ("crime_transfer",),
+              "police_file": ("police_answer",), "police_refuse": ("police_answer",),
+              "crime_reconsider": ("crime_reconsider",), "crime_handover": ("crime_handover",),
+              "crime_return": ("crime_return",)}
 
 
 def offered_to(w, case, action, day=None) -> set[str]:
@@ -175,7 +195,8 @@ def offered_to(w, case, action, day=None) -> set[str]:
     from cases.steps import steps_for
 
     user = {"review_pass": w.legal_reviewer, "review_return": w.legal_reviewer, "decide": w.zf_head,
-            "decide_heavier": w.zf_head, "exclude": w.zf_head, "deferral": w.zf_head}.get(action, w.bureau_officer)
+            "decide_heavier": w.zf_head, "exclude": w.zf_head, "deferral": w.zf_head,
+            "crime_decide": w.zf_head}.get(action, w.bureau_officer)
     return {s.key for s in steps_for(case, user, day)}
 
 
@@ -307,7 +328,7 @@ def test_an_on_the_spot_decision_takes_only_what_its_page_offers(cw, cash, steps
 # The converse: what the case page offers, the service takes — on the walk's day or a later one (the person chooses
 # the step's date on its form). Not checked: 作出行政处罚决定, which stays offered with its blockers shown because
 # the head may record a decision dated before today (a held step would hide that), 结案 (its service differs by
-# procedure), and the steps the walk has no action for (measures, evidence sharing, the crime transfer's later steps).
+# procedure), and the steps the walk has no action for (measures, evidence sharing).
 CONVERSE: dict[str, list[str]] = {}
 for _action, _keys in OFFERED_AS.items():
     for _key in _keys:
@@ -390,3 +411,51 @@ def test_what_the_case_page_offers_the_service_takes(cw, steps):
         refused = refused_though_offered(cw, case, day)
         assert not refused, refused
         event(f"checked: {case.status}")
+
+
+# The crime transfer's steps (YS-310, XF-027) in the orders random walks seldom reach, each step checked both ways:
+# accepted only where offered, and what is offered taken.
+CRIME = ["assign", "assign2", "file", "inspect", "evidence", "verify", "crime_report", "crime_decide", "crime_transfer"]
+CRIME_SEQUENCES = [  # (the order tried, what the services take of it, the state at the end)
+    (CRIME + ["crime_return", "police_refuse", "crime_reconsider", "crime_return", "police_file", "close_request",
+              "crime_handover", "close_request"],
+     CRIME + ["police_refuse", "crime_reconsider", "police_file", "crime_handover", "close_request"],
+     CaseStatus.TRANSFERRED_JUDICIAL),
+    (CRIME + ["police_refuse", "crime_handover", "crime_return", "crime_transfer", "close_inv", "propose", "review_pass",
+              "notice", "waive", "decide", "serve"],
+     CRIME + ["police_refuse", "crime_return", "propose", "review_pass", "notice", "waive", "decide", "serve"],
+     CaseStatus.SERVED),
+    (CRIME + ["police_file", "crime_reconsider", "crime_return", "crime_handover", "crime_return", "propose"],
+     CRIME + ["police_file", "crime_return", "propose"], CaseStatus.PENALTY_PROPOSED),
+]
+
+
+@pytest.mark.parametrize(("sequence", "taken", "end"), CRIME_SEQUENCES)
+def test_the_crime_transfer_offers_only_what_the_service_takes(cw, sequence, taken, end):
+    """Three fixed orders through the transfer and back: every step accepted was offered to whoever took it, every
+    step offered is taken (on its day or later), a case that came back is decided lawfully — and exactly the
+    lawful steps of each order were taken: no answer before the transfer, reconsideration only of a refusal and
+    once, no return while it is pending, closing only after the hand-over, no second transfer."""
+    from core.models import Deadline
+
+    case = open_case(cw, n=1 + Case.objects.count())
+    day, accepted = START, []
+    for action in sequence:
+        day = day + dt.timedelta(days=1)
+        case.refresh_from_db()
+        offered = offered_to(cw, case, action, day)
+        try:
+            run_step(cw, case, action, day, 60000)
+        except ApplicationError:
+            pass
+        else:
+            assert offered & set(OFFERED_AS[action]), f"{action} accepted in {case.status} but not offered"
+            accepted.append(action)
+        case.refresh_from_db()
+        assert not refused_though_offered(cw, case, day)
+        assert_lawful(cw, case)
+    assert (accepted, case.status) == (taken, end)
+    # no clock left running for what is no longer due: a returned case's hand-over, a transferred case's decision
+    assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.crime_handover", state="open").exists()
+    assert Deadline.objects.filter(object_id=str(case.pk), kind="case.decide", state="open").exists() == (
+        end == CaseStatus.PENALTY_PROPOSED)
