@@ -2916,7 +2916,7 @@ def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str, polic
     CrimeTransfer.objects.filter(pk=ct.pk).update(transferred_at=at, police_receipt_no=receipt_no.strip())
     case_rows(case, kind="case.crime_transfer").update(state=Deadline.State.MET, closed_at=clock.now())
     case = _transition(case, CaseStatus.TRANSFERRED_JUDICIAL, actor=actor, on=at.astimezone(LOCAL).date(),
-                       **said_as("reason", gettext_noop("移送公安机关（回执 %(receipt)s）"), receipt=receipt_no),
+                       **said_as("reason", gettext_noop("移送公安机关（回执 %(receipt)s）"), receipt=receipt_no.strip()),
                        outcome=Outcome.TRANSFER_JUDICIAL)
     _decision_clock(case, at.astimezone(LOCAL).date())  # paused while the case is with the judiciary (XF-060, XF-027)
     return case
@@ -2930,6 +2930,12 @@ def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str, polic
 def _transferred(case: Case) -> CrimeTransfer | None:
     ct = CrimeTransfer.objects.filter(case=case).first()
     return ct if case.status == CaseStatus.TRANSFERRED_JUDICIAL and ct is not None and ct.transferred_at else None
+
+
+def _lock_transfer(case: Case) -> None:
+    """Held until the step is recorded: of two recording the police's answer at once, the second waits, then reads
+    the first's and is refused by the step's blocker."""
+    CrimeTransfer.objects.select_for_update().filter(case=case).first()
 
 
 def _reconsideration_pending(ct: CrimeTransfer) -> bool:
@@ -2989,8 +2995,9 @@ def crime_police_answer(*, actor, case: Case, on: dt.date, filed: bool, notice_n
     handed over within 3 days (a clock, ``case.crime_handover``)."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    _lock_transfer(case)
     _deny(police_answer_blocker(case))
-    ct = CrimeTransfer.objects.select_for_update().get(case=case)
+    ct = CrimeTransfer.objects.get(case=case)
     if not notice_no.strip():
         raise ValidationFailed(_("请填写公安机关立案或者不予立案通知书的文号"), errors={"notice_no": [_("不能为空")]})
     _check_length(notice_no.strip(), CrimeTransfer, "police_notice_no", _("通知书文号"), "notice_no")
@@ -3016,8 +3023,9 @@ def crime_reconsideration(*, actor, case: Case, on: dt.date) -> CrimeTransfer:
     recorded as their decision again (``crime_police_answer``)."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    _lock_transfer(case)
     _deny(reconsideration_blocker(case, on))
-    ct = CrimeTransfer.objects.select_for_update().get(case=case)
+    ct = CrimeTransfer.objects.get(case=case)
     _check_dated(on, ct.police_answered_on, _("收到不予立案通知书的日期"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(reconsideration_on=on)
     audit_log(actor=actor, action="cases.crime.reconsideration", obj=ct, after={"on": on})
@@ -3030,8 +3038,9 @@ def crime_handover(*, actor, case: Case, on: dt.date, items: str) -> CrimeTransf
     """移交涉案物品和有关材料 (YS-310 第十二条): within 3 days of the police filing the case, with what was handed over."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    _lock_transfer(case)
     _deny(handover_blocker(case))
-    ct = CrimeTransfer.objects.select_for_update().get(case=case)
+    ct = CrimeTransfer.objects.get(case=case)
     if not items.strip():
         raise ValidationFailed(_("请写明移交的涉案物品和材料"), errors={"items": [_("不能为空")]})
     _check_length(items.strip(), CrimeTransfer, "handed_over_items", _("移交清单"), "items")
@@ -3051,11 +3060,12 @@ def crime_return(*, actor, case: Case, on: dt.date, basis: str) -> Case:
     penalty, which a limit that ran out while the police held it would forbid."""
     case.refresh_from_db()
     _require_handler(actor, case)
+    _lock_transfer(case)
     _deny(return_blocker(case))
+    ct = CrimeTransfer.objects.get(case=case)
     if not basis.strip():
         raise ValidationFailed(_("请写明退回的依据（如公安机关不予立案通知书、检察院不起诉决定书）"), errors={"basis": [_("不能为空")]})
     _check_length(basis.strip(), CrimeTransfer, "return_basis", _("退回依据"), "basis")
-    ct = CrimeTransfer.objects.select_for_update().get(case=case)
     _check_dated(on, ct.reconsideration_answered_on or ct.police_answered_on, _("公安机关决定的日期"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(returned_on=on, return_basis=basis.strip())
     # back before its items went to the police: they stay with the case, the hand-over is no longer due
