@@ -505,6 +505,8 @@ class DecideForm(StepForm):
     order_correction = forms.CharField(label=_("责令改正内容"), required=False, max_length=300)
     correction_due = forms.DateField(label=_("改正期限"), required=False)
     temporal_note = forms.CharField(label=_("依据修改时：适用旧法或较轻新法的说明（XF-037）"), widget=TEXT, required=False)
+    late_reason = forms.CharField(label=_("超过办案期限的：逾期原因（XF-060，记录在案）"), widget=TEXT, required=False,
+                                  max_length=limit(Case, "late_decision_reason"))
 
     def setup(self):
         self.fields["types"].initial = self.case.proposed_types

@@ -72,6 +72,7 @@ from catalogue.models import DiscretionBand, EnforcementItem
 from catalogue.selectors import active_on
 from core import clock
 from core.audit import audit_log, snapshot
+from core.config import config_get
 from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline, Notification
 from core.records import as_recorded, inside, pgettext_noop, recorded_display, said, said_as
@@ -397,8 +398,6 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
 
 
 def _cfg(key):
-    from core.config import config_get
-
     return config_get(key)
 
 
@@ -1708,7 +1707,7 @@ def basis_changes(case: Case, on: dt.date) -> list[str]:
 
 
 def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine, confiscation,
-                      temporal_note: str = "") -> list[tuple[str, str]]:
+                      temporal_note: str = "", late_reason: str = "") -> list[tuple[str, str]]:
     """Everything that stops a penalty decision today, as (rule, message). Empty = may decide."""
     out: list[tuple[str, str]] = []
     if case.status not in (CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED):
@@ -1738,12 +1737,17 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
         out.append(("XF-057", _("情节复杂或者重大违法行为须经负责人集体讨论决定")))
     if case.filed_on and decided_on > (due := decision_due(case, decided_on)).due:
         if due.excluded_days:
-            out.append(("XF-060", _("已超过决定期限（%(due)s：立案之日起九十日，延长%(n)s日，不计入%(h)s日）")
-                        % {"due": due.due, "n": due.extended_days, "h": due.excluded_days}))
+            late = _("已超过决定期限（%(due)s：立案之日起九十日，延长%(n)s日，不计入%(h)s日）") % {
+                "due": due.due, "n": due.extended_days, "h": due.excluded_days}
+        elif due.extended_days:
+            late = _("已超过经批准延长后的决定期限（%(due)s，立案之日起九十日又延长%(n)s日）") % {
+                "due": due.due, "n": due.extended_days}
         else:
-            out.append(("XF-060", _("已超过立案之日起九十日的决定期限（%(due)s）") % {"due": due.due} if due.extended_days == 0
-                        else _("已超过经批准延长后的决定期限（%(due)s，立案之日起九十日又延长%(n)s日）")
-                        % {"due": due.due, "n": due.extended_days}))
+            late = _("已超过立案之日起九十日的决定期限（%(due)s）") % {"due": due.due}
+        if not config_get("case.late_decision_allowed", on=decided_on):
+            out.append(("XF-060", late))
+        elif not late_reason.strip():  # the limit's breach is on the record, with its reasons, and counted late
+            out.append(("XF-060", _("%(late)s：逾期作出决定的，须写明逾期原因") % {"late": late}))
     if not _usable_evidence(case).exists():
         out.append(("XF-046", _("没有经查证属实且合法取得的证据")))
     if len(qualified_investigators(case, decided_on)) < 2:
@@ -1758,15 +1762,19 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
 @transaction.atomic
 def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fine: Decimal | None = None,
                 confiscation: Decimal | None = None, order_correction: str = "", correction_due: dt.date | None = None,
-                temporal_note: str = "") -> Case:
+                temporal_note: str = "", late_reason: str = "") -> Case:
     """行政处罚决定 (XF-059), made by the agency's head (XF-057: 行政机关负责人…作出决定), after every guard
     above; the remedy text names the county government
-    (FY-024-027), 60 days (FY-020) and 6 months (SS-046-045); the surcharge standard is stated."""
+    (FY-024-027), 60 days (FY-020) and 6 months (SS-046-045); the surcharge standard is stated. Past the 办案期限
+    (XF-060) only where ``case.late_decision_allowed``, with ``late_reason`` kept on the case; the clock closes late."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-057", pgettext("action", "行政处罚决定"))
     types = list(types)
     blockers = decision_blockers(case, decided_on=decided_on, types=types, fine=fine, confiscation=confiscation,
-                                 temporal_note=temporal_note)
+                                 temporal_note=temporal_note, late_reason=late_reason)
+    late = case.filed_on is not None and decided_on > decision_due(case, decided_on).due
+    if late:
+        _check_length(late_reason.strip(), Case, "late_decision_reason", _("逾期原因"), "late_reason")
     if blockers:
         rule, message = blockers[0]
         raise RuleViolation(_("不能作出处罚决定：%(message)s（%(rule)s）") % {"message": message, "rule": rule},
@@ -1796,7 +1804,7 @@ def case_decide(*, actor, case: Case, decided_on: dt.date, types: list[str], fin
     _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, **said_as("reason", pgettext_noop("case record", "作出行政处罚决定"), context="case record"), final_types=types,
                 final_fine=fine, final_confiscation=confiscation, decided_on=decided_on, decided_by=actor,
                 remedy_text=remedy.text, order_correction=order_correction, correction_due=correction_due,
-                temporal_note=temporal_note)
+                temporal_note=temporal_note, late_decision_reason=late_reason.strip() if late else "")
     docs.issue(case=case, doc_type=DocType.DECISION, on=decided_on, actor=actor, fields=fields)
     if order_correction and correction_due:
         _deadline(case, "case.correction_check", Due(due=correction_due, rule="XF-028", basis=said(
@@ -2390,8 +2398,6 @@ class DecisionDue:
 
 def hearing_not_counted(case: Case) -> bool:
     """Whether the configuration in force on the filing day leaves hearings out of the 办案期限 (XF-060)."""
-    from core.config import config_get
-
     return case.filed_on is not None and bool(config_get("case.decision_excludes_hearing", on=case.filed_on))
 
 

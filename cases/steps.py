@@ -192,7 +192,7 @@ def _collective(actor, case, d, files):
 def _decide(actor, case, d, files):
     S.case_decide(actor=actor, case=case, decided_on=d["decided_on"], types=d["types"], fine=d["fine"],
                   confiscation=d["confiscation"], order_correction=d["order_correction"],
-                  correction_due=d["correction_due"], temporal_note=d["temporal_note"])
+                  correction_due=d["correction_due"], temporal_note=d["temporal_note"], late_reason=d["late_reason"])
     return gettext("已作出行政处罚决定，请在七个工作日内送达")
 
 

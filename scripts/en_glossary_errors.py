@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '%(late)s：逾期作出决定的，须写明逾期原因': '%(late)s: a decision past the time limit states the reasons for the delay',
+    '逾期原因': 'Reasons for the delay',
     '请填写接收案件的公安机关': 'Enter the public security organ that receives the case',
     '请填写公安机关接收回执的编号': "Enter the number of the police's receipt",
     '回执编号': 'Receipt number',

@@ -845,4 +845,7 @@ EN_MORE = {
     '涉嫌犯罪案件移送书': 'Letter transferring a suspected crime',
     '接收的公安机关': 'Receiving public security organ',
     '涉案物品清单（无则不填）': 'Items involved (leave empty if none)',
+    '超过办案期限的：逾期原因（XF-060，记录在案）': 'Past the time limit: reasons for the delay (XF-060, kept on the record)',
+    '逾期作出决定的原因': 'Reasons for deciding late',
+    '逾期作出决定': 'Decided late',
 }

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases import services as S
 from cases.models import CaseApproval
 from cases.steps import steps_for
-from cases.tests.helpers import D, at, file_case, head_of, open_case, ready_for_notice
+from cases.tests.helpers import D, at, file_case, head_of, open_case, ready_for_notice, ready_to_decide
 from core import clock
 from core.exceptions import NotPermitted, RuleViolation, ValidationFailed
 from core.models import Deadline
@@ -92,7 +92,7 @@ def test_an_extended_case_may_be_decided_after_its_ninety_days(cw):
     blockers = S.decision_blockers(case, decided_on=late, types=["fine"], fine=Decimal(60000), confiscation=None)
     assert not [b for b in blockers if b[0] == "XF-060"]
     blockers = S.decision_blockers(case, decided_on=D(2026, 7, 7), types=["fine"], fine=Decimal(60000), confiscation=None)
-    assert ("XF-060", "已超过经批准延长后的决定期限（2026-07-06，立案之日起九十日又延长30日）") in blockers
+    assert ("XF-060", "已超过经批准延长后的决定期限（2026-07-06，立案之日起九十日又延长30日）：逾期作出决定的，须写明逾期原因") in blockers
 
 
 def test_through_the_pages(cw, client):
@@ -168,7 +168,7 @@ def test_where_configured_the_hearing_pauses_the_limit_and_moves_it(cw):
     row = Deadline.objects.get(object_id=str(case.pk), kind="case.decide", state="open")
     assert "作出决定（立案之日起九十日，不计入17日）" in row.label
     blockers = S.decision_blockers(case, decided_on=D(2026, 6, 23), types=["fine"], fine=Decimal(100000), confiscation=None)
-    assert ("XF-060", "已超过决定期限（2026-06-22：立案之日起九十日，延长0日，不计入17日）") in blockers
+    assert ("XF-060", "已超过决定期限（2026-06-22：立案之日起九十日，延长0日，不计入17日）：逾期作出决定的，须写明逾期原因") in blockers
     # an extension adds to it; the extended clock keeps the hearing's days
     S.decision_extension_request(actor=cw.bureau_officer, case=case, on=D(2026, 6, 15), reason="需补充鉴定", days=10)
     case = S.decision_extension_approve(actor=head_of(cw.zf), case=case, on=D(2026, 6, 16))
@@ -202,3 +202,49 @@ def test_the_case_page_says_the_limit_is_paused(cw, client):
     with clock.frozen(at(D(2026, 4, 11))):
         page = client.get(case.get_absolute_url()).content.decode()
     assert "办案期限暂停计算" not in page and "作出决定（立案之日起九十日，不计入17日）" in page
+
+
+def test_past_the_limit_the_head_decides_only_saying_why_and_it_counts_late(cw, client):
+    """XF-060 is a timer with warnings (rulebook): a limit that ran out is a breach on the record, not a case that can
+    never be concluded. The head's decision after it needs the reasons for the delay (kept on the case, shown on
+    its page); the decision clock closes late. Where ``case.late_decision_allowed`` is off, no decision at all."""
+    from core.services import config_set
+
+    case = ready_to_decide(cw)  # filed 2026-03-06: due 06-04
+    late = D(2026, 6, 8)
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=late, types=["fine"], fine=Decimal(60000))
+    assert exc.value.rule == "XF-060" and "须写明逾期原因" in exc.value.message
+    with pytest.raises(ValidationFailed) as exc:  # the reasons fit their column
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=late, types=["fine"], fine=Decimal(60000),
+                      late_reason="因" * 301)
+    assert "late_reason" in exc.value.errors
+    config_set(actor=cw.guidance, key="case.late_decision_allowed", value=False, valid_from=D(2026, 6, 1),
+               reason="本县法制机构要求：期限届满不得再作出处罚决定")
+    with pytest.raises(RuleViolation) as exc:
+        S.case_decide(actor=cw.zf_head, case=case, decided_on=late, types=["fine"], fine=Decimal(60000),
+                      late_reason="当事人下落不明，送达告知书延误")
+    assert exc.value.message == "不能作出处罚决定：已超过立案之日起九十日的决定期限（2026-06-04）（XF-060）"
+    config_set(actor=cw.guidance, key="case.late_decision_allowed", value=True, valid_from=D(2026, 6, 2),
+               reason="恢复默认")
+    assert not case.documents.filter(doc_type="decision").exists()  # nothing was written by the refusals
+    with clock.frozen(at(D(2026, 6, 8))):
+        client.force_login(cw.zf_head)
+        page = client.get(case.get_absolute_url()).content.decode()
+        assert "已超过立案之日起九十日的决定期限（2026-06-04）：逾期作出决定的，须写明逾期原因" in page
+        resp = client.post(reverse("cases:step", args=[case.pk, "decide"]), {
+            "decided_on": "2026-06-08", "types": ["fine"], "fine": "60000",
+            "late_reason": "当事人下落不明，告知书公告送达延误"})
+        assert resp.status_code == 302, resp.content.decode()[-800:]
+        case.refresh_from_db()
+        assert (case.status, case.late_decision_reason) == ("decided", "当事人下落不明，告知书公告送达延误")
+        assert _decide_rows(case) == [("late", D(2026, 6, 4))]
+        page = client.get(case.get_absolute_url()).content.decode()
+        assert "逾期作出决定" in page and "当事人下落不明，告知书公告送达延误" in page
+
+
+def test_within_the_limit_no_reason_is_kept(cw):
+    case = ready_to_decide(cw)
+    case = S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
+                         late_reason="不需要")
+    assert case.late_decision_reason == "" and _decide_rows(case) == [("met", D(2026, 6, 4))]

@@ -160,7 +160,8 @@ def assert_lawful(w, case: Case):
         assert last is not None and last.result == LegalReview.Result.PASS
     if case.is_complex_or_serious:
         assert case.discussions.exists()
-    assert case.decided_on <= S.decision_due(case, case.decided_on).due  # 90 days, extensions, days not counted
+    # 90 days, extensions, days not counted — or late, with the head's reasons on the record (never without)
+    assert case.decided_on <= S.decision_due(case, case.decided_on).due or case.late_decision_reason
     assert not hasattr(case, "crime_transfer") or case.crime_transfer.transferred_at is None or \
         case.crime_transfer.returned_on is not None  # a case with the police is decided only once it came back
     assert case.evidence.filter(verified=True, lawful=True).exists()

@@ -829,7 +829,7 @@ def test_XF_057_the_head_decides_not_the_handling_officer(cw, client):
 
 
 def test_XF_060_decision_within_90_days(cw):
-    """XF-060: no decision after filing + 90 days."""
+    """XF-060: no decision after filing + 90 days without the head's reasons for the delay (test_decision_extension)."""
     case = ready_to_decide(cw)
     with pytest.raises(RuleViolation) as exc:
         S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 6, 5), types=["fine"], fine=Decimal(60000))
