@@ -226,7 +226,8 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", m
 
 # Periods the party has: when they run out nobody is late (the sweep marks them elapsed, never 督办).
 PARTY_PERIODS = {"case.representation", "case.hearing_request", "case.payment", "case.reconsideration_period",
-                 "case.litigation_period"}
+                 "case.litigation_period",
+                 "case.crime_reconsider"}  # and the window of an option the agency has: unused, nobody is late
 
 
 def _label(case: Case, what, *, name: str = "") -> dict:
@@ -3017,6 +3018,8 @@ def crime_police_answer(*, actor, case: Case, on: dt.date, filed: bool, notice_n
     CrimeTransfer.objects.filter(pk=ct.pk).update(**changes)
     if filed:
         _deadline(case, "case.crime_handover", rules.crime_follow_up_due(on), gettext_noop("移交涉案物品和材料"))
+    elif "police_answered_on" in changes:  # a first refusal: 3 days to ask the police to reconsider (YS-310 第九条)
+        _deadline(case, "case.crime_reconsider", rules.crime_follow_up_due(on), gettext_noop("提请复议期限"))
     audit_log(actor=actor, action="cases.crime.police_answer", obj=ct, after={
         "on": on, "answer": answer, "notice_no": notice_no.strip(), "after_reconsideration": "reconsideration_answered_on" in changes})
     ct.refresh_from_db()
@@ -3034,6 +3037,7 @@ def crime_reconsideration(*, actor, case: Case, on: dt.date) -> CrimeTransfer:
     ct = CrimeTransfer.objects.get(case=case)
     _check_dated(on, ct.police_answered_on, _("收到不予立案通知书的日期"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(reconsideration_on=on)
+    _close_deadlines(case, "case.crime_reconsider", on)
     audit_log(actor=actor, action="cases.crime.reconsideration", obj=ct, after={"on": on})
     ct.refresh_from_db()
     return ct
@@ -3076,6 +3080,7 @@ def crime_return(*, actor, case: Case, on: dt.date, basis: str) -> Case:
     CrimeTransfer.objects.filter(pk=ct.pk).update(returned_on=on, return_basis=basis.strip())
     # back before its items went to the police: they stay with the case, the hand-over is no longer due
     case_rows(case, kind="case.crime_handover").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+    _close_deadlines(case, "case.crime_reconsider", on)  # taken back instead of asking again
     case = _transition(case, CaseStatus.REVIEW, actor=actor, on=on, outcome="",
                        **said_as("reason", gettext_noop("移送司法机关后退回，重新审查：%(basis)s"), basis=basis.strip()))
     _decision_clock(case, on)

@@ -848,4 +848,5 @@ EN_MORE = {
     '超过办案期限的：逾期原因（XF-060，记录在案）': 'Past the time limit: reasons for the delay (XF-060, kept on the record)',
     '逾期作出决定的原因': 'Reasons for deciding late',
     '逾期作出决定': 'Decided late',
+    '提请复议期限': 'Period to ask the police to reconsider',
 }

@@ -92,6 +92,7 @@ def test_a_refused_case_comes_back_for_a_penalty_and_the_police_days_do_not_coun
     S.crime_police_answer(actor=officer, case=case, on=D(2026, 3, 16), filed=False, notice_no="常公不立〔2026〕3号")
     assert "police_answer" not in _keys(case, officer, D(2026, 3, 17))
     assert {"crime_reconsider", "crime_return"} <= _keys(case, officer, D(2026, 3, 17))
+    assert _rows(case, "case.crime_reconsider") == [("open", D(2026, 3, 19))]  # the window, on the case's clocks
     held = dict((s.key, why) for s, why in held_steps(case, officer, D(2026, 3, 20)))  # 3 days ran out on 03-19
     assert held["crime_reconsider"] == [("YS-310", "提请复议须在收到不予立案通知书之日起3日内（至2026-03-19）")]
     with pytest.raises(RuleViolation) as exc:
@@ -99,6 +100,7 @@ def test_a_refused_case_comes_back_for_a_penalty_and_the_police_days_do_not_coun
     assert exc.value.rule == "XF-027"
     case = S.crime_return(actor=officer, case=case, on=D(2026, 4, 1), basis="公安机关不予立案通知书（常公不立〔2026〕3号）")
     assert (case.status, case.outcome) == (CaseStatus.REVIEW, "")
+    assert _rows(case, "case.crime_reconsider") == [("elapsed", D(2026, 3, 19))]  # an option unused: nobody late
     assert case.transitions.last().reason == "移送司法机关后退回，重新审查：公安机关不予立案通知书（常公不立〔2026〕3号）"
     due = S.decision_due(case, D(2026, 5, 1))
     assert (due.due, due.excluded_days, due.paused) == (D(2026, 6, 24), 20, "")  # 03-12 → 04-01 not counted
@@ -117,6 +119,7 @@ def test_a_reconsideration_waits_for_the_police_then_a_filed_case_is_handed_over
     officer = cw.bureau_officer
     S.crime_police_answer(actor=officer, case=case, on=D(2026, 3, 16), filed=False, notice_no="常公不立〔2026〕3号")
     S.crime_reconsideration(actor=officer, case=case, on=D(2026, 3, 18))
+    assert _rows(case, "case.crime_reconsider") == [("met", D(2026, 3, 19))]
     with pytest.raises(RuleViolation):  # once
         S.crime_reconsideration(actor=officer, case=case, on=D(2026, 3, 18))
     with pytest.raises(RuleViolation) as exc:  # not taken back while the police reconsider
