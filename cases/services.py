@@ -240,14 +240,17 @@ def _label(case: Case, what, *, name: str = "") -> dict:
     return said(gettext_noop("%(case)s %(what)s"), labels=("what",), case=name, what=what)
 
 
-def _deadline(case: Case, kind: str, due: Due, what, *, warn_at: dt.date | None = None) -> Deadline:
-    """``what`` is due: a catalogue msgid (``gettext_noop``) or a :func:`said` message (see :func:`_label`)."""
+def _deadline(case: Case, kind: str, due: Due, what, *, warn_at: dt.date | None = None,
+              warn2_at: dt.date | None = None) -> Deadline:
+    """``what`` is due: a catalogue msgid (``gettext_noop``) or a :func:`said` message (see :func:`_label`).
+    Reminded on ``warn_at`` (default the day before) and, where a rule asks for a second warning, ``warn2_at``."""
     due_at = end_of_day(due.due)
     return Deadline.objects.create(kind=kind, object_type="cases.case", object_id=str(case.pk),
                                    party_period=kind in PARTY_PERIODS, **Deadline.label_columns(_label(case, what)),
                                    department=case.department,
                                    due_at=due_at, remind_at=end_of_day(warn_at) if warn_at else due_at -
-                                   dt.timedelta(days=1), escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
+                                   dt.timedelta(days=1), remind2_at=end_of_day(warn2_at) if warn2_at else None,
+                                   escalate2_at=due_at + dt.timedelta(days=1), rule=due.rule,
                                    provisional=due.provisional, **Deadline.basis_columns(due.basis))
 
 
@@ -623,7 +626,7 @@ def case_file(*, actor, case: Case, on: dt.date, opinion: str = "同意立案") 
         **_approval_fields(approval, actor=actor, on=on, opinion=opinion.strip() or "同意立案")})
     warn = _cfg("case.decision_warn_days")
     _deadline(case, "case.decide", rules.decision_deadline(on), gettext_noop("90日内作出决定"),
-              warn_at=on + dt.timedelta(days=warn[0]))
+              warn_at=on + dt.timedelta(days=warn[0]), warn2_at=on + dt.timedelta(days=warn[-1]) if len(warn) > 1 else None)
     _transition(case, CaseStatus.INVESTIGATING, actor=actor, on=on, **said_as("reason", gettext_noop("开始调查取证")))
     return case
 
@@ -2470,7 +2473,9 @@ def _decision_clock(case: Case, on: dt.date) -> None:
         what = said(gettext_noop("作出决定（立案之日起九十日，不计入%(h)s日）"), h=due.excluded_days)
     else:
         what = said(gettext_noop("作出决定（立案之日起九十日，经批准延长%(n)s日）"), n=due.extended_days)
-    _deadline(case, "case.decide", due.deadline, what, warn_at=max(on, due.due - dt.timedelta(days=10)))
+    # warned as the 90 days are (day 60 and day 80: 30 and 10 days before), not before today
+    warn = [max(on, due.due - dt.timedelta(days=rules.DECISION_DAYS - d)) for d in _cfg("case.decision_warn_days")]
+    _deadline(case, "case.decide", due.deadline, what, warn_at=warn[0], warn2_at=warn[-1] if len(warn) > 1 else None)
 
 
 def extension_blocker(case: Case, on: dt.date) -> Blocker:

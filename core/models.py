@@ -133,7 +133,8 @@ class ConfigValue(models.Model):
 class Deadline(SaidAgain):
     """A time limit as a row, evaluated by the scheduled sweep (never a sleeping timer).
 
-    ``remind_at`` → a reminder; ``due_at`` passed → escalation level 1 (督办); ``escalate2_at`` → level 2.
+    ``remind_at`` → a reminder, ``remind2_at`` (where a rule asks for two warnings, XF-060's day 60 and day 80) → a
+    second; ``due_at`` passed → escalation level 1 (督办); ``escalate2_at`` → level 2.
     ``rule`` names what produced it (a rulebook id or a configuration key).
 
     A ``party_period`` is a period the party has (陈述申辩期, 听证申请期, 缴款期, 复议/诉讼期): when it runs
@@ -154,6 +155,7 @@ class Deadline(SaidAgain):
     label = models.CharField(max_length=200)
     due_at = models.DateTimeField(db_index=True)
     remind_at = models.DateTimeField(null=True, blank=True)
+    remind2_at = models.DateTimeField(null=True, blank=True)
     escalate2_at = models.DateTimeField(null=True, blank=True)
     rule = models.CharField(max_length=80)
     basis = models.CharField(max_length=120, blank=True)  # as the records say it (Chinese)
@@ -163,6 +165,7 @@ class Deadline(SaidAgain):
     party_period = models.BooleanField(_("当事人期间"), default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded2_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
 

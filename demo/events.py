@@ -49,8 +49,8 @@ def sweep_as_it_ran(*, now: dt.datetime, read_before: dt.datetime) -> dict:
     dated before ``read_before`` was read at the time; the last fortnight's notices stay unread. Returns the
     passes' counts added up."""
     moments = set()
-    for row in Deadline.objects.filter(state=Deadline.State.OPEN).values("remind_at", "due_at", "escalate2_at"):
-        for at in (row["remind_at"], row["due_at"], row["escalate2_at"]):
+    for row in Deadline.objects.filter(state=Deadline.State.OPEN).values("remind_at", "remind2_at", "due_at", "escalate2_at"):
+        for at in (row["remind_at"], row["remind2_at"], row["due_at"], row["escalate2_at"]):
             if at is not None and at < now:
                 moments.add(at.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1))
     passes = sorted(m for m in moments if m < now)

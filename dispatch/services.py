@@ -10,8 +10,8 @@ from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Sum
-from django.db.models.functions import Cast
+from django.db.models import CharField, Exists, F, OuterRef, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -917,16 +917,20 @@ def deadlines_sweep(*, now: dt.datetime | None = None) -> dict:
                 audit_log(actor=None, action="dispatch.deadline.elapse", obj=d, after={"due_at": d.due_at})
                 counts["elapsed"] += 1
     duties = Deadline.objects.filter(state=Deadline.State.OPEN, party_period=False)
-    batch = list(duties.filter(reminded_at__isnull=True, remind_at__lte=now, due_at__gt=now)[:500])
-    links = deadline_links(batch)
-    for d in batch:
-        with transaction.atomic():
-            if Deadline.objects.filter(pk=d.pk, reminded_at__isnull=True).update(reminded_at=now):
-                notify(department=d.department, level=Notification.Level.REMIND, link=links[d.pk],
-                       field_work=d.kind.startswith(FIELD_WORK_DEADLINES), **said(gettext_noop("即将超期：%(label)s，时限 %(due)s"), label=inside(d),
-                              due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}"))
-                audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at})
-                counts["reminded"] += 1
+    # the second warning first: a sweep that finds both come sends one (the later), not two at once
+    for stamp, remind, second in (("reminded2_at", "remind2_at", True), ("reminded_at", "remind_at", False)):
+        batch = list(duties.filter(**{f"{stamp}__isnull": True, f"{remind}__lte": now}, due_at__gt=now)[:500])
+        links = deadline_links(batch)
+        for d in batch:
+            with transaction.atomic():
+                stamps = {stamp: now, **({"reminded_at": Coalesce("reminded_at", Value(now))} if second else {})}
+                if Deadline.objects.filter(pk=d.pk, **{f"{stamp}__isnull": True}).update(**stamps):
+                    notify(department=d.department, level=Notification.Level.REMIND, link=links[d.pk],
+                           field_work=d.kind.startswith(FIELD_WORK_DEADLINES), **said(gettext_noop("即将超期：%(label)s，时限 %(due)s"), label=inside(d),
+                                  due=f"{timezone.localtime(d.due_at):%m-%d %H:%M}"))
+                    audit_log(actor=None, action="dispatch.deadline.remind", obj=d, after={"due_at": d.due_at,
+                                                                                          "second": second})
+                    counts["reminded"] += 1
     level1, level2 = [], []
     batch = list(duties.filter(escalation_level=0, due_at__lte=now)[:500])
     links = deadline_links(batch)

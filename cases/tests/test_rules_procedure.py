@@ -152,6 +152,41 @@ def test_XF_054_filing_issues_the_approval_form_and_starts_the_90_day_timer_XF_0
     d = Deadline.objects.get(object_id=str(case.pk), kind="case.decide")
     assert d.rule == "XF-060" and d.due_at.date() == D(2026, 6, 4)  # 2026-03-06 + 90 days
     assert d.remind_at.date() == D(2026, 5, 5)  # warned at day 60
+    assert d.remind2_at.date() == D(2026, 5, 25)  # and again at day 80 (the rulebook's two warnings)
+
+
+def test_XF_060_the_sweep_warns_twice_then_escalates(cw):
+    """Day 60 and day 80 each bring one reminder to the deciding body; a sweep that finds both come at once sends
+    one; the due day passed brings 督办. Until 2026-12-07 the day-80 warning was configured but never sent."""
+    from core.models import Notification
+    from dispatch.services import deadlines_sweep
+
+    def reminders():
+        return Notification.objects.filter(department=case.department, level="remind", text__contains="90日内作出决定")
+
+    case = open_case(cw)
+    file_case(cw, case)
+    other = open_case(cw, n=2)
+    file_case(cw, other)
+    assert deadlines_sweep(now=at(D(2026, 5, 4)))["reminded"] == 0
+    deadlines_sweep(now=at(D(2026, 5, 6)))
+    assert reminders().count() == 2  # each case's day-60 warning
+    deadlines_sweep(now=at(D(2026, 5, 7)))
+    assert reminders().count() == 2
+    deadlines_sweep(now=at(D(2026, 5, 26)))
+    assert reminders().count() == 4  # and day 80
+    deadlines_sweep(now=at(D(2026, 5, 27)))
+    assert reminders().count() == 4
+    d = Deadline.objects.get(object_id=str(case.pk), kind="case.decide")
+    assert d.reminded_at is not None and d.reminded2_at is not None and d.escalation_level == 0
+    deadlines_sweep(now=at(D(2026, 6, 5)))
+    d.refresh_from_db()
+    assert d.escalation_level == 1
+    late = open_case(cw, n=3)  # a body whose worker was down: day 85, both warnings due, one is sent
+    file_case(cw, late)
+    before = reminders().count()
+    deadlines_sweep(now=at(D(2026, 5, 31)))
+    assert reminders().count() == before + 1
 
 
 # ------------------------------------------------------------------ investigation
