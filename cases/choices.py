@@ -49,6 +49,14 @@ class Outcome(models.TextChoices):
 
 NO_PENALTY = {Outcome.NO_PENALTY_MINOR, Outcome.NO_PENALTY_NOT_ESTABLISHED}
 
+
+class NoPenaltyGround(models.TextChoices):
+    """XF-033 (第三十三条): why a minor violation is not penalised — the outcome 违法行为轻微，不予行政处罚 names one."""
+
+    MINOR = "minor", _("违法行为轻微并及时改正，没有造成危害后果（不予处罚）")
+    FIRST = "first", _("初次违法且危害后果轻微并及时改正（可以不予处罚）")
+    NO_FAULT = "no_fault", _("有证据足以证明没有主观过错（不予处罚）")
+
 # The posts that handle cases (办案): the officers of the three kinds of team, and the administrator.
 HANDLER_ROLES = (Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.TOWN_OFFICER, Role.ADMIN)
 # Who answers a body's assistance requests (协助, XF-026): its case handlers, and a line department's

@@ -13,6 +13,7 @@ from cases.choices import (
     ActKind,
     CaseStatus,
     EvidenceKind,
+    NoPenaltyGround,
     OfficerRole,
     Outcome,
     PartyKind,
@@ -389,6 +390,8 @@ class CloseInvestigationForm(StepForm):
 class ProposeForm(StepForm):
     on = forms.DateField(label=_("日期"))
     outcome = forms.ChoiceField(label=_("处理意见（XF-057）"), choices=Outcome.choices)
+    ground = forms.ChoiceField(label=_("违法行为轻微不予处罚的情形（XF-033）"), required=False,
+                               choices=[("", "—")] + list(NoPenaltyGround.choices))
     types = forms.MultipleChoiceField(label=_("处罚种类"), choices=PENALTIES, required=False,
                                       widget=forms.CheckboxSelectMultiple)
     fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=Decimal("0.01"), decimal_places=2,

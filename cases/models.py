@@ -17,6 +17,7 @@ from cases.choices import (
     CaseStatus,
     DocType,
     EvidenceKind,
+    NoPenaltyGround,
     OfficerRole,
     Outcome,
     PartyKind,
@@ -49,6 +50,7 @@ class Case(models.Model):
     temporal_note = models.TextField(_("从旧兼从轻说明"), blank=True)  # XF-037
     # XF-060: a decision made after the 办案期限 ran out (``case.late_decision_allowed``) says why, on the record
     late_decision_reason = models.CharField(_("逾期作出决定的原因"), max_length=300, blank=True)
+    no_penalty_ground = models.CharField(_("不予处罚情形"), max_length=10, choices=NoPenaltyGround.choices, blank=True)  # XF-033
     transferred_to = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="cases_received", verbose_name=_("移送至"))  # XF-022-025
     dispute_with = models.ForeignKey("org.Department", on_delete=models.PROTECT, null=True, blank=True,

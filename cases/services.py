@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
@@ -36,6 +36,7 @@ from cases.choices import (
     CaseStatus,
     DocType,
     EvidenceKind,
+    NoPenaltyGround,
     OfficerRole,
     Outcome,
     PartyKind,
@@ -1181,22 +1182,59 @@ def _usable_evidence(case: Case):
 
 
 @transaction.atomic
+def prior_violations(case: Case):
+    """XF-033 初次违法: the party's penalties for acts within ``case.first_violation_lookback_years`` (in force on
+    this act's day) before this case's act — the party known by its ID number or USCC, or as the registered
+    enterprise — decided and not revoked or found void on review. The look-back is not set by law (UNVERIFIED,
+    the local 不予处罚清单's)."""
+    years = config_get("case.first_violation_lookback_years", on=case.act_date)
+    try:
+        since = case.act_date.replace(year=case.act_date.year - years)
+    except ValueError:  # 29 February
+        since = case.act_date.replace(year=case.act_date.year - years, day=28)
+    same = Q(party_code=case.party_code) if case.party_code else Q(pk__in=[])
+    if case.party_enterprise_id:
+        same |= Q(party_enterprise_id=case.party_enterprise_id)
+    undone = Remedy.objects.filter(case=OuterRef("pk"), result__in=[RemedyResult.REVOKED, RemedyResult.VOID])
+    return (Case.objects.filter(same, outcome=Outcome.PENALTY, decided_on__isnull=False, act_date__gte=since,
+                                act_date__lt=case.act_date).exclude(pk=case.pk).exclude(Exists(undone))
+            .order_by("-act_date"))
+
+
+def first_violation_blocker(case: Case) -> Blocker:
+    """Why the case is not a first violation (XF-033), or None: the party must be identifiable (ID number, USCC or
+    the registered enterprise) and have no penalty within the look-back years."""
+    if not case.party_code and not case.party_enterprise_id:
+        return "XF-033", _("须登记当事人的身份证号码或统一社会信用代码，才能核查是否初次违法")
+    if prior := list(prior_violations(case)[:3]):
+        return "XF-033", _("当事人%(years)s年内已有违法行为受到行政处罚（%(cases)s），不属于初次违法") % {
+            "years": config_get("case.first_violation_lookback_years", on=case.act_date),
+            "cases": "、".join(f"{c.number or c.pk}（{c.act_date}）" for c in prior)}
+    return None
+
+
 def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[str] = (), fine: Decimal | None = None,
                  confiscation: Decimal | None = None, band: DiscretionBand | None = None, reasons: str = "",
-                 mitigation_reasoning: str = "", is_complex: bool = False) -> Case:
+                 mitigation_reasoning: str = "", is_complex: bool = False, ground: str = "") -> Case:
     """The proposed outcome after review (XF-057). For a penalty: XF-009 types, the age rules
     (XF-030-032), one fine per act (XF-029), the legal range (XF-038) and discretion band (XF-034),
-    established facts on verified lawful evidence (XF-040, XF-046); the hearing right (XF-063)."""
+    established facts on verified lawful evidence (XF-040, XF-046); the hearing right (XF-063). Not penalising a
+    minor violation names its ground (XF-033); 初次违法 is checked against the party's earlier penalties."""
     case.refresh_from_db()
     _require_handler(actor, case)
     _guard(outcome in Outcome.values, "XF-057", _("处理结果须为四种之一"))
+    if outcome == Outcome.NO_PENALTY_MINOR and ground not in NoPenaltyGround.values:
+        raise ValidationFailed(_("请选择不予处罚的情形（XF-033）"), errors={"ground": [_("请选择")]})
+    if outcome == Outcome.NO_PENALTY_MINOR and ground == NoPenaltyGround.FIRST:
+        _deny(first_violation_blocker(case), "ground")
     Case.objects.filter(pk=case.pk).update(is_complex_or_serious=is_complex)
     case.is_complex_or_serious = is_complex
     if outcome != Outcome.PENALTY:
         _guard(case.status == CaseStatus.REVIEW, "XF-057", _("须在案件审查阶段决定"))
-        Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons)
-        case.outcome = outcome
-        audit_log(actor=actor, action="cases.case.propose", obj=case, after={"outcome": outcome})
+        ground = ground if outcome == Outcome.NO_PENALTY_MINOR else ""
+        Case.objects.filter(pk=case.pk).update(outcome=outcome, reasons=reasons, no_penalty_ground=ground)
+        case.outcome, case.no_penalty_ground = outcome, ground
+        audit_log(actor=actor, action="cases.case.propose", obj=case, after={"outcome": outcome, "ground": ground})
         return case
     types = list(types)
     problems = rules.invalid_penalty_types(types)
@@ -1848,6 +1886,8 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
     case.refresh_from_db()
     _require_head(actor, case, "XF-057", pgettext("action", "不予行政处罚决定"))
     _guard(case.status == CaseStatus.REVIEW and case.outcome in NO_PENALTY, "XF-057", _("须先在审查阶段拟定不予处罚"))
+    if case.outcome == Outcome.NO_PENALTY_MINOR and case.no_penalty_ground == NoPenaltyGround.FIRST:
+        _deny(first_violation_blocker(case))  # a penalty recorded since the proposal counts too
     if not grounds.strip():
         raise ValidationFailed(_("请写明不予处罚理由"), errors={"grounds": [_("不能为空")]})
     if case.outcome == Outcome.NO_PENALTY_MINOR or education_method:
@@ -1860,7 +1900,8 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
     _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, reason=grounds, decided_on=decided_on,
                 decided_by=actor, remedy_text=remedy.text, publish=False)
     docs.issue(case=case, doc_type=DocType.NO_PENALTY, on=decided_on, actor=actor, fields={
-        "party": case.party_name, "party_code": case.party_code, "address": case.party_address, "grounds": grounds,
+        "party": case.party_name, "party_code": case.party_code, "address": case.party_address,
+        "grounds": f"{recorded_display(case, 'no_penalty_ground')}。{grounds}" if case.no_penalty_ground else grounds,
         "facts": case.facts, "education": f"{education_method}：{education_content}" if education_method else
         ("违法事实不能成立，不适用" if case.outcome == Outcome.NO_PENALTY_NOT_ESTABLISHED else ""),
         "remedy": remedy.text})

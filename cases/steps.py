@@ -113,7 +113,7 @@ def _close_investigation(actor, case, d, files):
 def _propose(actor, case, d, files):
     S.case_propose(actor=actor, case=case, on=d["on"], outcome=d["outcome"], types=d["types"], fine=d["fine"],
                    confiscation=d["confiscation"], band=d["band"], reasons=d["reasons"],
-                   mitigation_reasoning=d["mitigation_reasoning"], is_complex=d["is_complex"])
+                   mitigation_reasoning=d["mitigation_reasoning"], is_complex=d["is_complex"], ground=d["ground"])
     return gettext("已拟定处理意见")
 
 

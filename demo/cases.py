@@ -204,7 +204,8 @@ class CaseReplay:
         if stop == 2:
             return case
         if no_penalty:
-            S.case_propose(actor=self.actor, case=case, on=review + dt.timedelta(days=1), outcome=Outcome.NO_PENALTY_MINOR)
+            S.case_propose(actor=self.actor, case=case, on=review + dt.timedelta(days=1), outcome=Outcome.NO_PENALTY_MINOR,
+                           ground="first")  # 首违不罚: checked against the party's earlier penalties (XF-033)
             S.case_decide_no_penalty(actor=self.head, case=case, decided_on=review + dt.timedelta(days=2),
                                      grounds="初次违法、危害后果轻微并及时改正（行政处罚法第三十三条第一款）",
                                      education_method="当面教育", education_content="讲解相关法律规定，当事人承诺遵守")

@@ -4,6 +4,9 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '须登记当事人的身份证号码或统一社会信用代码，才能核查是否初次违法': "Record the party's ID number or unified social credit code first: whether this is a first violation is checked against it",
+    '当事人%(years)s年内已有违法行为受到行政处罚（%(cases)s），不属于初次违法': 'The party was penalised for a violation within %(years)s years (%(cases)s): not a first violation',
+    '请选择不予处罚的情形（XF-033）': 'Choose the ground for not penalising (XF-033)',
     '%(late)s：逾期作出决定的，须写明逾期原因': '%(late)s: a decision past the time limit states the reasons for the delay',
     '逾期原因': 'Reasons for the delay',
     '请填写接收案件的公安机关': 'Enter the public security organ that receives the case',

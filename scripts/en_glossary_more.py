@@ -849,4 +849,10 @@ EN_MORE = {
     '逾期作出决定的原因': 'Reasons for deciding late',
     '逾期作出决定': 'Decided late',
     '提请复议期限': 'Period to ask the police to reconsider',
+    '违法行为轻微并及时改正，没有造成危害后果（不予处罚）': 'Minor, promptly corrected, no harm done (not penalised)',
+    '初次违法且危害后果轻微并及时改正（可以不予处罚）': 'First violation, slight harm, promptly corrected (may be left unpenalised)',
+    '有证据足以证明没有主观过错（不予处罚）': 'Evidence shows no fault (not penalised)',
+    '违法行为轻微不予处罚的情形（XF-033）': 'Ground for not penalising a minor violation (XF-033)',
+    '不予处罚情形': 'Ground for no penalty',
+    '处理意见': 'Proposed outcome',
 }

@@ -174,7 +174,7 @@ def test_only_a_penalty_is_kept_from_publication(cw):
             S.publication_exclude(actor=cw.zf_head, case=case, on=D(2026, 3, 17), ground="secrets", reason="涉及商业秘密")
         assert exc.value.rule == "SX-3" and "未拟给予行政处罚" in exc.value.message
         S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_MINOR,
-                       types=[], fine=None, reasons="违法行为轻微并及时改正，没有造成危害后果")
+                       types=[], fine=None, reasons="违法行为轻微并及时改正，没有造成危害后果", ground="minor")
         case = Case.objects.get(pk=case.pk)
         assert "publication_exclude" not in [s.key for s in steps_for(case, cw.zf_head)]
         with pytest.raises(RuleViolation):

@@ -1042,9 +1042,13 @@ def test_XF_050_redaction_removes_personal_data(cw):
 
 
 def test_XF_033_no_penalty_minor_needs_education_record(cw):
-    """XF-033: every no-penalty case for a minor violation records the education given."""
+    """XF-033: every no-penalty case for a minor violation records the education given; the proposal names which
+    of 第三十三条's grounds applies, and the printed decision says it."""
     case = ready_for_notice(cw)
-    S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_MINOR)
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_MINOR)
+    assert "ground" in exc.value.errors
+    S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome=Outcome.NO_PENALTY_MINOR, ground="first")
     with pytest.raises(RuleViolation) as exc:
         S.case_decide_no_penalty(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 18), grounds="首次违法且及时改正")
     assert exc.value.rule == "XF-033"
@@ -1052,6 +1056,40 @@ def test_XF_033_no_penalty_minor_needs_education_record(cw):
                              education_method="当面教育", education_content="讲解食品安全法许可规定")
     doc = Document.objects.get(case=case, doc_type=DocType.NO_PENALTY)
     assert "当面教育" in doc.fields["education"] and case.education.count() == 1
+    assert doc.fields["grounds"] == "初次违法且危害后果轻微并及时改正（可以不予处罚）。首次违法且及时改正"
+
+
+def test_XF_033_a_first_violation_is_checked_against_the_partys_earlier_penalties(cw):
+    """首违不罚 (XF-033): "初次违法" is looked up — a penalty on the same party (by USCC) for an act within
+    ``case.first_violation_lookback_years`` (2) before this one refuses the ground, at the proposal and again at
+    the decision; an older one, another party's, or one revoked on review does not. Other grounds are not checked."""
+    from cases.models import Remedy
+    from cases.tests.helpers import uscc
+    from core.services import config_set
+
+    earlier = ready_to_decide(cw, n=5, code=uscc(7))  # the same organisation (its USCC), an act of 2026-03-02
+    S.case_decide(actor=cw.zf_head, case=earlier, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    case = ready_for_notice(cw, n=6, code=uscc(7))
+    Case.objects.filter(pk=case.pk).update(act_date=D(2026, 3, 4))
+    case.refresh_from_db()
+    assert case.party_code == earlier.party_code
+    with pytest.raises(RuleViolation) as exc:
+        S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 24), outcome=Outcome.NO_PENALTY_MINOR,
+                       ground="first")
+    assert exc.value.rule == "XF-033" and "2年内已有违法行为受到行政处罚" in exc.value.message
+    assert earlier.number in exc.value.message and "ground" in exc.value.errors
+    assert Case.objects.get(pk=case.pk).outcome == ""  # nothing written
+    S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 24), outcome=Outcome.NO_PENALTY_MINOR,
+                   ground="minor")  # 轻微并及时改正、没有危害后果: not a matter of first or not
+    # revoked on reconsideration: the earlier penalty no longer counts
+    Remedy.objects.create(case=earlier, kind="reconsideration", body="常山县人民政府", filed_on=D(2026, 3, 25),
+                          result="revoked")
+    assert S.first_violation_blocker(case) is None
+    Remedy.objects.filter(case=earlier).update(result="upheld")
+    assert S.first_violation_blocker(case) is not None
+    config_set(actor=cw.guidance, key="case.first_violation_lookback_years", value=0, valid_from=D(2026, 1, 1),
+               reason="本地不予处罚清单：只看本案")
+    assert S.first_violation_blocker(case) is None
 
 
 def test_ZJ_016_referral_outcome_fed_back_and_XY_ZJ_credit_event(cw):
