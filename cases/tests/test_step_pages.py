@@ -548,3 +548,26 @@ def test_XF_046_a_reports_photo_becomes_evidence_with_its_provenance(cw, client,
         S.evidence_add(actor=cw.bureau_officer, case=case, kind="audiovisual", description="调取无关附件",
                        collected_on=dt.date(2026, 3, 9), collectors=[cw.o1, cw.o2], method="调取",
                        report_file=unrelated)
+
+
+def test_XF_033_the_no_penalty_ground_through_the_form(cw, client):
+    """The proposal form asks which of 第三十三条's grounds applies to a minor violation, says so per field when it is
+    missing or when the party is no first offender, and the case page shows the ground chosen."""
+    from decimal import Decimal
+
+    from cases.tests.helpers import D, ready_for_notice, ready_to_decide
+
+    earlier = ready_to_decide(cw, n=8, code=uscc(9))
+    S.case_decide(actor=cw.zf_head, case=earlier, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    case = ready_for_notice(cw, n=10, code=uscc(9), act_date=D(2026, 3, 3))
+    client.force_login(cw.bureau_officer)
+    data = {"on": dt.date.today().isoformat(), "outcome": "no_penalty_minor", "reasons": "及时改正"}
+    resp = post_step(client, case, "propose", data)
+    assert resp.status_code == 422 and "请选择" in resp.content.decode()
+    resp = post_step(client, case, "propose", {**data, "ground": "first"})
+    page = resp.content.decode()
+    assert resp.status_code == 422 and "不属于初次违法" in page and earlier.number in page
+    assert Case.objects.get(pk=case.pk).outcome == ""
+    ok(post_step(client, case, "propose", {**data, "ground": "minor"}))
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "违法行为轻微，不予行政处罚" in page and "违法行为轻微并及时改正，没有造成危害后果（不予处罚）" in page
