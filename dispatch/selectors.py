@@ -365,7 +365,8 @@ def wilson_lower(successes: int, total: int, z: float = 1.96) -> float | None:
 
 @dataclass
 class BodyPerformance:
-    """One body's handling of the instructions issued to it in a period (考评)."""
+    """One body's handling of the instructions issued to it in a period (考评): counts and timeliness only — never
+    fines or confiscations collected, which may not be linked to the assessment of a body or its staff (XF-074)."""
 
     department: Department
     issued: int

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from core.services import config_set
@@ -154,3 +155,20 @@ def test_the_median_time_to_answer_per_body(iw, client):
     assert "20.0 小时" in client.get("/command/performance/", query).content.decode()
     csv = client.get("/command/performance/", dict(query, format="csv")).content.decode("utf-8-sig")
     assert "反馈用时中位数（小时）" in csv.splitlines()[0] and ",20.0," in csv
+
+
+def test_XF_074_no_money_in_the_assessment_nor_on_its_page(iw, client):
+    """XF-074: fines and confiscations may not be linked to the assessment of a body or its staff. The 考评 row has
+    only counts, rates and times, and neither its page nor its CSV shows any amount collected."""
+    import dataclasses
+
+    from dispatch.selectors import BodyPerformance
+
+    money = ("fine", "amount", "confiscat", "paid", "yuan", "money")
+    assert not [f.name for f in dataclasses.fields(BodyPerformance) if any(m in f.name for m in money)]
+    client.force_login(iw.operator)
+    for params, shown in (({}, "考评"), ({"format": "csv"}, "按时反馈")):
+        resp = client.get(reverse("dispatch:performance"), params)
+        body = resp.content.decode()
+        assert resp.status_code == 200 and shown in body
+        assert "罚款" not in body and "没收" not in body and "元" not in body
