@@ -179,6 +179,13 @@ PARTY_DOCUMENTS = (DocType.PRESERVATION, DocType.ORDER, DocType.NOTICE, DocType.
                    DocType.SPOT_DECISION, DocType.NO_PENALTY, DocType.REMINDER)
 
 
+class SubmissionKind(models.TextChoices):
+    """What a party sends online on its 告知书 (XF-041 网上陈述申辩; XF-044-045-062, XF-064)."""
+
+    REPRESENTATION = "statement", _("陈述、申辩")
+    HEARING = "hearing", _("听证申请")
+
+
 class PoliceAnswer(models.TextChoices):
     """YS-310 第八条: the public security organ's answer to a transferred case."""
 

@@ -23,6 +23,7 @@ from cases.choices import (
     RemedyKind,
     RemedyResult,
     ServiceMethod,
+    SubmissionKind,
 )
 from cases.models import (
     Act,
@@ -156,6 +157,23 @@ class DocumentCheckForm(forms.Form):
         if len(code) != CHECK_CODE_LENGTH:
             raise forms.ValidationError(_("核验码为%(n)s位字母和数字（现为%(m)s位）") % {"n": CHECK_CODE_LENGTH, "m": len(code)})
         return code
+
+
+class NoticeOpenForm(forms.Form):
+    """网上陈述申辩: the 告知书 the party holds, by the number and 核验码 printed on it."""
+
+    number = forms.CharField(label=_("告知书编号"), max_length=80,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：常综执罚告字〔2026〕第7号"), "size": 28}))
+    code = forms.CharField(label=_("核验码"), max_length=20,
+                           widget=forms.TextInput(attrs={"placeholder": _("文书末尾的8位核验码，如：K7QM-3XPA"),
+                                                         "autocapitalize": "characters"}))
+
+
+class PartySubmissionForm(NoticeOpenForm):
+    kind = forms.ChoiceField(label=_("提交"), choices=SubmissionKind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("陈述、申辩的事实、理由和证据（申请听证的，可写明理由）"), widget=forms.Textarea(attrs={"rows": 8}),
+                           required=False, max_length=2000)  # services.SUBMISSION_TEXT_MAX
+    contact = forms.CharField(label=_("联系电话（选填，办案机关联系您时使用）"), max_length=20, required=False)
 
 
 class CaseFilterForm(DateRangeMixin, forms.Form):
@@ -431,6 +449,13 @@ class RepresentationsForm(StepForm):
     text = forms.CharField(label=_("陈述申辩意见"), widget=TEXT)
     review_opinion = forms.CharField(label=_("复核意见"), widget=TEXT)
 
+    def setup(self):
+        """What the party sent online and nobody recorded yet: its words, from the day it came (XF-041)."""
+        waiting = list(self.case.submissions.filter(kind=SubmissionKind.REPRESENTATION, handled_at__isnull=True))
+        if waiting and not self.is_bound:
+            self.fields["received_on"].initial = timezone.localtime(waiting[0].submitted_at).date()
+            self.fields["text"].initial = "\n\n".join(s.text for s in waiting)
+
 
 class WaiverForm(StepForm):
     on = forms.DateField(label=_("书面放弃日期"))
@@ -442,6 +467,13 @@ class HearingRequestForm(StepForm):
     requested_on = forms.DateField(label=_("申请日期"))
     late_reason = forms.CharField(label=_("逾期申请的，当事人的理由（报负责人决定是否受理）"), widget=TEXT, required=False,
                                   max_length=500)
+
+    def setup(self):
+        """A request the party sent online: the day it came, and its words as the reason if it came late."""
+        waiting = self.case.submissions.filter(kind=SubmissionKind.HEARING, handled_at__isnull=True).first()
+        if waiting is not None and not self.is_bound:
+            self.fields["requested_on"].initial = timezone.localtime(waiting.submitted_at).date()
+            self.fields["late_reason"].initial = waiting.text[:500]
 
 
 class LateHearingForm(HeadDecisionForm):

@@ -27,6 +27,7 @@ from cases.choices import (
     RemedyKind,
     RemedyResult,
     ServiceMethod,
+    SubmissionKind,
 )
 from core.models import SaidAgain
 
@@ -558,6 +559,28 @@ class AssistanceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"协助 {self.case_id} → {self.to_department_id}"
+
+
+class PartySubmission(models.Model):
+    """What the party sent online (网上陈述申辩, XF-041; 听证申请, XF-064), opened with the number and 核验码 of the
+    告知书 it was served: received here, then recorded on the case by its officers with their 复核 — the agency must
+    hear and re-examine it before deciding (XF-044-045-062)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
+    notice = models.ForeignKey("Document", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=10, choices=SubmissionKind.choices)
+    text = models.TextField(_("内容"))
+    contact = models.CharField(_("联系电话"), max_length=20, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    handled_at = models.DateTimeField(null=True, blank=True)  # recorded on the case by its officers
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_id}"
 
 
 class CrimeTransfer(models.Model):

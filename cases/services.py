@@ -47,6 +47,7 @@ from cases.choices import (
     RemedyKind,
     RemedyResult,
     ServiceMethod,
+    SubmissionKind,
 )
 from cases.models import (
     Act,
@@ -58,16 +59,24 @@ from cases.models import (
     CollectiveDiscussion,
     CrimeTransfer,
     Deferral,
+    Document,
     EducationRecord,
     Evidence,
     Hearing,
     LegalReview,
+    PartySubmission,
     Payment,
     Publication,
     Recusal,
     Remedy,
 )
-from cases.selectors import assist_rows_for, case_rows, coercive_acts_in_force, limitation_review_of
+from cases.selectors import (
+    assist_rows_for,
+    case_rows,
+    coercive_acts_in_force,
+    limitation_review_of,
+    normalized_number,
+)
 from catalogue.choices import FineBasis, PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from catalogue.selectors import active_on
@@ -83,6 +92,7 @@ from core.validators import (
     too_long,
     validate_enterprise_code,
     validate_id_number,
+    validate_phone,
 )
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
@@ -1319,7 +1329,8 @@ def notice_serve(*, actor, case: Case, served_on: dt.date, method: str = Service
                   f"《{b.article.law.title}》{b.article.label}" for b in case.item.itembasis_set.select_related(
                       "article__law")), "rights": rights,
               "representation_due": f"收到本告知书之日起至{rep_due.due}（{rep_due.basis_text}）",
-              "channels": f"书面或口头向{case.department.name}提出；也可通过浙里办“行政执法”网上陈述申辩",
+              "channels": f"书面或口头向{case.department.name}提出；也可在本县综合行政执法平台“执法公示—网上陈述申辩”"
+                          f"输入本告知书编号和文书末尾的核验码提出" + ("，听证申请亦同" if case.hearing_right else ""),
               "agency": case.department.name,
               "hearing": (f"如要求听证，应当在{hearing_due.due}前提出（XF-064，5个工作日）；听证不收取费用" if hearing_due
                           else "")}
@@ -1353,6 +1364,7 @@ def representations_record(*, actor, case: Case, text: str, received_on: dt.date
     _check_step_date(case, received_on, field="received_on")
     Case.objects.filter(pk=case.pk).update(representations=text, representations_received_on=received_on,
                                            review_opinion=review_opinion)
+    _submissions_recorded(case, SubmissionKind.REPRESENTATION, actor)  # what came online is heard with it
     _close_deadlines(case, "case.representation", received_on)
     audit_log(actor=actor, action="cases.case.representations", obj=case, after={"received_on": received_on})
     case.refresh_from_db()
@@ -1408,6 +1420,7 @@ def _hearing_requested(case: Case, actor, *, on: dt.date, requested_on: dt.date,
     _transition(case, CaseStatus.HEARING_REQUESTED, actor=actor, on=on,
                 reason="当事人逾期申请听证，经负责人决定受理" if late else "当事人申请听证")
     _close_deadlines(case, "case.hearing_request", on)
+    _submissions_recorded(case, SubmissionKind.HEARING, actor)
     hearing = Hearing.objects.create(case=case, requested_on=requested_on, late_request_approved=late)
     if hearing_not_counted(case):
         _decision_clock(case, on)  # paused while the hearing is under way (XF-060)
@@ -1430,6 +1443,7 @@ def hearing_request_late(*, actor, case: Case, requested_on: dt.date, reason: st
     _no_pending(case, CaseApproval.Kind.LATE_HEARING)
     approval = _ask_head(case=case, kind=CaseApproval.Kind.LATE_HEARING, requested_by=actor,
                          requested_on=requested_on, opinion=reason.strip())
+    _submissions_recorded(case, SubmissionKind.HEARING, actor)  # the head decides on it now
     audit_log(actor=actor, action="cases.hearing.late_request", obj=case,
               after={"requested_on": requested_on, "reason": reason.strip(), "approval": approval.pk})
     return approval
@@ -1908,6 +1922,83 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
     _close_deadlines(case, "case.decide", decided_on)
     _deadline(case, "case.serve", rules.service_deadline(decided_on), gettext_noop("决定书送达"))
     return case
+
+
+# ------------------------------------------------------------------ online statements and hearing requests (XF-041)
+
+
+SUBMISSION_TEXT_MAX = 2000  # kept in a TextField: a statement is prose, but not a book
+
+
+def notice_for_party(*, number: str, code: str) -> Document | None:
+    """The 行政处罚告知书 a party holds, found by its number and 核验码 — or None, exactly as for an unknown number."""
+    import hmac
+
+    from core.codes import typed_code
+
+    doc = (Document.objects.filter(number=normalized_number(number), doc_type=DocType.NOTICE, state=Document.State.ISSUED)
+           .select_related("case__department").first())
+    if doc is None or not doc.check_code or not hmac.compare_digest(doc.check_code, typed_code(code)):
+        return None
+    return doc
+
+
+def submission_blocker(notice: Document, kind: str) -> Blocker:
+    """Why the party cannot send this online on this 告知书 now, or None: while the case waits for its decision
+    after this notice (a notice superseded by a new proposal is answered no more); a hearing only where the
+    proposal gives the right (XF-063)."""
+    case = notice.case
+    latest = case.documents.filter(doc_type=DocType.NOTICE, state=Document.State.ISSUED).order_by("-issued_on", "-id").first()
+    if latest is not None and latest.pk != notice.pk:
+        return "XF-044-045-062", _("本告知书已被%(on)s的告知书（%(number)s）取代，请按新的告知书办理") % {
+            "on": latest.issued_on, "number": latest.number}
+    if case.status != CaseStatus.NOTICE_SERVED:
+        return "XF-044-045-062", _("本案已不在告知后待决定的阶段（%(status)s），如有意见请联系办案机关") % {
+            "status": case.get_status_display()}
+    if kind == SubmissionKind.HEARING and not case.hearing_right:
+        return "XF-063", _("拟作出的行政处罚不属于听证范围")
+    return None
+
+
+@transaction.atomic
+def party_submit(*, number: str, code: str, kind: str, text: str, contact: str = "") -> PartySubmission:
+    """网上陈述申辩 / 听证申请 (XF-041: the agency provides online means to state views and defend; XF-044-045-062,
+    XF-064): the party, with no account, opens its 告知书 by number and 核验码 and sends its statement or its request
+    for a hearing. It is received here — the case's officers are told — and recorded on the case by them with their
+    复核 (``representations_record``) or as a hearing request (``hearing_request``/``_late``): what reached the agency
+    before the decision must be heard. Nothing is written when anything is wrong."""
+    if kind not in SubmissionKind.values:
+        raise ValidationFailed(_("请选择提交的类别"), errors={"kind": [_("请选择")]})
+    notice = notice_for_party(number=number, code=code)
+    if notice is None:
+        raise ValidationFailed(_("未查到编号和核验码都相符的行政处罚告知书"),
+                               errors={"code": [_("请核对告知书上的编号和核验码")]})
+    text = (text or "").strip()
+    if kind == SubmissionKind.REPRESENTATION and not text:
+        raise ValidationFailed(_("请写明陈述、申辩的事实、理由和证据"), errors={"text": [_("不能为空")]})
+    _refuse_too_long(too_long(text, SUBMISSION_TEXT_MAX), _("内容"), "text")
+    try:
+        contact = validate_phone(contact)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], errors={"contact": exc.messages}) from None
+    case = Case.objects.select_for_update().get(pk=notice.case_id)
+    notice.case = case
+    _deny(submission_blocker(notice, kind))
+    sub = PartySubmission.objects.create(case=case, notice=notice, kind=kind, text=text or "申请听证", contact=contact,
+                                         submitted_at=clock.now())
+    Notification.objects.create(department=case.department, level=Notification.Level.REMIND, link=case.get_absolute_url(),
+                                **said(gettext_noop("当事人网上提交%(kind)s：%(case)s，须在作出决定前记录并复核"),
+                                       labels=("kind",), kind=as_recorded(SubmissionKind(kind).label),
+                                       case=case.number or str(case.pk)))
+    audit_log(actor=None, action="cases.submission.receive", obj=sub, after={
+        "case": case.pk, "notice": notice.number, "kind": kind, "chars": len(text), "contact": bool(contact)})
+    return sub
+
+
+def _submissions_recorded(case: Case, kind: str, actor) -> int:
+    """The online submissions of ``kind`` now recorded on the case by ``actor``."""
+    return PartySubmission.objects.filter(case=case, kind=kind, handled_at__isnull=True).update(
+        handled_at=clock.now(), handled_by=actor)
 
 
 # ------------------------------------------------------------------ service, execution, remedies

@@ -16,8 +16,8 @@ from cases import documents as docs
 from cases import rules, selectors
 from cases import services as S
 from cases import steps as steps_
-from cases.choices import CaseStatus, PartyKind
-from cases.forms import CaseFilterForm, DocumentCheckForm, OpenForm
+from cases.choices import CaseStatus, PartyKind, SubmissionKind
+from cases.forms import CaseFilterForm, DocumentCheckForm, NoticeOpenForm, OpenForm, PartySubmissionForm
 from cases.models import CaseApproval, Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
 from core import clock
@@ -105,6 +105,7 @@ def case_detail(request, pk):
         "pending_requests": selectors.pending_requests(case),
         "assists": case.assistance_requests.select_related("to_department", "deadline"),
         "hearings": case.hearings.select_related("presider"),
+        "submissions": case.submissions.select_related("handled_by", "notice"),
         "publication": Publication.objects.filter(case=case).first(),
         "documents": case.documents.all(), "evidence": case.evidence.prefetch_related("collected_by"),
         "acts": case.acts.prefetch_related("officers"), "officers": case.case_officers.select_related("officer"),
@@ -346,6 +347,38 @@ def public_procedure(request):
     rights with the periods and thresholds the guards and timers apply today (``cases.rules.party_guide``)."""
     today = timezone.localdate()
     return render(request, "cases/public_procedure.html", {"today": today, "g": rules.party_guide(today)})
+
+
+def public_statement(request):
+    """网上陈述申辩 (XF-041, ZJ-005): public, no login — the party opens its 告知书 by number and 核验码, sees what is
+    proposed and by when it may answer, and sends its statement or its request for a hearing. The case's officers
+    record it with their 复核 before any decision (``S.party_submit``)."""
+    opened = NoticeOpenForm(request.POST or request.GET or None)
+    notice = S.notice_for_party(number=opened.cleaned_data["number"], code=opened.cleaned_data["code"]) \
+        if opened.is_bound and opened.is_valid() else None
+    if opened.is_bound and opened.is_valid() and notice is None:
+        opened.add_error("code", gettext("未查到编号和核验码都相符的行政处罚告知书，请核对告知书上的编号和核验码"))
+    form, received, status = None, None, 200
+    open_kinds = [k for k in SubmissionKind if notice is not None and S.submission_blocker(notice, k) is None]
+    if notice is not None:
+        form = PartySubmissionForm(request.POST if request.method == "POST" else None,
+                                   initial={"number": notice.number, "code": notice.check_code,
+                                            "kind": open_kinds[0].value if open_kinds else None})
+        form.fields["kind"].choices = [(k.value, k.label) for k in open_kinds]
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                received = S.party_submit(number=d["number"], code=d["code"], kind=d["kind"], text=d["text"],
+                                          contact=d["contact"])
+            except ApplicationError as exc:
+                _errors_into_form(form, exc)
+                status = 422
+        elif request.method == "POST":
+            status = 422
+    blocked = S.submission_blocker(notice, SubmissionKind.REPRESENTATION) if notice is not None else None
+    return render(request, "cases/public_statement.html", {
+        "opened": opened, "notice": notice, "c": notice.case if notice else None, "form": form, "received": received,
+        "open_kinds": open_kinds, "blocked": blocked}, status=status if opened.is_valid() or not opened.is_bound else 400)
 
 
 def public_verify(request):

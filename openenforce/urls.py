@@ -30,6 +30,7 @@ urlpatterns = [
     path("public/officers/", org_views.officer_register, name="public_officers"),
     path("public/procedure/", cases_views.public_procedure, name="public_procedure"),
     path("public/verify/", cases_views.public_verify, name="public_verify"),
+    path("public/statement/", cases_views.public_statement, name="public_statement"),
     path("public/report/", intake_views.public_report, name="public_report"),
     path("public/track/<str:ticket>/", intake_views.public_track, name="public_track"),
     path("public/photos/<slug:token>.jpg", intake_views.public_photo, name="public_photo"),

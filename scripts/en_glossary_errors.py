@@ -4,6 +4,14 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '本告知书已被%(on)s的告知书（%(number)s）取代，请按新的告知书办理': 'This notice was replaced by the notice of %(on)s (%(number)s): answer that one',
+    '本案已不在告知后待决定的阶段（%(status)s），如有意见请联系办案机关': 'The case no longer waits for its decision after the notice (%(status)s): contact the deciding body',
+    '拟作出的行政处罚不属于听证范围': 'The proposed penalty gives no right to a hearing',
+    '请选择提交的类别': 'Choose what you are sending',
+    '未查到编号和核验码都相符的行政处罚告知书': 'No penalty notice has this number and check code',
+    '请核对告知书上的编号和核验码': 'Check the number and the check code on the notice',
+    '请写明陈述、申辩的事实、理由和证据': 'State the facts, reasons and evidence of your statement',
+    '未查到编号和核验码都相符的行政处罚告知书，请核对告知书上的编号和核验码': 'No penalty notice has this number and check code: check both on the notice',
     '须登记当事人的身份证号码或统一社会信用代码，才能核查是否初次违法': "Record the party's ID number or unified social credit code first: whether this is a first violation is checked against it",
     '当事人%(years)s年内已有违法行为受到行政处罚（%(cases)s），不属于初次违法': 'The party was penalised for a violation within %(years)s years (%(cases)s): not a first violation',
     '请选择不予处罚的情形（XF-033）': 'Choose the ground for not penalising (XF-033)',

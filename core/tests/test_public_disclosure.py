@@ -12,7 +12,7 @@ from org.models import Officer
 def test_a_visitor_finds_the_bodies_and_the_published_lists(world, client):
     page = client.get(reverse("public_disclosure")).content.decode()
     for name in ("catalogue:items", "public_officers", "catalogue:entrustments", "cases:devices", "public_decisions",
-                 "public_report", "catalogue:laws", "public_verify", "public_procedure"):
+                 "public_report", "catalogue:laws", "public_verify", "public_statement", "public_procedure"):
         assert f'href="{reverse(name)}"' in page, name
     # the bodies holding items today, with how many, and the towns with delegated items
     assert f'href="/catalogue/items/?holder={world.zf.pk}">2 项</a>' in page
