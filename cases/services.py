@@ -1191,7 +1191,6 @@ def _usable_evidence(case: Case):
         Q(device__isnull=True) | Q(device_review=Evidence.DeviceReview.PASS))
 
 
-@transaction.atomic
 def prior_violations(case: Case):
     """XF-033 初次违法: the party's penalties for acts within ``case.first_violation_lookback_years`` (in force on
     this act's day) before this case's act — the party known by its ID number or USCC, or as the registered
@@ -1223,6 +1222,7 @@ def first_violation_blocker(case: Case) -> Blocker:
     return None
 
 
+@transaction.atomic
 def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[str] = (), fine: Decimal | None = None,
                  confiscation: Decimal | None = None, band: DiscretionBand | None = None, reasons: str = "",
                  mitigation_reasoning: str = "", is_complex: bool = False, ground: str = "") -> Case:
