@@ -175,6 +175,11 @@ class PartySubmissionForm(NoticeOpenForm):
                            required=False, max_length=2000)  # services.SUBMISSION_TEXT_MAX
     contact = forms.CharField(label=_("联系电话（选填，办案机关联系您时使用）"), max_length=20, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("number", "code"):  # the notice opened above
+            self.fields[name].widget = forms.HiddenInput()
+
 
 class CaseFilterForm(DateRangeMixin, forms.Form):
     """案件台账: every case the user may see, found by number, party or cause, state, procedure and filing date."""

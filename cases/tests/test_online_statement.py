@@ -35,7 +35,7 @@ def test_the_party_sends_a_statement_and_the_officers_record_it(cw, client):
         page = client.get(URL, {"number": doc.number, "code": doc.check_code.lower()})
         body = page.content.decode()
         assert page.status_code == 200 and case.cause in body and "60000 元" in body and "2026-03-25" in body
-        assert "听证申请" not in body.split("<form method=\"post\" class=\"card\"")[1]  # 60,000 yuan: no hearing right
+        assert "听证申请" not in body.split("<form method=\"post\" class=\"card step-form\"")[1]  # 60,000 yuan: no hearing right
         resp = client.post(URL, {"number": doc.number, "code": doc.check_code, "kind": "statement",
                                  "text": "我店已于3月10日取得食品经营许可证，违法行为已改正", "contact": "138 1234 5678"})
     assert resp.status_code == 200 and "已收到" in resp.content.decode()
@@ -112,4 +112,4 @@ def test_a_hearing_request_online_reaches_the_hearing_step(cw, client):
     with pytest.raises(RuleViolation):
         S.party_submit(number=doc.number, code=doc.check_code, kind="statement", text="补充意见")
     page = client.get(URL, {"number": doc.number, "code": doc.check_code}).content.decode()
-    assert "本案已不在告知后待决定的阶段" in page and "<form method=\"post\" class=\"card\"" not in page
+    assert "本案已不在告知后待决定的阶段" in page and "<form method=\"post\" class=\"card step-form\"" not in page
