@@ -83,7 +83,14 @@ from catalogue.selectors import active_on
 from core import clock
 from core.audit import audit_log, snapshot
 from core.config import config_get
-from core.exceptions import Conflict, InvalidTransition, NotPermitted, RuleViolation, ValidationFailed
+from core.exceptions import (
+    Conflict,
+    InvalidTransition,
+    NotPermitted,
+    RuleViolation,
+    TooManyRequests,
+    ValidationFailed,
+)
 from core.models import Deadline, Notification
 from core.records import as_recorded, inside, pgettext_noop, recorded_display, said, said_as
 from core.validators import (
@@ -1928,6 +1935,7 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
 
 
 SUBMISSION_TEXT_MAX = 2000  # kept in a TextField: a statement is prose, but not a book
+SUBMISSIONS_PER_DAY = 10  # on one case: a party says what it has to say; a flood would bury the officers' notices
 
 
 def notice_for_party(*, number: str, code: str) -> Document | None:
@@ -1984,6 +1992,10 @@ def party_submit(*, number: str, code: str, kind: str, text: str, contact: str =
     case = Case.objects.select_for_update().get(pk=notice.case_id)
     notice.case = case
     _deny(submission_blocker(notice, kind))
+    if PartySubmission.objects.filter(case=case, submitted_at__gte=clock.now() - dt.timedelta(days=1)).count() \
+            >= SUBMISSIONS_PER_DAY:
+        raise TooManyRequests(_("提交过于频繁：同一案件一天内最多在网上提交%(n)s次，请稍后再试或联系办案机关")
+                              % {"n": SUBMISSIONS_PER_DAY}, errors={"__all__": [_("一天内最多%(n)s次") % {"n": SUBMISSIONS_PER_DAY}]})
     sub = PartySubmission.objects.create(case=case, notice=notice, kind=kind, text=text or "申请听证", contact=contact,
                                          submitted_at=clock.now())
     Notification.objects.create(department=case.department, level=Notification.Level.REMIND, link=case.get_absolute_url(),

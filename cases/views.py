@@ -21,7 +21,7 @@ from cases.forms import CaseFilterForm, DocumentCheckForm, NoticeOpenForm, OpenF
 from cases.models import CaseApproval, Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
 from core import clock
-from core.exceptions import ApplicationError, ValidationFailed
+from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
 from core.forms import chosen_filters
 from core.http import (
     chosen,
@@ -372,7 +372,7 @@ def public_statement(request):
                                           contact=d["contact"])
             except ApplicationError as exc:
                 _errors_into_form(form, exc)
-                status = 422
+                status = 429 if isinstance(exc, TooManyRequests) else 422
         elif request.method == "POST":
             status = 422
     blocked = S.submission_blocker(notice, SubmissionKind.REPRESENTATION) if notice is not None else None

@@ -13,7 +13,7 @@ from cases.choices import CaseStatus, DocType
 from cases.models import Case, PartySubmission
 from cases.tests.helpers import D, at, notice, propose, ready_for_notice
 from core import clock
-from core.exceptions import RuleViolation, ValidationFailed
+from core.exceptions import RuleViolation, TooManyRequests, ValidationFailed
 from core.models import AuditRecord, Notification
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,11 @@ def test_wrong_codes_and_wrong_moments_write_nothing(cw, client):
     assert "取代" in exc.value.message
     assert not PartySubmission.objects.exists()
     newer = case.documents.filter(doc_type=DocType.NOTICE).order_by("-pk").first()
-    assert S.party_submit(number=newer.number, code=newer.check_code, kind="statement", text="意见").pk
+    for i in range(S.SUBMISSIONS_PER_DAY):
+        assert S.party_submit(number=newer.number, code=newer.check_code, kind="statement", text=f"意见{i}").pk
+    with pytest.raises(TooManyRequests):  # a flood would bury the officers' notices
+        S.party_submit(number=newer.number, code=newer.check_code, kind="statement", text="又一条")
+    assert PartySubmission.objects.count() == S.SUBMISSIONS_PER_DAY
 
 
 def test_a_hearing_request_online_reaches_the_hearing_step(cw, client):
