@@ -1787,6 +1787,11 @@ def decision_blockers(case: Case, *, decided_on: dt.date, types: list[str], fine
     if case.hearing_right and not heard and case.waived_on is None and case.hearing_request_due and \
             decided_on <= case.hearing_request_due:
         out.append(("XF-064", _("听证申请期限至%(due)s尚未届满") % {"due": case.hearing_request_due}))
+    for waiting in PartySubmission.objects.filter(case=case, handled_at__isnull=True):  # sent online, not yet heard
+        out.append(("XF-064", _("当事人于%(at)s网上申请听证，尚未登记") % {"at": f"{waiting.submitted_at.astimezone(LOCAL):%Y-%m-%d %H:%M}"})
+                   if waiting.kind == SubmissionKind.HEARING else
+                   ("XF-044-045-062", _("当事人于%(at)s网上提交的陈述、申辩尚未记录复核") % {
+                       "at": f"{waiting.submitted_at.astimezone(LOCAL):%Y-%m-%d %H:%M}"}))
     if fine is not None and case.proposed_fine is not None and fine > case.proposed_fine:
         out.append(("XF-044-045-062", _("罚款高于告知的数额，须重新告知")))
     if fine is not None and case.proposed_fine is None:

@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '当事人于%(at)s网上申请听证，尚未登记': 'The party asked online for a hearing at %(at)s: not yet registered',
+    '当事人于%(at)s网上提交的陈述、申辩尚未记录复核': "The party's statement sent online at %(at)s is not yet recorded and re-examined",
     '提交过于频繁：同一案件一天内最多在网上提交%(n)s次，请稍后再试或联系办案机关': 'Too many at once: at most %(n)s online submissions a day on one case; try later or contact the deciding body',
     '一天内最多%(n)s次': 'At most %(n)s a day',
     '本告知书已被%(on)s的告知书（%(number)s）取代，请按新的告知书办理': 'This notice was replaced by the notice of %(on)s (%(number)s): answer that one',
