@@ -20,7 +20,8 @@ from cases import services as S
 from cases.choices import ActKind, CaseStatus, EvidenceKind, Outcome
 from cases.models import Case, LegalReview
 from cases.tests.helpers import TZ, head_of, open_case
-from core.exceptions import ApplicationError
+from core import clock
+from core.exceptions import ApplicationError, ValidationFailed
 
 ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_inv", "propose", "propose_big",
            "propose_complex", "review_pass", "review_return", "notice", "represent", "waive", "hear_request",
@@ -28,7 +29,7 @@ ACTIONS = ["assign", "assign2", "file", "inspect", "evidence", "verify", "close_
            "remedy", "spot_file", "withdraw_publication", "deferral", "overdue", "reminder", "close_request",
            "correction_check", "recusal_apply", "archive", "not_file", "transfer_out", "dispute", "extend",
            "crime_decide", "crime_transfer", "police_file", "police_refuse", "crime_reconsider", "crime_handover",
-           "crime_return"]
+           "crime_return", "online_statement", "online_hearing"]
 START = dt.date(2026, 3, 6)
 
 
@@ -140,6 +141,13 @@ def run_step(w, case, action, day, amount):
         S.crime_handover(actor=a, case=case, on=day, items="样品2件及检验报告")
     elif action == "crime_return":
         S.crime_return(actor=a, case=case, on=day, basis="公安机关不予立案通知书")
+    elif action in ("online_statement", "online_hearing"):  # the party, on the public page, with its latest notice
+        notice = case.documents.filter(doc_type="notice").order_by("-pk").first()
+        if notice is None:
+            raise ValidationFailed("no notice", errors={})
+        with clock.frozen(at):
+            S.party_submit(number=notice.number, code=notice.check_code, text="网上陈述申辩",
+                           kind="statement" if action == "online_statement" else "hearing")
 
 
 def assert_lawful(w, case: Case):
@@ -167,6 +175,9 @@ def assert_lawful(w, case: Case):
     assert case.evidence.filter(verified=True, lawful=True).exists()
     assert len(S.qualified_investigators(case, case.decided_on)) >= 2
     assert "常山县人民政府" in case.remedy_text and "六十日" in case.remedy_text
+    # what the party sent online before the decision was heard (XF-044-045-062, XF-064)
+    assert not case.submissions.filter(handled_at__isnull=True,
+                                       submitted_at__lt=dt.datetime.combine(case.decided_on, dt.time(23, 59), tzinfo=TZ)).exists()
 
 
 # The case page's step for each action, and whose page it is on: what a service accepted must have been offered
@@ -242,7 +253,8 @@ def test_no_sequence_of_actions_reaches_an_unlawful_decision(cw, steps):
         except ApplicationError:
             pass
         else:  # the case page and the services read the law alike: nothing is accepted that was not offered
-            assert nothing_to_do or offered & set(OFFERED_AS[action]), f"{action} accepted in {case.status} but not offered"
+            assert nothing_to_do or action not in OFFERED_AS or offered & set(OFFERED_AS[action]), \
+                f"{action} accepted in {case.status} but not offered"  # the party's online steps are not the case page's
         case.refresh_from_db()
         decided = decided or case.decided_on is not None
         assert_lawful(cw, case)
