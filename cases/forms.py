@@ -139,15 +139,15 @@ def lines(text: str) -> list[str]:
     return [x.strip() for x in text.replace("，", "\n").replace(",", "\n").splitlines() if x.strip()]
 
 
-class DocumentCheckForm(forms.Form):
-    """执法文书核验: the number and the 核验码 printed on a document, and optionally the party's name as printed on it."""
+class CodedDocumentForm(forms.Form):
+    """A document a person holds, by the number and the 核验码 printed on it (the code typed as read: case, spaces and
+    the hyphen ignored, its length checked here)."""
 
     number = forms.CharField(label=_("文书编号"), max_length=80,
                              widget=forms.TextInput(attrs={"placeholder": _("如：常综执罚决字〔2026〕第7号"), "size": 28}))
     code = forms.CharField(label=_("核验码"), max_length=20,
                            widget=forms.TextInput(attrs={"placeholder": _("文书末尾的8位核验码，如：K7QM-3XPA"),
                                                          "autocapitalize": "characters"}))
-    party = forms.CharField(label=_("当事人名称（选填）"), max_length=100, required=False)
 
     def clean_code(self):
         from cases.documents import CHECK_CODE_LENGTH
@@ -159,14 +159,19 @@ class DocumentCheckForm(forms.Form):
         return code
 
 
-class NoticeOpenForm(forms.Form):
+class DocumentCheckForm(CodedDocumentForm):
+    """执法文书核验: the number and the 核验码 printed on a document, and optionally the party's name as printed on it."""
+
+    party = forms.CharField(label=_("当事人名称（选填）"), max_length=100, required=False)
+
+
+class NoticeOpenForm(CodedDocumentForm):
     """网上陈述申辩: the 告知书 the party holds, by the number and 核验码 printed on it."""
 
-    number = forms.CharField(label=_("告知书编号"), max_length=80,
-                             widget=forms.TextInput(attrs={"placeholder": _("如：常综执罚告字〔2026〕第7号"), "size": 28}))
-    code = forms.CharField(label=_("核验码"), max_length=20,
-                           widget=forms.TextInput(attrs={"placeholder": _("文书末尾的8位核验码，如：K7QM-3XPA"),
-                                                         "autocapitalize": "characters"}))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].label = _("告知书编号")
+        self.fields["number"].widget.attrs["placeholder"] = _("如：常综执罚告字〔2026〕第7号")
 
 
 class PartySubmissionForm(NoticeOpenForm):
