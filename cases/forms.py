@@ -447,6 +447,8 @@ class NoPenaltyForm(StepForm):
     grounds = forms.CharField(label=_("不予处罚理由"), widget=TEXT)
     education_method = forms.CharField(label=_("教育方式（XF-033）"), required=False, max_length=100)
     education_content = forms.CharField(label=_("教育内容"), widget=TEXT, required=False)
+    late_reason = forms.CharField(label=_("超过办案期限的：逾期原因（XF-060，记录在案）"), widget=TEXT, required=False,
+                                  max_length=limit(Case, "late_decision_reason"))
 
 
 class NoticeForm(StepForm):

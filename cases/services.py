@@ -1907,11 +1907,19 @@ def _other_persons(case: Case) -> list[str]:
 
 @transaction.atomic
 def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: str, education_method: str = "",
-                           education_content: str = "") -> Case:
-    """不予行政处罚决定 (XF-033, XF-040, XF-057(二)(三)): the minor case requires the education record."""
+                           education_content: str = "", late_reason: str = "") -> Case:
+    """不予行政处罚决定 (XF-033, XF-040, XF-057(二)(三)): the minor case requires the education record. Past the
+    办案期限 it states the reasons for the delay as a late penalty decision does (XF-060) — never refused for it:
+    第六十条 speaks of penalty decisions, and a case must be able to end."""
     case.refresh_from_db()
     _require_head(actor, case, "XF-057", pgettext("action", "不予行政处罚决定"))
     _guard(case.status == CaseStatus.REVIEW and case.outcome in NO_PENALTY, "XF-057", _("须先在审查阶段拟定不予处罚"))
+    late = case.filed_on is not None and decided_on > decision_due(case, decided_on).due
+    if late and not late_reason.strip():
+        raise ValidationFailed(_("已超过办案期限（%(due)s），须写明逾期原因") % {"due": decision_due(case, decided_on).due},
+                               errors={"late_reason": [_("须写明逾期原因（XF-060）")]})
+    if late:
+        _check_length(late_reason.strip(), Case, "late_decision_reason", _("逾期原因"), "late_reason")
     if case.outcome == Outcome.NO_PENALTY_MINOR and case.no_penalty_ground == NoPenaltyGround.FIRST:
         _deny(first_violation_blocker(case))  # a penalty recorded since the proposal counts too
     if not grounds.strip():
@@ -1924,7 +1932,8 @@ def case_decide_no_penalty(*, actor, case: Case, decided_on: dt.date, grounds: s
     body = _remedy_body(case)
     remedy = rules.remedy_text(reconsideration_body=body, simple=False)
     _transition(case, CaseStatus.DECIDED, actor=actor, on=decided_on, reason=grounds, decided_on=decided_on,
-                decided_by=actor, remedy_text=remedy.text, publish=False)
+                decided_by=actor, remedy_text=remedy.text, publish=False,
+                late_decision_reason=late_reason.strip() if late else "")
     docs.issue(case=case, doc_type=DocType.NO_PENALTY, on=decided_on, actor=actor, fields={
         "party": case.party_name, "party_code": case.party_code, "address": case.party_address,
         "grounds": f"{recorded_display(case, 'no_penalty_ground')}。{grounds}" if case.no_penalty_ground else grounds,

@@ -119,7 +119,8 @@ def _propose(actor, case, d, files):
 
 def _no_penalty(actor, case, d, files):
     S.case_decide_no_penalty(actor=actor, case=case, decided_on=d["on"], grounds=d["grounds"],
-                             education_method=d["education_method"], education_content=d["education_content"])
+                             education_method=d["education_method"], education_content=d["education_content"],
+                             late_reason=d["late_reason"])
     return gettext("已作出不予行政处罚决定")
 
 

@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '已超过办案期限（%(due)s），须写明逾期原因': 'Past the time limit (%(due)s): state the reasons for the delay',
+    '须写明逾期原因（XF-060）': 'State the reasons for the delay (XF-060)',
     '当事人于%(at)s网上申请听证，尚未登记': 'The party asked online for a hearing at %(at)s: not yet registered',
     '当事人于%(at)s网上提交的陈述、申辩尚未记录复核': "The party's statement sent online at %(at)s is not yet recorded and re-examined",
     '提交过于频繁：同一案件一天内最多在网上提交%(n)s次，请稍后再试或联系办案机关': 'Too many at once: at most %(n)s online submissions a day on one case; try later or contact the deciding body',

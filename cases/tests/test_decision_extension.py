@@ -248,3 +248,25 @@ def test_within_the_limit_no_reason_is_kept(cw):
     case = S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000),
                          late_reason="不需要")
     assert case.late_decision_reason == "" and _decide_rows(case) == [("met", D(2026, 6, 4))]
+
+
+def test_a_late_no_penalty_decision_says_why_and_is_never_refused_for_lateness(cw):
+    """第六十条 speaks of penalty decisions; a no-penalty decision after the limit states the reasons for the delay
+    too (kept, shown as 逾期作出决定), even where ``case.late_decision_allowed`` is off — a case must be able to end."""
+    from cases.tests.helpers import investigate, to_review
+    from core.services import config_set
+
+    case = open_case(cw)
+    file_case(cw, case)  # due 06-04
+    investigate(cw, case)
+    to_review(cw, case)
+    S.case_propose(actor=cw.bureau_officer, case=case, on=D(2026, 3, 17), outcome="no_penalty_not_established")
+    config_set(actor=cw.guidance, key="case.late_decision_allowed", value=False, valid_from=D(2026, 1, 1),
+               reason="硬性期限")
+    with pytest.raises(ValidationFailed) as exc:
+        S.case_decide_no_penalty(actor=cw.zf_head, case=case, decided_on=D(2026, 6, 10), grounds="违法事实不能成立")
+    assert "late_reason" in exc.value.errors and "2026-06-04" in exc.value.message
+    case = S.case_decide_no_penalty(actor=cw.zf_head, case=case, decided_on=D(2026, 6, 10), grounds="违法事实不能成立",
+                                    late_reason="鉴定机构出具结论延迟")
+    assert (case.status, case.late_decision_reason) == ("decided", "鉴定机构出具结论延迟")
+    assert _decide_rows(case) == [("late", D(2026, 6, 4))]
