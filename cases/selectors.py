@@ -140,6 +140,15 @@ def my_cases(user) -> QuerySet[Case]:
     return qs.distinct().order_by("-created_at")
 
 
+def submissions_waiting(user) -> QuerySet:
+    """What parties sent online (网上陈述申辩, 听证申请) on the cases ``user`` may see and nobody recorded yet — the
+    decision waits for it (XF-044-045-062, XF-064)."""
+    from cases.models import PartySubmission
+
+    return (PartySubmission.objects.filter(handled_at__isnull=True, case__in=cases_visible_to(user))
+            .select_related("case").order_by("submitted_at"))
+
+
 def handles_cases(user) -> bool:
     """Whether ``user`` is a case officer with cases of their own (承办): what :func:`my_cases` then narrows to."""
     return getattr(user, "officer", None) is not None

@@ -59,6 +59,7 @@ def workbench(request):
         "awaiting_head": selectors.awaiting_head(request.user), "total": qs.count(),
         "deadline_scope": selectors.deadline_scope(request.user),
         "handles_cases": selectors.handles_cases(request.user),
+        "submissions": selectors.submissions_waiting(request.user)[:50],
         "may_review": has_perm(request.user, "cases.legal_review")})
 
 

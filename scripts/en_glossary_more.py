@@ -875,4 +875,5 @@ EN_MORE = {
     '当事人网上提交': 'Sent online by the party',
     '已记录': 'Recorded',
     '待记录并复核': 'To record and re-examine',
+    '当事人网上提交，待记录并复核': 'Sent online by parties, to record and re-examine',
 }

@@ -44,6 +44,10 @@ def test_the_party_sends_a_statement_and_the_officers_record_it(cw, client):
     told = Notification.objects.get(department=case.department, text__startswith="当事人网上提交")
     assert told.text == f"当事人网上提交陈述、申辩：{case.number}，须在作出决定前记录并复核" and told.link == case.get_absolute_url()
     assert AuditRecord.objects.filter(action="cases.submission.receive").count() == 1
+    client.force_login(cw.bureau_officer)  # it waits on the officers' workbench
+    bench = client.get(reverse("cases:workbench")).content.decode()
+    assert "当事人网上提交，待记录并复核" in bench and f"{case.get_absolute_url()}#submissions" in bench
+    client.logout()
     # no decision while it is not heard, even after the period ran out
     blockers = S.decision_blockers(case, decided_on=D(2026, 3, 30), types=["fine"], fine=Decimal(60000), confiscation=None)
     assert ("XF-044-045-062", "当事人于2026-03-20 15:00网上提交的陈述、申辩尚未记录复核") in blockers
@@ -57,6 +61,7 @@ def test_the_party_sends_a_statement_and_the_officers_record_it(cw, client):
                              review_opinion="经复核，改正情节属实，拟从轻")
     sub.refresh_from_db()
     assert sub.handled_by == cw.bureau_officer and sub.handled_at is not None
+    assert "当事人网上提交，待记录并复核" not in client.get(reverse("cases:workbench")).content.decode()
     blockers = S.decision_blockers(case, decided_on=D(2026, 3, 30), types=["fine"], fine=Decimal(60000), confiscation=None)
     assert not [b for b in blockers if "网上" in b[1]]
 
