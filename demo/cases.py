@@ -233,7 +233,11 @@ class CaseReplay:
         notice_on = propose_on + dt.timedelta(days=1)
         S.notice_serve(actor=self.actor, case=case, served_on=notice_on)
         case.refresh_from_db()
-        if stop == 4:
+        if stop == 4:  # the party answered online (网上陈述申辩, XF-041): on the officers' workbench, to record
+            notice = case.documents.filter(doc_type="notice").order_by("-pk").first()
+            with clock.frozen(min(at(notice_on + dt.timedelta(days=2), 20), clock.now() - dt.timedelta(hours=1))):
+                S.party_submit(number=notice.number, code=notice.check_code, kind="statement", contact="13800000000",
+                               text="我单位已于收到告知书后立即停止违法行为并整改完毕，系初次违法，请求从轻处罚。整改照片可到现场核实。")
             return case
         if big:
             S.hearing_request(actor=self.actor, case=case, requested_on=notice_on + dt.timedelta(days=2))

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from core.audit import verify_chain
 from dispatch.models import Campaign, RoutingDecision, Whistle
@@ -126,6 +127,14 @@ def test_demo_cases_in_every_state(demo_events):
     assert published_decisions(on=dt.date.today()).count() >= 5
     kept = Case.objects.get(publish=False, publication_exclusion__startswith="涉及国家秘密、商业秘密或者个人隐私：")
     assert Publication.objects.get(case=kept).published_on is None
+    # YS-310: the transferred case was filed by the police, its materials handed over, with its 移送书
+    from cases.models import CrimeTransfer, PartySubmission
+
+    ct = CrimeTransfer.objects.get(transferred_at__isnull=False)
+    assert ct.police_answer == "filed" and ct.handed_over_on and ct.case.documents.filter(doc_type="crime_transfer").exists()
+    # XF-041: a party answered its notice online; it waits for the officers, and so does the decision
+    waiting = PartySubmission.objects.get(handled_at__isnull=True)
+    assert waiting.case.status == "notice_served" and waiting.submitted_at <= timezone.now()
 
 
 @pytest.mark.django_db
