@@ -753,6 +753,7 @@ EN_CONTEXT = {
     ("menu", "执法公示"): "Disclosure",
     ("menu", "电子监控设备"): "Monitoring devices", ("menu", "委托执法"): "Entrusted enforcement",
     ("case field", "公开"): "Publication",
+    ("case field", "陈述申辩期限"): "Statement and defence by", ("case field", "听证申请期限"): "Hearing request by",
     ("menu", "处罚决定公开"): "Published decisions",
     ("deadline", "当场处罚决定备案"): "filing of the on-the-spot decision with the agency",
     ("deadline", "法制审核"): "legal review",
