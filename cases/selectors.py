@@ -31,7 +31,7 @@ OPEN_CASE = ~Q(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED, CaseStatus.NO
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    qs = Case.objects.select_related("department", "item", "team")
+    qs = Case.objects.select_related("department", "item", "team", "referring_department")
     if not user or not user.is_authenticated:
         return qs.none()
     scope = scope_for(user)

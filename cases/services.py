@@ -239,7 +239,33 @@ def _transition(case: Case, new: str, *, actor, on: dt.date, reason: str = "", m
                                   reason=reason[:500], message=message, params=params or {}, on=on)
     audit_log(actor=actor, action=f"cases.case.{new}", obj=case, before={"status": old},
               after={"status": new, "reason": reason, "on": on, **{k: v for k, v in fields.items()}})
+    if case.referring_department_id and new in REFERRAL_FEEDBACK:
+        _referral_feedback(case, new, actor=actor, on=on, reason=reason)
     return case
+
+
+# 结果反馈 (ZJ-016): what a department that referred the case hears of it, at each step that answers it — taken on
+# or not, decided, passed on, closed — on the day, in its notices.
+REFERRAL_FEEDBACK = {
+    CaseStatus.FILED: gettext_noop("贵单位移送的%(cause)s已立案（%(number)s）"),
+    CaseStatus.NOT_FILED: gettext_noop("贵单位移送的%(cause)s不予立案：%(reason)s"),
+    CaseStatus.DECIDED: gettext_noop("贵单位移送的%(cause)s已作出决定：%(reason)s"),
+    CaseStatus.TRANSFERRED_OUT: gettext_noop("贵单位移送的%(cause)s已移送其他机关：%(reason)s"),
+    CaseStatus.TRANSFERRED_JUDICIAL: gettext_noop("贵单位移送的%(cause)s已移送司法机关：%(reason)s"),
+    CaseStatus.CLOSED: gettext_noop("贵单位移送的%(cause)s已结案：%(reason)s"),
+}
+
+
+def _referral_feedback(case: Case, new: str, *, actor, on: dt.date, reason: str) -> None:
+    if new == CaseStatus.DECIDED and case.final_types:  # the penalty itself, as the decision states it
+        reason = _penalty_text(case.final_types, case.final_fine, case.final_confiscation, case.item)
+    Notification.objects.create(department_id=case.referring_department_id, level=Notification.Level.INFO,
+                                link=case.get_absolute_url(), **said(REFERRAL_FEEDBACK[new], cause=case.cause,
+                                                                     number=case.number, reason=reason[:150]))
+    Case.objects.filter(pk=case.pk).update(referral_feedback_on=on)
+    case.referral_feedback_on = on
+    audit_log(actor=actor, action="cases.referral.feedback", obj=case,
+              after={"to": case.referring_department_id, "status": new, "on": on})
 
 
 # Periods the party has: when they run out nobody is late (the sweep marks them elapsed, never 督办).
@@ -373,7 +399,12 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
               party_code: str, party_address: str, cause: str, act_date: dt.date, discovery_date: dt.date,
               location: str, source: str, summary: str, town=None, events=(), act_end_date=None,
               referring_department=None, life_health_with_harm=False, party_phone="", synthetic=False) -> Case:
-    """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer."""
+    """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer. A clue
+    opened from a department's referral (部门移送) keeps that department, which hears what becomes of it (ZJ-016)."""
+    events = list(events)
+    if referring_department is None:
+        referring_department = next((Department.objects.get(pk=e.referring_department_id) for e in events
+                                     if e.referring_department_id), None)
     if not may_open_cases(actor):
         raise NotPermitted(_("只有执法人员可以登记案件"), errors={"__all__": [_("只有执法人员可以登记案件")]})
     entrustment = None
@@ -415,7 +446,7 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
     _deadline(case, "case.verify", add_working_days(discovery_date, _cfg("case.verification_working_days"),
                                                     rule="XF-054"), gettext_noop("线索核查立案"))
     audit_log(actor=actor, action="cases.case.open", obj=case, after=snapshot(case, [
-        "department", "item", "party_name", "cause", "act_date", "discovery_date"]))
+        "department", "item", "party_name", "cause", "act_date", "discovery_date", "referring_department"]))
     return case
 
 
@@ -2501,7 +2532,7 @@ def case_close_request(*, actor, case: Case, on: dt.date, reason: str) -> CaseAp
 def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str = "同意结案") -> Case:
     """结案 (WS-CLOSE): a filed general-procedure case by its head's approval of the officers' request (the
     reason is theirs); a simple-procedure decision or a clue never filed by its officers with a reason.
-    Feeds the outcome back to a referring department (ZJ-016), raises the credit event for final
+    The referring department hears of it (ZJ-016, :func:`_transition`); raises the credit event for final
     non-simple penalties (XY-ZJ), and records the item's last case (dormant-item analysis)."""
     case.refresh_from_db()
     approval = None
@@ -2526,12 +2557,6 @@ def case_close(*, actor, case: Case, on: dt.date, reason: str = "", opinion: str
         "reason": reason, "execution": execution, **approval_fields})
     EnforcementItem.objects.filter(pk=case.item_id).filter(Q(last_case_on__isnull=True) | Q(last_case_on__lt=on)) \
         .update(last_case_on=on)
-    if case.referring_department_id:
-        Notification.objects.create(department=case.referring_department, level=Notification.Level.INFO,
-                                    link=case.get_absolute_url(),
-                                    **said(gettext_noop("贵单位移送的%(cause)s已结案：%(reason)s"), cause=case.cause, reason=reason[:150]))
-        Case.objects.filter(pk=case.pk).update(referral_feedback_on=on)
-        audit_log(actor=actor, action="cases.referral.feedback", obj=case, after={"to": case.referring_department_id})
     _credit_push(case, on, actor=actor)
     case.refresh_from_db()
     return case

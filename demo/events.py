@@ -86,8 +86,10 @@ class EventReplay:
         admin = self.L.admin
         self.clients = {}
         for name, kind in [("12345政务服务热线", "hotline"), ("辉埠镇无人机巡查平台", "drone"),
-                           ("县城视频感知平台", "sensor"), ("部门协同系统", "department"), ("浙里办市民端", "open311")]:
-            self.clients[kind], _key = api_client_create(actor=admin, name=name, kind=kind)
+                           ("县城视频感知平台", "sensor"), ("县住建局城建监管系统", "department"), ("浙里办市民端", "open311")]:
+            # a department's system refers its department's leads (部门移送, ZJ-016): 住建 here
+            self.clients[kind], _key = api_client_create(actor=admin, name=name, kind=kind, department=Department.objects.get(
+                code="ZJ") if kind == "department" else None)
         # one on-duty account per team and per department without a team (not printed; used to replay)
         from org import services as org
 

@@ -17,16 +17,17 @@ from org.choices import DepartmentKind, Role
 from org.models import Department
 
 COMMAND_ROLES = {Role.OPERATOR, Role.GUIDANCE, Role.ADMIN}
-# Who files a report from the field (the phone form): grid workers, officers who find something, the
-# command centre's operator taking it down; their reports are the grid or inspection channel.
+# Who files a report of their own (the phone form): grid workers, officers who find something, the
+# command centre's operator taking it down — the grid or inspection channel — and a 业务主管部门's supervisor
+# referring a lead to enforcement (部门移送, ZJ-016).
 FIELD_REPORTERS = {Role.GRID_WORKER, Role.TOWN_OFFICER, Role.BUREAU_OFFICER, Role.PRO_OFFICER, Role.OPERATOR,
-                   Role.ADMIN}
+                   Role.ADMIN, Role.DEPT_SUPERVISOR}
 
 
 def report_channels(user) -> list[str]:
     """The channels a signed-in person files their own reports under, the first the default; empty for posts
-    that file none (reviewers, supervisors, leaders). A grid worker's are 网格员 reports, an officer's
-    检查发现; the command centre finds problems on its video and sensor feeds (视频巡查) or in its own checks;
+    that file none (reviewers, leaders). A grid worker's are 网格员 reports, an officer's 检查发现, a
+    department supervisor's 部门移送 (ZJ-016); the command centre finds problems on its video and sensor feeds (视频巡查) or in its own checks;
     a citizen's are 群众 reports. ``intake.services.event_submit`` refuses any other (systems sending
     through the API are not bound by it: their client decides the channel)."""
     if user.role == Role.CITIZEN:
@@ -35,6 +36,8 @@ def report_channels(user) -> list[str]:
         return []
     if user.role == Role.GRID_WORKER:
         return [Channel.GRID]
+    if user.role == Role.DEPT_SUPERVISOR:  # ZJ-016: the department keeps supervision and refers what needs a case
+        return [Channel.REFERRAL]
     if user.role in (Role.OPERATOR, Role.ADMIN):  # 群众: a caller's report taken down on the duty phone
         return [Channel.SENSOR, Channel.INSPECTION, Channel.CITIZEN]
     return [Channel.INSPECTION]
@@ -145,9 +148,12 @@ def events_visible_to(user) -> QuerySet[Event]:
         return qs.filter(Q(town_id__in=scope.town_ids) | Q(reporter=user))
     if user.role == Role.CITIZEN:  # not even their own reports: staff pages show the handling's internals
         return qs.none()
-    if not has_perm(user, "parties.view"):
-        return qs.filter(reporter=user)
     cond = Q(reporter=user)
+    if user.department_id:  # what the department referred (ZJ-016), by its staff or its system, it follows
+        cond |= Q(channel=Channel.REFERRAL) & (Q(source__department_id=user.department_id) | Q(
+            source__isnull=True, reporter__department_id=user.department_id))
+    if not has_perm(user, "parties.view"):
+        return qs.filter(cond)
     if scope.department_ids:
         cond |= Q(department_id__in=scope.department_ids)
     if scope.town_ids:

@@ -54,6 +54,7 @@ from intake.choices import (
     STATE_CLOCKS,
     VERIFY_CHANNELS,
     AttachmentStage,
+    Channel,
     EventStatus,
     TownSource,
 )
@@ -141,8 +142,14 @@ def instruction_issue(*, event: Event | None, department: Department, team: Team
     kept = content if isinstance(content, dict) else {"text": content, "message": "", "params": {}}
     now = clock.now()
     sign_due = now + dt.timedelta(hours=config_get(f"dispatch.sign_hours.{priority}"))
-    wd = config_get(f"dispatch.feedback_working_days.{priority}")
-    fb = add_working_days(_local_today(now), wd, rule=f"dispatch.feedback_working_days.{priority}")
+    wd, rule = config_get(f"dispatch.feedback_working_days.{priority}"), f"dispatch.feedback_working_days.{priority}"
+    if event is not None and event.channel == Channel.REFERRAL:
+        # 部门移送 (ZJ-016): the receiving body answers whether it takes the referral on within the acceptance
+        # limit (§4.9), or sooner where the priority asks for it
+        accept = config_get("referral.acceptance_decision.max_working_days")
+        if accept < wd:
+            wd, rule = accept, "referral.acceptance_decision.max_working_days"
+    fb = add_working_days(_local_today(now), wd, rule=rule)
     instruction = Instruction.objects.create(
         event=event, campaign_task=campaign_task, department=department, team=team, content=kept["text"],
         message=kept["message"], params=kept["params"], priority=priority,

@@ -22,11 +22,14 @@ import urllib.request
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.audit import audit_log
 from core.config import config_get
+from core.models import Notification
 from core.privacy import redact_public
+from core.records import said
 from core.validators import mask_phone
 from intake.models import Event, ReporterMessage
 
@@ -55,9 +58,34 @@ def message_text(event: Event, kind: str) -> str:
     return (SIGNATURE + body)[:300]
 
 
+REFERRER_NOTICES = {
+    ReporterMessage.Kind.MERGED: gettext_noop("贵单位移送的线索 %(ticket)s 与 %(earlier)s 为同一问题，已合并办理"),
+    ReporterMessage.Kind.INVALID: gettext_noop("贵单位移送的线索 %(ticket)s 经核实不属于可受理的问题，不再处理"),
+    ReporterMessage.Kind.CLOSED: gettext_noop("贵单位移送的线索 %(ticket)s 已办结：%(outcome)s"),
+}
+
+
+def tell_referrer(event: Event, kind: str) -> Notification | None:
+    """部门移送 (ZJ-016): the department that referred ``event`` is told in its notices when the referral is merged
+    into an earlier report, ended as no matter for anyone, or closed with its outcome; what became of a case
+    opened from it, the case tells (``cases.services``)."""
+    department_id = event.referring_department_id
+    if department_id is None or kind not in REFERRER_NOTICES:
+        return None
+    params = {"ticket": event.ticket}
+    if kind == ReporterMessage.Kind.MERGED:
+        params["earlier"] = event.duplicate_of.ticket
+    elif kind == ReporterMessage.Kind.CLOSED:
+        params["outcome"] = event.outcome[:150]
+    return Notification.objects.create(department_id=department_id, link=event.get_absolute_url(),
+                                       **said(REFERRER_NOTICES[kind], **params))
+
+
 def queue_reporter_message(event: Event, kind: str) -> ReporterMessage | None:
-    """Queue one message if the reporter asked for messages and left a phone. Runs inside the service's
-    transaction: a rolled-back report sends nothing."""
+    """Queue one message if the reporter asked for messages and left a phone; a referring department is told
+    in its notices (:func:`tell_referrer`). Runs inside the service's transaction: a rolled-back report sends
+    nothing."""
+    tell_referrer(event, kind)
     if not event.notify_reporter or not event.reporter_phone:
         return None
     return ReporterMessage.objects.create(event=event, kind=kind, phone=event.reporter_phone,

@@ -158,6 +158,17 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("intake:event", args=[self.pk])
 
+    @property
+    def referring_department_id(self) -> int | None:
+        """部门移送 (ZJ-016): the 业务主管部门 that referred this report — the department a department system's key
+        belongs to, or the department of the supervisor who filed it — to be told what became of it; None for
+        every other channel."""
+        if self.channel != Channel.REFERRAL:
+            return None
+        if self.source_id is not None:
+            return self.source.department_id
+        return self.reporter.department_id if self.reporter_id else None
+
 
 class EventTransition(SaidAgain):
     """One row per status change (house style §9)."""

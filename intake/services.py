@@ -477,14 +477,17 @@ def api_client_create(*, actor, name: str, kind: str, department=None) -> tuple[
         errors["name"] = [_("已有名为“%(name)s”的接入系统") % {"name": name}]
     if kind not in ApiClient.Kind.values:
         errors["kind"] = [_("应为 %(allowed)s") % {"allowed": "/".join(ApiClient.Kind.values)}]
+    elif kind == ApiClient.Kind.DEPARTMENT and department is None:
+        # its reports are that department's referrals (部门移送, ZJ-016): it is told what became of them
+        errors["department"] = [_("部门系统须指定所属部门：其上报的是该部门的移送线索，办理结果反馈该部门")]
     if errors:
         raise ValidationFailed(_("接入系统信息有误"), errors=errors)
     key = "oe_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         client = ApiClient.objects.create(name=name, kind=kind, key_prefix=key[:8], key_hash=ApiClient.hash_key(key),
                                           department=department)
-        audit_log(actor=actor, action="intake.api_client.create", obj=client, after={"name": name, "kind": kind,
-                                                                                      "prefix": key[:8]})
+        audit_log(actor=actor, action="intake.api_client.create", obj=client, after={
+            "name": name, "kind": kind, "prefix": key[:8], "department": department.pk if department else None})
     return client, key
 
 

@@ -66,7 +66,8 @@ def _attachments(request) -> list[NewAttachment]:
 @login_required
 @handle_application_errors
 def report(request):
-    """Grid worker's phone form: photo, GPS from the browser, category, text."""
+    """Grid worker's phone form: photo, GPS from the browser, category, text; a department supervisor's
+    部门移送 (ZJ-016) on the same form."""
     if request.user.role not in FIELD_REPORTERS:
         raise Http404
     channels = report_channels(request.user)
@@ -103,7 +104,7 @@ def report(request):
             return redirect("intake:event", event.pk)
     if request.method == "POST" and as_json:
         return JsonResponse({"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}, status=422)
-    return render(request, "intake/report.html", {"form": form, "queue_text": {
+    return render(request, "intake/report.html", {"form": form, "referral": channels == [Channel.REFERRAL], "queue_text": {
         "kept": gettext("本机暂存 %s 条报告，联网后自动提交"), "offline": gettext("（当前无网络）"),
         "photos": gettext("照片 %s 张"), "refused": gettext("未被受理："), "drop": gettext("删除"),
         "confirmDrop": gettext("删除这条暂存的报告？删除后无法恢复。"), "sent": gettext("已提交"),

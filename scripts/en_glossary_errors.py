@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+"部门系统须指定所属部门：其上报的是该部门的移送线索，办理结果反馈该部门": "A department system must name its department: what it sends are that department's referrals, and the outcome is reported back to it",
     '已超过办案期限（%(due)s），须写明逾期原因': 'Past the time limit (%(due)s): state the reasons for the delay',
     '须写明逾期原因（XF-060）': 'State the reasons for the delay (XF-060)',
     '当事人于%(at)s网上申请听证，尚未登记': 'The party asked online for a hearing at %(at)s: not yet registered',
@@ -648,7 +649,15 @@ EN_ERRORS = {
 "指导办协调：%(cause)s由贵单位管辖": "Guidance office's coordination: %(cause)s is under your jurisdiction",
 "%(department)s共享证据：%(evidence)s（须查证后使用）": "%(department)s shares evidence: %(evidence)s (verify it before use)",
 "%(number)s 逾期未缴纳罚款，已开始加处罚款，请依法送达催告书": "%(number)s: the fine is overdue and the late-payment surcharge has started; serve the reminder as the law requires",
-"贵单位移送的%(cause)s已结案：%(reason)s": "The case you transferred, %(cause)s, is closed: %(reason)s",
+"贵单位移送的%(cause)s已结案：%(reason)s": "The case your department referred, %(cause)s, is closed: %(reason)s",
+"贵单位移送的%(cause)s已立案（%(number)s）": "The case your department referred, %(cause)s, has been filed (%(number)s)",
+"贵单位移送的%(cause)s不予立案：%(reason)s": "The case your department referred, %(cause)s, will not be filed: %(reason)s",
+"贵单位移送的%(cause)s已作出决定：%(reason)s": "The case your department referred, %(cause)s, has been decided: %(reason)s",
+"贵单位移送的%(cause)s已移送其他机关：%(reason)s": "The case your department referred, %(cause)s, has been transferred to another authority: %(reason)s",
+"贵单位移送的%(cause)s已移送司法机关：%(reason)s": "The case your department referred, %(cause)s, has been transferred to the judicial authorities: %(reason)s",
+"贵单位移送的线索 %(ticket)s 与 %(earlier)s 为同一问题，已合并办理": "The lead your department referred, %(ticket)s, is the same matter as %(earlier)s and is handled with it",
+"贵单位移送的线索 %(ticket)s 经核实不属于可受理的问题，不再处理": "The lead your department referred, %(ticket)s, was checked and is not a matter that can be taken up; it is not handled further",
+"贵单位移送的线索 %(ticket)s 已办结：%(outcome)s": "The lead your department referred, %(ticket)s, has been closed: %(outcome)s",
 "%(department)s请求协助：%(matter)s（%(due)s前答复）": "%(department)s asks for assistance: %(matter)s (reply by %(due)s)",
 "新指令：%(content)s": "New instruction: %(content)s",
 "职责争议待裁定：%(ticket)s %(title)s": "Responsibility dispute awaiting a ruling: %(ticket)s %(title)s",

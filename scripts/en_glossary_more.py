@@ -876,4 +876,7 @@ EN_MORE = {
     '已记录': 'Recorded',
     '待记录并复核': 'To record and re-examine',
     '当事人网上提交，待记录并复核': 'Sent online by parties, to record and re-examine',
+    '移送线索': 'Refer a lead',
+    '本部门在日常监管中发现、需要立案处罚的线索，移送综合行政执法部门（或事发地镇街）办理；受理和处理结果会反馈本部门（ZJ-016）。请写明违法事实、当事人和已掌握的证据，照片可一并上传。': 'A lead your department found in its supervision that calls for a penalty case is referred to the comprehensive enforcement authority (or the town where it happened); your department is told whether it is taken on and what becomes of it (ZJ-016). State the facts, the party and the evidence you hold; photos can be attached.',
+    '最近反馈 %(on)s': 'last told %(on)s',
 }

@@ -1,0 +1,192 @@
+"""部门移送 (ZJ-016): a 业务主管部门 keeps supervision and refers what needs a case to enforcement; the receiving body
+answers within the acceptance limit (§4.9), and the department hears what became of its referral at every step
+that answers it."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from cases import services as S
+from cases.choices import ServiceMethod
+from cases.models import Case
+from cases.tests.helpers import D, close_case, file_case, investigate, notice, propose, review_pass, to_review
+from core.config import config_get
+from core.exceptions import ValidationFailed
+from core.models import AuditRecord, Deadline, Notification
+from core.workdays import add_working_days
+from dispatch import services
+from dispatch.access import events_visible_to, report_channels
+from intake.choices import Channel, EventStatus, Priority
+from intake.models import Event
+from intake.services import api_client_create, event_submit
+from org.choices import Role
+
+TEXT = "日常检查发现人民路某饭店未取得食品经营许可从事熟食经营，已拍照取证，移送立案查处"
+
+
+def refer(w, **kw):
+    data = dict(channel=Channel.REFERRAL, actor=w.scjg_supervisor, text=TEXT, lng=w.tianma_point[0],
+                lat=w.tianma_point[1], category_code="1001")
+    data.update(kw)
+    return event_submit(**data).event
+
+
+def test_a_department_supervisor_refers_on_the_report_page_and_nothing_else(iw, client):
+    """The supervisor's post files 部门移送 and only that; the page says what a referral is, and the menu offers
+    it as 移送线索."""
+    assert report_channels(iw.scjg_supervisor) == [Channel.REFERRAL]
+    client.force_login(iw.scjg_supervisor)
+    page = client.get(reverse("intake:report")).content.decode()
+    assert "<h1>移送线索</h1>" in page and "ZJ-016" in page and 'name="channel"' not in page
+    assert 'href="/intake/report/"' in client.get(reverse("home")).content.decode()
+    r = client.post(reverse("intake:report"), {"text": TEXT, "category": iw.cat_food.pk, "priority": "normal",
+                                               "lng": iw.tianma_point[0], "lat": iw.tianma_point[1]})
+    assert r.status_code == 302, r.content.decode()[:300]
+    event = Event.objects.get()
+    assert event.channel == Channel.REFERRAL and event.reporter == iw.scjg_supervisor
+    assert event.referring_department_id == iw.scjg.pk
+    with pytest.raises(ValidationFailed) as refused:  # a supervisor's finding is a referral, not a grid report
+        event_submit(channel=Channel.GRID, actor=iw.scjg_supervisor, text=TEXT, lng=iw.tianma_point[0],
+                     lat=iw.tianma_point[1])
+    assert refused.value.errors["channel"] == ["业务主管部门不能按“网格员”渠道上报（可选：部门移送）"]
+    assert Event.objects.count() == 1
+
+
+def test_only_referrals_name_a_referring_department(iw):
+    """A department system's key refers for its department; a grid worker's report or a hotline call refers for
+    nobody, even where the system sending it belongs to a department."""
+    system, _key = api_client_create(actor=iw.admin, name="市场监管业务系统", kind="department", department=iw.scjg)
+    by_system = event_submit(channel=system.channel, source=system, external_id="SC-1", text=TEXT,
+                             lng=iw.tianma_point[0], lat=iw.tianma_point[1]).event
+    assert by_system.channel == Channel.REFERRAL and by_system.referring_department_id == iw.scjg.pk
+    grid = event_submit(channel=Channel.GRID, actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
+                        lng=iw.huibu_point[0], lat=iw.huibu_point[1]).event
+    assert grid.referring_department_id is None
+    hotline = event_submit(channel=Channel.HOTLINE, source=iw.hotline, external_id="H-1", text="文峰路饭店油烟直排",
+                           lng=iw.tianma_point[0] + 0.03, lat=iw.tianma_point[1]).event
+    assert hotline.referring_department_id is None
+
+
+def test_a_department_system_must_name_its_department(iw):
+    """A department system's reports are its department's referrals: a key for one is refused without the
+    department, the field named, in the reader's language, and nothing is created."""
+    from intake.models import ApiClient
+
+    with pytest.raises(ValidationFailed) as refused:
+        api_client_create(actor=iw.admin, name="部门系统", kind="department")
+    assert list(refused.value.errors) == ["department"]
+    with translation.override("en"), pytest.raises(ValidationFailed) as in_english:
+        api_client_create(actor=iw.admin, name="部门系统", kind="department")
+    assert in_english.value.errors["department"][0].startswith("A department system must name its department")
+    assert not ApiClient.objects.filter(name="部门系统").exists()
+
+
+def test_the_department_follows_what_it_referred(iw):
+    """Every member of the referring department sees the referral, filed by a colleague or its system; another
+    department does not."""
+    event = refer(iw)
+    colleague = type(iw.scjg_supervisor).objects.create(username="scjg_2", role=Role.DEPT_SUPERVISOR,
+                                                         department=iw.scjg)
+    assert events_visible_to(colleague).filter(pk=event.pk).exists()
+    assert not events_visible_to(iw.zj_officer).filter(pk=event.pk).exists()
+
+
+def test_a_low_priority_referral_is_answered_within_the_acceptance_limit(iw):
+    """referral.acceptance_decision.max_working_days (5, §4.9) caps the feedback limit of a referral's
+    instruction: a low-priority instruction would have 10 working days, a referral gets 5; the deadline names
+    the setting it came from."""
+    event = refer(iw, priority=Priority.LOW)
+    instruction = event.instructions.get()
+    feedback = Deadline.objects.get(kind="instruction.feedback", object_id=str(instruction.pk))
+    assert feedback.rule == "referral.acceptance_decision.max_working_days"
+    issued = instruction.issued_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    assert instruction.feedback_due.date() == add_working_days(issued, config_get(
+        "referral.acceptance_decision.max_working_days")).due
+    other = event_submit(channel=Channel.GRID, actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
+                         category_code="0504", priority=Priority.LOW, lng=iw.tianma_point[0] + 0.03,
+                         lat=iw.tianma_point[1]).event
+    assert Deadline.objects.get(kind="instruction.feedback", object_id=str(other.instructions.get().pk)).rule == \
+        "dispatch.feedback_working_days.low"
+    urgent = refer(iw, priority=Priority.URGENT, text="日常检查发现文峰路某超市销售过期食品，移送查处",
+                   lng=iw.tianma_point[0] + 0.05)
+    assert Deadline.objects.get(kind="instruction.feedback", object_id=str(urgent.instructions.get().pk)).rule == \
+        "dispatch.feedback_working_days.urgent"  # 1 day: sooner than the referral limit, kept
+
+
+def test_the_department_hears_when_its_referral_is_closed_or_ended(iw):
+    """The answer to the referral reaches the department's notices: closed with the outcome; ended by the command
+    centre as no matter for anyone."""
+    event = refer(iw)
+    instruction = event.instructions.get()
+    officer = iw.scjg_officer if instruction.department == iw.scjg else iw.tianma_officer
+    services.instruction_sign(actor=officer, instruction=instruction)
+    services.instruction_feedback(actor=officer, instruction=instruction, outcome="已登记线索，立案调查")
+    event.refresh_from_db()
+    assert event.status == EventStatus.CLOSED  # a department's referral is not waiting for 核查
+    notice = Notification.objects.get(department=iw.scjg, text__startswith="贵单位移送")
+    assert notice.text == f"贵单位移送的线索 {event.ticket} 已办结：已登记线索，立案调查"
+    assert notice.link == event.get_absolute_url()
+    with translation.override("en"):
+        assert notice.shown == f"The lead your department referred, {event.ticket}, has been closed: 已登记线索，立案调查"
+    ended = refer(iw, text="测试数据，请忽略，重复测试一次", lng=iw.huibu_point[0], lat=iw.huibu_point[1],
+                  category_code=None, route=False)
+    assert ended.status == EventStatus.TRIAGE
+    services.event_invalidate(actor=iw.operator, event=ended, reason="测试数据")
+    assert Notification.objects.filter(department=iw.scjg, text__contains="经核实不属于可受理的问题").count() == 1
+
+
+def test_a_case_opened_from_a_referral_reports_back_at_each_answer(iw, cw):
+    """ZJ-016 结果反馈: a clue opened from the referral keeps the department; it hears of the filing, the decision
+    (the penalty as the decision states it) and the closing, each on its day, each audited."""
+    event = refer(iw)
+    case = S.case_open(actor=cw.bureau_officer, department=cw.zf, item=cw.item_food, party_kind="org",
+                       party_name="常山测试1食品有限公司", party_code=_code(),
+                       party_address="常山县天马街道人民路1号", cause="未取得食品经营许可从事食品经营",
+                       act_date=D(2026, 3, 2), discovery_date=D(2026, 3, 5), location="天马街道人民路1号",
+                       source=f"部门移送 {event.ticket}", summary=TEXT, events=[event])
+    assert case.referring_department == cw.scjg
+    assert AuditRecord.objects.get(action="cases.case.open", object_id=str(case.pk)).after["referring_department_id"] == cw.scjg.pk
+    file_case(cw, case)
+    filed = Notification.objects.get(department=cw.scjg, text__contains="已立案")
+    case.refresh_from_db()
+    assert filed.text == f"贵单位移送的未取得食品经营许可从事食品经营已立案（{case.number}）"
+    assert case.referral_feedback_on == D(2026, 3, 6)
+    investigate(cw, case)
+    to_review(cw, case)
+    propose(cw, case)
+    notice(cw, case)
+    review_pass(cw, case)
+    S.waiver_record(actor=cw.bureau_officer, case=case, on=D(2026, 3, 19), statement=b"%PDF-1.4 waiver")
+    S.case_decide(actor=cw.zf_head, case=case, decided_on=D(2026, 3, 23), types=["fine"], fine=Decimal(60000))
+    decided = Notification.objects.get(department=cw.scjg, text__contains="已作出决定")
+    assert decided.text.startswith("贵单位移送的未取得食品经营许可从事食品经营已作出决定：罚款") and "60000" in decided.text
+    S.case_serve(actor=cw.bureau_officer, case=case, served_on=D(2026, 3, 24), method=ServiceMethod.DIRECT,
+                 receiver="x")
+    S.payment_record(actor=cw.bureau_officer, case=case, amount=Decimal(60000), paid_on=D(2026, 4, 1))
+    close_case(cw, case, D(2026, 10, 1))
+    assert Case.objects.get(pk=case.pk).referral_feedback_on == D(2026, 10, 1)
+    assert list(AuditRecord.objects.filter(action="cases.referral.feedback", object_id=str(case.pk))
+                .order_by("pk").values_list("after__status", flat=True)) == ["filed", "decided", "closed"]
+    assert Notification.objects.filter(department=cw.scjg).count() == 3
+
+
+def test_a_referral_not_taken_on_is_answered_with_the_reason(iw, cw):
+    event = refer(iw)
+    case = S.case_open(actor=cw.bureau_officer, department=cw.zf, item=cw.item_food, party_kind="org",
+                       party_name="常山测试2食品有限公司", party_code=_code(2), party_address="常山县天马街道人民路2号",
+                       cause="未取得食品经营许可从事食品经营", act_date=D(2026, 3, 2), discovery_date=D(2026, 3, 5),
+                       location="天马街道人民路2号", source=f"部门移送 {event.ticket}", summary=TEXT, events=[event])
+    from cases.tests.helpers import not_file
+
+    not_file(cw, case, D(2026, 3, 10), reason="经核查，当事人已取得食品经营许可证")
+    assert Notification.objects.get(department=cw.scjg).text == \
+        "贵单位移送的未取得食品经营许可从事食品经营不予立案：经核查，当事人已取得食品经营许可证"
+
+
+def _code(n: int = 1) -> str:
+    from cases.tests.helpers import uscc
+
+    return uscc(n)
