@@ -387,13 +387,11 @@ def next_steps(case: Case, today: dt.date) -> list[str]:
     return NEXT.get(case.status, [])
 
 
-def cooperation_report(now) -> list[dict]:
-    """ZJ-034-036-037: who was asked to assist (XF-026) and how they answered — on time, late, or still
-    overdue — per body, worst first; the basis for a 书面建议 or a 通报."""
+def _answers_by_body(rows, now) -> list[dict]:
+    """Deadline rows grouped by the body that owed the answer: on time, late, overdue (open past its time), open;
+    worst first, with its five oldest late or overdue items."""
     from collections import defaultdict
 
-    rows = Deadline.objects.filter(object_type="cases.case", kind__startswith="case.assist.").select_related(
-        "department")
     by: dict[int, dict] = defaultdict(lambda: {"asked": 0, "on_time": 0, "late": 0, "overdue": 0, "open": 0,
                                                 "worst": []})
     for d in rows:
@@ -413,6 +411,41 @@ def cooperation_report(now) -> list[dict]:
     out = sorted(by.values(), key=lambda r: (-(r["late"] + r["overdue"]), r["department"].code))
     for r in out:
         r["worst"] = sorted(r["worst"], key=lambda d: d.due_at)[:5]
+    return out
+
+
+def cooperation_report(now) -> list[dict]:
+    """ZJ-034-036-037: who was asked to assist (XF-026) and how they answered — on time, late, or still
+    overdue — per body, worst first; the basis for a 书面建议 or a 通报."""
+    from django.urls import reverse
+
+    rows = Deadline.objects.filter(object_type="cases.case", kind__startswith="case.assist.").select_related(
+        "department")
+    out = _answers_by_body(rows, now)
+    for d in (d for r in out for d in r["worst"]):
+        d.link = reverse("cases:case", args=[d.object_id])
+    return out
+
+
+def referral_report(now) -> list[dict]:
+    """ZJ-016, ZJ-034-036: how the bodies answered the departments' referrals (部门移送) — the feedback on each
+    referral's instruction, due within ``referral.acceptance_decision.max_working_days`` — per body, worst first.
+    An instruction moved on (退单, 流转) is not counted against the body that let it go: its clock was cancelled."""
+    from django.urls import reverse
+
+    from dispatch.models import Instruction
+    from intake.choices import Channel
+
+    referred = Instruction.objects.filter(event__channel=Channel.REFERRAL).annotate(
+        key=Cast("pk", CharField())).values("key")
+    rows = (Deadline.objects.filter(object_type="dispatch.instruction", kind="instruction.feedback",
+                                    object_id__in=Subquery(referred)).exclude(state=Deadline.State.CANCELLED)
+            .select_related("department"))
+    out = _answers_by_body(rows, now)
+    worst = [d for r in out for d in r["worst"]]
+    events = dict(Instruction.objects.filter(pk__in=[int(d.object_id) for d in worst]).values_list("pk", "event_id"))
+    for d in worst:
+        d.link = reverse("intake:event", args=[events[int(d.object_id)]])
     return out
 
 

@@ -337,10 +337,13 @@ def device_list(request):
 
 @login_required
 def cooperation(request):
-    """ZJ-034-036-037: the guidance office's view of assistance requests and how they were answered."""
+    """ZJ-034-036-037: the guidance office's view of assistance requests and how they were answered, and of the
+    departments' referrals (部门移送, ZJ-016) and how the receiving bodies answered them."""
     if not (request.user.is_superuser or request.user.role in (Role.GUIDANCE, Role.LEADER)):
         raise Http404
-    return render(request, "cases/cooperation.html", {"rows": selectors.cooperation_report(timezone.now())})
+    now = timezone.now()
+    return render(request, "cases/cooperation.html", {"rows": selectors.cooperation_report(now),
+                                                      "referrals": selectors.referral_report(now)})
 
 
 def public_procedure(request):

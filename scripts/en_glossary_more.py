@@ -879,4 +879,8 @@ EN_MORE = {
     '移送线索': 'Refer a lead',
     '本部门在日常监管中发现、需要立案处罚的线索，移送综合行政执法部门（或事发地镇街）办理；受理和处理结果会反馈本部门（ZJ-016）。请写明违法事实、当事人和已掌握的证据，照片可一并上传。': 'A lead your department found in its supervision that calls for a penalty case is referred to the comprehensive enforcement authority (or the town where it happened); your department is told whether it is taken on and what becomes of it (ZJ-016). State the facts, the party and the evidence you hold; photos can be attached.',
     '最近反馈 %(on)s': 'last told %(on)s',
+    '部门移送线索的受理答复': 'Answers to departments\' referrals',
+    '业务主管部门移送的线索（ZJ-016），承办单位应在受理答复时限内反馈是否受理、如何处理；退单或流转的不计入原承办单位。': 'Leads referred by supervising departments (ZJ-016): the receiving body answers within the acceptance limit whether it takes the lead on and how; a referral sent back or moved on is not counted against the body that let it go.',
+    '承办单位': 'Receiving body',
+    '移送': 'Referred',
 }

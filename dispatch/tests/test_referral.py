@@ -190,3 +190,32 @@ def _code(n: int = 1) -> str:
     from cases.tests.helpers import uscc
 
     return uscc(n)
+
+
+def test_the_cooperation_page_shows_how_bodies_answered_referrals(iw, client):
+    """ZJ-034-036: the guidance office sees, per receiving body, the referrals answered on time, late, not yet
+    answered past the limit, and in hand; one sent back (退单) is not held against the body that let it go."""
+    from core import clock
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    with clock.frozen(dt.datetime(2026, 10, 9, 10, tzinfo=tz)):
+        late = refer(iw)
+        unanswered = refer(iw, text="日常检查发现文峰路某超市销售过期食品，移送查处", lng=iw.tianma_point[0] + 0.05)
+        returned = refer(iw, text="日常检查发现定阳路某面馆无证经营，移送查处", lng=iw.tianma_point[0] + 0.1)
+    body = late.instructions.get().department
+    assert unanswered.instructions.get().department == body == returned.instructions.get().department
+    officer = iw.scjg_officer if body == iw.scjg else iw.tianma_officer
+    ins = late.instructions.get()
+    with clock.frozen(ins.feedback_due + dt.timedelta(days=2)):
+        services.instruction_sign(actor=officer, instruction=ins)
+        services.instruction_feedback(actor=officer, instruction=ins, outcome="已登记线索，立案调查")
+    with clock.frozen(dt.datetime(2026, 10, 10, 9, tzinfo=tz)):
+        services.event_return(actor=officer, event=returned, reason="不属于本单位职责，属县综合执法局")
+    client.force_login(iw.guidance)
+    page = client.get(reverse("cases:cooperation")).content.decode()
+    section = page.split("部门移送线索的受理答复")[1]
+    row = next(r for r in section.split("<tr>")[2:] if body.name in r)
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    assert cells[1:6] == ["2", "0", '<span class="tag amber">1</span>', '<span class="tag red">1</span>', "0"]
+    assert late.get_absolute_url() in row and unanswered.get_absolute_url() in row
+    assert returned.get_absolute_url() not in row
