@@ -449,6 +449,38 @@ def referral_report(now) -> list[dict]:
     return out
 
 
+def referral_timeliness() -> list[dict]:
+    """ZJ-016, §4.9 ``referral.business_to_enforcement.max_working_days``: how promptly each department referred
+    the leads it found — referred, dated (with 发现日期), on time, late (received after the day it was due), worst
+    first, with its five latest-by-most-days referrals. Duplicates count too: each was a referral."""
+    from collections import defaultdict
+
+    from intake.choices import Channel
+    from intake.models import Event
+
+    by: dict[int, dict] = defaultdict(lambda: {"referred": 0, "dated": 0, "on_time": 0, "late": 0, "worst": []})
+    for e in Event.objects.filter(channel=Channel.REFERRAL).select_related("source__department",
+                                                                           "reporter__department"):
+        department = e.source.department if e.source_id else e.reporter.department if e.reporter_id else None
+        if department is None:
+            continue
+        r = by[department.pk]
+        r["department"] = department
+        r["referred"] += 1
+        if e.referral_due is None:
+            continue
+        r["dated"] += 1
+        if e.referral_late_days:
+            r["late"] += 1
+            r["worst"].append(e)
+        else:
+            r["on_time"] += 1
+    out = sorted(by.values(), key=lambda r: (-r["late"], r["department"].code))
+    for r in out:
+        r["worst"] = sorted(r["worst"], key=lambda e: -e.referral_late_days)[:5]
+    return out
+
+
 def awaiting_head(user) -> list[tuple[Case, str]]:
     """What waits for the agency head's own decision on its body's cases: the penalty or no-penalty
     decision itself (XF-057), filing and closing requests (立案/结案审批, WS-FILE/WS-CLOSE), recusal applications (XF-043) and

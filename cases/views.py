@@ -21,6 +21,7 @@ from cases.forms import CaseFilterForm, DocumentCheckForm, NoticeOpenForm, OpenF
 from cases.models import CaseApproval, Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
 from core import clock
+from core.config import config_get
 from core.exceptions import ApplicationError, TooManyRequests, ValidationFailed
 from core.forms import chosen_filters
 from core.http import (
@@ -343,7 +344,10 @@ def cooperation(request):
         raise Http404
     now = timezone.now()
     return render(request, "cases/cooperation.html", {"rows": selectors.cooperation_report(now),
-                                                      "referrals": selectors.referral_report(now)})
+                                                      "referrals": selectors.referral_report(now),
+                                                      "referrers": selectors.referral_timeliness(),
+                                                      "referral_days": config_get(
+                                                          "referral.business_to_enforcement.max_working_days")})
 
 
 def public_procedure(request):

@@ -139,10 +139,13 @@ class EventReplay:
             lng = lat = None  # a call with an address the operator could not place on the map
         if channel in ("drone", "sensor"):
             address = ""  # devices send their position
+        # a department refers what it found days ago (0–11, no draw from the rng): some past its 5 working days
+        found_days = at.minute % 12 if channel == "referral" else 0
         with clock.frozen(at):
             return event_submit(
                 channel=channel, text=text, title=text[:18], lng=lng, lat=lat, address=address, received_at=at,
-                occurred_at=at - dt.timedelta(minutes=self.rng.randint(5, 600)),
+                occurred_at=at - dt.timedelta(minutes=self.rng.randint(5, 600), days=found_days),
+                found_on=timezone.localtime(at - dt.timedelta(days=found_days)).date() if channel == "referral" else None,
                 category_code=code if give_category else None, priority=priority,
                 source=self.clients.get(source), external_id=f"{channel}-{at:%Y%m%d%H%M%S}-{self.rng.randint(0, 10**6)}"
                 if source else "", actor=self.grid if channel == "grid" and town.code == "330822001" else None,

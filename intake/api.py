@@ -71,7 +71,8 @@ def _submit(client: ApiClient, payload: EventIn, *, external_id: str | None = No
         return event_submit(
             channel=channel, source=client, external_id=external_id if external_id is not None else payload.external_id,
             text=payload.text, title=payload.title, lng=payload.lng, lat=payload.lat, address=payload.address,
-            town_code=payload.town, occurred_at=payload.occurred_at, category_code=payload.category,
+            town_code=payload.town, occurred_at=payload.occurred_at, found_on=payload.found_on,
+            category_code=payload.category,
             priority=payload.priority, reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
             confidential=payload.confidential, notify_reporter=payload.notify_reporter,
             attachments=_attachments(payload, prefix), media_url=payload.media_url)

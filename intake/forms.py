@@ -57,6 +57,11 @@ class ReportForm(forms.Form):
             self.order_fields(["channel"])  # where the report comes from, first
         else:
             self.fields.pop("channel", None)
+        if list(channels) == [Channel.REFERRAL]:  # a department's referral: when it found the lead (ZJ-016)
+            self.fields["found_on"] = forms.DateField(
+                label=_("发现日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                help_text=_("本部门发现该线索的日期；移送时限自此起算"))
+            self.order_fields(["found_on"])
         if Channel.CITIZEN in channels and "channel" in self.fields:
             # the command centre takes down a caller's report: who called and how to call back (for 群众)
             self.fields["reporter_name"] = forms.CharField(label=_("来电人称呼（群众来电填写）"), max_length=50,

@@ -110,6 +110,10 @@ class Event(models.Model):
     town_source = models.CharField(_("镇街依据"), max_length=8, choices=TownSource.choices, blank=True)
     occurred_at = models.DateTimeField(_("发生时间"), null=True, blank=True)
     received_at = models.DateTimeField(_("受理时间"))
+    # 部门移送 (ZJ-016): when the department found the lead, and the day it should have referred it by
+    # (``referral.business_to_enforcement.max_working_days`` after, as configured on the day it was found)
+    found_on = models.DateField(_("发现日期"), null=True, blank=True)
+    referral_due = models.DateField(_("应移送日期"), null=True, blank=True)
     category = models.ForeignKey(EventCategory, on_delete=models.PROTECT, null=True, blank=True,
                                  verbose_name=_("类别"))
     priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
@@ -157,6 +161,13 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("intake:event", args=[self.pk])
+
+    @property
+    def referral_late_days(self) -> int:
+        """Days a department's referral came after the day it should have (0 on time, or not a dated referral)."""
+        if self.referral_due is None:
+            return 0
+        return max(0, (timezone.localtime(self.received_at).date() - self.referral_due).days)
 
     @property
     def referring_department_id(self) -> int | None:

@@ -21,6 +21,7 @@ class EventIn(Schema):
     address: str = ""
     town: str | None = Field(None, description="乡镇(街道)名称或9位代码；无经纬度时应填写，未填则按地址中的镇街名确定")
     occurred_at: dt.datetime | None = None
+    found_on: str | None = Field(None, description="部门移送：本部门发现该线索的日期（YYYY-MM-DD），移送时限自此起算（ZJ-016）；其他渠道不填")
     category: str | None = Field(None, description="事件类别编码")
     priority: str = "normal"
     reporter_name: str = ""

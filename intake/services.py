@@ -118,7 +118,8 @@ def text_similarity(a: str, b: str) -> float:
 
 def validate_submission(*, channel, text, title, lng, lat, address, town_code, occurred_at, category_code,
                         priority, attachments, now, reporter_name: str = "",
-                        reporter_phone: str = "", media_url: str = "") -> tuple[dict, dict[str, list[str]]]:
+                        reporter_phone: str = "", media_url: str = "",
+                        found_on=None) -> tuple[dict, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     clean: dict = {}
 
@@ -192,6 +193,7 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
             elif occurred_at < now - dt.timedelta(days=365 * 2):
                 err("occurred_at", _("发生时间早于两年前，请核实"))
     clean["occurred_at"] = occurred_at
+    clean["found_on"] = _found_on(found_on, channel=channel, occurred_at=occurred_at, now=now, err=err)
     category = None
     if category_code:
         category = EventCategory.objects.filter(code=category_code).first()
@@ -214,6 +216,42 @@ def validate_submission(*, channel, text, title, lng, lat, address, town_code, o
         except DjangoValidationError:
             err("media_url", _("应为不超过500个字符的 http(s) 链接"))
     return clean, errors
+
+
+def _referral_due(found_on: dt.date | None) -> dt.date | None:
+    """The day a lead found on ``found_on`` should be referred by (§4.9, as configured on that day)."""
+    if found_on is None:
+        return None
+    from core.workdays import add_working_days
+
+    days = config_get("referral.business_to_enforcement.max_working_days", on=found_on)
+    return add_working_days(found_on, days, rule="referral.business_to_enforcement.max_working_days").due
+
+
+def _found_on(value, *, channel, occurred_at, now, err) -> dt.date | None:
+    """发现日期 of a department's referral (ZJ-016): a date, not after today, not before the violation happened;
+    only a referral has one."""
+    if value in (None, ""):
+        return None
+    if channel != Channel.REFERRAL:
+        err("found_on", _("发现日期只用于部门移送的线索"))
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            err("found_on", _("发现日期格式应为 YYYY-MM-DD，如 2026-11-26"))
+            return None
+    today = timezone.localtime(now).date()
+    if value > today:
+        err("found_on", _("发现日期不能晚于今天"))
+    elif occurred_at is not None and value < timezone.localtime(occurred_at).date():
+        err("found_on", _("发现日期不能早于发生时间"))
+    elif value < today - dt.timedelta(days=365 * 2):
+        err("found_on", _("发现日期早于两年前，请核实"))
+    else:
+        return value
+    return None
 
 
 def check_attachments(attachments: list[NewAttachment], errors: dict[str, list[str]]) -> list:
@@ -386,10 +424,13 @@ def event_submit(
     received_at: dt.datetime | None = None,
     synthetic: bool = False,
     route: bool = True,
+    found_on: dt.date | str | None = None,
 ) -> SubmitResult:
     """Accept one report. A retried call with the same (source, external_id) returns the first event and
     creates nothing. Invalid input raises ValidationFailed (field → messages) and writes nothing.
-    ``confidential``: the reporter asked that their name and phone be kept from the handling body (XF-050)."""
+    ``confidential``: the reporter asked that their name and phone be kept from the handling body (XF-050).
+    ``found_on``: when a department found the lead it refers (部门移送, ZJ-016) — required of a supervisor filing
+    one, optional for a department's system; it dates the department's own limit for referring."""
     external_id = (external_id or "").strip()
     reporter = actor if getattr(actor, "pk", None) else None
     # the sender's reference makes a retry idempotent: a system's (source) or a signed-in reporter's own
@@ -407,10 +448,13 @@ def event_submit(
                                         town_code=town_code, occurred_at=occurred_at, category_code=category_code,
                                         priority=priority, attachments=attachments or [], now=now,
                                         reporter_name=reporter_name, reporter_phone=reporter_phone,
-                                        media_url=media_url)
+                                        media_url=media_url, found_on=found_on)
     if source is None and reporter is not None and channel in Channel.values:
         if (refused := _channel_refused(reporter, channel)):
             errors.setdefault("channel", []).append(refused)
+    if channel == Channel.REFERRAL and source is None and reporter is not None and found_on in (None, "") \
+            and "channel" not in errors:
+        errors.setdefault("found_on", []).append(_("请填写发现日期：移送时限自发现之日起算（ZJ-016）"))
     if notify_reporter and not clean.get("reporter_phone") and "reporter_phone" not in errors:
         errors.setdefault("reporter_phone", []).append(_("选择短信告知办理结果的，须填写手机号码"))
     if errors:
@@ -423,7 +467,8 @@ def event_submit(
         lng=clean["lng"], lat=clean["lat"], address=clean["address"], town=clean["town"],
         town_source=clean["town_source"],
         occurred_at=clean["occurred_at"], received_at=received_at or now, category=clean["category"],
-        priority=clean["priority"], status=EventStatus.TRIAGE, synthetic=synthetic,
+        priority=clean["priority"], status=EventStatus.TRIAGE, synthetic=synthetic, found_on=clean["found_on"],
+        referral_due=_referral_due(clean["found_on"]),
     )
     try:
         with transaction.atomic():
@@ -444,6 +489,7 @@ def event_submit(
               after={"ticket": event.ticket, "channel": channel, "anonymous": actor is None and source is None,
                      "external_id": external_id, "town": event.town_id, "town_source": event.town_source,
                      "category": event.category_id, "confidential": event.confidential,
+                     "found_on": event.found_on, "referral_due": event.referral_due,
                      "attachments": [a.sha256 for a in event.attachments.all()]})
     if duplicate is not None:
         event_transition(event=event, new=EventStatus.DUPLICATE, actor=actor, duplicate_of=duplicate,

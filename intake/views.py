@@ -88,7 +88,7 @@ def report(request):
                                   reporter_phone=d.get("reporter_phone", "") if call else "",
                                   confidential=bool(d.get("confidential")) if call else False,
                                   attachments=_attachments(request), external_id=d["client_ref"],
-                                  occurred_at=d["observed_at"])
+                                  occurred_at=d["observed_at"], found_on=d.get("found_on"))
         except ValidationFailed as exc:
             errors_into_form(form, exc)
         else:

@@ -4,6 +4,12 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+"发现日期只用于部门移送的线索": "A date found is given only for a department's referral",
+"发现日期格式应为 YYYY-MM-DD，如 2026-11-26": "The date found should be YYYY-MM-DD, e.g. 2026-11-26",
+"发现日期不能晚于今天": "The date found cannot be after today",
+"发现日期不能早于发生时间": "The date found cannot be before the time it happened",
+"发现日期早于两年前，请核实": "The date found is more than two years ago; please check it",
+"请填写发现日期：移送时限自发现之日起算（ZJ-016）": "Give the date found: the time limit for referring runs from it (ZJ-016)",
 "部门系统须指定所属部门：其上报的是该部门的移送线索，办理结果反馈该部门": "A department system must name its department: what it sends are that department's referrals, and the outcome is reported back to it",
     '已超过办案期限（%(due)s），须写明逾期原因': 'Past the time limit (%(due)s): state the reasons for the delay',
     '须写明逾期原因（XF-060）': 'State the reasons for the delay (XF-060)',

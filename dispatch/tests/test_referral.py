@@ -28,8 +28,10 @@ TEXT = "日常检查发现人民路某饭店未取得食品经营许可从事熟
 
 
 def refer(w, **kw):
+    from core import clock
+
     data = dict(channel=Channel.REFERRAL, actor=w.scjg_supervisor, text=TEXT, lng=w.tianma_point[0],
-                lat=w.tianma_point[1], category_code="1001")
+                lat=w.tianma_point[1], category_code="1001", found_on=clock.today())
     data.update(kw)
     return event_submit(**data).event
 
@@ -42,10 +44,15 @@ def test_a_department_supervisor_refers_on_the_report_page_and_nothing_else(iw, 
     page = client.get(reverse("intake:report")).content.decode()
     assert "<h1>移送线索</h1>" in page and "ZJ-016" in page and 'name="channel"' not in page
     assert 'href="/intake/report/"' in client.get(reverse("home")).content.decode()
-    r = client.post(reverse("intake:report"), {"text": TEXT, "category": iw.cat_food.pk, "priority": "normal",
-                                               "lng": iw.tianma_point[0], "lat": iw.tianma_point[1]})
+    form = {"text": TEXT, "category": iw.cat_food.pk, "priority": "normal", "lng": iw.tianma_point[0],
+            "lat": iw.tianma_point[1]}
+    refused = client.post(reverse("intake:report"), form)  # when the department found it: the form asks
+    assert refused.status_code == 200 and Event.objects.count() == 0
+    assert "发现日期" in refused.content.decode() and "field-error" in refused.content.decode()
+    r = client.post(reverse("intake:report"), {**form, "found_on": "2026-12-01"})
     assert r.status_code == 302, r.content.decode()[:300]
     event = Event.objects.get()
+    assert event.found_on == D(2026, 12, 1)
     assert event.channel == Channel.REFERRAL and event.reporter == iw.scjg_supervisor
     assert event.referring_department_id == iw.scjg.pk
     with pytest.raises(ValidationFailed) as refused:  # a supervisor's finding is a referral, not a grid report
@@ -60,8 +67,9 @@ def test_only_referrals_name_a_referring_department(iw):
     nobody, even where the system sending it belongs to a department."""
     system, _key = api_client_create(actor=iw.admin, name="市场监管业务系统", kind="department", department=iw.scjg)
     by_system = event_submit(channel=system.channel, source=system, external_id="SC-1", text=TEXT,
-                             lng=iw.tianma_point[0], lat=iw.tianma_point[1]).event
+                             lng=iw.tianma_point[0], lat=iw.tianma_point[1]).event  # a system may not know when
     assert by_system.channel == Channel.REFERRAL and by_system.referring_department_id == iw.scjg.pk
+    assert by_system.found_on is None and by_system.referral_due is None and by_system.referral_late_days == 0
     grid = event_submit(channel=Channel.GRID, actor=iw.grid_tianma, text="天马街道人民路有人占道摆摊经营",
                         lng=iw.huibu_point[0], lat=iw.huibu_point[1]).event
     assert grid.referring_department_id is None
@@ -219,3 +227,55 @@ def test_the_cooperation_page_shows_how_bodies_answered_referrals(iw, client):
     assert cells[1:6] == ["2", "0", '<span class="tag amber">1</span>', '<span class="tag red">1</span>', "0"]
     assert late.get_absolute_url() in row and unanswered.get_absolute_url() in row
     assert returned.get_absolute_url() not in row
+
+
+def test_the_day_a_lead_was_found_is_checked_and_dates_the_departments_own_limit(iw):
+    """§4.9 referral.business_to_enforcement.max_working_days (5): a supervisor says when the department found the
+    lead; not after today, not before it happened, only for a referral — each refusal names found_on and writes
+    nothing. A lead referred later than 5 working days after it was found is marked late, by how many days."""
+    from core import clock
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    cases = [
+        (dict(found_on=D(2026, 12, 9)), "发现日期不能晚于今天"),
+        (dict(found_on=D(2026, 11, 30), occurred_at=dt.datetime(2026, 12, 1, 9, tzinfo=tz)), "发现日期不能早于发生时间"),
+        (dict(found_on="2026-13-01"), "发现日期格式应为 YYYY-MM-DD，如 2026-11-26"),
+        (dict(found_on=None), "请填写发现日期：移送时限自发现之日起算（ZJ-016）"),
+        (dict(channel=Channel.INSPECTION, actor=iw.tianma_officer, found_on=D(2026, 12, 1)), "发现日期只用于部门移送的线索"),
+    ]
+    with clock.frozen(dt.datetime(2026, 12, 7, 10, tzinfo=tz)):
+        for kw, message in cases:
+            with pytest.raises(ValidationFailed) as refused:
+                refer(iw, **kw)
+            assert refused.value.errors["found_on"] == [message], kw
+        assert Event.objects.count() == 0
+        on_time = refer(iw, found_on=D(2026, 11, 30))  # due 12-07 (5 working days): referred that day
+        late = refer(iw, found_on=D(2026, 11, 20), text="日常检查发现文峰路某超市销售过期食品，移送查处",
+                     lng=iw.tianma_point[0] + 0.05)  # due 11-27: ten days late
+    assert (on_time.referral_due, on_time.referral_late_days) == (D(2026, 12, 7), 0)
+    assert (late.referral_due, late.referral_late_days) == (D(2026, 11, 27), 10)
+    assert AuditRecord.objects.get(action="intake.event.submit", object_id=str(late.pk)).after["referral_due"] == \
+        "2026-11-27"
+
+
+def test_the_cooperation_page_and_the_report_show_a_late_referral(iw, client):
+    from core import clock
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    with clock.frozen(dt.datetime(2026, 12, 7, 10, tzinfo=tz)):
+        late = refer(iw, found_on=D(2026, 11, 20))
+        refer(iw, found_on=D(2026, 12, 4), text="日常检查发现文峰路某超市销售过期食品，移送查处",
+              lng=iw.tianma_point[0] + 0.05)
+    system, _key = api_client_create(actor=iw.admin, name="市场监管业务系统", kind="department", department=iw.scjg)
+    event_submit(channel=system.channel, source=system, external_id="SC-1", text="日常检查发现定阳路某面馆无证经营",
+                 lng=iw.tianma_point[0] + 0.1, lat=iw.tianma_point[1])
+    client.force_login(iw.scjg_supervisor)
+    page = client.get(late.get_absolute_url()).content.decode()
+    assert "2026-11-20" in page and "应于 2026-11-27 前移送" in page and "移送超期 10 日" in page
+    client.force_login(iw.guidance)
+    section = client.get(reverse("cases:cooperation")).content.decode().split("业务主管部门移送时效")[1]
+    assert "发现后 5 个工作日内移送" in section
+    row = next(r for r in section.split("<tr>")[2:] if iw.scjg.name in r)
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    assert cells[1:5] == ["3", "2", "1", '<span class="tag amber">1</span>']
+    assert late.get_absolute_url() in row and "2026-11-20 发现，超期 10 日" in row
