@@ -452,7 +452,8 @@ def referral_report(now) -> list[dict]:
 def referral_timeliness() -> list[dict]:
     """ZJ-016, §4.9 ``referral.business_to_enforcement.max_working_days``: how promptly each department referred
     the leads it found — referred, dated (with 发现日期), on time, late (received after the day it was due), worst
-    first, with its five latest-by-most-days referrals. Duplicates count too: each was a referral."""
+    first, with its five latest by most days (the newest first among equals). Duplicates count too: each was a
+    referral."""
     from collections import defaultdict
 
     from intake.choices import Channel
@@ -477,7 +478,7 @@ def referral_timeliness() -> list[dict]:
             r["on_time"] += 1
     out = sorted(by.values(), key=lambda r: (-r["late"], r["department"].code))
     for r in out:
-        r["worst"] = sorted(r["worst"], key=lambda e: -e.referral_late_days)[:5]
+        r["worst"] = sorted(r["worst"], key=lambda e: (-e.referral_late_days, -e.received_at.timestamp()))[:5]
     return out
 
 
