@@ -277,6 +277,17 @@ def crime_transfer_deadlines(report_at: dt.datetime) -> dict[str, dt.datetime]:
 POLICE_FOLLOW_UP_DAYS = 3  # YS-310: 提请复议 within 3 days of a refusal; 移交 within 3 days of the police filing
 
 
+POLICE_REVIEW_DAYS = 3  # YS-310 第八条: the police review a transferred case; 第九条: they answer a reconsideration
+
+
+def police_review_due(received_on: dt.date) -> Deadline:
+    """YS-310 第八条/第九条: the police decide whether to file a transferred case within 3 days of receiving it, and
+    answer a request to reconsider within 3 days of receiving it (calendar, conservative as the rulebook notes).
+    Their time, not the agency's: when it runs out the agency is told, to press them or to ask the procuratorate
+    to supervise (第九条)."""
+    return add_calendar_days(received_on, POLICE_REVIEW_DAYS, rule="YS-310")
+
+
 def crime_follow_up_due(answered_on: dt.date) -> Deadline:
     """YS-310 第九条/第十二条: after the police answer, the agency asks them to reconsider a refusal, or hands over
     the items and materials of a filed case, within 3 days (calendar, conservative as the rulebook notes)."""

@@ -271,7 +271,8 @@ def _referral_feedback(case: Case, new: str, *, actor, on: dt.date, reason: str)
 # Periods the party has: when they run out nobody is late (the sweep marks them elapsed, never 督办).
 PARTY_PERIODS = {"case.representation", "case.hearing_request", "case.payment", "case.reconsideration_period",
                  "case.litigation_period",
-                 "case.crime_reconsider"}  # and the window of an option the agency has: unused, nobody is late
+                 "case.crime_reconsider",  # and the window of an option the agency has: unused, nobody is late
+                 "case.crime_police_review"}  # and the police's time to decide (YS-310): not the agency's to keep
 
 
 def _label(case: Case, what, *, name: str = "") -> dict:
@@ -3114,6 +3115,7 @@ def crime_transfer(*, actor, case: Case, at: dt.datetime, receipt_no: str, polic
                        **said_as("reason", gettext_noop("移送公安机关（回执 %(receipt)s）"), receipt=receipt_no.strip()),
                        outcome=Outcome.TRANSFER_JUDICIAL)
     _decision_clock(case, at.astimezone(LOCAL).date())  # paused while the case is with the judiciary (XF-060, XF-027)
+    _deadline(case, "case.crime_police_review", rules.police_review_due(on), gettext_noop("公安机关审查决定是否立案"))
     return case
 
 
@@ -3204,6 +3206,7 @@ def crime_police_answer(*, actor, case: Case, on: dt.date, filed: bool, notice_n
     else:
         changes["police_answered_on"] = on
     CrimeTransfer.objects.filter(pk=ct.pk).update(**changes)
+    _close_deadlines(case, "case.crime_police_review", on)
     if filed:
         _deadline(case, "case.crime_handover", rules.crime_follow_up_due(on), gettext_noop("移交涉案物品和材料"))
     elif "police_answered_on" in changes:  # a first refusal: 3 days to ask the police to reconsider (YS-310 第九条)
@@ -3225,6 +3228,7 @@ def crime_reconsideration(*, actor, case: Case, on: dt.date) -> CrimeTransfer:
     ct = CrimeTransfer.objects.get(case=case)
     _check_dated(on, ct.police_answered_on, _("收到不予立案通知书的日期"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(reconsideration_on=on)
+    _deadline(case, "case.crime_police_review", rules.police_review_due(on), gettext_noop("公安机关作出复议决定"))
     _close_deadlines(case, "case.crime_reconsider", on)
     audit_log(actor=actor, action="cases.crime.reconsideration", obj=ct, after={"on": on})
     ct.refresh_from_db()
@@ -3267,7 +3271,8 @@ def crime_return(*, actor, case: Case, on: dt.date, basis: str) -> Case:
     _check_dated(on, ct.reconsideration_answered_on or ct.police_answered_on, _("公安机关决定的日期"))
     CrimeTransfer.objects.filter(pk=ct.pk).update(returned_on=on, return_basis=basis.strip())
     # back before its items went to the police: they stay with the case, the hand-over is no longer due
-    case_rows(case, kind="case.crime_handover").update(state=Deadline.State.CANCELLED, closed_at=clock.now())
+    for kind in ("case.crime_handover", "case.crime_police_review"):  # nothing more to hand over or wait for
+        case_rows(case, kind=kind).update(state=Deadline.State.CANCELLED, closed_at=clock.now())
     _close_deadlines(case, "case.crime_reconsider", on)  # taken back instead of asking again
     case = _transition(case, CaseStatus.REVIEW, actor=actor, on=on, outcome="",
                        **said_as("reason", gettext_noop("移送司法机关后退回，重新审查：%(basis)s"), basis=basis.strip()))

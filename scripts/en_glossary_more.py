@@ -893,4 +893,6 @@ EN_MORE = {
     '应移送日期': 'Refer by',
     '应于 %(due)s 前移送': 'to be referred by %(due)s',
     '移送超期 %(days)s 日': 'referred %(days)s days late',
+    '公安机关审查决定是否立案': 'Police decision on opening a criminal case',
+    '公安机关作出复议决定': 'Police decision on the reconsideration',
 }

@@ -149,6 +149,35 @@ def test_a_reconsideration_waits_for_the_police_then_a_filed_case_is_handed_over
     assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.decide", state="open").exists()
 
 
+def test_the_police_have_three_days_to_decide_and_the_agency_is_told_when_they_run_out(cw):
+    """YS-310 第八条: the police review a transferred case within 3 days of receiving it; 第九条: they answer a request
+    to reconsider within 3 days. Their time, not the agency's: never a 督办 of the agency — when it runs out the
+    sweep marks it 期间届满 and tells the agency (to press them, or to ask the procuratorate to supervise); an
+    answer in time closes it met."""
+    from core.models import Notification
+    from dispatch.services import deadlines_sweep
+
+    case = _transferred(cw)  # received Thursday 03-12: 3 days end on a Sunday, so the Monday (DAY-4)
+    assert _rows(case, "case.crime_police_review") == [("open", D(2026, 3, 16))]
+    row = Deadline.objects.get(object_id=str(case.pk), kind="case.crime_police_review")
+    assert row.party_period and row.rule == "YS-310" and row.label.endswith("公安机关审查决定是否立案")
+    deadlines_sweep(now=at(D(2026, 3, 16)))  # not before it runs out: no reminder, it is not the agency's to keep
+    assert not Notification.objects.filter(text__contains="公安机关审查").exists()
+    deadlines_sweep(now=at(D(2026, 3, 17)))
+    assert _rows(case, "case.crime_police_review") == [("elapsed", D(2026, 3, 16))]
+    told = Notification.objects.get(department=cw.zf, text__contains="公安机关审查决定是否立案")
+    assert told.text.startswith("期间届满：") and told.link == case.get_absolute_url()
+    officer = cw.bureau_officer
+    S.crime_police_answer(actor=officer, case=case, on=D(2026, 3, 17), filed=False, notice_no="常公不立〔2026〕3号")
+    assert _rows(case, "case.crime_police_review") == [("elapsed", D(2026, 3, 16))]  # the answer does not reopen it
+    S.crime_reconsideration(actor=officer, case=case, on=D(2026, 3, 18))
+    assert _rows(case, "case.crime_police_review")[-1] == ("open", D(2026, 3, 23))  # 03-21 a Saturday
+    S.crime_police_answer(actor=officer, case=case, on=D(2026, 3, 20), filed=True, notice_no="常公立〔2026〕9号")
+    assert _rows(case, "case.crime_police_review")[-1] == ("met", D(2026, 3, 23))
+    assert not Deadline.objects.filter(object_id=str(case.pk), kind="case.crime_police_review",
+                                       escalation_level__gt=0).exists()
+
+
 def test_through_the_pages(cw, client):
     case = _transferred(cw)
     client.force_login(cw.bureau_officer)
