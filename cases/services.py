@@ -403,8 +403,9 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
     """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer. A clue
     opened from a department's referral (部门移送) keeps that department, which hears what becomes of it (ZJ-016)."""
     events = list(events)
-    if referring_department is None:
-        referring_department = next((Department.objects.get(pk=e.referring_department_id) for e in events
+    if referring_department is None:  # a referral among the reports, or merged into one of them
+        referrals = [*events, *(d for e in events for d in e.duplicates.select_related("source", "reporter"))]
+        referring_department = next((Department.objects.get(pk=e.referring_department_id) for e in referrals
                                      if e.referring_department_id), None)
     if not may_open_cases(actor):
         raise NotPermitted(_("只有执法人员可以登记案件"), errors={"__all__": [_("只有执法人员可以登记案件")]})

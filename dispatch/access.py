@@ -149,9 +149,11 @@ def events_visible_to(user) -> QuerySet[Event]:
     if user.role == Role.CITIZEN:  # not even their own reports: staff pages show the handling's internals
         return qs.none()
     cond = Q(reporter=user)
-    if user.department_id:  # what the department referred (ZJ-016), by its staff or its system, it follows
-        cond |= Q(channel=Channel.REFERRAL) & (Q(source__department_id=user.department_id) | Q(
+    if user.department_id:  # what the department referred (ZJ-016), by its staff or its system, it follows —
+        # and the earlier report a referral of its was merged into, which its referral now waits on
+        referred = Q(channel=Channel.REFERRAL) & (Q(source__department_id=user.department_id) | Q(
             source__isnull=True, reporter__department_id=user.department_id))
+        cond |= referred | Q(Exists(Event.objects.filter(referred, duplicate_of=OuterRef("pk"))))
     if not has_perm(user, "parties.view"):
         return qs.filter(cond)
     if scope.department_ids:

@@ -31,6 +31,7 @@ from core.models import Notification
 from core.privacy import redact_public
 from core.records import said
 from core.validators import mask_phone
+from intake.choices import Channel
 from intake.models import Event, ReporterMessage
 
 log = logging.getLogger("openenforce.sms")
@@ -65,20 +66,30 @@ REFERRER_NOTICES = {
 }
 
 
-def tell_referrer(event: Event, kind: str) -> Notification | None:
+def tell_referrer(event: Event, kind: str) -> list[Notification]:
     """部门移送 (ZJ-016): the department that referred ``event`` is told in its notices when the referral is merged
-    into an earlier report, ended as no matter for anyone, or closed with its outcome; what became of a case
-    opened from it, the case tells (``cases.services``)."""
-    department_id = event.referring_department_id
-    if department_id is None or kind not in REFERRER_NOTICES:
-        return None
-    params = {"ticket": event.ticket}
-    if kind == ReporterMessage.Kind.MERGED:
-        params["earlier"] = event.duplicate_of.ticket
-    elif kind == ReporterMessage.Kind.CLOSED:
-        params["outcome"] = event.outcome[:150]
-    return Notification.objects.create(department_id=department_id, link=event.get_absolute_url(),
-                                       **said(REFERRER_NOTICES[kind], **params))
+    into an earlier report, ended as no matter for anyone, or closed with its outcome — and so is a department
+    whose referral was merged into ``event``, when ``event`` ends (its own referral waits on this one). What became
+    of a case opened from it, the case tells (``cases.services``)."""
+    if kind not in REFERRER_NOTICES:
+        return []
+    referrals = [event]
+    if kind != ReporterMessage.Kind.MERGED:
+        referrals += list(event.duplicates.filter(channel=Channel.REFERRAL).select_related("source", "reporter"))
+    told, out = set(), []
+    for referral in referrals:
+        department_id = referral.referring_department_id
+        if department_id is None or department_id in told:
+            continue
+        told.add(department_id)
+        params = {"ticket": referral.ticket}
+        if kind == ReporterMessage.Kind.MERGED:
+            params["earlier"] = event.duplicate_of.ticket
+        elif kind == ReporterMessage.Kind.CLOSED:
+            params["outcome"] = event.outcome[:150]
+        out.append(Notification.objects.create(department_id=department_id, link=event.get_absolute_url(),
+                                               **said(REFERRER_NOTICES[kind], **params)))
+    return out
 
 
 def queue_reporter_message(event: Event, kind: str) -> ReporterMessage | None:

@@ -279,3 +279,30 @@ def test_the_cooperation_page_and_the_report_show_a_late_referral(iw, client):
     cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
     assert cells[1:5] == ["3", "2", "1", '<span class="tag amber">1</span>']
     assert late.get_absolute_url() in row and "2026-11-20 发现，超期 10 日" in row
+
+
+def test_a_referral_merged_into_an_earlier_report_follows_it_to_the_end(iw, cw):
+    """A referral the same as an earlier report is linked to it (附议), never dropped: the department is told which,
+    may open the earlier report, hears when it is closed, and a case opened from the earlier report keeps it."""
+    first = event_submit(channel=Channel.GRID, actor=iw.grid_tianma, text=TEXT, lng=iw.tianma_point[0],
+                         lat=iw.tianma_point[1], category_code="1001").event
+    referral = refer(iw)
+    assert referral.status == EventStatus.DUPLICATE and referral.duplicate_of == first
+    merged = Notification.objects.get(department=iw.scjg, text__startswith="贵单位移送")
+    assert merged.text == f"贵单位移送的线索 {referral.ticket} 与 {first.ticket} 为同一问题，已合并办理"
+    assert events_visible_to(iw.scjg_supervisor).filter(pk=first.pk).exists()
+    assert not events_visible_to(iw.zj_officer).filter(pk=first.pk).exists()
+    case = S.case_open(actor=cw.bureau_officer, department=cw.zf, item=cw.item_food, party_kind="org",
+                       party_name="常山测试3食品有限公司", party_code=_code(3), party_address="常山县天马街道人民路3号",
+                       cause="未取得食品经营许可从事食品经营", act_date=D(2026, 3, 2), discovery_date=D(2026, 3, 5),
+                       location="天马街道人民路3号", source=f"网格员 {first.ticket}", summary=TEXT, events=[first])
+    assert case.referring_department == cw.scjg
+    instruction = first.instructions.get()
+    officer = {iw.scjg: iw.scjg_officer, iw.zf: iw.bureau_officer, iw.tianma_gov: iw.tianma_officer}[
+        instruction.department]
+    services.instruction_sign(actor=officer, instruction=instruction)
+    services.instruction_feedback(actor=officer, instruction=instruction, outcome="已登记线索，立案调查")
+    services.event_verify(actor=iw.operator, event=first, passed=True, note="已立案")
+    closed = Notification.objects.get(department=iw.scjg, text__contains="已办结")
+    assert closed.text == f"贵单位移送的线索 {referral.ticket} 已办结：已登记线索，立案调查"
+    assert closed.link == first.get_absolute_url()
