@@ -186,6 +186,13 @@ class SubmissionKind(models.TextChoices):
     HEARING = "hearing", _("听证申请")
 
 
+class DutyLeadBody(models.TextChoices):
+    """Where a lead of a public official's misconduct goes (YS-310 第十九条, ZJ-019)."""
+
+    SUPERVISION = "supervision", _("监察机关")
+    PROCURATORATE = "procuratorate", _("人民检察院")
+
+
 class PoliceAnswer(models.TextChoices):
     """YS-310 第八条: the public security organ's answer to a transferred case."""
 

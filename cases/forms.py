@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import (
     ActKind,
     CaseStatus,
+    DutyLeadBody,
     EvidenceKind,
     NoPenaltyGround,
     OfficerRole,
@@ -30,6 +31,7 @@ from cases.models import (
     Case,
     CrimeTransfer,
     Deferral,
+    DutyLeadTransfer,
     Evidence,
     Hearing,
     LegalReview,
@@ -767,6 +769,15 @@ class PoliceAnswerForm(StepForm):
 class CrimeHandoverForm(StepForm):
     on = forms.DateField(label=_("移交日期"))
     items = forms.CharField(label=_("移交的涉案物品和有关材料"), widget=TEXT, max_length=limit(CrimeTransfer, "handed_over_items"))
+
+
+class DutyLeadForm(StepForm):
+    on = forms.DateField(label=_("移送日期"))
+    to_kind = forms.ChoiceField(label=_("移送机关类别"), choices=DutyLeadBody.choices)
+    to_body = forms.CharField(label=_("接收机关"), max_length=limit(DutyLeadTransfer, "to_body"),
+                              initial="常山县监察委员会")
+    content = forms.CharField(label=_("线索内容（涉及的公职人员、事实、已移送的材料）"), widget=TEXT, max_length=2000)
+    receipt_no = forms.CharField(label=_("回执编号"), required=False, max_length=limit(DutyLeadTransfer, "receipt_no"))
 
 
 class CrimeReturnForm(StepForm):

@@ -16,6 +16,7 @@ from cases.choices import (
     ActKind,
     CaseStatus,
     DocType,
+    DutyLeadBody,
     EvidenceKind,
     NoPenaltyGround,
     OfficerRole,
@@ -29,6 +30,7 @@ from cases.choices import (
     ServiceMethod,
     SubmissionKind,
 )
+from core import clock
 from core.models import SaidAgain
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -610,6 +612,27 @@ class CrimeTransfer(models.Model):
     @property
     def transferred_on(self):
         return self.transferred_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() if self.transferred_at else None
+
+
+class DutyLeadTransfer(models.Model):
+    """职务违法犯罪线索移送 (YS-310 第十九条, ZJ-019): a lead, found while handling the case, that a state employee
+    embezzled, took bribes, neglected or abused their duty, or used their power against citizens' rights, sent to
+    the 监察机关 or the 人民检察院 as its nature requires. The case goes on: the lead is not the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duty_leads")
+    to_kind = models.CharField(_("移送机关类别"), max_length=14, choices=DutyLeadBody.choices)
+    to_body = models.CharField(_("接收机关"), max_length=100)
+    transferred_on = models.DateField(_("移送日期"))
+    content = models.TextField(_("线索内容"))
+    receipt_no = models.CharField(_("回执编号"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["transferred_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"线索移送 {self.case_id}"
 
 
 class CaseApproval(models.Model):

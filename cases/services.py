@@ -35,6 +35,7 @@ from cases.choices import (
     ActKind,
     CaseStatus,
     DocType,
+    DutyLeadBody,
     EvidenceKind,
     NoPenaltyGround,
     OfficerRole,
@@ -60,6 +61,7 @@ from cases.models import (
     CrimeTransfer,
     Deferral,
     Document,
+    DutyLeadTransfer,
     EducationRecord,
     Evidence,
     Hearing,
@@ -3281,6 +3283,37 @@ def crime_return(*, actor, case: Case, on: dt.date, basis: str) -> Case:
     return case
 
 
+DUTY_LEAD_CONTENT_MAX = 2000  # prose in a TextField: what was found, about whom, and where the material is
+
+
+@transaction.atomic
+def duty_lead_transfer(*, actor, case: Case, on: dt.date, to_kind: str, to_body: str, content: str,
+                       receipt_no: str = "") -> DutyLeadTransfer:
+    """职务违法犯罪线索移送 (YS-310 第十九条, ZJ-019): a lead of a state employee's embezzlement, bribery, neglect or abuse
+    of duty, or use of power against citizens' rights, found while handling the case, goes to the 监察机关 or the
+    人民检察院 as its nature requires — recorded by the case's officers, with the receiving body, the day, what was
+    sent and the receipt. The case goes on: the lead is not the case."""
+    case.refresh_from_db()
+    _require_handler(actor, case)
+    errors: dict[str, list[str]] = {}
+    if to_kind not in DutyLeadBody.values:
+        errors["to_kind"] = [_("应为 %(allowed)s") % {"allowed": "/".join(str(c.label) for c in DutyLeadBody)}]
+    for field, value in (("to_body", to_body), ("content", content)):
+        if not value.strip():
+            errors[field] = [_("不能为空")]
+    if errors:
+        raise ValidationFailed(_("线索移送信息有误"), errors=errors)
+    _check_length(to_body.strip(), DutyLeadTransfer, "to_body", _("接收机关"), "to_body")
+    _check_length(receipt_no.strip(), DutyLeadTransfer, "receipt_no", _("回执编号"), "receipt_no")
+    _refuse_too_long(too_long(content.strip(), DUTY_LEAD_CONTENT_MAX), _("线索内容"), "content")
+    _check_dated(on, case.discovery_date, _("发现违法行为的日期"))
+    lead = DutyLeadTransfer.objects.create(case=case, to_kind=to_kind, to_body=to_body.strip(), transferred_on=on,
+                                           content=content.strip(), receipt_no=receipt_no.strip(), recorded_by=actor)
+    audit_log(actor=actor, action="cases.duty_lead.transfer", obj=lead, after={
+        "case": case.pk, "to_kind": to_kind, "to_body": lead.to_body, "on": on, "receipt_no": lead.receipt_no})
+    return lead
+
+
 # ------------------------------------------------------------------ export
 
 
@@ -3296,6 +3329,7 @@ def export_history(case: Case) -> dict:
     ids |= {("cases.evidence", str(e.pk)) for e in case.evidence.all()}
     ids |= {("cases.act", str(a.pk)) for a in case.acts.all()}
     ids |= {("cases.legalreview", str(r.pk)) for r in case.legal_reviews.all()}
+    ids |= {("cases.dutyleadtransfer", str(t.pk)) for t in case.duty_leads.all()}
     audit = [r for r in AuditRecord.objects.filter(object_type__startswith="cases.").order_by("seq")
              if (r.object_type, r.object_id) in ids]
     return {
@@ -3314,6 +3348,8 @@ def export_history(case: Case) -> dict:
                         "requested_on": str(a.requested_on), "reply": a.reply,
                         "replied_on": str(a.replied_on) if a.replied_on else None}
                        for a in case.assistance_requests.select_related("to_department")],
+        "duty_leads": [{"to_kind": t.to_kind, "to": t.to_body, "on": str(t.transferred_on), "content": t.content,
+                        "receipt_no": t.receipt_no} for t in case.duty_leads.all()],
         "deadlines": [{"kind": d.kind, "due": d.due_at.isoformat(), "rule": d.rule, "state": d.state}
                       for d in case_deadlines(case)],
         "audit": [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor_name, "action": r.action, "hash": r.hash}

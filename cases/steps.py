@@ -356,6 +356,12 @@ def _crime_return(actor, case, d, files):
     return gettext("案件已退回，重新审查")
 
 
+def _duty_lead(actor, case, d, files):
+    lead = S.duty_lead_transfer(actor=actor, case=case, on=d["on"], to_kind=d["to_kind"], to_body=d["to_body"],
+                                content=d["content"], receipt_no=d["receipt_no"])
+    return gettext("线索已移送%(body)s") % {"body": lead.to_body}
+
+
 def _crime(case: Case):
     from cases.models import CrimeTransfer
 
@@ -601,6 +607,8 @@ STEPS: list[Step] = [
          when=_free(S.handover_blocker), rule="YS-310", primary=True),
     Step("crime_return", _("退回重新审查（不予立案、不起诉等）"), (C.TRANSFERRED_JUDICIAL,), F.CrimeReturnForm, _crime_return,
          when=_free(S.return_blocker), rule="XF-027"),
+    Step("duty_lead", _("移送职务违法犯罪线索（监察机关/检察院）"), tuple(c for c in C.values if c != C.ARCHIVED),
+         F.DutyLeadForm, _duty_lead, rule="YS-310 ZJ-019"),
     Step("archive", _("归档（生成卷宗）"), (C.CLOSED,), F.DatedForm, _archive, rule="XF-047", primary=True),
 ]
 BY_KEY = {s.key: s for s in STEPS}

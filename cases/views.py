@@ -117,7 +117,7 @@ def case_detail(request, pk):
         "surcharge": S.current_surcharge(case, today) if case.final_fine else None,
         "limit_paused": due if (case.status == CaseStatus.TRANSFERRED_JUDICIAL or case.status in S.EXTENDABLE and
                                 S.hearing_not_counted(case)) and (due := S.decision_due(case, today)).paused else None,
-        "crime": getattr(case, "crime_transfer", None),
+        "crime": getattr(case, "crime_transfer", None), "duty_leads": case.duty_leads.all(),
         "blockers": S.decision_blockers(case, decided_on=today, types=case.proposed_types, fine=case.proposed_fine,
                                         confiscation=case.proposed_confiscation)
         if case.status in (CaseStatus.NOTICE_SERVED, CaseStatus.HEARING_CLOSED) else []})
