@@ -338,6 +338,7 @@ class EventReplay:
         self.whistles()
         self.boundary_questions()
         self.citizen_reports()
+        self.supervisor_referrals()
         # the texts to reporters of the history went out at the time; the last fortnight's wait for the worker
         ReporterMessage.objects.filter(status=ReporterMessage.Status.QUEUED, created_at__lt=recent_from_at).update(
             status=ReporterMessage.Status.SENT, sent_at=F("created_at"), attempts=1)
@@ -416,19 +417,25 @@ class EventReplay:
 
 
     # -------------------------------------------------------------- the queues' work
-    def _report(self, *, at, text, town, channel="hotline", address="", actor=None, category_code=None, title=""):
+    def _report(self, *, at, text, town, channel="hotline", address="", actor=None, category_code=None, title="",
+                found_on=None):
         """A report in its own words (not a template), as it arrives on ``channel`` (from ``actor``'s
-        account when given); titled by its first clause unless the reporter gave a title."""
+        account when given); titled by its first clause unless the reporter gave a title. ``found_on``: a
+        department's referral, the day it found the lead."""
         lng, lat = self.point(town)
         name = actor.display_name.split()[-1] if actor else self.L.name()
         with clock.frozen(at):
             return event_submit(channel=channel, text=text, title=title or text.split("，")[0][:18], lng=lng, lat=lat,
-                                address=address or town.name, occurred_at=at - dt.timedelta(hours=1), received_at=at,
+                                address=address or town.name, received_at=at,
+                                # a referral's violation went on before the department found it
+                                occurred_at=at - dt.timedelta(hours=1) if found_on is None else at - dt.timedelta(
+                                    days=(timezone.localtime(at).date() - found_on).days + 1),
                                 source=self.clients["hotline"] if channel == "hotline" else None,
                                 external_id=f"demo-{at:%Y%m%d%H%M}" if channel == "hotline" else "",
                                 actor=actor or (self.grid if channel == "grid" else None), category_code=category_code,
                                 reporter_name=name if channel != "grid" else f"网格员{self.L.name()}",
-                                reporter_phone=f"13{self.rng.randint(100000000, 999999999)}" if channel != "grid" else "",
+                                reporter_phone=f"13{self.rng.randint(100000000, 999999999)}"
+                                if channel not in ("grid", "referral") else "", found_on=found_on,
                                 synthetic=True).event
 
     def _bounce(self, event, steps, at):
@@ -501,6 +508,31 @@ class EventReplay:
             with clock.frozen(at + dt.timedelta(hours=2)):
                 dispatch.event_return(actor=self.duty[returned.department_id], event=returned,
                                       reason="经现场核实，系市政道路改造工程占道施工，已办理占道审批，不属于本单位查处范围")
+
+    def supervisor_referrals(self):
+        """The 住建局 supervisor's own referrals (account ``zj_supervisor``, 部门移送, ZJ-016): one found 20 days ago
+        and referred 12 days ago — past the department's 5 working days, marked 移送超期 — taken on and answered by
+        the bureau; one found two days ago, referred yesterday, waiting for the bureau's answer."""
+        supervisor = User.objects.get(username="zj_supervisor")
+        tianma = Region.objects.get(code="330822001")
+        scenes = [
+            (12, 20, "日常巡查发现城东某建筑工地渣土运输车辆未密闭，沿文峰路遗撒泥土，施工单位经两次约谈仍未整改，"
+             "移送立案查处；巡查记录和照片已上传", "天马街道文峰路", "已登记线索并立案调查，责令施工单位立即清理路面"),
+            (1, 2, "日常巡查发现定阳路一处工地运输车辆沿途撒漏砂石，现场未见冲洗设施，移送依法查处", "天马街道定阳路", ""),
+        ]
+        for days, found_days, text, address, outcome in scenes:
+            at = self.now - dt.timedelta(days=days, hours=2)
+            event = self._report(at=at, text=text, town=tianma, channel="referral", address=address, actor=supervisor,
+                                 category_code="0112", found_on=timezone.localtime(at).date()
+                                 - dt.timedelta(days=found_days - days))
+            if event.status != EventStatus.ROUTED or not outcome:
+                continue
+            ins = event.instructions.get(status="issued")
+            user = self.duty[ins.department_id]
+            with clock.frozen(at + dt.timedelta(hours=3)):
+                dispatch.instruction_sign(actor=user, instruction=ins)
+            with clock.frozen(at + dt.timedelta(days=2)):
+                dispatch.instruction_feedback(actor=user, instruction=ins, outcome=outcome)
 
     def citizen_reports(self):
         """The demo citizen's own reports (account ``citizen``, 张先生), filed on the public page signed in:

@@ -315,3 +315,21 @@ def test_every_persona_follows_its_links_without_an_error(demo_events, client):
                         queue.append((href, path))
         assert len(seen) >= 5, name  # the crawl reached beyond its start
     assert broken == []
+
+
+@pytest.mark.django_db
+def test_demo_department_referrals(demo_events):
+    """部门移送 (ZJ-016): the 住建局's system refers leads with the day each was found, some past the department's 5
+    working days; its supervisor's own two referrals — one late, answered by the body that took it; one waiting —
+    and the department's notices say what became of them."""
+    from core.models import Notification
+    from org.models import User
+
+    supervisor = User.objects.get(username="zj_supervisor")
+    system = Event.objects.filter(channel="referral", source__department=supervisor.department)
+    assert system.exists() and not system.filter(found_on__isnull=True).exists()
+    assert any(e.referral_late_days for e in system) and any(not e.referral_late_days for e in system)
+    own = list(Event.objects.filter(channel="referral", reporter=supervisor).order_by("received_at"))
+    assert len(own) == 2 and [bool(e.referral_late_days) for e in own] == [True, False]
+    assert own[0].status == "closed" and own[1].status == "routed"
+    assert Notification.objects.filter(department=supervisor.department, text__contains=own[0].ticket).exists()
