@@ -188,7 +188,7 @@ EN_MORE = {
 "改正情况复查": "check of the ordered correction",
 "协助配合情况": "Cooperation on assistance requests",
 "《浙江省综合行政执法条例》第三十六条：不履行协助配合职责的，可以提出书面建议，或者报请本级人民政府责令改正、通报批评。按超期次数排序。": "Zhejiang Comprehensive Administrative Enforcement Regulations, Article 36: a body that fails its duty to assist may receive a written suggestion, or be reported to the government for correction and public criticism. Sorted by the number of late answers.",
-"按时答复": "Answered on time", "超期答复": "Answered late", "超期未答复": "Overdue, unanswered", "超期事项": "Late requests",
+"按时答复": "Answered on time", "超期答复": "Answered late", "超期未答复": "Overdue, unanswered", "超期事项": "Late items",
 "证据（已查证、合法取得）": "Evidence (verified, lawfully obtained)", "接收案件的案号": "Receiving case number",
 "共享日期": "Shared on", "没有案号为“%(n)s”的案件": "No case numbered “%(n)s”", "共享来源": "Shared from",
 "向其他机关共享证据": "Share evidence with another body",
