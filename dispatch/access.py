@@ -11,7 +11,7 @@ from core.exceptions import NotFound, NotPermitted
 from core.validators import mask_phone
 from dispatch.models import EventReturn, Instruction
 from intake.choices import Channel
-from intake.models import Event
+from intake.models import Event, referred_by
 from org.access import has_perm, scope_for
 from org.choices import DepartmentKind, Role
 from org.models import Department
@@ -151,8 +151,7 @@ def events_visible_to(user) -> QuerySet[Event]:
     cond = Q(reporter=user)
     if user.department_id:  # what the department referred (ZJ-016), by its staff or its system, it follows —
         # and the earlier report a referral of its was merged into, which its referral now waits on
-        referred = Q(channel=Channel.REFERRAL) & (Q(source__department_id=user.department_id) | Q(
-            source__isnull=True, reporter__department_id=user.department_id))
+        referred = referred_by(user.department_id)
         cond |= referred | Q(Exists(Event.objects.filter(referred, duplicate_of=OuterRef("pk"))))
     if not has_perm(user, "parties.view"):
         return qs.filter(cond)

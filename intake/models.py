@@ -181,6 +181,21 @@ class Event(models.Model):
         return self.reporter.department_id if self.reporter_id else None
 
 
+def referred_by(department_id: int) -> Q:
+    """SQL twin of ``Event.referring_department_id == department_id``: the referrals (部门移送, ZJ-016) the
+    department made, by its system's key or by its own staff."""
+    return Q(channel=Channel.REFERRAL) & (Q(source__department_id=department_id)
+                                          | Q(source__isnull=True, reporter__department_id=department_id))
+
+
+def referring_department():
+    """SQL twin of ``Event.referring_department_id``, as an expression to annotate and group by."""
+    return models.Case(
+        models.When(channel=Channel.REFERRAL, source__isnull=False, then=models.F("source__department_id")),
+        models.When(channel=Channel.REFERRAL, then=models.F("reporter__department_id")),
+        default=None, output_field=models.IntegerField())
+
+
 class EventTransition(SaidAgain):
     """One row per status change (house style §9)."""
 

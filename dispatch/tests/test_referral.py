@@ -306,3 +306,28 @@ def test_a_referral_merged_into_an_earlier_report_follows_it_to_the_end(iw, cw):
     closed = Notification.objects.get(department=iw.scjg, text__contains="已办结")
     assert closed.text == f"贵单位移送的线索 {referral.ticket} 已办结：已登记线索，立案调查"
     assert closed.link == first.get_absolute_url()
+
+
+def test_lateness_is_counted_on_the_county_calendar_day_the_referral_arrived(iw):
+    """The cooperation report counts in SQL: a referral due on 12-07 that arrives at 00:30 on 12-08 (Beijing time,
+    still 12-07 in UTC) is late by a day; one at 23:30 on 12-07 is on time — the same answer as each event's own
+    ``referral_late_days``; a department system's and its staff's referrals are one department's."""
+    from cases.selectors import referral_timeliness
+    from core import clock
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    with clock.frozen(dt.datetime(2026, 12, 7, 23, 30, tzinfo=tz)):
+        in_time = refer(iw, found_on=D(2026, 11, 30))
+    with clock.frozen(dt.datetime(2026, 12, 8, 0, 30, tzinfo=tz)):
+        late = refer(iw, found_on=D(2026, 11, 30), text="日常检查发现文峰路某超市销售过期食品，移送查处",
+                     lng=iw.tianma_point[0] + 0.05)
+    system, _key = api_client_create(actor=iw.admin, name="市场监管业务系统", kind="department", department=iw.scjg)
+    undated = event_submit(channel=system.channel, source=system, external_id="SC-2", text="日常检查发现定阳路某面馆无证经营",
+                           lng=iw.tianma_point[0] + 0.1, lat=iw.tianma_point[1]).event
+    assert (in_time.referral_due, in_time.referral_late_days, late.referral_due, late.referral_late_days) == \
+        (D(2026, 12, 7), 0, D(2026, 12, 7), 1)
+    assert undated.referring_department_id == iw.scjg.pk and undated.referral_due is None
+    [row] = referral_timeliness()
+    assert row["department"] == iw.scjg
+    assert (row["referred"], row["dated"], row["on_time"], row["late"]) == (3, 2, 1, 1)
+    assert row["worst"] == [late] and row["worst"][0].referral_late_days == 1
