@@ -635,6 +635,26 @@ class DutyLeadTransfer(models.Model):
         return f"线索移送 {self.case_id}"
 
 
+class ReferralFeedback(SaidAgain):
+    """结果反馈 (ZJ-016): one answer told to the 业务主管部门 that referred the case — taken on or not, decided,
+    passed on, closed — as its notice said it. Numbered in order, so the department's own system can read what it
+    has not yet read (``GET /api/cases/referral-feedback``) as its staff read the notice."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referral_feedback")
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("环节"), max_length=24, choices=CaseStatus.choices)
+    text = models.CharField(_("反馈内容"), max_length=300)  # as the records say it (Chinese); see SaidAgain
+    on = models.DateField(_("反馈日期"))
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["department", "id"])]
+
+    def __str__(self) -> str:
+        return f"反馈 {self.case_id} {self.status}"
+
+
 class CaseApproval(models.Model):
     """A request to the agency head (行政机关负责人) for an approval the case documents carry: 立案审批
     and 不予立案审批 (WS-FILE: the handling officers' opinion, then the head's approval and date) and 结案审批

@@ -474,6 +474,29 @@ def referral_timeliness() -> list[dict]:
     return out
 
 
+def referral_feedback_for(department_id: int, *, after: int, before) -> QuerySet:
+    """结果反馈 (ZJ-016) told to a referring department, after answer ``after`` and recorded before ``before``, in
+    order, each with its case. :func:`referrals_of` names the referrals each answers."""
+    from cases.models import ReferralFeedback
+
+    return (ReferralFeedback.objects.filter(department_id=department_id, pk__gt=after, at__lt=before)
+            .order_by("pk").select_related("case"))
+
+
+def referrals_of(department_id: int, case_ids) -> dict[int, list]:
+    """The department's own referrals (部门移送) behind each case: the case's events it referred, and its
+    referrals merged (附议) into them — ``{case id: [(ticket, external id), …]}``, in two queries."""
+    from intake.models import Event, referred_by
+
+    out: dict[int, list] = {pk: [] for pk in case_ids}
+    mine = Event.objects.filter(referred_by(department_id)).order_by("pk")
+    for via in ("cases", "duplicate_of__cases"):
+        for case_id, ticket, external_id in mine.filter(**{f"{via}__in": out}).values_list(via, "ticket",
+                                                                                           "external_id"):
+            out[case_id].append((ticket, external_id))
+    return out
+
+
 def awaiting_head(user) -> list[tuple[Case, str]]:
     """What waits for the agency head's own decision on its body's cases: the penalty or no-penalty
     decision itself (XF-057), filing and closing requests (立案/结案审批, WS-FILE/WS-CLOSE), recusal applications (XF-043) and

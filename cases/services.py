@@ -70,6 +70,7 @@ from cases.models import (
     Payment,
     Publication,
     Recusal,
+    ReferralFeedback,
     Remedy,
 )
 from cases.selectors import (
@@ -261,9 +262,10 @@ REFERRAL_FEEDBACK = {
 def _referral_feedback(case: Case, new: str, *, actor, on: dt.date, reason: str) -> None:
     if new == CaseStatus.DECIDED and case.final_types:  # the penalty itself, as the decision states it
         reason = _penalty_text(case.final_types, case.final_fine, case.final_confiscation, case.item)
+    told = said(REFERRAL_FEEDBACK[new], cause=case.cause, number=case.number, reason=reason[:150])
     Notification.objects.create(department_id=case.referring_department_id, level=Notification.Level.INFO,
-                                link=case.get_absolute_url(), **said(REFERRAL_FEEDBACK[new], cause=case.cause,
-                                                                     number=case.number, reason=reason[:150]))
+                                link=case.get_absolute_url(), **told)
+    ReferralFeedback.objects.create(case=case, department_id=case.referring_department_id, status=new, on=on, **told)
     Case.objects.filter(pk=case.pk).update(referral_feedback_on=on)
     case.referral_feedback_on = on
     audit_log(actor=actor, action="cases.referral.feedback", obj=case,

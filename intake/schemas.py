@@ -79,3 +79,25 @@ class BatchOut(Schema):
     created: int
     existing: int
     events: list[EventOut]
+
+
+class ReferralOut(Schema):
+    ticket: str = Field(..., description="本系统或本部门人员移送时的事件编号")
+    external_id: str = Field(..., description="本系统的编号（部门人员在页面上移送的为空）")
+
+
+class FeedbackOut(Schema):
+    id: int = Field(..., description="反馈编号：下次以 after=此编号 继续读取")
+    case: str | None = Field(..., description="案件编号（立案后才有）")
+    status: str = Field(..., description="答复的环节：filed 立案, not_filed 不予立案, decided 作出决定, "
+                                         "transferred_out 移送其他机关, transferred_judicial 移送司法机关, closed 结案")
+    status_label: str
+    text: str = Field(..., description="反馈内容，与部门收到的通知相同")
+    on: dt.date
+    at: dt.datetime
+    referrals: list[ReferralOut] = Field(..., description="本部门移送的、由该案件办理的线索")
+
+
+class FeedbackListOut(Schema):
+    feedback: list[FeedbackOut]
+    next_after: int = Field(..., description="下次请求的 after 值（无新反馈时不变）")

@@ -88,6 +88,7 @@ def auth_error(request: HttpRequest, exc):
                                          "errors": {}}, status=401)
 
 
+from cases.api import router as cases_router  # noqa: E402
 from catalogue.api import router as catalogue_router  # noqa: E402
 from intake.api import router as intake_router  # noqa: E402
 from parties.api import router as parties_router  # noqa: E402
@@ -95,3 +96,4 @@ from parties.api import router as parties_router  # noqa: E402
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/parties", parties_router)
 api.add_router("/intake", intake_router)
+api.add_router("/cases", cases_router)

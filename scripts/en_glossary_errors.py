@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '只有业务主管部门的系统可读取移送结果反馈': "Only a supervising department's own system may read the feedback on its referrals",
 "线索移送信息有误": "The lead's transfer details are not valid",
 "发现日期只用于部门移送的线索": "A date found is given only for a department's referral",
 "发现日期格式应为 YYYY-MM-DD，如 2026-11-26": "The date found should be YYYY-MM-DD, e.g. 2026-11-26",

@@ -905,4 +905,7 @@ EN_MORE = {
     '移送职务违法犯罪线索（监察机关/检察院）': "Send a lead of official misconduct (supervisory commission/procuratorate)",
     '职务违法犯罪线索移送': 'Leads of official misconduct sent on',
     '办案中发现的公职人员贪污贿赂、失职渎职等违法犯罪线索，依法移送监察机关或人民检察院（YS-310 第十九条，ZJ-019）；本案继续办理。内部记录，不对外公开。': "Leads of embezzlement, bribery, neglect or abuse of duty by public officials found while handling the case go to the supervisory commission or the people's procuratorate (YS-310 Art. 19, ZJ-019); the case goes on. An internal record, never published.",
+    '环节': 'Step',
+    '反馈内容': 'Feedback',
+    '反馈日期': 'Feedback date',
 }
