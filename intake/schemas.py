@@ -1,16 +1,25 @@
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 MAX_BATCH = 500  # detections in one drone flight's batch
 
 
-class AttachmentIn(Schema):
+class StrictIn(Schema):
+    """A request body: a field this API does not know is refused with its name (``422``), never dropped in
+    silence — a sender's ``category_code`` for ``category`` would otherwise file the report without its
+    category, and nobody would know why it was routed by text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AttachmentIn(StrictIn):
     name: str = Field(..., max_length=200)
     content_base64: str
 
 
-class EventIn(Schema):
+class EventIn(StrictIn):
     external_id: str = Field("", max_length=100, description="发送方系统中的编号；重复提交同一编号不会新建事件")
     channel: str | None = Field(None, description="默认按接入系统类型确定")
     # checked with the rest of the report (every field's errors in one 422), not by the schema
@@ -32,7 +41,7 @@ class EventIn(Schema):
     media_url: str = Field("", description="发送方系统保存的照片/视频链接（http/https）：供办理人员查看，不公开、不由本系统下载")
 
 
-class BatchIn(Schema):
+class BatchIn(StrictIn):
     flight_id: str = Field("", max_length=60, description="无人机架次编号（记录在每条事件的来源编号前缀中）")
     detections: list[EventIn] = Field(..., min_length=1, max_length=MAX_BATCH,
                                       description=f"检测结果，1–{MAX_BATCH}条，全部有效才写入（任一无效则 422 指出序号）")

@@ -52,6 +52,8 @@ def schema_message(err: dict) -> str:
         return _("应不大于%(n)s") % {"n": ctx.get("le", ctx.get("lt"))}
     if kind in ("enum", "literal_error"):
         return _("不是允许的取值（应为 %(expected)s）") % {"expected": ctx.get("expected", "")}
+    if kind == "extra_forbidden":
+        return _("未知字段（请核对字段名）")
     if kind == "json_invalid":
         return _("不是有效的 JSON")
     return _("无效（%(msg)s）") % {"msg": err.get("msg", kind)}

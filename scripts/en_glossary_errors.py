@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    '未知字段（请核对字段名）': 'Unknown field (check the field name)',
     '只有业务主管部门的系统可读取移送结果反馈': "Only a supervising department's own system may read the feedback on its referrals",
 "线索移送信息有误": "The lead's transfer details are not valid",
 "发现日期只用于部门移送的线索": "A date found is given only for a department's referral",

@@ -57,3 +57,25 @@ def test_a_missing_item_is_said_in_the_callers_language(iw, client):
     r = client.get("/api/catalogue/items/000000000000", HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 404 and r.json()["message"] == "No such enforcement item"
     assert client.get("/api/catalogue/items/000000000000").json()["message"] == "事项不存在"
+
+
+def test_a_field_the_api_does_not_know_is_refused_by_name_not_dropped(iw, client):
+    """A sender's ``category_code`` (the field is ``category``) used to be ignored: the report was filed without
+    its category. Now it is a 422 naming the field, in the caller's language, and nothing is written."""
+    body = {"external_id": "T-X", "text": "人民路有人占道经营", "lng": iw.tianma_point[0], "lat": iw.tianma_point[1],
+            "category_code": "0504"}
+    r = client.post("/api/intake/events", body, content_type="application/json", HTTP_X_API_KEY=iw.hotline_key)
+    assert r.status_code == 422 and r.json()["errors"] == {"category_code": ["未知字段（请核对字段名）"]}
+    det = {"text": "河道边发现建筑垃圾", "lng": iw.huibu_point[0], "lat": iw.huibu_point[1],
+           "attachments": [{"name": "a.jpg", "content_base64": "", "mime": "image/jpeg"}]}
+    r = client.post("/api/intake/events/batch", {"flight_id": "F-1", "detections": [det], "pilot": "x"},
+                    content_type="application/json", HTTP_X_API_KEY=iw.drone_key, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 422 and r.json()["errors"] == {
+        "pilot": ["Unknown field (check the field name)"],
+        "detections.0.attachments.0.mime": ["Unknown field (check the field name)"]}
+    assert Event.objects.count() == 0
+    spec = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert all(spec[s]["additionalProperties"] is False for s in ("EventIn", "BatchIn", "AttachmentIn"))
+    del body["category_code"]
+    assert client.post("/api/intake/events", {**body, "category": "0504"}, content_type="application/json",
+                       HTTP_X_API_KEY=iw.hotline_key).status_code == 201
