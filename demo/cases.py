@@ -49,10 +49,9 @@ class CaseReplay:
         self.enterprises = list(Enterprise.objects.filter(synthetic=True, kind="company").order_by("pk")[:200])
         self.made = []
 
-    def item(self, *, big=False):
+    def item(self, *, big=False, domains=("01", "02", "03", "05", "07", "10", "11")):
         candidates = []
-        for item in EnforcementItem.objects.filter(domain__code__in=["01", "02", "03", "05", "07", "10", "11"]
-                                                   ).order_by("code"):
+        for item in EnforcementItem.objects.filter(domain__code__in=domains).order_by("code"):
             if "fine" not in item.penalty_types:
                 continue
             fixed = [t for t in item.fine_tiers if t.get("basis") == FineBasis.FIXED and t.get("max")]
@@ -116,6 +115,36 @@ class CaseReplay:
             dispatch.instruction_sign(actor=self.actor, instruction=event.instructions.get(status="issued"))
         return event
 
+    def department_referral(self, *, ent, cause, found):
+        """The 住建局 supervisor (account ``zj_supervisor``) referred the business (部门移送, ZJ-016) the morning
+        before the bureau found the case, the day after the department found it; intake (or the command centre,
+        when the model could not place it) brought it to the bureau, whose officer signed for it. The case opened
+        from it takes the department as its referrer, which is then told of each answer (结果反馈) — in its notices
+        and in the feed its system reads. None when intake did not bring it to the bureau."""
+        from dispatch import services as dispatch
+        from intake.choices import Channel, EventStatus
+        from intake.services import event_submit
+
+        supervisor, operator = User.objects.get(username="zj_supervisor"), User.objects.get(username="zhihui")
+        morning = at(found - dt.timedelta(days=1), 10)
+        place = ent.address.replace("浙江省衢州市常山县", "") if ent.address else ent.town.name
+        with clock.frozen(morning):
+            event = event_submit(channel=Channel.REFERRAL, actor=supervisor, received_at=morning,
+                                 text=f"日常监管中发现{place}{ent.name}涉嫌{cause}，该事项处罚权已划转综合执法，移送查处；"
+                                      "检查记录和照片已上传", title=f"移送：{ent.name}",
+                                 address=ent.address or ent.town.name, found_on=morning.date() - dt.timedelta(days=1),
+                                 synthetic=True).event
+        if event.status == EventStatus.TRIAGE:
+            with clock.frozen(at(found - dt.timedelta(days=1), 11)):
+                dispatch.triage_assign(actor=operator, event=event, department=self.zf, team=self.zf.teams.first(),
+                                       reason="住建局移送的综合执法事项，分拨县综合行政执法局")
+            event.refresh_from_db()
+        if event.status != EventStatus.ROUTED or event.department_id != self.zf.pk:
+            return None
+        with clock.frozen(at(found - dt.timedelta(days=1), 14)):
+            dispatch.instruction_sign(actor=self.actor, instruction=event.instructions.get(status="issued"))
+        return event
+
     def report_answered(self, event, case, found):
         """The officer answers the report with the case it became; the command centre calls 张先生 back (核查)
         and he rates the answer — his ticket page later links the decision once it is published (SX-3)."""
@@ -139,7 +168,8 @@ class CaseReplay:
         S.case_close(actor=self.head, case=case, on=on, opinion="同意结案，归档")
 
     def general(self, i, target, *, big=False, referred=False, no_penalty=False, crime=False):
-        item, low, top = self.item(big=big)
+        # a 住建局 referral concerns its own former powers: planning, municipal works, housing and construction, gas
+        item, low, top = self.item(big=big, **({"domains": ("02", "03", "05", "07")} if referred else {}))
         ent = self.enterprises[i % len(self.enterprises)]
         stop = 1 if target == "requested" else ORDER.index(target)  # requested: asked to file, with the head
         age_days = 330 - i * 12 if target in ("closed", "court", "reminded", "overdue", "executed") else 80 - i * 3
@@ -151,16 +181,26 @@ class CaseReplay:
             age_days = 20  # decided about 5 days ago: still within its 7 days for service
         act = self.today - dt.timedelta(days=max(age_days, 20))
         found = act + dt.timedelta(days=2)
-        report = self.citizen_report(ent=ent, cause=item.name[:100], found=found) if i == CITIZEN_CASE else None
+        report = self.citizen_report(ent=ent, cause=item.name[:100], found=found) if i == CITIZEN_CASE else \
+            self.department_referral(ent=ent, cause=item.name[:100], found=found) if referred else None
+        source = ("部门移送" if referred else "群众举报") if report else "巡查发现" if i % 2 else "群众举报"
         case = S.case_open(actor=self.actor, department=self.zf, item=item, party_kind=PartyKind.ORG,
                            party_name=ent.name, party_code=ent.code, party_address=ent.address or "常山县",
                            cause=item.name[:100], act_date=act, discovery_date=found, location=ent.address or "常山县",
-                           town=ent.town, source=f"群众举报 {report.ticket}" if report else "巡查发现" if i % 2 else "群众举报",
+                           town=ent.town, source=f"{source} {report.ticket}" if report else source,
                            summary=report.text if report else f"{ent.name}涉嫌{item.name[:60]}", events=[report] if report else [],
-                           referring_department=Department.objects.get(code="ZJ") if referred else None, synthetic=True)
+                           # a referral that intake did not bring to the bureau: the department is named by hand
+                           referring_department=Department.objects.get(code="ZJ") if referred and not report else None,
+                           synthetic=True)
         self.made.append(case)
-        if report:
+        if report and not referred:
             self.report_answered(report, case, found)
+        elif report:  # the bureau answers the referral's instruction with the clue it became
+            from dispatch import services as dispatch
+
+            with clock.frozen(at(found, 16)):
+                dispatch.instruction_feedback(actor=self.actor, instruction=report.instructions.get(status="signed"),
+                                              outcome=f"已登记为案件线索（{case.shown_label}），将依法调查处理")
         if stop == 0:
             return case
         filed = found + dt.timedelta(days=1)

@@ -329,7 +329,17 @@ def test_demo_department_referrals(demo_events):
     system = Event.objects.filter(channel="referral", source__department=supervisor.department)
     assert system.exists() and not system.filter(found_on__isnull=True).exists()
     assert any(e.referral_late_days for e in system) and any(not e.referral_late_days for e in system)
-    own = list(Event.objects.filter(channel="referral", reporter=supervisor).order_by("received_at"))
+    own = list(Event.objects.filter(channel="referral", reporter=supervisor, cases=None).order_by("received_at"))
     assert len(own) == 2 and [bool(e.referral_late_days) for e in own] == [True, False]
     assert own[0].status == "closed" and own[1].status == "routed"
     assert Notification.objects.filter(department=supervisor.department, text__contains=own[0].ticket).exists()
+    # and the one the bureau made a case of: the case was opened from the referral, so each answer reached the
+    # department as a notice and as a row of the feed its system reads (GET /api/cases/referral-feedback)
+    from cases.models import Case, ReferralFeedback
+    from cases.selectors import referrals_of
+
+    case = Case.objects.get(events__channel="referral", events__reporter=supervisor)
+    assert case.referring_department == supervisor.department and case.status == "closed"
+    assert list(ReferralFeedback.objects.filter(case=case).values_list("status", flat=True)) == \
+        ["filed", "decided", "closed"]
+    assert referrals_of(supervisor.department_id, [case.pk])[case.pk] == [(case.events.get().ticket, "")]
