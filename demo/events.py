@@ -74,6 +74,8 @@ class EventReplay:
         self.out = out
         self.towns = list(Region.objects.filter(level="township").order_by("code"))
         self.categories = {c.code: c for c in EventCategory.objects.all()}
+        # repairs a department does itself (道路破损, 自来水管破裂 …: the category names the department)
+        self.repair_codes = {code for code, c in self.categories.items() if c.department_id}
         self.duty: dict[int, User] = {}
 
     def log(self, msg):
@@ -133,6 +135,8 @@ class EventReplay:
 
     def submit(self, *, at, code, town, channel, give_category=True, lnglat=None, priority="normal", attachments=None):
         lng, lat = lnglat or self.point(town)
+        if channel == "referral" and code in self.repair_codes:
+            channel = "sensor"  # a department refers what needs a case, not a broken pipe: a camera saw that
         source = {"hotline": "hotline", "drone": "drone", "sensor": "sensor", "referral": "department"}.get(channel)
         text, address = self.text_for(code, town)
         if channel == "hotline" and lnglat is None and at.minute % 4 == 0:

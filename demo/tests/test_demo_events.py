@@ -329,6 +329,7 @@ def test_demo_department_referrals(demo_events):
     system = Event.objects.filter(channel="referral", source__department=supervisor.department)
     assert system.exists() and not system.filter(found_on__isnull=True).exists()
     assert any(e.referral_late_days for e in system) and any(not e.referral_late_days for e in system)
+    assert not system.filter(category__department__isnull=False).exists()  # no repair job of its own referred
     own = list(Event.objects.filter(channel="referral", reporter=supervisor, cases=None).order_by("received_at"))
     assert len(own) == 2 and [bool(e.referral_late_days) for e in own] == [True, False]
     assert own[0].status == "closed" and own[1].status == "routed"
