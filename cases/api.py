@@ -41,7 +41,7 @@ def referral_feedback(request, after: int = Query(0, ge=0, description="上次�
     rows = list(referral_feedback_for(client.department_id, after=after, before=clock.now() - settle)[:limit])
     referrals = referrals_of(client.department_id, {f.case_id for f in rows})
     return {"feedback": [{"id": f.pk, "case": f.case.number or None, "status": f.status,
-                          "status_label": str(f.get_status_display()), "text": f.said_again(f.text, 300),
+                          "status_label": str(f.get_status_display()), "text": f.shown,
                           "on": f.on, "at": f.at,
                           "referrals": [{"ticket": t, "external_id": x} for t, x in referrals[f.case_id]]}
                          for f in rows],

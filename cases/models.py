@@ -654,6 +654,11 @@ class ReferralFeedback(SaidAgain):
     def __str__(self) -> str:
         return f"反馈 {self.case_id} {self.status}"
 
+    @property
+    def shown(self) -> str:
+        """The answer in the reader's language."""
+        return self.said_again(self.text, 300)
+
 
 class CaseApproval(models.Model):
     """A request to the agency head (行政机关负责人) for an approval the case documents carry: 立案审批

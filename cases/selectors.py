@@ -497,6 +497,45 @@ def referrals_of(department_id: int, case_ids) -> dict[int, list]:
     return out
 
 
+def referral_ledger(department_id: int) -> tuple[QuerySet, dict]:
+    """移送台账 (ZJ-016, 管罚衔接; peers §4.2): the referrals a department made, newest first, and its counts — made,
+    a case made of them, still in hand without one, ended without one. :func:`ledger_rows` dresses a page of
+    them with the case and the last answer the department was told."""
+    from intake.choices import OPEN_STATUSES, EventStatus
+    from intake.models import Event, referred_by
+
+    referrals = (Event.objects.filter(referred_by(department_id))
+                 .select_related("department", "duplicate_of__department").order_by("-received_at", "-pk"))
+    in_case = Q(cases__isnull=False) | Q(duplicate_of__cases__isnull=False)
+    open_ = Q(status__in=OPEN_STATUSES) | Q(status=EventStatus.DUPLICATE, duplicate_of__status__in=OPEN_STATUSES)
+    counts = {"referred": referrals.count(), "in_case": referrals.filter(in_case).values("pk").distinct().count(),
+              "in_hand": referrals.exclude(in_case).filter(open_).count()}
+    counts["ended"] = counts["referred"] - counts["in_case"] - counts["in_hand"]
+    return referrals, counts
+
+
+def ledger_rows(events, department_id: int) -> list[dict]:
+    """One page of :func:`referral_ledger`: each referral with the body that has it (the report it was merged into,
+    if it was), the case made of it and the last answer told the department about that case — in four queries."""
+    from cases.models import ReferralFeedback
+    from intake.models import Event
+
+    events = list(events)
+    case_of: dict[int, int] = {}
+    for via in ("duplicate_of__cases", "cases"):  # a case of its own wins over one of the report it joined
+        case_of.update(Event.objects.filter(pk__in=[e.pk for e in events], **{f"{via}__isnull": False})
+                       .values_list("pk", via))
+    cases = Case.objects.in_bulk(set(case_of.values()))
+    last = {f.case_id: f for f in ReferralFeedback.objects.filter(case__in=cases, department_id=department_id)
+            .order_by("pk")}
+    rows = []
+    for e in events:
+        case = cases.get(case_of.get(e.pk))
+        rows.append({"event": e, "holder": e.duplicate_of or e, "case": case,
+                     "answer": last.get(case.pk) if case else None})
+    return rows
+
+
 def awaiting_head(user) -> list[tuple[Case, str]]:
     """What waits for the agency head's own decision on its body's cases: the penalty or no-penalty
     decision itself (XF-057), filing and closing requests (立案/结案审批, WS-FILE/WS-CLOSE), recusal applications (XF-043) and

@@ -18,4 +18,5 @@ urlpatterns = [
     path("spot/", views.spot_form, name="spot"),
     path("devices/", views.device_list, name="devices"),
     path("cooperation/", views.cooperation, name="cooperation"),
+    path("referrals/", views.referral_ledger, name="referrals"),
 ]

@@ -39,7 +39,7 @@ from core.tabular import stream_csv
 from dispatch.access import access_event
 from org.access import has_perm
 from org.choices import Role
-from org.models import Officer
+from org.models import Department, Officer
 
 
 def _errors_into_form(form, exc: ApplicationError) -> None:
@@ -348,6 +348,35 @@ def cooperation(request):
                                                       "referrers": selectors.referral_timeliness(),
                                                       "referral_days": config_get(
                                                           "referral.business_to_enforcement.max_working_days")})
+
+
+@login_required
+def referral_ledger(request):
+    """移送台账 (ZJ-016, 管罚衔接): a department's referrals and what became of each — its supervisors see their own
+    department's; the guidance office and county leaders any referring department's (``?department=``)."""
+    from intake.choices import Channel
+    from intake.models import Event, referring_department
+
+    user = request.user
+    county = user.is_superuser or user.role in (Role.GUIDANCE, Role.LEADER)
+    if county:
+        referrers = Department.objects.filter(pk__in=Event.objects.filter(channel=Channel.REFERRAL).annotate(
+            r=referring_department()).values("r")).order_by("code")
+        wanted = request.GET.get("department") or (str(referrers[0].pk) if referrers else "")
+        department = referrers.filter(pk=wanted).first() if wanted.isdigit() else None
+        if wanted and department is None:
+            raise Http404
+    elif user.role == Role.DEPT_SUPERVISOR and user.department_id:
+        referrers, department = [], user.department
+    else:
+        raise Http404
+    rows, counts, page = [], None, None
+    if department is not None:
+        events, counts = selectors.referral_ledger(department.pk)
+        page = Paginator(events, 50).get_page(request.GET.get("page"))
+        rows = selectors.ledger_rows(page.object_list, department.pk)
+    return render(request, "cases/referral_ledger.html", {"department": department, "referrers": referrers,
+                                                          "counts": counts, "rows": rows, "page": page})
 
 
 def public_procedure(request):

@@ -90,3 +90,41 @@ def test_only_the_referring_departments_system_reads_its_feedback(iw, cw, client
     r = _read(client, key, limit=0)
     assert r.status_code == 422 and list(r.json()["errors"]) == ["limit"]
     assert [f["status"] for f in _read(client, key).json()["feedback"]] == ["filed"]
+
+
+def test_the_department_reads_its_referral_ledger(iw, cw, client, django_assert_max_num_queries):
+    """移送台账: the department's supervisors see each referral, the body that has it, the case made of it (its own,
+    or the one of the report it was merged into) and the last answer; the guidance office any department's."""
+    from django.urls import reverse
+
+    first = event_submit(channel=Channel.REFERRAL, actor=iw.scjg_supervisor, text=TEXT, lng=iw.tianma_point[0],
+                         lat=iw.tianma_point[1], category_code="1001", found_on=clock.today()).event
+    joined = event_submit(channel=Channel.REFERRAL, actor=iw.scjg_supervisor, text=TEXT, lng=iw.tianma_point[0],
+                          lat=iw.tianma_point[1], category_code="1001", found_on=clock.today()).event
+    assert joined.duplicate_of == first
+    waiting = event_submit(channel=Channel.REFERRAL, actor=iw.scjg_supervisor, found_on=clock.today(),
+                           text="日常检查发现文峰路某超市销售过期食品，移送查处", lng=iw.tianma_point[0] + 0.05,
+                           lat=iw.tianma_point[1], category_code="1001").event
+    case = _open(cw, [first], 4)
+    file_case(cw, case)
+    case.refresh_from_db()
+    client.force_login(iw.scjg_supervisor)
+    with django_assert_max_num_queries(12):  # the session, the counts, the page and four for its rows: none per row
+        page = client.get(reverse("cases:referrals")).content.decode()
+    assert "共移送 3 件：立案办理 2 件，办理中未立案 1 件，未立案已办结 0 件。" in page
+    rows = {e.ticket: r for r in page.split("<tr>")[2:] for e in (first, joined, waiting) if e.ticket in r.split("</td>")[0]}
+    assert set(rows) == {first.ticket, joined.ticket, waiting.ticket}
+    told = f"贵单位移送的未取得食品经营许可从事食品经营已立案（{case.number}）"
+    for t in (first.ticket, joined.ticket):
+        assert case.number in rows[t] and told in rows[t] and "已立案" in rows[t]
+    assert f"并入 <a href=\"{first.get_absolute_url()}\">{first.ticket}</a>" in rows[joined.ticket]
+    assert waiting.department.name in rows[waiting.ticket] and case.number not in rows[waiting.ticket]
+    assert 'href="/cases/referrals/"' in page  # in the supervisor's menu
+    client.force_login(iw.zj_officer)  # another department's supervisor: its own ledger, empty
+    assert "共移送 0 件" in client.get(reverse("cases:referrals")).content.decode()
+    client.force_login(iw.guidance)
+    page = client.get(reverse("cases:referrals"), {"department": iw.scjg.pk}).content.decode()
+    assert "共移送 3 件" in page and f'<option value="{iw.scjg.pk}" selected>' in page
+    assert client.get(reverse("cases:referrals"), {"department": iw.zj.pk}).status_code == 404  # never referred
+    client.force_login(cw.bureau_officer)
+    assert client.get(reverse("cases:referrals")).status_code == 404
