@@ -218,7 +218,7 @@ class EventReplay:
             return
         fb_at = sign_at + dt.timedelta(hours=self.rng.randint(3, 100))
         outcome = self.rng.choice(["已到现场处置，责令当事人立即改正，现场已恢复", "已联系相关单位完成修复",
-                                   "已教育劝导，当事人当场整改", "已立案调查，现场问题已消除", "已清理完毕并加强巡查"])
+                                   "已教育劝导，当事人当场整改", "已责令限期改正，复查时现场问题已消除", "已清理完毕并加强巡查"])
         after = [NewAttachment("处置后.jpg", manhole_photo(event.pk, fixed=True))] \
             if event.category_id and event.category.code == "0410" else []  # a new cover is photographed
         with self._when(fb_at):
@@ -521,7 +521,7 @@ class EventReplay:
         tianma = Region.objects.get(code="330822001")
         scenes = [
             (12, 20, "日常巡查发现城东某建筑工地渣土运输车辆未密闭，沿文峰路遗撒泥土，施工单位经两次约谈仍未整改，"
-             "移送立案查处；巡查记录和照片已上传", "天马街道文峰路", "已登记线索并立案调查，责令施工单位立即清理路面"),
+             "移送立案查处；巡查记录和照片已上传", "天马街道文峰路", "已受理，现场核查属实，责令施工单位立即清理路面，视整改情况决定是否立案"),
             (1, 2, "日常巡查发现定阳路一处工地运输车辆沿途撒漏砂石，现场未见冲洗设施，移送依法查处", "天马街道定阳路", ""),
         ]
         for days, found_days, text, address, outcome in scenes:
