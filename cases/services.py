@@ -253,6 +253,7 @@ REFERRAL_FEEDBACK = {
     CaseStatus.FILED: gettext_noop("贵单位移送的%(cause)s已立案（%(number)s）"),
     CaseStatus.NOT_FILED: gettext_noop("贵单位移送的%(cause)s不予立案：%(reason)s"),
     CaseStatus.DECIDED: gettext_noop("贵单位移送的%(cause)s已作出决定：%(reason)s"),
+    CaseStatus.SPOT_DECIDED: gettext_noop("贵单位移送的%(cause)s已当场作出处罚决定（%(number)s）：%(reason)s"),
     CaseStatus.TRANSFERRED_OUT: gettext_noop("贵单位移送的%(cause)s已移送其他机关：%(reason)s"),
     CaseStatus.TRANSFERRED_JUDICIAL: gettext_noop("贵单位移送的%(cause)s已移送司法机关：%(reason)s"),
     CaseStatus.CLOSED: gettext_noop("贵单位移送的%(cause)s已结案：%(reason)s"),
@@ -260,7 +261,7 @@ REFERRAL_FEEDBACK = {
 
 
 def _referral_feedback(case: Case, new: str, *, actor, on: dt.date, reason: str) -> None:
-    if new == CaseStatus.DECIDED and case.final_types:  # the penalty itself, as the decision states it
+    if new in (CaseStatus.DECIDED, CaseStatus.SPOT_DECIDED) and case.final_types:  # the penalty, as decided
         reason = _penalty_text(case.final_types, case.final_fine, case.final_confiscation, case.item)
     told = said(REFERRAL_FEEDBACK[new], cause=case.cause, number=case.number, reason=reason[:150])
     Notification.objects.create(department_id=case.referring_department_id, level=Notification.Level.INFO,
@@ -407,10 +408,8 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
     """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer. A clue
     opened from a department's referral (部门移送) keeps that department, which hears what becomes of it (ZJ-016)."""
     events = list(events)
-    if referring_department is None:  # a referral among the reports, or merged into one of them
-        referrals = [*events, *(d for e in events for d in e.duplicates.select_related("source", "reporter"))]
-        referring_department = next((Department.objects.get(pk=e.referring_department_id) for e in referrals
-                                     if e.referring_department_id), None)
+    if referring_department is None:
+        referring_department = _referrer_of(events)
     if not may_open_cases(actor):
         raise NotPermitted(_("只有执法人员可以登记案件"), errors={"__all__": [_("只有执法人员可以登记案件")]})
     entrustment = None
@@ -454,6 +453,14 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
     audit_log(actor=actor, action="cases.case.open", obj=case, after=snapshot(case, [
         "department", "item", "party_name", "cause", "act_date", "discovery_date", "referring_department"]))
     return case
+
+
+def _referrer_of(events) -> Department | None:
+    """The department that referred one of the reports a case is made of (部门移送, ZJ-016), or referred one merged
+    into them (附议): it hears what becomes of the case."""
+    referrals = [*events, *(d for e in events for d in e.duplicates.select_related("source", "reporter"))]
+    return next((Department.objects.get(pk=e.referring_department_id) for e in referrals
+                 if e.referring_department_id), None)
 
 
 def _cfg(key):
@@ -2819,10 +2826,14 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
                 party_code: str, party_address: str, violation: str, place: str, at: dt.datetime,
                 officers: list[Officer], types: list[str], fine: Decimal | None = None, collected_on_spot: bool = False,
                 receipt_no: str = "", hard_to_enforce_reason: str = "", remote_area_request: bool = False,
-                party_refused_to_sign: bool = False, refusal_note: str = "", town=None, synthetic: bool = False) -> Case:
+                party_refused_to_sign: bool = False, refusal_note: str = "", town=None, events=(),
+                synthetic: bool = False) -> Case:
     """当场行政处罚 (XF-051, XF-052, XF-053, XF-070-071): limits, a numbered decision handed over on the
     spot, on-the-spot collection only ≤100 yuan or with a reason, the receipt, the hand-over timers, the
-    filing with the agency, and the remedy text with reconsideration first (FY-023)."""
+    filing with the agency, and the remedy text with reconsideration first (FY-023). Made on the reports
+    (``events``) the officers were sent to, it is linked to them, and a department that referred one of them is
+    told the decision (ZJ-016)."""
+    events = list(events)
     if not may_open_cases(actor):
         raise NotPermitted(_("只有执法人员可以作出当场处罚"), errors={"__all__": [_("只有执法人员可以作出当场处罚")]})
     if not acts_for(actor, department) and not actor.is_superuser:
@@ -2856,7 +2867,8 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
         final_fine=fine, decided_on=on, decided_by=actor, served_on=on, service_method=ServiceMethod.DIRECT,
         remedy_text=remedy.text, on_spot_collected=collected_on_spot, on_spot_reason=hard_to_enforce_reason,
         receipt_no=receipt_no, party_refused_to_sign=party_refused_to_sign, refusal_note=refusal_note, publish=False,
-        synthetic=synthetic, **_party_fields(party_kind, party_code))
+        referring_department=_referrer_of(events), synthetic=synthetic, **_party_fields(party_kind, party_code))
+    case.events.set(events)
     for o in officers:
         CaseOfficer.objects.create(case=case, officer=o, no_conflict_declared=True, assigned_on=on)
     CaseTransition.objects.create(case=case, old="", new=CaseStatus.SPOT_DECIDED, actor=actor, on=on,
@@ -2887,9 +2899,12 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
         due = rules.payment_deadline(on)
         Case.objects.filter(pk=case.pk).update(payment_due=due.due)
         _deadline(case, "case.payment", due, gettext_noop("缴纳罚款"))
-    audit_log(actor=actor, action="cases.spot.decide", obj=case, after={"fine": fine, "types": list(types),
-                                                                        "collected": collected_on_spot})
     case.refresh_from_db()
+    if case.referring_department_id:
+        _referral_feedback(case, CaseStatus.SPOT_DECIDED, actor=actor, on=on, reason="")
+    audit_log(actor=actor, action="cases.spot.decide", obj=case, after={
+        "fine": fine, "types": list(types), "collected": collected_on_spot, "events": [e.ticket for e in events],
+        "referring_department_id": case.referring_department_id})
     return case
 
 

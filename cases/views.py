@@ -274,10 +274,21 @@ def case_new(request):
 
 @login_required
 def spot_form(request):
-    """The simple procedure on a phone: one screen, a 200-yuan case in under two minutes."""
+    """The simple procedure on a phone: one screen, a 200-yuan case in under two minutes — typed in, or made on
+    the reports the officers were sent to (?event=ID), which the decision is then linked to."""
     user = request.user
     if not S.may_open_cases(user):
         raise Http404
+    ids = request.POST.getlist("event") if request.method == "POST" else request.GET.getlist("event")
+    try:
+        events = [access_event(user=user, pk=int(i)) for i in ids]
+    except ValueError:
+        raise Http404 from None
+    prefill = {}
+    if events:
+        e = events[0]
+        prefill = {"violation": mask_identifiers(e.title or e.text[:40]) if e.confidential else e.title or e.text[:40],
+                   "place": e.address or (e.town.name if e.town_id else "")}
     dept = _department_of(user)
     team_officers = Officer.objects.filter(team=user.team, is_auxiliary=False, active=True) if user.team_id else \
         Officer.objects.none()
@@ -302,14 +313,15 @@ def spot_form(request):
                 types=["fine"] if fine else ["warning"], fine=fine,
                 collected_on_spot=bool(p.get("collected")), receipt_no=p.get("receipt_no", ""),
                 party_refused_to_sign=bool(p.get("refused")), refusal_note=p.get("refusal_note", ""),
-                town=user.town)
+                town=events[0].town if events else user.town, events=events)
         except ApplicationError as exc:
             messages.error(request, errors_as_text(exc))
         else:
             messages.success(request, gettext("已作出当场处罚决定 %(number)s，请打印或出示决定书交付当事人") % {"number": case.number})
             return redirect("cases:case", case.pk)
     return render(request, "cases/spot.html", {"items": items, "officers": team_officers, "me": getattr(user, "officer", None),
-                                               "dept": dept, "now": dt.datetime.now()})
+                                               "dept": dept, "now": dt.datetime.now(), "events": events,
+                                               "prefill": prefill})
 
 
 def published_list(request):

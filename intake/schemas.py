@@ -99,7 +99,8 @@ class FeedbackOut(Schema):
     id: int = Field(..., description="反馈编号：下次以 after=此编号 继续读取")
     case: str | None = Field(..., description="案件编号（立案后才有）")
     status: str = Field(..., description="答复的环节：filed 立案, not_filed 不予立案, decided 作出决定, "
-                                         "transferred_out 移送其他机关, transferred_judicial 移送司法机关, closed 结案")
+                                         "spot_decided 当场处罚, transferred_out 移送其他机关, transferred_judicial 移送司法机关, "
+                                         "closed 结案")
     status_label: str
     text: str = Field(..., description="反馈内容，与部门收到的通知相同")
     on: dt.date

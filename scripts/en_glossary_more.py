@@ -914,4 +914,5 @@ EN_MORE = {
     '最近反馈': 'Last result told',
     '超期 %(days)s 日': '%(days)s days late',
     '并入': 'merged into',
+    '处置的事件': 'Reports handled',
 }

@@ -331,3 +331,31 @@ def test_lateness_is_counted_on_the_county_calendar_day_the_referral_arrived(iw)
     assert row["department"] == iw.scjg
     assert (row["referred"], row["dated"], row["on_time"], row["late"]) == (3, 2, 1, 1)
     assert row["worst"] == [late] and row["worst"][0].referral_late_days == 1
+
+
+def test_a_referral_decided_on_the_spot_is_linked_and_told(iw, cw, client):
+    """当场处罚 on a referred report (XF-051, ZJ-016): the officer sent to it opens the simple procedure from the
+    report's page, the form carries the report, and the decision is linked to it; the referring department is told
+    the decision with its number and penalty, as a notice and in its system's feed."""
+    from cases.models import ReferralFeedback
+
+    event = refer(iw, text="日常巡查发现人民路工地运输车辆偷倒建筑垃圾，劝导后仍未整改，移送查处", category_code=None)
+    assert event.department == cw.zf, event.department
+    client.force_login(cw.bureau_officer)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert f'href="{reverse("cases:spot")}?event={event.pk}"' in page
+    form = client.get(reverse("cases:spot"), {"event": event.pk}).content.decode()
+    what = event.text[:40]  # no title: the form offers the report's first words as the violation
+    assert f'name="event" value="{event.pk}"' in form and f'value="{what}"' in form
+    resp = client.post(reverse("cases:spot"), {
+        "event": event.pk, "item": cw.item_litter.pk, "party_kind": "person", "party_name": "张三",
+        "party_address": "天马街道人民路", "violation": what, "place": "人民路", "fine": "100",
+        "officers": [cw.o1.pk, cw.o2.pk]})
+    case = Case.objects.get(procedure="simple")
+    assert resp.status_code == 302 and list(case.events.all()) == [event] and case.referring_department == iw.scjg
+    told = Notification.objects.get(department=iw.scjg, text__contains="当场")
+    assert told.text.startswith(f"贵单位移送的{what}已当场作出处罚决定（{case.number}）：罚款") and "100" in told.text
+    answer = ReferralFeedback.objects.get(case=case)
+    assert (answer.status, answer.text, answer.on) == ("spot_decided", told.text, case.decided_on)
+    assert AuditRecord.objects.get(action="cases.spot.decide", object_id=str(case.pk)).after["events"] == [event.ticket]
+    assert client.get(reverse("cases:spot"), {"event": "x"}).status_code == 404
