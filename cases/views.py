@@ -279,6 +279,10 @@ def spot_form(request):
     user = request.user
     if not S.may_open_cases(user):
         raise Http404
+    dept = _department_of(user)
+    team_officers = Officer.objects.filter(team=user.team, is_auxiliary=False, active=True) if user.team_id else \
+        Officer.objects.none()
+    items = selectors.items_for_department(dept)[:400] if dept else []
     ids = request.POST.getlist("event") if request.method == "POST" else request.GET.getlist("event")
     try:
         events = [access_event(user=user, pk=int(i)) for i in ids]
@@ -288,11 +292,10 @@ def spot_form(request):
     if events:
         e = events[0]
         prefill = {"violation": mask_identifiers(e.title or e.text[:40]) if e.confidential else e.title or e.text[:40],
-                   "place": e.address or (e.town.name if e.town_id else "")}
-    dept = _department_of(user)
-    team_officers = Officer.objects.filter(team=user.team, is_auxiliary=False, active=True) if user.team_id else \
-        Officer.objects.none()
-    items = selectors.items_for_department(dept)[:400] if dept else []
+                   "place": e.address or (e.town.name if e.town_id else ""), "item": e.item_id}
+        items = list(items)
+        if dept and e.item_id and e.item_id not in {i.pk for i in items}:  # the report's item, if the body holds it
+            items = [*selectors.items_for_department(dept).filter(pk=e.item_id), *items]
     if request.method == "POST":
         p = request.POST
         try:

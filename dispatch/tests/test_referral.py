@@ -347,6 +347,13 @@ def test_a_referral_decided_on_the_spot_is_linked_and_told(iw, cw, client):
     form = client.get(reverse("cases:spot"), {"event": event.pk}).content.decode()
     what = event.text[:40]  # no title: the form offers the report's first words as the violation
     assert f'name="event" value="{event.pk}"' in form and f'value="{what}"' in form
+    def items(page):
+        return page.split('name="item"')[1].split("</select>")[0]
+
+    assert " selected" not in items(form)
+    Event.objects.filter(pk=event.pk).update(item=cw.item_litter)  # as routing names it where the catalogue has it
+    form = client.get(reverse("cases:spot"), {"event": event.pk}).content.decode()
+    assert f'<option value="{cw.item_litter.pk}" selected>' in items(form)  # the report's item, chosen
     resp = client.post(reverse("cases:spot"), {
         "event": event.pk, "item": cw.item_litter.pk, "party_kind": "person", "party_name": "张三",
         "party_address": "天马街道人民路", "violation": what, "place": "人民路", "fine": "100",
