@@ -296,6 +296,7 @@ def spot_form(request):
         items = list(items)
         if dept and e.item_id and e.item_id not in {i.pk for i in items}:  # the report's item, if the body holds it
             items = [*selectors.items_for_department(dept).filter(pk=e.item_id), *items]
+    status = 200
     if request.method == "POST":
         p = request.POST
         try:
@@ -319,12 +320,19 @@ def spot_form(request):
                 town=events[0].town if events else user.town, events=events)
         except ApplicationError as exc:
             messages.error(request, errors_as_text(exc))
+            status = 422
+            # what the officer typed stays on the form, to be corrected rather than typed again on a phone
+            prefill = {k: p.get(k, "") for k in ("party_kind", "party_name", "party_code", "party_address",
+                                                 "violation", "place", "fine", "receipt_no", "refusal_note")}
+            prefill.update(item=int(p["item"]) if p.get("item", "").isdigit() else None,
+                           officers=[int(o) for o in p.getlist("officers") if o.isdigit()],
+                           collected=bool(p.get("collected")), refused=bool(p.get("refused")))
         else:
             messages.success(request, gettext("已作出当场处罚决定 %(number)s，请打印或出示决定书交付当事人") % {"number": case.number})
             return redirect("cases:case", case.pk)
     return render(request, "cases/spot.html", {"items": items, "officers": team_officers, "me": getattr(user, "officer", None),
                                                "dept": dept, "now": dt.datetime.now(), "events": events,
-                                               "prefill": prefill})
+                                               "prefill": prefill}, status=status)
 
 
 def published_list(request):

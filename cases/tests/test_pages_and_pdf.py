@@ -154,3 +154,22 @@ def test_evidence_files_are_served_only_to_those_who_see_the_case(cw, client):
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_refused_spot_decision_keeps_what_the_officer_typed(cw, client):
+    """On a phone, a refusal (a 201-yuan fine: XF-051) must not empty the form: it comes back as a 422 with the
+    reason and every field as typed, the two officers still chosen, nothing written."""
+    client.force_login(cw.bureau_officer)
+    typed = {"item": cw.item_litter.pk, "party_kind": "individual", "party_name": "李四", "party_code": "",
+             "party_address": "天马街道定阳路8号", "violation": "店外乱扔包装废弃物", "place": "定阳路", "fine": "201",
+             "officers": [cw.o1.pk, cw.o2.pk], "refused": "1", "refusal_note": "当事人拒绝签字"}
+    resp = client.post(reverse("cases:spot"), typed)
+    page = resp.content.decode()
+    assert resp.status_code == 422 and "XF-051" in page and Case.objects.count() == 0
+    for value in ("李四", "天马街道定阳路8号", "店外乱扔包装废弃物", "定阳路", "201", "当事人拒绝签字"):
+        assert f'value="{value}"' in page, value
+    assert '<option value="individual" selected>' in page and 'name="refused" value="1" checked' in page
+    officers = page.split('name="officers"')[1].split("</select>")[0]
+    assert officers.count("selected") == 2
+    item = page.split('name="item"')[1].split("</select>")[0]
+    assert f'<option value="{cw.item_litter.pk}" selected>' in item
