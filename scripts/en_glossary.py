@@ -148,6 +148,7 @@ PLURALS = {
     # with a context (blocktranslate count … context …): the same Chinese counts different things
     ("cases", "%(n)s 件"): ("%(n)s case", "%(n)s cases"),
     ("decisions", "%(n)s 件"): ("%(n)s decision", "%(n)s decisions"),
+    "超期 %(days)s 日": ("%(days)s day late", "%(days)s days late"),
 }
 
 

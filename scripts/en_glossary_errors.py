@@ -100,7 +100,6 @@ EN_ERRORS = {
     '只有当场收缴的罚款须交回行政机关、缴付指定银行': 'Only a fine collected on the spot is handed to the agency and banked',
     '请选择复议或诉讼的结果': 'Choose the outcome of the reconsideration or lawsuit',
     '该复议或诉讼已登记结果': 'The outcome of this reconsideration or lawsuit is already recorded',
-    '已办结': 'concluded',
     '回避申请在作出决定前提出（本案：%(status)s）': 'A recusal is applied for before the decision (this case: %(status)s)',
     '%(name)s不是本案承办人员': '%(name)s is not an officer of this case',
     '只能申请本案承办人员回避': "only the case's own officers can be recused",
@@ -790,6 +789,7 @@ EN_CONTEXT = {
     ("case record", "送达听证通知书"): "Hearing notice served", ("case record", "作出行政处罚决定"): "Penalty decision made",
     ("case record", "送达催告书"): "Reminder served",
     ("counted", "%(name)s %(n)s件"): "%(name)s (%(n)s)",
+    ("referral", "移送时间"): "Referred at",
     ("page", "通知"): "Notifications", ("queue", "职责争议"): "Disputes",
     ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ", ("notices", "条"): "notices",
 }

@@ -910,9 +910,8 @@ EN_MORE = {
     '反馈日期': 'Feedback date',
     '移送台账': 'Referral ledger',
     '本部门移送的线索（部门移送，ZJ-016）及其去向：由哪个单位承办、是否立案、最近一次结果反馈。部门业务系统可从 /api/cases/referral-feedback 读取同样的反馈。': "The leads this department referred (ZJ-016) and what became of each: which body has it, whether a case was filed, and the last result it was told. The department's own system reads the same feedback at /api/cases/referral-feedback.",
-    '共移送 %(n)s 件：立案办理 %(c)s 件，办理中未立案 %(h)s 件，未立案已办结 %(e)s 件。': '%(n)s referred: %(c)s became cases, %(h)s in hand without a case, %(e)s ended without a case.',
+    '共移送 %(n)s 件：立案办理 %(c)s 件，办理中未立案 %(h)s 件，未立案已办结 %(e)s 件。': 'Referred: %(n)s. Became a case: %(c)s; in hand without a case: %(h)s; ended without a case: %(e)s.',
     '最近反馈': 'Last result told',
-    '超期 %(days)s 日': '%(days)s days late',
     '并入': 'merged into',
     '处置的事件': 'Reports handled',
 }
