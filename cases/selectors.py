@@ -497,10 +497,14 @@ def referrals_of(department_id: int, case_ids) -> dict[int, list]:
     return out
 
 
-def referral_ledger(department_id: int) -> tuple[QuerySet, dict]:
-    """移送台账 (ZJ-016, 管罚衔接; peers §4.2): the referrals a department made, newest first, and its counts — made,
-    a case made of them, still in hand without one, ended without one. :func:`ledger_rows` dresses a page of
-    them with the case and the last answer the department was told."""
+LEDGER_STATES = ("in_case", "in_hand", "ended")
+
+
+def referral_ledger(department_id: int, state: str = "") -> tuple[QuerySet, dict]:
+    """移送台账 (ZJ-016, 管罚衔接; peers §4.2): the referrals a department made, newest first — all, or those in one
+    of :data:`LEDGER_STATES` — and its counts: made, a case made of them, still in hand without one, ended
+    without one. :func:`ledger_rows` dresses a page of them with the case and the last answer the department was
+    told."""
     from intake.choices import OPEN_STATUSES, EventStatus
     from intake.models import Event, referred_by
 
@@ -511,6 +515,12 @@ def referral_ledger(department_id: int) -> tuple[QuerySet, dict]:
     counts = {"referred": referrals.count(), "in_case": referrals.filter(in_case).values("pk").distinct().count(),
               "in_hand": referrals.exclude(in_case).filter(open_).count()}
     counts["ended"] = counts["referred"] - counts["in_case"] - counts["in_hand"]
+    if state == "in_case":
+        referrals = referrals.filter(pk__in=referrals.filter(in_case).values("pk"))
+    elif state == "in_hand":
+        referrals = referrals.exclude(in_case).filter(open_)
+    elif state == "ended":
+        referrals = referrals.exclude(in_case).exclude(open_)
     return referrals, counts
 
 

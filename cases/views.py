@@ -393,13 +393,23 @@ def referral_ledger(request):
         referrers, department = [], user.department
     else:
         raise Http404
+    state = request.GET.get("state", "")
+    if state and state not in selectors.LEDGER_STATES:
+        raise Http404
     rows, counts, page = [], None, None
     if department is not None:
-        events, counts = selectors.referral_ledger(department.pk)
+        events, counts = selectors.referral_ledger(department.pk, state)
         page = Paginator(events, 50).get_page(request.GET.get("page"))
         rows = selectors.ledger_rows(page.object_list, department.pk)
-    return render(request, "cases/referral_ledger.html", {"department": department, "referrers": referrers,
-                                                          "counts": counts, "rows": rows, "page": page})
+    def query(s):
+        return urlencode({k: v for k, v in (("department", department.pk if referrers and department else ""),
+                                             ("state", s)) if v})
+
+    states = [("", gettext("全部")), ("in_case", gettext("立案办理")), ("in_hand", gettext("办理中未立案")),
+              ("ended", gettext("未立案已办结"))]
+    return render(request, "cases/referral_ledger.html", {
+        "department": department, "referrers": referrers, "counts": counts, "rows": rows, "page": page,
+        "states": [(label, query(s), s == state) for s, label in states], "querystring": query(state)})
 
 
 def public_procedure(request):

@@ -914,4 +914,7 @@ EN_MORE = {
     '最近反馈': 'Last result told',
     '并入': 'merged into',
     '处置的事件': 'Reports handled',
+    '立案办理': 'Became a case',
+    '办理中未立案': 'In hand, no case',
+    '未立案已办结': 'Ended, no case',
 }

@@ -120,11 +120,21 @@ def test_the_department_reads_its_referral_ledger(iw, cw, client, django_assert_
     assert f"并入 <a href=\"{first.get_absolute_url()}\">{first.ticket}</a>" in rows[joined.ticket]
     assert waiting.department.name in rows[waiting.ticket] and case.number not in rows[waiting.ticket]
     assert 'href="/cases/referrals/"' in page  # in the supervisor's menu
+    def tickets(params):
+        page = client.get(reverse("cases:referrals"), params).content.decode()
+        return {e.ticket for e in (first, joined, waiting) if f">{e.ticket}</a>" in page.split("<tbody>")[1]}
+
+    assert tickets({"state": "in_case"}) == {first.ticket, joined.ticket}
+    assert tickets({"state": "in_hand"}) == {waiting.ticket}
+    assert tickets({"state": "ended"}) == set()
+    assert client.get(reverse("cases:referrals"), {"state": "x"}).status_code == 404
     client.force_login(iw.zj_officer)  # another department's supervisor: its own ledger, empty
     assert "共移送 0 件" in client.get(reverse("cases:referrals")).content.decode()
     client.force_login(iw.guidance)
     page = client.get(reverse("cases:referrals"), {"department": iw.scjg.pk}).content.decode()
     assert "共移送 3 件" in page and f'<option value="{iw.scjg.pk}" selected>' in page
+    assert f'href="?department={iw.scjg.pk}&amp;state=in_hand"' in page  # the filters keep the department
+    assert tickets({"department": iw.scjg.pk, "state": "in_hand"}) == {waiting.ticket}
     assert client.get(reverse("cases:referrals"), {"department": iw.zj.pk}).status_code == 404  # never referred
     client.force_login(cw.bureau_officer)
     assert client.get(reverse("cases:referrals")).status_code == 404
