@@ -526,23 +526,26 @@ def referral_ledger(department_id: int, state: str = "") -> tuple[QuerySet, dict
 
 def ledger_rows(events, department_id: int) -> list[dict]:
     """One page of :func:`referral_ledger`: each referral with the body that has it (the report it was merged into,
-    if it was), the case made of it and the last answer told the department about that case — in four queries."""
+    if it was), the cases made of it — its own, else the report's it joined; two when the report named two
+    parties — each with the last answer told the department about it, in four queries."""
     from cases.models import ReferralFeedback
     from intake.models import Event
 
     events = list(events)
-    case_of: dict[int, int] = {}
-    for via in ("duplicate_of__cases", "cases"):  # a case of its own wins over one of the report it joined
-        case_of.update(Event.objects.filter(pk__in=[e.pk for e in events], **{f"{via}__isnull": False})
-                       .values_list("pk", via))
-    cases = Case.objects.in_bulk(set(case_of.values()))
+    case_ids: dict[str, dict[int, list[int]]] = {}
+    for via in ("cases", "duplicate_of__cases"):
+        case_ids[via] = {}
+        for pk, case_id in Event.objects.filter(pk__in=[e.pk for e in events], **{f"{via}__isnull": False}) \
+                .values_list("pk", via).order_by(via):
+            case_ids[via].setdefault(pk, []).append(case_id)
+    cases = Case.objects.in_bulk({c for by in case_ids.values() for ids in by.values() for c in ids})
     last = {f.case_id: f for f in ReferralFeedback.objects.filter(case__in=cases, department_id=department_id)
             .order_by("pk")}
     rows = []
     for e in events:
-        case = cases.get(case_of.get(e.pk))
-        rows.append({"event": e, "holder": e.duplicate_of or e, "case": case,
-                     "answer": last.get(case.pk) if case else None})
+        ids = case_ids["cases"].get(e.pk) or case_ids["duplicate_of__cases"].get(e.pk) or []
+        rows.append({"event": e, "holder": e.duplicate_of or e,
+                     "cases": [(cases[c], last.get(c)) for c in ids]})
     return rows
 
 

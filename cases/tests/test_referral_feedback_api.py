@@ -108,6 +108,7 @@ def test_the_department_reads_its_referral_ledger(iw, cw, client, django_assert_
     case = _open(cw, [first], 4)
     file_case(cw, case)
     case.refresh_from_db()
+    other_party = _open(cw, [first], 5)  # the report named a second business: a second clue, not yet answered
     client.force_login(iw.scjg_supervisor)
     with django_assert_max_num_queries(12):  # the session, the counts, the page and four for its rows: none per row
         page = client.get(reverse("cases:referrals")).content.decode()
@@ -117,6 +118,7 @@ def test_the_department_reads_its_referral_ledger(iw, cw, client, django_assert_
     told = f"贵单位移送的未取得食品经营许可从事食品经营已立案（{case.number}）"
     for t in (first.ticket, joined.ticket):
         assert case.number in rows[t] and told in rows[t] and "已立案" in rows[t]
+        assert other_party.get_absolute_url() in rows[t] and "线索登记" in rows[t]
     assert f"并入 <a href=\"{first.get_absolute_url()}\">{first.ticket}</a>" in rows[joined.ticket]
     assert waiting.department.name in rows[waiting.ticket] and case.number not in rows[waiting.ticket]
     assert 'href="/cases/referrals/"' in page  # in the supervisor's menu
