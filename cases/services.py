@@ -455,6 +455,13 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
     return case
 
 
+def referral_ledger_export_record(*, actor, department: Department, state: str, count: int) -> None:
+    """Audit an export of a department's 移送台账 (导出): who took which rows out of the system."""
+    with transaction.atomic():
+        audit_log(actor=actor, action="cases.referrals.export", obj=department,
+                  after={"department": department.code, "state": state, "rows": count})
+
+
 def _referrer_of(events) -> Department | None:
     """The department that referred one of the reports a case is made of (部门移送, ZJ-016), or referred one merged
     into them (附议): it hears what becomes of the case."""

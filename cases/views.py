@@ -397,6 +397,16 @@ def referral_ledger(request):
     if state and state not in selectors.LEDGER_STATES:
         raise Http404
     rows, counts, page = [], None, None
+    if department is not None and request.GET.get("export") == "csv":  # the whole list, for a spreadsheet
+        events, _counts = selectors.referral_ledger(department.pk, state)
+        S.referral_ledger_export_record(actor=user, department=department, state=state, count=events.count())
+        response = StreamingHttpResponse(stream_csv(selectors.LEDGER_HEADER,
+                                                    selectors.ledger_export_rows(events, department.pk)),
+                                         content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="referrals-{department.code}-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
     if department is not None:
         events, counts = selectors.referral_ledger(department.pk, state)
         page = Paginator(events, 50).get_page(request.GET.get("page"))

@@ -917,4 +917,7 @@ EN_MORE = {
     '立案办理': 'Became a case',
     '办理中未立案': 'In hand, no case',
     '未立案已办结': 'Ended, no case',
+    '发送方编号': "Sender's ID",
+    '移送超期日数': 'Days late',
+    '案件状态': 'Case status',
 }

@@ -130,6 +130,29 @@ def test_the_department_reads_its_referral_ledger(iw, cw, client, django_assert_
     assert tickets({"state": "in_hand"}) == {waiting.ticket}
     assert tickets({"state": "ended"}) == set()
     assert client.get(reverse("cases:referrals"), {"state": "x"}).status_code == 404
+    export = client.get(reverse("cases:referrals"), {"export": "csv"})
+    assert export.status_code == 200 and export["Content-Disposition"].startswith('attachment; filename="referrals-')
+    import csv
+    import io
+
+    lines = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert lines[0][:3] == ["受理编号", "发送方编号", "发现日期"] and len(lines) == 1 + 5  # two referrals × two cases, one
+    by_ticket = {}
+    for line in lines[1:]:
+        by_ticket.setdefault(line[0], []).append(line)
+    assert [r[8] for r in by_ticket[first.ticket]] == [case.number, other_party.shown_label]
+    assert by_ticket[first.ticket][0][11] == told and by_ticket[joined.ticket][0][7] == first.ticket
+    assert by_ticket[waiting.ticket][0][5] == waiting.department.name and by_ticket[waiting.ticket][0][8] == ""
+    from core.models import AuditRecord
+
+    assert AuditRecord.objects.get(action="cases.referrals.export").after == {"department": iw.scjg.code,
+                                                                             "state": "", "rows": 3}
+    assert 'export=csv' in client.get(reverse("cases:referrals")).content.decode()
+    from cases.selectors import ledger_export_rows, referral_ledger
+
+    events, _counts = referral_ledger(iw.scjg.pk)
+    rows = [[str(v) for v in r] for r in ledger_export_rows(events, iw.scjg.pk)]
+    assert [[str(v) for v in r] for r in ledger_export_rows(events, iw.scjg.pk, chunk=1)] == rows == lines[1:]
     client.force_login(iw.zj_officer)  # another department's supervisor: its own ledger, empty
     assert "共移送 0 件" in client.get(reverse("cases:referrals")).content.decode()
     client.force_login(iw.guidance)
