@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -272,6 +273,9 @@ def case_new(request):
                                               "confidential": any(e.confidential for e in events)}, status=status)
 
 
+SPOT_ITEMS = 400
+
+
 @login_required
 def spot_form(request):
     """The simple procedure on a phone: one screen, a 200-yuan case in under two minutes — typed in, or made on
@@ -282,7 +286,13 @@ def spot_form(request):
     dept = _department_of(user)
     team_officers = Officer.objects.filter(team=user.team, is_auxiliary=False, active=True) if user.team_id else \
         Officer.objects.none()
-    items = selectors.items_for_department(dept)[:400] if dept else []
+    # the body's items, 400 at most on a phone: a search (code or words of the name) finds any other
+    q = request.GET.get("q", "").strip()[:60]
+    held = selectors.items_for_department(dept) if dept else EnforcementItem.objects.none()
+    if q:
+        held = held.filter(Q(code__startswith=q) | Q(name__icontains=q))
+    items_total = held.count()
+    items = list(held[:SPOT_ITEMS])
     ids = request.POST.getlist("event") if request.method == "POST" else request.GET.getlist("event")
     try:
         events = [access_event(user=user, pk=int(i)) for i in ids]
@@ -293,7 +303,6 @@ def spot_form(request):
         e = events[0]
         prefill = {"violation": mask_identifiers(e.title or e.text[:40]) if e.confidential else e.title or e.text[:40],
                    "place": e.address or (e.town.name if e.town_id else ""), "item": e.item_id}
-        items = list(items)
         if dept and e.item_id and e.item_id not in {i.pk for i in items}:  # the report's item, if the body holds it
             items = [*selectors.items_for_department(dept).filter(pk=e.item_id), *items]
     status = 200
@@ -332,7 +341,8 @@ def spot_form(request):
             return redirect("cases:case", case.pk)
     return render(request, "cases/spot.html", {"items": items, "officers": team_officers, "me": getattr(user, "officer", None),
                                                "dept": dept, "now": dt.datetime.now(), "events": events,
-                                               "prefill": prefill}, status=status)
+                                               "prefill": prefill, "q": q, "items_total": items_total,
+                                               "items_shown": SPOT_ITEMS}, status=status)
 
 
 def published_list(request):

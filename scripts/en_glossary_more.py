@@ -920,4 +920,8 @@ EN_MORE = {
     '发送方编号': "Sender's ID",
     '移送超期日数': 'Days late',
     '案件状态': 'Case status',
+    '查找执法事项（编码或名称）': 'Find an enforcement item (code or name)',
+    '查找': 'Find',
+    '符合的事项共 %(n)s 项，下方列出前 %(shown)s 项；请输入编码或名称查找。': '%(n)s items match; the first %(shown)s are listed below. Type a code or a name to find others.',
+    '没有符合的执法事项': 'No enforcement item matches',
 }

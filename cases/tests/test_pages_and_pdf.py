@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cases import documents as docs
+from cases import selectors
 from cases import services as S
 from cases.choices import DocType, ServiceMethod
 from cases.models import Case, Document
@@ -173,3 +174,23 @@ def test_a_refused_spot_decision_keeps_what_the_officer_typed(cw, client):
     assert officers.count("selected") == 2
     item = page.split('name="item"')[1].split("</select>")[0]
     assert f'<option value="{cw.item_litter.pk}" selected>' in item
+
+
+def test_the_spot_form_finds_any_item_the_body_holds(cw, client, monkeypatch):
+    """A bureau holds some 2,000 items; a phone lists 400. The officer finds any other by code or name, and the
+    page says when the list is cut."""
+    from cases import views
+
+    client.force_login(cw.bureau_officer)
+    monkeypatch.setattr(views, "SPOT_ITEMS", 1)
+    page = client.get(reverse("cases:spot")).content.decode()
+    listed = page.split('name="item"')[1].split("</select>")[0]
+    held = selectors.items_for_department(cw.zf)
+    assert held.count() > 1 and listed.count("<option") == 1 and f"符合的事项共 {held.count()} 项，下方列出前 1 项" in page
+    page = client.get(reverse("cases:spot"), {"q": cw.item_litter.code}).content.decode()
+    listed = page.split('name="item"')[1].split("</select>")[0]
+    assert listed.count("<option") == 1 and f'value="{cw.item_litter.pk}"' in listed and "符合的事项共" not in page
+    word = cw.item_litter.name[2:6]
+    page = client.get(reverse("cases:spot"), {"q": word}).content.decode()
+    assert f'value="{cw.item_litter.pk}"' in page.split('name="item"')[1].split("</select>")[0]
+    assert "没有符合的执法事项" in client.get(reverse("cases:spot"), {"q": "不存在的事项名称"}).content.decode()
