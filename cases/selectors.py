@@ -483,17 +483,27 @@ def referral_feedback_for(department_id: int, *, after: int, before) -> QuerySet
             .order_by("pk").select_related("case"))
 
 
-def referrals_of(department_id: int, case_ids) -> dict[int, list]:
-    """The department's own referrals (部门移送) behind each case: the case's events it referred, and its
-    referrals merged (附议) into them — ``{case id: [(ticket, external id), …]}``, in two queries."""
+def _case_links(department_id: int, *, event_ids=None, case_ids=None):
+    """(via, event pk, ticket, external id, case id) for the department's referrals (部门移送) and the cases made of
+    them: ``via`` ``cases`` for a case of the referral itself, ``duplicate_of__cases`` for one of the report it was
+    merged into (附议); limited to ``event_ids`` or to ``case_ids``; two queries, by case then referral."""
     from intake.models import Event, referred_by
 
-    out: dict[int, list] = {pk: [] for pk in case_ids}
-    mine = Event.objects.filter(referred_by(department_id)).order_by("pk")
+    mine = Event.objects.filter(referred_by(department_id))
+    if event_ids is not None:
+        mine = mine.filter(pk__in=event_ids)
     for via in ("cases", "duplicate_of__cases"):
-        for case_id, ticket, external_id in mine.filter(**{f"{via}__in": out}).values_list(via, "ticket",
-                                                                                           "external_id"):
-            out[case_id].append((ticket, external_id))
+        rows = mine.filter(**({f"{via}__in": case_ids} if case_ids is not None else {f"{via}__isnull": False}))
+        for pk, ticket, external_id, case_id in rows.values_list("pk", "ticket", "external_id", via).order_by(via, "pk"):
+            yield via, pk, ticket, external_id, case_id
+
+
+def referrals_of(department_id: int, case_ids) -> dict[int, list]:
+    """The department's own referrals behind each case: the case's events it referred, then its referrals merged
+    into them — ``{case id: [(ticket, external id), …]}``."""
+    out: dict[int, list] = {pk: [] for pk in case_ids}
+    for _via, _pk, ticket, external_id, case_id in _case_links(department_id, case_ids=list(out)):
+        out[case_id].append((ticket, external_id))
     return out
 
 
@@ -529,15 +539,11 @@ def ledger_rows(events, department_id: int) -> list[dict]:
     if it was), the cases made of it — its own, else the report's it joined; two when the report named two
     parties — each with the last answer told the department about it, in four queries."""
     from cases.models import ReferralFeedback
-    from intake.models import Event
 
     events = list(events)
-    case_ids: dict[str, dict[int, list[int]]] = {}
-    for via in ("cases", "duplicate_of__cases"):
-        case_ids[via] = {}
-        for pk, case_id in Event.objects.filter(pk__in=[e.pk for e in events], **{f"{via}__isnull": False}) \
-                .values_list("pk", via).order_by(via):
-            case_ids[via].setdefault(pk, []).append(case_id)
+    case_ids: dict[str, dict[int, list[int]]] = {"cases": {}, "duplicate_of__cases": {}}
+    for via, pk, _ticket, _external_id, case_id in _case_links(department_id, event_ids=[e.pk for e in events]):
+        case_ids[via].setdefault(pk, []).append(case_id)
     cases = Case.objects.in_bulk({c for by in case_ids.values() for ids in by.values() for c in ids})
     last = {f.case_id: f for f in ReferralFeedback.objects.filter(case__in=cases, department_id=department_id)
             .order_by("pk")}
