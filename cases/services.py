@@ -106,7 +106,7 @@ from core.validators import (
 )
 from core.workdays import Deadline as Due
 from core.workdays import end_of_day
-from dispatch.access import acts_for
+from dispatch.access import acts_for, events_visible_to
 from org.access import has_perm
 from org.choices import Role
 from org.models import Department, Officer, User
@@ -407,11 +407,11 @@ def case_open(*, actor, department: Department, item: EnforcementItem, party_kin
               referring_department=None, life_health_with_harm=False, party_phone="", synthetic=False) -> Case:
     """案件来源登记 (WS-SOURCE). The discovery date starts the limitation check and the verification timer. A clue
     opened from a department's referral (部门移送) keeps that department, which hears what becomes of it (ZJ-016)."""
-    events = list(events)
-    if referring_department is None:
-        referring_department = _referrer_of(events)
     if not may_open_cases(actor):
         raise NotPermitted(_("只有执法人员可以登记案件"), errors={"__all__": [_("只有执法人员可以登记案件")]})
+    events = _linkable(actor, events)
+    if referring_department is None:
+        referring_department = _referrer_of(events)
     entrustment = None
     if not acts_for(actor, department) and not actor.is_superuser:
         from catalogue.selectors import entrustment_for
@@ -460,6 +460,21 @@ def referral_ledger_export_record(*, actor, department: Department, state: str, 
     with transaction.atomic():
         audit_log(actor=actor, action="cases.referrals.export", obj=department,
                   after={"department": department.code, "state": state, "rows": count})
+
+
+def _linkable(actor, events) -> list:
+    """The reports a case or an on-the-spot decision is made of, once each — only ones the officer may see
+    (:func:`dispatch.access.events_visible_to`): the pages check it, and so does the service, so that no caller
+    links another body's report to its case, nor learns of it by the referral it would then answer."""
+    events = list({e.pk: e for e in events}.values())
+    if not events or getattr(actor, "is_superuser", False):
+        return events
+    seen = set(events_visible_to(actor).filter(pk__in=[e.pk for e in events]).values_list("pk", flat=True))
+    hidden = [e.ticket for e in events if e.pk not in seen]
+    if hidden:
+        message = _("不能关联本人无权查看的事件：%(tickets)s") % {"tickets": "、".join(hidden)}
+        raise NotPermitted(message, errors={"event": [message]})
+    return events
 
 
 def _referrer_of(events) -> Department | None:
@@ -2840,9 +2855,9 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
     filing with the agency, and the remedy text with reconsideration first (FY-023). Made on the reports
     (``events``) the officers were sent to, it is linked to them, and a department that referred one of them is
     told the decision (ZJ-016)."""
-    events = list(events)
     if not may_open_cases(actor):
         raise NotPermitted(_("只有执法人员可以作出当场处罚"), errors={"__all__": [_("只有执法人员可以作出当场处罚")]})
+    events = _linkable(actor, events)
     if not acts_for(actor, department) and not actor.is_superuser:
         raise NotPermitted(_("只能以本单位名义作出当场处罚"), errors={"department": [str(department)]})
     on = at.astimezone(LOCAL).date()

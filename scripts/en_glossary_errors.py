@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "不能关联本人无权查看的事件：%(tickets)s": "Cannot link reports you may not see: %(tickets)s",
     '贵单位移送的%(cause)s已当场作出处罚决定（%(number)s）：%(reason)s': 'The case your department referred, %(cause)s, was decided on the spot (%(number)s): %(reason)s',
     '未知字段（请核对字段名）': 'Unknown field (check the field name)',
     '只有业务主管部门的系统可读取移送结果反馈': "Only a supervising department's own system may read the feedback on its referrals",
