@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from catalogue.choices import DISALLOWED_PENALTY_TYPES, PenaltyType
+from catalogue.choices import DISALLOWED_PENALTY_TYPES, FineBasis, PenaltyType
 from core.config import config_get
 from core.workdays import Deadline, add_calendar_days, add_months, add_working_days
 
@@ -86,6 +86,53 @@ def simple_procedure_problems(*, party_kind: str, types: list[str], fine: Decima
         elif fine > limit:
             problems.append(Problem("XF-051", "fine",
                                     _("简易程序罚款不得超过%(limit)s元（XF-051），请适用普通程序") % {"limit": limit}))
+    return problems
+
+
+def fixed_fine_range(fine_tiers: list[dict]) -> tuple[Decimal | None, Decimal | None]:
+    """The statutory fine range of an item whose every fine is a fixed amount (固定金额): the lowest floor and the
+    highest ceiling of its tiers. A fine counted in multiples of illegal gains, goods value or a cost has no range
+    known before that amount is: (None, None)."""
+    if not fine_tiers or any(t.get("basis") != FineBasis.FIXED or not t.get("max") for t in fine_tiers):
+        return None, None
+    floors = [Decimal(t["min"]) for t in fine_tiers if t.get("min") not in (None, "")]
+    return (min(floors) if len(floors) == len(fine_tiers) else None), max(Decimal(t["max"]) for t in fine_tiers)
+
+
+def simple_procedure_item(*, penalty_types: list[str], fine_tiers: list[dict]) -> bool:
+    """Whether the simple procedure (XF-051) can apply to an item at all: its law provides a warning, or a fine
+    whose statutory floor is within the higher of the two limits (an organisation's). An item whose penalties or
+    range the catalogue does not record is left to the decision's own check."""
+    if not penalty_types or PenaltyType.WARNING in penalty_types:
+        return True
+    if PenaltyType.FINE not in penalty_types:
+        return False
+    floor, _top = fixed_fine_range(fine_tiers)
+    return floor is None or floor <= max(simple_procedure_limit("person"), simple_procedure_limit("org"))
+
+
+def item_penalty_problems(*, penalty_types: list[str], fine_tiers: list[dict], party_kind: str, types: list[str],
+                          fine: Decimal | None) -> list[Problem]:
+    """XF-051 “有法定依据” for an on-the-spot decision: a penalty the item's law provides (XF-038), a fine within
+    its statutory range. Below the floor is 减轻处罚, whose reasons only the general procedure records
+    (XF-030-032); an item whose floor is above the simple limit goes to the general procedure."""
+    problems = []
+    if penalty_types:
+        outside = [str(PenaltyType(t).label) if t in PenaltyType.values else t for t in types if t not in penalty_types]
+        if outside:
+            problems.append(Problem("XF-038", "types", _("事项依据的条文未规定%(v)s，没有法律依据") % {"v": "、".join(outside)}))
+    floor, top = fixed_fine_range(fine_tiers)
+    if PenaltyType.FINE not in types or fine is None or fine <= 0:
+        return problems
+    limit = simple_procedure_limit(party_kind)
+    if floor is not None and floor > limit:
+        problems.append(Problem("XF-051", "fine", _("本事项法定罚款最低%(floor)s元，超出简易程序限额%(limit)s元，请适用普通程序")
+                                % {"floor": floor, "limit": limit}))
+    elif floor is not None and fine < floor:
+        problems.append(Problem("XF-051", "fine", _("罚款低于本事项法定下限%(floor)s元；减轻处罚须适用普通程序并写明理由")
+                                % {"floor": floor}))
+    if top is not None and fine > top:
+        problems.append(Problem("XF-038", "fine", _("罚款超出法定上限%(top)s元，没有法律依据") % {"top": top}))
     return problems
 
 

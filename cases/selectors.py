@@ -109,6 +109,18 @@ def items_for_department(dept):
     return qs.distinct().order_by("code")
 
 
+def spot_items(dept):
+    """The body's items an on-the-spot decision can be made on (当场处罚, XF-051): its law provides a warning, or a
+    fine that can be within the simple limit (:func:`cases.rules.simple_procedure_item`) — about half the county's
+    catalogue starts above 3,000 yuan or provides neither."""
+    from cases.rules import simple_procedure_item
+
+    held = items_for_department(dept)
+    fit = [pk for pk, types, tiers in held.values_list("pk", "penalty_types", "fine_tiers")
+           if simple_procedure_item(penalty_types=types, fine_tiers=tiers)]
+    return held.filter(pk__in=fit)
+
+
 def open_choices(user, dept, day: dt.date):
     """Where ``user`` may register a clue and for which items: its own body's items, or — for an entrusted
     organisation (XF-020-021) — the entrusting bodies and the items entrusted to it in force today."""

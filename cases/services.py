@@ -80,7 +80,7 @@ from cases.selectors import (
     limitation_review_of,
     normalized_number,
 )
-from catalogue.choices import FineBasis, PenaltyType
+from catalogue.choices import PenaltyType
 from catalogue.models import DiscretionBand, EnforcementItem
 from catalogue.selectors import active_on
 from core import clock
@@ -1333,10 +1333,8 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
             _guard(bool(mitigation_reasoning.strip()), "XF-030-032", _("已满十四周岁不满十八周岁的，应当从轻或者减轻处罚，须写明理由"))
     if PenaltyType.FINE in types:
         _guard(fine is not None and fine > 0, "XF-009", _("罚款须填写金额"))
-        fixed = [t for t in case.item.fine_tiers if t.get("basis") == FineBasis.FIXED and t.get("max")]
-        multiples = [t for t in case.item.fine_tiers if t.get("basis") != FineBasis.FIXED]
-        if fixed and not multiples:
-            top = max(Decimal(t["max"]) for t in fixed)
+        _floor, top = rules.fixed_fine_range(case.item.fine_tiers)  # below the floor is 减轻处罚, reasoned here
+        if top is not None:
             _guard(fine <= top, "XF-038", _("罚款超出法定上限%(top)s元，没有法律依据") % {"top": top})
         same_act = Case.objects.filter(party_code=case.party_code, item=case.item, act_date=case.act_date,
                                        final_fine__isnull=False).exclude(pk=case.pk).exclude(status=CaseStatus.NOT_FILED)
@@ -2862,6 +2860,8 @@ def spot_decide(*, actor, department: Department, item: EnforcementItem, party_k
         raise NotPermitted(_("只能以本单位名义作出当场处罚"), errors={"department": [str(department)]})
     on = at.astimezone(LOCAL).date()
     problems = rules.simple_procedure_problems(party_kind=party_kind, types=list(types), fine=fine)
+    problems += rules.item_penalty_problems(penalty_types=item.penalty_types, fine_tiers=item.fine_tiers,
+                                            party_kind=party_kind, types=list(types), fine=fine)
     if problems:
         errors: dict[str, list[str]] = {}
         for p in problems:

@@ -288,7 +288,7 @@ def spot_form(request):
         Officer.objects.none()
     # the body's items, 400 at most on a phone: a search (code or words of the name) finds any other
     q = request.GET.get("q", "").strip()[:60]
-    held = selectors.items_for_department(dept) if dept else EnforcementItem.objects.none()
+    held = selectors.spot_items(dept) if dept else EnforcementItem.objects.none()
     if q:
         held = held.filter(Q(code__startswith=q) | Q(name__icontains=q))
     items_total = held.count()
@@ -298,13 +298,16 @@ def spot_form(request):
         events = [access_event(user=user, pk=int(i)) for i in ids]
     except ValueError:
         raise Http404 from None
-    prefill = {}
+    prefill, unfit = {}, None
     if events:
         e = events[0]
         prefill = {"violation": mask_identifiers(e.title or e.text[:40]) if e.confidential else e.title or e.text[:40],
                    "place": e.address or (e.town.name if e.town_id else ""), "item": e.item_id}
-        if dept and e.item_id and e.item_id not in {i.pk for i in items}:  # the report's item, if the body holds it
-            items = [*selectors.items_for_department(dept).filter(pk=e.item_id), *items]
+        if dept and e.item_id and e.item_id not in {i.pk for i in items}:  # the report's item, if it can be decided
+            fit = list(selectors.spot_items(dept).filter(pk=e.item_id))
+            items = [*fit, *items]
+            if not fit and selectors.items_for_department(dept).filter(pk=e.item_id).exists():
+                unfit = e.item  # the body's, but not for the simple procedure: the page says so and offers 立案
     status = 200
     if request.method == "POST":
         p = request.POST
@@ -342,7 +345,7 @@ def spot_form(request):
     return render(request, "cases/spot.html", {"items": items, "officers": team_officers, "me": getattr(user, "officer", None),
                                                "dept": dept, "now": dt.datetime.now(), "events": events,
                                                "prefill": prefill, "q": q, "items_total": items_total,
-                                               "items_shown": SPOT_ITEMS}, status=status)
+                                               "items_shown": SPOT_ITEMS, "unfit": unfit}, status=status)
 
 
 def published_list(request):

@@ -4,6 +4,8 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "本事项法定罚款最低%(floor)s元，超出简易程序限额%(limit)s元，请适用普通程序": "The law fines this item %(floor)s yuan at the least, above the simple-procedure limit of %(limit)s yuan: use the general procedure",
+    "罚款低于本事项法定下限%(floor)s元；减轻处罚须适用普通程序并写明理由": "The fine is below this item's statutory minimum of %(floor)s yuan; a reduced penalty takes the general procedure, with its reasons written",
     "不能关联本人无权查看的事件：%(tickets)s": "Cannot link reports you may not see: %(tickets)s",
     '贵单位移送的%(cause)s已当场作出处罚决定（%(number)s）：%(reason)s': 'The case your department referred, %(cause)s, was decided on the spot (%(number)s): %(reason)s',
     '未知字段（请核对字段名）': 'Unknown field (check the field name)',

@@ -924,4 +924,6 @@ EN_MORE = {
     '查找': 'Find',
     '符合的事项共 %(n)s 项，下方列出前 %(shown)s 项；请输入编码或名称查找。': '%(n)s items match; the first %(shown)s are listed below. Type a code or a name to find others.',
     '没有符合的执法事项': 'No enforcement item matches',
+    "下列事项限于法定处罚可以当场作出的。": "Only items whose statutory penalty can be imposed on the spot are listed.",
+    "事件涉及的事项“%(item)s”依法不能当场处罚（只有警告或者简易程序限额内的罚款可以当场作出），请立案办理。": "The report's item “%(item)s” cannot be decided on the spot by law (only a warning or a fine within the simple-procedure limit can be): open a case.",
 }

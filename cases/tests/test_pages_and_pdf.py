@@ -185,7 +185,7 @@ def test_the_spot_form_finds_any_item_the_body_holds(cw, client, monkeypatch):
     monkeypatch.setattr(views, "SPOT_ITEMS", 1)
     page = client.get(reverse("cases:spot")).content.decode()
     listed = page.split('name="item"')[1].split("</select>")[0]
-    held = selectors.items_for_department(cw.zf)
+    held = selectors.spot_items(cw.zf)
     assert held.count() > 1 and listed.count("<option") == 1 and f"符合的事项共 {held.count()} 项，下方列出前 1 项" in page
     page = client.get(reverse("cases:spot"), {"q": cw.item_litter.code}).content.decode()
     listed = page.split('name="item"')[1].split("</select>")[0]
