@@ -163,6 +163,16 @@ class Case(models.Model):
         return self.number or gettext("线索#%(n)s") % {"n": self.pk}
 
     @property
+    def handled_as(self) -> str:
+        """How a report linked to this case was handled, on the report's page: 已当场处罚 (the simple procedure has no
+        立案), 已登记案件线索 while a clue is not filed (or was not), else 已立案办理."""
+        if self.procedure == Procedure.SIMPLE:
+            return gettext("已当场处罚")
+        if self.status in (CaseStatus.CLUE, CaseStatus.VERIFYING, CaseStatus.NOT_FILED):
+            return gettext("已登记案件线索")
+        return gettext("已立案办理")
+
+    @property
     def is_person(self) -> bool:
         return self.party_kind == PartyKind.PERSON
 

@@ -18,6 +18,7 @@ from cases.choices import (
     LIMITATION_REVIEW,
     PARTY_DOCUMENTS,
     CaseStatus,
+    Procedure,
 )
 from cases.models import Case, CaseApproval, Document, Hearing, LegalReview
 from core.exceptions import NotFound
@@ -107,6 +108,21 @@ def items_for_department(dept):
     else:
         qs = EnforcementItem.objects.filter(holdings__department=dept)
     return qs.distinct().order_by("code")
+
+
+def spot_outcome(cases) -> str:
+    """What a report's 处置结果 says of the on-the-spot decisions made on it (当场处罚), in the records' language —
+    proposed on the report's feedback form, where the officer still answers the instruction (with the photos the
+    county asks for, and 核查 after for a grid worker's or a citizen's report): a decision settles the party's
+    violation, not necessarily the street."""
+    from core.records import record_language
+
+    spots = [c for c in cases if c.procedure == Procedure.SIMPLE and c.number]
+    with record_language():
+        return "；".join(_("已当场作出行政处罚决定（%(number)s，%(penalty)s）") % {
+            "number": c.number,
+            "penalty": _("罚款%(amount)s元") % {"amount": f"{c.final_fine.normalize():f}"} if c.final_fine else _("警告")}
+            for c in spots)
 
 
 def spot_items(dept):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import condition, require_POST
 
-from cases.selectors import published_decisions
+from cases.selectors import published_decisions, spot_outcome
 from cases.services import may_open_cases
 from core import clock
 from core.config import config_get
@@ -261,6 +261,10 @@ def _render_detail(request, event, *, revealed: bool = False):
                                          kind=STATE_CLOCKS.get(event.status, "")).first() if command else None,
         "now": clock.now(),
     }
+    linked = list(event.cases.all())
+    ctx["linked_cases"] = linked
+    if ctx["can_act"] and current is not None and current.status == "signed":
+        ctx["outcome_proposed"] = spot_outcome(linked)  # the decision made on it, for the officer to complete
     if ctx["can_route"]:
         # 人工分拨 proposes the last decision's body and team (routing's best guess), never a body that sent
         # the report back; nothing proposed → the operator must choose

@@ -926,4 +926,7 @@ EN_MORE = {
     '没有符合的执法事项': 'No enforcement item matches',
     "下列事项限于法定处罚可以当场作出的。": "Only items whose statutory penalty can be imposed on the spot are listed.",
     "事件涉及的事项“%(item)s”依法不能当场处罚（只有警告或者简易程序限额内的罚款可以当场作出），请立案办理。": "The report's item “%(item)s” cannot be decided on the spot by law (only a warning or a fine within the simple-procedure limit can be): open a case.",
+    "已当场处罚": "Decided on the spot",
+    "已登记案件线索": "Registered as a clue",
+    "已当场作出行政处罚决定（%(number)s，%(penalty)s）": "Penalty decided on the spot (%(number)s, %(penalty)s)",
 }

@@ -366,3 +366,20 @@ def test_a_referral_decided_on_the_spot_is_linked_and_told(iw, cw, client):
     assert (answer.status, answer.text, answer.on) == ("spot_decided", told.text, case.decided_on)
     assert AuditRecord.objects.get(action="cases.spot.decide", object_id=str(case.pk)).after["events"] == [event.ticket]
     assert client.get(reverse("cases:spot"), {"event": "x"}).status_code == 404
+    # the report's page says how it was handled — no 立案 in the simple procedure — and, once the instruction is
+    # signed, proposes the decision as the 处置结果 the officer still reports (the record's language, whoever reads)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert f'已当场处罚：<a href="{case.get_absolute_url()}">{case.number}</a>' in page and "已立案办理" not in page
+    assert '<textarea name="outcome" rows="2" cols="40" required></textarea>' not in page  # not signed: no form
+    services.instruction_sign(actor=cw.bureau_officer, instruction=event.instructions.get())
+    proposed = f"已当场作出行政处罚决定（{case.number}，罚款100元）"
+    assert f'<textarea name="outcome" rows="2" cols="40" required>{proposed}</textarea>' in \
+        client.get(event.get_absolute_url()).content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(event.get_absolute_url()).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert f'Decided on the spot: <a href="{case.get_absolute_url()}">' in page and f">{proposed}</textarea>" in page
+    resp = client.post(reverse("intake:action", args=[event.pk, "feedback"]), {"outcome": proposed})
+    assert resp.status_code == 302
+    event.refresh_from_db()
+    assert event.outcome == proposed and event.status == EventStatus.CLOSED
