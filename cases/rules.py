@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from catalogue.choices import DISALLOWED_PENALTY_TYPES, FineBasis, PenaltyType
 from core.config import config_get
@@ -111,6 +112,25 @@ def simple_procedure_item(*, penalty_types: list[str], fine_tiers: list[dict]) -
     return floor is None or floor <= max(simple_procedure_limit("person"), simple_procedure_limit("org"))
 
 
+def spot_penalty_hint(*, penalty_types: list[str], fine_tiers: list[dict]) -> str:
+    """What the item's law lets an on-the-spot decision give, for the form's list: 警告, 罚款 with its statutory
+    range when every tier is a fixed amount (none where its floor is above the simple limit) — so the officer sees
+    the range before the decision is refused."""
+    parts = []
+    if not penalty_types or PenaltyType.WARNING in penalty_types:
+        parts.append(_("警告"))
+    floor, top = fixed_fine_range(fine_tiers)
+    limit = max(simple_procedure_limit("person"), simple_procedure_limit("org"))
+    if (not penalty_types or PenaltyType.FINE in penalty_types) and (floor is None or floor <= limit):
+        if floor is None or top is None:
+            parts.append(_("罚款"))
+        elif floor:
+            parts.append(_("罚款%(floor)s–%(top)s元") % {"floor": f"{floor.normalize():f}", "top": f"{top.normalize():f}"})
+        else:
+            parts.append(_("罚款%(top)s元以下") % {"top": f"{top.normalize():f}"})
+    return pgettext("list", "、").join(parts)
+
+
 def item_penalty_problems(*, penalty_types: list[str], fine_tiers: list[dict], party_kind: str, types: list[str],
                           fine: Decimal | None) -> list[Problem]:
     """XF-051 “有法定依据” for an on-the-spot decision: a penalty the item's law provides (XF-038), a fine within
@@ -120,7 +140,7 @@ def item_penalty_problems(*, penalty_types: list[str], fine_tiers: list[dict], p
     if penalty_types:
         outside = [str(PenaltyType(t).label) if t in PenaltyType.values else t for t in types if t not in penalty_types]
         if outside:
-            problems.append(Problem("XF-038", "types", _("事项依据的条文未规定%(v)s，没有法律依据") % {"v": "、".join(outside)}))
+            problems.append(Problem("XF-038", "types", _("事项依据的条文未规定%(v)s，没有法律依据") % {"v": pgettext("list", "、").join(outside)}))
     floor, top = fixed_fine_range(fine_tiers)
     if PenaltyType.FINE not in types or fine is None or fine <= 0:
         return problems

@@ -472,7 +472,7 @@ def _linkable(actor, events) -> list:
     seen = set(events_visible_to(actor).filter(pk__in=[e.pk for e in events]).values_list("pk", flat=True))
     hidden = [e.ticket for e in events if e.pk not in seen]
     if hidden:
-        message = _("不能关联本人无权查看的事件：%(tickets)s") % {"tickets": "、".join(hidden)}
+        message = _("不能关联本人无权查看的事件：%(tickets)s") % {"tickets": pgettext("list", "、").join(hidden)}
         raise NotPermitted(message, errors={"event": [message]})
     return events
 

@@ -308,6 +308,8 @@ def spot_form(request):
             items = [*fit, *items]
             if not fit and selectors.items_for_department(dept).filter(pk=e.item_id).exists():
                 unfit = e.item  # the body's, but not for the simple procedure: the page says so and offers 立案
+    for i in items:  # what the item's law lets the decision give, beside its name
+        i.spot_hint = rules.spot_penalty_hint(penalty_types=i.penalty_types, fine_tiers=i.fine_tiers)
     status = 200
     if request.method == "POST":
         p = request.POST

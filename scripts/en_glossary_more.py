@@ -929,4 +929,6 @@ EN_MORE = {
     "已当场处罚": "Decided on the spot",
     "已登记案件线索": "Registered as a clue",
     "已当场作出行政处罚决定（%(number)s，%(penalty)s）": "Penalty decided on the spot (%(number)s, %(penalty)s)",
+    "罚款%(floor)s–%(top)s元": "fine %(floor)s–%(top)s yuan",
+    "罚款%(top)s元以下": "fine up to %(top)s yuan",
 }

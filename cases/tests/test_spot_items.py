@@ -45,6 +45,11 @@ def test_fixed_fine_range_is_known_only_when_every_tier_is_a_fixed_amount(db):
     assert rules.simple_procedure_item(penalty_types=["warning", "fine"], fine_tiers=tiers((10000, 30000)))
     assert not rules.simple_procedure_item(penalty_types=["revoke_permit"], fine_tiers=[])
     assert rules.simple_procedure_item(penalty_types=["fine"], fine_tiers=tiers((1, 3), basis="goods_value"))
+    hint = rules.spot_penalty_hint
+    assert hint(penalty_types=["warning", "fine"], fine_tiers=tiers((20, 50))) == "警告、罚款20–50元"
+    assert hint(penalty_types=["warning", "fine"], fine_tiers=tiers((10000, 30000))) == "警告"
+    assert hint(penalty_types=["fine"], fine_tiers=tiers((1, 3), basis="goods_value")) == "罚款"
+    assert hint(penalty_types=["fine"], fine_tiers=tiers((0, 30000))) == "罚款30000元以下"
 
 
 def test_a_spot_penalty_the_items_law_does_not_provide_is_refused(cw):
@@ -77,6 +82,7 @@ def test_the_spot_form_lists_only_items_that_can_be_decided_on_the_spot(iw, cw, 
     page = client.get(reverse("cases:spot")).content.decode()
     listed = page.split('name="item"')[1].split("</select>")[0]
     assert f'value="{cw.item_food.pk}"' not in listed and f'value="{cw.item_litter.pk}"' in listed
+    assert f"{cw.item_litter.code} {cw.item_litter.name} · 警告、罚款</option>" in listed  # no tiers: range unknown
     assert "没有符合的执法事项" in client.get(reverse("cases:spot"), {"q": cw.item_food.code}).content.decode()
     event = event_submit(channel=Channel.HOTLINE, source=iw.hotline, external_id="H-F1", route=False,
                          text="人民路某饭店未取得食品经营许可从事熟食经营", lng=iw.tianma_point[0], lat=iw.tianma_point[1]).event
