@@ -572,6 +572,10 @@ class AssistanceRequest(models.Model):
     def __str__(self) -> str:
         return f"协助 {self.case_id} → {self.to_department_id}"
 
+    def get_absolute_url(self) -> str:
+        """Its row in the asked body's 协助请求 list (``cases:assistance``)."""
+        return f"{reverse('cases:assistance')}#assist-{self.pk}"
+
 
 class PartySubmission(models.Model):
     """What the party sent online (网上陈述申辩, XF-041; 听证申请, XF-064), opened with the number and 核验码 of the

@@ -81,6 +81,19 @@ def assistance_owed(user) -> QuerySet[Deadline]:
                                    department__in=departments_acted_for(user)).order_by("due_at", "pk")
 
 
+def assistance_received(user) -> QuerySet:
+    """协助请求 (XF-026, ZJ-017) the bodies ``user`` answers for were sent, answered or not, newest first: the asked
+    body's own register of what it was asked and what it answered. The case itself it sees only while a request is
+    open (:func:`_asked_to_assist`); this list, and the notices that link to it, outlast the answer."""
+    from cases.models import AssistanceRequest
+    from dispatch.access import departments_acted_for
+
+    if not (user.is_superuser or user.role in ASSIST_ANSWERERS):
+        return AssistanceRequest.objects.none()
+    return AssistanceRequest.objects.filter(to_department__in=departments_acted_for(user)).select_related(
+        "case__department", "to_department", "deadline", "replied_by").order_by("-requested_on", "-pk")
+
+
 def _asked_to_assist(user) -> Q:
     """A body asked to assist (XF-026) sees the case while the request is open, to answer it."""
     from django.db.models import IntegerField, Subquery

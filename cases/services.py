@@ -3024,10 +3024,12 @@ def assistance_request(*, actor, case: Case, to_department: Department, matter: 
                                   remind_at=end_of_day(due.due) - dt.timedelta(days=1),
                                   escalate2_at=end_of_day(due.due) + dt.timedelta(days=1), rule="XF-026",
                                   provisional=due.provisional, **Deadline.basis_columns(due.basis))
-    AssistanceRequest.objects.create(case=case, to_department=to_department, matter=matter.strip()[:300],
-                                     basis=basis.strip()[:300], requested_on=on, deadline=row,
-                                     requested_by=actor if getattr(actor, "pk", None) else None)
-    Notification.objects.create(department=to_department, level=Notification.Level.REMIND, link=case.get_absolute_url(),
+    asked = AssistanceRequest.objects.create(case=case, to_department=to_department, matter=matter.strip()[:300],
+                                             basis=basis.strip()[:300], requested_on=on, deadline=row,
+                                             requested_by=actor if getattr(actor, "pk", None) else None)
+    # to the asked body's list of requests, which outlasts the answer — the case page is its to see only while the
+    # request is open, and a notice that led to it afterwards would lead nowhere
+    Notification.objects.create(department=to_department, level=Notification.Level.REMIND, link=asked.get_absolute_url(),
                                 **said(gettext_noop("%(department)s请求协助：%(matter)s（%(due)s前答复）"),
                                        department=case.department.short_name, matter=matter[:200], due=str(due.due)))
     audit_log(actor=actor, action="cases.assist.request", obj=case, after={"to": to_department.pk, "matter": matter,

@@ -19,4 +19,5 @@ urlpatterns = [
     path("devices/", views.device_list, name="devices"),
     path("cooperation/", views.cooperation, name="cooperation"),
     path("referrals/", views.referral_ledger, name="referrals"),
+    path("assistance/", views.assistance_list, name="assistance"),
 ]

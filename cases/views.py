@@ -17,7 +17,7 @@ from cases import documents as docs
 from cases import rules, selectors
 from cases import services as S
 from cases import steps as steps_
-from cases.choices import CaseStatus, PartyKind, SubmissionKind
+from cases.choices import ASSIST_ANSWERERS, CaseStatus, PartyKind, SubmissionKind
 from cases.forms import CaseFilterForm, DocumentCheckForm, NoticeOpenForm, OpenForm, PartySubmissionForm
 from cases.models import CaseApproval, Document, MonitoringDevice, Publication
 from catalogue.models import EnforcementItem
@@ -435,6 +435,17 @@ def referral_ledger(request):
     return render(request, "cases/referral_ledger.html", {
         "department": department, "referrers": referrers, "counts": counts, "rows": rows, "page": page,
         "states": [(label, query(s), s == state) for s, label in states], "querystring": query(state)})
+
+
+@login_required
+def assistance_list(request):
+    """协助请求 (XF-026, ZJ-017): what the user's bodies were asked to assist with and what they answered — an open
+    request links to its case, where it is answered; an answered one shows the answer, its case no longer theirs
+    to see."""
+    if not (request.user.is_superuser or request.user.role in ASSIST_ANSWERERS):
+        raise Http404
+    page = Paginator(selectors.assistance_received(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/assistance.html", {"page": page, "now": timezone.now()})
 
 
 def public_procedure(request):

@@ -26,6 +26,7 @@ def navigation(request):
     if user.role == "dept_supervisor":  # 部门移送 (ZJ-016)
         entries.append(("intake:report", _("移送线索"), None))
         entries.append(("cases:referrals", _("移送台账"), None))
+        entries.append(("cases:assistance", _("协助请求"), None))
     if user.role in {"town_officer", "operator", "guidance", "admin"} or user.department_id:
         entries.append(("dispatch:whistles", _("吹哨报到"), None))
     if user.is_superuser or user.role in {"bureau_officer", "pro_officer", "town_officer", "legal_reviewer",

@@ -931,4 +931,10 @@ EN_MORE = {
     "已当场作出行政处罚决定（%(number)s，%(penalty)s）": "Penalty decided on the spot (%(number)s, %(penalty)s)",
     "罚款%(floor)s–%(top)s元": "fine %(floor)s–%(top)s yuan",
     "罚款%(top)s元以下": "fine up to %(top)s yuan",
+    "协助请求": "Assistance requests",
+    "其他机关请求本单位协助调查的事项及本单位的答复（行政处罚法第二十六条）。待答复的请求可打开案件答复；答复后案件不再向本单位开放，答复留在这里。": "What other bodies asked yours to assist their investigations with, and your answers (Administrative Penalty Law, Art. 26). An open request opens its case, where it is answered; once answered, the case is no longer open to your body, and the answer stays here.",
+    "请求机关": "Requesting body",
+    "答复": "Answer",
+    "去答复": "Answer it",
+    "全部协助请求": "All assistance requests",
 }

@@ -1554,3 +1554,35 @@ def test_XF_063_064_a_new_proposal_after_a_hearing_may_be_heard_again(cw, client
     page = client.get(case.get_absolute_url()).content.decode()
     section = page[page.index('id="hearings"'):page.index("</table>", page.index('id="hearings"'))]
     assert section.count("已举行") == 2 and "2026-04-30" in section and "律师甲" in section
+
+
+def test_XF_026_the_asked_body_keeps_its_register_of_requests_and_answers(cw, client):
+    """协助请求: the asked body's notice leads to its list of requests, which outlasts the answer — open, a request
+    links to the case where it is answered; answered, the case is no longer the body's to see (404) and the list
+    shows the answer, late or not. Another body sees none of it; a citizen has no such page."""
+    from django.urls import reverse
+
+    case = open_case(cw)
+    file_case(cw, case)
+    S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供当事人登记信息",
+                         basis="《行政处罚法》第二十六条", on=D(2026, 9, 29))
+    asked = case.assistance_requests.get()
+    notice = cw.scjg.notifications.get(text__contains="请求协助")
+    assert notice.link == f"{reverse('cases:assistance')}#assist-{asked.pk}"
+    client.force_login(cw.scjg_supervisor)
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("cases:assistance")}"' in home  # the menu entry
+    page = client.get(reverse("cases:assistance")).content.decode()
+    row = page.split(f'id="assist-{asked.pk}"')[1].split("</tr>")[0]
+    assert "提供当事人登记信息" in row and f'href="{case.get_absolute_url()}"' in row and "待答复" in row
+    assert client.get(case.get_absolute_url()).status_code == 200
+    S.assistance_reply(actor=cw.scjg_supervisor, case=case, on=D(2026, 10, 14), reply="登记信息已提供")
+    assert client.get(case.get_absolute_url()).status_code == 404
+    page = client.get(notice.link.split("#")[0]).content.decode()
+    row = page.split(f'id="assist-{asked.pk}"')[1].split("</tr>")[0]
+    assert "登记信息已提供" in row and "2026-10-14" in row and "超期答复" in row
+    assert f'href="{case.get_absolute_url()}"' not in row and case.shown_label in row
+    client.force_login(cw.huibu_officer)
+    assert "登记信息已提供" not in client.get(reverse("cases:assistance")).content.decode()
+    client.force_login(cw.citizen)
+    assert client.get(reverse("cases:assistance")).status_code == 404
