@@ -88,8 +88,8 @@ def assistance_received(user) -> QuerySet:
     from cases.models import AssistanceRequest
     from dispatch.access import departments_acted_for
 
-    if not (user.is_superuser or user.role in ASSIST_ANSWERERS):
-        return AssistanceRequest.objects.none()
+    if not (user.is_superuser or user.role in ASSIST_ANSWERERS or user.role == Role.AGENCY_HEAD):
+        return AssistanceRequest.objects.none()  # the head reads its body's register; its officers answer
     return AssistanceRequest.objects.filter(to_department__in=departments_acted_for(user)).select_related(
         "case__department", "to_department", "deadline", "replied_by").order_by("-requested_on", "-pk")
 

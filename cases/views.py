@@ -439,13 +439,16 @@ def referral_ledger(request):
 
 @login_required
 def assistance_list(request):
-    """协助请求 (XF-026, ZJ-017): what the user's bodies were asked to assist with and what they answered — an open
+    """协助请求 (XF-026, ZJ-017): what the user's bodies were asked to assist with and what they answered (its
+    officers and supervisors answer, its head reads) — an open
     request links to its case, where it is answered; an answered one shows the answer, its case no longer theirs
     to see."""
-    if not (request.user.is_superuser or request.user.role in ASSIST_ANSWERERS):
+    user = request.user
+    if not (user.is_superuser or user.role in ASSIST_ANSWERERS or user.role == Role.AGENCY_HEAD):
         raise Http404
-    page = Paginator(selectors.assistance_received(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "cases/assistance.html", {"page": page, "now": timezone.now()})
+    page = Paginator(selectors.assistance_received(user), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/assistance.html", {"page": page, "now": timezone.now(),
+                                                     "answers": user.is_superuser or user.role in ASSIST_ANSWERERS})
 
 
 def public_procedure(request):

@@ -105,9 +105,13 @@ class EventReplay:
                 for town in team.towns.all():
                     gov = Department.objects.filter(kind=DepartmentKind.TOWN_GOVERNMENT, region=town).first()
                     self.duty[gov.pk] = user
+        # the guidance office's duty officer works as the office does, the county government's as its leaders: as a
+        # department's supervisor they could open none of the reports their body's notices link to
+        duty_roles = {DepartmentKind.GUIDANCE_OFFICE: Role.GUIDANCE, DepartmentKind.GOVERNMENT: Role.LEADER}
         for dept in Department.objects.exclude(pk__in=list(self.duty)):
             self.duty[dept.pk] = org.user_create(actor=admin, username=f"duty_{dept.code.lower()}",
-                                                 password=self.L.password, role=Role.DEPT_SUPERVISOR,
+                                                 password=self.L.password,
+                                                 role=duty_roles.get(dept.kind, Role.DEPT_SUPERVISOR),
                                                  display_name=f"{dept.short_name}值班", department=dept)
         self.operator = User.objects.get(username="zhihui")
         self.guidance = User.objects.get(username="zhidaoban")

@@ -1562,6 +1562,9 @@ def test_XF_026_the_asked_body_keeps_its_register_of_requests_and_answers(cw, cl
     shows the answer, late or not. Another body sees none of it; a citizen has no such page."""
     from django.urls import reverse
 
+    from conftest import make_user
+    from org.choices import Role
+
     case = open_case(cw)
     file_case(cw, case)
     S.assistance_request(actor=cw.bureau_officer, case=case, to_department=cw.scjg, matter="提供当事人登记信息",
@@ -1582,6 +1585,9 @@ def test_XF_026_the_asked_body_keeps_its_register_of_requests_and_answers(cw, cl
     row = page.split(f'id="assist-{asked.pk}"')[1].split("</tr>")[0]
     assert "登记信息已提供" in row and "2026-10-14" in row and "超期答复" in row
     assert f'href="{case.get_absolute_url()}"' not in row and case.shown_label in row
+    scjg_head = make_user("scjg_head", Role.AGENCY_HEAD, department=cw.scjg)  # reads its body's register
+    client.force_login(scjg_head)
+    assert "登记信息已提供" in client.get(reverse("cases:assistance")).content.decode()
     client.force_login(cw.huibu_officer)
     assert "登记信息已提供" not in client.get(reverse("cases:assistance")).content.decode()
     client.force_login(cw.citizen)
