@@ -794,5 +794,5 @@ EN_CONTEXT = {
     ("counted", "%(name)s %(n)s件"): "%(name)s (%(n)s)",
     ("referral", "移送时间"): "Referred at",
     ("page", "通知"): "Notifications", ("queue", "职责争议"): "Disputes",
-    ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ", ("notices", "条"): "notices",
+    ("list", "、"): ", ", ("list", "，"): ", ", ("punctuation", "："): ": ", ("column", "答复时限"): "Reply by", ("notices", "条"): "notices",
 }
