@@ -181,6 +181,44 @@ def test_a_case_opened_from_a_referral_reports_back_at_each_answer(iw, cw):
     assert Notification.objects.filter(department=cw.scjg).count() == 3
 
 
+def test_answers_told_before_the_feed_are_recovered_for_it(iw, cw):
+    """0029: before 0028 an answer was a notice and an audit record only. The backfill pairs them, in order, into
+    the feed's rows — the notice's words (said again in English), the record's status and date; a case whose
+    records and notices do not pair one to one is left alone, and a case already answered in the feed is not
+    answered twice."""
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import ReferralFeedback
+
+    backfill = importlib.import_module("cases.migrations.0029_referral_feedback_from_audit").backfill
+    event = refer(iw)
+    case = S.case_open(actor=cw.bureau_officer, department=cw.zf, item=cw.item_food, party_kind="org",
+                       party_name="常山测试3食品有限公司", party_code=_code(3), party_address="常山县天马街道人民路3号",
+                       cause="未取得食品经营许可从事食品经营", act_date=D(2026, 3, 2), discovery_date=D(2026, 3, 5),
+                       location="天马街道人民路3号", source=f"部门移送 {event.ticket}", summary=TEXT, events=[event])
+    file_case(cw, case)
+    from cases.tests.helpers import not_file
+
+    other = S.case_open(actor=cw.bureau_officer, department=cw.zf, item=cw.item_food, party_kind="org",
+                        party_name="常山测试4食品有限公司", party_code=_code(4), party_address="常山县天马街道人民路4号",
+                        cause="未取得食品经营许可从事食品经营", act_date=D(2026, 3, 2), discovery_date=D(2026, 3, 5),
+                        location="天马街道人民路4号", source=f"部门移送 {event.ticket}", summary=TEXT, events=[event])
+    not_file(cw, other, D(2026, 3, 10), reason="经核查，当事人已取得食品经营许可证")
+    before = {r.case_id: (r.status, r.text, r.message, r.params, r.on) for r in ReferralFeedback.objects.all()}
+    assert len(before) == 2
+    ReferralFeedback.objects.all().delete()  # as it was before 0028
+    Notification.objects.filter(link=other.get_absolute_url()).delete()  # a notice gone: nothing to pair with
+    backfill(apps, None)
+    assert {r.case_id: (r.status, r.text, r.message, r.params, r.on) for r in ReferralFeedback.objects.all()} == {
+        case.pk: before[case.pk]}
+    with translation.override("en"):
+        assert ReferralFeedback.objects.get().shown.startswith("The case your department referred, ")
+    backfill(apps, None)  # run again: the case is answered in the feed already
+    assert ReferralFeedback.objects.count() == 1
+
+
 def test_a_referral_not_taken_on_is_answered_with_the_reason(iw, cw):
     event = refer(iw)
     case = S.case_open(actor=cw.bureau_officer, department=cw.zf, item=cw.item_food, party_kind="org",
