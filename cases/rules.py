@@ -112,6 +112,11 @@ def simple_procedure_item(*, penalty_types: list[str], fine_tiers: list[dict]) -
     return floor is None or floor <= max(simple_procedure_limit("person"), simple_procedure_limit("org"))
 
 
+def yuan(amount: Decimal) -> str:
+    """An amount of yuan as the law writes it: 50000, not 50000.00 nor 5E+4."""
+    return f"{Decimal(amount).normalize():f}"
+
+
 def spot_penalty_hint(*, penalty_types: list[str], fine_tiers: list[dict]) -> str:
     """What the item's law lets an on-the-spot decision give, for the form's list: 警告, 罚款 with its statutory
     range when every tier is a fixed amount (none where its floor is above the simple limit) — so the officer sees
@@ -125,9 +130,9 @@ def spot_penalty_hint(*, penalty_types: list[str], fine_tiers: list[dict]) -> st
         if floor is None or top is None:
             parts.append(_("罚款"))
         elif floor:
-            parts.append(_("罚款%(floor)s–%(top)s元") % {"floor": f"{floor.normalize():f}", "top": f"{top.normalize():f}"})
+            parts.append(_("罚款%(floor)s–%(top)s元") % {"floor": yuan(floor), "top": yuan(top)})
         else:
-            parts.append(_("罚款%(top)s元以下") % {"top": f"{top.normalize():f}"})
+            parts.append(_("罚款%(top)s元以下") % {"top": yuan(top)})
     return pgettext("list", "、").join(parts)
 
 
@@ -147,12 +152,12 @@ def item_penalty_problems(*, penalty_types: list[str], fine_tiers: list[dict], p
     limit = simple_procedure_limit(party_kind)
     if floor is not None and floor > limit:
         problems.append(Problem("XF-051", "fine", _("本事项法定罚款最低%(floor)s元，超出简易程序限额%(limit)s元，请适用普通程序")
-                                % {"floor": floor, "limit": limit}))
+                                % {"floor": yuan(floor), "limit": yuan(limit)}))
     elif floor is not None and fine < floor:
         problems.append(Problem("XF-051", "fine", _("罚款低于本事项法定下限%(floor)s元；减轻处罚须适用普通程序并写明理由")
-                                % {"floor": floor}))
+                                % {"floor": yuan(floor)}))
     if top is not None and fine > top:
-        problems.append(Problem("XF-038", "fine", _("罚款超出法定上限%(top)s元，没有法律依据") % {"top": top}))
+        problems.append(Problem("XF-038", "fine", _("罚款超出法定上限%(top)s元，没有法律依据") % {"top": yuan(top)}))
     return problems
 
 

@@ -1335,7 +1335,7 @@ def case_propose(*, actor, case: Case, on: dt.date, outcome: str, types: list[st
         _guard(fine is not None and fine > 0, "XF-009", _("罚款须填写金额"))
         _floor, top = rules.fixed_fine_range(case.item.fine_tiers)  # below the floor is 减轻处罚, reasoned here
         if top is not None:
-            _guard(fine <= top, "XF-038", _("罚款超出法定上限%(top)s元，没有法律依据") % {"top": top})
+            _guard(fine <= top, "XF-038", _("罚款超出法定上限%(top)s元，没有法律依据") % {"top": rules.yuan(top)})
         same_act = Case.objects.filter(party_code=case.party_code, item=case.item, act_date=case.act_date,
                                        final_fine__isnull=False).exclude(pk=case.pk).exclude(status=CaseStatus.NOT_FILED)
         _guard(not (case.party_code and same_act.exists()), "XF-029", _("同一违法行为已被罚款，不得再次罚款"))

@@ -61,7 +61,7 @@ def test_a_spot_penalty_the_items_law_does_not_provide_is_refused(cw):
 def test_a_spot_fine_outside_the_statutory_range_is_refused(cw):
     """Above the item's ceiling is without basis (XF-038); below its floor is 减轻处罚, for the general procedure
     (XF-030-032); an item whose floor is above the simple limit cannot be decided on the spot at all (XF-051)."""
-    cw.item_litter.fine_tiers = tiers((20, 50))
+    cw.item_litter.fine_tiers = tiers(("20.00", "50.00"))  # as a catalogue may write them: said 20 and 50
     cw.item_litter.save()
     exc = refusal(cw, cw.item_litter, fine=Decimal(100))
     assert exc.rule == "XF-038" and exc.errors == {"fine": ["罚款超出法定上限50元，没有法律依据"]}
