@@ -468,12 +468,25 @@ def _linkable(actor, events) -> list:
     links another body's report to its case, nor learns of it by the referral it would then answer."""
     events = list({e.pk: e for e in events}.values())
     if not events or getattr(actor, "is_superuser", False):
-        return events
+        return _not_merged(events)
     seen = set(events_visible_to(actor).filter(pk__in=[e.pk for e in events]).values_list("pk", flat=True))
     hidden = [e.ticket for e in events if e.pk not in seen]
     if hidden:
         message = _("不能关联本人无权查看的事件：%(tickets)s") % {"tickets": pgettext("list", "、").join(hidden)}
         raise NotPermitted(message, errors={"event": [message]})
+    return _not_merged(events)
+
+
+def _not_merged(events) -> list:
+    """A report merged into an earlier one (附议) is handled on that one — the case goes where its reporters and
+    the command centre look, and a department that referred the merged one is found through it
+    (:func:`_referrer_of`)."""
+    merged = [e for e in events if e.duplicate_of_id]
+    if merged:
+        messages = [_("事件%(ticket)s已并入%(holder)s，请在%(holder)s上办理") % {"ticket": e.ticket,
+                                                                          "holder": e.duplicate_of.ticket}
+                    for e in merged]
+        raise ValidationFailed(messages[0], errors={"event": messages})
     return events
 
 

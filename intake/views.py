@@ -253,7 +253,8 @@ def _render_detail(request, event, *, revealed: bool = False):
         "can_publish": not photo_publication_refused(user, event),
         "candidates": duplicate_candidates(event) if command and event.status not in (
             EventStatus.DUPLICATE, EventStatus.INVALID) else [],
-        "can_open_case": acts_for(user, event.department) and may_open_cases(user),
+        # a merged report is handled on the one it was merged into (附议), which its page links to
+        "can_open_case": acts_for(user, event.department) and may_open_cases(user) and not event.duplicate_of_id,
         "can_route": command and event.status in dispatch.HAND_ROUTABLE,  # the service's own states (人工分拨)
         "can_merge": command and event.status in MERGEABLE and not event.duplicates.exists(),
         # the state's own clock (人工分拨, 裁定, 核查), for the command centre and the guidance office

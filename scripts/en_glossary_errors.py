@@ -4,6 +4,7 @@ The services raise their errors through gettext, so an English request gets thes
 default. Keep the ``%(name)s`` placeholders exactly as in the msgid."""
 
 EN_ERRORS = {
+    "事件%(ticket)s已并入%(holder)s，请在%(holder)s上办理": "Report %(ticket)s was merged into %(holder)s: handle it on %(holder)s",
     "本事项法定罚款最低%(floor)s元，超出简易程序限额%(limit)s元，请适用普通程序": "The law fines this item %(floor)s yuan at the least, above the simple-procedure limit of %(limit)s yuan: use the general procedure",
     "罚款低于本事项法定下限%(floor)s元；减轻处罚须适用普通程序并写明理由": "The fine is below this item's statutory minimum of %(floor)s yuan; a reduced penalty takes the general procedure, with its reasons written",
     "不能关联本人无权查看的事件：%(tickets)s": "Cannot link reports you may not see: %(tickets)s",

@@ -10,7 +10,7 @@ from cases import services as S
 from cases.choices import PartyKind
 from cases.models import Case
 from cases.tests.helpers import D
-from core.exceptions import NotPermitted
+from core.exceptions import NotPermitted, ValidationFailed
 from core.models import AuditRecord, Notification
 from intake.choices import Channel
 from intake.services import event_submit
@@ -66,3 +66,28 @@ def test_a_clue_cannot_be_opened_on_a_referral_the_officer_cannot_see(iw, cw):
     # the county-wide administrator may link any report
     linked = S.case_open(**{**fields, "actor": cw.admin, "party_name": "王五"}, events=[referral])
     assert linked.referring_department == cw.scjg
+
+
+def test_a_merged_report_is_handled_on_the_one_it_was_merged_into(iw, cw, client):
+    """附议: a report merged into an earlier one is not linked to a case of its own — the refusal names the report
+    to handle instead and writes nothing; its page offers neither 立案 nor 当场处罚, the earlier one's does."""
+    from dispatch import services as dispatch
+
+    first, again = (event_submit(channel=Channel.GRID, actor=iw.grid_tianma, text=text, lng=iw.tianma_point[0],
+                                 lat=iw.tianma_point[1], category_code="0504").event
+                    for text in (STALL, "人民路菜场门口又有人占道摆摊经营"))
+    if again.duplicate_of_id is None:  # the near-duplicate check links it on intake; else the command centre merges
+        dispatch.event_merge(actor=iw.operator, event=again, into=first)
+    again.refresh_from_db()
+    assert again.duplicate_of == first
+    with pytest.raises(ValidationFailed) as refused:
+        spot(cw, events=[again])
+    assert refused.value.errors == {"event": [f"事件{again.ticket}已并入{first.ticket}，请在{first.ticket}上办理"]}
+    assert Case.objects.count() == 0
+    for e in (first, again):
+        e.department = cw.tianma_gov
+        e.save()
+    client.force_login(cw.tianma_officer)
+    assert f'href="/cases/spot/?event={again.pk}"' not in client.get(again.get_absolute_url()).content.decode()
+    assert f'href="/cases/spot/?event={first.pk}"' in client.get(first.get_absolute_url()).content.decode()
+    assert list(spot(cw, events=[first]).events.all()) == [first]
