@@ -128,13 +128,14 @@ def spot_outcome(cases) -> str:
     proposed on the report's feedback form, where the officer still answers the instruction (with the photos the
     county asks for, and 核查 after for a grid worker's or a citizen's report): a decision settles the party's
     violation, not necessarily the street."""
+    from cases.rules import yuan
     from core.records import record_language
 
     spots = [c for c in cases if c.procedure == Procedure.SIMPLE and c.number]
     with record_language():
         return "；".join(_("已当场作出行政处罚决定（%(number)s，%(penalty)s）") % {
             "number": c.number,
-            "penalty": _("罚款%(amount)s元") % {"amount": f"{c.final_fine.normalize():f}"} if c.final_fine else _("警告")}
+            "penalty": _("罚款%(amount)s元") % {"amount": yuan(c.final_fine)} if c.final_fine else _("警告")}
             for c in spots)
 
 
